@@ -1,0 +1,22 @@
+// Exporting the structure in force on a date as CSV, in the import formats
+// (app/import.h), so that an export imports into an empty database again.
+#pragma once
+
+#include <ostream>
+
+#include "app/import.h"
+#include "base/date.h"
+#include "store/db.h"
+
+namespace tdcs::app {
+
+struct ExportOptions {
+  Date on;
+  bool mask_citizen_ids = false;
+};
+
+// Returns the number of data rows written.
+int64_t Export(store::Database& db, ImportKind kind, const ExportOptions& options,
+               std::ostream& out, const ProgressFn& progress = nullptr);
+
+}  // namespace tdcs::app

@@ -1,0 +1,39 @@
+#include "app/find.h"
+
+#include <algorithm>
+
+#include "text/text.h"
+
+namespace tdcs::app {
+
+FindResult FindBorrowers(store::Database& db, const std::string& query, int limit) {
+  store::NetworkStore store(db);
+  std::string folded = text::Fold(query);
+  // Only letters, digits and spaces take part in a name match (no LIKE wildcards).
+  folded.erase(std::remove_if(folded.begin(), folded.end(),
+                              [](char c) { return c == '%' || c == '_' || c == '\\'; }),
+               folded.end());
+  std::string exact = query;
+  exact.erase(std::remove(exact.begin(), exact.end(), ' '), exact.end());
+  FindResult out;
+  if (folded.empty() && exact.empty()) return out;
+  out.borrowers = store.SearchBorrowers(folded, exact, limit + 1);
+  if (static_cast<int>(out.borrowers.size()) > limit) {
+    out.more = true;
+    out.borrowers.resize(limit);
+  }
+  text::Collator collator;
+  std::stable_sort(out.borrowers.begin(), out.borrowers.end(),
+                   [&](const store::BorrowerRow& a, const store::BorrowerRow& b) {
+                     const int c = collator.Compare(a.name, b.name);
+                     return c != 0 ? c < 0 : a.code < b.code;
+                   });
+  return out;
+}
+
+std::string MaskCitizenId(const std::string& id) {
+  if (id.size() != 12) return id;
+  return id.substr(0, 3) + "****" + id.substr(7);
+}
+
+}  // namespace tdcs::app

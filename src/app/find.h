@@ -1,0 +1,26 @@
+// Finding borrowers by name, citizen ID or customer code. Names match without
+// case or diacritics ("nguyen van a" finds "Nguyễn Văn A", typed in NFC or
+// NFD); results sort by Vietnamese collation of the full name (ICU "vi"),
+// then by code. At most kFindLimit results are returned; `more` says there were more.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/db.h"
+#include "store/network_store.h"
+
+namespace tdcs::app {
+
+inline constexpr int kFindLimit = 200;
+
+struct FindResult {
+  std::vector<store::BorrowerRow> borrowers;
+  bool more = false;
+};
+
+FindResult FindBorrowers(store::Database& db, const std::string& query, int limit = kFindLimit);
+// "001****45678": citizen IDs are masked in lists (DESIGN, Security).
+std::string MaskCitizenId(const std::string& id);
+
+}  // namespace tdcs::app

@@ -1,0 +1,384 @@
+#include "app/generate.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "app/names.h"
+#include "app/network_ops.h"
+#include "app/random.h"
+#include "network/network.h"
+#include "store/admin_units.h"
+#include "store/network_store.h"
+
+namespace tdcs::app {
+namespace {
+
+struct Profile {
+  std::vector<std::string> provinces;  // legacy codes; empty = all
+  std::string only_district;           // demo: one district
+  int64_t groups = 0;
+  int64_t borrowers = 0;
+  int skipped_points = 0;  // communes without a point of their own
+  int office_merges = 0;   // urban districts sharing an office
+};
+
+std::optional<Profile> ProfileNamed(const std::string& name) {
+  if (name == "demo") return Profile{{"31"}, "312", 250, 8'425, 0, 0};
+  if (name == "province") return Profile{{"70", "75"}, "", 4'554, 213'140, 0, 0};
+  if (name == "national") return Profile{{}, "", 166'000, 6'800'000, 70, 14};
+  return std::nullopt;
+}
+
+// Provinces where most borrowers belong to an ethnic minority (northern
+// mountains, Central Highlands) or many do (Khmer communities of the Mekong delta).
+uint32_t MinorityPerMillion(const std::string& province) {
+  static const std::set<std::string> kMountain = {"02", "04", "06", "08", "10", "11", "12", "14",
+                                                  "15", "17", "19", "20", "62", "64", "66", "67",
+                                                  "68"};
+  static const std::set<std::string> kDelta = {"84", "94", "91", "95"};
+  if (kMountain.count(province)) return 650'000;
+  if (kDelta.count(province)) return 300'000;
+  return 30'000;
+}
+
+struct District {
+  const store::AdminDistrict* admin;
+  std::vector<const store::AdminCommune*> communes;
+  std::string office_code;  // the office (or seat) serving it
+};
+
+struct Commune {
+  const store::AdminCommune* admin;
+  const District* district;
+  int64_t point_id = 0;  // own point, or the point of a neighbour in the district
+  int64_t groups = 0;
+  std::vector<int64_t> village_ids;
+  std::vector<std::string> village_names;
+};
+
+std::string VillageWord(const store::AdminCommune& c, const std::string& province) {
+  if (c.type == "Phường" || c.type == "Thị trấn") return "Tổ dân phố";
+  const int code = std::stoi(province);
+  if (code >= 70) return "Ấp";
+  if (MinorityPerMillion(province) > 500'000) return "Bản";
+  return "Thôn";
+}
+
+// Splits `total` over `weights` by largest remainder, so the parts add up exactly.
+std::vector<int64_t> Apportion(int64_t total, const std::vector<int64_t>& weights) {
+  int64_t sum = 0;
+  for (auto w : weights) sum += w;
+  std::vector<int64_t> out(weights.size());
+  std::vector<std::pair<int64_t, size_t>> remainders;
+  int64_t given = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const __int128 exact = static_cast<__int128>(total) * weights[i];
+    out[i] = static_cast<int64_t>(exact / sum);
+    remainders.emplace_back(static_cast<int64_t>(exact % sum), i);
+    given += out[i];
+  }
+  std::sort(remainders.begin(), remainders.end(), std::greater<>());
+  for (int64_t k = 0; k < total - given; ++k) ++out[remainders[static_cast<size_t>(k)].second];
+  return out;
+}
+
+// Group sizes within 5–60 adding up to `borrowers`.
+std::vector<int> GroupSizes(Random& random, int64_t groups, int64_t borrowers) {
+  const int64_t mean = borrowers / groups;
+  const int64_t lo = std::max<int64_t>(network::kGroupMembersMin, mean - 18);
+  const int64_t hi = std::min<int64_t>(network::kGroupMembersMax, mean + 18);
+  std::vector<int> sizes(static_cast<size_t>(groups));
+  int64_t sum = 0;
+  for (auto& s : sizes) {
+    s = static_cast<int>(random.Bell(lo, hi));
+    sum += s;
+  }
+  while (sum != borrowers) {
+    auto& s = sizes[random.Below(sizes.size())];
+    if (sum < borrowers && s < network::kGroupMembersMax) {
+      ++s;
+      ++sum;
+    } else if (sum > borrowers && s > network::kGroupMembersMin) {
+      --s;
+      --sum;
+    }
+  }
+  return sizes;
+}
+
+class Generator {
+ public:
+  Generator(store::Database& db, const GenerateOptions& options, const Profile& profile,
+            const ProgressFn& progress)
+      : db_(db), store_(db), options_(options), profile_(profile), progress_(progress),
+        random_(options.seed), admin_(store::ReadAdminIndex(db)) {}
+
+  GenerateSummary Run();
+
+ private:
+  void BuildNetwork();
+  void BuildGroupsAndBorrowers();
+  void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
+                           int64_t& next_borrower);
+  Date RandomDate(Date from, Date to) {
+    return from.AddDays(static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
+  }
+
+  store::Database& db_;
+  store::NetworkStore store_;
+  const GenerateOptions& options_;
+  const Profile& profile_;
+  const ProgressFn& progress_;
+  Random random_;
+  const store::AdminIndex admin_;
+  NameGenerator names_;
+  const Date start_ = *Date::FromCivil(2015, 1, 1);
+  std::vector<District> districts_;
+  std::vector<Commune> communes_;
+  std::map<std::string, int64_t> office_ids_;
+  GenerateSummary summary_;
+  std::map<int64_t, int64_t> citizen_serial_;  // (province, century-sex, year) → count
+  int64_t batches_ = 0;
+};
+
+void Generator::BuildNetwork() {
+  std::set<std::string> provinces(profile_.provinces.begin(), profile_.provinces.end());
+  if (provinces.empty())
+    for (const auto& [code, p] : admin_.legacy_provinces) provinces.insert(code);
+  // Districts and their communes, in code order.
+  std::map<std::string, District> by_code;
+  for (const auto& [code, d] : admin_.districts)
+    if (provinces.count(d.province_code) &&
+        (profile_.only_district.empty() || code == profile_.only_district))
+      by_code[code].admin = &d;
+  std::vector<const store::AdminCommune*> communes;
+  for (const auto& [code, c] : admin_.legacy_communes)
+    if (by_code.count(c.district_code)) communes.push_back(&c);
+  std::sort(communes.begin(), communes.end(),
+            [](auto* a, auto* b) { return a->code < b->code; });
+  for (auto* c : communes) by_code[c->district_code].communes.push_back(c);
+  int merges_left = profile_.office_merges;
+  std::map<std::string, std::string> last_urban_office;  // province → office code
+  for (auto& [code, d] : by_code) {
+    if (d.communes.empty()) continue;  // island districts without communes
+    const std::string& province = d.admin->province_code;
+    const bool capital = profile_.only_district.empty() &&
+                         std::none_of(districts_.begin(), districts_.end(), [&](const District& x) {
+                           return x.admin->province_code == province;
+                         });
+    if (capital) {
+      d.office_code = "HS" + province;
+    } else if (merges_left > 0 && d.admin->type == "Quận" && last_urban_office.count(province)) {
+      d.office_code = last_urban_office[province];
+      last_urban_office.erase(province);
+      --merges_left;
+    } else {
+      d.office_code = "PGD" + code;
+      if (d.admin->type == "Quận") last_urban_office[province] = d.office_code;
+    }
+    districts_.push_back(d);
+  }
+  // Branches, seats and offices.
+  const Period open{start_, std::nullopt};
+  for (const auto& province : provinces) {
+    const auto* p = admin_.Province(store::kLegacyEra, province);
+    store::BranchRow b{0, "CN" + province, "Chi nhánh NHCSXH " + p->full_name, store::kLegacyEra,
+                       province, open};
+    store_.AddBranch(b);
+    EnsureAssociationUnits(store_, admin_, "province", store::kLegacyEra, province, start_);
+    store::OfficeRow seat{0, "HS" + province, "Hội sở chi nhánh NHCSXH " + p->name, b.id, "seat",
+                          open};
+    store_.AddOffice(seat);
+    office_ids_[seat.code] = seat.id;
+    ++summary_.branches;
+    ++summary_.seats;
+    for (const auto& d : districts_) {
+      if (d.admin->province_code != province || office_ids_.count(d.office_code)) continue;
+      store::OfficeRow o{0, d.office_code, "Phòng giao dịch NHCSXH " + d.admin->full_name, b.id,
+                         "office", open};
+      store_.AddOffice(o);
+      office_ids_[o.code] = o.id;
+      ++summary_.offices;
+    }
+  }
+  // Commune points: all communes but `skipped_points` wards of the two largest cities.
+  std::set<std::string> skipped;
+  std::vector<std::string> candidates;
+  for (const auto& d : districts_)
+    if (d.admin->province_code == "01" || d.admin->province_code == "79")
+      for (size_t i = 1; i < d.communes.size(); ++i)
+        if (d.communes[i]->type == "Phường") candidates.push_back(d.communes[i]->code);
+  for (int k = 0; k < profile_.skipped_points && !candidates.empty(); ++k) {
+    const size_t i = random_.Below(candidates.size());
+    skipped.insert(candidates[i]);
+    candidates.erase(candidates.begin() + static_cast<long>(i));
+  }
+  for (const auto& d : districts_) {
+    int64_t neighbour_point = 0;
+    for (const auto* c : d.communes) {
+      Commune commune{c, &d};
+      if (!skipped.count(c->code)) {
+        store::PointRow p{0, "P" + c->code, "Điểm giao dịch " + c->full_name,
+                          office_ids_.at(d.office_code), static_cast<int>(random_.Between(1, 28)),
+                          store::kLegacyEra, c->code, store::kLegacyEra, c->code, open};
+        store_.AddPoint(p);
+        neighbour_point = p.id;
+        ++summary_.points;
+      }
+      commune.point_id = neighbour_point;
+      EnsureCommuneAssociationUnits(store_, admin_, store::kLegacyEra, c->code, start_);
+      communes_.push_back(commune);
+    }
+  }
+  // A ward skipped first in its district borrows the next point.
+  for (size_t i = communes_.size(); i-- > 0;)
+    if (communes_[i].point_id == 0 && i + 1 < communes_.size()) communes_[i].point_id = communes_[i + 1].point_id;
+}
+
+void Generator::BuildGroupsAndBorrowers() {
+  std::vector<int64_t> weights;
+  for (size_t i = 0; i < communes_.size(); ++i) weights.push_back(random_.Between(500, 1500));
+  const auto groups_per_commune = Apportion(profile_.groups, weights);
+  const auto sizes = GroupSizes(random_, profile_.groups, profile_.borrowers);
+  const int64_t first_group = store_.ReserveIds("savings_group", profile_.groups);
+  int64_t next_borrower = store_.ReserveIds("borrower", profile_.borrowers);
+  store_.ReserveIds("membership", profile_.borrowers);  // memberships take the borrower's id
+  const int64_t first_borrower = next_borrower;
+  int64_t group_index = 0;
+  int64_t village_seq = 0;
+  const Period open{start_, std::nullopt};
+  for (size_t ci = 0; ci < communes_.size(); ++ci) {
+    Commune& c = communes_[ci];
+    c.groups = groups_per_commune[ci];
+    const int64_t villages = std::max<int64_t>(1, (c.groups + 1) / 2);
+    const std::string word = VillageWord(*c.admin, c.district->admin->province_code);
+    for (int64_t v = 0; v < villages; ++v) {
+      char code[16];
+      std::snprintf(code, sizeof code, "%s%03d", c.admin->code.c_str(), static_cast<int>(v + 1));
+      store::VillageRow row{0, code, word + " " + std::to_string(v + 1), store::kLegacyEra,
+                            c.admin->code, open};
+      row.id = 0;
+      store_.AddVillage(row);
+      c.village_ids.push_back(row.id);
+      c.village_names.push_back(row.name);
+      ++summary_.villages;
+      ++village_seq;
+    }
+    for (int64_t g = 0; g < c.groups; ++g, ++group_index) {
+      const uint64_t share = random_.Below(100);
+      const network::Association association =
+          share < 46 ? network::Association::kWomen
+          : share < 77 ? network::Association::kFarmers
+          : share < 92 ? network::Association::kVeterans
+                       : network::Association::kYouth;
+      const size_t village = static_cast<size_t>(g) % c.village_ids.size();
+      char code[16];
+      std::snprintf(code, sizeof code, "%07lld", static_cast<long long>(first_group + group_index));
+      store::GroupRow row{first_group + group_index,
+                          code,
+                          "Tổ TK&VV " + c.village_names[village] + " – " +
+                              std::string(network::AssociationNameVi(association)),
+                          c.point_id,
+                          c.village_ids[village],
+                          static_cast<int>(association),
+                          store::kLegacyEra,
+                          c.admin->code,
+                          open};
+      store_.AddGroup(row);
+      ++summary_.groups;
+      AddBorrowersOfGroup(row, c, sizes[static_cast<size_t>(group_index)], next_borrower);
+      if (next_borrower - first_borrower >= 100'000 * (batches_ + 1)) {
+        ++batches_;
+        db_.Commit();
+        db_.Begin();
+        if (progress_) progress_(next_borrower - first_borrower, profile_.borrowers, "borrowers");
+      }
+    }
+  }
+}
+
+void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune& c, int size,
+                                    int64_t& next_borrower) {
+  const std::string& province = c.district->admin->province_code;
+  const uint32_t minority_share = MinorityPerMillion(province);
+  const bool women_group = group.association_code == static_cast<int>(network::Association::kWomen);
+  const std::string address_tail = ", " + c.admin->full_name + ", " + c.district->admin->full_name +
+                                   ", " + admin_.Province(store::kLegacyEra, province)->full_name;
+  for (int m = 0; m < size; ++m) {
+    const int64_t id = next_borrower++;
+    const network::Sex sex = random_.Chance(women_group ? 950'000 : 450'000)
+                                 ? network::Sex::kFemale : network::Sex::kMale;
+    const bool minority = random_.Chance(minority_share);
+    GeneratedName name = names_.Next(random_, sex, minority);
+    const int year = static_cast<int>(random_.Bell(1950, 1996));
+    const int month = static_cast<int>(random_.Between(1, 12));
+    const Date birth = *Date::FromCivil(year, month, static_cast<int>(random_.Between(1, DaysInMonth(year, month))));
+    // Citizen ID: province, century-sex digit, year, and a serial unique per triple.
+    const int century_sex = network::CenturySexDigit(year, sex);
+    const int64_t key = std::stoll(province) * 1000 + century_sex * 100 + year % 100;
+    const int64_t serial =
+        (citizen_serial_[key]++ * 7919 + key * 104'729 + static_cast<int64_t>(options_.seed % 1000)) %
+        1'000'000;
+    char citizen[16], code[16];
+    std::snprintf(citizen, sizeof citizen, "0%s%d%02d%06lld", province.c_str(), century_sex, year % 100,
+                  static_cast<long long>(serial));
+    std::snprintf(code, sizeof code, "%010lld", static_cast<long long>(id));
+    std::vector<std::string> categories;
+    const uint64_t pick = random_.Below(100);
+    categories.push_back(pick < 30 ? "poor" : pick < 52 ? "near_poor" : pick < 68 ? "escaped_poverty"
+                         : pick < 80 ? "job_creation" : pick < 88 ? "student_household"
+                         : pick < 96 ? "disadvantaged_area" : "other");
+    if (minority) categories.push_back("ethnic_minority");
+    std::sort(categories.begin(), categories.end());
+    const size_t village = random_.Below(c.village_ids.size());
+    const Date joined = m < 2 ? start_ : RandomDate(start_, options_.until);
+    store::BorrowerRow b{id, code, name.full, name.folded, citizen, birth,
+                         std::string(network::SexKey(sex)), joined,
+                         c.village_names[village] + address_tail, c.village_ids[village],
+                         network::JoinCategories(categories)};
+    store_.AddBorrower(b);
+    store::MembershipRow membership{id, id, group.id, m == 0 ? "leader" : m == 1 ? "deputy" : "member",
+                                    Period{joined, std::nullopt}};
+    store_.AddMembership(membership);
+    ++summary_.borrowers;
+  }
+}
+
+GenerateSummary Generator::Run() {
+  db_.Begin();
+  BuildNetwork();
+  if (progress_) progress_(0, profile_.borrowers, "borrowers");
+  BuildGroupsAndBorrowers();
+  db_.Commit();
+  if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
+  summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
+                  summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +
+                  summary_.borrowers * 3;
+  return summary_;
+}
+
+}  // namespace
+
+Result<GenerateSummary> Generate(store::Database& db, const GenerateOptions& options,
+                                 const ProgressFn& progress) {
+  auto profile = ProfileNamed(options.profile);
+  if (!profile)
+    return MakeError("PROFILE_UNKNOWN", "profile",
+                     "Hồ sơ dữ liệu '" + options.profile + "' không có (demo|province|national)",
+                     "Unknown profile '" + options.profile + "' (demo|province|national)");
+  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+                     "The database already holds a network");
+  Generator generator(db, options, *profile, progress);
+  GenerateSummary summary = generator.Run();
+  if (options.until >= store::ReadAdminIndex(db).reform_date) {
+    if (progress) progress(0, 0, "reform");
+    auto reform = ApplyReform2025(db);
+    if (!reform.ok()) return reform.error();
+    summary.reform_applied = true;
+  }
+  return summary;
+}
+
+}  // namespace tdcs::app

@@ -1,0 +1,721 @@
+// Import: parse → check every row → write all in one transaction, or nothing.
+// See import.h for the file formats.
+#include "app/import.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "app/network_ops.h"
+#include "base/csv.h"
+#include "network/network.h"
+#include "network/rules.h"
+#include "store/admin_units.h"
+#include "store/network_store.h"
+#include "text/text.h"
+
+namespace tdcs::app {
+
+using network::CheckBankCode;
+using network::CheckDigitsCode;
+using network::CheckName;
+using network::ParseDateField;
+
+std::optional<ImportKind> ParseImportKind(std::string_view text) {
+  if (text == "network") return ImportKind::kNetwork;
+  if (text == "groups") return ImportKind::kGroups;
+  if (text == "borrowers") return ImportKind::kBorrowers;
+  if (text == "memberships") return ImportKind::kMemberships;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& ImportColumns(ImportKind kind) {
+  static const std::vector<std::string> kNetwork = {
+      "kind", "code", "name", "parent_code", "area_code", "session_day", "valid_from"};
+  static const std::vector<std::string> kGroups = {"code",         "name",        "point_code",
+                                                   "village_code", "association", "valid_from"};
+  static const std::vector<std::string> kBorrowers = {
+      "code",         "name",       "citizen_id", "birth_date", "sex",       "address",
+      "village_code", "categories", "group_code", "role",       "valid_from"};
+  static const std::vector<std::string> kMemberships = {"action", "borrower_code", "group_code",
+                                                        "role", "valid_from"};
+  switch (kind) {
+    case ImportKind::kNetwork: return kNetwork;
+    case ImportKind::kGroups: return kGroups;
+    case ImportKind::kBorrowers: return kBorrowers;
+    case ImportKind::kMemberships: return kMemberships;
+  }
+  return kNetwork;
+}
+
+namespace {
+
+// One data row with access to its fields by column name.
+struct Line {
+  int line = 0;
+  std::map<std::string, std::string> fields;
+  const std::string& operator[](const std::string& column) const { return fields.at(column); }
+};
+
+// Reads the whole file; header problems and malformed rows go to the report.
+std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& report) {
+  const auto& expected = ImportColumns(kind);
+  csv::Reader reader(in);
+  csv::Row row;
+  std::vector<Line> lines;
+  if (!reader.Next(row)) {
+    report.errors.push_back({1, MakeError("CSV_EMPTY", "", "Tệp rỗng, thiếu dòng tiêu đề",
+                                          "The file is empty; the header row is missing")});
+    return lines;
+  }
+  std::vector<std::string> header = row.fields;
+  for (auto& h : header) {
+    h.erase(0, h.find_first_not_of(' '));
+    h.erase(h.find_last_not_of(' ') + 1);
+  }
+  for (const auto& column : expected)
+    if (std::find(header.begin(), header.end(), column) == header.end())
+      report.errors.push_back({1, MakeError("CSV_COLUMN_MISSING", column,
+                                            "Thiếu cột '" + column + "' trong dòng tiêu đề",
+                                            "Column '" + column + "' is missing from the header")});
+  for (const auto& column : header)
+    if (std::find(expected.begin(), expected.end(), column) == expected.end())
+      report.errors.push_back({1, MakeError("CSV_COLUMN_UNKNOWN", column,
+                                            "Cột không được hỗ trợ '" + column + "'",
+                                            "Unknown column '" + column + "'")});
+  if (!report.errors.empty()) return lines;
+  while (reader.Next(row)) {
+    if (row.fields.size() == 1 && row.fields[0].empty()) continue;  // blank line
+    ++report.rows;
+    if (report.rows > kImportRowsMax) {
+      report.errors.push_back(
+          {row.line, MakeError("IMPORT_TOO_LARGE", "", "Tệp vượt quá 2.000.000 dòng",
+                               "The file has more than 2,000,000 rows")});
+      return lines;
+    }
+    if (row.fields.size() != header.size()) {
+      report.errors.push_back(
+          {row.line, MakeError("CSV_FIELD_COUNT", "",
+                               "Dòng có " + std::to_string(row.fields.size()) + " cột, cần " +
+                                   std::to_string(header.size()),
+                               "The row has " + std::to_string(row.fields.size()) +
+                                   " fields, expected " + std::to_string(header.size()))});
+      continue;
+    }
+    Line line;
+    line.line = row.line;
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string value = row.fields[i];
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t") + 1);
+      if (!text::IsValidUtf8(value)) {
+        report.errors.push_back({row.line, MakeError("TEXT_NOT_UTF8", header[i],
+                                                     "Văn bản không phải UTF-8 hợp lệ",
+                                                     "Text is not valid UTF-8")});
+        value.clear();
+      }
+      line.fields[header[i]] = value;
+    }
+    lines.push_back(std::move(line));
+  }
+  if (!reader.error().empty())
+    report.errors.push_back({static_cast<int>(report.rows + 1),
+                             MakeError("CSV_MALFORMED", "", "Tệp CSV sai cấu trúc: " + reader.error(),
+                                       "Malformed CSV: " + reader.error())});
+  return lines;
+}
+
+// Collects errors for one line; `Check` returns whether the status was ok.
+class LineErrors {
+ public:
+  LineErrors(ImportReport& report, int line) : report_(report), line_(line) {}
+  bool Check(const Status& s) {
+    if (s.ok()) return true;
+    report_.errors.push_back({line_, s.error()});
+    return false;
+  }
+  void Add(Error e) { report_.errors.push_back({line_, std::move(e)}); }
+  template <typename T>
+  std::optional<T> Take(Result<T> r) {
+    if (r.ok()) return std::move(r).value();
+    report_.errors.push_back({line_, r.error()});
+    return std::nullopt;
+  }
+
+ private:
+  ImportReport& report_;
+  int line_;
+};
+
+Error Unknown(const std::string& code_name, const std::string& field, const std::string& what_vi,
+              const std::string& what_en, const std::string& value) {
+  return MakeError(code_name, field, what_vi + " '" + value + "' không tồn tại",
+                   what_en + " '" + value + "' does not exist");
+}
+
+Error NotOpen(const std::string& field, const std::string& value, Date on) {
+  return MakeError("UNIT_NOT_OPEN", field,
+                   "'" + value + "' không hoạt động vào ngày " + on.ToVietnamese(),
+                   "'" + value + "' is not open on " + on.ToIso());
+}
+
+Error Duplicate(const std::string& field, const std::string& value) {
+  return MakeError("CODE_DUPLICATE", field, "Mã '" + value + "' đã tồn tại",
+                   "Code '" + value + "' already exists");
+}
+
+// Units known so far: the file's own rows (in order) and the database.
+struct KnownUnit {
+  std::string table;
+  int64_t id = 0;  // 0 until written
+  Period period;
+  std::string era, area_code;  // for points and villages: their commune
+};
+
+class UnitDirectory {
+ public:
+  explicit UnitDirectory(store::NetworkStore& store) : store_(store) {}
+  // Looks a code up in `table` among the file's rows first, then the database.
+  std::optional<KnownUnit> Find(const std::string& table, const std::string& code) {
+    auto it = file_.find(table + ":" + code);
+    if (it != file_.end()) return it->second;
+    auto id = store_.FindUnit(table, code);
+    if (!id) return std::nullopt;
+    return KnownUnit{table, id->id, id->period, "", ""};
+  }
+  void AddFromFile(const std::string& table, const std::string& code, KnownUnit unit) {
+    file_[table + ":" + code] = std::move(unit);
+  }
+  bool InFile(const std::string& table, const std::string& code) const {
+    return file_.count(table + ":" + code) > 0;
+  }
+  void SetId(const std::string& table, const std::string& code, int64_t id) {
+    file_[table + ":" + code].id = id;
+  }
+
+ private:
+  store::NetworkStore& store_;
+  std::unordered_map<std::string, KnownUnit> file_;
+};
+
+void ReportProgress(const ProgressFn& progress, int64_t done, int64_t total, const char* phase) {
+  if (progress && (done % 10000 == 0 || done == total)) progress(done, total, phase);
+}
+
+// ---------------------------------------------------------------- network
+
+struct NetworkRow {
+  int line;
+  std::string kind, code, name, parent_code, area_code;
+  int session_day = 0;
+  Date valid_from;
+  std::string era;
+};
+
+std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::NetworkStore& store,
+                                     const store::AdminIndex& admin, UnitDirectory& units,
+                                     ImportReport& report) {
+  std::vector<NetworkRow> plan;
+  static const std::map<std::string, std::string> kTable = {{"branch", "branch"},
+                                                            {"seat", "office"},
+                                                            {"office", "office"},
+                                                            {"point", "commune_point"},
+                                                            {"village", "village"}};
+  for (const Line& l : lines) {
+    LineErrors e(report, l.line);
+    NetworkRow r{l.line, l["kind"], l["code"], text::ToNfc(l["name"]), l["parent_code"],
+                 l["area_code"]};
+    auto table_it = kTable.find(r.kind);
+    if (table_it == kTable.end()) {
+      e.Add(MakeError("NETWORK_KIND_UNKNOWN", "kind",
+                      "Loại đơn vị '" + r.kind + "' không hợp lệ (branch|seat|office|point|village)",
+                      "Unit kind '" + r.kind + "' is invalid (branch|seat|office|point|village)"));
+      continue;
+    }
+    const std::string& table = table_it->second;
+    bool ok = r.kind == "village" ? e.Check(CheckDigitsCode(r.code, 8, "code"))
+                                  : e.Check(CheckBankCode(r.code, "code"));
+    ok &= e.Check(CheckName(r.name, "name"));
+    auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
+    if (!from) continue;
+    r.valid_from = *from;
+    r.era = admin.EraOn(r.valid_from);
+    if (ok && units.Find(table, r.code)) {
+      e.Add(Duplicate("code", r.code));
+      ok = false;
+    }
+    KnownUnit self{table, 0, Period{r.valid_from, std::nullopt}, r.era, ""};
+    if (r.kind == "branch") {
+      if (!admin.Province(r.era, r.area_code)) {
+        e.Add(Unknown("PROVINCE_UNKNOWN", "area_code", "Tỉnh", "Province", r.area_code));
+        ok = false;
+      }
+      self.area_code = r.area_code;
+    } else {
+      const std::string parent_table = r.kind == "point" ? "office" : r.kind == "village" ? "" : "branch";
+      if (!parent_table.empty()) {
+        auto parent = units.Find(parent_table, r.parent_code);
+        if (!parent) {
+          e.Add(Unknown(parent_table == "branch" ? "BRANCH_UNKNOWN" : "OFFICE_UNKNOWN",
+                        "parent_code", parent_table == "branch" ? "Chi nhánh" : "Phòng giao dịch",
+                        parent_table == "branch" ? "Branch" : "Office", r.parent_code));
+          ok = false;
+        } else if (!parent->period.Contains(r.valid_from)) {
+          e.Add(NotOpen("parent_code", r.parent_code, r.valid_from));
+          ok = false;
+        }
+      }
+      if (r.kind == "point" || r.kind == "village") {
+        if (!e.Check(CheckDigitsCode(r.area_code, 5, "area_code"))) {
+          ok = false;
+        } else if (!admin.Commune(r.era, r.area_code)) {
+          e.Add(Unknown("COMMUNE_UNKNOWN", "area_code", "Xã", "Commune", r.area_code + " (" +
+                        (r.era == store::kLegacyEra ? "trước/before 01/07/2025" : "từ/from 01/07/2025") + ")"));
+          ok = false;
+        }
+        self.area_code = r.area_code;
+      }
+      if (r.kind == "point") {
+        const std::string& day = l["session_day"];
+        r.session_day = day.size() <= 2 && !day.empty() && std::all_of(day.begin(), day.end(), ::isdigit)
+                            ? std::stoi(day) : 0;
+        ok &= e.Check(network::CheckSessionDay(r.session_day, "session_day"));
+      }
+    }
+    if (!ok) continue;
+    units.AddFromFile(table, r.code, self);
+    plan.push_back(std::move(r));
+  }
+  return plan;
+}
+
+void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& store,
+                  const store::AdminIndex& admin, UnitDirectory& units, const ProgressFn& progress) {
+  int64_t done = 0;
+  for (const NetworkRow& r : plan) {
+    const Period period{r.valid_from, std::nullopt};
+    if (r.kind == "branch") {
+      store::BranchRow b{0, r.code, r.name, r.era, r.area_code, period};
+      store.AddBranch(b);
+      units.SetId("branch", r.code, b.id);
+      EnsureAssociationUnits(store, admin, "province", r.era, r.area_code, r.valid_from);
+    } else if (r.kind == "seat" || r.kind == "office") {
+      store::OfficeRow o{0, r.code, r.name, units.Find("branch", r.parent_code)->id, r.kind, period};
+      store.AddOffice(o);
+      units.SetId("office", r.code, o.id);
+    } else if (r.kind == "point") {
+      store::PointRow p{0, r.code, r.name, units.Find("office", r.parent_code)->id, r.session_day,
+                        r.era, r.area_code, r.era, r.area_code, period};
+      store.AddPoint(p);
+      units.SetId("commune_point", r.code, p.id);
+      EnsureCommuneAssociationUnits(store, admin, r.era, r.area_code, r.valid_from);
+    } else {
+      store::VillageRow v{0, r.code, r.name, r.era, r.area_code, period};
+      store.AddVillage(v);
+      units.SetId("village", r.code, v.id);
+    }
+    ReportProgress(progress, ++done, static_cast<int64_t>(plan.size()), "write");
+  }
+}
+
+// ---------------------------------------------------------------- groups
+
+struct GroupPlan {
+  store::GroupRow row;
+};
+
+std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::NetworkStore& store,
+                                   UnitDirectory& units, ImportReport& report) {
+  std::vector<GroupPlan> plan;
+  for (const Line& l : lines) {
+    LineErrors e(report, l.line);
+    store::GroupRow g;
+    g.code = l["code"];
+    g.name = text::ToNfc(l["name"]);
+    bool ok = e.Check(CheckDigitsCode(g.code, 7, "code"));
+    ok &= e.Check(CheckName(g.name, "name"));
+    auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
+    auto association = network::ParseAssociation(l["association"]);
+    if (!association) {
+      e.Add(MakeError("ASSOCIATION_UNKNOWN", "association",
+                      "Hội đoàn thể '" + l["association"] + "' không hợp lệ (farmers|women|veterans|youth)",
+                      "Association '" + l["association"] + "' is invalid (farmers|women|veterans|youth)"));
+      ok = false;
+    }
+    if (!from || !ok) continue;
+    g.period = Period{*from, std::nullopt};
+    g.association_code = static_cast<int>(*association);
+    if (units.Find("savings_group", g.code)) {
+      e.Add(Duplicate("code", g.code));
+      continue;
+    }
+    auto point = units.Find("commune_point", l["point_code"]);
+    if (!point) {
+      e.Add(Unknown("POINT_UNKNOWN", "point_code", "Điểm giao dịch", "Commune point", l["point_code"]));
+      ok = false;
+    } else if (!point->period.Contains(*from)) {
+      e.Add(NotOpen("point_code", l["point_code"], *from));
+      ok = false;
+    }
+    auto village = units.Find("village", l["village_code"]);
+    std::optional<std::pair<std::string, std::string>> commune;
+    if (!village) {
+      e.Add(Unknown("VILLAGE_UNKNOWN", "village_code", "Thôn", "Village", l["village_code"]));
+      ok = false;
+    } else if (!(commune = store.VillageCommuneOn(village->id, *from))) {
+      e.Add(NotOpen("village_code", l["village_code"], *from));
+      ok = false;
+    }
+    if (!ok) continue;
+    g.point_id = point->id;
+    g.village_id = village->id;
+    g.commune_era = commune->first;
+    g.commune_code = commune->second;
+    units.AddFromFile("savings_group", g.code, KnownUnit{"savings_group", 0, g.period, "", ""});
+    plan.push_back({std::move(g)});
+  }
+  return plan;
+}
+
+// ---------------------------------------------------------------- memberships
+
+// A membership to add (borrower or group may be new in this file) or to end.
+struct MembershipChange {
+  int line = 0;
+  std::string borrower_code, group_code;
+  int64_t group_id = 0;          // 0: a group of this file (not possible for members today)
+  int64_t borrower_id = 0;       // 0: a borrower of this file
+  std::string role = "member";
+  Period period;
+  int64_t end_membership_id = 0;  // for "leave": the membership to end at period.from
+};
+
+// Checks the planned changes against the memberships already stored: no
+// borrower in two groups at once, at most 60 members in a group on any day,
+// one leader and one deputy at a time. Adds warnings for groups under 5.
+void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::NetworkStore& store,
+                         ImportReport& report) {
+  struct Span {
+    Period period;
+    int line;  // 0 for stored rows
+    std::string role, borrower_code;
+  };
+  std::map<int64_t, std::vector<Span>> by_group;
+  std::map<std::string, std::vector<Span>> by_borrower;  // key: borrower code
+  std::map<int64_t, std::string> group_codes;
+  std::set<int64_t> loaded_groups;
+  std::set<int64_t> loaded_borrowers;
+  std::map<int64_t, Date> ends;  // membership id → end from a "leave" row
+  for (const auto& c : changes)
+    if (c.end_membership_id) ends[c.end_membership_id] = c.period.from;
+  auto stored = [&](const store::MembershipRow& m) {
+    Span s{m.period, 0, m.role, ""};
+    if (auto it = ends.find(m.id); it != ends.end()) s.period.to = it->second;
+    return s;
+  };
+  for (const auto& c : changes) {
+    if (c.end_membership_id) continue;
+    group_codes[c.group_id] = c.group_code;
+    if (loaded_groups.insert(c.group_id).second)
+      for (const auto& m : store.MembershipsOfGroup(c.group_id)) by_group[c.group_id].push_back(stored(m));
+    if (c.borrower_id && loaded_borrowers.insert(c.borrower_id).second)
+      for (const auto& m : store.MembershipsOfBorrower(c.borrower_id))
+        by_borrower[c.borrower_code].push_back(stored(m));
+    by_group[c.group_id].push_back({c.period, c.line, c.role, c.borrower_code});
+    by_borrower[c.borrower_code].push_back({c.period, c.line, c.role, c.borrower_code});
+  }
+  for (const auto& [code, spans] : by_borrower) {
+    std::vector<Period> periods;
+    for (const auto& s : spans) periods.push_back(s.period);
+    if (auto overlap = network::FindOverlap(periods)) {
+      const Span& s = spans[overlap->second].line ? spans[overlap->second] : spans[overlap->first];
+      report.errors.push_back(
+          {s.line, MakeError("MEMBERSHIP_OVERLAP", "group_code",
+                             "Hộ vay " + code + " đã là thành viên của một tổ khác trong cùng thời gian",
+                             "Borrower " + code + " is already a member of another group in the same period")});
+    }
+  }
+  for (const auto& [group_id, spans] : by_group) {
+    std::vector<Period> all, leaders, deputies;
+    int last_line = 0;
+    for (const auto& s : spans) {
+      all.push_back(s.period);
+      if (s.role == "leader") leaders.push_back(s.period);
+      if (s.role == "deputy") deputies.push_back(s.period);
+      last_line = std::max(last_line, s.line);
+    }
+    const std::string& code = group_codes[group_id];
+    if (auto breach = network::FirstCapacityBreach(all, network::kGroupMembersMax))
+      report.errors.push_back(
+          {last_line, MakeError("GROUP_FULL", "group_code",
+                                "Tổ " + code + " sẽ có " + std::to_string(breach->members) +
+                                    " thành viên vào ngày " + breach->date.ToVietnamese() +
+                                    ", vượt quá 60",
+                                "Group " + code + " would have " + std::to_string(breach->members) +
+                                    " members on " + breach->date.ToIso() + ", more than 60")});
+    if (network::FindOverlap(leaders))
+      report.errors.push_back(
+          {last_line, MakeError("GROUP_ROLE_TAKEN", "role",
+                                "Tổ " + code + " có hơn một tổ trưởng trong cùng thời gian",
+                                "Group " + code + " would have two leaders at the same time")});
+    if (network::FindOverlap(deputies))
+      report.errors.push_back(
+          {last_line, MakeError("GROUP_ROLE_TAKEN", "role",
+                                "Tổ " + code + " có hơn một tổ phó trong cùng thời gian",
+                                "Group " + code + " would have two deputies at the same time")});
+    int open = 0;
+    for (const auto& s : spans) open += !s.period.to;
+    if (open < network::kGroupMembersMin)
+      report.warnings.push_back("Tổ " + code + " có " + std::to_string(open) +
+                                " thành viên, ít hơn 5 / group " + code + " has " +
+                                std::to_string(open) + " members, fewer than 5");
+  }
+}
+
+// ---------------------------------------------------------------- borrowers
+
+struct BorrowerPlan {
+  store::BorrowerRow row;
+  std::optional<MembershipChange> membership;
+};
+
+std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::NetworkStore& store,
+                                         const store::AdminIndex& admin, UnitDirectory& units,
+                                         ImportReport& report, const ProgressFn& progress) {
+  std::vector<BorrowerPlan> plan;
+  std::unordered_set<std::string> codes, citizen_ids;
+  auto province_known = [&](const std::string& code) {
+    return admin.legacy_provinces.count(code) > 0 || admin.new_provinces.count(code) > 0;
+  };
+  int64_t done = 0;
+  for (const Line& l : lines) {
+    ReportProgress(progress, ++done, static_cast<int64_t>(lines.size()), "check");
+    LineErrors e(report, l.line);
+    store::BorrowerRow b;
+    b.code = l["code"];
+    b.name = text::ToNfc(l["name"]);
+    b.citizen_id = l["citizen_id"];
+    b.address = text::ToNfc(l["address"]);
+    bool ok = e.Check(CheckDigitsCode(b.code, 10, "code"));
+    ok &= e.Check(CheckName(b.name, "name"));
+    auto birth = e.Take(ParseDateField(l["birth_date"], "birth_date"));
+    auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
+    auto sex = network::ParseSex(l["sex"]);
+    if (!sex) {
+      e.Add(MakeError("SEX_INVALID", "sex", "Giới tính phải là nam hoặc nữ (male|female)",
+                      "Sex must be male or female"));
+      ok = false;
+    }
+    auto categories = e.Take(network::ParseCategories(l["categories"], "categories"));
+    auto role = network::ParseMemberRole(l["role"]);
+    if (!role) {
+      e.Add(MakeError("ROLE_INVALID", "role", "Vai trò phải là member, leader hoặc deputy",
+                      "Role must be member, leader or deputy"));
+      ok = false;
+    }
+    if (!birth || !from || !categories) ok = false;
+    if (ok) {
+      ok &= e.Check(network::CheckCitizenId(b.citizen_id, *birth, *sex, province_known));
+      if (network::AgeYears(*birth, *from) < network::kAdultAgeYears) {
+        e.Add(MakeError("BORROWER_UNDERAGE", "birth_date",
+                        "Người đại diện hộ phải đủ 18 tuổi vào ngày " + from->ToVietnamese(),
+                        "The household's representative must be 18 or older on " + from->ToIso()));
+        ok = false;
+      }
+    }
+    if (!b.code.empty() && (codes.count(b.code) || store.FindBorrowerIdByCode(b.code))) {
+      e.Add(Duplicate("code", b.code));
+      ok = false;
+    }
+    if (!b.citizen_id.empty() &&
+        (citizen_ids.count(b.citizen_id) || store.FindBorrowerIdByCitizenId(b.citizen_id))) {
+      e.Add(MakeError("CITIZEN_ID_DUPLICATE", "citizen_id",
+                      "Số CCCD " + b.citizen_id + " đã thuộc về một hộ vay khác",
+                      "Citizen ID " + b.citizen_id + " already belongs to another borrower"));
+      ok = false;
+    }
+    auto village = units.Find("village", l["village_code"]);
+    if (!village) {
+      e.Add(Unknown("VILLAGE_UNKNOWN", "village_code", "Thôn", "Village", l["village_code"]));
+      ok = false;
+    }
+    std::optional<store::NetworkStore::Identity> group;
+    if (!l["group_code"].empty()) {
+      group = store.FindUnit("savings_group", l["group_code"]);
+      if (!group) {
+        e.Add(Unknown("GROUP_UNKNOWN", "group_code", "Tổ", "Group", l["group_code"]));
+        ok = false;
+      } else if (from && !group->period.Contains(*from)) {
+        e.Add(NotOpen("group_code", l["group_code"], *from));
+        ok = false;
+      }
+    }
+    codes.insert(b.code);
+    citizen_ids.insert(b.citizen_id);
+    if (!ok) continue;
+    b.birth_date = *birth;
+    b.sex = std::string(network::SexKey(*sex));
+    b.valid_from = *from;
+    b.name_folded = text::Fold(b.name);
+    b.village_id = village->id;
+    b.categories = network::JoinCategories(*categories);
+    BorrowerPlan p{std::move(b), std::nullopt};
+    if (group) {
+      MembershipChange m;
+      m.line = l.line;
+      m.borrower_code = p.row.code;
+      m.group_code = l["group_code"];
+      m.group_id = group->id;
+      m.role = std::string(network::MemberRoleKey(*role));
+      m.period = Period{*from, std::nullopt};
+      p.membership = m;
+    }
+    plan.push_back(std::move(p));
+  }
+  return plan;
+}
+
+std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
+                                               store::NetworkStore& store, ImportReport& report) {
+  std::vector<MembershipChange> plan;
+  for (const Line& l : lines) {
+    LineErrors e(report, l.line);
+    MembershipChange c;
+    c.line = l.line;
+    c.borrower_code = l["borrower_code"];
+    c.group_code = l["group_code"];
+    auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
+    auto role = network::ParseMemberRole(l["role"]);
+    const std::string& action = l["action"];
+    bool ok = from.has_value();
+    if (action != "join" && action != "leave") {
+      e.Add(MakeError("MEMBERSHIP_ACTION_INVALID", "action", "Thao tác phải là join hoặc leave",
+                      "Action must be join or leave"));
+      ok = false;
+    }
+    if (!role) {
+      e.Add(MakeError("ROLE_INVALID", "role", "Vai trò phải là member, leader hoặc deputy",
+                      "Role must be member, leader or deputy"));
+      ok = false;
+    }
+    auto borrower = store.FindBorrowerIdByCode(c.borrower_code);
+    if (!borrower) {
+      e.Add(Unknown("BORROWER_UNKNOWN", "borrower_code", "Hộ vay", "Borrower", c.borrower_code));
+      ok = false;
+    }
+    auto group = store.FindUnit("savings_group", c.group_code);
+    if (!group) {
+      e.Add(Unknown("GROUP_UNKNOWN", "group_code", "Tổ", "Group", c.group_code));
+      ok = false;
+    }
+    if (!ok) continue;
+    c.borrower_id = *borrower;
+    c.group_id = group->id;
+    c.role = std::string(network::MemberRoleKey(*role));
+    c.period = Period{*from, std::nullopt};
+    if (action == "leave") {
+      for (const auto& m : store.MembershipsOfBorrower(c.borrower_id))
+        if (m.group_id == c.group_id && !m.period.to && m.period.from < *from)
+          c.end_membership_id = m.id;
+      if (!c.end_membership_id) {
+        e.Add(MakeError("MEMBERSHIP_NOT_FOUND", "group_code",
+                        "Hộ vay " + c.borrower_code + " không phải thành viên của tổ " +
+                            c.group_code + " trước ngày " + from->ToVietnamese(),
+                        "Borrower " + c.borrower_code + " is not a member of group " +
+                            c.group_code + " before " + from->ToIso()));
+        continue;
+      }
+    } else if (!group->period.Contains(*from)) {
+      e.Add(NotOpen("group_code", c.group_code, *from));
+      continue;
+    }
+    plan.push_back(std::move(c));
+  }
+  return plan;
+}
+
+}  // namespace
+
+ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
+                    const ProgressFn& progress) {
+  ImportReport report;
+  std::vector<Line> lines = ReadLines(kind, in, report);
+  if (!report.ok()) return report;
+  store::NetworkStore store(db);
+  const store::AdminIndex admin = store::ReadAdminIndex(db);
+  UnitDirectory units(store);
+  // Checks read the database inside the same transaction as the writes, so
+  // what was checked is what is written on.
+  store::Transaction tx(db);
+  std::vector<NetworkRow> network_plan;
+  std::vector<GroupPlan> group_plan;
+  std::vector<BorrowerPlan> borrower_plan;
+  std::vector<MembershipChange> membership_plan;
+  switch (kind) {
+    case ImportKind::kNetwork:
+      network_plan = CheckNetwork(lines, store, admin, units, report);
+      break;
+    case ImportKind::kGroups:
+      group_plan = CheckGroups(lines, store, units, report);
+      break;
+    case ImportKind::kBorrowers: {
+      borrower_plan = CheckBorrowers(lines, store, admin, units, report, progress);
+      std::vector<MembershipChange> joins;
+      for (const auto& b : borrower_plan)
+        if (b.membership) joins.push_back(*b.membership);
+      if (report.ok()) CheckMembershipPlan(joins, store, report);
+      break;
+    }
+    case ImportKind::kMemberships:
+      membership_plan = CheckMemberships(lines, store, report);
+      if (report.ok()) CheckMembershipPlan(membership_plan, store, report);
+      break;
+  }
+  if (!report.ok()) {
+    std::stable_sort(report.errors.begin(), report.errors.end(),
+                     [](const RowError& a, const RowError& b) { return a.line < b.line; });
+    return report;  // the transaction rolls back; nothing was written
+  }
+  switch (kind) {
+    case ImportKind::kNetwork:
+      WriteNetwork(network_plan, store, admin, units, progress);
+      break;
+    case ImportKind::kGroups:
+      for (auto& g : group_plan) {
+        store.AddGroup(g.row);
+        EnsureCommuneAssociationUnits(store, admin, g.row.commune_era, g.row.commune_code,
+                                      g.row.period.from);
+      }
+      break;
+    case ImportKind::kBorrowers: {
+      int64_t done = 0;
+      for (auto& b : borrower_plan) {
+        store.AddBorrower(b.row);
+        if (b.membership) {
+          store::MembershipRow m{0, b.row.id, b.membership->group_id, b.membership->role,
+                                 b.membership->period};
+          store.AddMembership(m);
+        }
+        ReportProgress(progress, ++done, static_cast<int64_t>(borrower_plan.size()), "write");
+      }
+      break;
+    }
+    case ImportKind::kMemberships:
+      for (auto& c : membership_plan) {
+        if (c.end_membership_id) {
+          store.EndMembership(c.end_membership_id, c.period.from);
+        } else {
+          store::MembershipRow m{0, c.borrower_id, c.group_id, c.role, c.period};
+          store.AddMembership(m);
+        }
+      }
+      break;
+  }
+  tx.Commit();
+  report.written = report.rows;
+  return report;
+}
+
+}  // namespace tdcs::app

@@ -1,0 +1,59 @@
+// Importing the network, groups, borrowers and memberships from CSV files.
+//
+// All or nothing: every row is checked first (formats, references to units in
+// the database or earlier in the same file, citizen ID consistency, group
+// capacity, one group at a time per borrower, one leader and one deputy at a
+// time); if any row is bad, the report lists every bad row and field in
+// Vietnamese and English and nothing is written. Otherwise all rows are
+// written in one transaction. Files: UTF-8 (names are stored NFC), one header
+// row naming the columns (any order); formats in docs/IMPORT.md:
+//
+//   network:     kind,code,name,parent_code,area_code,session_day,valid_from
+//                kind = branch (area_code: province) | seat | office (parent: branch)
+//                       | point (parent: office or seat, area_code: commune, session_day)
+//                       | village (area_code: commune; code 8 digits)
+//   groups:      code,name,point_code,village_code,association,valid_from
+//   borrowers:   code,name,citizen_id,birth_date,sex,address,village_code,categories,
+//                group_code,role,valid_from
+//   memberships: action,borrower_code,group_code,role,valid_from
+//                action = join (a new membership from valid_from) | leave (ends the
+//                borrower's membership of group_code on valid_from)
+//
+// Codes of provinces and communes are GSO codes of the structure in force on
+// the row's valid_from (before 1 July 2025: legacy; from then: 2025).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "store/db.h"
+
+namespace tdcs::app {
+
+enum class ImportKind { kNetwork, kGroups, kBorrowers, kMemberships };
+std::optional<ImportKind> ParseImportKind(std::string_view text);
+// The header of each kind, in the documented order (also the export order).
+const std::vector<std::string>& ImportColumns(ImportKind kind);
+
+inline constexpr int64_t kImportRowsMax = 2'000'000;
+
+struct ImportReport {
+  int64_t rows = 0;     // data rows read
+  int64_t written = 0;  // rows written (0 when rejected)
+  std::vector<RowError> errors;
+  std::vector<std::string> warnings;
+  bool ok() const { return errors.empty(); }
+};
+
+// Called now and then with (rows done, rows total or 0 if unknown, phase).
+using ProgressFn = std::function<void(int64_t, int64_t, const char*)>;
+
+ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
+                    const ProgressFn& progress = nullptr);
+
+}  // namespace tdcs::app

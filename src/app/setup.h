@@ -1,0 +1,21 @@
+// Creating a database: schema migrations, the administrative units, the
+// program catalog and the central association units. Safe to run again: each
+// step only adds what is missing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/db.h"
+
+namespace tdcs::app {
+
+struct InitSummary {
+  std::vector<int> migrations_applied;
+  int64_t admin_rows = 0;
+  int programs = 0;
+};
+
+InitSummary InitDatabase(store::Database& db);
+
+}  // namespace tdcs::app

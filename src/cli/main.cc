@@ -1,0 +1,270 @@
+// tdcs: the TDCS command line and server. Each subcommand parses its options,
+// calls one use case of app/ and prints the outcome; exit status 0 on
+// success, 1 on a business rejection (bad input), 2 on a usage error, 3 on an
+// infrastructure fault (database unreachable, disk full).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/export.h"
+#include "app/find.h"
+#include "app/generate.h"
+#include "app/import.h"
+#include "app/network_ops.h"
+#include "app/setup.h"
+#include "cli/progress.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "store/network_store.h"
+
+namespace {
+
+using namespace tdcs;
+
+constexpr int kExitRejected = 1;
+constexpr int kExitFault = 3;
+
+std::unique_ptr<store::Database> OpenInitialised(const std::string& target) {
+  auto db = store::Open(target);
+  if (store::SchemaVersion(*db) == 0)
+    throw store::StorageFault("database " + target +
+                              " is not initialised; run: tdcs init --db " + target);
+  return db;
+}
+
+void PrintErrors(const std::vector<RowError>& errors) {
+  for (const auto& e : errors)
+    fmt::print(stderr, "  dòng/line {}: {}\n", e.line, e.error.ToString());
+}
+
+std::optional<Date> ParseDateOption(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return Date::Parse(text);
+}
+
+int RunInit(const std::string& db_target) {
+  auto db = store::Open(db_target);
+  auto summary = app::InitDatabase(*db);
+  fmt::print("Đã khởi tạo / initialised {}: {} migration(s), {} administrative rows, {} programs\n",
+             db->Describe(), summary.migrations_applied.size(), summary.admin_rows,
+             summary.programs);
+  return 0;
+}
+
+int RunImport(const std::string& db_target, const std::string& kind_text, const std::string& file) {
+  auto kind = app::ParseImportKind(kind_text);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "Không mở được tệp / cannot open file: {}\n", file);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  cli::Progress progress;
+  auto report = app::Import(*db, *kind, in, [&](int64_t d, int64_t t, const char* p) {
+    progress.Update(d, t, p);
+  });
+  progress.Finish();
+  for (const auto& w : report.warnings) fmt::print(stderr, "Cảnh báo / warning: {}\n", w);
+  if (!report.ok()) {
+    fmt::print(stderr,
+               "Từ chối nhập tệp {}: {} lỗi; cơ sở dữ liệu không thay đổi.\n"
+               "Import of {} rejected: {} error(s); the database is unchanged.\n",
+               file, report.errors.size(), file, report.errors.size());
+    PrintErrors(report.errors);
+    return kExitRejected;
+  }
+  fmt::print("Đã nhập / imported {} {} rows from {}\n", report.written, kind_text, file);
+  return 0;
+}
+
+int RunExport(const std::string& db_target, const std::string& kind_text, const std::string& file,
+              const std::string& on_text, bool mask) {
+  auto kind = app::ParseImportKind(kind_text);
+  auto on = ParseDateOption(on_text);
+  if (!on) {
+    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", on_text);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  cli::Progress progress;
+  auto run = [&](std::ostream& out) {
+    return app::Export(*db, *kind, {*on, mask}, out,
+                       [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
+  };
+  int64_t rows = 0;
+  if (file.empty() || file == "-") {
+    rows = run(std::cout);
+  } else {
+    std::ofstream out(file, std::ios::binary);
+    rows = run(out);
+    if (!out.flush()) throw store::StorageFault("cannot write " + file);
+  }
+  progress.Finish();
+  fmt::print(stderr, "Đã xuất / exported {} {} rows as of {}\n", rows, kind_text, on->ToIso());
+  return 0;
+}
+
+int RunFind(const std::string& db_target, const std::string& query, bool show_ids) {
+  auto db = OpenInitialised(db_target);
+  auto found = app::FindBorrowers(*db, query);
+  for (const auto& b : found.borrowers)
+    fmt::print("{}  {}  {}  {}\n", b.code, show_ids ? b.citizen_id : app::MaskCitizenId(b.citizen_id),
+               b.birth_date.ToVietnamese(), b.name);
+  fmt::print(stderr, "{} kết quả / results{}\n", found.borrowers.size(),
+             found.more ? " (còn nữa, hãy thu hẹp tìm kiếm / more, narrow the search)" : "");
+  return 0;
+}
+
+int RunGenerate(const std::string& db_target, const app::GenerateOptions& options) {
+  auto db = store::Open(db_target);
+  app::InitDatabase(*db);
+  cli::Progress progress;
+  auto result = app::Generate(*db, options, [&](int64_t d, int64_t t, const char* p) {
+    progress.Update(d, t, p);
+  });
+  progress.Finish();
+  if (!result.ok()) {
+    fmt::print(stderr, "{}\n", result.error().ToString());
+    return kExitRejected;
+  }
+  db->Checkpoint();
+  const auto& s = result.value();
+  const double seconds = progress.ElapsedSeconds();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(db_target, ec);
+  fmt::print(
+      "Hồ sơ / profile {} seed {}: {} chi nhánh/branches, {} hội sở/seats, {} PGD/offices, "
+      "{} điểm GD/points, {} thôn/villages, {} tổ/groups, {} hộ vay/borrowers{}\n"
+      "{} rows in {:.1f} s ({:.0f} rows/s){}\n",
+      options.profile, options.seed, s.branches, s.seats, s.offices, s.points, s.villages,
+      s.groups, s.borrowers, s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows,
+      seconds, s.rows / std::max(seconds, 1e-9),
+      ec ? std::string() : fmt::format("; database {:.1f} MiB", size / 1048576.0));
+  return 0;
+}
+
+int RunReform(const std::string& db_target, const std::string& on_text) {
+  auto db = OpenInitialised(db_target);
+  auto result = app::ApplyReform2025(*db, ParseDateOption(on_text));
+  if (!result.ok()) {
+    fmt::print(stderr, "{}\n", result.error().ToString());
+    return kExitRejected;
+  }
+  fmt::print("Đã chuyển mạng lưới sang địa giới 2025 / moved onto the 2025 structure: {}\n",
+             result.value().ToString());
+  return 0;
+}
+
+int RunSummary(const std::string& db_target, const std::string& on_text) {
+  auto on = ParseDateOption(on_text);
+  if (!on) {
+    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", on_text);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  store::NetworkStore store(*db);
+  const auto c = store.CountsOn(*on);
+  fmt::print(
+      "Ngày/date {}: chi nhánh/branches {}, PGD/offices {}, hội sở/seats {}, điểm GD/points {}, "
+      "thôn/villages {}, tổ/groups {}, hộ vay/borrowers {}, thành viên/members {}, "
+      "đơn vị hội/association units {}\n",
+      on->ToVietnamese(), c.branches, c.offices, c.seats, c.points, c.villages, c.groups,
+      c.borrowers, c.memberships, c.association_units);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"TDCS — hệ thống tín dụng chính sách / policy-credit banking system"};
+  app.require_subcommand(1);
+  std::string db_target = "tdcs.db";
+  if (const char* env = std::getenv("TDCS_DB")) db_target = env;
+  auto add_db = [&](CLI::App* sub) {
+    sub->add_option("--db", db_target,
+                    "SQLite file or postgresql:// URI (default: $TDCS_DB or tdcs.db)");
+  };
+  const std::vector<std::string> kinds = {"network", "groups", "borrowers", "memberships"};
+
+  auto* init = app.add_subcommand("init", "Create or upgrade a database / tạo cơ sở dữ liệu");
+  add_db(init);
+
+  std::string kind, file, on_text = "2026-06-30", query;
+  bool mask = false, show_ids = false;
+  auto* import = app.add_subcommand("import", "Import a CSV file, all or nothing / nhập tệp CSV");
+  import->add_option("kind", kind, "network | groups | borrowers | memberships")
+      ->required()->check(CLI::IsMember(kinds));
+  import->add_option("file", file, "CSV file (UTF-8; formats in docs/IMPORT.md)")->required();
+  add_db(import);
+
+  auto* export_ = app.add_subcommand("export", "Export as CSV / xuất CSV");
+  export_->add_option("kind", kind, "network | groups | borrowers | memberships")
+      ->required()->check(CLI::IsMember(kinds));
+  export_->add_option("file", file, "output file (default: standard output)");
+  export_->add_option("--on", on_text, "the structure as of this date (YYYY-MM-DD)");
+  export_->add_flag("--mask-citizen-id", mask, "mask citizen IDs (001****45678)");
+  add_db(export_);
+
+  auto* find = app.add_subcommand("find", "Find borrowers by name, citizen ID or code / tìm hộ vay");
+  find->add_option("query", query, "name (diacritics optional), citizen ID or customer code")
+      ->required();
+  find->add_flag("--show-citizen-id", show_ids, "show citizen IDs in full");
+  add_db(find);
+
+  app::GenerateOptions gen;
+  std::string until_text = "2026-06-30";
+  auto* generate = app.add_subcommand("generate", "Generate synthetic data / sinh dữ liệu mẫu");
+  generate->add_option("--profile", gen.profile, "demo | province | national")
+      ->check(CLI::IsMember({"demo", "province", "national"}));
+  generate->add_option("--seed", gen.seed, "random seed (same seed, same data)");
+  generate->add_option("--until", until_text, "last date of generated history (YYYY-MM-DD)");
+  add_db(generate);
+
+  std::string reform_on;
+  auto* reform = app.add_subcommand(
+      "reform", "Move the network onto the 2025 administrative structure / chuyển địa giới 2025");
+  reform->add_option("--on", reform_on, "effective date (default 2025-07-01)");
+  add_db(reform);
+
+  auto* summary = app.add_subcommand("summary", "Counts of the network on a date / số liệu mạng lưới");
+  summary->add_option("--on", on_text, "date (YYYY-MM-DD)");
+  add_db(summary);
+
+  http::ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
+  serve->add_option("--host", serve_options.host, "address to listen on");
+  serve->add_option("--port", serve_options.port, "port");
+  add_db(serve);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*init) return RunInit(db_target);
+    if (*import) return RunImport(db_target, kind, file);
+    if (*export_) return RunExport(db_target, kind, file, on_text, mask);
+    if (*find) return RunFind(db_target, query, show_ids);
+    if (*generate) {
+      auto until = Date::Parse(until_text);
+      if (!until) {
+        fmt::print(stderr, "Ngày không hợp lệ / invalid date for --until: {}\n", until_text);
+        return kExitRejected;
+      }
+      gen.until = *until;
+      return RunGenerate(db_target, gen);
+    }
+    if (*reform) return RunReform(db_target, reform_on);
+    if (*summary) return RunSummary(db_target, on_text);
+    if (*serve) {
+      serve_options.db_target = db_target;
+      OpenInitialised(db_target);
+      return http::Serve(serve_options);
+    }
+  } catch (const store::StorageFault& fault) {
+    fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n", fault.what());
+    return kExitFault;
+  }
+  return 0;
+}

@@ -1,0 +1,115 @@
+// The database connection: the one seam between TDCS and SQL engines.
+//
+// Two engines stand behind it: SQLite (the embedded default: one file, WAL,
+// synchronous=FULL) and PostgreSQL (production). SQL is written once in the
+// portable subset both understand, with `?` placeholders; the PostgreSQL adapter
+// rewrites them to $1, $2, …. Every value travels as int64, text or NULL; dates
+// are ISO text ("2024-03-22"), money is int64 đồng.
+//
+// Errors: an engine failure (disk full, server gone, constraint violated) is an
+// infrastructure fault and is thrown as StorageFault, caught at the command or
+// request boundary; a Transaction that is destroyed without Commit() rolls back,
+// so nothing is half-written.
+//
+// Thread safety: a Database is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace tdcs::store {
+
+class StorageFault : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Engine { kSqlite, kPostgres };
+
+// A prepared statement. Bind, then Step() until it returns false; Reset() to
+// run it again with new bindings. Column indexes are 0-based, bind indexes 1-based.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual void BindInt(int index, int64_t value) = 0;
+  virtual void BindText(int index, std::string_view value) = 0;
+  virtual void BindNull(int index) = 0;
+  void BindOptionalText(int index, const std::optional<std::string>& value) {
+    if (value) BindText(index, *value); else BindNull(index);
+  }
+  void BindOptionalInt(int index, const std::optional<int64_t>& value) {
+    if (value) BindInt(index, *value); else BindNull(index);
+  }
+  // Runs (on first call) and moves to the next row; false when there is none.
+  virtual bool Step() = 0;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t GetInt(int column) const = 0;
+  virtual std::string GetText(int column) const = 0;
+  std::optional<std::string> GetOptionalText(int column) const {
+    if (IsNull(column)) return std::nullopt;
+    return GetText(column);
+  }
+  // Clears the result and the bindings for the next run.
+  virtual void Reset() = 0;
+  // Runs a statement that returns no rows.
+  void Run() {
+    while (Step()) {
+    }
+    Reset();
+  }
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Engine engine() const = 0;
+  // Runs one or more statements with no parameters (schema, pragmas).
+  virtual void ExecScript(std::string_view sql) = 0;
+  virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
+  virtual void Begin() = 0;
+  virtual void Commit() = 0;
+  virtual void Rollback() = 0;
+  // Folds the write-ahead log into the main file (SQLite); a no-op elsewhere.
+  virtual void Checkpoint() {}
+  // A human description of where the data is (file path or connection target).
+  virtual std::string Describe() const = 0;
+
+  // Convenience: the first column of the first row as an integer, or nullopt.
+  std::optional<int64_t> QueryInt(std::string_view sql);
+  // A statement prepared once per connection and reused; keyed by its text.
+  // The caller must finish with it (Step to the end or Reset) before the next
+  // use of the same text. Owned by the Database.
+  Statement& Cached(std::string_view sql);
+
+ protected:
+  // Engines call this first in their destructor: statements die before the connection.
+  void ClearCache() { cache_.clear(); }
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite
+// file path (":memory:" for a private in-memory database).
+std::unique_ptr<Database> Open(const std::string& target);
+
+// RAII transaction: rolls back unless Commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace tdcs::store

@@ -1,0 +1,68 @@
+#include "store/migrate.h"
+
+#include <algorithm>
+#include <string>
+
+#include "base/embedded.h"
+
+namespace tdcs::store {
+namespace {
+constexpr const char* kCreateMigrationTable =
+    "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, "
+    "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+constexpr const char* kSelectVersion = "SELECT MAX(version) FROM schema_migration";
+constexpr const char* kInsertVersion =
+    "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)";
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> all = [] {
+    std::vector<Migration> out;
+    for (size_t i = 0; i < kEmbeddedMigrations_count; ++i) {
+      const EmbeddedFile& f = kEmbeddedMigrations[i];
+      std::string name(f.name);
+      const int version = std::stoi(name.substr(0, 4));
+      out.push_back({version, name.substr(0, name.size() - 4), std::string(f.content())});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return out;
+  }();
+  return all;
+}
+
+std::string ForEngine(Engine engine, const std::string& sql) {
+  const std::string token = "ID_PK";
+  const std::string replacement =
+      engine == Engine::kSqlite ? "INTEGER PRIMARY KEY" : "BIGINT PRIMARY KEY";
+  std::string out = sql;
+  for (size_t pos = out.find(token); pos != std::string::npos;
+       pos = out.find(token, pos + replacement.size()))
+    out.replace(pos, token.size(), replacement);
+  return out;
+}
+
+int SchemaVersion(Database& db) {
+  db.ExecScript(kCreateMigrationTable);
+  return static_cast<int>(db.QueryInt(kSelectVersion).value_or(0));
+}
+
+std::vector<int> Migrate(Database& db) {
+  std::vector<int> applied;
+  const int current = SchemaVersion(db);
+  for (const auto& m : AllMigrations()) {
+    if (m.version <= current) continue;
+    Transaction tx(db);
+    db.ExecScript(ForEngine(db.engine(), m.sql));
+    auto st = db.Prepare(kInsertVersion);
+    st->BindInt(1, m.version);
+    st->BindText(2, m.name);
+    st->BindText(3, "migrated");
+    st->Run();
+    tx.Commit();
+    applied.push_back(m.version);
+  }
+  return applied;
+}
+
+}  // namespace tdcs::store

@@ -1,0 +1,175 @@
+// NetworkStore: reads and writes the bank's network, borrowers and
+// memberships (tables of migration 0001). Every unit has an identity row
+// (code, opened, closed) and versions: [valid_from, valid_to) rows holding its
+// name and links, so the structure as of any date is a query.
+//
+// Writes do not check business rules (app/ does, before writing); they assume
+// their caller runs them inside one Transaction. Faults are StorageFault.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/date.h"
+#include "store/db.h"
+
+namespace tdcs::store {
+
+struct BranchRow {
+  int64_t id = 0;
+  std::string code, name, province_era, province_code;
+  Period period;  // of this version
+};
+struct OfficeRow {
+  int64_t id = 0;
+  std::string code, name;
+  int64_t branch_id = 0;
+  std::string kind = "office";  // office | seat
+  Period period;
+};
+struct PointRow {
+  int64_t id = 0;
+  std::string code, name;
+  int64_t office_id = 0;
+  int session_day = 1;
+  std::string site_era, site_code, report_era, report_code;
+  Period period;
+};
+struct VillageRow {
+  int64_t id = 0;
+  std::string code, name, commune_era, commune_code;
+  Period period;
+};
+struct GroupRow {
+  int64_t id = 0;
+  std::string code, name;
+  int64_t point_id = 0;
+  std::optional<int64_t> village_id;
+  int association_code = 12;
+  std::string commune_era, commune_code;
+  Period period;
+};
+struct BorrowerRow {
+  int64_t id = 0;
+  std::string code, name, name_folded, citizen_id;
+  Date birth_date;
+  std::string sex;  // male | female
+  Date valid_from;
+  std::string address;
+  std::optional<int64_t> village_id;
+  std::string categories;  // ';'-separated keys
+};
+struct MembershipRow {
+  int64_t id = 0;
+  int64_t borrower_id = 0, group_id = 0;
+  std::string role = "member";
+  Period period;
+};
+struct AssociationUnitRow {
+  int64_t id = 0;
+  int association_code = 0;
+  std::string level, area_era, area_code, name;
+  Period period;
+};
+
+// Counts of the structure in force on a date.
+struct NetworkCounts {
+  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0,
+          borrowers = 0, memberships = 0, association_units = 0;
+};
+
+class NetworkStore {
+ public:
+  explicit NetworkStore(Database& db) : db_(db) {}
+
+  // Reserves `count` consecutive ids of a sequence; returns the first.
+  int64_t ReserveIds(const std::string& sequence, int64_t count);
+
+  // Inserts identity + first version; assigns row.id if it is 0.
+  void AddBranch(BranchRow& row);
+  void AddOffice(OfficeRow& row);
+  void AddPoint(PointRow& row);
+  void AddVillage(VillageRow& row);
+  void AddGroup(GroupRow& row);
+  void AddBorrower(BorrowerRow& row);
+  void AddMembership(MembershipRow& row);
+  void AddAssociationUnit(AssociationUnitRow& row);
+  // Sets the end of a membership period.
+  void EndMembership(int64_t membership_id, Date date);
+
+  // Ends the open version of a unit on `date` and starts `row` (same id) from it.
+  void ReviseBranch(const BranchRow& row);
+  void ReviseOffice(const OfficeRow& row);
+  void RevisePoint(const PointRow& row);
+  void ReviseVillage(const VillageRow& row);
+  void ReviseGroup(const GroupRow& row);
+  // Closes a unit (identity and open version) on `date`.
+  void CloseBranch(int64_t id, Date date);
+  void CloseAssociationUnitsOf(const std::string& level, const std::string& era, Date date);
+
+  // Versions in force on `on`, ordered by code.
+  std::vector<BranchRow> BranchesOn(Date on);
+  std::vector<OfficeRow> OfficesOn(Date on);
+  std::vector<PointRow> PointsOn(Date on);
+  std::vector<VillageRow> VillagesOn(Date on);
+  std::vector<GroupRow> GroupsOn(Date on);
+  std::vector<AssociationUnitRow> AssociationUnitsOn(Date on);
+
+  // Identity lookups by code (any date): id and the identity's period.
+  struct Identity {
+    int64_t id = 0;
+    Period period;
+  };
+  std::optional<Identity> FindUnit(const std::string& table, const std::string& code);
+  // The commune (era, code) of a village on a date.
+  std::optional<std::pair<std::string, std::string>> VillageCommuneOn(int64_t village_id, Date on);
+  // Whether association units of `level` exist for an area, open on `on`.
+  bool HasAssociationUnits(const std::string& level, const std::string& era,
+                           const std::string& area_code, Date on);
+  std::optional<int64_t> FindBorrowerIdByCitizenId(const std::string& citizen_id);
+  std::optional<int64_t> FindBorrowerIdByCode(const std::string& code);
+
+  // Every membership period of a borrower / of a group.
+  std::vector<MembershipRow> MembershipsOfBorrower(int64_t borrower_id);
+  std::vector<MembershipRow> MembershipsOfGroup(int64_t group_id);
+
+  NetworkCounts CountsOn(Date on);
+
+  // Borrowers with their version and membership in force on `on`, by code.
+  struct BorrowerOn {
+    BorrowerRow borrower;
+    std::string group_code, role;
+    std::string village_code;
+    Date membership_from;
+  };
+  // Calls `visit` for each, streaming (the national table does not fit a vector comfortably).
+  template <typename Visit>
+  void ForEachBorrowerOn(Date on, Visit&& visit);
+
+  // Borrowers whose folded name contains `folded`, or whose code or citizen ID
+  // equals `exact`; at most `limit` rows.
+  std::vector<BorrowerRow> SearchBorrowers(const std::string& folded, const std::string& exact,
+                                           int limit);
+
+  Database& db() { return db_; }
+
+ private:
+  void BindBorrowerOn(Statement& st, Date on);
+  Database& db_;
+};
+
+// Statement text and row mapping for ForEachBorrowerOn.
+extern const char* const kSelectBorrowersOn;
+NetworkStore::BorrowerOn ReadBorrowerOn(const Statement& st);
+
+template <typename Visit>
+void NetworkStore::ForEachBorrowerOn(Date on, Visit&& visit) {
+  auto st = db_.Prepare(kSelectBorrowersOn);
+  BindBorrowerOn(*st, on);
+  while (st->Step()) visit(ReadBorrowerOn(*st));
+}
+
+}  // namespace tdcs::store

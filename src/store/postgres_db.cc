@@ -1,0 +1,167 @@
+// PostgreSQL adapter over libpq. Each Statement is a server-side prepared
+// statement (PQprepare once, PQexecPrepared per run) with text-format
+// parameters and results. Dates come back as ISO text (DateStyle ISO is set at
+// connect), integers as decimal text.
+#include "store/postgres_db.h"
+
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace tdcs::store {
+
+std::string NumberPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool in_string = false;
+  for (char c : sql) {
+    if (c == '\'') in_string = !in_string;
+    if (c == '?' && !in_string) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::atomic<int> statement_counter{0};
+
+class PgStatement final : public Statement {
+ public:
+  PgStatement(PGconn* conn, std::string name, int param_count)
+      : conn_(conn), name_(std::move(name)), values_(param_count), is_null_(param_count, true) {}
+  ~PgStatement() override {
+    Clear();
+    const std::string sql = "DEALLOCATE \"" + name_ + "\"";
+    PQclear(PQexec(conn_, sql.c_str()));
+  }
+
+  void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
+  void BindText(int index, std::string_view value) override { Set(index, std::string(value)); }
+  void BindNull(int index) override { is_null_.at(index - 1) = true; }
+
+  bool Step() override {
+    if (result_ == nullptr) Execute();
+    if (row_ + 1 >= PQntuples(result_)) return false;
+    ++row_;
+    return true;
+  }
+  bool IsNull(int column) const override { return PQgetisnull(result_, row_, column) != 0; }
+  int64_t GetInt(int column) const override {
+    return std::stoll(PQgetvalue(result_, row_, column));
+  }
+  std::string GetText(int column) const override {
+    return std::string(PQgetvalue(result_, row_, column),
+                       static_cast<size_t>(PQgetlength(result_, row_, column)));
+  }
+  void Reset() override {
+    Clear();
+    for (size_t i = 0; i < is_null_.size(); ++i) is_null_[i] = true;
+  }
+
+ private:
+  void Set(int index, std::string value) {
+    values_.at(index - 1) = std::move(value);
+    is_null_.at(index - 1) = false;
+  }
+  void Execute() {
+    std::vector<const char*> params(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i)
+      params[i] = is_null_[i] ? nullptr : values_[i].c_str();
+    result_ = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()),
+                             params.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(result_);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      std::string message = PQresultErrorMessage(result_);
+      Clear();
+      throw StorageFault("postgres: " + message);
+    }
+    row_ = -1;
+  }
+  void Clear() {
+    if (result_ != nullptr) PQclear(result_);
+    result_ = nullptr;
+    row_ = -1;
+  }
+
+  PGconn* conn_;
+  std::string name_;
+  std::vector<std::string> values_;
+  std::vector<bool> is_null_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;
+};
+
+class PgDatabase final : public Database {
+ public:
+  PgDatabase(PGconn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)) {}
+  ~PgDatabase() override {
+    ClearCache();
+    PQfinish(conn_);
+  }
+
+  Engine engine() const override { return Engine::kPostgres; }
+  void ExecScript(std::string_view sql) override {
+    const std::string text(sql);
+    PGresult* r = PQexec(conn_, text.c_str());
+    const auto status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      std::string message = PQresultErrorMessage(r);
+      PQclear(r);
+      throw StorageFault("postgres: " + message);
+    }
+    PQclear(r);
+  }
+  std::unique_ptr<Statement> Prepare(std::string_view sql) override {
+    const std::string text = NumberPlaceholders(sql);
+    int params = 0;
+    for (char c : text) params += c == '$';
+    const std::string name = "s" + std::to_string(++statement_counter);
+    PGresult* r = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      std::string message = PQresultErrorMessage(r);
+      PQclear(r);
+      throw StorageFault("postgres prepare: " + message + " in: " + text);
+    }
+    PQclear(r);
+    PGresult* d = PQdescribePrepared(conn_, name.c_str());
+    params = PQnparams(d);
+    PQclear(d);
+    return std::make_unique<PgStatement>(conn_, name, params);
+  }
+  void Begin() override { ExecScript("BEGIN"); }
+  void Commit() override { ExecScript("COMMIT"); }
+  void Rollback() override {
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
+  }
+  std::string Describe() const override {
+    return std::string("postgresql: database ") + PQdb(conn_) + " at " + PQhost(conn_);
+  }
+
+ private:
+  PGconn* conn_;
+  std::string uri_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> OpenPostgres(const std::string& uri) {
+  PGconn* conn = PQconnectdb(uri.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw StorageFault("postgres connect: " + message);
+  }
+  auto db = std::make_unique<PgDatabase>(conn, uri);
+  db->ExecScript("SET client_min_messages=warning; SET DateStyle=ISO; SET client_encoding=UTF8");
+  return db;
+}
+
+}  // namespace tdcs::store
