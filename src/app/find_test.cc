@@ -1,1 +1,63 @@
+#include "app/find.h"
+
 #include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "app/import.h"
+#include "test_db.h"
+
+namespace tdcs::app {
+namespace {
+
+class FindTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = testing::NewInitialisedDatabase();
+    std::string borrowers = testing::kBorrowersHeader;
+    borrowers += testing::BorrowerRow(1, "Nguyễn Thị Ánh", "0000001");
+    borrowers += testing::BorrowerRow(2, "Đặng Thị Đào", "0000001");
+    borrowers += testing::BorrowerRow(3, "Nguyễn Thị An", "0000001");
+    borrowers += testing::BorrowerRow(4, "Nguyễn Thị Ân", "0000001");
+    borrowers += testing::BorrowerRow(5, "Nguyễn Thị Ăn", "0000002");
+    borrowers += testing::BorrowerRow(6, "Dương Thị Dung", "0000002");
+    for (auto [kind, text] : {std::pair{ImportKind::kNetwork, std::string(testing::kNetworkCsv)},
+                              std::pair{ImportKind::kGroups, std::string(testing::kGroupsCsv)},
+                              std::pair{ImportKind::kBorrowers, borrowers}}) {
+      std::istringstream in(text);
+      auto r = Import(*db_, kind, in);
+      ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
+    }
+  }
+  std::vector<std::string> Names(const std::string& query) {
+    std::vector<std::string> out;
+    for (const auto& b : FindBorrowers(*db_, query).borrowers) out.push_back(b.name);
+    return out;
+  }
+  std::unique_ptr<store::Database> db_;
+};
+
+// Vietnamese order: letters first (a < ă < â), tones second, so "Ánh" (a + tone)
+// comes before "Ăn" (the letter ă).
+TEST_F(FindTest, IgnoresCaseAndDiacriticsAndSortsTheVietnameseWay) {
+  EXPECT_EQ(Names("nguyen thi a"), (std::vector<std::string>{"Nguyễn Thị An", "Nguyễn Thị Ánh",
+                                                             "Nguyễn Thị Ăn", "Nguyễn Thị Ân"}));
+  EXPECT_EQ(Names("NGUYỄN THỊ ÂN"), (std::vector<std::string>{"Nguyễn Thị An", "Nguyễn Thị Ánh",
+                                                              "Nguyễn Thị Ăn", "Nguyễn Thị Ân"}));
+  // NFD input.
+  EXPECT_EQ(Names("Nguye\xCC\x82\xCC\x83n Thi\xCC\xA3 A\xCC\x81nh"),
+            std::vector<std::string>{"Nguyễn Thị Ánh"});
+  // đ is found by d, and d sorts before đ.
+  EXPECT_EQ(Names("d"), (std::vector<std::string>{"Dương Thị Dung", "Đặng Thị Đào"}));
+  EXPECT_EQ(Names("dang"), std::vector<std::string>{"Đặng Thị Đào"});
+}
+
+TEST_F(FindTest, FindsByCitizenIdOrCode) {
+  EXPECT_EQ(Names("031185000002"), std::vector<std::string>{"Đặng Thị Đào"});
+  EXPECT_EQ(Names("0000000006"), std::vector<std::string>{"Dương Thị Dung"});
+  EXPECT_TRUE(Names("%").empty());
+  EXPECT_EQ(MaskCitizenId("031185000002"), "031****00002");
+}
+
+}  // namespace
+}  // namespace tdcs::app

@@ -1,1 +1,220 @@
+#include "app/import.h"
+
 #include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "store/network_store.h"
+#include "test_db.h"
+
+namespace tdcs::app {
+namespace {
+
+using testing::BorrowerRow;
+using testing::kBorrowersHeader;
+
+std::map<std::string, int64_t> TableCounts(store::Database& db) {
+  std::map<std::string, int64_t> out;
+  for (const char* t : {"branch", "branch_version", "office", "office_version", "commune_point",
+                        "commune_point_version", "village", "village_version", "savings_group",
+                        "savings_group_version", "borrower", "borrower_version", "membership",
+                        "association_unit", "id_sequence"})
+    out[t] = db.QueryInt(std::string("SELECT COUNT(*) FROM ") + t).value_or(-1);
+  out["id_sum"] = db.QueryInt("SELECT SUM(next_value) FROM id_sequence").value_or(-1);
+  return out;
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = testing::NewInitialisedDatabase();
+    ASSERT_TRUE(Run(ImportKind::kNetwork, testing::kNetworkCsv).ok());
+    ASSERT_TRUE(Run(ImportKind::kGroups, testing::kGroupsCsv).ok());
+  }
+  ImportReport Run(ImportKind kind, const std::string& text) {
+    std::istringstream in(text);
+    return Import(*db_, kind, in);
+  }
+  // Codes of the errors on `line`.
+  static std::vector<std::string> CodesOn(const ImportReport& r, int line) {
+    std::vector<std::string> out;
+    for (const auto& e : r.errors)
+      if (e.line == line) out.push_back(e.error.code);
+    return out;
+  }
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_F(ImportTest, ImportsNetworkGroupsAndBorrowers) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Nguyễn Thị Lan", "0000001", "leader");
+  csv += BorrowerRow(2, "Trần Thị Hoa", "0000001", "deputy");
+  csv += BorrowerRow(3, "Lê Thị Mai", "0000001");
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
+  EXPECT_EQ(r.written, 3);
+  // Three members is fewer than five: allowed, with a warning.
+  ASSERT_EQ(r.warnings.size(), 1u);
+  store::NetworkStore store(*db_);
+  const auto counts = store.CountsOn(*Date::Parse("2020-02-01"));
+  EXPECT_EQ(counts.branches, 1);
+  EXPECT_EQ(counts.offices, 1);
+  EXPECT_EQ(counts.seats, 1);
+  EXPECT_EQ(counts.points, 2);
+  EXPECT_EQ(counts.villages, 3);
+  EXPECT_EQ(counts.groups, 3);
+  EXPECT_EQ(counts.borrowers, 3);
+  EXPECT_EQ(counts.memberships, 3);
+  // Before they joined, nobody.
+  EXPECT_EQ(store.CountsOn(*Date::Parse("2020-01-14")).borrowers, 0);
+  // Association units: central, province 31, district 312, two communes.
+  EXPECT_EQ(counts.association_units, 4 * 5);
+}
+
+TEST_F(ImportTest, ListsEveryBadCitizenIdWithLineAndField) {
+  std::string csv = kBorrowersHeader;
+  csv += "0000000001,Nguyễn Văn A,03108500000,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000002,Nguyễn Văn B,099085000002,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000003,Nguyễn Văn C,031185000003,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000004,Nguyễn Văn D,031086000004,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000005,Nguyễn Văn E,031285000005,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"CITIZEN_ID_FORMAT"});
+  EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"CITIZEN_ID_PROVINCE_UNKNOWN"});
+  EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"CITIZEN_ID_CENTURY_SEX_MISMATCH"});
+  EXPECT_EQ(CodesOn(r, 5), std::vector<std::string>{"CITIZEN_ID_BIRTH_YEAR_MISMATCH"});
+  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"CITIZEN_ID_CENTURY_SEX_MISMATCH"});
+  for (const auto& e : r.errors) {
+    EXPECT_EQ(e.error.field, "citizen_id");
+    EXPECT_FALSE(e.error.message_vi.empty());
+    EXPECT_FALSE(e.error.message_en.empty());
+  }
+  EXPECT_EQ(TableCounts(*db_), before);
+}
+
+TEST_F(ImportTest, BadLastRowLeavesDatabaseExactlyAsBefore) {
+  std::string csv = kBorrowersHeader;
+  for (int i = 1; i <= 40; ++i) csv += BorrowerRow(i, "Phạm Thị Hằng", "0000002");
+  csv += BorrowerRow(41, "Phạm Thị Hằng", "0000002");
+  csv += "0000000042,Võ Văn Sơn,031085000042,1985-06-01,male,addr,99999999,poor,0000002,member,2020-01-15\n";
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 43);
+  EXPECT_EQ(r.errors[0].error.code, "VILLAGE_UNKNOWN");
+  EXPECT_EQ(r.errors[0].error.field, "village_code");
+  EXPECT_EQ(r.written, 0);
+  EXPECT_EQ(TableCounts(*db_), before);
+}
+
+TEST_F(ImportTest, RejectsUnknownCommunesAndUnitsInTheStructureOfTheDate) {
+  const std::string csv =
+      "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+      "point,P99999,Điểm không có,PGD312,99999,7,2016-01-01\n"
+      // 11584 (Lê Thiện) is a legacy code; on 2025-08-01 the 2025 structure is in force.
+      "point,P11584B,Điểm sau cải cách,PGD312,11584,7,2025-08-01\n"
+      "point,P11590,Điểm của PGD lạ,PGD999,11590,7,2016-01-01\n"
+      "village,1158100X,Thôn,,11581,,2016-01-01\n"
+      "branch,CN99,Chi nhánh lạ,,99,,2016-01-01\n"
+      "office,PGD312,Trùng mã,CN31,,,2016-01-01\n"
+      "point,P11593,Ngày giao dịch sai,PGD312,11593,40,2016-01-01\n"
+      "depot,X1,Kho,,,,2016-01-01\n";
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kNetwork, csv);
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"COMMUNE_UNKNOWN"});
+  EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"COMMUNE_UNKNOWN"});
+  EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"OFFICE_UNKNOWN"});
+  EXPECT_EQ(CodesOn(r, 5), std::vector<std::string>{"CODE_FORMAT"});
+  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"PROVINCE_UNKNOWN"});
+  EXPECT_EQ(CodesOn(r, 7), std::vector<std::string>{"CODE_DUPLICATE"});
+  EXPECT_EQ(CodesOn(r, 8), std::vector<std::string>{"SESSION_DAY_RANGE"});
+  EXPECT_EQ(CodesOn(r, 9), std::vector<std::string>{"NETWORK_KIND_UNKNOWN"});
+  EXPECT_EQ(TableCounts(*db_), before);
+}
+
+TEST_F(ImportTest, RejectsAGroupOverSixtyMembers) {
+  std::string csv = kBorrowersHeader;
+  for (int i = 1; i <= 60; ++i) csv += BorrowerRow(i, "Bùi Thị Thu", "0000003");
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
+  std::string more = kBorrowersHeader;
+  more += BorrowerRow(61, "Bùi Thị Sáu Mốt", "0000003", "member", "2021-03-01");
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kBorrowers, more);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"GROUP_FULL"});
+  EXPECT_NE(r.errors[0].error.message_en.find("61 members on 2021-03-01"), std::string::npos);
+  EXPECT_EQ(TableCounts(*db_), before);
+  // When a member leaves on that day, the newcomer fits.
+  ASSERT_TRUE(Run(ImportKind::kMemberships,
+                  "action,borrower_code,group_code,role,valid_from\n"
+                  "leave,0000000060,0000003,member,2021-03-01\n")
+                  .ok());
+  EXPECT_TRUE(Run(ImportKind::kBorrowers, more).ok());
+}
+
+TEST_F(ImportTest, RejectsABorrowerInTwoGroupsAtOnce) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Hoàng Thị Yến", "0000001");
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kMemberships,
+               "action,borrower_code,group_code,role,valid_from\n"
+               "join,0000000001,0000002,member,2022-05-01\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"MEMBERSHIP_OVERLAP"});
+  EXPECT_EQ(TableCounts(*db_), before);
+  // Leaving the first group the day the second one starts is a move, not an overlap.
+  auto move = Run(ImportKind::kMemberships,
+                  "action,borrower_code,group_code,role,valid_from\n"
+                  "leave,0000000001,0000001,member,2022-05-01\n"
+                  "join,0000000001,0000002,member,2022-05-01\n");
+  ASSERT_TRUE(move.ok()) << move.errors.front().error.ToString();
+  store::NetworkStore store(*db_);
+  auto memberships = store.MembershipsOfBorrower(1);
+  ASSERT_EQ(memberships.size(), 2u);
+  EXPECT_EQ(memberships[0].period.to, Date::Parse("2022-05-01"));
+  EXPECT_FALSE(memberships[1].period.to);
+}
+
+TEST_F(ImportTest, RejectsOverlappingLeaderPeriods) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Đinh Thị Nga", "0000001", "leader");
+  csv += BorrowerRow(2, "Đỗ Thị Loan", "0000001", "leader", "2021-01-01");
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors[0].error.code, "GROUP_ROLE_TAKEN");
+  EXPECT_EQ(r.errors[0].error.field, "role");
+}
+
+TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Ngô Thị Hà", "0000001");
+  csv += BorrowerRow(1, "Ngô Thị Hà", "0000001");  // same code and citizen ID
+  csv += "0000000003,Lý Văn Minh,031208000003,2008-02-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000004,,031185000004,1985-06-01,nữ,addr,11581001,rich,0000009,boss,2020-13-01\n";
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  auto line3 = CodesOn(r, 3);
+  EXPECT_EQ(line3, (std::vector<std::string>{"CODE_DUPLICATE", "CITIZEN_ID_DUPLICATE"}));
+  EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"BORROWER_UNDERAGE"});
+  auto line5 = CodesOn(r, 5);
+  for (const char* code : {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID",
+                           "GROUP_UNKNOWN"})
+    EXPECT_NE(std::find(line5.begin(), line5.end(), code), line5.end()) << code;
+}
+
+TEST_F(ImportTest, RejectsBadHeaders) {
+  auto r = Run(ImportKind::kGroups, "code,name,point,village_code,association,valid_from\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors[0].error.code, "CSV_COLUMN_MISSING");
+  EXPECT_EQ(r.errors[0].error.field, "point_code");
+  EXPECT_EQ(r.errors[1].error.code, "CSV_COLUMN_UNKNOWN");
+  EXPECT_EQ(Run(ImportKind::kGroups, "").errors[0].error.code, "CSV_EMPTY");
+}
+
+}  // namespace
+}  // namespace tdcs::app

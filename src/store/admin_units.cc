@@ -135,6 +135,9 @@ std::string AdminIndex::NewCommuneOf(const std::string& legacy_code,
   const auto& links = it->second;
   for (const auto& l : links)
     if (l.full) return l.new_code;
+  // A new commune usually keeps the code of the old commune that houses its committee.
+  for (const auto& l : links)
+    if (l.new_code == legacy_code) return l.new_code;
   const AdminCommune* old = Commune(kLegacyEra, legacy_code);
   if (old != nullptr) {
     const std::string old_name = fold(old->name);

@@ -1,1 +1,153 @@
+// The store contract: the same tests on SQLite and on PostgreSQL (chosen by
+// TDCS_TEST_DB, see tests/test_db.h). Whatever the engine, the schema, the
+// bindings, transactions, reference data and the all-or-nothing import
+// behave the same.
 #include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "app/import.h"
+#include "app/network_ops.h"
+#include "store/admin_units.h"
+#include "store/migrate.h"
+#include "store/network_store.h"
+#include "store/program_store.h"
+#include "test_db.h"
+
+namespace tdcs::store {
+namespace {
+
+TEST(StoreContract, MigratesOnceAndRecordsTheVersion) {
+  auto db = testing::NewTestDatabase();
+  EXPECT_EQ(SchemaVersion(*db), 0);
+  const auto applied = Migrate(*db);
+  ASSERT_EQ(applied.size(), AllMigrations().size());
+  EXPECT_EQ(SchemaVersion(*db), AllMigrations().back().version);
+  EXPECT_TRUE(Migrate(*db).empty());
+}
+
+TEST(StoreContract, BindsAndReadsEveryType) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript("CREATE TABLE t (i BIGINT, s TEXT, d DATE)");
+  auto insert = db->Prepare("INSERT INTO t (i, s, d) VALUES (?, ?, ?)");
+  insert->BindInt(1, INT64_MAX);
+  insert->BindText(2, "Nguyễn Văn A, 'quoted' ?");
+  insert->BindText(3, "2024-02-29");
+  insert->Run();
+  insert->BindInt(1, INT64_MIN);
+  insert->BindNull(2);
+  insert->BindNull(3);
+  insert->Run();
+  auto select = db->Prepare("SELECT i, s, d FROM t WHERE s = ? OR s IS NULL ORDER BY i");
+  select->BindText(1, "Nguyễn Văn A, 'quoted' ?");
+  ASSERT_TRUE(select->Step());
+  EXPECT_EQ(select->GetInt(0), INT64_MIN);
+  EXPECT_TRUE(select->IsNull(1));
+  ASSERT_TRUE(select->Step());
+  EXPECT_EQ(select->GetInt(0), INT64_MAX);
+  EXPECT_EQ(select->GetText(1), "Nguyễn Văn A, 'quoted' ?");
+  EXPECT_EQ(select->GetText(2), "2024-02-29");
+  EXPECT_FALSE(select->Step());
+}
+
+TEST(StoreContract, TransactionsCommitOrRollBack) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+  {
+    Transaction tx(*db);
+    db->ExecScript("INSERT INTO t VALUES (1)");
+  }  // destroyed without Commit
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t"), 0);
+  {
+    Transaction tx(*db);
+    db->ExecScript("INSERT INTO t VALUES (2)");
+    tx.Commit();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t"), 1);
+  // A constraint violation is a StorageFault, and the transaction leaves nothing.
+  try {
+    Transaction tx(*db);
+    db->ExecScript("INSERT INTO t VALUES (3)");
+    db->ExecScript("INSERT INTO t VALUES (2)");
+    tx.Commit();
+    FAIL() << "duplicate key accepted";
+  } catch (const StorageFault&) {
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t"), 1);
+}
+
+TEST(StoreContract, LoadsBothAdministrativeStructuresAndTheMapping) {
+  auto db = testing::NewInitialisedDatabase();
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_province WHERE era = 'L'"), 63);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_province WHERE era = 'N'"), 34);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_district"), 696);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_commune WHERE era = 'L'"), 10'035);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_commune WHERE era = 'N'"), 3'321);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_commune_map"), 10'568);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM admin_province_map"), 63);
+  EXPECT_EQ(LoadAdminUnits(*db), 0);  // idempotent
+  const AdminIndex index = ReadAdminIndex(*db);
+  EXPECT_EQ(index.reform_date, *Date::Parse("2025-07-01"));
+  EXPECT_EQ(index.CommuneOn("00001", *Date::Parse("2025-06-30"))->name, "Phúc Xá");
+  EXPECT_EQ(index.CommuneOn("00004", *Date::Parse("2025-07-01"))->name, "Ba Đình");
+  EXPECT_EQ(index.province_map.at("30"), "31");
+}
+
+TEST(StoreContract, ProgramCatalogHasEffectiveDatedVersions) {
+  auto db = testing::NewInitialisedDatabase();
+  auto programs = ReadPrograms(*db);
+  ASSERT_TRUE(programs.count("01"));
+  const auto* poor = programs::VersionOn(programs["01"], *Date::Parse("2024-03-22"));
+  ASSERT_NE(poor, nullptr);
+  EXPECT_EQ(poor->rate.per_month_millionths(), 5500);
+  EXPECT_EQ(poor->OverdueRate().per_month_millionths(), 7150);
+  EXPECT_EQ(poor->max_amount.dong(), 100'000'000);
+  EXPECT_EQ(poor->channel, "entrusted");
+  const auto& housing = programs["17"];
+  ASSERT_EQ(housing.size(), 2u);
+  EXPECT_EQ(programs::VersionOn(housing, *Date::Parse("2024-08-14"))->rate.per_month_millionths(),
+            4000);
+  EXPECT_EQ(programs::VersionOn(housing, *Date::Parse("2024-08-15"))->rate.per_month_millionths(),
+            5500);
+  EXPECT_EQ(programs["02"].front().tranches, "semester");
+  EXPECT_EQ(programs["06"].front().rate.per_month_millionths(), 7500);
+}
+
+TEST(StoreContract, ImportIsAllOrNothing) {
+  auto db = testing::NewInitialisedDatabase();
+  for (auto [kind, text] : {std::pair{app::ImportKind::kNetwork, testing::kNetworkCsv},
+                            std::pair{app::ImportKind::kGroups, testing::kGroupsCsv}}) {
+    std::istringstream in(text);
+    ASSERT_TRUE(app::Import(*db, kind, in).ok());
+  }
+  std::string csv = testing::kBorrowersHeader;
+  for (int i = 1; i <= 10; ++i) csv += testing::BorrowerRow(i, "Lê Thị Hồng", "0000001");
+  csv += testing::BorrowerRow(11, "Lê Thị Hồng", "0000404");
+  std::istringstream bad(csv);
+  auto r = app::Import(*db, app::ImportKind::kBorrowers, bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors[0].line, 12);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM borrower"), 0);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM membership"), 0);
+  EXPECT_EQ(db->QueryInt("SELECT next_value FROM id_sequence WHERE name = 'borrower'"), 1);
+  csv.resize(csv.rfind("0000000011,"));
+  std::istringstream good(csv);
+  ASSERT_TRUE(app::Import(*db, app::ImportKind::kBorrowers, good).ok());
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM borrower"), 10);
+  NetworkStore store(*db);
+  EXPECT_EQ(store.CountsOn(*Date::Parse("2020-01-15")).memberships, 10);
+}
+
+TEST(StoreContract, ReformKeepsHistory) {
+  auto db = testing::NewInitialisedDatabase();
+  std::istringstream in(testing::kNetworkCsv);
+  ASSERT_TRUE(app::Import(*db, app::ImportKind::kNetwork, in).ok());
+  ASSERT_TRUE(app::ApplyReform2025(*db).ok());
+  NetworkStore store(*db);
+  EXPECT_EQ(store.PointsOn(*Date::Parse("2025-06-30"))[0].report_era, "L");
+  EXPECT_EQ(store.PointsOn(*Date::Parse("2025-07-01"))[0].report_era, "N");
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM commune_point_version"), 4);
+}
+
+}  // namespace
+}  // namespace tdcs::store

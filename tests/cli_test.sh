@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End-to-end checks of the tdcs command line on a scratch SQLite database:
+# init, import (good and rejected), export, find, generate, summary, reform, --help.
+set -uo pipefail
+tdcs=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+db="$work/cli.db"
+failures=0
+passes=0
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
+}
+contains() { grep -q -- "$2" "$1"; }
+
+for sub in "" init import export find generate summary reform serve; do
+  check "help $sub" bash -c "'$tdcs' $sub --help >/dev/null"
+done
+
+check "init" bash -c "'$tdcs' init --db '$db' > '$work/init.out'"
+check "init output" contains "$work/init.out" "24785 administrative rows"
+cat > "$work/network.csv" <<'CSV'
+kind,code,name,parent_code,area_code,session_day,valid_from
+branch,CN31,Chi nhánh NHCSXH Thành phố Hải Phòng,,31,,2015-01-01
+office,PGD312,Phòng giao dịch NHCSXH An Dương,CN31,,,2015-01-01
+point,P11581,Điểm giao dịch phường Lê Lợi,PGD312,11581,7,2015-01-01
+village,11581001,Tổ dân phố 1,,11581,,2015-01-01
+CSV
+check "import network" bash -c "'$tdcs' import network '$work/network.csv' --db '$db' >/dev/null"
+cat > "$work/groups.csv" <<'CSV'
+code,name,point_code,village_code,association,valid_from
+0000001,Tổ TK&VV TDP 1,P11581,11581001,women,2015-01-01
+CSV
+check "import groups" bash -c "'$tdcs' import groups '$work/groups.csv' --db '$db' >/dev/null"
+cat > "$work/borrowers.csv" <<'CSV'
+code,name,citizen_id,birth_date,sex,address,village_code,categories,group_code,role,valid_from
+0000000001,Nguyễn Văn An,031085000001,1985-06-01,male,TDP 1,11581001,poor,0000001,leader,2020-01-15
+0000000002,Trần Thị Bình,031185000002,1985-06-01,female,TDP 1,11581001,near_poor,0000001,deputy,2020-01-15
+0000000003,Lê Văn Cường,031090000003,1985-06-01,male,TDP 1,11581001,poor,0000001,member,2020-01-15
+CSV
+"$tdcs" import borrowers "$work/borrowers.csv" --db "$db" >"$work/bad.out" 2>&1
+check "bad import exits 1" test $? -eq 1
+check "bad import names line and field" contains "$work/bad.out" "dòng/line 4: citizen_id"
+check "bad import in Vietnamese and English" contains "$work/bad.out" "database is unchanged"
+check "nothing written" bash -c "'$tdcs' find 'nguyen' --db '$db' 2>&1 | grep -q '^0 kết quả'"
+sed -i 's/031090000003/031085000003/' "$work/borrowers.csv"
+check "good import" bash -c "'$tdcs' import borrowers '$work/borrowers.csv' --db '$db' >/dev/null 2>&1"
+# NFD query without diacritics marks typed decomposed.
+check "find NFD" bash -c "'$tdcs' find \$'Nguye\xcc\x82\xcc\x83n va\xcc\x86n a' --db '$db' | grep -q 'Nguyễn Văn An'"
+check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '031\*\*\*\*00001'"
+check "export borrowers" bash -c "'$tdcs' export borrowers '$work/out.csv' --on 2021-01-01 --db '$db' 2>/dev/null && [ \$(wc -l < '$work/out.csv') -eq 4 ]"
+check "export round trip header" bash -c "head -1 '$work/out.csv' | grep -q '^code,name,citizen_id'"
+check "summary" bash -c "'$tdcs' summary --on 2021-01-01 --db '$db' | grep -q 'hộ vay/borrowers 3'"
+check "reform" bash -c "'$tdcs' reform --db '$db' | grep -q 'kept 1'"
+check "reform twice rejected" bash -c "! '$tdcs' reform --db '$db' 2>/dev/null"
+check "uninitialised database is a fault" bash -c "'$tdcs' find x --db '$work/none.db' 2>/dev/null; [ \$? -eq 3 ]"
+check "generate demo" bash -c "'$tdcs' generate --profile demo --seed 3 --db '$work/demo.db' | grep -q '8425 hộ vay'"
+check "unknown profile is a usage error" bash -c "! '$tdcs' generate --profile moon --db '$work/x.db' 2>/dev/null"
+
+echo "cli: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
