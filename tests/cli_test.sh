@@ -14,7 +14,7 @@ check() {  # check NAME CONDITION-COMMAND...
 }
 contains() { grep -q -- "$2" "$1"; }
 
-for sub in "" init import export find generate summary reform serve; do
+for sub in "" init import export find generate summary reform backup serve; do
   check "help $sub" bash -c "'$tdcs' $sub --help >/dev/null"
 done
 
@@ -57,6 +57,10 @@ check "reform twice rejected" bash -c "! '$tdcs' reform --db '$db' 2>/dev/null"
 check "uninitialised database is a fault" bash -c "'$tdcs' find x --db '$work/none.db' 2>/dev/null; [ \$? -eq 3 ]"
 check "generate demo" bash -c "'$tdcs' generate --profile demo --seed 3 --db '$work/demo.db' | grep -q '8425 hộ vay'"
 check "unknown profile is a usage error" bash -c "! '$tdcs' generate --profile moon --db '$work/x.db' 2>/dev/null"
+
+check "backup" bash -c "'$tdcs' backup --db '$db' --to '$work/copy.db' >/dev/null"
+check "backup restores" bash -c "'$tdcs' summary --on 2021-01-01 --db '$work/copy.db' | grep -q 'hộ vay/borrowers 3'"
+check "backup refuses to overwrite" bash -c "! '$tdcs' backup --db '$db' --to '$work/copy.db' 2>/dev/null"
 
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -691,11 +691,17 @@ ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
       break;
     case ImportKind::kBorrowers: {
       int64_t done = 0;
+      // Identifiers are reserved in one block each.
+      int64_t next_borrower = store.ReserveIds("borrower", static_cast<int64_t>(borrower_plan.size()));
+      int64_t next_membership = store.ReserveIds(
+          "membership", std::count_if(borrower_plan.begin(), borrower_plan.end(),
+                                      [](const BorrowerPlan& b) { return b.membership.has_value(); }));
       for (auto& b : borrower_plan) {
+        b.row.id = next_borrower++;
         store.AddBorrower(b.row);
         if (b.membership) {
-          store::MembershipRow m{0, b.row.id, b.membership->group_id, b.membership->role,
-                                 b.membership->period};
+          store::MembershipRow m{next_membership++, b.row.id, b.membership->group_id,
+                                 b.membership->role, b.membership->period};
           store.AddMembership(m);
         }
         ReportProgress(progress, ++done, static_cast<int64_t>(borrower_plan.size()), "write");

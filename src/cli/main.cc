@@ -234,6 +234,11 @@ int main(int argc, char** argv) {
   summary->add_option("--on", on_text, "date (YYYY-MM-DD)");
   add_db(summary);
 
+  std::string backup_to;
+  auto* backup = app.add_subcommand("backup", "Online copy of an SQLite database / sao lưu");
+  backup->add_option("--to", backup_to, "the copy to write (must not exist)")->required();
+  add_db(backup);
+
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
@@ -257,6 +262,16 @@ int main(int argc, char** argv) {
     }
     if (*reform) return RunReform(db_target, reform_on);
     if (*summary) return RunSummary(db_target, on_text);
+    if (*backup) {
+      if (std::filesystem::exists(backup_to)) {
+        fmt::print(stderr, "Tệp đã tồn tại / file exists: {}\n", backup_to);
+        return kExitRejected;
+      }
+      auto db = OpenInitialised(db_target);
+      db->BackupTo(backup_to);
+      fmt::print("Đã sao lưu / backed up {} to {}\n", db->Describe(), backup_to);
+      return 0;
+    }
     if (*serve) {
       serve_options.db_target = db_target;
       OpenInitialised(db_target);

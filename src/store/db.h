@@ -74,6 +74,10 @@ class Database {
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
+  // Writes a consistent copy of the whole database to `path` while it stays
+  // in use (SQLite online backup). PostgreSQL is backed up with its own tools
+  // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
+  virtual void BackupTo(const std::string& path) = 0;
   // Folds the write-ahead log into the main file (SQLite); a no-op elsewhere.
   virtual void Checkpoint() {}
   // A human description of where the data is (file path or connection target).

@@ -141,6 +141,9 @@ class PgDatabase final : public Database {
   void Rollback() override {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
+  void BackupTo(const std::string&) override {
+    throw StorageFault("back up PostgreSQL with pg_dump (see docs/OPERATIONS.md)");
+  }
   std::string Describe() const override {
     return std::string("postgresql: database ") + PQdb(conn_) + " at " + PQhost(conn_);
   }

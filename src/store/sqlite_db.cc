@@ -88,6 +88,27 @@ class SqliteDatabase final : public Database {
     if (!sqlite3_get_autocommit(db_)) ExecScript("ROLLBACK");
   }
   std::string Describe() const override { return "sqlite:" + path_; }
+  void BackupTo(const std::string& path) override {
+    sqlite3* target = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(target);
+      throw StorageFault("sqlite backup: cannot create " + path);
+    }
+    sqlite3_backup* backup = sqlite3_backup_init(target, "main", db_, "main");
+    int rc = backup ? SQLITE_OK : sqlite3_errcode(target);
+    if (backup) {
+      // Copy in steps so that writers are not held up for the whole copy.
+      do {
+        rc = sqlite3_backup_step(backup, 4096);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+      } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+      sqlite3_backup_finish(backup);
+    }
+    const std::string message = sqlite3_errmsg(target);
+    sqlite3_close_v2(target);
+    if (rc != SQLITE_DONE) throw StorageFault("sqlite backup to " + path + ": " + message);
+  }
   void Checkpoint() override { ExecScript("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
  private:
