@@ -14,7 +14,10 @@
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/network_ops.h"
+#include "app/scenario.h"
 #include "app/setup.h"
+#include "batch/close.h"
+#include "batch/verify.h"
 #include "cli/progress.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -177,6 +180,60 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
   return 0;
 }
 
+int RunScenarios(const std::vector<std::string>& files) {
+  int failed_files = 0, checks = 0, failures = 0;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "Không mở được tệp / cannot open file: {}\n", file);
+      return kExitRejected;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto result = app::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
+    checks += result.checks;
+    failures += result.failures;
+    failed_files += result.ok() ? 0 : 1;
+  }
+  fmt::print("{} passed, {} failed\n", checks - failures, failures);
+  return failed_files == 0 ? 0 : kExitRejected;
+}
+
+int RunClose(const std::string& db_target, const std::string& to_text) {
+  auto to = Date::Parse(to_text);
+  if (!to) {
+    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --to: {}\n", to_text);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  cli::Progress progress;
+  auto result = batch::CloseTo(*db, *to, [&](Date day, int64_t loans) {
+    progress.Update(loans, 0, day.ToIso().c_str());
+  });
+  progress.Finish();
+  if (!result.ok()) {
+    fmt::print(stderr, "{}\n", result.error().ToString());
+    return kExitRejected;
+  }
+  const auto& s = result.value();
+  fmt::print("Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
+             "in {:.2f} s\n",
+             to->ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
+  return 0;
+}
+
+int RunVerify(const std::string& db_target, bool deep) {
+  auto db = OpenInitialised(db_target);
+  cli::Progress progress;
+  const auto report = batch::Verify(*db, deep);
+  for (const auto& p : report.problems) fmt::print(stderr, "SAI / WRONG: {}\n", p);
+  fmt::print("{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
+             "{} lỗi/problems ({:.1f} s)\n",
+             report.ok() ? "Sổ sách khớp / the books verify" : "Sổ sách KHÔNG khớp / the books do NOT verify",
+             report.entries, report.loans, report.savings_accounts, report.problems.size(),
+             progress.ElapsedSeconds());
+  return report.ok() ? 0 : kExitRejected;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -239,6 +296,23 @@ int main(int argc, char** argv) {
   backup->add_option("--to", backup_to, "the copy to write (must not exist)")->required();
   add_db(backup);
 
+  std::vector<std::string> scenario_files;
+  auto* scenario = app.add_subcommand("scenario", "Scenario files / kịch bản kiểm thử");
+  scenario->require_subcommand(1);
+  auto* scenario_run = scenario->add_subcommand(
+      "run", "Run scenario files on fresh in-memory databases (docs/SCENARIOS.md)");
+  scenario_run->add_option("files", scenario_files, "scenario files (.scn)")->required();
+
+  std::string close_to;
+  auto* close = app.add_subcommand("close", "End of day up to a date / khóa sổ cuối ngày");
+  close->add_option("--to", close_to, "last business day to close (YYYY-MM-DD)")->required();
+  add_db(close);
+
+  bool deep = false;
+  auto* verify = app.add_subcommand("verify", "Check the books / kiểm tra sổ sách");
+  verify->add_flag("--deep", deep, "also replay every loan's transactions");
+  add_db(verify);
+
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
@@ -262,6 +336,9 @@ int main(int argc, char** argv) {
     }
     if (*reform) return RunReform(db_target, reform_on);
     if (*summary) return RunSummary(db_target, on_text);
+    if (*scenario_run) return RunScenarios(scenario_files);
+    if (*close) return RunClose(db_target, close_to);
+    if (*verify) return RunVerify(db_target, deep);
     if (*backup) {
       if (std::filesystem::exists(backup_to)) {
         fmt::print(stderr, "Tệp đã tồn tại / file exists: {}\n", backup_to);

@@ -535,6 +535,38 @@ NetworkCounts NetworkStore::CountsOn(Date on) {
   return c;
 }
 
+constexpr const char* kPlacementOn =
+    "SELECT m.group_id, g.point_id, p.office_id, p.session_day FROM membership m "
+    "JOIN savings_group_version g ON g.group_id = m.group_id "
+    "AND g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?) "
+    "JOIN commune_point_version p ON p.point_id = g.point_id "
+    "AND p.valid_from <= ? AND (p.valid_to IS NULL OR p.valid_to > ?) "
+    "WHERE m.borrower_id = ? AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to > ?)";
+std::optional<NetworkStore::Placement> NetworkStore::PlacementOn(int64_t borrower_id, Date on) {
+  auto& st = db_.Cached(kPlacementOn);
+  BindOn(st, on, 1);
+  BindOn(st, on, 3);
+  st.BindInt(5, borrower_id);
+  BindOn(st, on, 6);
+  if (!st.Step()) return std::nullopt;
+  Placement p{st.GetInt(0), st.GetInt(1), st.GetInt(2), static_cast<int>(st.GetInt(3))};
+  st.Reset();
+  return p;
+}
+
+constexpr const char* kCategoriesOn =
+    "SELECT categories FROM borrower_version WHERE borrower_id = ? AND valid_from <= ? AND "
+    "(valid_to IS NULL OR valid_to > ?)";
+std::optional<std::string> NetworkStore::CategoriesOn(int64_t borrower_id, Date on) {
+  auto& st = db_.Cached(kCategoriesOn);
+  st.BindInt(1, borrower_id);
+  BindOn(st, on, 2);
+  if (!st.Step()) return std::nullopt;
+  std::string out = st.GetText(0);
+  st.Reset();
+  return out;
+}
+
 const char* const kSelectBorrowersOn =
     "SELECT b.id, b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, b.valid_from, "
     "v.address, v.village_id, v.categories, g.code, m.role, vl.code, m.valid_from "

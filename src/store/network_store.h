@@ -138,6 +138,15 @@ class NetworkStore {
 
   NetworkCounts CountsOn(Date on);
 
+  // Where a borrower is served on a date: group, point, office, session day.
+  struct Placement {
+    int64_t group_id = 0, point_id = 0, office_id = 0;
+    int session_day = 1;
+  };
+  std::optional<Placement> PlacementOn(int64_t borrower_id, Date on);
+  // The household's categories (';'-separated) on a date.
+  std::optional<std::string> CategoriesOn(int64_t borrower_id, Date on);
+
   // Borrowers with their version and membership in force on `on`, by code.
   struct BorrowerOn {
     BorrowerRow borrower;

@@ -1,0 +1,409 @@
+#include "app/loans.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "loans/loan.h"
+#include "savings/savings.h"
+#include "store/loan_store.h"
+#include "store/network_store.h"
+#include "store/program_store.h"
+
+namespace tdcs::app {
+namespace {
+
+Error Unknown(const char* code, const char* field, const std::string& what_vi,
+              const std::string& what_en, const std::string& value) {
+  return MakeError(code, field, what_vi + " '" + value + "' không tồn tại",
+                   what_en + " '" + value + "' does not exist");
+}
+
+const char* KindKey(LoanActionKind kind) {
+  switch (kind) {
+    case LoanActionKind::kDisburse: return "disburse";
+    case LoanActionKind::kPay: return "pay";
+    case LoanActionKind::kPayFromSavings: return "pay_savings";
+    case LoanActionKind::kReschedule: return "reschedule";
+    case LoanActionKind::kExtend: return "extend";
+    case LoanActionKind::kFreeze: return "freeze";
+    case LoanActionKind::kWriteOff: return "writeoff";
+    case LoanActionKind::kInherit: return "inherit";
+    case LoanActionKind::kReverseLast: return "reverse";
+  }
+  return "";
+}
+
+std::string RequestText(const LoanAction& a) {
+  return std::string(KindKey(a.kind)) + "|" + a.loan_code + "|" + a.date.ToIso() + "|" +
+         std::to_string(a.amount.dong()) + "|" + std::to_string(a.months) + "|" + a.heir_code;
+}
+
+std::string ResultText(const ActionResult& r) {
+  return std::to_string(r.txn_id) + ":" + std::to_string(r.entry_id);
+}
+
+ActionResult ParseResultText(const std::string& text) {
+  ActionResult r;
+  r.repeated = true;
+  std::sscanf(text.c_str(), "%ld:%ld", &r.txn_id, &r.entry_id);
+  return r;
+}
+
+void Append(std::vector<ledger::Posting>& to, std::vector<ledger::Posting> more) {
+  for (auto& p : more) to.push_back(std::move(p));
+}
+
+loans::RecordedAction ToAction(const store::LoanTxn& t) {
+  return loans::RecordedAction{t.kind, t.date, t.amount, t.months, t.party_id};
+}
+
+Result<loans::Outcome> ApplyTxn(loans::Loan& loan, const store::LoanTxn& t,
+                                const loans::RateTimeline& rates) {
+  return loans::ApplyAction(loan, ToAction(t), rates);
+}
+
+// Brings a loan to `date` and posts what its events moved.
+void AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
+  auto events = loans::Advance(loan, date, store.Rates(loan.terms.program));
+  if (!events.postings.empty())
+    store.PostEntry(ledger::BuildEntry(date, "events", std::move(events.postings)),
+                    loan.terms.loan_id, 0);
+}
+
+Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date) {
+  const auto txns = store.Txns(loan.terms.loan_id);
+  const store::LoanTxn* target = nullptr;
+  for (const auto& t : txns)
+    if (t.kind != "reverse" && t.reversed_by == 0) target = &t;
+  if (target == nullptr)
+    return MakeError("NOTHING_TO_REVERSE", "loan", "Không còn giao dịch nào để hủy",
+                     "There is no transaction left to reverse");
+  if (target->kind == "open")
+    return MakeError("REVERSAL_NOT_ALLOWED", "loan", "Không hủy được số dư chuyển từ hệ thống cũ",
+                     "An opening balance cannot be reversed");
+  const auto& rates = store.Rates(loan.terms.program);
+  // Replay every transaction but the reversed one from the approved loan.
+  loans::Loan fresh;
+  fresh.terms = loan.terms;
+  fresh.terms.borrower_id = store.ApprovedBorrower(loan.terms.loan_id);
+  std::vector<loans::RecordedAction> actions;
+  for (const auto& t : txns)
+    if (t.kind != "reverse" && t.reversed_by == 0 && t.id != target->id) actions.push_back(ToAction(t));
+  auto replay = loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates);
+  if (!replay.ok())
+    return MakeError("REVERSAL_BREAKS_LATER", "loan",
+                     "Không hủy được: một giao dịch sau đó sẽ không còn hợp lệ (" +
+                         replay.error().message_vi + ")",
+                     "Cannot reverse: a later transaction would no longer hold (" +
+                         replay.error().message_en + ")");
+  const std::vector<ledger::Posting>& replayed = replay.value().postings;
+  // The reversal entry moves every account of the loan from what was posted to
+  // what the replay says.
+  std::map<std::string, Money> target_totals;
+  for (const auto& p : replayed) target_totals[p.account] += p.amount;
+  const auto posted = store.LoanPostingTotals(loan.terms.loan_id);
+  std::set<std::string> accounts;
+  for (const auto& [a, m] : target_totals) accounts.insert(a);
+  for (const auto& [a, m] : posted) accounts.insert(a);
+  std::vector<ledger::Posting> delta;
+  Money savings_delta;
+  for (const auto& a : accounts) {
+    ledger::Posting p = loans::LoanDimensions(fresh);
+    p.account = a;
+    const auto before = posted.count(a) ? posted.at(a) : Money::Zero();
+    const auto after = target_totals.count(a) ? target_totals.at(a) : Money::Zero();
+    p.amount = after - before;
+    if (a == ledger::account::kMemberSavings) {
+      p.program.clear();
+      p.fund_source = 0;
+      savings_delta = p.amount;
+    }
+    delta.push_back(p);
+  }
+  if (!savings_delta.IsZero()) {
+    auto account = store.LoadSavings(loan.terms.borrower_id);
+    TDCS_CHECK(account.has_value());
+    account->balance -= savings_delta;  // a credit (negative) to savings raises the balance
+    store.SaveSavings(*account);
+  }
+  store::LoanTxn reversal;
+  reversal.loan_id = loan.terms.loan_id;
+  reversal.date = date;
+  reversal.kind = "reverse";
+  reversal.reverses = target->id;
+  reversal.id = store.ReserveIds("loan_txn", 1);
+  reversal.entry_id = store.PostEntry(ledger::BuildEntry(date, "reverse", std::move(delta)),
+                                      loan.terms.loan_id, reversal.id, target->entry_id);
+  store.AddTxn(reversal);
+  store.MarkReversed(target->id, reversal.id);
+  loan = fresh;
+  store.UpdateLoan(loan);
+  return ActionResult{reversal.id, reversal.entry_id, false};
+}
+
+}  // namespace
+
+std::optional<LoanActionKind> ParseLoanActionKind(std::string_view text) {
+  for (auto k : {LoanActionKind::kDisburse, LoanActionKind::kPay, LoanActionKind::kPayFromSavings,
+                 LoanActionKind::kReschedule, LoanActionKind::kExtend, LoanActionKind::kFreeze,
+                 LoanActionKind::kWriteOff, LoanActionKind::kInherit, LoanActionKind::kReverseLast})
+    if (text == KindKey(k)) return k;
+  return std::nullopt;
+}
+
+Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r) {
+  store::Transaction tx(db);
+  store::NetworkStore network(db);
+  store::LoanStore store(db);
+  auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
+  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
+  if (store.FindLoanId(r.code))
+    return MakeError("LOAN_CODE_DUPLICATE", "code", "Số khế ước '" + r.code + "' đã tồn tại",
+                     "Loan number '" + r.code + "' already exists");
+  auto programs = store::ReadPrograms(db);
+  auto it = programs.find(r.program);
+  if (it == programs.end()) return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", r.program);
+  const programs::ProgramVersion* version = programs::VersionOn(it->second, r.date);
+  if (version == nullptr)
+    return MakeError("PROGRAM_NOT_IN_FORCE", "program",
+                     "Chương trình " + r.program + " chưa có hiệu lực vào ngày " + r.date.ToVietnamese(),
+                     "Program " + r.program + " is not in force on " + r.date.ToIso());
+  auto placement = network.PlacementOn(*borrower, r.date);
+  if (!placement)
+    return MakeError("BORROWER_NOT_IN_GROUP", "borrower",
+                     "Hộ vay không thuộc tổ TK&VV nào vào ngày " + r.date.ToVietnamese(),
+                     "The borrower is in no savings-and-loan group on " + r.date.ToIso());
+  loans::Loan loan;
+  auto& t = loan.terms;
+  t.loan_id = store.ReserveIds("loan", 1);
+  t.borrower_id = *borrower;
+  t.office_id = placement->office_id;
+  t.program = r.program;
+  t.fund_source = r.fund_source;
+  t.approved = r.amount;
+  t.term_months = r.term_months;
+  t.every_months = r.every_months > 0 ? r.every_months : version->installment_months;
+  t.grace_months = r.grace_months;
+  t.session_day = placement->session_day;
+
+  // The rules of approval, in order; the first broken one is the reason.
+  std::optional<Error> reason;
+  const Money limit = version->max_amount_basis == "per_month_of_study"
+                          ? version->max_amount.MultiplyBy(std::max(1, r.term_months))
+                          : version->max_amount;
+  const auto categories = network.CategoriesOn(*borrower, r.date).value_or("");
+  bool eligible = version->eligible_categories.empty();
+  for (const auto& c : version->eligible_categories)
+    if ((";" + categories + ";").find(";" + c + ";") != std::string::npos)
+      eligible = true;
+  const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
+  if (r.amount.dong() <= 0) {
+    reason = MakeError("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+  } else if (r.amount > limit) {
+    reason = MakeError("AMOUNT_OVER_LIMIT", "amount",
+                       "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ",
+                       "The amount exceeds the program's limit of " + limit.ToVietnamese());
+  } else if (r.term_months < 1 || r.term_months > version->max_term_months) {
+    reason = MakeError("TERM_OVER_LIMIT", "term_months",
+                       "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
+                       "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
+  } else if (t.every_months < 1 || t.every_months > r.term_months ||
+             r.grace_months < 0 || r.grace_months >= r.term_months) {
+    reason = MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
+                       "The installment interval or grace period is invalid");
+  } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(),
+                       r.fund_source) == version->fund_sources.end()) {
+    reason = MakeError("FUND_SOURCE_INVALID", "fund_source",
+                       "Nguồn vốn không áp dụng cho chương trình", "The fund source does not fund this program");
+  } else if (!eligible) {
+    reason = MakeError("NOT_ELIGIBLE", "borrower",
+                       "Hộ vay không thuộc đối tượng của chương trình " + r.program,
+                       "The household is not eligible for program " + r.program);
+  } else if (plan && store.ApprovedInYear(t.office_id, r.program, r.date.year()) + r.amount > *plan) {
+    reason = MakeError("CAPITAL_PLAN_EXCEEDED", "amount",
+                       "Vượt kế hoạch vốn năm " + std::to_string(r.date.year()) + " của phòng giao dịch",
+                       "Exceeds the office's capital plan for " + std::to_string(r.date.year()));
+  }
+  store::LoanApplication application{r.code, r.date, r.group_reviewed_on.value_or(r.date),
+                                     r.commune_certified_on.value_or(r.date), r.date, ""};
+  if (reason) {
+    loan.status = loans::LoanStatus::kRejected;
+    application.rejection_reason = reason->code + ": " + reason->message_vi;
+  }
+  store.InsertLoan(loan, application);
+  tx.Commit();  // a rejection is recorded with its reason
+  if (reason) return *reason;
+  return t.loan_id;
+}
+
+Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  const std::string request = RequestText(a);
+  if (!a.idempotency_key.empty()) {
+    if (auto seen = store.FindIdempotencyKey(a.idempotency_key)) {
+      if (seen->first != request)
+        return MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
+                         "Khóa chống trùng đã dùng cho một yêu cầu khác",
+                         "The idempotency key was used for a different request");
+      return ParseResultText(seen->second);
+    }
+  }
+  auto loan_id = store.FindLoanId(a.loan_code);
+  if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
+  loans::Loan loan = *store.LoadLoan(*loan_id);
+  if (loan.disbursed_on && a.date < loan.processed_to)
+    return MakeError("ACTION_BACKDATED", "date",
+                     "Ngày giao dịch trước ngày đã xử lý của khoản vay (" +
+                         loan.processed_to.ToVietnamese() + ")",
+                     "The date is before the loan's processed date (" + loan.processed_to.ToIso() + ")");
+  if (loan.disbursed_on) AdvanceAndPost(store, loan, a.date);
+  ActionResult result;
+  if (a.kind == LoanActionKind::kReverseLast) {
+    auto r = ReverseLast(store, loan, a.date);
+    if (!r.ok()) return r.error();
+    result = r.value();
+  } else {
+    store::LoanTxn txn;
+    txn.loan_id = loan.terms.loan_id;
+    txn.date = a.date;
+    txn.kind = KindKey(a.kind);
+    txn.amount = a.amount;
+    txn.months = a.months;
+    if (a.kind == LoanActionKind::kDisburse && a.amount.IsZero())
+      txn.amount = loan.terms.approved - loan.disbursed;
+    if (a.kind == LoanActionKind::kInherit) {
+      auto heir = store::NetworkStore(db).FindBorrowerIdByCode(a.heir_code);
+      if (!heir) return Unknown("BORROWER_UNKNOWN", "heir", "Người thừa kế", "Heir", a.heir_code);
+      txn.party_id = *heir;
+    }
+    std::vector<ledger::Posting> postings;
+    std::optional<savings::Account> account;
+    if (a.kind == LoanActionKind::kPayFromSavings) {
+      account = store.LoadSavings(loan.terms.borrower_id);
+      if (!account)
+        return MakeError("SAVINGS_INSUFFICIENT", "amount", "Hộ vay chưa có tài khoản tiết kiệm",
+                         "The borrower has no savings account");
+      Append(postings, savings::CreditInterest(*account, a.date, store.SavingsRates()).postings);
+      if (account->balance < txn.amount)
+        return MakeError("SAVINGS_INSUFFICIENT", "amount",
+                         "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
+                         "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
+    }
+    auto outcome = ApplyTxn(loan, txn, store.Rates(loan.terms.program));
+    if (!outcome.ok()) return outcome.error();
+    Append(postings, std::move(outcome).value().postings);
+    if (account) {
+      account->balance -= txn.amount;
+      store.SaveSavings(*account);
+    }
+    txn.id = store.ReserveIds("loan_txn", 1);
+    txn.entry_id = store.PostEntry(ledger::BuildEntry(a.date, txn.kind, std::move(postings)),
+                                   loan.terms.loan_id, txn.id);
+    store.AddTxn(txn);
+    store.UpdateLoan(loan);
+    result = ActionResult{txn.id, txn.entry_id, false};
+  }
+  if (!a.idempotency_key.empty())
+    store.SaveIdempotencyKey(a.idempotency_key, request, ResultText(result));
+  tx.Commit();
+  return result;
+}
+
+Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
+                                  const std::string& borrower_code, Money amount, Date date,
+                                  const std::string& idempotency_key) {
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  const std::string request = std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") +
+                              "|" + borrower_code + "|" + date.ToIso() + "|" +
+                              std::to_string(amount.dong());
+  if (!idempotency_key.empty()) {
+    if (auto seen = store.FindIdempotencyKey(idempotency_key)) {
+      if (seen->first != request)
+        return MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
+                         "Khóa chống trùng đã dùng cho một yêu cầu khác",
+                         "The idempotency key was used for a different request");
+      return ParseResultText(seen->second);
+    }
+  }
+  store::NetworkStore network(db);
+  auto borrower = network.FindBorrowerIdByCode(borrower_code);
+  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+  auto account = store.LoadSavings(*borrower);
+  if (!account) {
+    auto placement = network.PlacementOn(*borrower, date);
+    if (!placement)
+      return MakeError("BORROWER_NOT_IN_GROUP", "borrower",
+                       "Hộ vay không thuộc tổ TK&VV nào vào ngày " + date.ToVietnamese(),
+                       "The borrower is in no savings-and-loan group on " + date.ToIso());
+    account = savings::Account{};
+    account->borrower_id = *borrower;
+    account->office_id = placement->office_id;
+  }
+  const auto& rates = store.SavingsRates();
+  auto outcome = kind == SavingsActionKind::kDeposit
+                     ? savings::Deposit(*account, amount, date, rates)
+                     : savings::Withdraw(*account, amount, date, rates);
+  if (!outcome.ok()) return outcome.error();
+  store.SaveSavings(*account);
+  const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
+  const int64_t entry =
+      store.PostEntry(ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
+  const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
+  ActionResult result{txn, entry, false};
+  if (!idempotency_key.empty()) store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));
+  tx.Commit();
+  return result;
+}
+
+Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Date on) {
+  store::LoanStore store(db);
+  auto id = store.FindLoanId(loan_code);
+  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
+  loans::Loan loan = *store.LoadLoan(*id);
+  const auto& rates = store.Rates(loan.terms.program);
+  if (loan.disbursed_on && on > loan.processed_to) loans::Advance(loan, on, rates);
+  LoanView v;
+  v.code = loan_code;
+  v.status = std::string(loans::LoanStatusKey(loan.status));
+  v.principal = loan.Principal();
+  v.overdue = loan.overdue;
+  v.frozen = loan.frozen;
+  v.principal_due = loans::PrincipalDue(loan);
+  v.interest_due = loan.disbursed_on ? loans::InterestDue(loan, on, rates) : Money::Zero();
+  for (const auto& i : loan.installments)
+    if (i.shares > 0 && i.state == loans::InstallmentState::kFuture && (!v.next_due || i.due < *v.next_due))
+      v.next_due = i.due;
+  return v;
+}
+
+Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_code, Date on) {
+  store::NetworkStore network(db);
+  auto borrower = network.FindBorrowerIdByCode(borrower_code);
+  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+  store::LoanStore store(db);
+  auto account = store.LoadSavings(*borrower);
+  if (!account) return Money::Zero();
+  return savings::BalanceOn(*account, on, store.SavingsRates());
+}
+
+Status SetProgramRate(store::Database& db, const std::string& program, Date from, Rate rate) {
+  store::Transaction tx(db);
+  auto programs = store::ReadPrograms(db);
+  auto it = programs.find(program);
+  if (it == programs.end()) return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
+  const programs::ProgramVersion* base = programs::VersionOn(it->second, from);
+  if (base == nullptr) base = &it->second.front();
+  programs::ProgramVersion v = *base;
+  v.valid_from = from;
+  v.rate = rate;
+  v.note = "rate change";
+  store::SaveProgramVersions(db, {v});
+  tx.Commit();
+  return Status::Ok();
+}
+
+}  // namespace tdcs::app

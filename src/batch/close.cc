@@ -1,0 +1,73 @@
+#include "batch/close.h"
+
+#include "loans/loan.h"
+#include "store/loan_store.h"
+
+namespace tdcs::batch {
+namespace {
+
+constexpr const char* kRecordRun =
+    "INSERT INTO close_run (run_date, status, loans, entries) VALUES (?, 'done', ?, ?) "
+    "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + excluded.loans, "
+    "entries = close_run.entries + excluded.entries";
+
+// Brings every loan with an event on or before `day` to `day`.
+void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress) {
+  int64_t after = 0, loans_today = 0, entries_today = 0;
+  while (true) {
+    store::Transaction tx(db);
+    store::LoanStore store(db);
+    const auto ids = store.LoansWithEventsBy(day, after, kCloseBatch);
+    if (ids.empty()) break;
+    for (int64_t id : ids) {
+      loans::Loan loan = *store.LoadLoan(id);
+      auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
+      if (!events.postings.empty()) {
+        store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);
+        ++entries_today;
+      }
+      store.UpdateLoan(loan);
+      after = id;
+      ++loans_today;
+    }
+    tx.Commit();
+    if (progress) progress(day, loans_today);
+  }
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  auto& st = db.Cached(kRecordRun);
+  st.BindText(1, day.ToIso());
+  st.BindInt(2, loans_today);
+  st.BindInt(3, entries_today);
+  st.Run();
+  store.SetBusinessDate(day);
+  tx.Commit();
+  summary.loans += loans_today;
+  summary.entries += entries_today;
+  ++summary.days;
+}
+
+}  // namespace
+
+Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress) {
+  CloseSummary summary;
+  std::optional<Date> current;
+  {
+    store::LoanStore store(db);
+    current = store.BusinessDate();
+  }
+  if (current && to < *current)
+    return MakeError("CLOSE_DATE_PAST", "to",
+                     "Ngày làm việc hiện tại là " + current->ToVietnamese() + ", không lùi lại được",
+                     "The business date is " + current->ToIso() + "; it cannot go back");
+  if (current && to == *current) {
+    // Closing today again finishes a run that stopped half-way, and is a no-op otherwise.
+    CloseDay(db, to, summary, progress);
+    return summary;
+  }
+  for (Date day = current ? current->AddDays(1) : to; day <= to; day = day.AddDays(1))
+    CloseDay(db, day, summary, progress);
+  return summary;
+}
+
+}  // namespace tdcs::batch

@@ -1,0 +1,40 @@
+// End of day: `tdcs close --to DATE` runs the business days up to DATE.
+//
+// Work is proportional to what falls due, not to the number of loans: each
+// loan keeps the date of its next event (an installment falling due, an
+// overdue transfer at the first commune session after a due date, the end of
+// a freeze) in an index, and a day touches only the loans whose event date
+// has come. Rate changes need no work per loan: interest is computed from the
+// rate timeline when it is charged.
+//
+// Idempotent and restartable: loans are processed in batches of kCloseBatch,
+// each batch in its own transaction; a loan once brought to the day has its
+// next event after the day, so a run that stopped half-way (a crash, a kill)
+// picks up exactly the loans left. The business date moves only when the day
+// is complete; close_run records each day.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "base/date.h"
+#include "base/result.h"
+#include "store/db.h"
+
+namespace tdcs::batch {
+
+inline constexpr int kCloseBatch = 2000;
+
+struct CloseSummary {
+  int days = 0;
+  int64_t loans = 0;    // loans brought forward
+  int64_t entries = 0;  // journal entries posted
+};
+
+using CloseProgress = std::function<void(Date day, int64_t loans)>;
+
+// Runs every business day after the current business date up to `to`. A new
+// database (no business date yet) starts at `to`.
+Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress = nullptr);
+
+}  // namespace tdcs::batch

@@ -1,0 +1,580 @@
+#include "loans/loan.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace tdcs::loans {
+namespace {
+
+using ledger::AddTransfer;
+namespace account = ledger::account;
+
+Error Reject(const char* code, const char* field, std::string vi, std::string en) {
+  return MakeError(code, field, std::move(vi), std::move(en));
+}
+
+const RateVersion* VersionOn(const RateTimeline& rates, Date on) {
+  const RateVersion* best = nullptr;
+  for (const auto& v : rates)
+    if (v.from <= on) best = &v;
+  return best;
+}
+
+// Exact interest numerator for [from, to) at constant balances, split where
+// the rate changes.
+__int128 AccrualBetween(const Loan& loan, Date from, Date to, const RateTimeline& rates) {
+  __int128 sum = 0;
+  if (to <= from || (loan.normal.IsZero() && loan.overdue.IsZero())) return 0;
+  Date a = from;
+  while (a < to) {
+    const RateVersion* v = VersionOn(rates, a);
+    TDCS_CHECK_MSG(v != nullptr, "no rate in force for a loan's program");
+    Date b = to;
+    for (const auto& next : rates)
+      if (next.from > a && next.from < b) b = next.from;
+    const __int128 days = DaysBetween(a, b);
+    const __int128 rate = v->rate.per_month_millionths();
+    sum += static_cast<__int128>(loan.normal.dong()) * rate * 100 * days;
+    sum += static_cast<__int128>(loan.overdue.dong()) * rate * v->overdue_percent * days;
+    a = b;
+  }
+  return sum;
+}
+
+void AccrueTo(Loan& loan, Date to, const RateTimeline& rates) {
+  if (to <= loan.accrued_to) return;
+  loan.accrual += AccrualBetween(loan, loan.accrued_to, to, rates);
+  loan.accrued_to = to;
+}
+
+// Charges accrued interest up to `date` (exclusive).
+void ChargeInterest(Loan& loan, Date date, const RateTimeline& rates, Outcome& out) {
+  AccrueTo(loan, date, rates);
+  const Money charge = Money::Dong(DivideRoundHalfUp(loan.accrual, kAccrualDenominator));
+  loan.accrual = 0;
+  loan.interest_unpaid += charge;
+  AddTransfer(out.postings, LoanDimensions(loan), account::kInterestReceivable,
+              account::kInterestIncome, charge);
+}
+
+int SharesNotYetDue(const Loan& loan) {
+  int shares = 0;
+  for (const auto& i : loan.installments)
+    if (i.state == InstallmentState::kFuture) shares += i.shares;
+  return shares;
+}
+
+Money UnpaidFallenDue(const Loan& loan) {
+  Money sum;
+  for (const auto& i : loan.installments)
+    if (i.state == InstallmentState::kDue || i.state == InstallmentState::kOverdue)
+      sum += i.Unpaid();
+  return sum;
+}
+
+const Installment* Final(const Loan& loan) {
+  const Installment* last = nullptr;
+  for (const auto& i : loan.installments)
+    if (i.shares > 0 && (last == nullptr || last->due <= i.due)) last = &i;
+  return last;
+}
+
+void FallDue(Loan& loan, Installment& inst) {
+  const int shares_left = SharesNotYetDue(loan);
+  const Money base = loan.normal + loan.overdue - UnpaidFallenDue(loan);
+  Money amount;
+  if (inst.shares == shares_left) {
+    amount = base;  // the final installment takes the rest
+  } else {
+    amount = Money::Dong(DivideRoundDown(static_cast<__int128>(base.dong()) * inst.shares,
+                                         shares_left))
+                 .RoundDownTo(kInstallmentRoundingDong);
+  }
+  if (amount.IsNegative()) amount = Money::Zero();
+  inst.amount = amount;
+  inst.paid = Money::Zero();
+  inst.state = amount.IsZero() ? InstallmentState::kPaid : InstallmentState::kDue;
+}
+
+// When a due installment turns overdue, or nullopt if it does not (yet).
+std::optional<Date> OverdueDate(const Loan& loan, const Installment& inst) {
+  if (inst.state != InstallmentState::kDue) return std::nullopt;
+  if (loan.rule == OverdueRule::kPerInstallment)
+    return FirstSessionAfter(inst.due, loan.terms.session_day);
+  const Installment* last = Final(loan);
+  if (last == nullptr || last->state == InstallmentState::kFuture) return std::nullopt;
+  return FirstSessionAfter(last->due, loan.terms.session_day);
+}
+
+void TransferToOverdue(Loan& loan, Installment& inst, Outcome& out) {
+  const Money unpaid = inst.Unpaid();
+  inst.state = InstallmentState::kOverdue;
+  loan.normal -= unpaid;
+  loan.overdue += unpaid;
+  AddTransfer(out.postings, LoanDimensions(loan), account::kLoanOverdue, account::kLoanNormal,
+              unpaid);
+}
+
+void EndFreeze(Loan& loan, Outcome& out) {
+  // The loan resumes where it stopped: installments not yet due move later by
+  // the months frozen; principal returns to the state it was in.
+  for (auto& i : loan.installments)
+    if (i.state == InstallmentState::kFuture) i.due = i.due.AddMonths(loan.frozen_months);
+  Money overdue;
+  for (const auto& i : loan.installments)
+    if (i.state == InstallmentState::kOverdue) overdue += i.Unpaid();
+  overdue = std::min(overdue, loan.frozen);
+  const Money normal = loan.frozen - overdue;
+  const ledger::Posting dims = LoanDimensions(loan);
+  AddTransfer(out.postings, dims, account::kLoanOverdue, account::kLoanFrozen, overdue);
+  AddTransfer(out.postings, dims, account::kLoanNormal, account::kLoanFrozen, normal);
+  loan.overdue += overdue;
+  loan.normal += normal;
+  loan.frozen = Money::Zero();
+  loan.frozen_from.reset();
+  loan.frozen_until.reset();
+  loan.frozen_months = 0;
+}
+
+bool Open(const Loan& loan) { return loan.status == LoanStatus::kActive; }
+
+Error NotActive(const Loan& loan) {
+  return Reject("LOAN_NOT_ACTIVE", "loan",
+                "Khoản vay không ở trạng thái đang vay (" +
+                    std::string(LoanStatusKey(loan.status)) + ")",
+                "The loan is not active (" + std::string(LoanStatusKey(loan.status)) + ")");
+}
+
+Error Frozen() {
+  return Reject("LOAN_FROZEN", "loan", "Khoản vay đang được khoanh nợ", "The loan is frozen");
+}
+
+}  // namespace
+
+Date PerInstallmentRuleFrom() { return *Date::FromCivil(2026, 3, 1); }
+
+std::string_view LoanStatusKey(LoanStatus s) {
+  switch (s) {
+    case LoanStatus::kApproved: return "approved";
+    case LoanStatus::kActive: return "active";
+    case LoanStatus::kSettled: return "settled";
+    case LoanStatus::kWrittenOff: return "written_off";
+    case LoanStatus::kRejected: return "rejected";
+  }
+  return "";
+}
+
+std::optional<LoanStatus> ParseLoanStatus(std::string_view s) {
+  for (auto v : {LoanStatus::kApproved, LoanStatus::kActive, LoanStatus::kSettled,
+                 LoanStatus::kWrittenOff, LoanStatus::kRejected})
+    if (LoanStatusKey(v) == s) return v;
+  return std::nullopt;
+}
+
+Date Loan::Maturity() const {
+  const Installment* last = Final(*this);
+  return last ? last->due : (disbursed_on ? disbursed_on->AddMonths(terms.term_months) : Date());
+}
+
+ledger::Posting LoanDimensions(const Loan& loan) {
+  ledger::Posting p;
+  p.program = loan.terms.program;
+  p.fund_source = loan.terms.fund_source;
+  p.office_id = loan.terms.office_id;
+  p.loan_id = loan.terms.loan_id;
+  p.borrower_id = loan.terms.borrower_id;
+  return p;
+}
+
+Date FirstSessionAfter(Date date, int session_day) {
+  Date candidate = Date::MonthDayClamped(date.year(), date.month(), session_day);
+  if (candidate > date) return candidate;
+  const Date next_month = Date::MonthDayClamped(date.year(), date.month(), 1).AddMonths(1);
+  return Date::MonthDayClamped(next_month.year(), next_month.month(), session_day);
+}
+
+int WorkingDaysBetween(Date from, Date to) {
+  int count = 0;
+  for (Date d = from.AddDays(1); d <= to; d = d.AddDays(1)) {
+    const int w = d.Weekday();
+    if (w != 0 && w != 6) ++count;
+  }
+  return count;
+}
+
+std::optional<Date> NextEventDate(const Loan& loan) {
+  if (!Open(loan)) return std::nullopt;
+  if (loan.IsFrozen()) return loan.frozen_until;
+  std::optional<Date> next;
+  auto consider = [&](Date d) {
+    if (!next || d < *next) next = d;
+  };
+  for (const auto& i : loan.installments) {
+    if (i.shares > 0 && i.state == InstallmentState::kFuture) consider(i.due);
+    if (auto o = OverdueDate(loan, i)) consider(*o);
+  }
+  // An event whose date has passed (after a freeze ended) happens at once.
+  if (next && *next <= loan.processed_to) next = loan.processed_to.AddDays(1);
+  return next;
+}
+
+Outcome Advance(Loan& loan, Date to, const RateTimeline& rates) {
+  Outcome out;
+  while (true) {
+    const auto next = NextEventDate(loan);
+    if (!next || *next > to) break;
+    const Date day = *next;
+    AccrueTo(loan, day, rates);
+    if (loan.frozen_until && *loan.frozen_until <= day) {
+      EndFreeze(loan, out);
+    } else {
+      // Installments fall due before the overdue transfers of the same day.
+      std::stable_sort(loan.installments.begin(), loan.installments.end(),
+                       [](const Installment& a, const Installment& b) { return a.due < b.due; });
+      for (auto& i : loan.installments)
+        if (i.shares > 0 && i.state == InstallmentState::kFuture && i.due <= day) FallDue(loan, i);
+      for (auto& i : loan.installments)
+        if (auto o = OverdueDate(loan, i); o && *o <= day) TransferToOverdue(loan, i, out);
+    }
+    loan.processed_to = day;
+    if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero() && loan.accrual == 0 &&
+        !loan.disbursed.IsZero() && SharesNotYetDue(loan) == 0)
+      loan.status = LoanStatus::kSettled;
+  }
+  if (to > loan.processed_to) loan.processed_to = to;
+  return out;
+}
+
+Money InterestDue(const Loan& loan, Date on, const RateTimeline& rates) {
+  const __int128 accrual = loan.accrual + AccrualBetween(loan, loan.accrued_to, on, rates);
+  return loan.interest_unpaid + Money::Dong(DivideRoundHalfUp(accrual, kAccrualDenominator));
+}
+
+Money PrincipalDue(const Loan& loan) {
+  Money sum;
+  for (const auto& i : loan.installments)
+    if (i.state == InstallmentState::kDue) sum += i.Unpaid();
+  return sum;
+}
+
+Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates) {
+  return InterestDue(loan, on, rates) + loan.Principal();
+}
+
+Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline& rates) {
+  if (loan.status != LoanStatus::kApproved && loan.status != LoanStatus::kActive)
+    return NotActive(loan);
+  if (amount.dong() <= 0)
+    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+  if (loan.disbursed + amount > loan.terms.approved)
+    return Reject("DISBURSEMENT_OVER_APPROVED", "amount",
+                  "Giải ngân vượt số tiền được duyệt (" + loan.terms.approved.ToVietnamese() +
+                      " đ, đã giải ngân " + loan.disbursed.ToVietnamese() + " đ)",
+                  "Disbursement exceeds the approved amount (" +
+                      loan.terms.approved.ToVietnamese() + ", disbursed " +
+                      loan.disbursed.ToVietnamese() + ")");
+  if (loan.IsFrozen()) return Frozen();
+  Outcome out;
+  if (!loan.disbursed_on) {
+    loan.disbursed_on = date;
+    loan.rule = date >= PerInstallmentRuleFrom() ? OverdueRule::kPerInstallment
+                                                  : OverdueRule::kAtMaturity;
+    const int span = loan.terms.term_months - loan.terms.grace_months;
+    const int count = std::max(1, (span + loan.terms.every_months - 1) / loan.terms.every_months);
+    loan.installments.clear();
+    for (int k = 1; k <= count; ++k) {
+      Installment i;
+      i.due = k == count ? date.AddMonths(loan.terms.term_months)
+                         : date.AddMonths(loan.terms.grace_months + k * loan.terms.every_months);
+      loan.installments.push_back(i);
+    }
+    loan.accrued_to = date;
+    loan.processed_to = date;
+  } else {
+    AccrueTo(loan, date, rates);
+  }
+  loan.status = LoanStatus::kActive;
+  loan.disbursed += amount;
+  loan.normal += amount;
+  AddTransfer(out.postings, LoanDimensions(loan), ledger::account::kLoanNormal,
+              ledger::account::kCashPoint, amount);
+  return out;
+}
+
+Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
+                    bool from_savings) {
+  if (!Open(loan)) return NotActive(loan);
+  if (amount.dong() <= 0)
+    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+  const Money owed = TotalOwed(loan, date, rates);
+  if (amount > owed)
+    return Reject("PAYMENT_EXCEEDS_DEBT", "amount",
+                  "Số tiền trả " + amount.ToVietnamese() + " đ lớn hơn toàn bộ số nợ " +
+                      owed.ToVietnamese() + " đ",
+                  "The payment of " + amount.ToVietnamese() + " exceeds everything owed (" +
+                      owed.ToVietnamese() + ")");
+  Outcome out;
+  ChargeInterest(loan, date, rates, out);
+  const ledger::Posting dims = LoanDimensions(loan);
+  const char* source = from_savings ? account::kMemberSavings : account::kCashPoint;
+  Money left = amount;
+  auto settle = [&](Money& balance, const char* credit, Money cap) {
+    const Money part = std::min(left, std::min(balance, cap));
+    if (part.dong() <= 0) return Money::Zero();
+    balance -= part;
+    left -= part;
+    AddTransfer(out.postings, dims, source, credit, part);
+    return part;
+  };
+  settle(loan.interest_unpaid, account::kInterestReceivable, loan.interest_unpaid);
+  auto pay_installments = [&](InstallmentState state, Money& balance, const char* credit) {
+    for (auto& i : loan.installments) {
+      if (i.state != state) continue;
+      const Money part = settle(balance, credit, i.Unpaid());
+      i.paid += part;
+      if (i.Unpaid().IsZero()) i.state = InstallmentState::kPaid;
+    }
+  };
+  if (!loan.IsFrozen()) {
+    pay_installments(InstallmentState::kOverdue, loan.overdue, account::kLoanOverdue);
+    pay_installments(InstallmentState::kDue, loan.normal, account::kLoanNormal);
+    settle(loan.normal, account::kLoanNormal, loan.normal);  // ahead of schedule
+  } else {
+    // Frozen principal: the oldest installments first, then the rest.
+    for (auto state : {InstallmentState::kOverdue, InstallmentState::kDue})
+      for (auto& i : loan.installments) {
+        if (i.state != state) continue;
+        const Money part = settle(loan.frozen, account::kLoanFrozen, i.Unpaid());
+        i.paid += part;
+        if (i.Unpaid().IsZero()) i.state = InstallmentState::kPaid;
+      }
+    settle(loan.frozen, account::kLoanFrozen, loan.frozen);
+  }
+  TDCS_CHECK(left.IsZero());
+  if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero()) {
+    loan.status = LoanStatus::kSettled;
+    loan.frozen_until.reset();
+    loan.frozen_from.reset();
+    for (auto& i : loan.installments)
+      if (i.state != InstallmentState::kPaid && i.shares > 0) i.state = InstallmentState::kPaid;
+  }
+  // Savings are the member's, not the program's: that leg carries no program.
+  if (from_savings)
+    for (auto& p : out.postings)
+      if (p.account == account::kMemberSavings) p.program.clear(), p.fund_source = 0;
+  return out;
+}
+
+Result<Outcome> Reschedule(Loan& loan, Date date) {
+  if (!Open(loan)) return NotActive(loan);
+  if (loan.IsFrozen()) return Frozen();
+  std::stable_sort(loan.installments.begin(), loan.installments.end(),
+                   [](const Installment& a, const Installment& b) { return a.due < b.due; });
+  Installment* current = nullptr;
+  Installment* following = nullptr;
+  for (auto& i : loan.installments) {
+    if (i.shares == 0 || i.state != InstallmentState::kFuture) continue;
+    if (current == nullptr) {
+      current = &i;
+    } else {
+      following = &i;
+      break;
+    }
+  }
+  if (current == nullptr)
+    return Reject("RESCHEDULE_NOTHING_DUE", "loan", "Không còn kỳ trả nợ nào để điều chỉnh",
+                  "No installment is left to reschedule");
+  if (following == nullptr)
+    return Reject("RESCHEDULE_LAST_INSTALLMENT", "loan",
+                  "Không được điều chỉnh kỳ hạn trả nợ cuối cùng (ngày đáo hạn " +
+                      current->due.ToVietnamese() + ")",
+                  "The last installment (final maturity " + current->due.ToIso() +
+                      ") cannot be rescheduled");
+  if (WorkingDaysBetween(date, current->due) < kRescheduleWorkingDaysMin)
+    return Reject("RESCHEDULE_TOO_LATE", "date",
+                  "Đề nghị điều chỉnh phải nộp trước kỳ trả nợ " + current->due.ToVietnamese() +
+                      " ít nhất 5 ngày làm việc",
+                  "A reschedule must be filed at least 5 working days before the installment of " +
+                      current->due.ToIso());
+  const int shares_left = SharesNotYetDue(loan);
+  const Money moved = Money::Dong(DivideRoundDown(
+      static_cast<__int128>((loan.normal - PrincipalDue(loan)).dong()) * current->shares,
+      shares_left));
+  following->shares += current->shares;
+  current->shares = 0;
+  Outcome out;
+  AddTransfer(out.postings, LoanDimensions(loan), account::kMemoRescheduled, account::kMemoContra,
+              moved);
+  return out;
+}
+
+Result<Outcome> Extend(Loan& loan, Date date, int months) {
+  if (!Open(loan)) return NotActive(loan);
+  if (loan.IsFrozen()) return Frozen();
+  if (months < 1)
+    return Reject("EXTENSION_MONTHS_INVALID", "months", "Số tháng gia hạn phải từ 1",
+                  "Extension months must be at least 1");
+  if (2 * (loan.extension_months + months) > loan.terms.term_months)
+    return Reject("EXTENSION_LIMIT", "months",
+                  "Tổng thời gian gia hạn vượt quá 1/2 thời hạn cho vay (" +
+                      std::to_string(loan.terms.term_months) + " tháng)",
+                  "Extensions in all would exceed half of the original term (" +
+                      std::to_string(loan.terms.term_months) + " months)");
+  std::stable_sort(loan.installments.begin(), loan.installments.end(),
+                   [](const Installment& a, const Installment& b) { return a.due < b.due; });
+  Installment* target = nullptr;
+  for (auto& i : loan.installments)
+    if (i.shares > 0 && (i.state == InstallmentState::kFuture ||
+                         (i.state == InstallmentState::kDue && i.paid.IsZero()))) {
+      target = &i;
+      break;
+    }
+  if (target == nullptr)
+    return Reject("EXTENSION_NOTHING_DUE", "loan",
+                  "Không có kỳ trả nợ nào (chưa quá hạn, chưa trả) để gia hạn",
+                  "No unpaid, not overdue installment to extend");
+  const Money amount = target->state == InstallmentState::kDue
+                           ? target->amount
+                           : Money::Dong(DivideRoundDown(
+                                 static_cast<__int128>((loan.normal - PrincipalDue(loan)).dong()) *
+                                     target->shares,
+                                 std::max(1, SharesNotYetDue(loan))));
+  target->state = InstallmentState::kFuture;
+  target->amount = Money::Zero();
+  target->due = target->due.AddMonths(months);
+  loan.extension_months += months;
+  std::stable_sort(loan.installments.begin(), loan.installments.end(),
+                   [](const Installment& a, const Installment& b) { return a.due < b.due; });
+  Outcome out;
+  AddTransfer(out.postings, LoanDimensions(loan), account::kMemoExtended, account::kMemoContra,
+              amount);
+  return out;
+}
+
+Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates) {
+  if (!Open(loan)) return NotActive(loan);
+  if (months < 1 || months > kFreezeMonthsMax)
+    return Reject("FREEZE_PERIOD_INVALID", "months", "Thời gian khoanh nợ từ 1 đến 36 tháng",
+                  "A freeze lasts 1 to 36 months");
+  Outcome out;
+  if (loan.IsFrozen()) {
+    // Renewal: a further period from the current end.
+    loan.frozen_until = loan.frozen_until->AddMonths(months);
+    loan.frozen_months += months;
+    return out;
+  }
+  ChargeInterest(loan, date, rates, out);  // interest charged before the freeze is still owed
+  const ledger::Posting dims = LoanDimensions(loan);
+  AddTransfer(out.postings, dims, account::kLoanFrozen, account::kLoanNormal, loan.normal);
+  AddTransfer(out.postings, dims, account::kLoanFrozen, account::kLoanOverdue, loan.overdue);
+  loan.frozen += loan.normal + loan.overdue;
+  loan.normal = Money::Zero();
+  loan.overdue = Money::Zero();
+  loan.frozen_from = date;
+  loan.frozen_until = date.AddMonths(months);
+  loan.frozen_months = months;
+  return out;
+}
+
+Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates) {
+  if (!Open(loan)) return NotActive(loan);
+  Outcome out;
+  ChargeInterest(loan, date, rates, out);
+  const ledger::Posting dims = LoanDimensions(loan);
+  AddTransfer(out.postings, dims, account::kWriteOffPrincipal, account::kLoanNormal, loan.normal);
+  AddTransfer(out.postings, dims, account::kWriteOffPrincipal, account::kLoanOverdue, loan.overdue);
+  AddTransfer(out.postings, dims, account::kWriteOffPrincipal, account::kLoanFrozen, loan.frozen);
+  AddTransfer(out.postings, dims, account::kWriteOffInterest, account::kInterestReceivable,
+              loan.interest_unpaid);
+  loan.normal = loan.overdue = loan.frozen = loan.interest_unpaid = Money::Zero();
+  loan.frozen_until.reset();
+  loan.frozen_from.reset();
+  loan.status = LoanStatus::kWrittenOff;
+  return out;
+}
+
+Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id) {
+  if (!Open(loan) && loan.status != LoanStatus::kApproved) return NotActive(loan);
+  if (heir_borrower_id == loan.terms.borrower_id)
+    return Reject("HEIR_IS_BORROWER", "heir", "Người thừa kế trùng với người vay",
+                  "The heir is the borrower already");
+  Outcome out;
+  ledger::Posting dims = LoanDimensions(loan);
+  dims.borrower_id = heir_borrower_id;
+  AddTransfer(out.postings, dims, account::kMemoInherited, account::kMemoContra,
+              loan.Principal() + loan.interest_unpaid);
+  loan.terms.borrower_id = heir_borrower_id;
+  return out;
+}
+
+Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disbursed,
+                            Money outstanding) {
+  if (loan.status != LoanStatus::kApproved) return NotActive(loan);
+  if (outstanding.dong() <= 0 || outstanding > disbursed || disbursed > loan.terms.approved)
+    return Reject("OPENING_BALANCE_INVALID", "amount", "Số dư đầu kỳ không hợp lệ",
+                  "Invalid opening balance");
+  Loan draft = loan;
+  RateTimeline none;
+  auto disbursed_outcome = Disburse(draft, disbursed, disbursed_on, none);
+  TDCS_CHECK(disbursed_outcome.ok());
+  // Past installments were paid in the previous system: the repaid principal is
+  // spread over them; the schedule continues from `outstanding`.
+  std::vector<Installment*> past;
+  for (auto& i : draft.installments)
+    if (i.due <= date) past.push_back(&i);
+  if (past.size() == draft.installments.size())
+    return Reject("OPENING_BALANCE_INVALID", "date",
+                  "Khoản vay đã quá hạn cuối cùng vào ngày số dư", "The loan is past maturity");
+  const Money repaid = disbursed - outstanding;
+  for (size_t k = 0; k < past.size(); ++k) {
+    past[k]->amount = k + 1 == past.size()
+                          ? repaid - Money::Dong(repaid.dong() / static_cast<int64_t>(past.size()) *
+                                                 static_cast<int64_t>(past.size() - 1))
+                          : Money::Dong(repaid.dong() / static_cast<int64_t>(past.size()));
+    past[k]->paid = past[k]->amount;
+    past[k]->state = InstallmentState::kPaid;
+  }
+  draft.normal = outstanding;
+  draft.accrued_to = date;
+  draft.processed_to = date;
+  loan = draft;
+  Outcome out;
+  AddTransfer(out.postings, LoanDimensions(loan), account::kLoanNormal, account::kOpeningBalance,
+              outstanding);
+  return out;
+}
+
+Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimeline& rates) {
+  if (a.kind == "disburse") return Disburse(loan, a.amount, a.date, rates);
+  if (a.kind == "pay") return Pay(loan, a.amount, a.date, rates);
+  if (a.kind == "pay_savings") return Pay(loan, a.amount, a.date, rates, true);
+  if (a.kind == "reschedule") return Reschedule(loan, a.date);
+  if (a.kind == "extend") return Extend(loan, a.date, a.months);
+  if (a.kind == "freeze") return Freeze(loan, a.date, a.months, rates);
+  if (a.kind == "writeoff") return WriteOff(loan, a.date, rates);
+  if (a.kind == "inherit") return Inherit(loan, a.date, a.party_id);
+  if (a.kind == "open")
+    return OpenBalance(loan, a.date, Date::FromDays(static_cast<int32_t>(a.party_id)),
+                       loan.terms.approved, a.amount);
+  TDCS_CHECK_MSG(false, "unknown loan action kind");
+  return Outcome{};
+}
+
+Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
+                       const RateTimeline& rates) {
+  Outcome all;
+  auto append = [&](std::vector<ledger::Posting>&& more) {
+    for (auto& p : more) all.postings.push_back(std::move(p));
+  };
+  for (const auto& a : actions) {
+    if (loan.disbursed_on) append(Advance(loan, a.date, rates).postings);
+    auto r = ApplyAction(loan, a, rates);
+    if (!r.ok()) return r.error();
+    append(std::move(r).value().postings);
+  }
+  if (loan.disbursed_on) append(Advance(loan, to, rates).postings);
+  return all;
+}
+
+}  // namespace tdcs::loans

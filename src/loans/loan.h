@@ -1,0 +1,175 @@
+// A loan's life (DOMAIN §4), as pure functions over a Loan value. Nothing
+// here reads a database or the clock: the caller passes the business date
+// and the program's rate timeline, and gets back the new state and the
+// postings to make (ledger::BuildEntry turns them into a journal entry).
+//
+// Principal is held in three states: normal (current, including principal
+// that has fallen due and is not yet overdue), overdue and frozen; their sum
+// is the outstanding principal.
+//
+// Interest (§4.4). For each day, principal × monthly rate / 30; overdue
+// principal at the overdue rate (loan rate × overdue_percent / 100, exact);
+// frozen principal accrues nothing. The exact sum is kept as a numerator over
+// the denominator 30 × 1,000,000 × 100 (`kAccrualDenominator`) from the last
+// charge date (inclusive) and is charged when interest is collected, for the
+// days up to the charge date (exclusive), then rounded half up to whole đồng;
+// the remainder below half a đồng is dropped. A rate change applies to
+// existing loans from its date, so one span can mix two rates. Interest never
+// bears interest.
+//
+// Installments (§4.5). Principal is repaid on installment dates every
+// `every_months` from the disbursement (after `grace_months`), on the same
+// day of the month (a day the month lacks becomes its last day), the last at
+// maturity. Each installment is a number of shares (1 at first). When an
+// installment falls due its amount is
+//   (outstanding − unpaid past installments) × its shares ÷ shares not yet due,
+// rounded down to a multiple of 100,000 đ; the last takes the rest.
+//
+// Payments (§4.5) settle, in order: interest charged and unpaid, overdue
+// principal (oldest installment first), principal due, principal ahead of
+// schedule (which lowers later installments through the same formula), and
+// frozen principal. A payment larger than everything owed is rejected.
+//
+// Overdue (§4.7). An installment neither paid nor rescheduled becomes overdue
+// on the first commune session strictly after its due date. Loans disbursed
+// from 1 March 2026 (`kPerInstallmentRuleFrom`) go overdue per installment;
+// older loans only at final maturity, then with all unpaid principal.
+//
+// Events dated D (an installment falling due, an overdue transfer, the end of
+// a freeze) take effect at the start of D, before any action of D: Advance(D)
+// runs them. Advance is composable: Advance(a) then Advance(b) equals Advance(b).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+#include "base/result.h"
+#include "ledger/ledger.h"
+#include "money/money.h"
+
+namespace tdcs::loans {
+
+inline constexpr int64_t kInstallmentRoundingDong = 100'000;
+inline constexpr __int128 kAccrualDenominator = static_cast<__int128>(30) * 1'000'000 * 100;
+inline constexpr int kFreezeMonthsMax = 36;
+inline constexpr int kRescheduleWorkingDaysMin = 5;
+Date PerInstallmentRuleFrom();  // 2026-03-01
+
+// The program's rate in force from each date (sorted by date).
+struct RateVersion {
+  Date from;
+  Rate rate;
+  int overdue_percent = 130;
+};
+using RateTimeline = std::vector<RateVersion>;
+
+enum class OverdueRule { kAtMaturity, kPerInstallment };
+enum class LoanStatus { kApproved, kActive, kSettled, kWrittenOff, kRejected };
+std::string_view LoanStatusKey(LoanStatus s);
+std::optional<LoanStatus> ParseLoanStatus(std::string_view s);
+
+enum class InstallmentState { kFuture, kDue, kOverdue, kPaid };
+
+struct Installment {
+  Date due;
+  int shares = 1;  // 0 once its share was rescheduled to a later installment
+  Money amount;    // principal due, fixed when it falls due
+  Money paid;
+  InstallmentState state = InstallmentState::kFuture;
+  Money Unpaid() const { return amount - paid; }
+};
+
+struct LoanTerms {
+  int64_t loan_id = 0;
+  int64_t borrower_id = 0;
+  int64_t office_id = 0;
+  std::string program;
+  int fund_source = 1;
+  Money approved;
+  int term_months = 12;
+  int every_months = 12;
+  int grace_months = 0;
+  int session_day = 1;  // of the borrower's commune point
+};
+
+struct Loan {
+  LoanTerms terms;
+  LoanStatus status = LoanStatus::kApproved;
+  std::optional<Date> disbursed_on;
+  OverdueRule rule = OverdueRule::kAtMaturity;
+  Money disbursed;
+  Money normal, overdue, frozen;  // principal by state
+  Money interest_unpaid;          // charged and not yet paid
+  __int128 accrual = 0;           // exact interest not yet charged, over kAccrualDenominator
+  Date accrued_to;                // accrual covers days before this date
+  Date processed_to;              // events dated up to here have been applied
+  std::vector<Installment> installments;
+  int extension_months = 0;
+  std::optional<Date> frozen_from, frozen_until;
+  int frozen_months = 0;  // of the current freeze, renewals included
+
+  Money Principal() const { return normal + overdue + frozen; }
+  bool IsFrozen() const { return frozen_until.has_value(); }
+  Date Maturity() const;
+};
+
+// A change of state and what to post for it.
+struct Outcome {
+  std::vector<ledger::Posting> postings;
+};
+
+// The date of the next event (installment falling due, overdue transfer,
+// freeze end) after the events already applied, if any.
+std::optional<Date> NextEventDate(const Loan& loan);
+// Runs every event dated on or before `to`; returns the postings they make.
+Outcome Advance(Loan& loan, Date to, const RateTimeline& rates);
+// Interest the borrower would owe if they paid on `on` (charged + accrued, rounded).
+Money InterestDue(const Loan& loan, Date on, const RateTimeline& rates);
+// Principal that has fallen due and is unpaid (not overdue).
+Money PrincipalDue(const Loan& loan);
+// Everything owed on `on`: interest due and all principal.
+Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates);
+
+// Actions. Each first expects Advance(loan, date) to have run. On rejection
+// the loan is unchanged.
+Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline& rates);
+// `from_savings`: the money comes from the member's savings, not cash.
+Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
+                    bool from_savings = false);
+Result<Outcome> Reschedule(Loan& loan, Date date);
+Result<Outcome> Extend(Loan& loan, Date date, int months);
+Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates);
+Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates);
+Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id);
+// Balances taken over from a previous system: disbursed on `disbursed_on`,
+// `outstanding` left on `date`, interest settled up to `date`.
+Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disbursed,
+                            Money outstanding);
+
+// A recorded action (a row of loan_txn), replayable: disburse, pay,
+// pay_savings, reschedule, extend, freeze, writeoff, inherit, open.
+struct RecordedAction {
+  std::string kind;
+  Date date;
+  Money amount;
+  int months = 0;
+  int64_t party_id = 0;  // inherit: the heir; open: the disbursement date (days since 1970)
+};
+Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates);
+// Rebuilds a loan from its approved terms by applying `actions` in order (each
+// after Advance to its date), then Advance to `to`; the postings of it all.
+Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
+                       const RateTimeline& rates);
+
+// The first commune session strictly after `date`.
+Date FirstSessionAfter(Date date, int session_day);
+// Working days (Monday–Friday) d with from < d <= to.
+int WorkingDaysBetween(Date from, Date to);
+
+// The dimensions a loan's postings carry.
+ledger::Posting LoanDimensions(const Loan& loan);
+
+}  // namespace tdcs::loans

@@ -1,0 +1,522 @@
+#include "store/loan_store.h"
+
+#include <sstream>
+
+#include "base/check.h"
+
+namespace tdcs::store {
+namespace {
+
+void BindDate(Statement& st, int index, const std::optional<Date>& d) {
+  if (d) st.BindText(index, d->ToIso()); else st.BindNull(index);
+}
+std::optional<Date> ReadDate(const Statement& st, int column) {
+  if (st.IsNull(column)) return std::nullopt;
+  return Date::Parse(st.GetText(column));
+}
+
+std::string StateKey(loans::InstallmentState s) {
+  switch (s) {
+    case loans::InstallmentState::kFuture: return "f";
+    case loans::InstallmentState::kDue: return "d";
+    case loans::InstallmentState::kOverdue: return "o";
+    case loans::InstallmentState::kPaid: return "p";
+  }
+  return "f";
+}
+
+}  // namespace
+
+std::string Int128ToString(__int128 value) {
+  if (value == 0) return "0";
+  const bool negative = value < 0;
+  unsigned __int128 v = negative ? -static_cast<unsigned __int128>(value) : value;
+  std::string out;
+  while (v > 0) {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  return negative ? "-" + out : out;
+}
+
+__int128 Int128FromString(const std::string& text) {
+  __int128 v = 0;
+  bool negative = false;
+  for (char c : text) {
+    if (c == '-') negative = true;
+    else if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+  }
+  return negative ? -v : v;
+}
+
+// Installments as "due-days:shares:amount:paid:state;…" (due as days since 1970).
+std::string EncodeInstallments(const std::vector<loans::Installment>& installments) {
+  std::string out;
+  for (const auto& i : installments) {
+    if (!out.empty()) out += ';';
+    out += std::to_string(i.due.days()) + ":" + std::to_string(i.shares) + ":" +
+           std::to_string(i.amount.dong()) + ":" + std::to_string(i.paid.dong()) + ":" +
+           StateKey(i.state);
+  }
+  return out;
+}
+
+std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
+  std::vector<loans::Installment> out;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    if (item.empty()) continue;
+    loans::Installment i;
+    long long due = 0, amount = 0, paid = 0;
+    int shares = 0;
+    char state = 'f';
+    TDCS_CHECK(std::sscanf(item.c_str(), "%lld:%d:%lld:%lld:%c", &due, &shares, &amount, &paid,
+                           &state) == 5);
+    i.due = Date::FromDays(static_cast<int32_t>(due));
+    i.shares = shares;
+    i.amount = Money::Dong(amount);
+    i.paid = Money::Dong(paid);
+    i.state = state == 'd' ? loans::InstallmentState::kDue
+              : state == 'o' ? loans::InstallmentState::kOverdue
+              : state == 'p' ? loans::InstallmentState::kPaid
+                             : loans::InstallmentState::kFuture;
+    out.push_back(i);
+  }
+  return out;
+}
+
+int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
+  auto& st = db_.Cached(
+      "UPDATE id_sequence SET next_value = next_value + ? WHERE name = ? RETURNING next_value");
+  st.BindInt(1, count);
+  st.BindText(2, sequence);
+  TDCS_CHECK_MSG(st.Step(), "unknown id sequence");
+  const int64_t next = st.GetInt(0);
+  st.Reset();
+  return next - count;
+}
+
+constexpr const char* kInsertEntry =
+    "INSERT INTO journal_entry (id, entry_date, kind, loan_id, txn_id, reverses_entry_id) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertPosting =
+    "INSERT INTO posting (entry_id, account_code, program_code, fund_source, office_id, loan_id, "
+    "borrower_id, amount_dong) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpsertBalance =
+    "INSERT INTO ledger_balance (account_code, program_code, fund_source, office_id, balance_dong) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_code, program_code, fund_source, office_id) "
+    "DO UPDATE SET balance_dong = ledger_balance.balance_dong + excluded.balance_dong";
+
+int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_t txn_id,
+                             int64_t reverses_entry_id) {
+  if (entry.postings.empty()) return 0;
+  Money sum;
+  for (const auto& p : entry.postings) sum += p.amount;
+  TDCS_CHECK_MSG(sum.IsZero(), "unbalanced entry reached the store");
+  const int64_t id = ReserveIds("journal_entry", 1);
+  auto& e = db_.Cached(kInsertEntry);
+  e.BindInt(1, id);
+  e.BindText(2, entry.date.ToIso());
+  e.BindText(3, entry.kind);
+  e.BindInt(4, loan_id);
+  e.BindInt(5, txn_id);
+  e.BindInt(6, reverses_entry_id);
+  e.Run();
+  for (const auto& p : entry.postings) {
+    auto& st = db_.Cached(kInsertPosting);
+    st.BindInt(1, id);
+    st.BindText(2, p.account);
+    st.BindText(3, p.program);
+    st.BindInt(4, p.fund_source);
+    st.BindInt(5, p.office_id);
+    st.BindInt(6, p.loan_id);
+    st.BindInt(7, p.borrower_id);
+    st.BindInt(8, p.amount.dong());
+    st.Run();
+    auto& b = db_.Cached(kUpsertBalance);
+    b.BindText(1, p.account);
+    b.BindText(2, p.program);
+    b.BindInt(3, p.fund_source);
+    b.BindInt(4, p.office_id);
+    b.BindInt(5, p.amount.dong());
+    b.Run();
+  }
+  return id;
+}
+
+constexpr const char* kLoanPostingTotals =
+    "SELECT account_code, SUM(amount_dong) FROM posting WHERE loan_id = ? GROUP BY account_code";
+std::map<std::string, Money> LoanStore::LoanPostingTotals(int64_t loan_id) {
+  std::map<std::string, Money> out;
+  auto& st = db_.Cached(kLoanPostingTotals);
+  st.BindInt(1, loan_id);
+  while (st.Step()) out[st.GetText(0)] = Money::Dong(st.GetInt(1));
+  return out;
+}
+
+constexpr const char* kInsertLoan =
+    "INSERT INTO loan (id, code, borrower_id, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
+    "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
+    "commune_certified_on, decided_on, status, rejection_reason, overdue_rule, disbursed_dong, "
+    "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, extension_months, "
+    "frozen_months, installments) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'maturity', 0, 0, 0, 0, 0, '0', 0, "
+    "0, '')";
+void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
+  auto& st = db_.Cached(kInsertLoan);
+  const auto& t = loan.terms;
+  st.BindInt(1, t.loan_id);
+  st.BindText(2, a.code);
+  st.BindInt(3, t.borrower_id);
+  st.BindInt(4, t.borrower_id);
+  st.BindInt(5, t.office_id);
+  st.BindText(6, t.program);
+  st.BindInt(7, t.fund_source);
+  st.BindInt(8, t.approved.dong());
+  st.BindInt(9, t.term_months);
+  st.BindInt(10, t.every_months);
+  st.BindInt(11, t.grace_months);
+  st.BindInt(12, t.session_day);
+  st.BindText(13, a.applied_on.ToIso());
+  BindDate(st, 14, a.group_reviewed_on);
+  BindDate(st, 15, a.commune_certified_on);
+  BindDate(st, 16, a.decided_on);
+  st.BindText(17, std::string(loans::LoanStatusKey(loan.status)));
+  if (a.rejection_reason.empty()) st.BindNull(18); else st.BindText(18, a.rejection_reason);
+  st.Run();
+  UpdateLoan(loan);
+}
+
+constexpr const char* kUpdateLoan =
+    "UPDATE loan SET borrower_id = ?, status = ?, disbursed_on = ?, overdue_rule = ?, "
+    "disbursed_dong = ?, normal_dong = ?, overdue_dong = ?, frozen_dong = ?, "
+    "interest_unpaid_dong = ?, accrual = ?, accrued_to = ?, processed_to = ?, "
+    "next_event_date = ?, extension_months = ?, frozen_from = ?, frozen_until = ?, "
+    "frozen_months = ?, installments = ? WHERE id = ?";
+void LoanStore::UpdateLoan(const loans::Loan& l) {
+  auto& st = db_.Cached(kUpdateLoan);
+  st.BindInt(1, l.terms.borrower_id);
+  st.BindText(2, std::string(loans::LoanStatusKey(l.status)));
+  BindDate(st, 3, l.disbursed_on);
+  st.BindText(4, l.rule == loans::OverdueRule::kPerInstallment ? "installment" : "maturity");
+  st.BindInt(5, l.disbursed.dong());
+  st.BindInt(6, l.normal.dong());
+  st.BindInt(7, l.overdue.dong());
+  st.BindInt(8, l.frozen.dong());
+  st.BindInt(9, l.interest_unpaid.dong());
+  st.BindText(10, Int128ToString(l.accrual));
+  BindDate(st, 11, l.disbursed_on ? std::optional<Date>(l.accrued_to) : std::nullopt);
+  BindDate(st, 12, l.disbursed_on ? std::optional<Date>(l.processed_to) : std::nullopt);
+  BindDate(st, 13, loans::NextEventDate(l));
+  st.BindInt(14, l.extension_months);
+  BindDate(st, 15, l.frozen_from);
+  BindDate(st, 16, l.frozen_until);
+  st.BindInt(17, l.frozen_months);
+  st.BindText(18, EncodeInstallments(l.installments));
+  st.BindInt(19, l.terms.loan_id);
+  st.Run();
+}
+
+constexpr const char* kLoadLoan =
+    "SELECT id, borrower_id, office_id, program_code, fund_source, approved_dong, term_months, "
+    "every_months, grace_months, session_day, status, disbursed_on, overdue_rule, disbursed_dong, "
+    "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, "
+    "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments "
+    "FROM loan WHERE id = ?";
+std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
+  auto& st = db_.Cached(kLoadLoan);
+  st.BindInt(1, loan_id);
+  if (!st.Step()) return std::nullopt;
+  loans::Loan l;
+  auto& t = l.terms;
+  t.loan_id = st.GetInt(0);
+  t.borrower_id = st.GetInt(1);
+  t.office_id = st.GetInt(2);
+  t.program = st.GetText(3);
+  t.fund_source = static_cast<int>(st.GetInt(4));
+  t.approved = Money::Dong(st.GetInt(5));
+  t.term_months = static_cast<int>(st.GetInt(6));
+  t.every_months = static_cast<int>(st.GetInt(7));
+  t.grace_months = static_cast<int>(st.GetInt(8));
+  t.session_day = static_cast<int>(st.GetInt(9));
+  l.status = *loans::ParseLoanStatus(st.GetText(10));
+  l.disbursed_on = ReadDate(st, 11);
+  l.rule = st.GetText(12) == "installment" ? loans::OverdueRule::kPerInstallment
+                                           : loans::OverdueRule::kAtMaturity;
+  l.disbursed = Money::Dong(st.GetInt(13));
+  l.normal = Money::Dong(st.GetInt(14));
+  l.overdue = Money::Dong(st.GetInt(15));
+  l.frozen = Money::Dong(st.GetInt(16));
+  l.interest_unpaid = Money::Dong(st.GetInt(17));
+  l.accrual = Int128FromString(st.GetText(18));
+  l.accrued_to = ReadDate(st, 19).value_or(Date());
+  l.processed_to = ReadDate(st, 20).value_or(Date());
+  l.extension_months = static_cast<int>(st.GetInt(21));
+  l.frozen_from = ReadDate(st, 22);
+  l.frozen_until = ReadDate(st, 23);
+  l.frozen_months = static_cast<int>(st.GetInt(24));
+  l.installments = DecodeInstallments(st.GetText(25));
+  st.Reset();
+  return l;
+}
+
+std::optional<int64_t> LoanStore::FindLoanId(const std::string& code) {
+  auto& st = db_.Cached("SELECT id FROM loan WHERE code = ?");
+  st.BindText(1, code);
+  if (!st.Step()) return std::nullopt;
+  const int64_t id = st.GetInt(0);
+  st.Reset();
+  return id;
+}
+
+int64_t LoanStore::ApprovedBorrower(int64_t loan_id) {
+  auto& st = db_.Cached("SELECT approved_borrower_id FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  const int64_t id = st.Step() ? st.GetInt(0) : 0;
+  st.Reset();
+  return id;
+}
+
+std::string LoanStore::LoanCode(int64_t loan_id) {
+  auto& st = db_.Cached("SELECT code FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  std::string code = st.Step() ? st.GetText(0) : "";
+  st.Reset();
+  return code;
+}
+
+constexpr const char* kLoansWithEvents =
+    "SELECT id FROM loan WHERE next_event_date <= ? AND id > ? ORDER BY id LIMIT ?";
+std::vector<int64_t> LoanStore::LoansWithEventsBy(Date date, int64_t after_id, int limit) {
+  auto& st = db_.Cached(kLoansWithEvents);
+  st.BindText(1, date.ToIso());
+  st.BindInt(2, after_id);
+  st.BindInt(3, limit);
+  std::vector<int64_t> out;
+  while (st.Step()) out.push_back(st.GetInt(0));
+  return out;
+}
+
+constexpr const char* kApprovedInYear =
+    "SELECT COALESCE(SUM(approved_dong), 0) FROM loan WHERE office_id = ? AND program_code = ? "
+    "AND decided_on >= ? AND decided_on < ? AND status <> 'rejected'";
+Money LoanStore::ApprovedInYear(int64_t office_id, const std::string& program, int year) {
+  auto& st = db_.Cached(kApprovedInYear);
+  st.BindInt(1, office_id);
+  st.BindText(2, program);
+  st.BindText(3, Date::FromCivil(year, 1, 1)->ToIso());
+  st.BindText(4, Date::FromCivil(year + 1, 1, 1)->ToIso());
+  st.Step();
+  const Money m = Money::Dong(st.GetInt(0));
+  st.Reset();
+  return m;
+}
+
+std::optional<Money> LoanStore::CapitalPlan(int64_t office_id, const std::string& program,
+                                            int year) {
+  auto& st = db_.Cached(
+      "SELECT amount_dong FROM capital_plan WHERE office_id = ? AND program_code = ? AND "
+      "plan_year = ?");
+  st.BindInt(1, office_id);
+  st.BindText(2, program);
+  st.BindInt(3, year);
+  if (!st.Step()) return std::nullopt;
+  const Money m = Money::Dong(st.GetInt(0));
+  st.Reset();
+  return m;
+}
+
+void LoanStore::SetCapitalPlan(int64_t office_id, const std::string& program, int year,
+                               Money amount) {
+  auto& st = db_.Cached(
+      "INSERT INTO capital_plan (office_id, program_code, plan_year, amount_dong) VALUES "
+      "(?, ?, ?, ?) ON CONFLICT (office_id, program_code, plan_year) DO UPDATE SET "
+      "amount_dong = excluded.amount_dong");
+  st.BindInt(1, office_id);
+  st.BindText(2, program);
+  st.BindInt(3, year);
+  st.BindInt(4, amount.dong());
+  st.Run();
+}
+
+constexpr const char* kInsertTxn =
+    "INSERT INTO loan_txn (id, loan_id, txn_date, kind, amount_dong, months, party_id, entry_id, "
+    "reverses, reversed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+int64_t LoanStore::AddTxn(LoanTxn& t) {
+  if (t.id == 0) t.id = ReserveIds("loan_txn", 1);
+  auto& st = db_.Cached(kInsertTxn);
+  st.BindInt(1, t.id);
+  st.BindInt(2, t.loan_id);
+  st.BindText(3, t.date.ToIso());
+  st.BindText(4, t.kind);
+  st.BindInt(5, t.amount.dong());
+  st.BindInt(6, t.months);
+  st.BindInt(7, t.party_id);
+  if (t.entry_id) st.BindInt(8, t.entry_id); else st.BindNull(8);
+  if (t.reverses) st.BindInt(9, t.reverses); else st.BindNull(9);
+  st.Run();
+  return t.id;
+}
+
+constexpr const char* kTxns =
+    "SELECT id, loan_id, txn_date, kind, amount_dong, months, party_id, entry_id, reverses, "
+    "reversed_by FROM loan_txn WHERE loan_id = ? ORDER BY id";
+std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
+  auto& st = db_.Cached(kTxns);
+  st.BindInt(1, loan_id);
+  std::vector<LoanTxn> out;
+  while (st.Step()) {
+    LoanTxn t;
+    t.id = st.GetInt(0);
+    t.loan_id = st.GetInt(1);
+    t.date = *Date::Parse(st.GetText(2));
+    t.kind = st.GetText(3);
+    t.amount = Money::Dong(st.GetInt(4));
+    t.months = static_cast<int>(st.GetInt(5));
+    t.party_id = st.GetInt(6);
+    t.entry_id = st.IsNull(7) ? 0 : st.GetInt(7);
+    t.reverses = st.IsNull(8) ? 0 : st.GetInt(8);
+    t.reversed_by = st.IsNull(9) ? 0 : st.GetInt(9);
+    out.push_back(t);
+  }
+  return out;
+}
+
+void LoanStore::MarkReversed(int64_t txn_id, int64_t reversed_by) {
+  auto& st = db_.Cached("UPDATE loan_txn SET reversed_by = ? WHERE id = ?");
+  st.BindInt(1, reversed_by);
+  st.BindInt(2, txn_id);
+  st.Run();
+}
+
+constexpr const char* kProgramRates =
+    "SELECT valid_from, rate_millionths, overdue_rate_percent FROM program_version "
+    "WHERE program_code = ? ORDER BY valid_from";
+const loans::RateTimeline& LoanStore::Rates(const std::string& program) {
+  auto it = rates_.find(program);
+  if (it != rates_.end()) return it->second;
+  loans::RateTimeline timeline;
+  auto& st = db_.Cached(kProgramRates);
+  st.BindText(1, program);
+  while (st.Step())
+    timeline.push_back({*Date::Parse(st.GetText(0)), Rate::PerMonthMillionths(st.GetInt(1)),
+                        static_cast<int>(st.GetInt(2))});
+  return rates_[program] = std::move(timeline);
+}
+
+constexpr const char* kLoadSavings =
+    "SELECT id, office_id, balance_dong, accrual, accrued_to FROM savings_account "
+    "WHERE borrower_id = ?";
+std::optional<savings::Account> LoanStore::LoadSavings(int64_t borrower_id) {
+  auto& st = db_.Cached(kLoadSavings);
+  st.BindInt(1, borrower_id);
+  if (!st.Step()) return std::nullopt;
+  savings::Account a;
+  a.id = st.GetInt(0);
+  a.borrower_id = borrower_id;
+  a.office_id = st.GetInt(1);
+  a.balance = Money::Dong(st.GetInt(2));
+  a.accrual = Int128FromString(st.GetText(3));
+  a.accrued_to = *Date::Parse(st.GetText(4));
+  a.opened = true;
+  st.Reset();
+  return a;
+}
+
+void LoanStore::SaveSavings(savings::Account& a) {
+  if (a.id == 0) {
+    a.id = ReserveIds("savings_account", 1);
+    auto& st = db_.Cached(
+        "INSERT INTO savings_account (id, borrower_id, office_id, balance_dong, accrual, "
+        "accrued_to) VALUES (?, ?, ?, ?, ?, ?)");
+    st.BindInt(1, a.id);
+    st.BindInt(2, a.borrower_id);
+    st.BindInt(3, a.office_id);
+    st.BindInt(4, a.balance.dong());
+    st.BindText(5, Int128ToString(a.accrual));
+    st.BindText(6, a.accrued_to.ToIso());
+    st.Run();
+    return;
+  }
+  auto& st = db_.Cached(
+      "UPDATE savings_account SET balance_dong = ?, accrual = ?, accrued_to = ? WHERE id = ?");
+  st.BindInt(1, a.balance.dong());
+  st.BindText(2, Int128ToString(a.accrual));
+  st.BindText(3, a.accrued_to.ToIso());
+  st.BindInt(4, a.id);
+  st.Run();
+}
+
+int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::string& kind,
+                                 Money amount, int64_t entry_id) {
+  const int64_t id = ReserveIds("savings_txn", 1);
+  auto& st = db_.Cached(
+      "INSERT INTO savings_txn (id, account_id, txn_date, kind, amount_dong, entry_id) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  st.BindInt(1, id);
+  st.BindInt(2, account_id);
+  st.BindText(3, date.ToIso());
+  st.BindText(4, kind);
+  st.BindInt(5, amount.dong());
+  if (entry_id) st.BindInt(6, entry_id); else st.BindNull(6);
+  st.Run();
+  return id;
+}
+
+const savings::RateTimeline& LoanStore::SavingsRates() {
+  if (savings_rates_) return *savings_rates_;
+  savings::RateTimeline timeline;
+  auto& st = db_.Cached("SELECT valid_from, rate_millionths FROM savings_rate ORDER BY valid_from");
+  while (st.Step())
+    timeline.push_back({*Date::Parse(st.GetText(0)), Rate::PerMonthMillionths(st.GetInt(1))});
+  savings_rates_ = std::move(timeline);
+  return *savings_rates_;
+}
+
+void LoanStore::SetSavingsRate(Date from, Rate rate) {
+  auto& st = db_.Cached(
+      "INSERT INTO savings_rate (valid_from, rate_millionths) VALUES (?, ?) ON CONFLICT "
+      "(valid_from) DO UPDATE SET rate_millionths = excluded.rate_millionths");
+  st.BindText(1, from.ToIso());
+  st.BindInt(2, rate.per_month_millionths());
+  st.Run();
+  savings_rates_.reset();
+}
+
+std::optional<std::pair<std::string, std::string>> LoanStore::FindIdempotencyKey(
+    const std::string& key) {
+  auto& st = db_.Cached("SELECT request, result FROM idempotency_key WHERE key = ?");
+  st.BindText(1, key);
+  if (!st.Step()) return std::nullopt;
+  auto out = std::make_pair(st.GetText(0), st.GetText(1));
+  st.Reset();
+  return out;
+}
+
+void LoanStore::SaveIdempotencyKey(const std::string& key, const std::string& request,
+                                   const std::string& result) {
+  auto& st = db_.Cached("INSERT INTO idempotency_key (key, request, result) VALUES (?, ?, ?)");
+  st.BindText(1, key);
+  st.BindText(2, request);
+  st.BindText(3, result);
+  st.Run();
+}
+
+std::optional<Date> LoanStore::BusinessDate() {
+  auto& st = db_.Cached("SELECT current_date_iso FROM business_date WHERE id = 1");
+  if (!st.Step()) return std::nullopt;
+  auto d = Date::Parse(st.GetText(0));
+  st.Reset();
+  return d;
+}
+
+void LoanStore::SetBusinessDate(Date date) {
+  auto& st = db_.Cached(
+      "INSERT INTO business_date (id, current_date_iso) VALUES (1, ?) ON CONFLICT (id) DO UPDATE "
+      "SET current_date_iso = excluded.current_date_iso");
+  st.BindText(1, date.ToIso());
+  st.Run();
+}
+
+}  // namespace tdcs::store

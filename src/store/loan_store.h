@@ -1,0 +1,104 @@
+// Loans, their transactions, the journal, savings accounts, idempotency keys
+// and the business date in the database (migration 0002). PostEntry is the
+// only code that inserts postings; it also keeps the ledger_balance aggregate
+// in step, in the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "loans/loan.h"
+#include "savings/savings.h"
+#include "store/db.h"
+
+namespace tdcs::store {
+
+struct LoanApplication {
+  std::string code;
+  Date applied_on;
+  std::optional<Date> group_reviewed_on, commune_certified_on, decided_on;
+  std::string rejection_reason;
+};
+
+struct LoanTxn {
+  int64_t id = 0;
+  int64_t loan_id = 0;
+  Date date;
+  std::string kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
+  Money amount;
+  int months = 0;
+  int64_t party_id = 0;  // heir for inherit; disbursed-on days for open
+  int64_t entry_id = 0;
+  int64_t reverses = 0;
+  int64_t reversed_by = 0;
+};
+
+class LoanStore {
+ public:
+  explicit LoanStore(Database& db) : db_(db) {}
+
+  int64_t ReserveIds(const std::string& sequence, int64_t count);
+
+  // Writes an entry with its postings and updates ledger_balance; returns its id
+  // (0 when the entry has no postings: nothing is written).
+  int64_t PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_t txn_id,
+                    int64_t reverses_entry_id = 0);
+  // Sum of a loan's postings by account.
+  std::map<std::string, Money> LoanPostingTotals(int64_t loan_id);
+
+  void InsertLoan(const loans::Loan& loan, const LoanApplication& application);
+  void UpdateLoan(const loans::Loan& loan);
+  std::optional<loans::Loan> LoadLoan(int64_t loan_id);
+  std::optional<int64_t> FindLoanId(const std::string& code);
+  std::string LoanCode(int64_t loan_id);
+  // The borrower the loan was approved for (before any inheritance).
+  int64_t ApprovedBorrower(int64_t loan_id);
+  // Active loans with an event on or before `date`, by id, after `after_id`.
+  std::vector<int64_t> LoansWithEventsBy(Date date, int64_t after_id, int limit);
+  // Sum of approved amounts of an office's loans of a program decided in a year.
+  Money ApprovedInYear(int64_t office_id, const std::string& program, int year);
+  std::optional<Money> CapitalPlan(int64_t office_id, const std::string& program, int year);
+  void SetCapitalPlan(int64_t office_id, const std::string& program, int year, Money amount);
+
+  int64_t AddTxn(LoanTxn& txn);
+  std::vector<LoanTxn> Txns(int64_t loan_id);
+  void MarkReversed(int64_t txn_id, int64_t reversed_by);
+
+  // The program's rates over time (from program_version), cached per store.
+  const loans::RateTimeline& Rates(const std::string& program);
+  void ForgetRates() { rates_.clear(); }
+
+  std::optional<savings::Account> LoadSavings(int64_t borrower_id);
+  void SaveSavings(savings::Account& account);  // inserts when id == 0
+  int64_t AddSavingsTxn(int64_t account_id, Date date, const std::string& kind, Money amount,
+                        int64_t entry_id);
+  const savings::RateTimeline& SavingsRates();
+  void SetSavingsRate(Date from, Rate rate);
+
+  // Idempotency: the stored request and result for a key.
+  std::optional<std::pair<std::string, std::string>> FindIdempotencyKey(const std::string& key);
+  void SaveIdempotencyKey(const std::string& key, const std::string& request,
+                          const std::string& result);
+
+  std::optional<Date> BusinessDate();
+  void SetBusinessDate(Date date);
+
+  Database& db() { return db_; }
+
+ private:
+  Database& db_;
+  std::map<std::string, loans::RateTimeline> rates_;
+  std::optional<savings::RateTimeline> savings_rates_;
+};
+
+// Encodings used in the loan row (exposed for tests).
+std::string EncodeInstallments(const std::vector<loans::Installment>& installments);
+std::vector<loans::Installment> DecodeInstallments(const std::string& text);
+std::string Int128ToString(__int128 value);
+__int128 Int128FromString(const std::string& text);
+
+}  // namespace tdcs::store
