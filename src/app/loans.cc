@@ -369,6 +369,7 @@ Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Dat
   LoanView v;
   v.code = loan_code;
   v.status = std::string(loans::LoanStatusKey(loan.status));
+  v.borrower_code = store::NetworkStore(db).BorrowerCode(loan.terms.borrower_id);
   v.principal = loan.Principal();
   v.overdue = loan.overdue;
   v.frozen = loan.frozen;

@@ -67,7 +67,7 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
 
 // A loan as of a date (for display and checks): the stored state brought to `on`.
 struct LoanView {
-  std::string code, status;
+  std::string code, status, borrower_code;
   Money principal, overdue, frozen, principal_due, interest_due;
   std::optional<Date> next_due;
   Money next_due_amount_estimate;

@@ -134,6 +134,15 @@ class Runner {
     if (verb == "group") return Group(w);
     if (verb == "borrower") return Borrower(w);
     if (verb == "loan") return Loan(w);
+    if (verb == "leave") {
+      if (w.size() != 2) throw LineError{"usage: leave BORROWER"};
+      auto id = network_.FindBorrowerIdByCode(Code(borrowers_, w[1], "borrower"));
+      store::Transaction tx(*db_);
+      for (const auto& m : network_.MembershipsOfBorrower(*id))
+        if (m.period.Contains(Today())) network_.EndMembership(m.id, Today());
+      tx.Commit();
+      return std::nullopt;
+    }
     if (verb == "rate") {
       if (w.size() != 4) throw LineError{"usage: rate PROGRAM YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[3]);
@@ -437,6 +446,8 @@ class Runner {
         else if (key == "interest-due") money(key, v.interest_due, want);
         else if (key == "principal-due") money(key, v.principal_due, want);
         else if (key == "status") Compare(mismatches, key, v.status, want);
+        else if (key == "borrower")
+          Compare(mismatches, key, v.borrower_code, Code(borrowers_, want, "borrower"));
         else if (key == "next-due")
           Compare(mismatches, key, v.next_due ? v.next_due->ToIso() : "none",
                   want == "none" ? want : ParseDate(want).ToIso());

@@ -470,6 +470,14 @@ std::optional<int64_t> NetworkStore::FindBorrowerIdByCitizenId(const std::string
   return id;
 }
 
+std::string NetworkStore::BorrowerCode(int64_t borrower_id) {
+  auto& st = db_.Cached("SELECT code FROM borrower WHERE id = ?");
+  st.BindInt(1, borrower_id);
+  std::string code = st.Step() ? st.GetText(0) : "";
+  st.Reset();
+  return code;
+}
+
 constexpr const char* kBorrowerByCode = "SELECT id FROM borrower WHERE code = ?";
 std::optional<int64_t> NetworkStore::FindBorrowerIdByCode(const std::string& code) {
   auto& st = db_.Cached(kBorrowerByCode);

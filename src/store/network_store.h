@@ -131,6 +131,7 @@ class NetworkStore {
                            const std::string& area_code, Date on);
   std::optional<int64_t> FindBorrowerIdByCitizenId(const std::string& citizen_id);
   std::optional<int64_t> FindBorrowerIdByCode(const std::string& code);
+  std::string BorrowerCode(int64_t borrower_id);
 
   // Every membership period of a borrower / of a group.
   std::vector<MembershipRow> MembershipsOfBorrower(int64_t borrower_id);
