@@ -7,8 +7,11 @@
 #include "app/names.h"
 #include "app/network_ops.h"
 #include "app/random.h"
+#include "base/check.h"
+#include "loans/loan.h"
 #include "network/network.h"
 #include "store/admin_units.h"
+#include "store/loan_store.h"
 #include "store/network_store.h"
 
 namespace tdcs::app {
@@ -54,6 +57,8 @@ struct Commune {
   const store::AdminCommune* admin;
   const District* district;
   int64_t point_id = 0;  // own point, or the point of a neighbour in the district
+  int64_t office_id = 0;
+  int session_day = 1;
   int64_t groups = 0;
   std::vector<int64_t> village_ids;
   std::vector<std::string> village_names;
@@ -123,6 +128,8 @@ class Generator {
   void BuildGroupsAndBorrowers();
   void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
                            int64_t& next_borrower);
+  void AddLoan(const store::BorrowerRow& borrower, const Commune& commune,
+               const std::string& category);
   Date RandomDate(Date from, Date to) {
     return from.AddDays(static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
   }
@@ -142,6 +149,8 @@ class Generator {
   GenerateSummary summary_;
   std::map<int64_t, int64_t> citizen_serial_;  // (province, century-sex, year) → count
   int64_t batches_ = 0;
+  store::LoanStore loan_store_{db_};
+  int64_t next_loan_ = 0;
 };
 
 void Generator::BuildNetwork() {
@@ -217,7 +226,8 @@ void Generator::BuildNetwork() {
     candidates.erase(candidates.begin() + static_cast<long>(i));
   }
   for (const auto& d : districts_) {
-    int64_t neighbour_point = 0;
+    int64_t neighbour_point = 0, neighbour_office = 0;
+    int neighbour_day = 1;
     for (const auto* c : d.communes) {
       Commune commune{c, &d};
       if (!skipped.count(c->code)) {
@@ -226,16 +236,24 @@ void Generator::BuildNetwork() {
                           store::kLegacyEra, c->code, store::kLegacyEra, c->code, open};
         store_.AddPoint(p);
         neighbour_point = p.id;
+        neighbour_office = p.office_id;
+        neighbour_day = p.session_day;
         ++summary_.points;
       }
       commune.point_id = neighbour_point;
+      commune.office_id = neighbour_office;
+      commune.session_day = neighbour_day;
       EnsureCommuneAssociationUnits(store_, admin_, store::kLegacyEra, c->code, start_);
       communes_.push_back(commune);
     }
   }
   // A ward skipped first in its district borrows the next point.
   for (size_t i = communes_.size(); i-- > 0;)
-    if (communes_[i].point_id == 0 && i + 1 < communes_.size()) communes_[i].point_id = communes_[i + 1].point_id;
+    if (communes_[i].point_id == 0 && i + 1 < communes_.size()) {
+      communes_[i].point_id = communes_[i + 1].point_id;
+      communes_[i].office_id = communes_[i + 1].office_id;
+      communes_[i].session_day = communes_[i + 1].session_day;
+    }
 }
 
 void Generator::BuildGroupsAndBorrowers() {
@@ -247,6 +265,7 @@ void Generator::BuildGroupsAndBorrowers() {
   int64_t next_borrower = store_.ReserveIds("borrower", profile_.borrowers);
   store_.ReserveIds("membership", profile_.borrowers);  // memberships take the borrower's id
   const int64_t first_borrower = next_borrower;
+  next_loan_ = loan_store_.ReserveIds("loan", profile_.borrowers);
   int64_t group_index = 0;
   int64_t village_seq = 0;
   const Period open{start_, std::nullopt};
@@ -344,7 +363,94 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
                                     Period{joined, std::nullopt}};
     store_.AddMembership(membership);
     ++summary_.borrowers;
+    AddLoan(b, c, categories.front() == "ethnic_minority" && categories.size() > 1 ? categories[1]
+                                                                                   : categories.front());
   }
+}
+
+// One loan per household, taken over as an opening balance on `until` (the
+// balances a new system of record receives from the old one), calibrated to
+// DOMAIN §9: about 57 million đồng outstanding per household, overdue about
+// 0.5 % and frozen about 0.05 % of outstanding.
+void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
+                        const std::string& category) {
+  static const std::map<std::string, std::string> kProgram = {
+      {"poor", "01"},          {"near_poor", "19"},         {"escaped_poverty", "21"},
+      {"job_creation", "03"},  {"student_household", "02"}, {"disadvantaged_area", "07"},
+      {"other", "06"}};
+  const std::string program = kProgram.count(category) ? kProgram.at(category) : "01";
+  int64_t amount_millions = program == "06"   ? random_.Between(20, 50)
+                            : program == "02" ? random_.Between(20, 60)
+                                              : random_.Bell(45, 100);
+  static const int kTerms[] = {36, 48, 60};
+  const int term = kTerms[random_.Below(3)];
+  loans::Loan loan;
+  auto& t = loan.terms;
+  t.loan_id = next_loan_++;
+  t.borrower_id = borrower.id;
+  t.office_id = c.office_id;
+  t.program = program;
+  t.fund_source = random_.Chance(850'000) ? 1 : 2;
+  t.approved = Money::Dong(amount_millions * 1'000'000);
+  t.term_months = term;
+  t.every_months = 12;
+  t.session_day = c.session_day;
+  const bool arrears = random_.Chance(9'000);
+  const bool frozen = !arrears && random_.Chance(600);
+  // Recent loans are more common than old ones (disbursement keeps growing).
+  const int months_ago = arrears ? term + 1
+                                 : 1 + static_cast<int>(random_.Below(static_cast<uint64_t>(term - 1)) *
+                                                        random_.Below(static_cast<uint64_t>(term - 1)) /
+                                                        static_cast<uint64_t>(term - 1));
+  Date disbursed_on = options_.until.AddMonths(-months_ago).AddDays(-static_cast<int32_t>(random_.Below(25)));
+  if (disbursed_on < borrower.valid_from) disbursed_on = borrower.valid_from;
+  const Date maturity = disbursed_on.AddMonths(term);
+  const Date opened = arrears ? maturity.AddDays(-1) : options_.until;
+  if (opened <= disbursed_on || maturity <= opened) return;
+  const int installments = term / 12;
+  int past = 0;
+  for (int k = 1; k < installments; ++k)
+    if (disbursed_on.AddMonths(12 * k) <= opened) ++past;
+  const Money outstanding =
+      Money::Dong(t.approved.dong() * (installments - past) / installments).RoundDownTo(100'000);
+  store::LoanApplication application{std::to_string(t.loan_id + 1'000'000'000'000'000LL).substr(0, 16),
+                                     disbursed_on, disbursed_on, disbursed_on, disbursed_on, ""};
+  store::LoanStore& ls = loan_store_;
+  ls.InsertLoan(loan, application);
+  const auto& rates = ls.Rates(program);
+  auto opened_outcome = loans::OpenBalance(loan, opened, disbursed_on, t.approved, outstanding);
+  TDCS_CHECK(opened_outcome.ok());
+  store::LoanTxn txn;
+  txn.loan_id = t.loan_id;
+  txn.date = opened;
+  txn.kind = "open";
+  txn.amount = outstanding;
+  txn.party_id = disbursed_on.days();
+  txn.id = ls.ReserveIds("loan_txn", 1);
+  txn.entry_id = ls.PostEntry(ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings),
+                              t.loan_id, txn.id);
+  ls.AddTxn(txn);
+  if (opened < options_.until) {
+    auto events = loans::Advance(loan, options_.until, rates);
+    if (!events.postings.empty())
+      ls.PostEntry(ledger::BuildEntry(options_.until, "events", std::move(events.postings)), t.loan_id, 0);
+  }
+  if (frozen) {
+    auto f = loans::Freeze(loan, options_.until, 24, rates);
+    TDCS_CHECK(f.ok());
+    store::LoanTxn ft;
+    ft.loan_id = t.loan_id;
+    ft.date = options_.until;
+    ft.kind = "freeze";
+    ft.months = 24;
+    ft.id = ls.ReserveIds("loan_txn", 1);
+    ft.entry_id = ls.PostEntry(ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings),
+                               t.loan_id, ft.id);
+    ls.AddTxn(ft);
+  }
+  ls.UpdateLoan(loan);
+  ++summary_.loans;
+  summary_.outstanding += loan.Principal();
 }
 
 GenerateSummary Generator::Run() {
@@ -352,11 +458,12 @@ GenerateSummary Generator::Run() {
   BuildNetwork();
   if (progress_) progress_(0, profile_.borrowers, "borrowers");
   BuildGroupsAndBorrowers();
-  db_.Commit();
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
+  loan_store_.SetBusinessDate(options_.until);
+  db_.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
                   summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +
-                  summary_.borrowers * 3;
+                  summary_.borrowers * 3 + summary_.loans * 6;
   return summary_;
 }
 

@@ -22,6 +22,7 @@
 
 #include "app/import.h"
 #include "base/date.h"
+#include "money/money.h"
 #include "store/db.h"
 
 namespace tdcs::app {
@@ -34,7 +35,8 @@ struct GenerateOptions {
 
 struct GenerateSummary {
   int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0,
-          borrowers = 0, rows = 0;
+          borrowers = 0, loans = 0, rows = 0;
+  Money outstanding;
   bool reform_applied = false;
 };
 

@@ -65,11 +65,13 @@ Result<loans::Outcome> ApplyTxn(loans::Loan& loan, const store::LoanTxn& t,
 }
 
 // Brings a loan to `date` and posts what its events moved.
-void AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
+// Returns whether anything was posted.
+bool AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
   auto events = loans::Advance(loan, date, store.Rates(loan.terms.program));
-  if (!events.postings.empty())
-    store.PostEntry(ledger::BuildEntry(date, "events", std::move(events.postings)),
-                    loan.terms.loan_id, 0);
+  if (events.postings.empty()) return false;
+  store.PostEntry(ledger::BuildEntry(date, "events", std::move(events.postings)),
+                  loan.terms.loan_id, 0);
+  return true;
 }
 
 Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date) {
@@ -238,9 +240,11 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   return t.loan_id;
 }
 
-Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
-  store::Transaction tx(db);
-  store::LoanStore store(db);
+namespace {
+
+// The action inside the caller's transaction; on a rejection nothing was written.
+Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
+                                     const LoanAction& a) {
   const std::string request = RequestText(a);
   if (!a.idempotency_key.empty()) {
     if (auto seen = store.FindIdempotencyKey(a.idempotency_key)) {
@@ -259,7 +263,10 @@ Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
                      "Ngày giao dịch trước ngày đã xử lý của khoản vay (" +
                          loan.processed_to.ToVietnamese() + ")",
                      "The date is before the loan's processed date (" + loan.processed_to.ToIso() + ")");
-  if (loan.disbursed_on) AdvanceAndPost(store, loan, a.date);
+  // Events dated up to the action take effect first; when they moved money
+  // they are saved at once, so that a rejected action in a batch leaves the
+  // loan and its postings in step.
+  if (loan.disbursed_on && AdvanceAndPost(store, loan, a.date)) store.UpdateLoan(loan);
   ActionResult result;
   if (a.kind == LoanActionKind::kReverseLast) {
     auto r = ReverseLast(store, loan, a.date);
@@ -308,8 +315,47 @@ Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
   }
   if (!a.idempotency_key.empty())
     store.SaveIdempotencyKey(a.idempotency_key, request, ResultText(result));
-  tx.Commit();
   return result;
+}
+
+}  // namespace
+
+Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  auto result = ApplyLoanAction(db, store, a);
+  if (result.ok()) tx.Commit();
+  return result;
+}
+
+CollectionReport PostCollections(store::Database& db, Date date,
+                                 const std::vector<Collection>& lines) {
+  CollectionReport report;
+  if (lines.size() > kCollectionLinesMax) {
+    report.rejected.push_back({0, MakeError("COLLECTION_TOO_LARGE", "lines",
+                                            "Một phiên giao dịch tối đa 20.000 dòng",
+                                            "A session posts at most 20,000 lines")});
+    return report;
+  }
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    LoanAction a;
+    a.kind = LoanActionKind::kPay;
+    a.loan_code = lines[i].loan_code;
+    a.amount = lines[i].amount;
+    a.date = date;
+    a.idempotency_key = lines[i].idempotency_key;
+    auto r = ApplyLoanAction(db, store, a);
+    if (r.ok()) {
+      ++report.posted;
+      report.amount += lines[i].amount;
+    } else {
+      report.rejected.push_back({static_cast<int>(i + 1), r.error()});
+    }
+  }
+  tx.Commit();
+  return report;
 }
 
 Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,

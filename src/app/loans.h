@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/date.h"
 #include "base/result.h"
@@ -59,6 +60,23 @@ struct ActionResult {
 };
 
 Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& action);
+
+// A commune session's collections, posted together in one transaction (one
+// durable commit for the whole session). Each line is checked and applied on
+// its own: a rejected line is reported and changes nothing, the others post.
+struct Collection {
+  std::string loan_code;
+  Money amount;
+  std::string idempotency_key;
+};
+inline constexpr size_t kCollectionLinesMax = 20'000;
+struct CollectionReport {
+  int64_t posted = 0;
+  Money amount;
+  std::vector<RowError> rejected;  // line = 1-based index in the batch
+};
+CollectionReport PostCollections(store::Database& db, Date date,
+                                 const std::vector<Collection>& lines);
 
 enum class SavingsActionKind { kDeposit, kWithdraw };
 Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,

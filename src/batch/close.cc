@@ -12,12 +12,13 @@ constexpr const char* kRecordRun =
     "entries = close_run.entries + excluded.entries";
 
 // Brings every loan with an event on or before `day` to `day`.
-void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress) {
+void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress,
+              int batch_size) {
   int64_t after = 0, loans_today = 0, entries_today = 0;
   while (true) {
     store::Transaction tx(db);
     store::LoanStore store(db);
-    const auto ids = store.LoansWithEventsBy(day, after, kCloseBatch);
+    const auto ids = store.LoansWithEventsBy(day, after, batch_size);
     if (ids.empty()) break;
     for (int64_t id : ids) {
       loans::Loan loan = *store.LoadLoan(id);
@@ -49,7 +50,8 @@ void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseP
 
 }  // namespace
 
-Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress) {
+Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress,
+                             int batch_size) {
   CloseSummary summary;
   std::optional<Date> current;
   {
@@ -62,11 +64,11 @@ Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& 
                      "The business date is " + current->ToIso() + "; it cannot go back");
   if (current && to == *current) {
     // Closing today again finishes a run that stopped half-way, and is a no-op otherwise.
-    CloseDay(db, to, summary, progress);
+    CloseDay(db, to, summary, progress, batch_size);
     return summary;
   }
   for (Date day = current ? current->AddDays(1) : to; day <= to; day = day.AddDays(1))
-    CloseDay(db, day, summary, progress);
+    CloseDay(db, day, summary, progress, batch_size);
   return summary;
 }
 

@@ -35,6 +35,8 @@ using CloseProgress = std::function<void(Date day, int64_t loans)>;
 
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
-Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress = nullptr);
+// `progress` is called after each committed batch.
+Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress = nullptr,
+                             int batch_size = kCloseBatch);
 
 }  // namespace tdcs::batch

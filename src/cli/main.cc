@@ -16,6 +16,7 @@
 #include "app/network_ops.h"
 #include "app/scenario.h"
 #include "app/setup.h"
+#include "app/simulate.h"
 #include "batch/close.h"
 #include "batch/verify.h"
 #include "cli/progress.h"
@@ -141,10 +142,13 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
   const auto size = std::filesystem::file_size(db_target, ec);
   fmt::print(
       "Hồ sơ / profile {} seed {}: {} chi nhánh/branches, {} hội sở/seats, {} PGD/offices, "
-      "{} điểm GD/points, {} thôn/villages, {} tổ/groups, {} hộ vay/borrowers{}\n"
+      "{} điểm GD/points, {} thôn/villages, {} tổ/groups, {} hộ vay/borrowers, {} khoản vay/loans, "
+      "dư nợ/outstanding {} đ (bình quân/average {} đ per household){}\n"
       "{} rows in {:.1f} s ({:.0f} rows/s){}\n",
       options.profile, options.seed, s.branches, s.seats, s.offices, s.points, s.villages,
-      s.groups, s.borrowers, s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows,
+      s.groups, s.borrowers, s.loans, s.outstanding.ToVietnamese(),
+      Money::Dong(s.borrowers ? s.outstanding.dong() / s.borrowers : 0).ToVietnamese(),
+      s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows,
       seconds, s.rows / std::max(seconds, 1e-9),
       ec ? std::string() : fmt::format("; database {:.1f} MiB", size / 1048576.0));
   return 0;
@@ -218,6 +222,30 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
   fmt::print("Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
              "in {:.2f} s\n",
              to->ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
+  return 0;
+}
+
+int RunSimulate(const std::string& db_target, const std::string& to_text, uint64_t seed) {
+  auto to = Date::Parse(to_text);
+  if (!to) {
+    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --to: {}\n", to_text);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  cli::Progress progress;
+  auto result = app::SimulateSessions(*db, *to, seed, 20'000, [&](Date day, int64_t payments) {
+    progress.Update(payments, 0, day.ToIso().c_str());
+  });
+  progress.Finish();
+  if (!result.ok()) {
+    fmt::print(stderr, "{}\n", result.error().ToString());
+    return kExitRejected;
+  }
+  const auto& s = result.value();
+  fmt::print("{} ngày/days, {} khoản thu/payments ({} từ chối/rejected), {} đ; end of day {:.1f} s, "
+             "sessions {:.1f} s ({:.0f} payments/s)\n",
+             s.days, s.payments, s.rejected, s.collected.ToVietnamese(), s.close_seconds,
+             s.posting_seconds, s.payments / std::max(s.posting_seconds, 1e-9));
   return 0;
 }
 
@@ -308,6 +336,14 @@ int main(int argc, char** argv) {
   close->add_option("--to", close_to, "last business day to close (YYYY-MM-DD)")->required();
   add_db(close);
 
+  std::string simulate_to;
+  uint64_t simulate_seed = 1;
+  auto* simulate = app.add_subcommand(
+      "simulate", "Simulate commune sessions day by day / mô phỏng giao dịch xã");
+  simulate->add_option("--to", simulate_to, "last day to simulate (YYYY-MM-DD)")->required();
+  simulate->add_option("--seed", simulate_seed, "random seed");
+  add_db(simulate);
+
   bool deep = false;
   auto* verify = app.add_subcommand("verify", "Check the books / kiểm tra sổ sách");
   verify->add_flag("--deep", deep, "also replay every loan's transactions");
@@ -339,6 +375,7 @@ int main(int argc, char** argv) {
     if (*scenario_run) return RunScenarios(scenario_files);
     if (*close) return RunClose(db_target, close_to);
     if (*verify) return RunVerify(db_target, deep);
+    if (*simulate) return RunSimulate(db_target, simulate_to, simulate_seed);
     if (*backup) {
       if (std::filesystem::exists(backup_to)) {
         fmt::print(stderr, "Tệp đã tồn tại / file exists: {}\n", backup_to);

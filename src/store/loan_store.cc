@@ -340,6 +340,21 @@ void LoanStore::SetCapitalPlan(int64_t office_id, const std::string& program, in
   st.Run();
 }
 
+constexpr const char* kLoansOfSessionDay =
+    "SELECT id, code FROM loan WHERE session_day = ? AND status = 'active' AND id > ? "
+    "ORDER BY id LIMIT ?";
+std::vector<std::pair<int64_t, std::string>> LoanStore::ActiveLoansOfSessionDay(int session_day,
+                                                                                int64_t after_id,
+                                                                                int limit) {
+  auto& st = db_.Cached(kLoansOfSessionDay);
+  st.BindInt(1, session_day);
+  st.BindInt(2, after_id);
+  st.BindInt(3, limit);
+  std::vector<std::pair<int64_t, std::string>> out;
+  while (st.Step()) out.emplace_back(st.GetInt(0), st.GetText(1));
+  return out;
+}
+
 constexpr const char* kInsertTxn =
     "INSERT INTO loan_txn (id, loan_id, txn_date, kind, amount_dong, months, party_id, entry_id, "
     "reverses, reversed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";

@@ -64,6 +64,11 @@ class LoanStore {
   std::optional<Money> CapitalPlan(int64_t office_id, const std::string& program, int year);
   void SetCapitalPlan(int64_t office_id, const std::string& program, int year, Money amount);
 
+  // Active loans whose commune session falls on `session_day` (1–31), with
+  // their codes, by id, after `after_id`.
+  std::vector<std::pair<int64_t, std::string>> ActiveLoansOfSessionDay(int session_day,
+                                                                       int64_t after_id, int limit);
+
   int64_t AddTxn(LoanTxn& txn);
   std::vector<LoanTxn> Txns(int64_t loan_id);
   void MarkReversed(int64_t txn_id, int64_t reversed_by);

@@ -41,6 +41,7 @@ CREATE TABLE loan (
   installments TEXT NOT NULL);
 CREATE INDEX loan_next_event ON loan (next_event_date);
 CREATE INDEX loan_borrower ON loan (borrower_id);
+CREATE INDEX loan_session_day ON loan (session_day, status);
 
 -- Every action on a loan, in order. A reversal is a transaction of its own
 -- (kind 'reverse', reverses = the reversed one), and the reversed one gets

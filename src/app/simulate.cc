@@ -1,0 +1,78 @@
+#include "app/simulate.h"
+
+#include <chrono>
+#include <vector>
+
+#include "app/loans.h"
+#include "app/random.h"
+#include "batch/close.h"
+#include "loans/loan.h"
+#include "store/loan_store.h"
+
+namespace tdcs::app {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// The session days that fall on `day`: the day itself, and on a month's last
+// day every later day the month lacks (a session on the 31st is held on the 30th).
+std::vector<int> SessionDaysOn(Date day) {
+  std::vector<int> out{day.day()};
+  if (day.day() == DaysInMonth(day.year(), day.month()))
+    for (int d = day.day() + 1; d <= 31; ++d) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
+Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_t seed,
+                                           uint32_t skip_per_million,
+                                           const SimulationProgress& progress) {
+  SimulationSummary summary;
+  Random random(seed);
+  std::optional<Date> current = store::LoanStore(db).BusinessDate();
+  if (!current)
+    return MakeError("BUSINESS_DATE_MISSING", "db", "Cơ sở dữ liệu chưa có ngày làm việc",
+                     "The database has no business date yet");
+  for (Date day = current->AddDays(1); day <= to; day = day.AddDays(1)) {
+    auto start = std::chrono::steady_clock::now();
+    auto closed = batch::CloseTo(db, day);
+    if (!closed.ok()) return closed.error();
+    summary.close_seconds += Seconds(start);
+    start = std::chrono::steady_clock::now();
+    for (int session_day : SessionDaysOn(day)) {
+      int64_t after = 0;
+      while (true) {
+        std::vector<Collection> lines;
+        {
+          store::LoanStore store(db);
+          auto loans = store.ActiveLoansOfSessionDay(session_day, after, static_cast<int>(kCollectionLinesMax));
+          if (loans.empty()) break;
+          after = loans.back().first;
+          for (const auto& [id, code] : loans) {
+            if (random.Chance(skip_per_million)) continue;
+            loans::Loan loan = *store.LoadLoan(id);
+            const auto& rates = store.Rates(loan.terms.program);
+            loans::Advance(loan, day, rates);
+            const Money owed = loans::InterestDue(loan, day, rates) + loan.overdue +
+                               loans::PrincipalDue(loan);
+            if (owed.dong() > 0 && !loan.IsFrozen()) lines.push_back({code, owed, ""});
+          }
+        }
+        if (lines.empty()) continue;
+        auto report = PostCollections(db, day, lines);
+        summary.payments += report.posted;
+        summary.rejected += static_cast<int64_t>(report.rejected.size());
+        summary.collected += report.amount;
+      }
+    }
+    summary.posting_seconds += Seconds(start);
+    ++summary.days;
+    if (progress) progress(day, summary.payments);
+  }
+  return summary;
+}
+
+}  // namespace tdcs::app

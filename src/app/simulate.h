@@ -1,0 +1,34 @@
+// Simulated monthly commune sessions, for demos and benchmarks: day by day up
+// to a date, the end of day runs, and at every commune point whose session
+// falls on the day the group leaders pay in what their members owe — the
+// interest due and any principal due or overdue — for most loans (a seeded
+// share pays nothing, so arrears appear). Collections are posted per batch of
+// a session (PostCollections), as a real session posts them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "base/date.h"
+#include "base/result.h"
+#include "money/money.h"
+#include "store/db.h"
+
+namespace tdcs::app {
+
+struct SimulationSummary {
+  int days = 0;
+  int64_t payments = 0;
+  int64_t rejected = 0;
+  Money collected;
+  double close_seconds = 0, posting_seconds = 0;
+};
+
+using SimulationProgress = std::function<void(Date day, int64_t payments)>;
+
+// `skip_per_million`: the share of loans that pay nothing at a session.
+Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_t seed,
+                                           uint32_t skip_per_million = 20'000,
+                                           const SimulationProgress& progress = nullptr);
+
+}  // namespace tdcs::app
