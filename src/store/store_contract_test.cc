@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "app/import.h"
+#include "app/loans.h"
+#include "batch/close.h"
+#include "batch/verify.h"
 #include "app/network_ops.h"
 #include "store/admin_units.h"
 #include "store/migrate.h"
@@ -147,6 +150,75 @@ TEST(StoreContract, ReformKeepsHistory) {
   EXPECT_EQ(store.PointsOn(*Date::Parse("2025-06-30"))[0].report_era, "L");
   EXPECT_EQ(store.PointsOn(*Date::Parse("2025-07-01"))[0].report_era, "N");
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM commune_point_version"), 4);
+}
+
+// A small book of loans: the fixture network, three borrowers, two loans.
+std::unique_ptr<Database> LoanBook() {
+  auto db = testing::NewInitialisedDatabase();
+  std::string borrowers = testing::kBorrowersHeader;
+  for (int i = 1; i <= 3; ++i) borrowers += testing::BorrowerRow(i, "Trần Thị Mai", "0000001", "member", "2024-01-02");
+  for (auto [kind, text] : {std::pair{app::ImportKind::kNetwork, std::string(testing::kNetworkCsv)},
+                            std::pair{app::ImportKind::kGroups, std::string(testing::kGroupsCsv)},
+                            std::pair{app::ImportKind::kBorrowers, borrowers}}) {
+    std::istringstream in(text);
+    EXPECT_TRUE(app::Import(*db, kind, in).ok());
+  }
+  const Date start = *Date::Parse("2024-03-22");
+  EXPECT_TRUE(batch::CloseTo(*db, start).ok());
+  for (auto [code, borrower] : {std::pair{"L1", "0000000001"}, std::pair{"L2", "0000000002"}}) {
+    app::LoanApplicationRequest r;
+    r.code = code;
+    r.borrower_code = borrower;
+    r.program = "01";
+    r.amount = Money::Dong(50'000'000);
+    r.term_months = 36;
+    r.every_months = 6;
+    r.date = start;
+    EXPECT_TRUE(app::ApproveLoan(*db, r).ok());
+    EXPECT_TRUE(app::ActOnLoan(*db, {app::LoanActionKind::kDisburse, code, start}).ok());
+  }
+  return db;
+}
+
+TEST(StoreContract, LoanLifeKeepsTheBooks) {
+  auto db = LoanBook();
+  const Date session = *Date::Parse("2024-04-07");
+  ASSERT_TRUE(batch::CloseTo(*db, session).ok());
+  auto view = app::ViewLoan(*db, "L1", session);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view.value().interest_due.dong(), 146'667);  // DOMAIN §4.4
+  auto report = app::PostCollections(*db, session, {{"L1", Money::Dong(1'146'667), "s-1"},
+                                                    {"L2", Money::Dong(999'999'999), "s-2"},
+                                                    {"L9", Money::Dong(1), "s-3"}});
+  EXPECT_EQ(report.posted, 1);
+  ASSERT_EQ(report.rejected.size(), 2u);
+  EXPECT_EQ(report.rejected[0].error.code, "PAYMENT_EXCEEDS_DEBT");
+  EXPECT_EQ(report.rejected[1].error.code, "LOAN_UNKNOWN");
+  EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 49'000'000);
+  ASSERT_TRUE(app::ActOnSavings(*db, app::SavingsActionKind::kDeposit, "0000000003",
+                                Money::Dong(50'000), session).ok());
+  ASSERT_TRUE(app::ActOnLoan(*db, {app::LoanActionKind::kReverseLast, "L1", session}).ok());
+  EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 50'000'000);
+  ASSERT_TRUE(batch::CloseTo(*db, *Date::Parse("2026-01-01")).ok());
+  auto verified = batch::Verify(*db, true);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+  EXPECT_EQ(verified.loans, 2);
+}
+
+TEST(StoreContract, VerifyNamesAPostingAlteredByHand) {
+  auto db = LoanBook();
+  ASSERT_TRUE(batch::Verify(*db).ok());
+  db->ExecScript(
+      "UPDATE posting SET amount_dong = amount_dong + 1000 WHERE account_code = 'LOAN_NORMAL' "
+      "AND entry_id = (SELECT MIN(entry_id) FROM posting)");
+  auto report = batch::Verify(*db);
+  ASSERT_FALSE(report.ok());
+  std::string all;
+  for (const auto& p : report.problems) all += p + "\n";
+  EXPECT_NE(all.find("does not balance"), std::string::npos) << all;
+  EXPECT_NE(all.find("loan L1: normal principal is 50.000.000 but its postings sum to 50.001.000"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("aggregate ledger_balance LOAN_NORMAL"), std::string::npos) << all;
 }
 
 }  // namespace

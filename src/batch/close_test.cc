@@ -1,0 +1,63 @@
+#include "batch/close.h"
+
+#include <gtest/gtest.h>
+
+#include "app/generate.h"
+#include "batch/verify.h"
+#include "test_db.h"
+
+namespace tdcs::batch {
+namespace {
+
+struct Crash {};
+
+// The state of the books that matters: every ledger balance and loan state.
+std::string Books(store::Database& db) {
+  std::string out;
+  auto st = db.Prepare(
+      "SELECT account_code, program_code, fund_source, office_id, balance_dong FROM ledger_balance "
+      "ORDER BY 1, 2, 3, 4");
+  while (st->Step())
+    out += st->GetText(0) + st->GetText(1) + std::to_string(st->GetInt(2)) +
+           std::to_string(st->GetInt(3)) + "=" + std::to_string(st->GetInt(4)) + "\n";
+  st = db.Prepare(
+      "SELECT id, normal_dong, overdue_dong, installments, next_event_date FROM loan ORDER BY id");
+  while (st->Step())
+    out += std::to_string(st->GetInt(0)) + ":" + std::to_string(st->GetInt(1)) + ":" +
+           std::to_string(st->GetInt(2)) + ":" + st->GetText(3) + "\n";
+  out += "entries=" + std::to_string(*db.QueryInt("SELECT COUNT(*) FROM journal_entry"));
+  return out;
+}
+
+TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
+  auto clean = testing::NewInitialisedDatabase();
+  auto crashed = testing::NewInitialisedDatabase();
+  for (auto* db : {clean.get(), crashed.get()})
+    ASSERT_TRUE(app::Generate(*db, {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+  const Date to = *Date::Parse("2027-08-31");
+  auto summary = CloseTo(*clean, to, nullptr, 100);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_GT(summary.value().loans, 1000);
+  EXPECT_GT(summary.value().entries, 10);
+
+  // Stop the run after a few committed batches, as a crash would.
+  int batches = 0;
+  try {
+    (void)CloseTo(*crashed, to, [&](Date, int64_t) {
+      if (++batches == 7) throw Crash{};
+    }, 100);
+    FAIL() << "the run did not stop";
+  } catch (const Crash&) {
+  }
+  EXPECT_NE(Books(*crashed), Books(*clean));
+  ASSERT_TRUE(CloseTo(*crashed, to, nullptr, 100).ok());
+  EXPECT_EQ(Books(*crashed), Books(*clean));
+  // Closing the same day again changes nothing.
+  ASSERT_TRUE(CloseTo(*crashed, to).ok());
+  EXPECT_EQ(Books(*crashed), Books(*clean));
+  EXPECT_TRUE(Verify(*crashed, true).ok());
+  EXPECT_EQ(CloseTo(*crashed, *Date::Parse("2027-01-01")).error().code, "CLOSE_DATE_PAST");
+}
+
+}  // namespace
+}  // namespace tdcs::batch
