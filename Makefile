@@ -32,9 +32,11 @@ run: build
 # `make bench-national`. Figures are kept in docs/PERFORMANCE.md.
 bench: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/province|ImportBorrowers|Find'
+	$(BUILD)/loans_bench --benchmark_filter='province|Collections|Fsync'
 
 bench-national: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/national'
+	$(BUILD)/loans_bench --benchmark_filter='national'
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'bench/*.cc' 'tests/*.h')

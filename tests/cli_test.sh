@@ -14,7 +14,7 @@ check() {  # check NAME CONDITION-COMMAND...
 }
 contains() { grep -q -- "$2" "$1"; }
 
-for sub in "" init import export find generate summary reform backup serve; do
+for sub in "" init import export find generate summary reform backup close verify simulate scenario "scenario run" serve; do
   check "help $sub" bash -c "'$tdcs' $sub --help >/dev/null"
 done
 
@@ -61,6 +61,20 @@ check "unknown profile is a usage error" bash -c "! '$tdcs' generate --profile m
 check "backup" bash -c "'$tdcs' backup --db '$db' --to '$work/copy.db' >/dev/null"
 check "backup restores" bash -c "'$tdcs' summary --on 2021-01-01 --db '$work/copy.db' | grep -q 'hộ vay/borrowers 3'"
 check "backup refuses to overwrite" bash -c "! '$tdcs' backup --db '$db' --to '$work/copy.db' 2>/dev/null"
+
+# Loans: generated books verify, close moves the business date, a posting altered
+# by hand is found, scenarios run.
+check "close" bash -c "'$tdcs' close --to 2026-09-30 --db '$work/demo.db' | grep -q 'closed to 30/09/2026'"
+check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
+check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
+check "verify" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q 'the books verify'"
+sqlite3 "$work/demo.db" "UPDATE posting SET amount_dong = amount_dong - 1 WHERE rowid = 17" 2>/dev/null
+"$tdcs" verify --db "$work/demo.db" >"$work/verify.out" 2>&1
+check "verify fails on an altered posting" test $? -eq 1
+check "verify names the entry" contains "$work/verify.out" "does not balance"
+check "scenario run" bash -c "'$tdcs' scenario run tests/scenarios/interest_domain_example.scn | grep -q ' 0 failed'"
+printf 'date 2024-01-01\nexpect total principal 1\n' > "$work/bad.scn"
+check "failing scenario exits 1" bash -c "! '$tdcs' scenario run '$work/bad.scn' >/dev/null"
 
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -19,7 +19,7 @@ void Progress::Update(int64_t done, int64_t total, const char* phase) {
   const auto now = std::chrono::steady_clock::now();
   // On a terminal: twice a second; in a log: every 10 seconds.
   const auto every = terminal_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10000);
-  if (now - last_ < every && done != total) return;
+  if (now - last_ < every && (total == 0 || done != total)) return;
   last_ = now;
   shown_ = true;
   const std::string d = Money::Dong(done).ToVietnamese();

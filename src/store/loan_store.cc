@@ -87,6 +87,14 @@ std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
 }
 
 int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
+  if (count == 1) {
+    auto& block = id_blocks_[sequence];
+    if (block.first == block.second) {
+      block.first = ReserveIds(sequence, kIdBlock);
+      block.second = block.first + kIdBlock;
+    }
+    return block.first++;
+  }
   auto& st = db_.Cached(
       "UPDATE id_sequence SET next_value = next_value + ? WHERE name = ? RETURNING next_value");
   st.BindInt(1, count);

@@ -41,7 +41,11 @@ class LoanStore {
  public:
   explicit LoanStore(Database& db) : db_(db) {}
 
+  // Reserves `count` consecutive ids. Single ids come from a block of
+  // kIdBlock reserved at once; a LoanStore therefore lives inside one
+  // transaction (or a series that all commit), never across a rollback.
   int64_t ReserveIds(const std::string& sequence, int64_t count);
+  static constexpr int64_t kIdBlock = 256;
 
   // Writes an entry with its postings and updates ledger_balance; returns its id
   // (0 when the entry has no postings: nothing is written).
@@ -97,6 +101,7 @@ class LoanStore {
  private:
   Database& db_;
   std::map<std::string, loans::RateTimeline> rates_;
+  std::map<std::string, std::pair<int64_t, int64_t>> id_blocks_;  // next, end (exclusive)
   std::optional<savings::RateTimeline> savings_rates_;
 };
 
