@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test run bench bench-national clean format
+.PHONY: deps build test test-slow run bench bench-national clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -18,6 +18,10 @@ build: deps $(BUILD)/Makefile
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE slow
+
+# The slow checks (a year of sessions on a province, then a deep verify).
+test-slow: build
+	cd $(BUILD) && ctest --output-on-failure -L slow
 
 run: build
 	@mkdir -p var

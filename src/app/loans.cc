@@ -189,6 +189,8 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   t.every_months = r.every_months > 0 ? r.every_months : version->installment_months;
   t.grace_months = r.grace_months;
   t.session_day = placement->session_day;
+  t.charge_at_month_end = r.charge_at_month_end.value_or(
+      store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
 
   // The rules of approval, in order; the first broken one is the reason.
   std::optional<Error> reason;

@@ -31,6 +31,9 @@ struct LoanApplicationRequest {
   int fund_source = 1;
   Date date;  // application and decision date
   std::optional<Date> group_reviewed_on, commune_certified_on;
+  // Interest charging: nullopt takes the setting 'interest.charge' in force
+  // ('collection' by default, or 'month_end').
+  std::optional<bool> charge_at_month_end;
 };
 
 // Approves an application within the program's limits (amount, term,

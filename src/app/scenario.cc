@@ -16,6 +16,7 @@
 #include "store/admin_units.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/program_store.h"
 #include "text/text.h"
 
 namespace tdcs::app {
@@ -149,6 +150,11 @@ class Runner {
       if (!rate) throw LineError{"not a rate: " + w[3]};
       auto s = SetProgramRate(*db_, w[1], ParseDate(w[2]), *rate);
       if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
+    if (verb == "setting") {
+      if (w.size() != 4) throw LineError{"usage: setting NAME YYYY-MM-DD VALUE"};
+      store::SaveSetting(*db_, w[1], ParseDate(w[2]), w[3]);
       return std::nullopt;
     }
     if (verb == "savings-rate") {
@@ -334,6 +340,11 @@ class Runner {
     if (o.count("every-months")) r.every_months = ParseInt(o["every-months"]);
     if (o.count("grace-months")) r.grace_months = ParseInt(o["grace-months"]);
     if (o.count("fund")) r.fund_source = ParseInt(o["fund"]);
+    if (o.count("interest-charge")) {
+      if (o["interest-charge"] != "month-end" && o["interest-charge"] != "collection")
+        throw LineError{"interest-charge is month-end or collection"};
+      r.charge_at_month_end = o["interest-charge"] == "month-end";
+    }
     r.date = Today();
     auto id = ApproveLoan(*db_, r);
     if (!id.ok()) return id.error();

@@ -19,6 +19,7 @@ InitSummary InitDatabase(store::Database& db) {
   TDCS_CHECK_MSG(catalog.ok(), "the embedded program catalog does not parse");
   store::Transaction tx(db);
   store::SaveProgramVersions(db, catalog.value());
+  store::LoadChartOfAccounts(db);
   out.programs = static_cast<int>(store::ReadPrograms(db).size());
   store::NetworkStore network(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);

@@ -1,5 +1,6 @@
 #include "batch/close.h"
 
+#include "base/check.h"
 #include "loans/loan.h"
 #include "store/loan_store.h"
 
@@ -14,11 +15,11 @@ constexpr const char* kRecordRun =
 // Brings every loan with an event on or before `day` to `day`.
 void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress,
               int batch_size) {
-  int64_t after = 0, loans_today = 0, entries_today = 0;
+  int64_t loans_today = 0, entries_today = 0;
   while (true) {
     store::Transaction tx(db);
     store::LoanStore store(db);
-    const auto ids = store.LoansWithEventsBy(day, after, batch_size);
+    const auto ids = store.LoansWithEventsBy(day, batch_size);
     if (ids.empty()) break;
     for (int64_t id : ids) {
       loans::Loan loan = *store.LoadLoan(id);
@@ -27,8 +28,10 @@ void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseP
         store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);
         ++entries_today;
       }
+      // Every event up to the day has run, so the loan leaves the day's work.
+      const auto next = loans::NextEventDate(loan);
+      TDCS_CHECK_MSG(!next || *next > day, "a loan's next event is not after the day closed");
       store.UpdateLoan(loan);
-      after = id;
       ++loans_today;
     }
     tx.Commit();

@@ -37,6 +37,9 @@ constexpr const char* kLoanMismatch =
     "WHERE l.normal_dong <> COALESCE(p.normal, 0) OR l.overdue_dong <> COALESCE(p.overdue, 0) "
     "OR l.frozen_dong <> COALESCE(p.frozen, 0) OR l.interest_unpaid_dong <> COALESCE(p.interest, 0)";
 constexpr const char* kLoanCount = "SELECT COUNT(*) FROM loan";
+constexpr const char* kUnknownAccounts =
+    "SELECT DISTINCT account_code FROM posting WHERE account_code NOT IN "
+    "(SELECT code FROM ledger_account)";
 constexpr const char* kSavingsMismatch =
     "SELECT s.id, s.balance_dong, COALESCE(-p.total, 0) FROM savings_account s LEFT JOIN "
     "(SELECT borrower_id, SUM(amount_dong) AS total FROM posting WHERE account_code = "
@@ -97,6 +100,9 @@ VerifyReport Verify(store::Database& db, bool deep) {
                               " but its postings sum to " + Dong(st->GetInt(5)));
   if (db.QueryInt(kPostingsWithoutAggregate).value_or(0) > 0)
     report.problems.push_back("postings exist for dimensions missing from ledger_balance");
+  st = db.Prepare(kUnknownAccounts);
+  while (st->Step())
+    report.problems.push_back("postings to " + st->GetText(0) + ", an account not in the chart");
   st = db.Prepare(kLoanMismatch);
   while (st->Step()) {
     static const char* kNames[] = {"normal principal", "overdue principal", "frozen principal",

@@ -4,7 +4,8 @@
 //  3. each loan's principal by state (normal, overdue, frozen) and its unpaid
 //     interest equal the sums of its postings to those accounts;
 //  4. each savings account's balance equals its postings;
-//  5. with `deep`, each loan's stored state equals a replay of its transactions.
+//  5. every posting's account is in the chart of accounts;
+//  6. with `deep`, each loan's stored state equals a replay of its transactions.
 // Each problem is named (entry, account, loan or account id) so it can be found.
 #pragma once
 

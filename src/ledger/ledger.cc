@@ -2,19 +2,26 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include "base/check.h"
+#include "base/embedded.h"
 
 namespace tdcs::ledger {
 
+// The chart of accounts is data: the codes are read from the chart file
+// compiled into the binary (data/chart_of_accounts.csv).
 bool IsKnownAccount(const std::string& code) {
-  static const std::set<std::string> kAccounts = {
-      account::kLoanNormal,       account::kLoanOverdue,       account::kLoanFrozen,
-      account::kInterestReceivable, account::kInterestIncome,  account::kCashPoint,
-      account::kMemberSavings,    account::kSavingsInterestExpense, account::kWriteOffPrincipal,
-      account::kWriteOffInterest, account::kOpeningBalance,    account::kMemoRescheduled,
-      account::kMemoExtended,     account::kMemoInherited,     account::kMemoContra};
+  static const std::set<std::string> kAccounts = [] {
+    std::set<std::string> codes;
+    std::istringstream in{std::string(EmbeddedData("chart_of_accounts.csv"))};
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line))
+      if (!line.empty()) codes.insert(line.substr(0, line.find(',')));
+    return codes;
+  }();
   return kAccounts.count(code) > 0;
 }
 

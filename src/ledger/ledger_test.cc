@@ -34,5 +34,16 @@ TEST(LedgerTest, UnbalancedEntryIsABug) {
   EXPECT_DEATH(BuildEntry(*Date::Parse("2024-04-07"), "pay", postings), "not in the chart");
 }
 
+TEST(LedgerTest, EveryAccountTheDomainPostsToIsInTheChart) {
+  for (const char* code :
+       {account::kLoanNormal, account::kLoanOverdue, account::kLoanFrozen,
+        account::kInterestReceivable, account::kInterestIncome, account::kCashPoint,
+        account::kMemberSavings, account::kSavingsInterestExpense, account::kWriteOffPrincipal,
+        account::kWriteOffInterest, account::kOpeningBalance, account::kMemoRescheduled,
+        account::kMemoExtended, account::kMemoInherited, account::kMemoContra})
+    EXPECT_TRUE(IsKnownAccount(code)) << code;
+  EXPECT_FALSE(IsKnownAccount("NO_SUCH_ACCOUNT"));
+}
+
 }  // namespace
 }  // namespace tdcs::ledger

@@ -139,6 +139,8 @@ void EndFreeze(Loan& loan, Outcome& out) {
 
 bool Open(const Loan& loan) { return loan.status == LoanStatus::kActive; }
 
+Date FirstOfNextMonth(Date d) { return Date::MonthDayClamped(d.year(), d.month(), 1).AddMonths(1); }
+
 Error NotActive(const Loan& loan) {
   return Reject("LOAN_NOT_ACTIVE", "loan",
                 "Khoản vay không ở trạng thái đang vay (" +
@@ -214,6 +216,7 @@ std::optional<Date> NextEventDate(const Loan& loan) {
     if (i.shares > 0 && i.state == InstallmentState::kFuture) consider(i.due);
     if (auto o = OverdueDate(loan, i)) consider(*o);
   }
+  if (loan.terms.charge_at_month_end) consider(FirstOfNextMonth(loan.processed_to));
   // An event whose date has passed (after a freeze ended) happens at once.
   if (next && *next <= loan.processed_to) next = loan.processed_to.AddDays(1);
   return next;
@@ -236,6 +239,7 @@ Outcome Advance(Loan& loan, Date to, const RateTimeline& rates) {
         if (i.shares > 0 && i.state == InstallmentState::kFuture && i.due <= day) FallDue(loan, i);
       for (auto& i : loan.installments)
         if (auto o = OverdueDate(loan, i); o && *o <= day) TransferToOverdue(loan, i, out);
+      if (loan.terms.charge_at_month_end && day.day() == 1) ChargeInterest(loan, day, rates, out);
     }
     loan.processed_to = day;
     if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero() && loan.accrual == 0 &&

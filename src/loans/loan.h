@@ -36,7 +36,7 @@
 // older loans only at final maturity, then with all unpaid principal.
 //
 // Events dated D (an installment falling due, an overdue transfer, the end of
-// a freeze) take effect at the start of D, before any action of D: Advance(D)
+// a freeze, and for loans charged at month end the first day of a month) take effect at the start of D, before any action of D: Advance(D)
 // runs them. Advance is composable: Advance(a) then Advance(b) equals Advance(b).
 #pragma once
 
@@ -93,6 +93,9 @@ struct LoanTerms {
   int every_months = 12;
   int grace_months = 0;
   int session_day = 1;  // of the borrower's commune point
+  // Interest is charged when collected (default), or also at every month end
+  // (a setting): then the first day of each month charges the month's interest.
+  bool charge_at_month_end = false;
 };
 
 struct Loan {

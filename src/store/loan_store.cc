@@ -201,7 +201,7 @@ constexpr const char* kUpdateLoan =
     "disbursed_dong = ?, normal_dong = ?, overdue_dong = ?, frozen_dong = ?, "
     "interest_unpaid_dong = ?, accrual = ?, accrued_to = ?, processed_to = ?, "
     "next_event_date = ?, extension_months = ?, frozen_from = ?, frozen_until = ?, "
-    "frozen_months = ?, installments = ? WHERE id = ?";
+    "frozen_months = ?, installments = ?, interest_charge = ? WHERE id = ?";
 void LoanStore::UpdateLoan(const loans::Loan& l) {
   auto& st = db_.Cached(kUpdateLoan);
   st.BindInt(1, l.terms.borrower_id);
@@ -222,7 +222,8 @@ void LoanStore::UpdateLoan(const loans::Loan& l) {
   BindDate(st, 16, l.frozen_until);
   st.BindInt(17, l.frozen_months);
   st.BindText(18, EncodeInstallments(l.installments));
-  st.BindInt(19, l.terms.loan_id);
+  st.BindText(19, l.terms.charge_at_month_end ? "month_end" : "collection");
+  st.BindInt(20, l.terms.loan_id);
   st.Run();
 }
 
@@ -230,8 +231,8 @@ constexpr const char* kLoadLoan =
     "SELECT id, borrower_id, office_id, program_code, fund_source, approved_dong, term_months, "
     "every_months, grace_months, session_day, status, disbursed_on, overdue_rule, disbursed_dong, "
     "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, "
-    "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments "
-    "FROM loan WHERE id = ?";
+    "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments, "
+    "interest_charge FROM loan WHERE id = ?";
 std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   auto& st = db_.Cached(kLoadLoan);
   st.BindInt(1, loan_id);
@@ -265,6 +266,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   l.frozen_until = ReadDate(st, 23);
   l.frozen_months = static_cast<int>(st.GetInt(24));
   l.installments = DecodeInstallments(st.GetText(25));
+  t.charge_at_month_end = st.GetText(26) == "month_end";
   st.Reset();
   return l;
 }
@@ -294,13 +296,14 @@ std::string LoanStore::LoanCode(int64_t loan_id) {
   return code;
 }
 
+// Ordered by the indexed event date, so a day reads only the loans due: the
+// caller brings each past `date`, so the next call returns the next ones.
 constexpr const char* kLoansWithEvents =
-    "SELECT id FROM loan WHERE next_event_date <= ? AND id > ? ORDER BY id LIMIT ?";
-std::vector<int64_t> LoanStore::LoansWithEventsBy(Date date, int64_t after_id, int limit) {
+    "SELECT id FROM loan WHERE next_event_date <= ? ORDER BY next_event_date, id LIMIT ?";
+std::vector<int64_t> LoanStore::LoansWithEventsBy(Date date, int limit) {
   auto& st = db_.Cached(kLoansWithEvents);
   st.BindText(1, date.ToIso());
-  st.BindInt(2, after_id);
-  st.BindInt(3, limit);
+  st.BindInt(2, limit);
   std::vector<int64_t> out;
   while (st.Step()) out.push_back(st.GetInt(0));
   return out;

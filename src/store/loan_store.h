@@ -61,8 +61,8 @@ class LoanStore {
   std::string LoanCode(int64_t loan_id);
   // The borrower the loan was approved for (before any inheritance).
   int64_t ApprovedBorrower(int64_t loan_id);
-  // Active loans with an event on or before `date`, by id, after `after_id`.
-  std::vector<int64_t> LoansWithEventsBy(Date date, int64_t after_id, int limit);
+  // Loans with an event on or before `date` (at most `limit`).
+  std::vector<int64_t> LoansWithEventsBy(Date date, int limit);
   // Sum of approved amounts of an office's loans of a program decided in a year.
   Money ApprovedInYear(int64_t office_id, const std::string& program, int year);
   std::optional<Money> CapitalPlan(int64_t office_id, const std::string& program, int year);

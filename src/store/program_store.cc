@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "base/check.h"
+#include "base/embedded.h"
 
 namespace tdcs::store {
 namespace {
@@ -117,6 +118,50 @@ Result<std::vector<programs::ProgramVersion>> ParseProgramCatalog(std::string_vi
     return MakeError("IMPORT_REJECTED", "", "Danh mục chương trình có lỗi",
                      "The program catalog has errors");
   return out;
+}
+
+std::optional<std::string> SettingOn(Database& db, const std::string& name, Date on) {
+  auto& st = db.Cached(
+      "SELECT value FROM setting WHERE name = ? AND valid_from <= ? ORDER BY valid_from DESC "
+      "LIMIT 1");
+  st.BindText(1, name);
+  st.BindText(2, on.ToIso());
+  if (!st.Step()) return std::nullopt;
+  std::string value = st.GetText(0);
+  st.Reset();
+  return value;
+}
+
+void SaveSetting(Database& db, const std::string& name, Date from, const std::string& value) {
+  auto& st = db.Cached(
+      "INSERT INTO setting (name, valid_from, value) VALUES (?, ?, ?) ON CONFLICT (name, "
+      "valid_from) DO UPDATE SET value = excluded.value");
+  st.BindText(1, name);
+  st.BindText(2, from.ToIso());
+  st.BindText(3, value);
+  st.Run();
+}
+
+int LoadChartOfAccounts(Database& db) {
+  std::istringstream in{std::string(EmbeddedData("chart_of_accounts.csv"))};
+  csv::Reader reader(in);
+  csv::Row row;
+  int count = 0;
+  bool header = true;
+  while (reader.Next(row)) {
+    if (header || row.fields.size() != 4) {
+      header = false;
+      continue;
+    }
+    auto& st = db.Cached(
+        "INSERT INTO ledger_account (code, name_vi, name_en, type) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en, "
+        "type = excluded.type");
+    for (int i = 0; i < 4; ++i) st.BindText(i + 1, row.fields[static_cast<size_t>(i)]);
+    st.Run();
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace tdcs::store

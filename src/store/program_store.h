@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,12 @@ std::map<std::string, std::vector<programs::ProgramVersion>> ReadPrograms(Databa
 // Parses the catalog CSV text (data/programs.csv format); every bad row is listed.
 Result<std::vector<programs::ProgramVersion>> ParseProgramCatalog(std::string_view csv_text,
                                                                   std::vector<RowError>& errors);
+
+// Dated settings (table `setting`): the value in force on a date, if any.
+std::optional<std::string> SettingOn(Database& db, const std::string& name, Date on);
+void SaveSetting(Database& db, const std::string& name, Date from, const std::string& value);
+
+// The chart of accounts (data/chart_of_accounts.csv) into ledger_account.
+int LoadChartOfAccounts(Database& db);
 
 }  // namespace tdcs::store
