@@ -50,6 +50,13 @@ std::optional<Date> ParseDateOption(const std::string& text) {
   return Date::Parse(text);
 }
 
+// A required date option; prints the error when it is not a date.
+std::optional<Date> RequireDate(const std::string& text, const char* option) {
+  auto d = Date::Parse(text);
+  if (!d) fmt::print(stderr, "Ngày không hợp lệ / invalid date for {}: {}\n", option, text);
+  return d;
+}
+
 int RunInit(const std::string& db_target) {
   auto db = store::Open(db_target);
   auto summary = app::InitDatabase(*db);
@@ -88,11 +95,8 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
 int RunExport(const std::string& db_target, const std::string& kind_text, const std::string& file,
               const std::string& on_text, bool mask) {
   auto kind = app::ParseImportKind(kind_text);
-  auto on = ParseDateOption(on_text);
-  if (!on) {
-    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", on_text);
-    return kExitRejected;
-  }
+  auto on = RequireDate(on_text, "--on");
+  if (!on) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
@@ -167,11 +171,8 @@ int RunReform(const std::string& db_target, const std::string& on_text) {
 }
 
 int RunSummary(const std::string& db_target, const std::string& on_text) {
-  auto on = ParseDateOption(on_text);
-  if (!on) {
-    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", on_text);
-    return kExitRejected;
-  }
+  auto on = RequireDate(on_text, "--on");
+  if (!on) return kExitRejected;
   auto db = OpenInitialised(db_target);
   store::NetworkStore store(*db);
   const auto c = store.CountsOn(*on);
@@ -203,11 +204,8 @@ int RunScenarios(const std::vector<std::string>& files) {
 }
 
 int RunClose(const std::string& db_target, const std::string& to_text) {
-  auto to = Date::Parse(to_text);
-  if (!to) {
-    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --to: {}\n", to_text);
-    return kExitRejected;
-  }
+  auto to = RequireDate(to_text, "--to");
+  if (!to) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
   auto result = batch::CloseTo(*db, *to, [&](Date day, int64_t loans) {
@@ -226,11 +224,8 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
 }
 
 int RunSimulate(const std::string& db_target, const std::string& to_text, uint64_t seed) {
-  auto to = Date::Parse(to_text);
-  if (!to) {
-    fmt::print(stderr, "Ngày không hợp lệ / invalid date for --to: {}\n", to_text);
-    return kExitRejected;
-  }
+  auto to = RequireDate(to_text, "--to");
+  if (!to) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
   auto result = app::SimulateSessions(*db, *to, seed, 20'000, [&](Date day, int64_t payments) {

@@ -20,6 +20,49 @@ Statement& Database::Cached(std::string_view sql) {
   return *it->second;
 }
 
+namespace {
+template <typename Read>
+auto Lookup(Statement& st, Read read) -> std::optional<decltype(read(st))> {
+  if (!st.Step() || st.IsNull(0)) {
+    st.Reset();
+    return std::nullopt;
+  }
+  auto value = read(st);
+  st.Reset();
+  return value;
+}
+}  // namespace
+
+std::optional<int64_t> Database::LookupInt(std::string_view sql, int64_t key) {
+  auto& st = Cached(sql);
+  st.BindInt(1, key);
+  return Lookup(st, [](Statement& s) { return s.GetInt(0); });
+}
+
+std::optional<int64_t> Database::LookupInt(std::string_view sql, std::string_view key) {
+  auto& st = Cached(sql);
+  st.BindText(1, key);
+  return Lookup(st, [](Statement& s) { return s.GetInt(0); });
+}
+
+std::optional<std::string> Database::LookupText(std::string_view sql, int64_t key) {
+  auto& st = Cached(sql);
+  st.BindInt(1, key);
+  return Lookup(st, [](Statement& s) { return s.GetText(0); });
+}
+
+constexpr const char* kReserveIds =
+    "UPDATE id_sequence SET next_value = next_value + ? WHERE name = ? RETURNING next_value";
+int64_t Database::ReserveIdBlock(const std::string& sequence, int64_t count) {
+  auto& st = Cached(kReserveIds);
+  st.BindInt(1, count);
+  st.BindText(2, sequence);
+  if (!st.Step()) throw StorageFault("unknown id sequence " + sequence);
+  const int64_t next = st.GetInt(0);
+  st.Reset();
+  return next - count;
+}
+
 std::unique_ptr<Database> Open(const std::string& target) {
   if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0)
     return OpenPostgres(target);

@@ -85,6 +85,13 @@ class Database {
 
   // Convenience: the first column of the first row as an integer, or nullopt.
   std::optional<int64_t> QueryInt(std::string_view sql);
+  // A cached one-row lookup with one bound key: the first column, or nullopt
+  // when there is no row.
+  std::optional<int64_t> LookupInt(std::string_view sql, int64_t key);
+  std::optional<int64_t> LookupInt(std::string_view sql, std::string_view key);
+  std::optional<std::string> LookupText(std::string_view sql, int64_t key);
+  // Reserves `count` consecutive ids of a sequence (table id_sequence); the first.
+  int64_t ReserveIdBlock(const std::string& sequence, int64_t count);
   // A statement prepared once per connection and reused; keyed by its text.
   // The caller must finish with it (Step to the end or Reset) before the next
   // use of the same text. Owned by the Database.

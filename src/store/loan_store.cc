@@ -95,14 +95,7 @@ int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
     }
     return block.first++;
   }
-  auto& st = db_.Cached(
-      "UPDATE id_sequence SET next_value = next_value + ? WHERE name = ? RETURNING next_value");
-  st.BindInt(1, count);
-  st.BindText(2, sequence);
-  TDCS_CHECK_MSG(st.Step(), "unknown id sequence");
-  const int64_t next = st.GetInt(0);
-  st.Reset();
-  return next - count;
+  return db_.ReserveIdBlock(sequence, count);
 }
 
 constexpr const char* kInsertEntry =
@@ -272,28 +265,15 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
 }
 
 std::optional<int64_t> LoanStore::FindLoanId(const std::string& code) {
-  auto& st = db_.Cached("SELECT id FROM loan WHERE code = ?");
-  st.BindText(1, code);
-  if (!st.Step()) return std::nullopt;
-  const int64_t id = st.GetInt(0);
-  st.Reset();
-  return id;
+  return db_.LookupInt("SELECT id FROM loan WHERE code = ?", code);
 }
 
 int64_t LoanStore::ApprovedBorrower(int64_t loan_id) {
-  auto& st = db_.Cached("SELECT approved_borrower_id FROM loan WHERE id = ?");
-  st.BindInt(1, loan_id);
-  const int64_t id = st.Step() ? st.GetInt(0) : 0;
-  st.Reset();
-  return id;
+  return db_.LookupInt("SELECT approved_borrower_id FROM loan WHERE id = ?", loan_id).value_or(0);
 }
 
 std::string LoanStore::LoanCode(int64_t loan_id) {
-  auto& st = db_.Cached("SELECT code FROM loan WHERE id = ?");
-  st.BindInt(1, loan_id);
-  std::string code = st.Step() ? st.GetText(0) : "";
-  st.Reset();
-  return code;
+  return db_.LookupText("SELECT code FROM loan WHERE id = ?", loan_id).value_or("");
 }
 
 // Ordered by the indexed event date, so a day reads only the loans due: the

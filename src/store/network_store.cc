@@ -5,9 +5,6 @@
 namespace tdcs::store {
 namespace {
 
-constexpr const char* kReserveIds =
-    "UPDATE id_sequence SET next_value = next_value + ? WHERE name = ? RETURNING next_value";
-
 constexpr const char* kInForce = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
 
 void BindPeriodEnd(Statement& st, int index, const Period& p) {
@@ -126,13 +123,7 @@ void InsertGroupVersion(Database& db, const GroupRow& r) {
 }  // namespace
 
 int64_t NetworkStore::ReserveIds(const std::string& sequence, int64_t count) {
-  auto& st = db_.Cached(kReserveIds);
-  st.BindInt(1, count);
-  st.BindText(2, sequence);
-  TDCS_CHECK_MSG(st.Step(), "unknown id sequence");
-  const int64_t next = st.GetInt(0);
-  st.Reset();
-  return next - count;
+  return db_.ReserveIdBlock(sequence, count);
 }
 
 void NetworkStore::AddBranch(BranchRow& r) {
@@ -462,30 +453,16 @@ bool NetworkStore::HasAssociationUnits(const std::string& level, const std::stri
 
 constexpr const char* kBorrowerByCitizenId = "SELECT id FROM borrower WHERE citizen_id = ?";
 std::optional<int64_t> NetworkStore::FindBorrowerIdByCitizenId(const std::string& citizen_id) {
-  auto& st = db_.Cached(kBorrowerByCitizenId);
-  st.BindText(1, citizen_id);
-  if (!st.Step()) return std::nullopt;
-  const int64_t id = st.GetInt(0);
-  st.Reset();
-  return id;
+  return db_.LookupInt(kBorrowerByCitizenId, citizen_id);
 }
 
 std::string NetworkStore::BorrowerCode(int64_t borrower_id) {
-  auto& st = db_.Cached("SELECT code FROM borrower WHERE id = ?");
-  st.BindInt(1, borrower_id);
-  std::string code = st.Step() ? st.GetText(0) : "";
-  st.Reset();
-  return code;
+  return db_.LookupText("SELECT code FROM borrower WHERE id = ?", borrower_id).value_or("");
 }
 
 constexpr const char* kBorrowerByCode = "SELECT id FROM borrower WHERE code = ?";
 std::optional<int64_t> NetworkStore::FindBorrowerIdByCode(const std::string& code) {
-  auto& st = db_.Cached(kBorrowerByCode);
-  st.BindText(1, code);
-  if (!st.Step()) return std::nullopt;
-  const int64_t id = st.GetInt(0);
-  st.Reset();
-  return id;
+  return db_.LookupInt(kBorrowerByCode, code);
 }
 
 namespace {
