@@ -266,6 +266,7 @@ void Generator::BuildGroupsAndBorrowers() {
   store_.ReserveIds("membership", profile_.borrowers);  // memberships take the borrower's id
   const int64_t first_borrower = next_borrower;
   next_loan_ = loan_store_.ReserveIds("loan", profile_.borrowers);
+  loan_store_.DeferBalances();
   int64_t group_index = 0;
   int64_t village_seq = 0;
   const Period open{start_, std::nullopt};
@@ -311,6 +312,7 @@ void Generator::BuildGroupsAndBorrowers() {
       AddBorrowersOfGroup(row, c, sizes[static_cast<size_t>(group_index)], next_borrower);
       if (next_borrower - first_borrower >= 100'000 * (batches_ + 1)) {
         ++batches_;
+        loan_store_.FlushBalances();
         db_.Commit();
         db_.Begin();
         if (progress_) progress_(next_borrower - first_borrower, profile_.borrowers, "borrowers");
@@ -416,7 +418,6 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   store::LoanApplication application{std::to_string(t.loan_id + 1'000'000'000'000'000LL).substr(0, 16),
                                      disbursed_on, disbursed_on, disbursed_on, disbursed_on, ""};
   store::LoanStore& ls = loan_store_;
-  ls.InsertLoan(loan, application);
   const auto& rates = ls.Rates(program);
   auto opened_outcome = loans::OpenBalance(loan, opened, disbursed_on, t.approved, outstanding);
   TDCS_CHECK(opened_outcome.ok());
@@ -429,16 +430,15 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   txn.id = ls.ReserveIds("loan_txn", 1);
   txn.entry_id = ls.PostEntry(ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings),
                               t.loan_id, txn.id);
-  ls.AddTxn(txn);
   if (opened < options_.until) {
     auto events = loans::Advance(loan, options_.until, rates);
     if (!events.postings.empty())
       ls.PostEntry(ledger::BuildEntry(options_.until, "events", std::move(events.postings)), t.loan_id, 0);
   }
+  store::LoanTxn ft;
   if (frozen) {
     auto f = loans::Freeze(loan, options_.until, 24, rates);
     TDCS_CHECK(f.ok());
-    store::LoanTxn ft;
     ft.loan_id = t.loan_id;
     ft.date = options_.until;
     ft.kind = "freeze";
@@ -446,9 +446,11 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
     ft.id = ls.ReserveIds("loan_txn", 1);
     ft.entry_id = ls.PostEntry(ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings),
                                t.loan_id, ft.id);
-    ls.AddTxn(ft);
   }
-  ls.UpdateLoan(loan);
+  // The loan row goes in once, with its final state, before its transactions.
+  ls.InsertLoan(loan, application);
+  ls.AddTxn(txn);
+  if (frozen) ls.AddTxn(ft);
   ++summary_.loans;
   summary_.outstanding += loan.Principal();
 }
@@ -460,6 +462,7 @@ GenerateSummary Generator::Run() {
   BuildGroupsAndBorrowers();
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
   loan_store_.SetBusinessDate(options_.until);
+  loan_store_.FlushBalances();
   db_.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
                   summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +

@@ -341,6 +341,7 @@ CollectionReport PostCollections(store::Database& db, Date date,
   }
   store::Transaction tx(db);
   store::LoanStore store(db);
+  store.DeferBalances();
   for (size_t i = 0; i < lines.size(); ++i) {
     LoanAction a;
     a.kind = LoanActionKind::kPay;
@@ -356,6 +357,7 @@ CollectionReport PostCollections(store::Database& db, Date date,
       report.rejected.push_back({static_cast<int>(i + 1), r.error()});
     }
   }
+  store.FlushBalances();
   tx.Commit();
   return report;
 }

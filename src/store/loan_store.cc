@@ -135,15 +135,32 @@ int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_
     st.BindInt(7, p.borrower_id);
     st.BindInt(8, p.amount.dong());
     st.Run();
-    auto& b = db_.Cached(kUpsertBalance);
-    b.BindText(1, p.account);
-    b.BindText(2, p.program);
-    b.BindInt(3, p.fund_source);
-    b.BindInt(4, p.office_id);
-    b.BindInt(5, p.amount.dong());
-    b.Run();
+    if (defer_balances_) {
+      pending_balances_[std::make_tuple(p.account, p.program, p.fund_source, p.office_id)] +=
+          p.amount.dong();
+    } else {
+      WriteBalance(p.account, p.program, p.fund_source, p.office_id, p.amount.dong());
+    }
   }
   return id;
+}
+
+void LoanStore::WriteBalance(const std::string& account, const std::string& program,
+                             int fund_source, int64_t office_id, int64_t delta) {
+  auto& b = db_.Cached(kUpsertBalance);
+  b.BindText(1, account);
+  b.BindText(2, program);
+  b.BindInt(3, fund_source);
+  b.BindInt(4, office_id);
+  b.BindInt(5, delta);
+  b.Run();
+}
+
+void LoanStore::FlushBalances() {
+  for (const auto& [key, delta] : pending_balances_)
+    if (delta != 0)
+      WriteBalance(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), delta);
+  pending_balances_.clear();
 }
 
 constexpr const char* kLoanPostingTotals =
@@ -156,67 +173,79 @@ std::map<std::string, Money> LoanStore::LoanPostingTotals(int64_t loan_id) {
   return out;
 }
 
-constexpr const char* kInsertLoan =
-    "INSERT INTO loan (id, code, borrower_id, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
-    "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
-    "commune_certified_on, decided_on, status, rejection_reason, overdue_rule, disbursed_dong, "
-    "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, extension_months, "
-    "frozen_months, installments) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'maturity', 0, 0, 0, 0, 0, '0', 0, "
-    "0, '')";
+// The state columns, in the order BindLoanState binds them.
+#define TDCS_LOAN_STATE_COLUMNS                                                             \
+  "borrower_id, status, disbursed_on, overdue_rule, disbursed_dong, normal_dong, "          \
+  "overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, processed_to, "    \
+  "next_event_date, extension_months, frozen_from, frozen_until, frozen_months, "           \
+  "installments, interest_charge"
+constexpr int kLoanStateColumns = 19;
+
+void BindLoanState(Statement& st, int first, const loans::Loan& l) {
+  int i = first;
+  st.BindInt(i++, l.terms.borrower_id);
+  st.BindText(i++, std::string(loans::LoanStatusKey(l.status)));
+  BindDate(st, i++, l.disbursed_on);
+  st.BindText(i++, l.rule == loans::OverdueRule::kPerInstallment ? "installment" : "maturity");
+  st.BindInt(i++, l.disbursed.dong());
+  st.BindInt(i++, l.normal.dong());
+  st.BindInt(i++, l.overdue.dong());
+  st.BindInt(i++, l.frozen.dong());
+  st.BindInt(i++, l.interest_unpaid.dong());
+  st.BindText(i++, Int128ToString(l.accrual));
+  BindDate(st, i++, l.disbursed_on ? std::optional<Date>(l.accrued_to) : std::nullopt);
+  BindDate(st, i++, l.disbursed_on ? std::optional<Date>(l.processed_to) : std::nullopt);
+  BindDate(st, i++, loans::NextEventDate(l));
+  st.BindInt(i++, l.extension_months);
+  BindDate(st, i++, l.frozen_from);
+  BindDate(st, i++, l.frozen_until);
+  st.BindInt(i++, l.frozen_months);
+  st.BindText(i++, EncodeInstallments(l.installments));
+  st.BindText(i++, l.terms.charge_at_month_end ? "month_end" : "collection");
+  TDCS_CHECK(i == first + kLoanStateColumns);
+}
+
+std::string InsertLoanSql() {
+  std::string columns =
+      "id, code, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
+      "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
+      "commune_certified_on, decided_on, rejection_reason, " TDCS_LOAN_STATE_COLUMNS;
+  std::string values;
+  for (int k = 0; k < 16 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
+  return "INSERT INTO loan (" + columns + ") VALUES (" + values + ")";
+}
+
 void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
-  auto& st = db_.Cached(kInsertLoan);
+  static const std::string sql = InsertLoanSql();
+  auto& st = db_.Cached(sql);
   const auto& t = loan.terms;
   st.BindInt(1, t.loan_id);
   st.BindText(2, a.code);
   st.BindInt(3, t.borrower_id);
-  st.BindInt(4, t.borrower_id);
-  st.BindInt(5, t.office_id);
-  st.BindText(6, t.program);
-  st.BindInt(7, t.fund_source);
-  st.BindInt(8, t.approved.dong());
-  st.BindInt(9, t.term_months);
-  st.BindInt(10, t.every_months);
-  st.BindInt(11, t.grace_months);
-  st.BindInt(12, t.session_day);
-  st.BindText(13, a.applied_on.ToIso());
-  BindDate(st, 14, a.group_reviewed_on);
-  BindDate(st, 15, a.commune_certified_on);
-  BindDate(st, 16, a.decided_on);
-  st.BindText(17, std::string(loans::LoanStatusKey(loan.status)));
-  if (a.rejection_reason.empty()) st.BindNull(18); else st.BindText(18, a.rejection_reason);
+  st.BindInt(4, t.office_id);
+  st.BindText(5, t.program);
+  st.BindInt(6, t.fund_source);
+  st.BindInt(7, t.approved.dong());
+  st.BindInt(8, t.term_months);
+  st.BindInt(9, t.every_months);
+  st.BindInt(10, t.grace_months);
+  st.BindInt(11, t.session_day);
+  st.BindText(12, a.applied_on.ToIso());
+  BindDate(st, 13, a.group_reviewed_on);
+  BindDate(st, 14, a.commune_certified_on);
+  BindDate(st, 15, a.decided_on);
+  if (a.rejection_reason.empty()) st.BindNull(16); else st.BindText(16, a.rejection_reason);
+  BindLoanState(st, 17, loan);
   st.Run();
-  UpdateLoan(loan);
 }
 
 constexpr const char* kUpdateLoan =
-    "UPDATE loan SET borrower_id = ?, status = ?, disbursed_on = ?, overdue_rule = ?, "
-    "disbursed_dong = ?, normal_dong = ?, overdue_dong = ?, frozen_dong = ?, "
-    "interest_unpaid_dong = ?, accrual = ?, accrued_to = ?, processed_to = ?, "
-    "next_event_date = ?, extension_months = ?, frozen_from = ?, frozen_until = ?, "
-    "frozen_months = ?, installments = ?, interest_charge = ? WHERE id = ?";
+    "UPDATE loan SET (" TDCS_LOAN_STATE_COLUMNS
+    ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
 void LoanStore::UpdateLoan(const loans::Loan& l) {
   auto& st = db_.Cached(kUpdateLoan);
-  st.BindInt(1, l.terms.borrower_id);
-  st.BindText(2, std::string(loans::LoanStatusKey(l.status)));
-  BindDate(st, 3, l.disbursed_on);
-  st.BindText(4, l.rule == loans::OverdueRule::kPerInstallment ? "installment" : "maturity");
-  st.BindInt(5, l.disbursed.dong());
-  st.BindInt(6, l.normal.dong());
-  st.BindInt(7, l.overdue.dong());
-  st.BindInt(8, l.frozen.dong());
-  st.BindInt(9, l.interest_unpaid.dong());
-  st.BindText(10, Int128ToString(l.accrual));
-  BindDate(st, 11, l.disbursed_on ? std::optional<Date>(l.accrued_to) : std::nullopt);
-  BindDate(st, 12, l.disbursed_on ? std::optional<Date>(l.processed_to) : std::nullopt);
-  BindDate(st, 13, loans::NextEventDate(l));
-  st.BindInt(14, l.extension_months);
-  BindDate(st, 15, l.frozen_from);
-  BindDate(st, 16, l.frozen_until);
-  st.BindInt(17, l.frozen_months);
-  st.BindText(18, EncodeInstallments(l.installments));
-  st.BindText(19, l.terms.charge_at_month_end ? "month_end" : "collection");
-  st.BindInt(20, l.terms.loan_id);
+  BindLoanState(st, 1, l);
+  st.BindInt(kLoanStateColumns + 1, l.terms.loan_id);
   st.Run();
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ledger/ledger.h"
@@ -51,6 +52,11 @@ class LoanStore {
   // (0 when the entry has no postings: nothing is written).
   int64_t PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_t txn_id,
                     int64_t reverses_entry_id = 0);
+  // Batches (a session's collections, generated data) may collect the
+  // ledger_balance changes in memory and write them once: after
+  // DeferBalances(), FlushBalances() must run before the transaction commits.
+  void DeferBalances() { defer_balances_ = true; }
+  void FlushBalances();
   // Sum of a loan's postings by account.
   std::map<std::string, Money> LoanPostingTotals(int64_t loan_id);
 
@@ -102,6 +108,10 @@ class LoanStore {
   Database& db_;
   std::map<std::string, loans::RateTimeline> rates_;
   std::map<std::string, std::pair<int64_t, int64_t>> id_blocks_;  // next, end (exclusive)
+  void WriteBalance(const std::string& account, const std::string& program, int fund_source,
+                    int64_t office_id, int64_t delta);
+  bool defer_balances_ = false;
+  std::map<std::tuple<std::string, std::string, int, int64_t>, int64_t> pending_balances_;
   std::optional<savings::RateTimeline> savings_rates_;
 };
 
