@@ -18,7 +18,6 @@ as_postgres() {
 case "$action" in
   start)
     "$0" stop "$dir" >/dev/null 2>&1 || true
-    rm -rf "$dir"
     mkdir -p "$dir/socket"
     [ "$(id -u)" = 0 ] && chown -R postgres "$dir"
     as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
@@ -32,5 +31,6 @@ case "$action" in
     if [ -d "$dir/data" ]; then
       as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
+    rm -rf "$dir"
     ;;
 esac
