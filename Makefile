@@ -27,6 +27,8 @@ run: build
 	@mkdir -p var
 	@if [ ! -f $(DEMO_DB) ]; then \
 	  $(BUILD)/tdcs generate --profile demo --seed 1 --db $(DEMO_DB); \
+	else \
+	  $(BUILD)/tdcs init --db $(DEMO_DB); \
 	fi
 	@echo "Demo: An Dương (Hải Phòng), 250 tổ / groups, 8.425 hộ vay / borrowers."
 	@echo "Đăng nhập / logins: none yet — the read-only demo page needs no login."

@@ -76,5 +76,19 @@ check "scenario run" bash -c "'$tdcs' scenario run tests/scenarios/interest_doma
 printf 'date 2024-01-01\nexpect total principal 1\n' > "$work/bad.scn"
 check "failing scenario exits 1" bash -c "! '$tdcs' scenario run '$work/bad.scn' >/dev/null"
 
+# The server end to end, on loopback.
+port=$((20000 + RANDOM % 20000))
+"$tdcs" serve --db "$work/demo.db" --port "$port" >"$work/serve.out" 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+check "serve prints its address" contains "$work/serve.out" "http://127.0.0.1:$port/"
+check "page" bash -c "curl -s http://127.0.0.1:$port/ | grep -q 'Tín dụng chính sách'"
+check "summary endpoint" bash -c "curl -s 'http://127.0.0.1:$port/api/network/summary?on=2026-06-30' | grep -q '\"borrowers\":8425'"
+check "find endpoint masks IDs" bash -c "curl -s 'http://127.0.0.1:$port/api/borrowers?q=nguyen' | grep -q '\\*\\*\\*\\*'"
+check "loan endpoint" bash -c "curl -s 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q '\"status\"'"
+check "unknown loan is 404" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/api/loans/NOPE) = 404 ]"
+check "bad date is 400" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:$port/api/network/summary?on=x') = 400 ]"
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

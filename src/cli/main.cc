@@ -34,9 +34,15 @@ constexpr int kExitFault = 3;
 
 std::unique_ptr<store::Database> OpenInitialised(const std::string& target) {
   auto db = store::Open(target);
-  if (store::SchemaVersion(*db) == 0)
+  const int version = store::SchemaVersion(*db);
+  if (version == 0)
     throw store::StorageFault("database " + target +
                               " is not initialised; run: tdcs init --db " + target);
+  const int latest = store::AllMigrations().back().version;
+  if (version < latest)
+    throw store::StorageFault("database " + target + " has schema version " +
+                              std::to_string(version) + ", this tdcs needs " +
+                              std::to_string(latest) + "; upgrade it with: tdcs init --db " + target);
   return db;
 }
 

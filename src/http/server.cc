@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/find.h"
+#include "app/loans.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "store/db.h"
@@ -123,8 +124,42 @@ int Serve(const ServeOptions& options) {
                       {"birth_date", b.birth_date.ToIso()}, {"sex", b.sex}});
     res.set_content(json{{"borrowers", list}, {"more", found.more}}.dump(), "application/json");
   });
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr) {
+  server.Get(R"(/api/loans/([A-Za-z0-9_-]{1,32}))", [&](const httplib::Request& req,
+                                                          httplib::Response& res) {
+    Date on = *Date::FromCivil(2026, 6, 30);
+    if (req.has_param("on")) {
+      auto parsed = Date::Parse(req.get_param_value("on"));
+      if (!parsed)
+        return SendError(res, 400, MakeError("DATE_FORMAT", "on", "Ngày không hợp lệ",
+                                             "Invalid date"));
+      on = *parsed;
+    }
+    std::lock_guard lock(db_mutex);
+    auto view = app::ViewLoan(*db, req.matches[1], on);
+    if (!view.ok()) return SendError(res, 404, view.error());
+    const auto& v = view.value();
+    res.set_content(json{{"code", v.code},
+                         {"status", v.status},
+                         {"borrower_code", v.borrower_code},
+                         {"on", on.ToIso()},
+                         {"principal_dong", v.principal.dong()},
+                         {"overdue_dong", v.overdue.dong()},
+                         {"frozen_dong", v.frozen.dong()},
+                         {"principal_due_dong", v.principal_due.dong()},
+                         {"interest_due_dong", v.interest_due.dong()},
+                         {"next_due", v.next_due ? json(v.next_due->ToIso()) : json(nullptr)}}
+                        .dump(),
+                    "application/json");
+  });
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                  std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+    } catch (...) {
+      std::fprintf(stderr, "%s %s: unknown error\n", req.method.c_str(), req.path.c_str());
+    }
     SendError(res, 500, MakeError("STORAGE_FAULT", "", "Lỗi hệ thống lưu trữ", "Storage fault"));
   });
   if (!server.bind_to_port(options.host, options.port)) {
