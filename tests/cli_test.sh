@@ -72,6 +72,9 @@ sqlite3 "$work/demo.db" "UPDATE posting SET amount_dong = amount_dong - 1 WHERE 
 "$tdcs" verify --db "$work/demo.db" >"$work/verify.out" 2>&1
 check "verify fails on an altered posting" test $? -eq 1
 check "verify names the entry" contains "$work/verify.out" "does not balance"
+"$tdcs" close --to 2026-11-30 --db "$work/demo.db" >"$work/close.out" 2>&1
+check "close refuses an unbalanced ledger" test $? -eq 1
+check "close says why" contains "$work/close.out" "LEDGER_UNBALANCED"
 check "scenario run" bash -c "'$tdcs' scenario run tests/scenarios/interest_domain_example.scn | grep -q ' 0 failed'"
 printf 'date 2024-01-01\nexpect total principal 1\n' > "$work/bad.scn"
 check "failing scenario exits 1" bash -c "! '$tdcs' scenario run '$work/bad.scn' >/dev/null"

@@ -7,14 +7,15 @@
 namespace tdcs::batch {
 namespace {
 
+constexpr const char* kAggregateTotal = "SELECT COALESCE(SUM(balance_dong), 0) FROM ledger_balance";
 constexpr const char* kRecordRun =
     "INSERT INTO close_run (run_date, status, loans, entries) VALUES (?, 'done', ?, ?) "
     "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + excluded.loans, "
     "entries = close_run.entries + excluded.entries";
 
 // Brings every loan with an event on or before `day` to `day`.
-void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress,
-              int batch_size) {
+Status CloseDay(store::Database& db, Date day, CloseSummary& summary,
+                const CloseProgress& progress, int batch_size) {
   int64_t loans_today = 0, entries_today = 0;
   while (true) {
     store::Transaction tx(db);
@@ -39,6 +40,15 @@ void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseP
   }
   store::Transaction tx(db);
   store::LoanStore store(db);
+  // The books must balance at every close; checked on the aggregate (a few
+  // thousand rows), not the detail, so the day stays proportional to its work.
+  const int64_t total = db.QueryInt(kAggregateTotal).value_or(0);
+  if (total != 0)
+    return MakeError("LEDGER_UNBALANCED", "",
+                     "Sổ cái không cân (chênh lệch " + Money::Dong(total).ToVietnamese() +
+                         " đ); không khóa sổ ngày " + day.ToVietnamese() + ", hãy chạy tdcs verify",
+                     "The ledger does not balance (off by " + Money::Dong(total).ToVietnamese() +
+                         "); day " + day.ToIso() + " not closed, run tdcs verify");
   auto& st = db.Cached(kRecordRun);
   st.BindText(1, day.ToIso());
   st.BindInt(2, loans_today);
@@ -49,6 +59,7 @@ void CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseP
   summary.loans += loans_today;
   summary.entries += entries_today;
   ++summary.days;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -67,11 +78,11 @@ Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& 
                      "The business date is " + current->ToIso() + "; it cannot go back");
   if (current && to == *current) {
     // Closing today again finishes a run that stopped half-way, and is a no-op otherwise.
-    CloseDay(db, to, summary, progress, batch_size);
+    if (auto s = CloseDay(db, to, summary, progress, batch_size); !s.ok()) return s.error();
     return summary;
   }
   for (Date day = current ? current->AddDays(1) : to; day <= to; day = day.AddDays(1))
-    CloseDay(db, day, summary, progress, batch_size);
+    if (auto s = CloseDay(db, day, summary, progress, batch_size); !s.ok()) return s.error();
   return summary;
 }
 

@@ -81,8 +81,13 @@ void DeepCheck(store::Database& db, VerifyReport& report) {
 
 }  // namespace
 
-VerifyReport Verify(store::Database& db, bool deep) {
+VerifyReport Verify(store::Database& db, bool deep,
+                    const std::function<void(const char*)>& phase) {
+  auto say = [&](const char* name) {
+    if (phase) phase(name);
+  };
   VerifyReport report;
+  say("journal entries");
   report.entries = db.QueryInt(kEntryCount).value_or(0);
   report.loans = db.QueryInt(kLoanCount).value_or(0);
   report.savings_accounts = db.QueryInt(kSavingsCount).value_or(0);
@@ -92,6 +97,7 @@ VerifyReport Verify(store::Database& db, bool deep) {
                               " does not balance: its postings sum to " + Dong(st->GetInt(1)));
   const int64_t total = db.QueryInt(kLedgerTotal).value_or(0);
   if (total != 0) report.problems.push_back("the ledger does not balance: postings sum to " + Dong(total));
+  say("aggregates");
   st = db.Prepare(kAggregateMismatch);
   while (st->Step())
     report.problems.push_back("aggregate ledger_balance " + st->GetText(0) + "/" + st->GetText(1) +
@@ -100,9 +106,11 @@ VerifyReport Verify(store::Database& db, bool deep) {
                               " but its postings sum to " + Dong(st->GetInt(5)));
   if (db.QueryInt(kPostingsWithoutAggregate).value_or(0) > 0)
     report.problems.push_back("postings exist for dimensions missing from ledger_balance");
+  say("accounts");
   st = db.Prepare(kUnknownAccounts);
   while (st->Step())
     report.problems.push_back("postings to " + st->GetText(0) + ", an account not in the chart");
+  say("loans");
   st = db.Prepare(kLoanMismatch);
   while (st->Step()) {
     static const char* kNames[] = {"normal principal", "overdue principal", "frozen principal",
@@ -113,11 +121,15 @@ VerifyReport Verify(store::Database& db, bool deep) {
                                   Dong(st->GetInt(1 + k)) + " but its postings sum to " +
                                   Dong(st->GetInt(5 + k)));
   }
+  say("savings");
   st = db.Prepare(kSavingsMismatch);
   while (st->Step())
     report.problems.push_back("savings account " + std::to_string(st->GetInt(0)) + ": balance " +
                               Dong(st->GetInt(1)) + " but its postings sum to " + Dong(st->GetInt(2)));
-  if (deep) DeepCheck(db, report);
+  if (deep) {
+    say("replay of every loan");
+    DeepCheck(db, report);
+  }
   return report;
 }
 

@@ -9,6 +9,7 @@
 // Each problem is named (entry, account, loan or account id) so it can be found.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
-VerifyReport Verify(store::Database& db, bool deep = false);
+// `phase` (optional) is told the name of each check as it starts.
+VerifyReport Verify(store::Database& db, bool deep = false,
+                    const std::function<void(const char*)>& phase = nullptr);
 
 }  // namespace tdcs::batch

@@ -253,7 +253,9 @@ int RunSimulate(const std::string& db_target, const std::string& to_text, uint64
 int RunVerify(const std::string& db_target, bool deep) {
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  const auto report = batch::Verify(*db, deep);
+  const auto report = batch::Verify(*db, deep, [&](const char* phase) {
+    fmt::print(stderr, "kiểm tra / checking {}… ({:.0f} s)\n", phase, progress.ElapsedSeconds());
+  });
   for (const auto& p : report.problems) fmt::print(stderr, "SAI / WRONG: {}\n", p);
   fmt::print("{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
              "{} lỗi/problems ({:.1f} s)\n",
