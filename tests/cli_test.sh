@@ -72,6 +72,7 @@ sqlite3 "$work/demo.db" "UPDATE posting SET amount_dong = amount_dong - 1 WHERE 
 "$tdcs" verify --db "$work/demo.db" >"$work/verify.out" 2>&1
 check "verify fails on an altered posting" test $? -eq 1
 check "verify names the entry" contains "$work/verify.out" "does not balance"
+sqlite3 "$work/demo.db" "UPDATE ledger_balance SET balance_dong = balance_dong + 1 WHERE rowid = 1" 2>/dev/null
 "$tdcs" close --to 2026-11-30 --db "$work/demo.db" >"$work/close.out" 2>&1
 check "close refuses an unbalanced ledger" test $? -eq 1
 check "close says why" contains "$work/close.out" "LEDGER_UNBALANCED"
