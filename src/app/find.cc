@@ -13,11 +13,21 @@ FindResult FindBorrowers(store::Database& db, const std::string& query, int limi
   folded.erase(std::remove_if(folded.begin(), folded.end(),
                               [](char c) { return c == '%' || c == '_' || c == '\\'; }),
                folded.end());
-  std::string exact = query;
-  exact.erase(std::remove(exact.begin(), exact.end(), ' '), exact.end());
+  std::string digits = query;
+  digits.erase(std::remove(digits.begin(), digits.end(), ' '), digits.end());
+  const bool is_number =
+      !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
   FindResult out;
-  if (folded.empty() && exact.empty()) return out;
-  out.borrowers = store.SearchBorrowers(folded, exact, limit + 1);
+  if (folded.empty() && !is_number) return out;
+  using Mode = store::NetworkStore::SearchMode;
+  if (is_number) {
+    out.borrowers = store.SearchBorrowers(digits, Mode::kNumberPrefix, limit + 1);
+  } else {
+    // The index answers names typed from the start ("nguyen van a"); only when
+    // nothing starts so is every name searched for the text inside it ("lan").
+    out.borrowers = store.SearchBorrowers(folded, Mode::kNamePrefix, limit + 1);
+    if (out.borrowers.empty()) out.borrowers = store.SearchBorrowers(folded, Mode::kNameContains, limit + 1);
+  }
   if (static_cast<int>(out.borrowers.size()) > limit) {
     out.more = true;
     out.borrowers.resize(limit);

@@ -1,4 +1,6 @@
-// Finding borrowers by name, citizen ID or customer code. Names match without
+// Finding borrowers by name, citizen ID or customer code. Digits search codes
+// and citizen IDs by prefix; a name is searched by the start of the name
+// first (an index), then anywhere in it when nothing starts so. Names match without
 // case or diacritics ("nguyen van a" finds "Nguyễn Văn A", typed in NFC or
 // NFD); results sort by Vietnamese collation of the full name (ICU "vi"),
 // then by code. At most kFindLimit results are returned; `more` says there were more.

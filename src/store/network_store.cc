@@ -590,17 +590,12 @@ NetworkStore::BorrowerOn ReadBorrowerOn(const Statement& st) {
   return out;
 }
 
-constexpr const char* kSearchBorrowers =
-    "SELECT id, code, name, name_folded, citizen_id, birth_date, sex, valid_from FROM borrower "
-    "WHERE code = ? OR citizen_id = ? OR (? <> '' AND name_folded LIKE ?) LIMIT ?";
-std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& folded,
-                                                       const std::string& exact, int limit) {
-  auto& st = db_.Cached(kSearchBorrowers);
-  st.BindText(1, exact);
-  st.BindText(2, exact);
-  st.BindText(3, folded);
-  st.BindText(4, "%" + folded + "%");
-  st.BindInt(5, limit);
+namespace {
+
+constexpr const char* kBorrowerColumns =
+    "SELECT id, code, name, name_folded, citizen_id, birth_date, sex, valid_from FROM borrower ";
+
+std::vector<BorrowerRow> ReadBorrowers(Statement& st) {
   std::vector<BorrowerRow> out;
   while (st.Step()) {
     BorrowerRow r;
@@ -615,6 +610,43 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& folded
     out.push_back(std::move(r));
   }
   return out;
+}
+
+// The smallest string above every string that starts with `prefix` (ASCII).
+std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) >= 0x7e) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix.empty() ? std::string("\x7f") : prefix;
+}
+
+}  // namespace
+
+std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, SearchMode mode,
+                                                       int limit) {
+  std::string sql = kBorrowerColumns;
+  switch (mode) {
+    case SearchMode::kNumberPrefix:
+      sql += "WHERE (code >= ? AND code < ?) OR (citizen_id >= ? AND citizen_id < ?) LIMIT ?";
+      break;
+    case SearchMode::kNamePrefix:
+      sql += "WHERE name_folded >= ? AND name_folded < ? LIMIT ?";
+      break;
+    case SearchMode::kNameContains:
+      sql += "WHERE name_folded LIKE ? LIMIT ?";
+      break;
+  }
+  auto& st = db_.Cached(sql);
+  int i = 1;
+  if (mode == SearchMode::kNameContains) {
+    st.BindText(i++, "%" + text + "%");
+  } else {
+    for (int k = 0; k < (mode == SearchMode::kNumberPrefix ? 2 : 1); ++k) {
+      st.BindText(i++, text);
+      st.BindText(i++, PrefixEnd(text));
+    }
+  }
+  st.BindInt(i, limit);
+  return ReadBorrowers(st);
 }
 
 }  // namespace tdcs::store

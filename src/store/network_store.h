@@ -159,10 +159,12 @@ class NetworkStore {
   template <typename Visit>
   void ForEachBorrowerOn(Date on, Visit&& visit);
 
-  // Borrowers whose folded name contains `folded`, or whose code or citizen ID
-  // equals `exact`; at most `limit` rows.
-  std::vector<BorrowerRow> SearchBorrowers(const std::string& folded, const std::string& exact,
-                                           int limit);
+  // Borrowers found by text, at most `limit`, in no particular order:
+  //  kNumberPrefix: code or citizen ID starting with the digits (indexed);
+  //  kNamePrefix:   folded name starting with the folded text (indexed);
+  //  kNameContains: folded name containing it anywhere (a scan).
+  enum class SearchMode { kNumberPrefix, kNamePrefix, kNameContains };
+  std::vector<BorrowerRow> SearchBorrowers(const std::string& text, SearchMode mode, int limit);
 
   Database& db() { return db_; }
 
