@@ -443,6 +443,14 @@ Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_co
 
 Status SetProgramRate(store::Database& db, const std::string& program, Date from, Rate rate) {
   store::Transaction tx(db);
+  // Interest already charged or accrued is never recomputed: a rate change
+  // takes effect from today or a later date, not in the past.
+  if (auto today = store::LoanStore(db).BusinessDate(); today && from < *today)
+    return MakeError("RATE_CHANGE_BACKDATED", "from",
+                     "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
+                         " trước ngày làm việc hiện tại " + today->ToVietnamese(),
+                     "The rate's effective date " + from.ToIso() +
+                         " is before the business date " + today->ToIso());
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(program);
   if (it == programs.end()) return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);

@@ -14,6 +14,14 @@ Error Reject(const char* code, const char* field, std::string vi, std::string en
   return MakeError(code, field, std::move(vi), std::move(en));
 }
 
+// `months` later than `due`, on the disbursement's day of the month (a day the
+// month lacks becomes its last day), so moved installments stay on the schedule's day.
+Date ShiftMonths(const Loan& loan, Date due, int months) {
+  const Date month = Date::MonthDayClamped(due.year(), due.month(), 1).AddMonths(months);
+  const int anchor = loan.disbursed_on ? loan.disbursed_on->day() : due.day();
+  return Date::MonthDayClamped(month.year(), month.month(), anchor);
+}
+
 const RateVersion* VersionOn(const RateTimeline& rates, Date on) {
   const RateVersion* best = nullptr;
   for (const auto& v : rates)
@@ -120,7 +128,7 @@ void EndFreeze(Loan& loan, Outcome& out) {
   // The loan resumes where it stopped: installments not yet due move later by
   // the months frozen; principal returns to the state it was in.
   for (auto& i : loan.installments)
-    if (i.state == InstallmentState::kFuture) i.due = i.due.AddMonths(loan.frozen_months);
+    if (i.state == InstallmentState::kFuture) i.due = ShiftMonths(loan, i.due, loan.frozen_months);
   Money overdue;
   for (const auto& i : loan.installments)
     if (i.state == InstallmentState::kOverdue) overdue += i.Unpaid();
@@ -229,9 +237,10 @@ Outcome Advance(Loan& loan, Date to, const RateTimeline& rates) {
     if (!next || *next > to) break;
     const Date day = *next;
     AccrueTo(loan, day, rates);
-    if (loan.frozen_until && *loan.frozen_until <= day) {
-      EndFreeze(loan, out);
-    } else {
+    if (loan.frozen_until && *loan.frozen_until <= day) EndFreeze(loan, out);
+    // On the day a freeze ends the loan's other events of that day (an overdue
+    // transfer whose session passed during the freeze) take effect too.
+    if (!loan.IsFrozen()) {
       // Installments fall due before the overdue transfers of the same day.
       std::stable_sort(loan.installments.begin(), loan.installments.end(),
                        [](const Installment& a, const Installment& b) { return a.due < b.due; });
@@ -243,7 +252,7 @@ Outcome Advance(Loan& loan, Date to, const RateTimeline& rates) {
     }
     loan.processed_to = day;
     if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero() && loan.accrual == 0 &&
-        !loan.disbursed.IsZero() && SharesNotYetDue(loan) == 0)
+        loan.disbursed == loan.terms.approved && SharesNotYetDue(loan) == 0)
       loan.status = LoanStatus::kSettled;
   }
   if (to > loan.processed_to) loan.processed_to = to;
@@ -356,7 +365,10 @@ Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rat
     settle(loan.frozen, account::kLoanFrozen, loan.frozen);
   }
   TDCS_CHECK(left.IsZero());
-  if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero()) {
+  // Settled when nothing is owed — and nothing is left to disburse (a student
+  // who repaid the first tranche early still has the next ones coming).
+  if (loan.Principal().IsZero() && loan.interest_unpaid.IsZero() &&
+      loan.disbursed == loan.terms.approved) {
     loan.status = LoanStatus::kSettled;
     loan.frozen_until.reset();
     loan.frozen_from.reset();
@@ -375,6 +387,13 @@ Result<Outcome> Reschedule(Loan& loan, Date date) {
   if (loan.IsFrozen()) return Frozen();
   std::stable_sort(loan.installments.begin(), loan.installments.end(),
                    [](const Installment& a, const Installment& b) { return a.due < b.due; });
+  for (const auto& i : loan.installments)
+    if (i.state == InstallmentState::kDue || i.state == InstallmentState::kOverdue)
+      return Reject("RESCHEDULE_TOO_LATE", "date",
+                    "Kỳ trả nợ ngày " + i.due.ToVietnamese() +
+                        " đã đến hạn mà chưa trả: không điều chỉnh kỳ hạn được nữa",
+                    "The installment of " + i.due.ToIso() +
+                        " has fallen due unpaid: it can no longer be rescheduled");
   Installment* current = nullptr;
   Installment* following = nullptr;
   for (auto& i : loan.installments) {
@@ -446,7 +465,7 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
                                  std::max(1, SharesNotYetDue(loan))));
   target->state = InstallmentState::kFuture;
   target->amount = Money::Zero();
-  target->due = target->due.AddMonths(months);
+  target->due = ShiftMonths(loan, target->due, months);
   loan.extension_months += months;
   std::stable_sort(loan.installments.begin(), loan.installments.end(),
                    [](const Installment& a, const Installment& b) { return a.due < b.due; });
