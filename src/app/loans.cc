@@ -125,10 +125,15 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     delta.push_back(p);
   }
   if (!savings_delta.IsZero()) {
+    // Interest is credited up to today on the balance as it was, then the
+    // money comes back: the same rule as every other savings movement.
     auto account = store.LoadSavings(loan.terms.borrower_id);
     TDCS_CHECK(account.has_value());
+    Append(delta, savings::CreditInterest(*account, date, store.SavingsRates()).postings);
     account->balance -= savings_delta;  // a credit (negative) to savings raises the balance
     store.SaveSavings(*account);
+    for (auto& p : delta)
+      if (p.account == ledger::account::kMemberSavings && p.loan_id != 0) p.office_id = account->office_id;
   }
   store::LoanTxn reversal;
   reversal.loan_id = loan.terms.loan_id;
@@ -303,6 +308,10 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
     }
     auto outcome = ApplyTxn(loan, txn, store.Rates(loan.terms.program));
     if (!outcome.ok()) return outcome.error();
+    // The savings leg belongs to the savings account's office.
+    if (account)
+      for (auto& p : outcome.value().postings)
+        if (p.account == ledger::account::kMemberSavings) p.office_id = account->office_id;
     Append(postings, std::move(outcome).value().postings);
     if (account) {
       account->balance -= txn.amount;

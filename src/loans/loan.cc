@@ -305,6 +305,12 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
     loan.accrued_to = date;
     loan.processed_to = date;
   } else {
+    // A tranche is repaid through the installments still to come; once the
+    // last has fallen due there is none to carry it.
+    if (SharesNotYetDue(loan) == 0)
+      return Reject("DISBURSEMENT_AFTER_MATURITY", "date",
+                    "Không giải ngân được: kỳ trả nợ cuối cùng đã đến hạn",
+                    "Cannot disburse: the last installment has already fallen due");
     AccrueTo(loan, date, rates);
   }
   loan.status = LoanStatus::kActive;
