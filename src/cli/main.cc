@@ -22,6 +22,7 @@
 #include "cli/progress.h"
 #include "http/server.h"
 #include "store/db.h"
+#include "store/loan_store.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
 
@@ -54,6 +55,19 @@ void PrintErrors(const std::vector<RowError>& errors) {
 std::optional<Date> ParseDateOption(const std::string& text) {
   if (text.empty()) return std::nullopt;
   return Date::Parse(text);
+}
+
+// The --on date, or the database's business date when it is not given.
+std::optional<Date> OnOrBusinessDate(const std::string& text, store::Database& db) {
+  if (text.empty()) {
+    auto today = store::LoanStore(db).BusinessDate();
+    if (!today)
+      fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --on / no business date yet: use --on\n");
+    return today;
+  }
+  auto d = Date::Parse(text);
+  if (!d) fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", text);
+  return d;
 }
 
 // A required date option; prints the error when it is not a date.
@@ -101,9 +115,9 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
 int RunExport(const std::string& db_target, const std::string& kind_text, const std::string& file,
               const std::string& on_text, bool mask) {
   auto kind = app::ParseImportKind(kind_text);
-  auto on = RequireDate(on_text, "--on");
-  if (!on) return kExitRejected;
   auto db = OpenInitialised(db_target);
+  auto on = OnOrBusinessDate(on_text, *db);
+  if (!on) return kExitRejected;
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
     return app::Export(*db, *kind, {*on, mask}, out,
@@ -177,9 +191,9 @@ int RunReform(const std::string& db_target, const std::string& on_text) {
 }
 
 int RunSummary(const std::string& db_target, const std::string& on_text) {
-  auto on = RequireDate(on_text, "--on");
-  if (!on) return kExitRejected;
   auto db = OpenInitialised(db_target);
+  auto on = OnOrBusinessDate(on_text, *db);
+  if (!on) return kExitRejected;
   store::NetworkStore store(*db);
   const auto c = store.CountsOn(*on);
   fmt::print(
@@ -281,7 +295,7 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "Create or upgrade a database / tạo cơ sở dữ liệu");
   add_db(init);
 
-  std::string kind, file, on_text = "2026-06-30", query;
+  std::string kind, file, on_text, query;
   bool mask = false, show_ids = false;
   auto* import = app.add_subcommand("import", "Import a CSV file, all or nothing / nhập tệp CSV");
   import->add_option("kind", kind, "network | groups | borrowers | memberships")
@@ -293,7 +307,7 @@ int main(int argc, char** argv) {
   export_->add_option("kind", kind, "network | groups | borrowers | memberships")
       ->required()->check(CLI::IsMember(kinds));
   export_->add_option("file", file, "output file (default: standard output)");
-  export_->add_option("--on", on_text, "the structure as of this date (YYYY-MM-DD)");
+  export_->add_option("--on", on_text, "the structure as of this date (default: the business date)");
   export_->add_flag("--mask-citizen-id", mask, "mask citizen IDs (001****45678)");
   add_db(export_);
 
@@ -319,7 +333,7 @@ int main(int argc, char** argv) {
   add_db(reform);
 
   auto* summary = app.add_subcommand("summary", "Counts of the network on a date / số liệu mạng lưới");
-  summary->add_option("--on", on_text, "date (YYYY-MM-DD)");
+  summary->add_option("--on", on_text, "date (default: the business date)");
   add_db(summary);
 
   std::string backup_to;

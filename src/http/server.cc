@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "store/db.h"
+#include "store/loan_store.h"
 #include "store/network_store.h"
 
 namespace tdcs::http {
@@ -84,16 +85,27 @@ int Serve(const ServeOptions& options) {
   server.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
-  server.Get("/api/network/summary", [&](const httplib::Request& req, httplib::Response& res) {
-    Date on = *Date::FromCivil(2026, 6, 30);
+  // The date a read is for: ?on=YYYY-MM-DD, else the bank's business date.
+  // Answers 400 itself when there is none.
+  auto date_param = [&](const httplib::Request& req, httplib::Response& res) -> std::optional<Date> {
     if (req.has_param("on")) {
       auto parsed = Date::Parse(req.get_param_value("on"));
       if (!parsed)
-        return SendError(res, 400, MakeError("DATE_FORMAT", "on", "Ngày không hợp lệ",
-                                             "Invalid date"));
-      on = *parsed;
+        SendError(res, 400, MakeError("DATE_FORMAT", "on", "Ngày không hợp lệ", "Invalid date"));
+      return parsed;
     }
+    auto today = store::LoanStore(*db).BusinessDate();
+    if (!today)
+      SendError(res, 400, MakeError("DATE_REQUIRED", "on",
+                                    "Chưa có ngày làm việc: hãy cho biết ngày (?on=YYYY-MM-DD)",
+                                    "No business date yet: give the date (?on=YYYY-MM-DD)"));
+    return today;
+  };
+  server.Get("/api/network/summary", [&](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(db_mutex);
+    const auto day = date_param(req, res);
+    if (!day) return;
+    const Date on = *day;
     store::NetworkStore store(*db);
     const auto c = store.CountsOn(on);
     res.set_content(json{{"on", on.ToIso()},
@@ -126,15 +138,10 @@ int Serve(const ServeOptions& options) {
   });
   server.Get(R"(/api/loans/([A-Za-z0-9_-]{1,32}))", [&](const httplib::Request& req,
                                                           httplib::Response& res) {
-    Date on = *Date::FromCivil(2026, 6, 30);
-    if (req.has_param("on")) {
-      auto parsed = Date::Parse(req.get_param_value("on"));
-      if (!parsed)
-        return SendError(res, 400, MakeError("DATE_FORMAT", "on", "Ngày không hợp lệ",
-                                             "Invalid date"));
-      on = *parsed;
-    }
     std::lock_guard lock(db_mutex);
+    const auto day = date_param(req, res);
+    if (!day) return;
+    const Date on = *day;
     auto view = app::ViewLoan(*db, req.matches[1], on);
     if (!view.ok()) return SendError(res, 404, view.error());
     const auto& v = view.value();
