@@ -20,17 +20,16 @@ FindResult FindBorrowers(store::Database& db, const std::string& query, int limi
   FindResult out;
   if (folded.empty() && !is_number) return out;
   using Mode = store::NetworkStore::SearchMode;
+  // Up to kFindSortMax matches are read and sorted, so the page shown is the
+  // first in Vietnamese order; beyond that the caller is asked to narrow.
   if (is_number) {
-    out.borrowers = store.SearchBorrowers(digits, Mode::kNumberPrefix, limit + 1);
+    out.borrowers = store.SearchBorrowers(digits, Mode::kNumberPrefix, kFindSortMax + 1);
   } else {
     // The index answers names typed from the start ("nguyen van a"); only when
     // nothing starts so is every name searched for the text inside it ("lan").
-    out.borrowers = store.SearchBorrowers(folded, Mode::kNamePrefix, limit + 1);
-    if (out.borrowers.empty()) out.borrowers = store.SearchBorrowers(folded, Mode::kNameContains, limit + 1);
-  }
-  if (static_cast<int>(out.borrowers.size()) > limit) {
-    out.more = true;
-    out.borrowers.resize(limit);
+    out.borrowers = store.SearchBorrowers(folded, Mode::kNamePrefix, kFindSortMax + 1);
+    if (out.borrowers.empty())
+      out.borrowers = store.SearchBorrowers(folded, Mode::kNameContains, kFindSortMax + 1);
   }
   text::Collator collator;
   std::stable_sort(out.borrowers.begin(), out.borrowers.end(),
@@ -38,6 +37,10 @@ FindResult FindBorrowers(store::Database& db, const std::string& query, int limi
                      const int c = collator.Compare(a.name, b.name);
                      return c != 0 ? c < 0 : a.code < b.code;
                    });
+  if (static_cast<int>(out.borrowers.size()) > limit) {
+    out.more = true;
+    out.borrowers.resize(static_cast<size_t>(limit));
+  }
   return out;
 }
 

@@ -15,6 +15,8 @@
 namespace tdcs::app {
 
 inline constexpr int kFindLimit = 200;
+// Matches read and sorted before the first kFindLimit are shown.
+inline constexpr int kFindSortMax = 5000;
 
 struct FindResult {
   std::vector<store::BorrowerRow> borrowers;

@@ -52,6 +52,14 @@ TEST_F(FindTest, IgnoresCaseAndDiacriticsAndSortsTheVietnameseWay) {
   EXPECT_EQ(Names("dang"), std::vector<std::string>{"Đặng Thị Đào"});
 }
 
+TEST_F(FindTest, TheFirstPageIsTheFirstInVietnameseOrder) {
+  auto page = FindBorrowers(*db_, "nguyen", 2);
+  ASSERT_EQ(page.borrowers.size(), 2u);
+  EXPECT_TRUE(page.more);
+  EXPECT_EQ(page.borrowers[0].name, "Nguyễn Thị An");
+  EXPECT_EQ(page.borrowers[1].name, "Nguyễn Thị Ánh");
+}
+
 TEST_F(FindTest, FindsByCitizenIdOrCode) {
   EXPECT_EQ(Names("031185000002"), std::vector<std::string>{"Đặng Thị Đào"});
   EXPECT_EQ(Names("0000000006"), std::vector<std::string>{"Dương Thị Dung"});

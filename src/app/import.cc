@@ -114,14 +114,14 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
         report.errors.push_back({row.line, MakeError("TEXT_NOT_UTF8", header[i],
                                                      "Văn bản không phải UTF-8 hợp lệ",
                                                      "Text is not valid UTF-8")});
-        value.clear();
+        line.line = 0;  // the row is reported; its other fields are not checked
       }
       line.fields[header[i]] = value;
     }
-    lines.push_back(std::move(line));
+    if (line.line != 0) lines.push_back(std::move(line));
   }
   if (!reader.error().empty())
-    report.errors.push_back({static_cast<int>(report.rows + 1),
+    report.errors.push_back({reader.line(),
                              MakeError("CSV_MALFORMED", "", "Tệp CSV sai cấu trúc: " + reader.error(),
                                        "Malformed CSV: " + reader.error())});
   return lines;
@@ -516,8 +516,12 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
       ok = false;
     }
     if (!birth || !from || !categories) ok = false;
-    if (ok) {
+    // Each field is checked whatever the others hold, so every bad field is listed.
+    if (birth && sex)
       ok &= e.Check(network::CheckCitizenId(b.citizen_id, *birth, *sex, province_known));
+    else if (auto facts = network::ParseCitizenId(b.citizen_id, "citizen_id"); !facts.ok())
+      ok &= e.Check(Status(facts.error()));
+    if (birth && from) {
       if (network::AgeYears(*birth, *from) < network::kAdultAgeYears) {
         e.Add(MakeError("BORROWER_UNDERAGE", "birth_date",
                         "Người đại diện hộ phải đủ 18 tuổi vào ngày " + from->ToVietnamese(),
@@ -539,6 +543,9 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     auto village = units.Find("village", l["village_code"]);
     if (!village) {
       e.Add(Unknown("VILLAGE_UNKNOWN", "village_code", "Thôn", "Village", l["village_code"]));
+      ok = false;
+    } else if (from && !village->period.Contains(*from)) {
+      e.Add(NotOpen("village_code", l["village_code"], *from));
       ok = false;
     }
     std::optional<store::NetworkStore::Identity> group;
@@ -580,6 +587,7 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
 std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
                                                store::NetworkStore& store, ImportReport& report) {
   std::vector<MembershipChange> plan;
+  std::set<int64_t> ended;  // memberships a `leave` of this file ends
   for (const Line& l : lines) {
     LineErrors e(report, l.line);
     MembershipChange c;
@@ -613,12 +621,22 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
     if (!ok) continue;
     c.borrower_id = *borrower;
     c.group_id = group->id;
+    if (auto since = store.BorrowerValidFrom(*borrower); since && *from < *since) {
+      e.Add(MakeError("MEMBERSHIP_BEFORE_BORROWER", "valid_from",
+                      "Ngày " + from->ToVietnamese() + " trước ngày hộ vay " + c.borrower_code +
+                          " được ghi nhận (" + since->ToVietnamese() + ")",
+                      "The date " + from->ToIso() + " is before borrower " + c.borrower_code +
+                          " was recorded (" + since->ToIso() + ")"));
+      continue;
+    }
     c.role = std::string(network::MemberRoleKey(*role));
     c.period = Period{*from, std::nullopt};
     if (action == "leave") {
       for (const auto& m : store.MembershipsOfBorrower(c.borrower_id))
-        if (m.group_id == c.group_id && !m.period.to && m.period.from < *from)
+        if (m.group_id == c.group_id && !m.period.to && m.period.from < *from &&
+            !ended.count(m.id))
           c.end_membership_id = m.id;
+      ended.insert(c.end_membership_id);
       if (!c.end_membership_id) {
         e.Add(MakeError("MEMBERSHIP_NOT_FOUND", "group_code",
                         "Hộ vay " + c.borrower_code + " không phải thành viên của tổ " +
@@ -642,13 +660,34 @@ ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
                     const ProgressFn& progress) {
   ImportReport report;
   std::vector<Line> lines = ReadLines(kind, in, report);
-  if (!report.ok()) return report;
+  // A bad header stops here; bad rows are listed with everything else.
+  for (const auto& e : report.errors)
+    if (e.line == 1) return report;
   store::NetworkStore store(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   UnitDirectory units(store);
   // Checks read the database inside the same transaction as the writes, so
   // what was checked is what is written on.
   store::Transaction tx(db);
+  // Once the network has moved onto the 2025 structure, history before the
+  // move is closed: new rows start on or after it.
+  if (auto moved = store.ReformAppliedOn()) {
+    std::vector<Line> kept;
+    for (auto& l : lines) {
+      auto from = Date::Parse(l["valid_from"]);
+      if (from && *from < *moved) {
+        report.errors.push_back(
+            {l.line, MakeError("DATED_BEFORE_REFORM", "valid_from",
+                               "Mạng lưới đã chuyển sang địa giới 2025 ngày " + moved->ToVietnamese() +
+                                   ": dữ liệu mới phải có hiệu lực từ ngày đó",
+                               "The network moved onto the 2025 structure on " + moved->ToIso() +
+                                   ": new rows must start on or after that date")});
+        continue;
+      }
+      kept.push_back(std::move(l));
+    }
+    lines = std::move(kept);
+  }
   std::vector<NetworkRow> network_plan;
   std::vector<GroupPlan> group_plan;
   std::vector<BorrowerPlan> borrower_plan;
@@ -665,12 +704,12 @@ ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
       std::vector<MembershipChange> joins;
       for (const auto& b : borrower_plan)
         if (b.membership) joins.push_back(*b.membership);
-      if (report.ok()) CheckMembershipPlan(joins, store, report);
+      CheckMembershipPlan(joins, store, report);
       break;
     }
     case ImportKind::kMemberships:
       membership_plan = CheckMemberships(lines, store, report);
-      if (report.ok()) CheckMembershipPlan(membership_plan, store, report);
+      CheckMembershipPlan(membership_plan, store, report);
       break;
   }
   if (!report.ok()) {

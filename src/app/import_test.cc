@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "app/export.h"
+#include "app/network_ops.h"
 #include "store/network_store.h"
 #include "test_db.h"
 
@@ -178,6 +180,21 @@ TEST_F(ImportTest, RejectsABorrowerInTwoGroupsAtOnce) {
   ASSERT_EQ(memberships.size(), 2u);
   EXPECT_EQ(memberships[0].period.to, Date::Parse("2022-05-01"));
   EXPECT_FALSE(memberships[1].period.to);
+  // Exported on a later date, the borrower and the later membership import again,
+  // the membership keeping its own date.
+  auto fresh = testing::NewInitialisedDatabase();
+  for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers,
+                    ImportKind::kMemberships}) {
+    std::ostringstream out;
+    Export(*db_, kind, {*Date::Parse("2023-01-01"), false}, out);
+    std::istringstream in(out.str());
+    auto r = Import(*fresh, kind, in);
+    ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
+  }
+  store::NetworkStore copy(*fresh);
+  auto moved = copy.MembershipsOfBorrower(*copy.FindBorrowerIdByCode("0000000001"));
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].period.from, *Date::Parse("2022-05-01"));
 }
 
 TEST_F(ImportTest, RejectsOverlappingLeaderPeriods) {
@@ -205,6 +222,54 @@ TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
   for (const char* code : {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID",
                            "GROUP_UNKNOWN"})
     EXPECT_NE(std::find(line5.begin(), line5.end(), code), line5.end()) << code;
+}
+
+TEST_F(ImportTest, ListsEveryBadFieldAndEveryGroupProblemTogether) {
+  std::string csv = kBorrowersHeader;
+  // Line 2: no name and a malformed citizen ID; line 3: not UTF-8; line 4: an
+  // impossible date; lines 5–65 overfill group 0000003 (60 members at most).
+  csv += "0000000001,,abc,1985-06-01,female,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv += "0000000002,Bad \xff name,031185000002,1985-06-01,female,addr,11581001,poor,,member,2020-01-15\n";
+  csv += "0000000003,Lê Thị Ba,031185000003,1985-06-01,female,addr,11581001,poor,,member,2024-02-30\n";
+  for (int i = 4; i <= 64; ++i) csv += BorrowerRow(i, "Võ Thị Tư", "0000003");
+  const auto before = TableCounts(*db_);
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), (std::vector<std::string>{"NAME_REQUIRED", "CITIZEN_ID_FORMAT"}));
+  EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"TEXT_NOT_UTF8"});
+  EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"DATE_FORMAT"});
+  EXPECT_EQ(CodesOn(r, 65), std::vector<std::string>{"GROUP_FULL"});
+  EXPECT_EQ(TableCounts(*db_), before);
+}
+
+TEST_F(ImportTest, RejectsMembershipsOutsideTheBorrowersLife) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Hà Thị Sen", "0000001", "member", "2020-03-01");
+  // Village 11581001 opens 2015-01-01: a borrower from 2010 lived there before it existed.
+  csv += "0000000002,Hà Văn Núi,031080000002,1980-06-01,male,addr,11581001,poor,,member,2010-01-01\n";
+  auto r = Run(ImportKind::kBorrowers, csv);
+  EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"UNIT_NOT_OPEN"});
+  csv.resize(csv.find("0000000002,"));
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
+  auto early = Run(ImportKind::kMemberships,
+                   "action,borrower_code,group_code,role,valid_from\n"
+                   "leave,0000000001,0000001,member,2021-01-01\n"
+                   "join,0000000001,0000002,member,2020-02-15\n"
+                   "leave,0000000001,0000001,member,2022-01-01\n");
+  EXPECT_EQ(CodesOn(early, 3), std::vector<std::string>{"MEMBERSHIP_BEFORE_BORROWER"});
+  EXPECT_EQ(CodesOn(early, 4), std::vector<std::string>{"MEMBERSHIP_NOT_FOUND"});
+}
+
+TEST_F(ImportTest, AfterTheReformRowsStartOnOrAfterIt) {
+  store::NetworkStore store(*db_);
+  std::istringstream none("");
+  ASSERT_TRUE(ApplyReform2025(*db_).ok());
+  auto r = Run(ImportKind::kNetwork,
+               "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+               "office,PGD999,Phòng giao dịch mới,CN31,,,2024-06-01\n"
+               "village,11593009,Tổ dân phố 9,,11593,,2025-08-01\n");
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"DATED_BEFORE_REFORM"});
+  EXPECT_TRUE(CodesOn(r, 3).empty());
 }
 
 TEST_F(ImportTest, RejectsBadHeaders) {

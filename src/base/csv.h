@@ -28,6 +28,8 @@ class Reader {
   // Reads the next row; false at end of input. Sets error() on malformed input.
   bool Next(Row& row);
   const std::string& error() const { return error_; }
+  // The line the reader has reached (1-based).
+  int line() const { return line_; }
 
  private:
   std::istream& in_;

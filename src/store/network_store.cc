@@ -460,6 +460,17 @@ std::string NetworkStore::BorrowerCode(int64_t borrower_id) {
   return db_.LookupText("SELECT code FROM borrower WHERE id = ?", borrower_id).value_or("");
 }
 
+std::optional<Date> NetworkStore::BorrowerValidFrom(int64_t borrower_id) {
+  auto text = db_.LookupText("SELECT valid_from FROM borrower WHERE id = ?", borrower_id);
+  return text ? Date::Parse(*text) : std::nullopt;
+}
+
+std::optional<Date> NetworkStore::ReformAppliedOn() {
+  auto text = db_.LookupText(
+      "SELECT effective_date FROM network_operation WHERE kind = 'reform_2025' AND id <> ?", 0);
+  return text ? Date::Parse(*text) : std::nullopt;
+}
+
 constexpr const char* kBorrowerByCode = "SELECT id FROM borrower WHERE code = ?";
 std::optional<int64_t> NetworkStore::FindBorrowerIdByCode(const std::string& code) {
   return db_.LookupInt(kBorrowerByCode, code);

@@ -132,6 +132,9 @@ class NetworkStore {
   std::optional<int64_t> FindBorrowerIdByCitizenId(const std::string& citizen_id);
   std::optional<int64_t> FindBorrowerIdByCode(const std::string& code);
   std::string BorrowerCode(int64_t borrower_id);
+  std::optional<Date> BorrowerValidFrom(int64_t borrower_id);
+  // The date the network was moved onto the 2025 structure, if it was.
+  std::optional<Date> ReformAppliedOn();
 
   // Every membership period of a borrower / of a group.
   std::vector<MembershipRow> MembershipsOfBorrower(int64_t borrower_id);
