@@ -501,6 +501,11 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     bool ok = e.Check(CheckDigitsCode(b.code, 10, "code"));
     ok &= e.Check(CheckName(b.name, "name"));
     auto birth = e.Take(ParseDateField(l["birth_date"], "birth_date"));
+    if (birth && birth->year() < 1900) {
+      e.Add(MakeError("BIRTH_DATE_INVALID", "birth_date", "Năm sinh phải từ 1900",
+                      "The birth year must be 1900 or later"));
+      birth.reset();
+    }
     auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
     auto sex = network::ParseSex(l["sex"]);
     if (!sex) {

@@ -213,6 +213,7 @@ TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
   csv += BorrowerRow(1, "Ngô Thị Hà", "0000001");  // same code and citizen ID
   csv += "0000000003,Lý Văn Minh,031208000003,2008-02-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
   csv += "0000000004,,031185000004,1985-06-01,nữ,addr,11581001,rich,0000009,boss,2020-13-01\n";
+  csv += "0000000005,Cụ Bà,031085000005,1885-06-01,female,addr,11581001,poor,0000001,member,2020-01-15\n";
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
   auto line3 = CodesOn(r, 3);
@@ -222,6 +223,7 @@ TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
   for (const char* code : {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID",
                            "GROUP_UNKNOWN"})
     EXPECT_NE(std::find(line5.begin(), line5.end(), code), line5.end()) << code;
+  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"BIRTH_DATE_INVALID"});
 }
 
 TEST_F(ImportTest, ListsEveryBadFieldAndEveryGroupProblemTogether) {
