@@ -152,14 +152,6 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
 
 }  // namespace
 
-std::optional<LoanActionKind> ParseLoanActionKind(std::string_view text) {
-  for (auto k : {LoanActionKind::kDisburse, LoanActionKind::kPay, LoanActionKind::kPayFromSavings,
-                 LoanActionKind::kReschedule, LoanActionKind::kExtend, LoanActionKind::kFreeze,
-                 LoanActionKind::kWriteOff, LoanActionKind::kInherit, LoanActionKind::kReverseLast})
-    if (text == KindKey(k)) return k;
-  return std::nullopt;
-}
-
 Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r) {
   store::Transaction tx(db);
   store::NetworkStore network(db);

@@ -44,7 +44,6 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
 enum class LoanActionKind {
   kDisburse, kPay, kPayFromSavings, kReschedule, kExtend, kFreeze, kWriteOff, kInherit, kReverseLast
 };
-std::optional<LoanActionKind> ParseLoanActionKind(std::string_view text);
 
 struct LoanAction {
   LoanActionKind kind = LoanActionKind::kPay;
@@ -91,7 +90,6 @@ struct LoanView {
   std::string code, status, borrower_code;
   Money principal, overdue, frozen, principal_due, interest_due;
   std::optional<Date> next_due;
-  Money next_due_amount_estimate;
 };
 Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Date on);
 Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_code, Date on);

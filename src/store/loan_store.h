@@ -85,7 +85,6 @@ class LoanStore {
 
   // The program's rates over time (from program_version), cached per store.
   const loans::RateTimeline& Rates(const std::string& program);
-  void ForgetRates() { rates_.clear(); }
 
   std::optional<savings::Account> LoadSavings(int64_t borrower_id);
   void SaveSavings(savings::Account& account);  // inserts when id == 0
