@@ -72,9 +72,13 @@ TEST_F(ReformTest, MergesBranchesKeepsOfficesAndPointsWithHistory) {
   for (const auto& p : store.PointsOn(after)) {
     EXPECT_EQ(p.site_era, "L");
     EXPECT_EQ(p.report_era, "N");
-    if (p.code == "P10507" || p.code == "P10510") EXPECT_EQ(p.report_code, "10507");
-    if (p.code == "P11581") EXPECT_EQ(p.report_code, "11581");
-    if (p.code == "P11584") EXPECT_EQ(p.report_code, "11593");
+    if (p.code == "P10507" || p.code == "P10510") {
+      EXPECT_EQ(p.report_code, "10507");
+    } else if (p.code == "P11581") {
+      EXPECT_EQ(p.report_code, "11581");
+    } else if (p.code == "P11584") {
+      EXPECT_EQ(p.report_code, "11593");
+    }
   }
   for (const auto& g : store.GroupsOn(after)) EXPECT_EQ(g.commune_era, "N");
   // District-level association units are gone; 2025 communes have theirs.
