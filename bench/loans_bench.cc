@@ -91,15 +91,19 @@ void Collections(benchmark::State& state, bool batched) {
   int64_t posted = 0;
   for (auto _ : state) {
     std::vector<app::Collection> batch;
-    for (size_t i = 0; i < lines; ++i) batch.push_back({codes[next++ % codes.size()], Money::Dong(1'000), ""});
+    for (size_t i = 0; i < lines; ++i)
+      batch.push_back({codes[next++ % codes.size()], Money::Dong(1'000), ""});
     if (batched) {
       posted += app::PostCollections(*db, today, batch).posted;
     } else {
       for (const auto& line : batch)
-        posted += app::ActOnLoan(*db, {app::LoanActionKind::kPay, line.loan_code, today, line.amount}).ok();
+        posted +=
+            app::ActOnLoan(*db, {app::LoanActionKind::kPay, line.loan_code, today, line.amount})
+                .ok();
     }
   }
-  state.counters["payments_per_s"] = benchmark::Counter(static_cast<double>(posted), benchmark::Counter::kIsRate);
+  state.counters["payments_per_s"] =
+      benchmark::Counter(static_cast<double>(posted), benchmark::Counter::kIsRate);
   state.counters["lines_per_txn"] = static_cast<double>(batched ? kSessionLines : 1);
 }
 
@@ -109,23 +113,39 @@ void Fsync(benchmark::State& state) {
   char block[4096] = {};
   int64_t syncs = 0;
   for (auto _ : state) {
-    if (::pwrite(fd, block, sizeof block, 0) != static_cast<ssize_t>(sizeof block) || ::fsync(fd) != 0)
+    if (::pwrite(fd, block, sizeof block, 0) != static_cast<ssize_t>(sizeof block) ||
+        ::fsync(fd) != 0)
       state.SkipWithError("fsync failed");
     ++syncs;
   }
   ::close(fd);
   std::filesystem::remove(path);
-  state.counters["fsyncs_per_s"] = benchmark::Counter(static_cast<double>(syncs), benchmark::Counter::kIsRate);
+  state.counters["fsyncs_per_s"] =
+      benchmark::Counter(static_cast<double>(syncs), benchmark::Counter::kIsRate);
 }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(CloseDays, day_province, std::string("province"), 1)->Unit(benchmark::kMillisecond)->Iterations(5);
-BENCHMARK_CAPTURE(CloseDays, month_province, std::string("province"), 30)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(CloseDays, day_national, std::string("national"), 1)->Unit(benchmark::kMillisecond)->Iterations(5);
-BENCHMARK_CAPTURE(CloseDays, month_national, std::string("national"), 30)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK_CAPTURE(Collections, batched, true)->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
-BENCHMARK_CAPTURE(Collections, single, false)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK_CAPTURE(CloseDays, day_province, std::string("province"), 1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+BENCHMARK_CAPTURE(CloseDays, month_province, std::string("province"), 30)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(CloseDays, day_national, std::string("national"), 1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+BENCHMARK_CAPTURE(CloseDays, month_national, std::string("national"), 30)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(Collections, batched, true)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(Collections, single, false)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 BENCHMARK(Fsync)->Iterations(300)->UseRealTime();
 
 int main(int argc, char** argv) {

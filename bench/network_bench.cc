@@ -54,8 +54,8 @@ void Generate(benchmark::State& state, const std::string& profile) {
     mib = static_cast<double>(std::filesystem::file_size(path)) / (1 << 20);
   }
   state.counters["rows"] = static_cast<double>(rows);
-  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(rows),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["rows_per_s"] =
+      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
   state.counters["db_MiB"] = mib;
 }
 
@@ -105,9 +105,13 @@ void Find(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK_CAPTURE(Generate, province, std::string("province"))
-    ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(Generate, national, std::string("national"))
-    ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 BENCHMARK(ImportBorrowers)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(Find)->Unit(benchmark::kMillisecond);
 

@@ -25,7 +25,8 @@ inline std::string TestDbTarget() {
 inline std::unique_ptr<store::Database> NewTestDatabase() {
   static std::atomic<int> counter{0};
   const std::string target = TestDbTarget();
-  const std::string name = "tdcs_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+  const std::string name =
+      "tdcs_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
   if (target == "sqlite") {
     const auto dir = std::filesystem::temp_directory_path() / "tdcs-tests";
     std::filesystem::create_directories(dir);
@@ -79,8 +80,8 @@ inline std::string BorrowerRow(int n, const std::string& name, const std::string
   std::snprintf(code, sizeof code, "%010d", n);
   std::snprintf(citizen, sizeof citizen, "031185%06d", n);  // female, born 1985, Hải Phòng
   return std::string(code) + "," + name + "," + citizen +
-         ",1985-06-01,female,\"Tổ dân phố 1, phường Lê Lợi\",11581001,poor," + group + "," +
-         role + "," + from + "\n";
+         ",1985-06-01,female,\"Tổ dân phố 1, phường Lê Lợi\",11581001,poor," + group + "," + role +
+         "," + from + "\n";
 }
 
 }  // namespace tdcs::testing

@@ -95,10 +95,13 @@ int64_t Export(store::Database& db, ImportKind kind, const ExportOptions& option
   const Units units = UnitsOn(store, options.on);
   csv::WriteRow(out, ImportColumns(kind));
   switch (kind) {
-    case ImportKind::kNetwork: return ExportNetwork(store, units, options.on, out);
-    case ImportKind::kGroups: return ExportGroups(store, units, options.on, out);
+    case ImportKind::kNetwork:
+      return ExportNetwork(store, units, options.on, out);
+    case ImportKind::kGroups:
+      return ExportGroups(store, units, options.on, out);
     case ImportKind::kBorrowers:
-    case ImportKind::kMemberships: break;
+    case ImportKind::kMemberships:
+      break;
   }
   int64_t rows = 0;
   store.ForEachBorrowerOn(options.on, [&](const store::NetworkStore::BorrowerOn& b) {
@@ -108,7 +111,8 @@ int64_t Export(store::Database& db, ImportKind kind, const ExportOptions& option
       from = std::max(from, units.village_from.at(*r.village_id));
     // The membership rides on the borrower's row when it can start with it.
     const int64_t group_id = b.group_code.empty() ? 0 : units.group_id.at(b.group_code);
-    Date joined = b.group_code.empty() ? from : std::max(b.membership_from, units.group_from.at(group_id));
+    Date joined =
+        b.group_code.empty() ? from : std::max(b.membership_from, units.group_from.at(group_id));
     const bool together = !b.group_code.empty() && joined <= from;
     if (together) from = std::max(from, units.group_from.at(group_id));
     if (kind == ImportKind::kBorrowers) {

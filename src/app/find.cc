@@ -15,8 +15,9 @@ FindResult FindBorrowers(store::Database& db, const std::string& query, int limi
                folded.end());
   std::string digits = query;
   digits.erase(std::remove(digits.begin(), digits.end(), ' '), digits.end());
-  const bool is_number =
-      !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool is_number = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
   FindResult out;
   if (folded.empty() && !is_number) return out;
   using Mode = store::NetworkStore::SearchMode;

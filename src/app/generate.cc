@@ -38,9 +38,9 @@ std::optional<Profile> ProfileNamed(const std::string& name) {
 // Provinces where most borrowers belong to an ethnic minority (northern
 // mountains, Central Highlands) or many do (Khmer communities of the Mekong delta).
 uint32_t MinorityPerMillion(const std::string& province) {
-  static const std::set<std::string> kMountain = {"02", "04", "06", "08", "10", "11", "12", "14",
-                                                  "15", "17", "19", "20", "62", "64", "66", "67",
-                                                  "68"};
+  static const std::set<std::string> kMountain = {"02", "04", "06", "08", "10", "11",
+                                                  "12", "14", "15", "17", "19", "20",
+                                                  "62", "64", "66", "67", "68"};
   static const std::set<std::string> kDelta = {"84", "94", "91", "95"};
   if (kMountain.count(province)) return 650'000;
   if (kDelta.count(province)) return 300'000;
@@ -118,8 +118,13 @@ class Generator {
  public:
   Generator(store::Database& db, const GenerateOptions& options, const Profile& profile,
             const ProgressFn& progress)
-      : db_(db), store_(db), options_(options), profile_(profile), progress_(progress),
-        random_(options.seed), admin_(store::ReadAdminIndex(db)) {}
+      : db_(db),
+        store_(db),
+        options_(options),
+        profile_(profile),
+        progress_(progress),
+        random_(options.seed),
+        admin_(store::ReadAdminIndex(db)) {}
 
   GenerateSummary Run();
 
@@ -131,7 +136,8 @@ class Generator {
   void AddLoan(const store::BorrowerRow& borrower, const Commune& commune,
                const std::string& category);
   Date RandomDate(Date from, Date to) {
-    return from.AddDays(static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
+    return from.AddDays(
+        static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
   }
 
   store::Database& db_;
@@ -166,8 +172,7 @@ void Generator::BuildNetwork() {
   std::vector<const store::AdminCommune*> communes;
   for (const auto& [code, c] : admin_.legacy_communes)
     if (by_code.count(c.district_code)) communes.push_back(&c);
-  std::sort(communes.begin(), communes.end(),
-            [](auto* a, auto* b) { return a->code < b->code; });
+  std::sort(communes.begin(), communes.end(), [](auto* a, auto* b) { return a->code < b->code; });
   for (auto* c : communes) by_code[c->district_code].communes.push_back(c);
   int merges_left = profile_.office_merges;
   std::map<std::string, std::string> last_urban_office;  // province → office code
@@ -194,20 +199,20 @@ void Generator::BuildNetwork() {
   const Period open{start_, std::nullopt};
   for (const auto& province : provinces) {
     const auto* p = admin_.Province(store::kLegacyEra, province);
-    store::BranchRow b{0, "CN" + province, "Chi nhánh NHCSXH " + p->full_name, store::kLegacyEra,
-                       province, open};
+    store::BranchRow b{
+        0, "CN" + province, "Chi nhánh NHCSXH " + p->full_name, store::kLegacyEra, province, open};
     store_.AddBranch(b);
     EnsureAssociationUnits(store_, admin_, "province", store::kLegacyEra, province, start_);
-    store::OfficeRow seat{0, "HS" + province, "Hội sở chi nhánh NHCSXH " + p->name, b.id, "seat",
-                          open};
+    store::OfficeRow seat{0,    "HS" + province, "Hội sở chi nhánh NHCSXH " + p->name,
+                          b.id, "seat",          open};
     store_.AddOffice(seat);
     office_ids_[seat.code] = seat.id;
     ++summary_.branches;
     ++summary_.seats;
     for (const auto& d : districts_) {
       if (d.admin->province_code != province || office_ids_.count(d.office_code)) continue;
-      store::OfficeRow o{0, d.office_code, "Phòng giao dịch NHCSXH " + d.admin->full_name, b.id,
-                         "office", open};
+      store::OfficeRow o{0,    d.office_code, "Phòng giao dịch NHCSXH " + d.admin->full_name,
+                         b.id, "office",      open};
       store_.AddOffice(o);
       office_ids_[o.code] = o.id;
       ++summary_.offices;
@@ -231,9 +236,16 @@ void Generator::BuildNetwork() {
     for (const auto* c : d.communes) {
       Commune commune{c, &d};
       if (!skipped.count(c->code)) {
-        store::PointRow p{0, "P" + c->code, "Điểm giao dịch " + c->full_name,
-                          office_ids_.at(d.office_code), static_cast<int>(random_.Between(1, 28)),
-                          store::kLegacyEra, c->code, store::kLegacyEra, c->code, open};
+        store::PointRow p{0,
+                          "P" + c->code,
+                          "Điểm giao dịch " + c->full_name,
+                          office_ids_.at(d.office_code),
+                          static_cast<int>(random_.Between(1, 28)),
+                          store::kLegacyEra,
+                          c->code,
+                          store::kLegacyEra,
+                          c->code,
+                          open};
         store_.AddPoint(p);
         neighbour_point = p.id;
         neighbour_office = p.office_id;
@@ -278,8 +290,8 @@ void Generator::BuildGroupsAndBorrowers() {
     for (int64_t v = 0; v < villages; ++v) {
       char code[16];
       std::snprintf(code, sizeof code, "%s%03d", c.admin->code.c_str(), static_cast<int>(v + 1));
-      store::VillageRow row{0, code, word + " " + std::to_string(v + 1), store::kLegacyEra,
-                            c.admin->code, open};
+      store::VillageRow row{
+          0, code, word + " " + std::to_string(v + 1), store::kLegacyEra, c.admin->code, open};
       row.id = 0;
       store_.AddVillage(row);
       c.village_ids.push_back(row.id);
@@ -289,11 +301,10 @@ void Generator::BuildGroupsAndBorrowers() {
     }
     for (int64_t g = 0; g < c.groups; ++g, ++group_index) {
       const uint64_t share = random_.Below(100);
-      const network::Association association =
-          share < 46 ? network::Association::kWomen
-          : share < 77 ? network::Association::kFarmers
-          : share < 92 ? network::Association::kVeterans
-                       : network::Association::kYouth;
+      const network::Association association = share < 46   ? network::Association::kWomen
+                                               : share < 77 ? network::Association::kFarmers
+                                               : share < 92 ? network::Association::kVeterans
+                                                            : network::Association::kYouth;
       const size_t village = static_cast<size_t>(g) % c.village_ids.size();
       char code[16];
       std::snprintf(code, sizeof code, "%07lld", static_cast<long long>(first_group + group_index));
@@ -330,43 +341,59 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
                                    ", " + admin_.Province(store::kLegacyEra, province)->full_name;
   for (int m = 0; m < size; ++m) {
     const int64_t id = next_borrower++;
-    const network::Sex sex = random_.Chance(women_group ? 950'000 : 450'000)
-                                 ? network::Sex::kFemale : network::Sex::kMale;
+    const network::Sex sex = random_.Chance(women_group ? 950'000 : 450'000) ? network::Sex::kFemale
+                                                                             : network::Sex::kMale;
     const bool minority = random_.Chance(minority_share);
     GeneratedName name = names_.Next(random_, sex, minority);
     const int year = static_cast<int>(random_.Bell(1950, 1996));
     const int month = static_cast<int>(random_.Between(1, 12));
-    const Date birth = *Date::FromCivil(year, month, static_cast<int>(random_.Between(1, DaysInMonth(year, month))));
+    const Date birth = *Date::FromCivil(
+        year, month, static_cast<int>(random_.Between(1, DaysInMonth(year, month))));
     // Citizen ID: province, century-sex digit, year, and a serial unique per triple.
     const int century_sex = network::CenturySexDigit(year, sex);
     const int64_t key = std::stoll(province) * 1000 + century_sex * 100 + year % 100;
-    const int64_t serial =
-        (citizen_serial_[key]++ * 7919 + key * 104'729 + static_cast<int64_t>(options_.seed % 1000)) %
-        1'000'000;
+    const int64_t serial = (citizen_serial_[key]++ * 7919 + key * 104'729 +
+                            static_cast<int64_t>(options_.seed % 1000)) %
+                           1'000'000;
     char citizen[16], code[16];
-    std::snprintf(citizen, sizeof citizen, "0%s%d%02d%06lld", province.c_str(), century_sex, year % 100,
-                  static_cast<long long>(serial));
+    std::snprintf(citizen, sizeof citizen, "0%s%d%02d%06lld", province.c_str(), century_sex,
+                  year % 100, static_cast<long long>(serial));
     std::snprintf(code, sizeof code, "%010lld", static_cast<long long>(id));
     std::vector<std::string> categories;
     const uint64_t pick = random_.Below(100);
-    categories.push_back(pick < 30 ? "poor" : pick < 52 ? "near_poor" : pick < 68 ? "escaped_poverty"
-                         : pick < 80 ? "job_creation" : pick < 88 ? "student_household"
-                         : pick < 96 ? "disadvantaged_area" : "other");
+    categories.push_back(pick < 30   ? "poor"
+                         : pick < 52 ? "near_poor"
+                         : pick < 68 ? "escaped_poverty"
+                         : pick < 80 ? "job_creation"
+                         : pick < 88 ? "student_household"
+                         : pick < 96 ? "disadvantaged_area"
+                                     : "other");
     if (minority) categories.push_back("ethnic_minority");
     std::sort(categories.begin(), categories.end());
     const size_t village = random_.Below(c.village_ids.size());
     const Date joined = m < 2 ? start_ : RandomDate(start_, options_.until);
-    store::BorrowerRow b{id, code, name.full, name.folded, citizen, birth,
-                         std::string(network::SexKey(sex)), joined,
-                         c.village_names[village] + address_tail, c.village_ids[village],
+    store::BorrowerRow b{id,
+                         code,
+                         name.full,
+                         name.folded,
+                         citizen,
+                         birth,
+                         std::string(network::SexKey(sex)),
+                         joined,
+                         c.village_names[village] + address_tail,
+                         c.village_ids[village],
                          network::JoinCategories(categories)};
     store_.AddBorrower(b);
-    store::MembershipRow membership{id, id, group.id, m == 0 ? "leader" : m == 1 ? "deputy" : "member",
+    store::MembershipRow membership{id, id, group.id,
+                                    m == 0   ? "leader"
+                                    : m == 1 ? "deputy"
+                                             : "member",
                                     Period{joined, std::nullopt}};
     store_.AddMembership(membership);
     ++summary_.borrowers;
-    AddLoan(b, c, categories.front() == "ethnic_minority" && categories.size() > 1 ? categories[1]
-                                                                                   : categories.front());
+    AddLoan(b, c,
+            categories.front() == "ethnic_minority" && categories.size() > 1 ? categories[1]
+                                                                             : categories.front());
   }
 }
 
@@ -377,8 +404,8 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
 void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
                         const std::string& category) {
   static const std::map<std::string, std::string> kProgram = {
-      {"poor", "01"},          {"near_poor", "19"},         {"escaped_poverty", "21"},
-      {"job_creation", "03"},  {"student_household", "02"}, {"disadvantaged_area", "07"},
+      {"poor", "01"},         {"near_poor", "19"},         {"escaped_poverty", "21"},
+      {"job_creation", "03"}, {"student_household", "02"}, {"disadvantaged_area", "07"},
       {"other", "06"}};
   const std::string program = kProgram.count(category) ? kProgram.at(category) : "01";
   int64_t amount_millions = program == "06"   ? random_.Between(20, 50)
@@ -400,11 +427,13 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   const bool arrears = random_.Chance(9'000);
   const bool frozen = !arrears && random_.Chance(600);
   // Recent loans are more common than old ones (disbursement keeps growing).
-  const int months_ago = arrears ? term + 1
-                                 : 1 + static_cast<int>(random_.Below(static_cast<uint64_t>(term - 1)) *
-                                                        random_.Below(static_cast<uint64_t>(term - 1)) /
-                                                        static_cast<uint64_t>(term - 1));
-  Date disbursed_on = options_.until.AddMonths(-months_ago).AddDays(-static_cast<int32_t>(random_.Below(25)));
+  const int months_ago = arrears
+                             ? term + 1
+                             : 1 + static_cast<int>(random_.Below(static_cast<uint64_t>(term - 1)) *
+                                                    random_.Below(static_cast<uint64_t>(term - 1)) /
+                                                    static_cast<uint64_t>(term - 1));
+  Date disbursed_on =
+      options_.until.AddMonths(-months_ago).AddDays(-static_cast<int32_t>(random_.Below(25)));
   if (disbursed_on < borrower.valid_from) disbursed_on = borrower.valid_from;
   const Date maturity = disbursed_on.AddMonths(term);
   const Date opened = arrears ? maturity.AddDays(-1) : options_.until;
@@ -415,8 +444,13 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
     if (disbursed_on.AddMonths(12 * k) <= opened) ++past;
   const Money outstanding =
       Money::Dong(t.approved.dong() * (installments - past) / installments).RoundDownTo(100'000);
-  store::LoanApplication application{std::to_string(t.loan_id + 1'000'000'000'000'000LL).substr(0, 16),
-                                     disbursed_on, disbursed_on, disbursed_on, disbursed_on, ""};
+  store::LoanApplication application{
+      std::to_string(t.loan_id + 1'000'000'000'000'000LL).substr(0, 16),
+      disbursed_on,
+      disbursed_on,
+      disbursed_on,
+      disbursed_on,
+      ""};
   store::LoanStore& ls = loan_store_;
   const auto& rates = ls.Rates(program);
   auto opened_outcome = loans::OpenBalance(loan, opened, disbursed_on, t.approved, outstanding);
@@ -428,12 +462,14 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   txn.amount = outstanding;
   txn.party_id = disbursed_on.days();
   txn.id = ls.ReserveIds("loan_txn", 1);
-  txn.entry_id = ls.PostEntry(ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings),
-                              t.loan_id, txn.id);
+  txn.entry_id =
+      ls.PostEntry(ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings),
+                   t.loan_id, txn.id);
   if (opened < options_.until) {
     auto events = loans::Advance(loan, options_.until, rates);
     if (!events.postings.empty())
-      ls.PostEntry(ledger::BuildEntry(options_.until, "events", std::move(events.postings)), t.loan_id, 0);
+      ls.PostEntry(ledger::BuildEntry(options_.until, "events", std::move(events.postings)),
+                   t.loan_id, 0);
   }
   store::LoanTxn ft;
   if (frozen) {
@@ -444,8 +480,9 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
     ft.kind = "freeze";
     ft.months = 24;
     ft.id = ls.ReserveIds("loan_txn", 1);
-    ft.entry_id = ls.PostEntry(ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings),
-                               t.loan_id, ft.id);
+    ft.entry_id =
+        ls.PostEntry(ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings),
+                     t.loan_id, ft.id);
   }
   // The loan row goes in once, with its final state, before its transactions.
   ls.InsertLoan(loan, application);

@@ -34,8 +34,8 @@ struct GenerateOptions {
 };
 
 struct GenerateSummary {
-  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0,
-          borrowers = 0, loans = 0, rows = 0;
+  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0, borrowers = 0,
+          loans = 0, rows = 0;
   Money outstanding;
   bool reform_applied = false;
 };

@@ -48,8 +48,9 @@ TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
   EXPECT_EQ(groups, 250);
   // Women's Union runs the most groups, then farmers, veterans, youth.
   auto share = [&](int association) {
-    auto q = db->Prepare("SELECT COUNT(*) FROM savings_group_version WHERE valid_to IS NULL AND "
-                         "association_code = ?");
+    auto q = db->Prepare(
+        "SELECT COUNT(*) FROM savings_group_version WHERE valid_to IS NULL AND "
+        "association_code = ?");
     q->BindInt(1, association);
     q->Step();
     return q->GetInt(0);

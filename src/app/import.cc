@@ -42,10 +42,14 @@ const std::vector<std::string>& ImportColumns(ImportKind kind) {
   static const std::vector<std::string> kMemberships = {"action", "borrower_code", "group_code",
                                                         "role", "valid_from"};
   switch (kind) {
-    case ImportKind::kNetwork: return kNetwork;
-    case ImportKind::kGroups: return kGroups;
-    case ImportKind::kBorrowers: return kBorrowers;
-    case ImportKind::kMemberships: return kMemberships;
+    case ImportKind::kNetwork:
+      return kNetwork;
+    case ImportKind::kGroups:
+      return kGroups;
+    case ImportKind::kBorrowers:
+      return kBorrowers;
+    case ImportKind::kMemberships:
+      return kMemberships;
   }
   return kNetwork;
 }
@@ -82,9 +86,9 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
                                             "Column '" + column + "' is missing from the header")});
   for (const auto& column : header)
     if (std::find(expected.begin(), expected.end(), column) == expected.end())
-      report.errors.push_back({1, MakeError("CSV_COLUMN_UNKNOWN", column,
-                                            "Cột không được hỗ trợ '" + column + "'",
-                                            "Unknown column '" + column + "'")});
+      report.errors.push_back(
+          {1, MakeError("CSV_COLUMN_UNKNOWN", column, "Cột không được hỗ trợ '" + column + "'",
+                        "Unknown column '" + column + "'")});
   if (!report.errors.empty()) return lines;
   while (reader.Next(row)) {
     if (row.fields.size() == 1 && row.fields[0].empty()) continue;  // blank line
@@ -111,9 +115,9 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
       value.erase(0, value.find_first_not_of(" \t"));
       value.erase(value.find_last_not_of(" \t") + 1);
       if (!text::IsValidUtf8(value)) {
-        report.errors.push_back({row.line, MakeError("TEXT_NOT_UTF8", header[i],
-                                                     "Văn bản không phải UTF-8 hợp lệ",
-                                                     "Text is not valid UTF-8")});
+        report.errors.push_back(
+            {row.line, MakeError("TEXT_NOT_UTF8", header[i], "Văn bản không phải UTF-8 hợp lệ",
+                                 "Text is not valid UTF-8")});
         line.line = 0;  // the row is reported; its other fields are not checked
       }
       line.fields[header[i]] = value;
@@ -121,9 +125,9 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
     if (line.line != 0) lines.push_back(std::move(line));
   }
   if (!reader.error().empty())
-    report.errors.push_back({reader.line(),
-                             MakeError("CSV_MALFORMED", "", "Tệp CSV sai cấu trúc: " + reader.error(),
-                                       "Malformed CSV: " + reader.error())});
+    report.errors.push_back(
+        {reader.line(), MakeError("CSV_MALFORMED", "", "Tệp CSV sai cấu trúc: " + reader.error(),
+                                  "Malformed CSV: " + reader.error())});
   return lines;
 }
 
@@ -225,13 +229,14 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
                                                             {"village", "village"}};
   for (const Line& l : lines) {
     LineErrors e(report, l.line);
-    NetworkRow r{l.line, l["kind"], l["code"], text::ToNfc(l["name"]), l["parent_code"],
-                 l["area_code"]};
+    NetworkRow r{l.line,           l["kind"],     l["code"], text::ToNfc(l["name"]),
+                 l["parent_code"], l["area_code"]};
     auto table_it = kTable.find(r.kind);
     if (table_it == kTable.end()) {
-      e.Add(MakeError("NETWORK_KIND_UNKNOWN", "kind",
-                      "Loại đơn vị '" + r.kind + "' không hợp lệ (branch|seat|office|point|village)",
-                      "Unit kind '" + r.kind + "' is invalid (branch|seat|office|point|village)"));
+      e.Add(
+          MakeError("NETWORK_KIND_UNKNOWN", "kind",
+                    "Loại đơn vị '" + r.kind + "' không hợp lệ (branch|seat|office|point|village)",
+                    "Unit kind '" + r.kind + "' is invalid (branch|seat|office|point|village)"));
       continue;
     }
     const std::string& table = table_it->second;
@@ -254,7 +259,9 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
       }
       self.area_code = r.area_code;
     } else {
-      const std::string parent_table = r.kind == "point" ? "office" : r.kind == "village" ? "" : "branch";
+      const std::string parent_table = r.kind == "point"     ? "office"
+                                       : r.kind == "village" ? ""
+                                                             : "branch";
       if (!parent_table.empty()) {
         auto parent = units.Find(parent_table, r.parent_code);
         if (!parent) {
@@ -271,16 +278,21 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
         if (!e.Check(CheckDigitsCode(r.area_code, 5, "area_code"))) {
           ok = false;
         } else if (!admin.Commune(r.era, r.area_code)) {
-          e.Add(Unknown("COMMUNE_UNKNOWN", "area_code", "Xã", "Commune", r.area_code + " (" +
-                        (r.era == store::kLegacyEra ? "trước/before 01/07/2025" : "từ/from 01/07/2025") + ")"));
+          e.Add(Unknown(
+              "COMMUNE_UNKNOWN", "area_code", "Xã", "Commune",
+              r.area_code + " (" +
+                  (r.era == store::kLegacyEra ? "trước/before 01/07/2025" : "từ/from 01/07/2025") +
+                  ")"));
           ok = false;
         }
         self.area_code = r.area_code;
       }
       if (r.kind == "point") {
         const std::string& day = l["session_day"];
-        r.session_day = day.size() <= 2 && !day.empty() && std::all_of(day.begin(), day.end(), ::isdigit)
-                            ? std::stoi(day) : 0;
+        r.session_day =
+            day.size() <= 2 && !day.empty() && std::all_of(day.begin(), day.end(), ::isdigit)
+                ? std::stoi(day)
+                : 0;
         ok &= e.Check(network::CheckSessionDay(r.session_day, "session_day"));
       }
     }
@@ -292,7 +304,8 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
 }
 
 void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& store,
-                  const store::AdminIndex& admin, UnitDirectory& units, const ProgressFn& progress) {
+                  const store::AdminIndex& admin, UnitDirectory& units,
+                  const ProgressFn& progress) {
   int64_t done = 0;
   for (const NetworkRow& r : plan) {
     const Period period{r.valid_from, std::nullopt};
@@ -302,12 +315,21 @@ void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& stor
       units.SetId("branch", r.code, b.id);
       EnsureAssociationUnits(store, admin, "province", r.era, r.area_code, r.valid_from);
     } else if (r.kind == "seat" || r.kind == "office") {
-      store::OfficeRow o{0, r.code, r.name, units.Find("branch", r.parent_code)->id, r.kind, period};
+      store::OfficeRow o{0,      r.code, r.name, units.Find("branch", r.parent_code)->id,
+                         r.kind, period};
       store.AddOffice(o);
       units.SetId("office", r.code, o.id);
     } else if (r.kind == "point") {
-      store::PointRow p{0, r.code, r.name, units.Find("office", r.parent_code)->id, r.session_day,
-                        r.era, r.area_code, r.era, r.area_code, period};
+      store::PointRow p{0,
+                        r.code,
+                        r.name,
+                        units.Find("office", r.parent_code)->id,
+                        r.session_day,
+                        r.era,
+                        r.area_code,
+                        r.era,
+                        r.area_code,
+                        period};
       store.AddPoint(p);
       units.SetId("commune_point", r.code, p.id);
       EnsureCommuneAssociationUnits(store, admin, r.era, r.area_code, r.valid_from);
@@ -339,9 +361,10 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
     auto association = network::ParseAssociation(l["association"]);
     if (!association) {
-      e.Add(MakeError("ASSOCIATION_UNKNOWN", "association",
-                      "Hội đoàn thể '" + l["association"] + "' không hợp lệ (farmers|women|veterans|youth)",
-                      "Association '" + l["association"] + "' is invalid (farmers|women|veterans|youth)"));
+      e.Add(MakeError(
+          "ASSOCIATION_UNKNOWN", "association",
+          "Hội đoàn thể '" + l["association"] + "' không hợp lệ (farmers|women|veterans|youth)",
+          "Association '" + l["association"] + "' is invalid (farmers|women|veterans|youth)"));
       ok = false;
     }
     if (!from || !ok) continue;
@@ -353,7 +376,8 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     }
     auto point = units.Find("commune_point", l["point_code"]);
     if (!point) {
-      e.Add(Unknown("POINT_UNKNOWN", "point_code", "Điểm giao dịch", "Commune point", l["point_code"]));
+      e.Add(Unknown("POINT_UNKNOWN", "point_code", "Điểm giao dịch", "Commune point",
+                    l["point_code"]));
       ok = false;
     } else if (!point->period.Contains(*from)) {
       e.Add(NotOpen("point_code", l["point_code"], *from));
@@ -385,8 +409,8 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
 struct MembershipChange {
   int line = 0;
   std::string borrower_code, group_code;
-  int64_t group_id = 0;          // 0: a group of this file (not possible for members today)
-  int64_t borrower_id = 0;       // 0: a borrower of this file
+  int64_t group_id = 0;     // 0: a group of this file (not possible for members today)
+  int64_t borrower_id = 0;  // 0: a borrower of this file
   std::string role = "member";
   Period period;
   int64_t end_membership_id = 0;  // for "leave": the membership to end at period.from
@@ -419,7 +443,8 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
     if (c.end_membership_id) continue;
     group_codes[c.group_id] = c.group_code;
     if (loaded_groups.insert(c.group_id).second)
-      for (const auto& m : store.MembershipsOfGroup(c.group_id)) by_group[c.group_id].push_back(stored(m));
+      for (const auto& m : store.MembershipsOfGroup(c.group_id))
+        by_group[c.group_id].push_back(stored(m));
     if (c.borrower_id && loaded_borrowers.insert(c.borrower_id).second)
       for (const auto& m : store.MembershipsOfBorrower(c.borrower_id))
         by_borrower[c.borrower_code].push_back(stored(m));
@@ -432,9 +457,11 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
     if (auto overlap = network::FindOverlap(periods)) {
       const Span& s = spans[overlap->second].line ? spans[overlap->second] : spans[overlap->first];
       report.errors.push_back(
-          {s.line, MakeError("MEMBERSHIP_OVERLAP", "group_code",
-                             "Hộ vay " + code + " đã là thành viên của một tổ khác trong cùng thời gian",
-                             "Borrower " + code + " is already a member of another group in the same period")});
+          {s.line,
+           MakeError(
+               "MEMBERSHIP_OVERLAP", "group_code",
+               "Hộ vay " + code + " đã là thành viên của một tổ khác trong cùng thời gian",
+               "Borrower " + code + " is already a member of another group in the same period")});
     }
   }
   for (const auto& [group_id, spans] : by_group) {
@@ -449,12 +476,12 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
     const std::string& code = group_codes[group_id];
     if (auto breach = network::FirstCapacityBreach(all, network::kGroupMembersMax))
       report.errors.push_back(
-          {last_line, MakeError("GROUP_FULL", "group_code",
-                                "Tổ " + code + " sẽ có " + std::to_string(breach->members) +
-                                    " thành viên vào ngày " + breach->date.ToVietnamese() +
-                                    ", vượt quá 60",
-                                "Group " + code + " would have " + std::to_string(breach->members) +
-                                    " members on " + breach->date.ToIso() + ", more than 60")});
+          {last_line,
+           MakeError("GROUP_FULL", "group_code",
+                     "Tổ " + code + " sẽ có " + std::to_string(breach->members) +
+                         " thành viên vào ngày " + breach->date.ToVietnamese() + ", vượt quá 60",
+                     "Group " + code + " would have " + std::to_string(breach->members) +
+                         " members on " + breach->date.ToIso() + ", more than 60")});
     if (network::FindOverlap(leaders))
       report.errors.push_back(
           {last_line, MakeError("GROUP_ROLE_TAKEN", "role",
@@ -638,8 +665,7 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
     c.period = Period{*from, std::nullopt};
     if (action == "leave") {
       for (const auto& m : store.MembershipsOfBorrower(c.borrower_id))
-        if (m.group_id == c.group_id && !m.period.to && m.period.from < *from &&
-            !ended.count(m.id))
+        if (m.group_id == c.group_id && !m.period.to && m.period.from < *from && !ended.count(m.id))
           c.end_membership_id = m.id;
       ended.insert(c.end_membership_id);
       if (!c.end_membership_id) {
@@ -682,11 +708,12 @@ ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
       auto from = Date::Parse(l["valid_from"]);
       if (from && *from < *moved) {
         report.errors.push_back(
-            {l.line, MakeError("DATED_BEFORE_REFORM", "valid_from",
-                               "Mạng lưới đã chuyển sang địa giới 2025 ngày " + moved->ToVietnamese() +
-                                   ": dữ liệu mới phải có hiệu lực từ ngày đó",
-                               "The network moved onto the 2025 structure on " + moved->ToIso() +
-                                   ": new rows must start on or after that date")});
+            {l.line,
+             MakeError("DATED_BEFORE_REFORM", "valid_from",
+                       "Mạng lưới đã chuyển sang địa giới 2025 ngày " + moved->ToVietnamese() +
+                           ": dữ liệu mới phải có hiệu lực từ ngày đó",
+                       "The network moved onto the 2025 structure on " + moved->ToIso() +
+                           ": new rows must start on or after that date")});
         continue;
       }
       kept.push_back(std::move(l));
@@ -736,10 +763,12 @@ ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
     case ImportKind::kBorrowers: {
       int64_t done = 0;
       // Identifiers are reserved in one block each.
-      int64_t next_borrower = store.ReserveIds("borrower", static_cast<int64_t>(borrower_plan.size()));
+      int64_t next_borrower =
+          store.ReserveIds("borrower", static_cast<int64_t>(borrower_plan.size()));
       int64_t next_membership = store.ReserveIds(
-          "membership", std::count_if(borrower_plan.begin(), borrower_plan.end(),
-                                      [](const BorrowerPlan& b) { return b.membership.has_value(); }));
+          "membership",
+          std::count_if(borrower_plan.begin(), borrower_plan.end(),
+                        [](const BorrowerPlan& b) { return b.membership.has_value(); }));
       for (auto& b : borrower_plan) {
         b.row.id = next_borrower++;
         store.AddBorrower(b.row);

@@ -76,11 +76,21 @@ TEST_F(ImportTest, ImportsNetworkGroupsAndBorrowers) {
 
 TEST_F(ImportTest, ListsEveryBadCitizenIdWithLineAndField) {
   std::string csv = kBorrowersHeader;
-  csv += "0000000001,Nguyễn Văn A,03108500000,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
-  csv += "0000000002,Nguyễn Văn B,099085000002,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
-  csv += "0000000003,Nguyễn Văn C,031185000003,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
-  csv += "0000000004,Nguyễn Văn D,031086000004,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
-  csv += "0000000005,Nguyễn Văn E,031285000005,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000001,Nguyễn Văn "
+      "A,03108500000,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000002,Nguyễn Văn "
+      "B,099085000002,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000003,Nguyễn Văn "
+      "C,031185000003,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000004,Nguyễn Văn "
+      "D,031086000004,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000005,Nguyễn Văn "
+      "E,031285000005,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
   const auto before = TableCounts(*db_);
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
@@ -101,7 +111,9 @@ TEST_F(ImportTest, BadLastRowLeavesDatabaseExactlyAsBefore) {
   std::string csv = kBorrowersHeader;
   for (int i = 1; i <= 40; ++i) csv += BorrowerRow(i, "Phạm Thị Hằng", "0000002");
   csv += BorrowerRow(41, "Phạm Thị Hằng", "0000002");
-  csv += "0000000042,Võ Văn Sơn,031085000042,1985-06-01,male,addr,99999999,poor,0000002,member,2020-01-15\n";
+  csv +=
+      "0000000042,Võ Văn "
+      "Sơn,031085000042,1985-06-01,male,addr,99999999,poor,0000002,member,2020-01-15\n";
   const auto before = TableCounts(*db_);
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
@@ -211,17 +223,21 @@ TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
   std::string csv = kBorrowersHeader;
   csv += BorrowerRow(1, "Ngô Thị Hà", "0000001");
   csv += BorrowerRow(1, "Ngô Thị Hà", "0000001");  // same code and citizen ID
-  csv += "0000000003,Lý Văn Minh,031208000003,2008-02-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000003,Lý Văn "
+      "Minh,031208000003,2008-02-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
   csv += "0000000004,,031185000004,1985-06-01,nữ,addr,11581001,rich,0000009,boss,2020-13-01\n";
-  csv += "0000000005,Cụ Bà,031085000005,1885-06-01,female,addr,11581001,poor,0000001,member,2020-01-15\n";
+  csv +=
+      "0000000005,Cụ "
+      "Bà,031085000005,1885-06-01,female,addr,11581001,poor,0000001,member,2020-01-15\n";
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
   auto line3 = CodesOn(r, 3);
   EXPECT_EQ(line3, (std::vector<std::string>{"CODE_DUPLICATE", "CITIZEN_ID_DUPLICATE"}));
   EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"BORROWER_UNDERAGE"});
   auto line5 = CodesOn(r, 5);
-  for (const char* code : {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID",
-                           "GROUP_UNKNOWN"})
+  for (const char* code :
+       {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID", "GROUP_UNKNOWN"})
     EXPECT_NE(std::find(line5.begin(), line5.end(), code), line5.end()) << code;
   EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"BIRTH_DATE_INVALID"});
 }
@@ -231,8 +247,11 @@ TEST_F(ImportTest, ListsEveryBadFieldAndEveryGroupProblemTogether) {
   // Line 2: no name and a malformed citizen ID; line 3: not UTF-8; line 4: an
   // impossible date; lines 5–65 overfill group 0000003 (60 members at most).
   csv += "0000000001,,abc,1985-06-01,female,addr,11581001,poor,0000001,member,2020-01-15\n";
-  csv += "0000000002,Bad \xff name,031185000002,1985-06-01,female,addr,11581001,poor,,member,2020-01-15\n";
-  csv += "0000000003,Lê Thị Ba,031185000003,1985-06-01,female,addr,11581001,poor,,member,2024-02-30\n";
+  csv +=
+      "0000000002,Bad \xff "
+      "name,031185000002,1985-06-01,female,addr,11581001,poor,,member,2020-01-15\n";
+  csv +=
+      "0000000003,Lê Thị Ba,031185000003,1985-06-01,female,addr,11581001,poor,,member,2024-02-30\n";
   for (int i = 4; i <= 64; ++i) csv += BorrowerRow(i, "Võ Thị Tư", "0000003");
   const auto before = TableCounts(*db_);
   auto r = Run(ImportKind::kBorrowers, csv);
@@ -248,7 +267,8 @@ TEST_F(ImportTest, RejectsMembershipsOutsideTheBorrowersLife) {
   std::string csv = kBorrowersHeader;
   csv += BorrowerRow(1, "Hà Thị Sen", "0000001", "member", "2020-03-01");
   // Village 11581001 opens 2015-01-01: a borrower from 2010 lived there before it existed.
-  csv += "0000000002,Hà Văn Núi,031080000002,1980-06-01,male,addr,11581001,poor,,member,2010-01-01\n";
+  csv +=
+      "0000000002,Hà Văn Núi,031080000002,1980-06-01,male,addr,11581001,poor,,member,2010-01-01\n";
   auto r = Run(ImportKind::kBorrowers, csv);
   EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"UNIT_NOT_OPEN"});
   csv.resize(csv.find("0000000002,"));

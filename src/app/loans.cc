@@ -22,15 +22,24 @@ Error Unknown(const char* code, const char* field, const std::string& what_vi,
 
 const char* KindKey(LoanActionKind kind) {
   switch (kind) {
-    case LoanActionKind::kDisburse: return "disburse";
-    case LoanActionKind::kPay: return "pay";
-    case LoanActionKind::kPayFromSavings: return "pay_savings";
-    case LoanActionKind::kReschedule: return "reschedule";
-    case LoanActionKind::kExtend: return "extend";
-    case LoanActionKind::kFreeze: return "freeze";
-    case LoanActionKind::kWriteOff: return "writeoff";
-    case LoanActionKind::kInherit: return "inherit";
-    case LoanActionKind::kReverseLast: return "reverse";
+    case LoanActionKind::kDisburse:
+      return "disburse";
+    case LoanActionKind::kPay:
+      return "pay";
+    case LoanActionKind::kPayFromSavings:
+      return "pay_savings";
+    case LoanActionKind::kReschedule:
+      return "reschedule";
+    case LoanActionKind::kExtend:
+      return "extend";
+    case LoanActionKind::kFreeze:
+      return "freeze";
+    case LoanActionKind::kWriteOff:
+      return "writeoff";
+    case LoanActionKind::kInherit:
+      return "inherit";
+    case LoanActionKind::kReverseLast:
+      return "reverse";
   }
   return "";
 }
@@ -92,7 +101,8 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   fresh.terms.borrower_id = store.ApprovedBorrower(loan.terms.loan_id);
   std::vector<loans::RecordedAction> actions;
   for (const auto& t : txns)
-    if (t.kind != "reverse" && t.reversed_by == 0 && t.id != target->id) actions.push_back(ToAction(t));
+    if (t.kind != "reverse" && t.reversed_by == 0 && t.id != target->id)
+      actions.push_back(ToAction(t));
   auto replay = loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates);
   if (!replay.ok())
     return MakeError("REVERSAL_BREAKS_LATER", "loan",
@@ -133,7 +143,8 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     account->balance -= savings_delta;  // a credit (negative) to savings raises the balance
     store.SaveSavings(*account);
     for (auto& p : delta)
-      if (p.account == ledger::account::kMemberSavings && p.loan_id != 0) p.office_id = account->office_id;
+      if (p.account == ledger::account::kMemberSavings && p.loan_id != 0)
+        p.office_id = account->office_id;
   }
   store::LoanTxn reversal;
   reversal.loan_id = loan.terms.loan_id;
@@ -157,18 +168,21 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   store::NetworkStore network(db);
   store::LoanStore store(db);
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
-  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
+  if (!borrower)
+    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
   if (store.FindLoanId(r.code))
     return MakeError("LOAN_CODE_DUPLICATE", "code", "Số khế ước '" + r.code + "' đã tồn tại",
                      "Loan number '" + r.code + "' already exists");
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(r.program);
-  if (it == programs.end()) return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", r.program);
+  if (it == programs.end())
+    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", r.program);
   const programs::ProgramVersion* version = programs::VersionOn(it->second, r.date);
   if (version == nullptr)
-    return MakeError("PROGRAM_NOT_IN_FORCE", "program",
-                     "Chương trình " + r.program + " chưa có hiệu lực vào ngày " + r.date.ToVietnamese(),
-                     "Program " + r.program + " is not in force on " + r.date.ToIso());
+    return MakeError(
+        "PROGRAM_NOT_IN_FORCE", "program",
+        "Chương trình " + r.program + " chưa có hiệu lực vào ngày " + r.date.ToVietnamese(),
+        "Program " + r.program + " is not in force on " + r.date.ToIso());
   auto placement = network.PlacementOn(*borrower, r.date);
   if (!placement)
     return MakeError("BORROWER_NOT_IN_GROUP", "borrower",
@@ -197,38 +211,43 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   const auto categories = network.CategoriesOn(*borrower, r.date).value_or("");
   bool eligible = version->eligible_categories.empty();
   for (const auto& c : version->eligible_categories)
-    if ((";" + categories + ";").find(";" + c + ";") != std::string::npos)
-      eligible = true;
+    if ((";" + categories + ";").find(";" + c + ";") != std::string::npos) eligible = true;
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
   if (r.amount.dong() <= 0) {
-    reason = MakeError("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+    reason = MakeError("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
+                       "The amount must be positive");
   } else if (r.amount > limit) {
     reason = MakeError("AMOUNT_OVER_LIMIT", "amount",
                        "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ",
                        "The amount exceeds the program's limit of " + limit.ToVietnamese());
   } else if (r.term_months < 1 || r.term_months > version->max_term_months) {
-    reason = MakeError("TERM_OVER_LIMIT", "term_months",
-                       "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
-                       "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
-  } else if (t.every_months < 1 || t.every_months > r.term_months ||
-             r.grace_months < 0 || r.grace_months >= r.term_months) {
+    reason =
+        MakeError("TERM_OVER_LIMIT", "term_months",
+                  "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
+                  "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
+  } else if (t.every_months < 1 || t.every_months > r.term_months || r.grace_months < 0 ||
+             r.grace_months >= r.term_months) {
     reason = MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
                        "The installment interval or grace period is invalid");
-  } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(),
-                       r.fund_source) == version->fund_sources.end()) {
-    reason = MakeError("FUND_SOURCE_INVALID", "fund_source",
-                       "Nguồn vốn không áp dụng cho chương trình", "The fund source does not fund this program");
+  } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(), r.fund_source) ==
+             version->fund_sources.end()) {
+    reason =
+        MakeError("FUND_SOURCE_INVALID", "fund_source", "Nguồn vốn không áp dụng cho chương trình",
+                  "The fund source does not fund this program");
   } else if (!eligible) {
     reason = MakeError("NOT_ELIGIBLE", "borrower",
                        "Hộ vay không thuộc đối tượng của chương trình " + r.program,
                        "The household is not eligible for program " + r.program);
-  } else if (plan && store.ApprovedInYear(t.office_id, r.program, r.date.year()) + r.amount > *plan) {
-    reason = MakeError("CAPITAL_PLAN_EXCEEDED", "amount",
-                       "Vượt kế hoạch vốn năm " + std::to_string(r.date.year()) + " của phòng giao dịch",
-                       "Exceeds the office's capital plan for " + std::to_string(r.date.year()));
+  } else if (plan &&
+             store.ApprovedInYear(t.office_id, r.program, r.date.year()) + r.amount > *plan) {
+    reason =
+        MakeError("CAPITAL_PLAN_EXCEEDED", "amount",
+                  "Vượt kế hoạch vốn năm " + std::to_string(r.date.year()) + " của phòng giao dịch",
+                  "Exceeds the office's capital plan for " + std::to_string(r.date.year()));
   }
-  store::LoanApplication application{r.code, r.date, r.group_reviewed_on.value_or(r.date),
-                                     r.commune_certified_on.value_or(r.date), r.date, ""};
+  store::LoanApplication application{
+      r.code, r.date, r.group_reviewed_on.value_or(r.date), r.commune_certified_on.value_or(r.date),
+      r.date, ""};
   if (reason) {
     loan.status = loans::LoanStatus::kRejected;
     application.rejection_reason = reason->code + ": " + reason->message_vi;
@@ -258,10 +277,11 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
   loans::Loan loan = *store.LoadLoan(*loan_id);
   if (loan.disbursed_on && a.date < loan.processed_to)
-    return MakeError("ACTION_BACKDATED", "date",
-                     "Ngày giao dịch trước ngày đã xử lý của khoản vay (" +
-                         loan.processed_to.ToVietnamese() + ")",
-                     "The date is before the loan's processed date (" + loan.processed_to.ToIso() + ")");
+    return MakeError(
+        "ACTION_BACKDATED", "date",
+        "Ngày giao dịch trước ngày đã xử lý của khoản vay (" + loan.processed_to.ToVietnamese() +
+            ")",
+        "The date is before the loan's processed date (" + loan.processed_to.ToIso() + ")");
   // Events dated up to the action take effect first; when they moved money
   // they are saved at once, so that a rejected action in a batch leaves the
   // loan and its postings in step.
@@ -294,9 +314,10 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
                          "The borrower has no savings account");
       Append(postings, savings::CreditInterest(*account, a.date, store.SavingsRates()).postings);
       if (account->balance < txn.amount)
-        return MakeError("SAVINGS_INSUFFICIENT", "amount",
-                         "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
-                         "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
+        return MakeError(
+            "SAVINGS_INSUFFICIENT", "amount",
+            "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
+            "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
     }
     auto outcome = ApplyTxn(loan, txn, store.Rates(loan.terms.program));
     if (!outcome.ok()) return outcome.error();
@@ -335,9 +356,9 @@ CollectionReport PostCollections(store::Database& db, Date date,
                                  const std::vector<Collection>& lines) {
   CollectionReport report;
   if (lines.size() > kCollectionLinesMax) {
-    report.rejected.push_back({0, MakeError("COLLECTION_TOO_LARGE", "lines",
-                                            "Một phiên giao dịch tối đa 20.000 dòng",
-                                            "A session posts at most 20,000 lines")});
+    report.rejected.push_back(
+        {0, MakeError("COLLECTION_TOO_LARGE", "lines", "Một phiên giao dịch tối đa 20.000 dòng",
+                      "A session posts at most 20,000 lines")});
     return report;
   }
   store::Transaction tx(db);
@@ -368,9 +389,9 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
                                   const std::string& idempotency_key) {
   store::Transaction tx(db);
   store::LoanStore store(db);
-  const std::string request = std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") +
-                              "|" + borrower_code + "|" + date.ToIso() + "|" +
-                              std::to_string(amount.dong());
+  const std::string request =
+      std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") + "|" +
+      borrower_code + "|" + date.ToIso() + "|" + std::to_string(amount.dong());
   if (!idempotency_key.empty()) {
     if (auto seen = store.FindIdempotencyKey(idempotency_key)) {
       if (seen->first != request)
@@ -382,7 +403,8 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
   }
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
-  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+  if (!borrower)
+    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
   auto account = store.LoadSavings(*borrower);
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
@@ -401,11 +423,12 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
   if (!outcome.ok()) return outcome.error();
   store.SaveSavings(*account);
   const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
-  const int64_t entry =
-      store.PostEntry(ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
+  const int64_t entry = store.PostEntry(
+      ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
   const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
   ActionResult result{txn, entry, false};
-  if (!idempotency_key.empty()) store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));
+  if (!idempotency_key.empty())
+    store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));
   tx.Commit();
   return result;
 }
@@ -427,7 +450,8 @@ Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Dat
   v.principal_due = loans::PrincipalDue(loan);
   v.interest_due = loan.disbursed_on ? loans::InterestDue(loan, on, rates) : Money::Zero();
   for (const auto& i : loan.installments)
-    if (i.shares > 0 && i.state == loans::InstallmentState::kFuture && (!v.next_due || i.due < *v.next_due))
+    if (i.shares > 0 && i.state == loans::InstallmentState::kFuture &&
+        (!v.next_due || i.due < *v.next_due))
       v.next_due = i.due;
   return v;
 }
@@ -435,7 +459,8 @@ Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Dat
 Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_code, Date on) {
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
-  if (!borrower) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+  if (!borrower)
+    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
   store::LoanStore store(db);
   auto account = store.LoadSavings(*borrower);
   if (!account) return Money::Zero();
@@ -450,11 +475,12 @@ Status SetProgramRate(store::Database& db, const std::string& program, Date from
     return MakeError("RATE_CHANGE_BACKDATED", "from",
                      "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
                          " trước ngày làm việc hiện tại " + today->ToVietnamese(),
-                     "The rate's effective date " + from.ToIso() +
-                         " is before the business date " + today->ToIso());
+                     "The rate's effective date " + from.ToIso() + " is before the business date " +
+                         today->ToIso());
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(program);
-  if (it == programs.end()) return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
+  if (it == programs.end())
+    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
   const programs::ProgramVersion* base = programs::VersionOn(it->second, from);
   if (base == nullptr) base = &it->second.front();
   programs::ProgramVersion v = *base;

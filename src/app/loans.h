@@ -42,22 +42,30 @@ struct LoanApplicationRequest {
 Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& request);
 
 enum class LoanActionKind {
-  kDisburse, kPay, kPayFromSavings, kReschedule, kExtend, kFreeze, kWriteOff, kInherit, kReverseLast
+  kDisburse,
+  kPay,
+  kPayFromSavings,
+  kReschedule,
+  kExtend,
+  kFreeze,
+  kWriteOff,
+  kInherit,
+  kReverseLast
 };
 
 struct LoanAction {
   LoanActionKind kind = LoanActionKind::kPay;
   std::string loan_code;
   Date date;
-  Money amount;               // disburse (0: the rest of the approved amount), pay
-  int months = 0;             // extend, freeze
-  std::string heir_code;      // inherit
+  Money amount;                 // disburse (0: the rest of the approved amount), pay
+  int months = 0;               // extend, freeze
+  std::string heir_code;        // inherit
   std::string idempotency_key;  // empty: none
 };
 
 struct ActionResult {
   int64_t txn_id = 0;
-  int64_t entry_id = 0;  // 0 when the action moved no money
+  int64_t entry_id = 0;   // 0 when the action moved no money
   bool repeated = false;  // answered from the idempotency key
 };
 

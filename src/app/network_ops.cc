@@ -40,7 +40,11 @@ void EnsureAssociationUnits(store::NetworkStore& store, const store::AdminIndex&
   if (store.HasAssociationUnits(level, era, area_code, on)) return;
   const std::string area = AreaName(admin, level, era, area_code);
   for (auto a : network::kAllAssociations) {
-    store::AssociationUnitRow r{0, static_cast<int>(a), level, era, area_code,
+    store::AssociationUnitRow r{0,
+                                static_cast<int>(a),
+                                level,
+                                era,
+                                area_code,
                                 std::string(network::AssociationNameVi(a)) + " " + area,
                                 Period{on, std::nullopt}};
     store.AddAssociationUnit(r);

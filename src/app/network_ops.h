@@ -36,8 +36,8 @@ void EnsureCommuneAssociationUnits(store::NetworkStore& store, const store::Admi
 //  * association units: legacy province, district and commune units close,
 //    2025 province and commune units open.
 struct ReformSummary {
-  int branches_kept = 0, branches_merged = 0, offices_moved = 0, seats_to_offices = 0,
-      points = 0, villages = 0, groups = 0;
+  int branches_kept = 0, branches_merged = 0, offices_moved = 0, seats_to_offices = 0, points = 0,
+      villages = 0, groups = 0;
   std::string ToString() const;
 };
 Result<ReformSummary> ApplyReform2025(store::Database& db, std::optional<Date> on = std::nullopt);

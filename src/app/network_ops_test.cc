@@ -63,7 +63,8 @@ TEST_F(ReformTest, MergesBranchesKeepsOfficesAndPointsWithHistory) {
   EXPECT_EQ(counts.points, 4);
   for (const auto& o : store.OfficesOn(after)) EXPECT_EQ(o.branch_id, branches[0].id) << o.code;
   auto offices = store.OfficesOn(after);
-  auto hs30 = std::find_if(offices.begin(), offices.end(), [](auto& o) { return o.code == "HS30"; });
+  auto hs30 =
+      std::find_if(offices.begin(), offices.end(), [](auto& o) { return o.code == "HS30"; });
   ASSERT_NE(hs30, offices.end());
   EXPECT_EQ(hs30->kind, "office");
   EXPECT_EQ(hs30->name, "Phòng giao dịch NHCSXH khu vực Hải Dương");

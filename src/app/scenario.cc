@@ -172,10 +172,10 @@ class Runner {
     }
     if (verb == "deposit" || verb == "withdraw") {
       if (w.size() < 3) throw LineError{"usage: " + verb + " BORROWER AMOUNT"};
-      auto r = ActOnSavings(*db_, verb == "deposit" ? SavingsActionKind::kDeposit
-                                                    : SavingsActionKind::kWithdraw,
-                            Code(borrowers_, w[1], "borrower"), ParseMoney(w[2]), Today(),
-                            Options(w, 3).count("key") ? Options(w, 3).at("key") : "");
+      auto r = ActOnSavings(
+          *db_, verb == "deposit" ? SavingsActionKind::kDeposit : SavingsActionKind::kWithdraw,
+          Code(borrowers_, w[1], "borrower"), ParseMoney(w[2]), Today(),
+          Options(w, 3).count("key") ? Options(w, 3).at("key") : "");
       if (!r.ok()) return r.error();
       return std::nullopt;
     }
@@ -185,11 +185,15 @@ class Runner {
 
   std::optional<Error> LoanAction(const std::vector<std::string>& w) {
     static const std::map<std::string, LoanActionKind> kVerbs = {
-        {"disburse", LoanActionKind::kDisburse},     {"pay", LoanActionKind::kPay},
+        {"disburse", LoanActionKind::kDisburse},
+        {"pay", LoanActionKind::kPay},
         {"pay-savings", LoanActionKind::kPayFromSavings},
-        {"reschedule", LoanActionKind::kReschedule}, {"extend", LoanActionKind::kExtend},
-        {"freeze", LoanActionKind::kFreeze},         {"writeoff", LoanActionKind::kWriteOff},
-        {"inherit", LoanActionKind::kInherit},       {"reverse-last", LoanActionKind::kReverseLast}};
+        {"reschedule", LoanActionKind::kReschedule},
+        {"extend", LoanActionKind::kExtend},
+        {"freeze", LoanActionKind::kFreeze},
+        {"writeoff", LoanActionKind::kWriteOff},
+        {"inherit", LoanActionKind::kInherit},
+        {"reverse-last", LoanActionKind::kReverseLast}};
     auto it = kVerbs.find(w[0]);
     if (it == kVerbs.end()) throw LineError{"unknown line: " + w[0]};
     if (w.size() < 2) throw LineError{"missing the loan"};
@@ -212,12 +216,14 @@ class Runner {
     if (o.count("months")) a.months = ParseInt(o["months"]);
     if (o.count("key")) a.idempotency_key = o["key"];
     if (a.kind == LoanActionKind::kFreeze && a.months == 0) a.months = loans::kFreezeMonthsMax;
-    if (a.kind == LoanActionKind::kExtend && a.months == 0) throw LineError{"usage: extend LOAN months N"};
+    if (a.kind == LoanActionKind::kExtend && a.months == 0)
+      throw LineError{"usage: extend LOAN months N"};
     auto r = ActOnLoan(*db_, a);
     if (!r.ok()) return r.error();
     if (o.count("expect-repeat")) {
       const bool want = o["expect-repeat"] == "yes";
-      Report(r.value().repeated == want, std::string("repeated = ") + (r.value().repeated ? "yes" : "no"));
+      Report(r.value().repeated == want,
+             std::string("repeated = ") + (r.value().repeated ? "yes" : "no"));
     }
     return std::nullopt;
   }
@@ -240,12 +246,14 @@ class Runner {
     if (branch) {
       branch_id = branch->id;
     } else {
-      store::BranchRow b{0, "CN" + province, "Chi nhánh " + admin_.Province(era, province)->full_name,
-                         era, province, Period{on, std::nullopt}};
+      store::BranchRow b{
+          0,   "CN" + province, "Chi nhánh " + admin_.Province(era, province)->full_name,
+          era, province,        Period{on, std::nullopt}};
       network_.AddBranch(b);
       branch_id = b.id;
     }
-    store::OfficeRow office{0, w[1], "Phòng giao dịch " + w[1], branch_id, "office", Period{on, std::nullopt}};
+    store::OfficeRow office{0,         w[1],     "Phòng giao dịch " + w[1],
+                            branch_id, "office", Period{on, std::nullopt}};
     network_.AddOffice(office);
     tx.Commit();
     offices_[w[1]] = w[1];
@@ -260,10 +268,12 @@ class Runner {
     const std::string era = admin_.EraOn(on);
     if (!admin_.Commune(era, o["commune"])) throw LineError{"unknown commune " + o["commune"]};
     const int day = ParseInt(o["session-day"]);
-    if (!network::CheckSessionDay(day, "session-day").ok()) throw LineError{"session day must be 1–31"};
+    if (!network::CheckSessionDay(day, "session-day").ok())
+      throw LineError{"session day must be 1–31"};
     store::Transaction tx(*db_);
-    store::PointRow p{0, w[1], "Điểm giao dịch " + w[1], OfficeId(o["office"]), day, era,
-                      o["commune"], era, o["commune"], Period{on, std::nullopt}};
+    store::PointRow p{
+        0,   w[1],         "Điểm giao dịch " + w[1], OfficeId(o["office"]), day, era, o["commune"],
+        era, o["commune"], Period{on, std::nullopt}};
     network_.AddPoint(p);
     EnsureCommuneAssociationUnits(network_, admin_, era, o["commune"], on);
     tx.Commit();
@@ -288,8 +298,15 @@ class Runner {
     store::Transaction tx(*db_);
     store::VillageRow v{0, village_code, "Thôn " + w[1], era, commune, Period{on, std::nullopt}};
     network_.AddVillage(v);
-    store::GroupRow g{0, group_code, "Tổ TK&VV " + w[1], points_[o["point"]], v.id,
-                      static_cast<int>(*association), era, commune, Period{on, std::nullopt}};
+    store::GroupRow g{0,
+                      group_code,
+                      "Tổ TK&VV " + w[1],
+                      points_[o["point"]],
+                      v.id,
+                      static_cast<int>(*association),
+                      era,
+                      commune,
+                      Period{on, std::nullopt}};
     network_.AddGroup(g);
     tx.Commit();
     groups_[w[1]] = g.id;
@@ -302,22 +319,31 @@ class Runner {
     if (w.size() < 2 || !o.count("group")) throw LineError{"usage: borrower NAME group GROUP"};
     if (!groups_.count(o["group"])) throw LineError{"unknown group " + o["group"]};
     const Date on = Today();
-    const network::Sex sex = o.count("sex") && o["sex"] == "male" ? network::Sex::kMale
-                                                                  : network::Sex::kFemale;
+    const network::Sex sex =
+        o.count("sex") && o["sex"] == "male" ? network::Sex::kMale : network::Sex::kFemale;
     const Date born = o.count("born") ? ParseDate(o["born"]) : *Date::FromCivil(1980, 5, 5);
-    std::string categories = "disadvantaged_area;escaped_poverty;job_creation;near_poor;poor;"
-                             "released_prisoner;social_housing;student_household";
+    std::string categories =
+        "disadvantaged_area;escaped_poverty;job_creation;near_poor;poor;"
+        "released_prisoner;social_housing;student_household";
     if (o.count("categories")) categories = o["categories"];
     const int n = static_cast<int>(borrowers_.size() + 1);
     char code[16], citizen[16];
     std::snprintf(code, sizeof code, "%010d", n);
-    std::snprintf(citizen, sizeof citizen, "001%d%02d%06d", network::CenturySexDigit(born.year(), sex),
-                  born.year() % 100, n);
+    std::snprintf(citizen, sizeof citizen, "001%d%02d%06d",
+                  network::CenturySexDigit(born.year(), sex), born.year() % 100, n);
     store::Transaction tx(*db_);
     const std::string name = "Hộ " + w[1];
-    store::BorrowerRow b{0, code, name, text::Fold(name), citizen, born,
-                         std::string(network::SexKey(sex)), on, "Thôn " + o["group"],
-                         group_villages_[o["group"]], categories};
+    store::BorrowerRow b{0,
+                         code,
+                         name,
+                         text::Fold(name),
+                         citizen,
+                         born,
+                         std::string(network::SexKey(sex)),
+                         on,
+                         "Thôn " + o["group"],
+                         group_villages_[o["group"]],
+                         categories};
     network_.AddBorrower(b);
     store::MembershipRow m{0, b.id, groups_[o["group"]], "member", Period{on, std::nullopt}};
     network_.AddMembership(m);
@@ -330,7 +356,8 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("borrower") || !o.count("program") || !o.count("amount") ||
         !o.count("term-months"))
-      throw LineError{"usage: loan NAME borrower B program P amount X term-months T [every-months E]"};
+      throw LineError{
+          "usage: loan NAME borrower B program P amount X term-months T [every-months E]"};
     LoanApplicationRequest r;
     r.code = w[1];
     r.borrower_code = Code(borrowers_, o["borrower"], "borrower");
@@ -401,8 +428,8 @@ class Runner {
     Report(true, "");
   }
 
-  void Compare(std::vector<std::string>& mismatches, const std::string& what, const std::string& got,
-               const std::string& want) {
+  void Compare(std::vector<std::string>& mismatches, const std::string& what,
+               const std::string& got, const std::string& want) {
     if (got != want) mismatches.push_back(what + " is " + got + ", expected " + want);
   }
 
@@ -410,7 +437,8 @@ class Runner {
     if (w.size() < 2) throw LineError{"usage: expect LOAN|total|BORROWER|SCHEDULE|verify …"};
     std::vector<std::string> mismatches;
     auto money = [&](const std::string& what, Money got, const std::string& want) {
-      Compare(mismatches, what, Money::Dong(got.dong()).ToVietnamese(), ParseMoney(want).ToVietnamese());
+      Compare(mismatches, what, Money::Dong(got.dong()).ToVietnamese(),
+              ParseMoney(want).ToVietnamese());
     };
     if (w[1] == "verify") {
       auto report = batch::Verify(*db_, true);
@@ -419,25 +447,37 @@ class Runner {
       auto o = Options(w, 2);
       auto totals = Totals();
       for (const auto& [key, want] : o) {
-        if (key == "customers") Compare(mismatches, key, std::to_string(totals.customers), want);
-        else if (key == "principal") money(key, totals.principal, want);
-        else if (key == "overdue") money(key, totals.overdue, want);
-        else if (key == "frozen") money(key, totals.frozen, want);
-        else throw LineError{"unknown total " + key};
+        if (key == "customers")
+          Compare(mismatches, key, std::to_string(totals.customers), want);
+        else if (key == "principal")
+          money(key, totals.principal, want);
+        else if (key == "overdue")
+          money(key, totals.overdue, want);
+        else if (key == "frozen")
+          money(key, totals.frozen, want);
+        else
+          throw LineError{"unknown total " + key};
       }
     } else if (schedules_.count(w[1])) {
-      if (w.size() < 4 || w[2] != "installment") throw LineError{"usage: expect SCHEDULE installment K …"};
+      if (w.size() < 4 || w[2] != "installment")
+        throw LineError{"usage: expect SCHEDULE installment K …"};
       const auto& s = schedules_[w[1]];
       const int k = ParseInt(w[3]);
       if (k < 1 || k > static_cast<int>(s.size())) throw LineError{"no installment " + w[3]};
       const auto& i = s[static_cast<size_t>(k - 1)];
       for (const auto& [key, want] : Options(w, 4)) {
-        if (key == "principal") money(key, i.principal, want);
-        else if (key == "interest") money(key, i.interest, want);
-        else if (key == "total") money(key, i.total, want);
-        else if (key == "balance") money(key, i.balance_after, want);
-        else if (key == "due") Compare(mismatches, key, i.due.ToIso(), ParseDate(want).ToIso());
-        else throw LineError{"unknown field " + key};
+        if (key == "principal")
+          money(key, i.principal, want);
+        else if (key == "interest")
+          money(key, i.interest, want);
+        else if (key == "total")
+          money(key, i.total, want);
+        else if (key == "balance")
+          money(key, i.balance_after, want);
+        else if (key == "due")
+          Compare(mismatches, key, i.due.ToIso(), ParseDate(want).ToIso());
+        else
+          throw LineError{"unknown field " + key};
       }
     } else if (borrowers_.count(w[1])) {
       for (const auto& [key, want] : Options(w, 2)) {
@@ -451,18 +491,25 @@ class Runner {
       if (!view.ok()) throw LineError{view.error().ToString()};
       const auto& v = view.value();
       for (const auto& [key, want] : Options(w, 2)) {
-        if (key == "principal") money(key, v.principal, want);
-        else if (key == "overdue") money(key, v.overdue, want);
-        else if (key == "frozen") money(key, v.frozen, want);
-        else if (key == "interest-due") money(key, v.interest_due, want);
-        else if (key == "principal-due") money(key, v.principal_due, want);
-        else if (key == "status") Compare(mismatches, key, v.status, want);
+        if (key == "principal")
+          money(key, v.principal, want);
+        else if (key == "overdue")
+          money(key, v.overdue, want);
+        else if (key == "frozen")
+          money(key, v.frozen, want);
+        else if (key == "interest-due")
+          money(key, v.interest_due, want);
+        else if (key == "principal-due")
+          money(key, v.principal_due, want);
+        else if (key == "status")
+          Compare(mismatches, key, v.status, want);
         else if (key == "borrower")
           Compare(mismatches, key, v.borrower_code, Code(borrowers_, want, "borrower"));
         else if (key == "next-due")
           Compare(mismatches, key, v.next_due ? v.next_due->ToIso() : "none",
                   want == "none" ? want : ParseDate(want).ToIso());
-        else throw LineError{"unknown field " + key};
+        else
+          throw LineError{"unknown field " + key};
       }
     }
     std::string detail;

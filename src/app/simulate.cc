@@ -48,7 +48,8 @@ Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_
         std::vector<Collection> lines;
         {
           store::LoanStore store(db);
-          auto loans = store.ActiveLoansOfSessionDay(session_day, after, static_cast<int>(kCollectionLinesMax));
+          auto loans = store.ActiveLoansOfSessionDay(session_day, after,
+                                                     static_cast<int>(kCollectionLinesMax));
           if (loans.empty()) break;
           after = loans.back().first;
           for (const auto& [id, code] : loans) {
@@ -56,8 +57,8 @@ Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_
             loans::Loan loan = *store.LoadLoan(id);
             const auto& rates = store.Rates(loan.terms.program);
             loans::Advance(loan, day, rates);
-            const Money owed = loans::InterestDue(loan, day, rates) + loan.overdue +
-                               loans::PrincipalDue(loan);
+            const Money owed =
+                loans::InterestDue(loan, day, rates) + loan.overdue + loans::PrincipalDue(loan);
             if (owed.dong() > 0 && !loan.IsFrozen()) lines.push_back({code, owed, ""});
           }
         }

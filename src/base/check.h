@@ -7,12 +7,12 @@ namespace tdcs::base {
 [[noreturn]] void CheckFailed(const char* condition, const char* file, int line, const char* note);
 }  // namespace tdcs::base
 
-#define TDCS_CHECK(cond)                                                    \
-  do {                                                                      \
+#define TDCS_CHECK(cond)                                                   \
+  do {                                                                     \
     if (!(cond)) ::tdcs::base::CheckFailed(#cond, __FILE__, __LINE__, ""); \
   } while (0)
 
-#define TDCS_CHECK_MSG(cond, note)                                            \
-  do {                                                                        \
+#define TDCS_CHECK_MSG(cond, note)                                           \
+  do {                                                                       \
     if (!(cond)) ::tdcs::base::CheckFailed(#cond, __FILE__, __LINE__, note); \
   } while (0)

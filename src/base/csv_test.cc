@@ -8,7 +8,9 @@ namespace tdcs::csv {
 namespace {
 
 TEST(CsvTest, ReadsQuotedFieldsAndLineNumbers) {
-  std::istringstream in("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\n2,\"two\nlines\",z\n3,,\n");
+  std::istringstream in(
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\n2,\"two\nlines\",z\n3,,\n");
   Reader r(in);
   Row row;
   ASSERT_TRUE(r.Next(row));

@@ -31,7 +31,7 @@ Error MakeError(std::string code, std::string field, std::string message_vi,
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}   // NOLINT: implicit on purpose.
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit on purpose.
   Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }

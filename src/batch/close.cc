@@ -10,12 +10,13 @@ namespace {
 constexpr const char* kAggregateTotal = "SELECT COALESCE(SUM(balance_dong), 0) FROM ledger_balance";
 constexpr const char* kRecordRun =
     "INSERT INTO close_run (run_date, status, loans, entries) VALUES (?, 'done', ?, ?) "
-    "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + excluded.loans, "
+    "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + "
+    "excluded.loans, "
     "entries = close_run.entries + excluded.entries";
 
 // Brings every loan with an event on or before `day` to `day`.
-Status CloseDay(store::Database& db, Date day, CloseSummary& summary,
-                const CloseProgress& progress, int batch_size) {
+Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress,
+                int batch_size) {
   int64_t loans_today = 0, entries_today = 0;
   while (true) {
     store::Transaction tx(db);
@@ -73,9 +74,10 @@ Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& 
     current = store.BusinessDate();
   }
   if (current && to < *current)
-    return MakeError("CLOSE_DATE_PAST", "to",
-                     "Ngày làm việc hiện tại là " + current->ToVietnamese() + ", không lùi lại được",
-                     "The business date is " + current->ToIso() + "; it cannot go back");
+    return MakeError(
+        "CLOSE_DATE_PAST", "to",
+        "Ngày làm việc hiện tại là " + current->ToVietnamese() + ", không lùi lại được",
+        "The business date is " + current->ToIso() + "; it cannot go back");
   if (current && to == *current) {
     // Closing today again finishes a run that stopped half-way, and is a no-op otherwise.
     if (auto s = CloseDay(db, to, summary, progress, batch_size); !s.ok()) return s.error();

@@ -43,9 +43,12 @@ TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
   // Stop the run after a few committed batches, as a crash would.
   int batches = 0;
   try {
-    (void)CloseTo(*crashed, to, [&](Date, int64_t) {
-      if (++batches == 7) throw Crash{};
-    }, 100);
+    (void)CloseTo(
+        *crashed, to,
+        [&](Date, int64_t) {
+          if (++batches == 7) throw Crash{};
+        },
+        100);
     FAIL() << "the run did not stop";
   } catch (const Crash&) {
   }

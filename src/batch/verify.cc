@@ -35,7 +35,8 @@ constexpr const char* kLoanMismatch =
     "SUM(CASE WHEN account_code = 'INTEREST_RECEIVABLE' THEN amount_dong ELSE 0 END) AS interest "
     "FROM posting WHERE loan_id <> 0 GROUP BY loan_id) p ON p.loan_id = l.id "
     "WHERE l.normal_dong <> COALESCE(p.normal, 0) OR l.overdue_dong <> COALESCE(p.overdue, 0) "
-    "OR l.frozen_dong <> COALESCE(p.frozen, 0) OR l.interest_unpaid_dong <> COALESCE(p.interest, 0)";
+    "OR l.frozen_dong <> COALESCE(p.frozen, 0) OR l.interest_unpaid_dong <> COALESCE(p.interest, "
+    "0)";
 constexpr const char* kLoanCount = "SELECT COUNT(*) FROM loan";
 constexpr const char* kUnknownAccounts =
     "SELECT DISTINCT account_code FROM posting WHERE account_code NOT IN "
@@ -65,24 +66,26 @@ void DeepCheck(store::Database& db, VerifyReport& report) {
     for (const auto& t : store.Txns(id))
       if (t.kind != "reverse" && t.reversed_by == 0)
         actions.push_back({t.kind, t.date, t.amount, t.months, t.party_id});
-    auto replay = loans::Replay(fresh, actions, stored.processed_to, store.Rates(stored.terms.program));
+    auto replay =
+        loans::Replay(fresh, actions, stored.processed_to, store.Rates(stored.terms.program));
     const std::string code = store.LoanCode(id);
     if (!replay.ok()) {
-      report.problems.push_back("loan " + code + ": its transactions do not replay: " +
-                                replay.error().message_en);
+      report.problems.push_back("loan " + code +
+                                ": its transactions do not replay: " + replay.error().message_en);
       continue;
     }
     if (fresh.normal != stored.normal || fresh.overdue != stored.overdue ||
         fresh.frozen != stored.frozen || fresh.interest_unpaid != stored.interest_unpaid ||
-        store::EncodeInstallments(fresh.installments) != store::EncodeInstallments(stored.installments))
-      report.problems.push_back("loan " + code + ": stored state differs from the replay of its transactions");
+        store::EncodeInstallments(fresh.installments) !=
+            store::EncodeInstallments(stored.installments))
+      report.problems.push_back("loan " + code +
+                                ": stored state differs from the replay of its transactions");
   }
 }
 
 }  // namespace
 
-VerifyReport Verify(store::Database& db, bool deep,
-                    const std::function<void(const char*)>& phase) {
+VerifyReport Verify(store::Database& db, bool deep, const std::function<void(const char*)>& phase) {
   auto say = [&](const char* name) {
     if (phase) phase(name);
   };
@@ -96,7 +99,8 @@ VerifyReport Verify(store::Database& db, bool deep,
     report.problems.push_back("journal entry " + std::to_string(st->GetInt(0)) +
                               " does not balance: its postings sum to " + Dong(st->GetInt(1)));
   const int64_t total = db.QueryInt(kLedgerTotal).value_or(0);
-  if (total != 0) report.problems.push_back("the ledger does not balance: postings sum to " + Dong(total));
+  if (total != 0)
+    report.problems.push_back("the ledger does not balance: postings sum to " + Dong(total));
   say("aggregates");
   st = db.Prepare(kAggregateMismatch);
   while (st->Step())
@@ -125,7 +129,8 @@ VerifyReport Verify(store::Database& db, bool deep,
   st = db.Prepare(kSavingsMismatch);
   while (st->Step())
     report.problems.push_back("savings account " + std::to_string(st->GetInt(0)) + ": balance " +
-                              Dong(st->GetInt(1)) + " but its postings sum to " + Dong(st->GetInt(2)));
+                              Dong(st->GetInt(1)) + " but its postings sum to " +
+                              Dong(st->GetInt(2)));
   if (deep) {
     say("replay of every loan");
     DeepCheck(db, report);

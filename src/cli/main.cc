@@ -2,9 +2,9 @@
 // calls one use case of app/ and prints the outcome; exit status 0 on
 // success, 1 on a business rejection (bad input), 2 on a usage error, 3 on an
 // infrastructure fault (database unreachable, disk full).
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -37,13 +37,14 @@ std::unique_ptr<store::Database> OpenInitialised(const std::string& target) {
   auto db = store::Open(target);
   const int version = store::SchemaVersion(*db);
   if (version == 0)
-    throw store::StorageFault("database " + target +
-                              " is not initialised; run: tdcs init --db " + target);
+    throw store::StorageFault("database " + target + " is not initialised; run: tdcs init --db " +
+                              target);
   const int latest = store::AllMigrations().back().version;
   if (version < latest)
     throw store::StorageFault("database " + target + " has schema version " +
                               std::to_string(version) + ", this tdcs needs " +
-                              std::to_string(latest) + "; upgrade it with: tdcs init --db " + target);
+                              std::to_string(latest) + "; upgrade it with: tdcs init --db " +
+                              target);
   return db;
 }
 
@@ -95,9 +96,8 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
   }
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto report = app::Import(*db, *kind, in, [&](int64_t d, int64_t t, const char* p) {
-    progress.Update(d, t, p);
-  });
+  auto report = app::Import(*db, *kind, in,
+                            [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   progress.Finish();
   for (const auto& w : report.warnings) fmt::print(stderr, "Cảnh báo / warning: {}\n", w);
   if (!report.ok()) {
@@ -140,7 +140,8 @@ int RunFind(const std::string& db_target, const std::string& query, bool show_id
   auto db = OpenInitialised(db_target);
   auto found = app::FindBorrowers(*db, query);
   for (const auto& b : found.borrowers)
-    fmt::print("{}  {}  {}  {}\n", b.code, show_ids ? b.citizen_id : app::MaskCitizenId(b.citizen_id),
+    fmt::print("{}  {}  {}  {}\n", b.code,
+               show_ids ? b.citizen_id : app::MaskCitizenId(b.citizen_id),
                b.birth_date.ToVietnamese(), b.name);
   fmt::print(stderr, "{} kết quả / results{}\n", found.borrowers.size(),
              found.more ? " (còn nữa, hãy thu hẹp tìm kiếm / more, narrow the search)" : "");
@@ -151,9 +152,8 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
   auto db = store::Open(db_target);
   app::InitDatabase(*db);
   cli::Progress progress;
-  auto result = app::Generate(*db, options, [&](int64_t d, int64_t t, const char* p) {
-    progress.Update(d, t, p);
-  });
+  auto result = app::Generate(
+      *db, options, [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   progress.Finish();
   if (!result.ok()) {
     fmt::print(stderr, "{}\n", result.error().ToString());
@@ -169,11 +169,11 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
       "{} điểm GD/points, {} thôn/villages, {} tổ/groups, {} hộ vay/borrowers, {} khoản vay/loans, "
       "dư nợ/outstanding {} đ (bình quân/average {} đ per household){}\n"
       "{} rows in {:.1f} s ({:.0f} rows/s){}\n",
-      options.profile, options.seed, s.branches, s.seats, s.offices, s.points, s.villages,
-      s.groups, s.borrowers, s.loans, s.outstanding.ToVietnamese(),
+      options.profile, options.seed, s.branches, s.seats, s.offices, s.points, s.villages, s.groups,
+      s.borrowers, s.loans, s.outstanding.ToVietnamese(),
       Money::Dong(s.borrowers ? s.outstanding.dong() / s.borrowers : 0).ToVietnamese(),
-      s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows,
-      seconds, s.rows / std::max(seconds, 1e-9),
+      s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows, seconds,
+      s.rows / std::max(seconds, 1e-9),
       ec ? std::string() : fmt::format("; database {:.1f} MiB", size / 1048576.0));
   return 0;
 }
@@ -214,7 +214,8 @@ int RunScenarios(const std::vector<std::string>& files) {
       return kExitRejected;
     }
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto result = app::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
+    const auto result =
+        app::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
     checks += result.checks;
     failures += result.failures;
     failed_files += result.ok() ? 0 : 1;
@@ -228,18 +229,18 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
   if (!to) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto result = batch::CloseTo(*db, *to, [&](Date day, int64_t loans) {
-    progress.Update(loans, 0, day.ToIso().c_str());
-  });
+  auto result = batch::CloseTo(
+      *db, *to, [&](Date day, int64_t loans) { progress.Update(loans, 0, day.ToIso().c_str()); });
   progress.Finish();
   if (!result.ok()) {
     fmt::print(stderr, "{}\n", result.error().ToString());
     return kExitRejected;
   }
   const auto& s = result.value();
-  fmt::print("Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
-             "in {:.2f} s\n",
-             to->ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
+  fmt::print(
+      "Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
+      "in {:.2f} s\n",
+      to->ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
   return 0;
 }
 
@@ -257,10 +258,11 @@ int RunSimulate(const std::string& db_target, const std::string& to_text, uint64
     return kExitRejected;
   }
   const auto& s = result.value();
-  fmt::print("{} ngày/days, {} khoản thu/payments ({} từ chối/rejected), {} đ; end of day {:.1f} s, "
-             "sessions {:.1f} s ({:.0f} payments/s)\n",
-             s.days, s.payments, s.rejected, s.collected.ToVietnamese(), s.close_seconds,
-             s.posting_seconds, s.payments / std::max(s.posting_seconds, 1e-9));
+  fmt::print(
+      "{} ngày/days, {} khoản thu/payments ({} từ chối/rejected), {} đ; end of day {:.1f} s, "
+      "sessions {:.1f} s ({:.0f} payments/s)\n",
+      s.days, s.payments, s.rejected, s.collected.ToVietnamese(), s.close_seconds,
+      s.posting_seconds, s.payments / std::max(s.posting_seconds, 1e-9));
   return 0;
 }
 
@@ -271,11 +273,13 @@ int RunVerify(const std::string& db_target, bool deep) {
     fmt::print(stderr, "kiểm tra / checking {}… ({:.0f} s)\n", phase, progress.ElapsedSeconds());
   });
   for (const auto& p : report.problems) fmt::print(stderr, "SAI / WRONG: {}\n", p);
-  fmt::print("{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
-             "{} lỗi/problems ({:.1f} s)\n",
-             report.ok() ? "Sổ sách khớp / the books verify" : "Sổ sách KHÔNG khớp / the books do NOT verify",
-             report.entries, report.loans, report.savings_accounts, report.problems.size(),
-             progress.ElapsedSeconds());
+  fmt::print(
+      "{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
+      "{} lỗi/problems ({:.1f} s)\n",
+      report.ok() ? "Sổ sách khớp / the books verify"
+                  : "Sổ sách KHÔNG khớp / the books do NOT verify",
+      report.entries, report.loans, report.savings_accounts, report.problems.size(),
+      progress.ElapsedSeconds());
   return report.ok() ? 0 : kExitRejected;
 }
 
@@ -299,19 +303,23 @@ int main(int argc, char** argv) {
   bool mask = false, show_ids = false;
   auto* import = app.add_subcommand("import", "Import a CSV file, all or nothing / nhập tệp CSV");
   import->add_option("kind", kind, "network | groups | borrowers | memberships")
-      ->required()->check(CLI::IsMember(kinds));
+      ->required()
+      ->check(CLI::IsMember(kinds));
   import->add_option("file", file, "CSV file (UTF-8; formats in docs/IMPORT.md)")->required();
   add_db(import);
 
   auto* export_ = app.add_subcommand("export", "Export as CSV / xuất CSV");
   export_->add_option("kind", kind, "network | groups | borrowers | memberships")
-      ->required()->check(CLI::IsMember(kinds));
+      ->required()
+      ->check(CLI::IsMember(kinds));
   export_->add_option("file", file, "output file (default: standard output)");
-  export_->add_option("--on", on_text, "the structure as of this date (default: the business date)");
+  export_->add_option("--on", on_text,
+                      "the structure as of this date (default: the business date)");
   export_->add_flag("--mask-citizen-id", mask, "mask citizen IDs (001****45678)");
   add_db(export_);
 
-  auto* find = app.add_subcommand("find", "Find borrowers by name, citizen ID or code / tìm hộ vay");
+  auto* find =
+      app.add_subcommand("find", "Find borrowers by name, citizen ID or code / tìm hộ vay");
   find->add_option("query", query, "name (diacritics optional), citizen ID or customer code")
       ->required();
   find->add_flag("--show-citizen-id", show_ids, "show citizen IDs in full");
@@ -332,7 +340,8 @@ int main(int argc, char** argv) {
   reform->add_option("--on", reform_on, "effective date (default 2025-07-01)");
   add_db(reform);
 
-  auto* summary = app.add_subcommand("summary", "Counts of the network on a date / số liệu mạng lưới");
+  auto* summary =
+      app.add_subcommand("summary", "Counts of the network on a date / số liệu mạng lưới");
   summary->add_option("--on", on_text, "date (default: the business date)");
   add_db(summary);
 

@@ -64,8 +64,11 @@ counts();
 
 void SendError(httplib::Response& res, int status, const Error& e) {
   res.status = status;
-  res.set_content(json{{"code", e.code}, {"field", e.field}, {"message_vi", e.message_vi},
-                       {"message_en", e.message_en}}.dump(),
+  res.set_content(json{{"code", e.code},
+                       {"field", e.field},
+                       {"message_vi", e.message_vi},
+                       {"message_en", e.message_en}}
+                      .dump(),
                   "application/json");
 }
 
@@ -87,7 +90,8 @@ int Serve(const ServeOptions& options) {
   });
   // The date a read is for: ?on=YYYY-MM-DD, else the bank's business date.
   // Answers 400 itself when there is none.
-  auto date_param = [&](const httplib::Request& req, httplib::Response& res) -> std::optional<Date> {
+  auto date_param = [&](const httplib::Request& req,
+                        httplib::Response& res) -> std::optional<Date> {
     if (req.has_param("on")) {
       auto parsed = Date::Parse(req.get_param_value("on"));
       if (!parsed)
@@ -96,9 +100,10 @@ int Serve(const ServeOptions& options) {
     }
     auto today = store::LoanStore(*db).BusinessDate();
     if (!today)
-      SendError(res, 400, MakeError("DATE_REQUIRED", "on",
-                                    "Chưa có ngày làm việc: hãy cho biết ngày (?on=YYYY-MM-DD)",
-                                    "No business date yet: give the date (?on=YYYY-MM-DD)"));
+      SendError(res, 400,
+                MakeError("DATE_REQUIRED", "on",
+                          "Chưa có ngày làm việc: hãy cho biết ngày (?on=YYYY-MM-DD)",
+                          "No business date yet: give the date (?on=YYYY-MM-DD)"));
     return today;
   };
   server.Get("/api/network/summary", [&](const httplib::Request& req, httplib::Response& res) {
@@ -124,20 +129,22 @@ int Serve(const ServeOptions& options) {
   server.Get("/api/borrowers", [&](const httplib::Request& req, httplib::Response& res) {
     const std::string q = req.get_param_value("q");
     if (q.empty() || q.size() > kMaxQueryBytes)
-      return SendError(res, 400, MakeError("QUERY_INVALID", "q",
-                                           "Cần từ khóa tìm kiếm (tối đa 200 byte)",
-                                           "A search query is required (at most 200 bytes)"));
+      return SendError(res, 400,
+                       MakeError("QUERY_INVALID", "q", "Cần từ khóa tìm kiếm (tối đa 200 byte)",
+                                 "A search query is required (at most 200 bytes)"));
     std::lock_guard lock(db_mutex);
     auto found = app::FindBorrowers(*db, q);
     json list = json::array();
     for (const auto& b : found.borrowers)
-      list.push_back({{"code", b.code}, {"name", b.name},
+      list.push_back({{"code", b.code},
+                      {"name", b.name},
                       {"citizen_id", app::MaskCitizenId(b.citizen_id)},
-                      {"birth_date", b.birth_date.ToIso()}, {"sex", b.sex}});
+                      {"birth_date", b.birth_date.ToIso()},
+                      {"sex", b.sex}});
     res.set_content(json{{"borrowers", list}, {"more", found.more}}.dump(), "application/json");
   });
   server.Get(R"(/api/loans/([A-Za-z0-9_-]{1,32}))", [&](const httplib::Request& req,
-                                                          httplib::Response& res) {
+                                                        httplib::Response& res) {
     std::lock_guard lock(db_mutex);
     const auto day = date_param(req, res);
     if (!day) return;

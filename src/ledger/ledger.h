@@ -24,9 +24,9 @@ namespace tdcs::ledger {
 
 // Account codes of the chart (data/chart_of_accounts.csv).
 namespace account {
-inline constexpr const char* kLoanNormal = "LOAN_NORMAL";        // principal, current (incl. due)
-inline constexpr const char* kLoanOverdue = "LOAN_OVERDUE";      // principal, overdue
-inline constexpr const char* kLoanFrozen = "LOAN_FROZEN";        // principal, frozen
+inline constexpr const char* kLoanNormal = "LOAN_NORMAL";    // principal, current (incl. due)
+inline constexpr const char* kLoanOverdue = "LOAN_OVERDUE";  // principal, overdue
+inline constexpr const char* kLoanFrozen = "LOAN_FROZEN";    // principal, frozen
 inline constexpr const char* kInterestReceivable = "INTEREST_RECEIVABLE";
 inline constexpr const char* kInterestIncome = "INTEREST_INCOME";
 inline constexpr const char* kCashPoint = "CASH_POINT";          // cash at the commune point
@@ -34,7 +34,8 @@ inline constexpr const char* kMemberSavings = "MEMBER_SAVINGS";  // liability to
 inline constexpr const char* kSavingsInterestExpense = "SAVINGS_INTEREST_EXPENSE";
 inline constexpr const char* kWriteOffPrincipal = "WRITE_OFF_PRINCIPAL";
 inline constexpr const char* kWriteOffInterest = "WRITE_OFF_INTEREST";
-inline constexpr const char* kOpeningBalance = "OPENING_BALANCE";  // balances taken over at migration
+inline constexpr const char* kOpeningBalance =
+    "OPENING_BALANCE";  // balances taken over at migration
 inline constexpr const char* kMemoRescheduled = "MEMO_RESCHEDULED";
 inline constexpr const char* kMemoExtended = "MEMO_EXTENDED";
 inline constexpr const char* kMemoInherited = "MEMO_INHERITED";

@@ -95,9 +95,9 @@ void FallDue(Loan& loan, Installment& inst) {
   if (inst.shares == shares_left) {
     amount = base;  // the final installment takes the rest
   } else {
-    amount = Money::Dong(DivideRoundDown(static_cast<__int128>(base.dong()) * inst.shares,
-                                         shares_left))
-                 .RoundDownTo(kInstallmentRoundingDong);
+    amount =
+        Money::Dong(DivideRoundDown(static_cast<__int128>(base.dong()) * inst.shares, shares_left))
+            .RoundDownTo(kInstallmentRoundingDong);
   }
   if (amount.IsNegative()) amount = Money::Zero();
   inst.amount = amount;
@@ -150,10 +150,10 @@ bool Open(const Loan& loan) { return loan.status == LoanStatus::kActive; }
 Date FirstOfNextMonth(Date d) { return Date::MonthDayClamped(d.year(), d.month(), 1).AddMonths(1); }
 
 Error NotActive(const Loan& loan) {
-  return Reject("LOAN_NOT_ACTIVE", "loan",
-                "Khoản vay không ở trạng thái đang vay (" +
-                    std::string(LoanStatusKey(loan.status)) + ")",
-                "The loan is not active (" + std::string(LoanStatusKey(loan.status)) + ")");
+  return Reject(
+      "LOAN_NOT_ACTIVE", "loan",
+      "Khoản vay không ở trạng thái đang vay (" + std::string(LoanStatusKey(loan.status)) + ")",
+      "The loan is not active (" + std::string(LoanStatusKey(loan.status)) + ")");
 }
 
 Error Frozen() {
@@ -166,11 +166,16 @@ Date PerInstallmentRuleFrom() { return *Date::FromCivil(2026, 3, 1); }
 
 std::string_view LoanStatusKey(LoanStatus s) {
   switch (s) {
-    case LoanStatus::kApproved: return "approved";
-    case LoanStatus::kActive: return "active";
-    case LoanStatus::kSettled: return "settled";
-    case LoanStatus::kWrittenOff: return "written_off";
-    case LoanStatus::kRejected: return "rejected";
+    case LoanStatus::kApproved:
+      return "approved";
+    case LoanStatus::kActive:
+      return "active";
+    case LoanStatus::kSettled:
+      return "settled";
+    case LoanStatus::kWrittenOff:
+      return "written_off";
+    case LoanStatus::kRejected:
+      return "rejected";
   }
   return "";
 }
@@ -279,7 +284,8 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
   if (loan.status != LoanStatus::kApproved && loan.status != LoanStatus::kActive)
     return NotActive(loan);
   if (amount.dong() <= 0)
-    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
+                  "The amount must be positive");
   if (loan.disbursed + amount > loan.terms.approved)
     return Reject("DISBURSEMENT_OVER_APPROVED", "amount",
                   "Giải ngân vượt số tiền được duyệt (" + loan.terms.approved.ToVietnamese() +
@@ -291,8 +297,8 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
   Outcome out;
   if (!loan.disbursed_on) {
     loan.disbursed_on = date;
-    loan.rule = date >= PerInstallmentRuleFrom() ? OverdueRule::kPerInstallment
-                                                  : OverdueRule::kAtMaturity;
+    loan.rule =
+        date >= PerInstallmentRuleFrom() ? OverdueRule::kPerInstallment : OverdueRule::kAtMaturity;
     const int span = loan.terms.term_months - loan.terms.grace_months;
     const int count = std::max(1, (span + loan.terms.every_months - 1) / loan.terms.every_months);
     loan.installments.clear();
@@ -325,7 +331,8 @@ Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rat
                     bool from_savings) {
   if (!Open(loan)) return NotActive(loan);
   if (amount.dong() <= 0)
-    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0", "The amount must be positive");
+    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
+                  "The amount must be positive");
   const Money owed = TotalOwed(loan, date, rates);
   if (amount > owed)
     return Reject("PAYMENT_EXCEEDS_DEBT", "amount",
@@ -415,11 +422,11 @@ Result<Outcome> Reschedule(Loan& loan, Date date) {
     return Reject("RESCHEDULE_NOTHING_DUE", "loan", "Không còn kỳ trả nợ nào để điều chỉnh",
                   "No installment is left to reschedule");
   if (following == nullptr)
-    return Reject("RESCHEDULE_LAST_INSTALLMENT", "loan",
-                  "Không được điều chỉnh kỳ hạn trả nợ cuối cùng (ngày đáo hạn " +
-                      current->due.ToVietnamese() + ")",
-                  "The last installment (final maturity " + current->due.ToIso() +
-                      ") cannot be rescheduled");
+    return Reject(
+        "RESCHEDULE_LAST_INSTALLMENT", "loan",
+        "Không được điều chỉnh kỳ hạn trả nợ cuối cùng (ngày đáo hạn " +
+            current->due.ToVietnamese() + ")",
+        "The last installment (final maturity " + current->due.ToIso() + ") cannot be rescheduled");
   if (WorkingDaysBetween(date, current->due) < kRescheduleWorkingDaysMin)
     return Reject("RESCHEDULE_TOO_LATE", "date",
                   "Đề nghị điều chỉnh phải nộp trước kỳ trả nợ " + current->due.ToVietnamese() +
@@ -463,12 +470,12 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
     return Reject("EXTENSION_NOTHING_DUE", "loan",
                   "Không có kỳ trả nợ nào (chưa quá hạn, chưa trả) để gia hạn",
                   "No unpaid, not overdue installment to extend");
-  const Money amount = target->state == InstallmentState::kDue
-                           ? target->amount
-                           : Money::Dong(DivideRoundDown(
-                                 static_cast<__int128>((loan.normal - PrincipalDue(loan)).dong()) *
-                                     target->shares,
-                                 std::max(1, SharesNotYetDue(loan))));
+  const Money amount =
+      target->state == InstallmentState::kDue
+          ? target->amount
+          : Money::Dong(DivideRoundDown(
+                static_cast<__int128>((loan.normal - PrincipalDue(loan)).dong()) * target->shares,
+                std::max(1, SharesNotYetDue(loan))));
   target->state = InstallmentState::kFuture;
   target->amount = Money::Zero();
   target->due = ShiftMonths(loan, target->due, months);

@@ -36,8 +36,9 @@
 // older loans only at final maturity, then with all unpaid principal.
 //
 // Events dated D (an installment falling due, an overdue transfer, the end of
-// a freeze, and for loans charged at month end the first day of a month) take effect at the start of D, before any action of D: Advance(D)
-// runs them. Advance is composable: Advance(a) then Advance(b) equals Advance(b).
+// a freeze, and for loans charged at month end the first day of a month) take effect at the start
+// of D, before any action of D: Advance(D) runs them. Advance is composable: Advance(a) then
+// Advance(b) equals Advance(b).
 #pragma once
 
 #include <cstdint>

@@ -20,32 +20,42 @@ std::string Lower(std::string_view s) {
 
 std::optional<Association> ParseAssociation(std::string_view text) {
   const std::string t = Lower(text);
-  if (t == "farmers" || t == "11" || t == "hội nông dân" || t == "nông dân") return Association::kFarmers;
+  if (t == "farmers" || t == "11" || t == "hội nông dân" || t == "nông dân")
+    return Association::kFarmers;
   if (t == "women" || t == "12" || t == "hội phụ nữ" || t == "phụ nữ" ||
       t == "hội liên hiệp phụ nữ")
     return Association::kWomen;
   if (t == "veterans" || t == "13" || t == "hội cựu chiến binh" || t == "cựu chiến binh")
     return Association::kVeterans;
-  if (t == "youth" || t == "14" || t == "đoàn thanh niên" || t == "thanh niên") return Association::kYouth;
+  if (t == "youth" || t == "14" || t == "đoàn thanh niên" || t == "thanh niên")
+    return Association::kYouth;
   return std::nullopt;
 }
 
 std::string_view AssociationKey(Association a) {
   switch (a) {
-    case Association::kFarmers: return "farmers";
-    case Association::kWomen: return "women";
-    case Association::kVeterans: return "veterans";
-    case Association::kYouth: return "youth";
+    case Association::kFarmers:
+      return "farmers";
+    case Association::kWomen:
+      return "women";
+    case Association::kVeterans:
+      return "veterans";
+    case Association::kYouth:
+      return "youth";
   }
   return "";
 }
 
 std::string_view AssociationNameVi(Association a) {
   switch (a) {
-    case Association::kFarmers: return "Hội Nông dân";
-    case Association::kWomen: return "Hội Liên hiệp Phụ nữ";
-    case Association::kVeterans: return "Hội Cựu chiến binh";
-    case Association::kYouth: return "Đoàn Thanh niên";
+    case Association::kFarmers:
+      return "Hội Nông dân";
+    case Association::kWomen:
+      return "Hội Liên hiệp Phụ nữ";
+    case Association::kVeterans:
+      return "Hội Cựu chiến binh";
+    case Association::kYouth:
+      return "Đoàn Thanh niên";
   }
   return "";
 }
@@ -69,9 +79,12 @@ std::optional<MemberRole> ParseMemberRole(std::string_view text) {
 
 std::string_view MemberRoleKey(MemberRole r) {
   switch (r) {
-    case MemberRole::kMember: return "member";
-    case MemberRole::kLeader: return "leader";
-    case MemberRole::kDeputy: return "deputy";
+    case MemberRole::kMember:
+      return "member";
+    case MemberRole::kLeader:
+      return "leader";
+    case MemberRole::kDeputy:
+      return "deputy";
   }
   return "";
 }
@@ -118,17 +131,16 @@ Status CheckDigitsCode(std::string_view code, size_t digits, std::string_view fi
 }
 
 Status CheckBankCode(std::string_view code, std::string_view field) {
-  const bool ok = !code.empty() && code.size() <= 16 &&
-                  std::all_of(code.begin(), code.end(), [](char c) {
-                    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-                           (c >= 'a' && c <= 'z') || c == '-' || c == '_';
-                  });
+  const bool ok =
+      !code.empty() && code.size() <= 16 && std::all_of(code.begin(), code.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+               c == '-' || c == '_';
+      });
   if (!ok)
-    return MakeError("CODE_FORMAT", std::string(field),
-                     "Mã phải gồm 1–16 chữ cái, chữ số, '-' hoặc '_', nhận được '" +
-                         std::string(code) + "'",
-                     "Code must be 1–16 letters, digits, '-' or '_', got '" + std::string(code) +
-                         "'");
+    return MakeError(
+        "CODE_FORMAT", std::string(field),
+        "Mã phải gồm 1–16 chữ cái, chữ số, '-' hoặc '_', nhận được '" + std::string(code) + "'",
+        "Code must be 1–16 letters, digits, '-' or '_', got '" + std::string(code) + "'");
   return Status::Ok();
 }
 
@@ -144,17 +156,18 @@ Status CheckName(std::string_view name, std::string_view field) {
 
 Status CheckSessionDay(int day, std::string_view field) {
   if (day < 1 || day > 31)
-    return MakeError("SESSION_DAY_RANGE", std::string(field),
-                     "Ngày giao dịch phải từ 1 đến 31", "Session day must be 1 to 31");
+    return MakeError("SESSION_DAY_RANGE", std::string(field), "Ngày giao dịch phải từ 1 đến 31",
+                     "Session day must be 1 to 31");
   return Status::Ok();
 }
 
 Result<Date> ParseDateField(std::string_view text, std::string_view field) {
   auto d = Date::Parse(text);
   if (!d)
-    return MakeError("DATE_FORMAT", std::string(field),
-                     "Ngày không hợp lệ '" + std::string(text) + "' (dạng YYYY-MM-DD hoặc dd/mm/yyyy)",
-                     "Invalid date '" + std::string(text) + "' (YYYY-MM-DD or dd/mm/yyyy)");
+    return MakeError(
+        "DATE_FORMAT", std::string(field),
+        "Ngày không hợp lệ '" + std::string(text) + "' (dạng YYYY-MM-DD hoặc dd/mm/yyyy)",
+        "Invalid date '" + std::string(text) + "' (YYYY-MM-DD or dd/mm/yyyy)");
   return *d;
 }
 
@@ -168,10 +181,10 @@ Result<CitizenIdFacts> ParseCitizenId(std::string_view id, std::string_view fiel
                      "Số CCCD phải gồm đúng 12 chữ số, nhận được '" + std::string(id) + "'",
                      "Citizen ID must be exactly 12 digits, got '" + std::string(id) + "'");
   if (id[0] != '0')
-    return MakeError("CITIZEN_ID_PROVINCE_UNKNOWN", std::string(field),
-                     "Mã tỉnh " + std::string(id.substr(0, 3)) + " trong số CCCD không tồn tại",
-                     "Province code " + std::string(id.substr(0, 3)) +
-                         " in the citizen ID does not exist");
+    return MakeError(
+        "CITIZEN_ID_PROVINCE_UNKNOWN", std::string(field),
+        "Mã tỉnh " + std::string(id.substr(0, 3)) + " trong số CCCD không tồn tại",
+        "Province code " + std::string(id.substr(0, 3)) + " in the citizen ID does not exist");
   const int century_sex = id[3] - '0';
   const int yy = (id[4] - '0') * 10 + (id[5] - '0');
   CitizenIdFacts facts;

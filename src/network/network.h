@@ -30,16 +30,23 @@ inline constexpr Association kAllAssociations[] = {Association::kFarmers, Associ
 
 enum class Sex { kMale, kFemale };
 std::optional<Sex> ParseSex(std::string_view text);  // male|female|nam|nữ|M|F
-std::string_view SexKey(Sex s);                       // "male" / "female"
+std::string_view SexKey(Sex s);                      // "male" / "female"
 
 enum class MemberRole { kMember, kLeader, kDeputy };
 std::optional<MemberRole> ParseMemberRole(std::string_view text);  // member|leader|deputy
 std::string_view MemberRoleKey(MemberRole r);
 
 // Household categories (DOMAIN §3 eligibility). Stored as their keys.
-inline constexpr std::string_view kCategories[] = {
-    "poor", "near_poor", "escaped_poverty", "ethnic_minority", "student_household",
-    "job_creation", "disadvantaged_area", "released_prisoner", "social_housing", "other"};
+inline constexpr std::string_view kCategories[] = {"poor",
+                                                   "near_poor",
+                                                   "escaped_poverty",
+                                                   "ethnic_minority",
+                                                   "student_household",
+                                                   "job_creation",
+                                                   "disadvantaged_area",
+                                                   "released_prisoner",
+                                                   "social_housing",
+                                                   "other"};
 // Parses "poor;ethnic_minority" (separators ';' ',' or '|'); rejects unknown keys.
 Result<std::vector<std::string>> ParseCategories(std::string_view text, std::string_view field);
 std::string JoinCategories(const std::vector<std::string>& categories);

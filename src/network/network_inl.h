@@ -8,10 +8,10 @@ Status CheckCitizenId(std::string_view id, Date birth_date, Sex sex, ProvinceKno
   auto facts = ParseCitizenId(id, "citizen_id");
   if (!facts.ok()) return facts.error();
   if (!known(facts.value().province_code))
-    return MakeError("CITIZEN_ID_PROVINCE_UNKNOWN", "citizen_id",
-                     "Mã tỉnh " + facts.value().province_code + " trong số CCCD không tồn tại",
-                     "Province code " + facts.value().province_code +
-                         " in the citizen ID does not exist");
+    return MakeError(
+        "CITIZEN_ID_PROVINCE_UNKNOWN", "citizen_id",
+        "Mã tỉnh " + facts.value().province_code + " trong số CCCD không tồn tại",
+        "Province code " + facts.value().province_code + " in the citizen ID does not exist");
   if (facts.value().sex != sex || facts.value().birth_year / 100 != birth_date.year() / 100)
     return MakeError("CITIZEN_ID_CENTURY_SEX_MISMATCH", "citizen_id",
                      "Chữ số thứ 4 của số CCCD không khớp với giới tính và thế kỷ sinh (phải là " +

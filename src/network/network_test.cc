@@ -1,6 +1,7 @@
+#include "network/network.h"
+
 #include <gtest/gtest.h>
 
-#include "network/network.h"
 #include "network/rules.h"
 
 namespace tdcs::network {

@@ -18,8 +18,8 @@ std::vector<std::string> Split(const std::string& text) {
 }
 
 Error FieldError(const std::string& field, const std::string& value) {
-  return MakeError("PROGRAM_FIELD_INVALID", field,
-                   "Giá trị không hợp lệ '" + value + "'", "Invalid value '" + value + "'");
+  return MakeError("PROGRAM_FIELD_INVALID", field, "Giá trị không hợp lệ '" + value + "'",
+                   "Invalid value '" + value + "'");
 }
 
 std::optional<int> ParseInt(const std::string& s) {
@@ -35,9 +35,8 @@ std::optional<int> ParseInt(const std::string& s) {
 }  // namespace
 
 Rate ProgramVersion::OverdueRate() const {
-  return Rate::PerMonthMillionths(
-      DivideRoundHalfUp(static_cast<__int128>(rate.per_month_millionths()) * overdue_rate_percent,
-                        100));
+  return Rate::PerMonthMillionths(DivideRoundHalfUp(
+      static_cast<__int128>(rate.per_month_millionths()) * overdue_rate_percent, 100));
 }
 
 Result<ProgramVersion> ParseProgramRow(const std::vector<std::string>& f) {
@@ -80,7 +79,8 @@ Result<ProgramVersion> ParseProgramRow(const std::vector<std::string>& f) {
   auto installment = ParseInt(f[12]);
   if (!installment || *installment <= 0) return FieldError("installment_months", f[12]);
   v.installment_months = *installment;
-  if (f[13] != "once" && f[13] != "semester" && f[13] != "year") return FieldError("tranches", f[13]);
+  if (f[13] != "once" && f[13] != "semester" && f[13] != "year")
+    return FieldError("tranches", f[13]);
   v.tranches = f[13];
   v.note = f[14];
   return v;

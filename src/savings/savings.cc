@@ -54,8 +54,8 @@ Outcome CreditInterest(Account& account, Date date, const RateTimeline& rates) {
 
 Result<Outcome> Deposit(Account& account, Money amount, Date date, const RateTimeline& rates) {
   if (amount.dong() < kMinimumDepositDong)
-    return MakeError("SAVINGS_DEPOSIT_TOO_SMALL", "amount",
-                     "Số tiền gửi tối thiểu là 5.000 đ", "The minimum deposit is 5,000 đồng");
+    return MakeError("SAVINGS_DEPOSIT_TOO_SMALL", "amount", "Số tiền gửi tối thiểu là 5.000 đ",
+                     "The minimum deposit is 5,000 đồng");
   Outcome out = CreditInterest(account, date, rates);
   account.balance += amount;
   ledger::AddTransfer(out.postings, Dimensions(account), ledger::account::kCashPoint,

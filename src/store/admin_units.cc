@@ -32,7 +32,8 @@ void ForEachRow(std::string_view file, RowFn&& row) {
 constexpr const char* kInsertProvince =
     "INSERT INTO admin_province (era, code, name, type, full_name) VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kInsertDistrict =
-    "INSERT INTO admin_district (code, name, type, province_code, full_name) VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO admin_district (code, name, type, province_code, full_name) VALUES (?, ?, ?, ?, "
+    "?)";
 constexpr const char* kInsertCommune =
     "INSERT INTO admin_commune (era, code, name, type, district_code, province_code, full_name) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -152,13 +153,15 @@ std::string AdminIndex::NewCommuneOf(const std::string& legacy_code,
   return lowest;
 }
 
-constexpr const char* kReadProvinces = "SELECT era, code, name, type, full_name FROM admin_province";
+constexpr const char* kReadProvinces =
+    "SELECT era, code, name, type, full_name FROM admin_province";
 constexpr const char* kReadDistricts =
     "SELECT code, name, type, province_code, full_name FROM admin_district";
 constexpr const char* kReadCommunes =
     "SELECT era, code, name, type, district_code, province_code, full_name FROM admin_commune";
 constexpr const char* kReadCommuneMap =
-    "SELECT legacy_code, new_code, merge_type FROM admin_commune_map ORDER BY legacy_code, new_code";
+    "SELECT legacy_code, new_code, merge_type FROM admin_commune_map ORDER BY legacy_code, "
+    "new_code";
 constexpr const char* kReadProvinceMap = "SELECT legacy_code, new_code FROM admin_province_map";
 constexpr const char* kReadDistrictMap =
     "SELECT legacy_district_code, new_code FROM admin_district_map";
@@ -179,14 +182,17 @@ AdminIndex ReadAdminIndex(Database& db) {
   }
   st = db.Prepare(kReadDistricts);
   while (st->Step()) {
-    AdminDistrict d{st->GetText(0), st->GetText(1), st->GetText(2), st->GetText(4),
-                    st->GetText(3)};
+    AdminDistrict d{st->GetText(0), st->GetText(1), st->GetText(2), st->GetText(4), st->GetText(3)};
     index.districts[d.code] = d;
   }
   st = db.Prepare(kReadCommunes);
   while (st->Step()) {
-    AdminCommune c{st->GetText(1), st->GetText(2), st->GetText(3),
-                   st->GetText(6), st->IsNull(4) ? "" : st->GetText(4), st->GetText(5)};
+    AdminCommune c{st->GetText(1),
+                   st->GetText(2),
+                   st->GetText(3),
+                   st->GetText(6),
+                   st->IsNull(4) ? "" : st->GetText(4),
+                   st->GetText(5)};
     (st->GetText(0) == kLegacyEra ? index.legacy_communes : index.new_communes)[c.code] = c;
   }
   st = db.Prepare(kReadCommuneMap);

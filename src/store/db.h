@@ -40,10 +40,16 @@ class Statement {
   virtual void BindText(int index, std::string_view value) = 0;
   virtual void BindNull(int index) = 0;
   void BindOptionalText(int index, const std::optional<std::string>& value) {
-    if (value) BindText(index, *value); else BindNull(index);
+    if (value)
+      BindText(index, *value);
+    else
+      BindNull(index);
   }
   void BindOptionalInt(int index, const std::optional<int64_t>& value) {
-    if (value) BindInt(index, *value); else BindNull(index);
+    if (value)
+      BindInt(index, *value);
+    else
+      BindNull(index);
   }
   // Runs (on first call) and moves to the next row; false when there is none.
   virtual bool Step() = 0;

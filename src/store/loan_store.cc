@@ -8,7 +8,10 @@ namespace tdcs::store {
 namespace {
 
 void BindDate(Statement& st, int index, const std::optional<Date>& d) {
-  if (d) st.BindText(index, d->ToIso()); else st.BindNull(index);
+  if (d)
+    st.BindText(index, d->ToIso());
+  else
+    st.BindNull(index);
 }
 std::optional<Date> ReadDate(const Statement& st, int column) {
   if (st.IsNull(column)) return std::nullopt;
@@ -17,10 +20,14 @@ std::optional<Date> ReadDate(const Statement& st, int column) {
 
 std::string StateKey(loans::InstallmentState s) {
   switch (s) {
-    case loans::InstallmentState::kFuture: return "f";
-    case loans::InstallmentState::kDue: return "d";
-    case loans::InstallmentState::kOverdue: return "o";
-    case loans::InstallmentState::kPaid: return "p";
+    case loans::InstallmentState::kFuture:
+      return "f";
+    case loans::InstallmentState::kDue:
+      return "d";
+    case loans::InstallmentState::kOverdue:
+      return "o";
+    case loans::InstallmentState::kPaid:
+      return "p";
   }
   return "f";
 }
@@ -43,8 +50,10 @@ __int128 Int128FromString(const std::string& text) {
   __int128 v = 0;
   bool negative = false;
   for (char c : text) {
-    if (c == '-') negative = true;
-    else if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+    if (c == '-')
+      negative = true;
+    else if (c >= '0' && c <= '9')
+      v = v * 10 + (c - '0');
   }
   return negative ? -v : v;
 }
@@ -77,7 +86,7 @@ std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
     i.shares = shares;
     i.amount = Money::Dong(amount);
     i.paid = Money::Dong(paid);
-    i.state = state == 'd' ? loans::InstallmentState::kDue
+    i.state = state == 'd'   ? loans::InstallmentState::kDue
               : state == 'o' ? loans::InstallmentState::kOverdue
               : state == 'p' ? loans::InstallmentState::kPaid
                              : loans::InstallmentState::kFuture;
@@ -174,10 +183,10 @@ std::map<std::string, Money> LoanStore::LoanPostingTotals(int64_t loan_id) {
 }
 
 // The state columns, in the order BindLoanState binds them.
-#define TDCS_LOAN_STATE_COLUMNS                                                             \
-  "borrower_id, status, disbursed_on, overdue_rule, disbursed_dong, normal_dong, "          \
-  "overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, processed_to, "    \
-  "next_event_date, extension_months, frozen_from, frozen_until, frozen_months, "           \
+#define TDCS_LOAN_STATE_COLUMNS                                                          \
+  "borrower_id, status, disbursed_on, overdue_rule, disbursed_dong, normal_dong, "       \
+  "overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, processed_to, " \
+  "next_event_date, extension_months, frozen_from, frozen_until, frozen_months, "        \
   "installments, interest_charge"
 constexpr int kLoanStateColumns = 19;
 
@@ -234,7 +243,10 @@ void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
   BindDate(st, 13, a.group_reviewed_on);
   BindDate(st, 14, a.commune_certified_on);
   BindDate(st, 15, a.decided_on);
-  if (a.rejection_reason.empty()) st.BindNull(16); else st.BindText(16, a.rejection_reason);
+  if (a.rejection_reason.empty())
+    st.BindNull(16);
+  else
+    st.BindText(16, a.rejection_reason);
   BindLoanState(st, 17, loan);
   st.Run();
 }
@@ -388,8 +400,14 @@ int64_t LoanStore::AddTxn(LoanTxn& t) {
   st.BindInt(5, t.amount.dong());
   st.BindInt(6, t.months);
   st.BindInt(7, t.party_id);
-  if (t.entry_id) st.BindInt(8, t.entry_id); else st.BindNull(8);
-  if (t.reverses) st.BindInt(9, t.reverses); else st.BindNull(9);
+  if (t.entry_id)
+    st.BindInt(8, t.entry_id);
+  else
+    st.BindNull(8);
+  if (t.reverses)
+    st.BindInt(9, t.reverses);
+  else
+    st.BindNull(9);
   st.Run();
   return t.id;
 }
@@ -494,7 +512,10 @@ int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::strin
   st.BindText(3, date.ToIso());
   st.BindText(4, kind);
   st.BindInt(5, amount.dong());
-  if (entry_id) st.BindInt(6, entry_id); else st.BindNull(6);
+  if (entry_id)
+    st.BindInt(6, entry_id);
+  else
+    st.BindNull(6);
   st.Run();
   return id;
 }

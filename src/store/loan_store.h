@@ -29,7 +29,8 @@ struct LoanTxn {
   int64_t id = 0;
   int64_t loan_id = 0;
   Date date;
-  std::string kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
+  std::string
+      kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
   Money amount;
   int months = 0;
   int64_t party_id = 0;  // heir for inherit; disbursed-on days for open

@@ -8,7 +8,10 @@ namespace {
 constexpr const char* kInForce = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
 
 void BindPeriodEnd(Statement& st, int index, const Period& p) {
-  if (p.to) st.BindText(index, p.to->ToIso()); else st.BindNull(index);
+  if (p.to)
+    st.BindText(index, p.to->ToIso());
+  else
+    st.BindNull(index);
 }
 
 Period ReadPeriod(const Statement& st, int from_col, int to_col) {

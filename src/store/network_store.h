@@ -77,8 +77,8 @@ struct AssociationUnitRow {
 
 // Counts of the structure in force on a date.
 struct NetworkCounts {
-  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0,
-          borrowers = 0, memberships = 0, association_units = 0;
+  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0, borrowers = 0,
+          memberships = 0, association_units = 0;
 };
 
 class NetworkStore {

@@ -75,8 +75,8 @@ class PgStatement final : public Statement {
     std::vector<const char*> params(values_.size());
     for (size_t i = 0; i < values_.size(); ++i)
       params[i] = is_null_[i] ? nullptr : values_[i].c_str();
-    result_ = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()),
-                             params.data(), nullptr, nullptr, 0);
+    result_ = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(),
+                             nullptr, nullptr, 0);
     const auto status = PQresultStatus(result_);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       std::string message = PQresultErrorMessage(result_);

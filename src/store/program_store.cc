@@ -29,7 +29,8 @@ constexpr const char* kUpsertVersion =
     "eligible_categories, fund_sources, installment_months, tranches, note) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (program_code, valid_from) DO UPDATE SET "
-    "rate_millionths = excluded.rate_millionths, overdue_rate_percent = excluded.overdue_rate_percent, "
+    "rate_millionths = excluded.rate_millionths, overdue_rate_percent = "
+    "excluded.overdue_rate_percent, "
     "max_amount_dong = excluded.max_amount_dong, max_amount_basis = excluded.max_amount_basis, "
     "max_term_months = excluded.max_term_months, channel = excluded.channel, "
     "eligible_categories = excluded.eligible_categories, fund_sources = excluded.fund_sources, "
@@ -111,8 +112,10 @@ Result<std::vector<programs::ProgramVersion>> ParseProgramCatalog(std::string_vi
     }
     if (row.fields.size() == 1 && row.fields[0].empty()) continue;
     auto v = programs::ParseProgramRow(row.fields);
-    if (v.ok()) out.push_back(std::move(v).value());
-    else errors.push_back({row.line, v.error()});
+    if (v.ok())
+      out.push_back(std::move(v).value());
+    else
+      errors.push_back({row.line, v.error()});
   }
   if (!errors.empty())
     return MakeError("IMPORT_REJECTED", "", "Danh mục chương trình có lỗi",

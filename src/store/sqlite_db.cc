@@ -76,10 +76,10 @@ class SqliteDatabase final : public Database {
   }
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
-      throw StorageFault("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) + " in: " +
-                         std::string(sql));
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK)
+      throw StorageFault("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) +
+                         " in: " + std::string(sql));
     return std::make_unique<SqliteStatement>(db_, stmt);
   }
   void Begin() override { ExecScript("BEGIN IMMEDIATE"); }

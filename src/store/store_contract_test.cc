@@ -8,9 +8,9 @@
 
 #include "app/import.h"
 #include "app/loans.h"
+#include "app/network_ops.h"
 #include "batch/close.h"
 #include "batch/verify.h"
-#include "app/network_ops.h"
 #include "store/admin_units.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
@@ -156,7 +156,8 @@ TEST(StoreContract, ReformKeepsHistory) {
 std::unique_ptr<Database> LoanBook() {
   auto db = testing::NewInitialisedDatabase();
   std::string borrowers = testing::kBorrowersHeader;
-  for (int i = 1; i <= 3; ++i) borrowers += testing::BorrowerRow(i, "Trần Thị Mai", "0000001", "member", "2024-01-02");
+  for (int i = 1; i <= 3; ++i)
+    borrowers += testing::BorrowerRow(i, "Trần Thị Mai", "0000001", "member", "2024-01-02");
   for (auto [kind, text] : {std::pair{app::ImportKind::kNetwork, std::string(testing::kNetworkCsv)},
                             std::pair{app::ImportKind::kGroups, std::string(testing::kGroupsCsv)},
                             std::pair{app::ImportKind::kBorrowers, borrowers}}) {
@@ -187,16 +188,18 @@ TEST(StoreContract, LoanLifeKeepsTheBooks) {
   auto view = app::ViewLoan(*db, "L1", session);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view.value().interest_due.dong(), 146'667);  // DOMAIN §4.4
-  auto report = app::PostCollections(*db, session, {{"L1", Money::Dong(1'146'667), "s-1"},
-                                                    {"L2", Money::Dong(999'999'999), "s-2"},
-                                                    {"L9", Money::Dong(1), "s-3"}});
+  auto report = app::PostCollections(*db, session,
+                                     {{"L1", Money::Dong(1'146'667), "s-1"},
+                                      {"L2", Money::Dong(999'999'999), "s-2"},
+                                      {"L9", Money::Dong(1), "s-3"}});
   EXPECT_EQ(report.posted, 1);
   ASSERT_EQ(report.rejected.size(), 2u);
   EXPECT_EQ(report.rejected[0].error.code, "PAYMENT_EXCEEDS_DEBT");
   EXPECT_EQ(report.rejected[1].error.code, "LOAN_UNKNOWN");
   EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 49'000'000);
   ASSERT_TRUE(app::ActOnSavings(*db, app::SavingsActionKind::kDeposit, "0000000003",
-                                Money::Dong(50'000), session).ok());
+                                Money::Dong(50'000), session)
+                  .ok());
   ASSERT_TRUE(app::ActOnLoan(*db, {app::LoanActionKind::kReverseLast, "L1", session}).ok());
   EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 50'000'000);
   ASSERT_TRUE(batch::CloseTo(*db, *Date::Parse("2026-01-01")).ok());
@@ -217,7 +220,8 @@ TEST(StoreContract, VerifyNamesAPostingAlteredByHand) {
   for (const auto& p : report.problems) all += p + "\n";
   EXPECT_NE(all.find("does not balance"), std::string::npos) << all;
   EXPECT_NE(all.find("loan L1: normal principal is 50.000.000 but its postings sum to 50.001.000"),
-            std::string::npos) << all;
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("aggregate ledger_balance LOAN_NORMAL"), std::string::npos) << all;
 }
 

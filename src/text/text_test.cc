@@ -14,9 +14,7 @@ TEST(TextTest, FoldIgnoresCaseDiacriticsAndNormalForm) {
   EXPECT_EQ(Fold("Hoà"), Fold("Hòa"));
 }
 
-TEST(TextTest, NfcComposes) {
-  EXPECT_EQ(ToNfc("Nguye\xCC\x82\xCC\x83n"), "Nguyễn");
-}
+TEST(TextTest, NfcComposes) { EXPECT_EQ(ToNfc("Nguye\xCC\x82\xCC\x83n"), "Nguyễn"); }
 
 TEST(TextTest, VietnameseCollation) {
   Collator c;
