@@ -156,6 +156,8 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
                                       loan.terms.loan_id, reversal.id, target->entry_id);
   store.AddTxn(reversal);
   store.MarkReversed(target->id, reversal.id);
+  if (fresh.terms.borrower_id != loan.terms.borrower_id)
+    store.SetLoanBorrower(fresh.terms.loan_id, fresh.terms.borrower_id);
   loan = fresh;
   store.UpdateLoan(loan);
   return ActionResult{reversal.id, reversal.entry_id, false};
@@ -335,6 +337,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
                                    loan.terms.loan_id, txn.id);
     store.AddTxn(txn);
     store.UpdateLoan(loan);
+    if (a.kind == LoanActionKind::kInherit) store.SetLoanBorrower(loan.terms.loan_id, txn.party_id);
     result = ActionResult{txn.id, txn.entry_id, false};
   }
   if (!a.idempotency_key.empty())

@@ -183,16 +183,18 @@ std::map<std::string, Money> LoanStore::LoanPostingTotals(int64_t loan_id) {
 }
 
 // The state columns, in the order BindLoanState binds them.
-#define TDCS_LOAN_STATE_COLUMNS                                                          \
-  "borrower_id, status, disbursed_on, overdue_rule, disbursed_dong, normal_dong, "       \
-  "overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, processed_to, " \
-  "next_event_date, extension_months, frozen_from, frozen_until, frozen_months, "        \
-  "installments, interest_charge"
-constexpr int kLoanStateColumns = 19;
+// The state columns an update writes, in the order BindLoanState binds them.
+// The borrower is not among them: it changes only by inheritance (and its
+// reversal), through SetLoanBorrower, so the end of day does not touch its index.
+#define TDCS_LOAN_UPDATE_COLUMNS                                                            \
+  "status, disbursed_on, overdue_rule, disbursed_dong, normal_dong, overdue_dong, "         \
+  "frozen_dong, interest_unpaid_dong, accrual, accrued_to, processed_to, next_event_date, " \
+  "extension_months, frozen_from, frozen_until, frozen_months, installments, "              \
+  "interest_charge"
+constexpr int kLoanStateColumns = 18;
 
 void BindLoanState(Statement& st, int first, const loans::Loan& l) {
   int i = first;
-  st.BindInt(i++, l.terms.borrower_id);
   st.BindText(i++, std::string(loans::LoanStatusKey(l.status)));
   BindDate(st, i++, l.disbursed_on);
   st.BindText(i++, l.rule == loans::OverdueRule::kPerInstallment ? "installment" : "maturity");
@@ -218,9 +220,9 @@ std::string InsertLoanSql() {
   std::string columns =
       "id, code, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
       "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
-      "commune_certified_on, decided_on, rejection_reason, " TDCS_LOAN_STATE_COLUMNS;
+      "commune_certified_on, decided_on, rejection_reason, borrower_id, " TDCS_LOAN_UPDATE_COLUMNS;
   std::string values;
-  for (int k = 0; k < 16 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
+  for (int k = 0; k < 17 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
   return "INSERT INTO loan (" + columns + ") VALUES (" + values + ")";
 }
 
@@ -247,13 +249,14 @@ void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
     st.BindNull(16);
   else
     st.BindText(16, a.rejection_reason);
-  BindLoanState(st, 17, loan);
+  st.BindInt(17, t.borrower_id);
+  BindLoanState(st, 18, loan);
   st.Run();
 }
 
 constexpr const char* kUpdateLoan =
-    "UPDATE loan SET (" TDCS_LOAN_STATE_COLUMNS
-    ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
+    "UPDATE loan SET (" TDCS_LOAN_UPDATE_COLUMNS
+    ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
 void LoanStore::UpdateLoan(const loans::Loan& l) {
   auto& st = db_.Cached(kUpdateLoan);
   BindLoanState(st, 1, l);
@@ -267,6 +270,13 @@ constexpr const char* kLoadLoan =
     "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, "
     "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments, "
     "interest_charge FROM loan WHERE id = ?";
+void LoanStore::SetLoanBorrower(int64_t loan_id, int64_t borrower_id) {
+  auto& st = db_.Cached("UPDATE loan SET borrower_id = ? WHERE id = ?");
+  st.BindInt(1, borrower_id);
+  st.BindInt(2, loan_id);
+  st.Run();
+}
+
 std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   auto& st = db_.Cached(kLoadLoan);
   st.BindInt(1, loan_id);
@@ -373,7 +383,7 @@ void LoanStore::SetCapitalPlan(int64_t office_id, const std::string& program, in
 }
 
 constexpr const char* kLoansOfSessionDay =
-    "SELECT id, code FROM loan WHERE session_day = ? AND status = 'active' AND id > ? "
+    "SELECT id, code FROM loan WHERE session_day = ? AND id > ? AND status = 'active' "
     "ORDER BY id LIMIT ?";
 std::vector<std::pair<int64_t, std::string>> LoanStore::ActiveLoansOfSessionDay(int session_day,
                                                                                 int64_t after_id,

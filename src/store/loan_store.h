@@ -62,7 +62,9 @@ class LoanStore {
   std::map<std::string, Money> LoanPostingTotals(int64_t loan_id);
 
   void InsertLoan(const loans::Loan& loan, const LoanApplication& application);
+  // Writes the loan's state (not its borrower: see SetLoanBorrower).
   void UpdateLoan(const loans::Loan& loan);
+  void SetLoanBorrower(int64_t loan_id, int64_t borrower_id);
   std::optional<loans::Loan> LoadLoan(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
   std::string LoanCode(int64_t loan_id);
