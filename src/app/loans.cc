@@ -60,6 +60,20 @@ ActionResult ParseResultText(const std::string& text) {
   return r;
 }
 
+// The answer to a request whose idempotency key was seen before: its first
+// result, or IDEMPOTENCY_KEY_REUSED when the key came with another request.
+std::optional<Result<ActionResult>> SeenBefore(store::LoanStore& store, const std::string& key,
+                                               const std::string& request) {
+  if (key.empty()) return std::nullopt;
+  auto seen = store.FindIdempotencyKey(key);
+  if (!seen) return std::nullopt;
+  if (seen->first != request)
+    return Result<ActionResult>(MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
+                                          "Khóa chống trùng đã dùng cho một yêu cầu khác",
+                                          "The idempotency key was used for a different request"));
+  return Result<ActionResult>(ParseResultText(seen->second));
+}
+
 void Append(std::vector<ledger::Posting>& to, std::vector<ledger::Posting> more) {
   for (auto& p : more) to.push_back(std::move(p));
 }
@@ -215,9 +229,8 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   for (const auto& c : version->eligible_categories)
     if ((";" + categories + ";").find(";" + c + ";") != std::string::npos) eligible = true;
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
-  if (r.amount.dong() <= 0) {
-    reason = MakeError("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
-                       "The amount must be positive");
+  if (auto bad = NonPositiveAmount(r.amount)) {
+    reason = *bad;
   } else if (r.amount > limit) {
     reason = MakeError("AMOUNT_OVER_LIMIT", "amount",
                        "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ",
@@ -266,15 +279,7 @@ namespace {
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
                                      const LoanAction& a) {
   const std::string request = RequestText(a);
-  if (!a.idempotency_key.empty()) {
-    if (auto seen = store.FindIdempotencyKey(a.idempotency_key)) {
-      if (seen->first != request)
-        return MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
-                         "Khóa chống trùng đã dùng cho một yêu cầu khác",
-                         "The idempotency key was used for a different request");
-      return ParseResultText(seen->second);
-    }
-  }
+  if (auto seen = SeenBefore(store, a.idempotency_key, request)) return *seen;
   auto loan_id = store.FindLoanId(a.loan_code);
   if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
   loans::Loan loan = *store.LoadLoan(*loan_id);
@@ -395,15 +400,7 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
   const std::string request =
       std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") + "|" +
       borrower_code + "|" + date.ToIso() + "|" + std::to_string(amount.dong());
-  if (!idempotency_key.empty()) {
-    if (auto seen = store.FindIdempotencyKey(idempotency_key)) {
-      if (seen->first != request)
-        return MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
-                         "Khóa chống trùng đã dùng cho một yêu cầu khác",
-                         "The idempotency key was used for a different request");
-      return ParseResultText(seen->second);
-    }
-  }
+  if (auto seen = SeenBefore(store, idempotency_key, request)) return *seen;
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
   if (!borrower)

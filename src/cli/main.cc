@@ -48,6 +48,12 @@ std::unique_ptr<store::Database> OpenInitialised(const std::string& target) {
   return db;
 }
 
+// Prints a business rejection and gives the exit status for it.
+int Rejected(const Error& error) {
+  fmt::print(stderr, "{}\n", error.ToString());
+  return kExitRejected;
+}
+
 void PrintErrors(const std::vector<RowError>& errors) {
   for (const auto& e : errors)
     fmt::print(stderr, "  dòng/line {}: {}\n", e.line, e.error.ToString());
@@ -155,10 +161,7 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
   auto result = app::Generate(
       *db, options, [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   progress.Finish();
-  if (!result.ok()) {
-    fmt::print(stderr, "{}\n", result.error().ToString());
-    return kExitRejected;
-  }
+  if (!result.ok()) return Rejected(result.error());
   db->Checkpoint();
   const auto& s = result.value();
   const double seconds = progress.ElapsedSeconds();
@@ -181,10 +184,7 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
 int RunReform(const std::string& db_target, const std::string& on_text) {
   auto db = OpenInitialised(db_target);
   auto result = app::ApplyReform2025(*db, ParseDateOption(on_text));
-  if (!result.ok()) {
-    fmt::print(stderr, "{}\n", result.error().ToString());
-    return kExitRejected;
-  }
+  if (!result.ok()) return Rejected(result.error());
   fmt::print("Đã chuyển mạng lưới sang địa giới 2025 / moved onto the 2025 structure: {}\n",
              result.value().ToString());
   return 0;
@@ -232,10 +232,7 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
   auto result = batch::CloseTo(
       *db, *to, [&](Date day, int64_t loans) { progress.Update(loans, 0, day.ToIso().c_str()); });
   progress.Finish();
-  if (!result.ok()) {
-    fmt::print(stderr, "{}\n", result.error().ToString());
-    return kExitRejected;
-  }
+  if (!result.ok()) return Rejected(result.error());
   const auto& s = result.value();
   fmt::print(
       "Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
@@ -253,10 +250,7 @@ int RunSimulate(const std::string& db_target, const std::string& to_text, uint64
     progress.Update(payments, 0, day.ToIso().c_str());
   });
   progress.Finish();
-  if (!result.ok()) {
-    fmt::print(stderr, "{}\n", result.error().ToString());
-    return kExitRejected;
-  }
+  if (!result.ok()) return Rejected(result.error());
   const auto& s = result.value();
   fmt::print(
       "{} ngày/days, {} khoản thu/payments ({} từ chối/rejected), {} đ; end of day {:.1f} s, "

@@ -283,9 +283,7 @@ Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates) {
 Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline& rates) {
   if (loan.status != LoanStatus::kApproved && loan.status != LoanStatus::kActive)
     return NotActive(loan);
-  if (amount.dong() <= 0)
-    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
-                  "The amount must be positive");
+  if (auto bad = NonPositiveAmount(amount)) return *bad;
   if (loan.disbursed + amount > loan.terms.approved)
     return Reject("DISBURSEMENT_OVER_APPROVED", "amount",
                   "Giải ngân vượt số tiền được duyệt (" + loan.terms.approved.ToVietnamese() +
@@ -330,9 +328,7 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
 Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
                     bool from_savings) {
   if (!Open(loan)) return NotActive(loan);
-  if (amount.dong() <= 0)
-    return Reject("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
-                  "The amount must be positive");
+  if (auto bad = NonPositiveAmount(amount)) return *bad;
   const Money owed = TotalOwed(loan, date, rates);
   if (amount > owed)
     return Reject("PAYMENT_EXCEEDS_DEBT", "amount",

@@ -43,6 +43,12 @@ Money Money::RoundDownTo(int64_t multiple_dong) const {
   return Money(DivideRoundDown(dong_, multiple_dong) * multiple_dong);
 }
 
+std::optional<Error> NonPositiveAmount(Money amount, std::string_view field) {
+  if (amount.dong() > 0) return std::nullopt;
+  return MakeError("AMOUNT_INVALID", std::string(field), "Số tiền phải lớn hơn 0",
+                   "The amount must be positive");
+}
+
 int64_t DivideRoundDown(__int128 numerator, __int128 denominator) {
   TDCS_CHECK(denominator > 0);
   __int128 q = numerator / denominator;

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.h"
+
 namespace tdcs {
 
 class Money {
@@ -54,6 +56,10 @@ class Money {
   explicit constexpr Money(int64_t dong) : dong_(dong) {}
   int64_t dong_ = 0;
 };
+
+// The rejection of an amount that is zero or negative (AMOUNT_INVALID), or
+// nullopt when the amount is positive. Every action that takes an amount uses it.
+std::optional<Error> NonPositiveAmount(Money amount, std::string_view field = "amount");
 
 // Exact integer division with a named rounding. `denominator` must be > 0.
 int64_t DivideRoundHalfUp(__int128 numerator, __int128 denominator);

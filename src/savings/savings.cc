@@ -64,9 +64,7 @@ Result<Outcome> Deposit(Account& account, Money amount, Date date, const RateTim
 }
 
 Result<Outcome> Withdraw(Account& account, Money amount, Date date, const RateTimeline& rates) {
-  if (amount.dong() <= 0)
-    return MakeError("AMOUNT_INVALID", "amount", "Số tiền phải lớn hơn 0",
-                     "The amount must be positive");
+  if (auto bad = NonPositiveAmount(amount)) return *bad;
   const Money available = BalanceOn(account, date, rates);
   if (amount > available)
     return MakeError("SAVINGS_INSUFFICIENT", "amount",
