@@ -4,7 +4,7 @@
 # second run is quick. Needs root (or sudo) on a fresh machine.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config curl
+  build-essential cmake pkg-config curl ccache
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libicu-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   libfmt-dev libspdlog-dev libsodium-dev libxlsxwriter-dev
