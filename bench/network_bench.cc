@@ -45,11 +45,9 @@ void Generate(benchmark::State& state, const std::string& profile) {
   double mib = 0;
   for (auto _ : state) {
     const std::string path = BenchPath(profile);
-    auto db = store::Open(path);
-    app::InitDatabase(*db);
-    auto summary = app::Generate(*db, {profile, 1, *Date::FromCivil(2026, 6, 30)});
+    auto summary =
+        app::Generate(path, app::SystemContext(), {profile, 1, *Date::FromCivil(2026, 6, 30)});
     if (!summary.ok()) state.SkipWithError(summary.error().ToString().c_str());
-    db->Checkpoint();
     rows = summary.value().rows;
     mib = static_cast<double>(std::filesystem::file_size(path)) / (1 << 20);
   }
@@ -63,23 +61,24 @@ void ImportBorrowers(benchmark::State& state) {
   // Source: a generated province; the structure of 30/06/2025 is exported and
   // loaded into a fresh database, borrowers timed.
   const std::string source_path = BenchPath("import-source");
-  auto source = store::Open(source_path);
-  app::InitDatabase(*source);
-  (void)app::Generate(*source, {"province", 1, *Date::FromCivil(2025, 6, 30)});
+  (void)app::Generate(source_path, app::SystemContext(),
+                      {"province", 1, *Date::FromCivil(2025, 6, 30)});
+  auto source = app::Connection::Open(source_path);
   const app::ExportOptions options{*Date::FromCivil(2025, 6, 30), false};
   std::ostringstream network, groups, borrowers;
-  app::Export(*source, app::ImportKind::kNetwork, options, network);
-  app::Export(*source, app::ImportKind::kGroups, options, groups);
-  const int64_t rows = app::Export(*source, app::ImportKind::kBorrowers, options, borrowers);
+  app::Export(*source, app::SystemContext(), app::ImportKind::kNetwork, options, network);
+  app::Export(*source, app::SystemContext(), app::ImportKind::kGroups, options, groups);
+  const int64_t rows =
+      app::Export(*source, app::SystemContext(), app::ImportKind::kBorrowers, options, borrowers);
   for (auto _ : state) {
     state.PauseTiming();
-    auto db = store::Open(BenchPath("import"));
+    auto db = app::Connection::Open(BenchPath("import"));
     app::InitDatabase(*db);
     std::istringstream n(network.str()), g(groups.str()), b(borrowers.str());
-    (void)app::Import(*db, app::ImportKind::kNetwork, n);
-    (void)app::Import(*db, app::ImportKind::kGroups, g);
+    (void)app::Import(*db, app::SystemContext(), app::ImportKind::kNetwork, n);
+    (void)app::Import(*db, app::SystemContext(), app::ImportKind::kGroups, g);
     state.ResumeTiming();
-    auto report = app::Import(*db, app::ImportKind::kBorrowers, b);
+    auto report = app::Import(*db, app::SystemContext(), app::ImportKind::kBorrowers, b);
     if (!report.ok()) state.SkipWithError(report.errors.front().error.ToString().c_str());
   }
   state.counters["rows"] = static_cast<double>(rows);
@@ -90,14 +89,12 @@ void ImportBorrowers(benchmark::State& state) {
 void Find(benchmark::State& state) {
   static const std::string path = [] {
     const std::string p = BenchPath("find");
-    auto db = store::Open(p);
-    app::InitDatabase(*db);
-    (void)app::Generate(*db, {"province", 1, *Date::FromCivil(2026, 6, 30)});
+    (void)app::Generate(p, app::SystemContext(), {"province", 1, *Date::FromCivil(2026, 6, 30)});
     return p;
   }();
-  auto db = store::Open(path);
+  auto db = app::Connection::Open(path);
   for (auto _ : state) {
-    auto found = app::FindBorrowers(*db, "nguyen thi lan");
+    auto found = app::FindBorrowers(*db, app::SystemContext(), "nguyen thi lan");
     benchmark::DoNotOptimize(found);
   }
 }

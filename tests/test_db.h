@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "app/connection.h"
+#include "app/internal/access.h"
 #include "app/setup.h"
 #include "store/db.h"
 
@@ -22,7 +24,8 @@ inline std::string TestDbTarget() {
   return env && *env ? env : "sqlite";
 }
 
-inline std::unique_ptr<store::Database> NewTestDatabase() {
+// A fresh, empty database: its target (file path or URI).
+inline std::string NewTestTarget() {
   static std::atomic<int> counter{0};
   const std::string target = TestDbTarget();
   const std::string name =
@@ -32,7 +35,7 @@ inline std::unique_ptr<store::Database> NewTestDatabase() {
     std::filesystem::create_directories(dir);
     const auto path = dir / (name + ".db");
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    return store::Open(path.string());
+    return path.string();
   }
   {
     auto admin = store::Open(target);
@@ -41,14 +44,33 @@ inline std::unique_ptr<store::Database> NewTestDatabase() {
   std::string uri = target;
   const auto pos = uri.find("///postgres");
   uri.replace(pos, 11, "///" + name);
-  return store::Open(uri);
+  return uri;
 }
 
-inline std::unique_ptr<store::Database> NewInitialisedDatabase() {
-  auto db = NewTestDatabase();
-  app::InitDatabase(*db);
-  return db;
+inline std::unique_ptr<store::Database> NewTestDatabase() { return store::Open(NewTestTarget()); }
+
+// A fresh database brought to the current schema, as a use case's connection.
+inline std::unique_ptr<app::Connection> NewInitialisedConnection(std::string* target = nullptr) {
+  const std::string where = NewTestTarget();
+  if (target) *target = where;
+  auto connection = app::Connection::Open(where);
+  app::InitDatabase(*connection);
+  return connection;
 }
+
+// A fresh initialised database for store-level tests: dereferences to the
+// store::Database; `connection` is the same database for use cases.
+struct InitialisedDatabase {
+  std::unique_ptr<app::Connection> connection;
+  store::Database& operator*() { return app::Db(*connection); }
+  store::Database* operator->() { return &app::Db(*connection); }
+};
+inline InitialisedDatabase NewInitialisedDatabase() {
+  return InitialisedDatabase{NewInitialisedConnection()};
+}
+
+// The database behind a connection, for white-box checks.
+inline store::Database& DbOf(app::Connection& connection) { return app::Db(connection); }
 
 // A small network in Hải Phòng (legacy province 31, district An Dương 312).
 inline const char* const kNetworkCsv =

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "app/find.h"
+#include "app/internal/access.h"
 #include "base/csv.h"
 #include "store/network_store.h"
 
@@ -89,8 +90,9 @@ int64_t ExportGroups(store::NetworkStore& store, const Units& u, Date on, std::o
 
 }  // namespace
 
-int64_t Export(store::Database& db, ImportKind kind, const ExportOptions& options,
-               std::ostream& out, const ProgressFn& progress) {
+int64_t Export(Connection& connection, const Context&, ImportKind kind,
+               const ExportOptions& options, std::ostream& out, const ProgressFn& progress) {
+  store::Database& db = Db(connection);
   store::NetworkStore store(db);
   const Units units = UnitsOn(store, options.on);
   csv::WriteRow(out, ImportColumns(kind));

@@ -4,9 +4,10 @@
 
 #include <ostream>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "app/import.h"
 #include "base/date.h"
-#include "store/db.h"
 
 namespace tdcs::app {
 
@@ -16,7 +17,8 @@ struct ExportOptions {
 };
 
 // Returns the number of data rows written.
-int64_t Export(store::Database& db, ImportKind kind, const ExportOptions& options,
-               std::ostream& out, const ProgressFn& progress = nullptr);
+int64_t Export(Connection& connection, const Context& context, ImportKind kind,
+               const ExportOptions& options, std::ostream& out,
+               const ProgressFn& progress = nullptr);
 
 }  // namespace tdcs::app

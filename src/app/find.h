@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "store/db.h"
-#include "store/network_store.h"
+#include "app/connection.h"
+#include "app/context.h"
+#include "base/date.h"
 
 namespace tdcs::app {
 
@@ -18,12 +19,19 @@ inline constexpr int kFindLimit = 200;
 // Matches read and sorted before the first kFindLimit are shown.
 inline constexpr int kFindSortMax = 5000;
 
+struct BorrowerSummary {
+  std::string code, name, citizen_id;  // the citizen ID in full: faces mask it
+  Date birth_date;
+  std::string sex;  // male | female
+};
+
 struct FindResult {
-  std::vector<store::BorrowerRow> borrowers;
+  std::vector<BorrowerSummary> borrowers;
   bool more = false;
 };
 
-FindResult FindBorrowers(store::Database& db, const std::string& query, int limit = kFindLimit);
+FindResult FindBorrowers(Connection& connection, const Context& context, const std::string& query,
+                         int limit = kFindLimit);
 // "001****45678": citizen IDs are masked in lists (DESIGN, Security).
 std::string MaskCitizenId(const std::string& id);
 

@@ -13,7 +13,7 @@ namespace {
 class FindTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::NewInitialisedDatabase();
+    db_ = testing::NewInitialisedConnection();
     std::string borrowers = testing::kBorrowersHeader;
     borrowers += testing::BorrowerRow(1, "Nguyễn Thị Ánh", "0000001");
     borrowers += testing::BorrowerRow(2, "Đặng Thị Đào", "0000001");
@@ -25,16 +25,17 @@ class FindTest : public ::testing::Test {
                               std::pair{ImportKind::kGroups, std::string(testing::kGroupsCsv)},
                               std::pair{ImportKind::kBorrowers, borrowers}}) {
       std::istringstream in(text);
-      auto r = Import(*db_, kind, in);
+      auto r = Import(*db_, app::SystemContext(), kind, in);
       ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
     }
   }
   std::vector<std::string> Names(const std::string& query) {
     std::vector<std::string> out;
-    for (const auto& b : FindBorrowers(*db_, query).borrowers) out.push_back(b.name);
+    for (const auto& b : FindBorrowers(*db_, app::SystemContext(), query).borrowers)
+      out.push_back(b.name);
     return out;
   }
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<app::Connection> db_;
 };
 
 // Vietnamese order: letters first (a < ă < â), tones second, so "Ánh" (a + tone)
@@ -53,7 +54,7 @@ TEST_F(FindTest, IgnoresCaseAndDiacriticsAndSortsTheVietnameseWay) {
 }
 
 TEST_F(FindTest, TheFirstPageIsTheFirstInVietnameseOrder) {
-  auto page = FindBorrowers(*db_, "nguyen", 2);
+  auto page = FindBorrowers(*db_, app::SystemContext(), "nguyen", 2);
   ASSERT_EQ(page.borrowers.size(), 2u);
   EXPECT_TRUE(page.more);
   EXPECT_EQ(page.borrowers[0].name, "Nguyễn Thị An");

@@ -1,12 +1,16 @@
 #include "app/generate.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
+#include "app/internal/access.h"
+#include "app/internal/network_units.h"
 #include "app/names.h"
 #include "app/network_ops.h"
 #include "app/random.h"
+#include "app/setup.h"
 #include "base/check.h"
 #include "loans/loan.h"
 #include "network/network.h"
@@ -130,7 +134,7 @@ class Generator {
 
  private:
   void BuildNetwork();
-  void BuildGroupsAndBorrowers();
+  void BuildGroupsAndBorrowers(store::Transaction& tx);
   void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
                            int64_t& next_borrower);
   void AddLoan(const store::BorrowerRow& borrower, const Commune& commune,
@@ -268,7 +272,7 @@ void Generator::BuildNetwork() {
     }
 }
 
-void Generator::BuildGroupsAndBorrowers() {
+void Generator::BuildGroupsAndBorrowers(store::Transaction& tx) {
   std::vector<int64_t> weights;
   for (size_t i = 0; i < communes_.size(); ++i) weights.push_back(random_.Between(500, 1500));
   const auto groups_per_commune = Apportion(profile_.groups, weights);
@@ -324,8 +328,7 @@ void Generator::BuildGroupsAndBorrowers() {
       if (next_borrower - first_borrower >= 100'000 * (batches_ + 1)) {
         ++batches_;
         loan_store_.FlushBalances();
-        db_.Commit();
-        db_.Begin();
+        tx.CommitAndContinue();
         if (progress_) progress_(next_borrower - first_borrower, profile_.borrowers, "borrowers");
       }
     }
@@ -493,14 +496,14 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
 }
 
 GenerateSummary Generator::Run() {
-  db_.Begin();
+  store::Transaction tx(db_);
   BuildNetwork();
   if (progress_) progress_(0, profile_.borrowers, "borrowers");
-  BuildGroupsAndBorrowers();
+  BuildGroupsAndBorrowers(tx);
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
   loan_store_.SetBusinessDate(options_.until);
   loan_store_.FlushBalances();
-  db_.Commit();
+  tx.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
                   summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +
                   summary_.borrowers * 3 + summary_.loans * 6;
@@ -509,24 +512,80 @@ GenerateSummary Generator::Run() {
 
 }  // namespace
 
-Result<GenerateSummary> Generate(store::Database& db, const GenerateOptions& options,
-                                 const ProgressFn& progress) {
+namespace {
+
+Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& options,
+                                   const Profile& profile, const ProgressFn& progress) {
+  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+                     "The database already holds a network");
+  Generator generator(db, options, profile, progress);
+  GenerateSummary summary = generator.Run();
+  if (options.until >= store::ReadAdminIndex(db).reform_date) {
+    if (progress) progress(0, 0, "reform");
+    auto reform = ApplyReform2025In(db, std::nullopt);
+    if (!reform.ok()) return reform.error();
+    summary.reform_applied = true;
+  }
+  return summary;
+}
+
+void RemoveSqliteFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(path + suffix);
+}
+
+}  // namespace
+
+Result<GenerateSummary> Generate(const std::string& target, const Context&,
+                                 const GenerateOptions& options, const ProgressFn& progress) {
   auto profile = ProfileNamed(options.profile);
   if (!profile)
     return MakeError("PROFILE_UNKNOWN", "profile",
                      "Hồ sơ dữ liệu '" + options.profile + "' không có (demo|province|national)",
                      "Unknown profile '" + options.profile + "' (demo|province|national)");
-  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
-    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
-                     "The database already holds a network");
-  Generator generator(db, options, *profile, progress);
-  GenerateSummary summary = generator.Run();
-  if (options.until >= store::ReadAdminIndex(db).reform_date) {
-    if (progress) progress(0, 0, "reform");
-    auto reform = ApplyReform2025(db);
-    if (!reform.ok()) return reform.error();
-    summary.reform_applied = true;
+  auto connection = Connection::Open(target);
+  store::Database& db = Db(*connection);
+  if (db.engine() == store::Engine::kPostgres) {
+    // One transaction: a generation stopped half-way leaves nothing behind.
+    InitDatabase(*connection);
+    store::BatchLock lock(db, "generate");
+    store::Transaction tx(db);
+    auto summary = GenerateIn(db, options, *profile, progress);
+    if (summary.ok()) tx.Commit();
+    return summary;
   }
+  const std::string path = db.FilePath();
+  if (path.empty()) {
+    InitDatabase(*connection);
+    return GenerateIn(db, options, *profile, progress);
+  }
+  // An SQLite file is generated beside the target and moved over it when
+  // complete (rename is atomic), so a stopped generation leaves the target
+  // as it was and the next run starts afresh.
+  if (std::filesystem::exists(path)) {
+    InitDatabase(*connection);
+    if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+      return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+                       "The database already holds a network");
+  }
+  store::BatchLock lock(db, "generate");
+  const std::string partial = path + ".generating";
+  RemoveSqliteFiles(partial);
+  Result<GenerateSummary> summary = [&] {
+    auto work = Connection::Open(partial);
+    InitDatabase(*work);
+    auto result = GenerateIn(Db(*work), options, *profile, progress);
+    if (result.ok()) work->Checkpoint();
+    return result;
+  }();
+  if (!summary.ok()) {
+    RemoveSqliteFiles(partial);
+    return summary;
+  }
+  connection.reset();
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
+  std::filesystem::rename(partial, path);
   return summary;
 }
 

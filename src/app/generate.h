@@ -20,10 +20,11 @@
 #include <optional>
 #include <string>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "app/import.h"
 #include "base/date.h"
 #include "money/money.h"
-#include "store/db.h"
 
 namespace tdcs::app {
 
@@ -41,7 +42,12 @@ struct GenerateSummary {
 };
 
 // The database must be initialised and hold no network yet.
-Result<GenerateSummary> Generate(store::Database& db, const GenerateOptions& options,
+//
+// All or nothing: on PostgreSQL the whole generation is one transaction; an
+// SQLite file is written beside the target ("….generating") and renamed over
+// it when complete. A stopped run leaves the target as it was.
+Result<GenerateSummary> Generate(const std::string& target, const Context& context,
+                                 const GenerateOptions& options,
                                  const ProgressFn& progress = nullptr);
 
 }  // namespace tdcs::app

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "app/export.h"
@@ -11,22 +13,34 @@
 namespace tdcs::app {
 namespace {
 
-std::string ExportAll(store::Database& db, Date on) {
+std::string ExportAll(Connection& db, Date on) {
   std::ostringstream out;
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers})
-    Export(db, kind, {on, false}, out);
+    Export(db, SystemContext(), kind, {on, false}, out);
   return out.str();
 }
 
+// Generates into a fresh database and opens it.
+std::unique_ptr<Connection> Generated(const GenerateOptions& options,
+                                      Result<GenerateSummary>* summary = nullptr,
+                                      std::string* target_out = nullptr) {
+  const std::string target = testing::NewTestTarget();
+  auto result = Generate(target, SystemContext(), options);
+  EXPECT_TRUE(result.ok()) << result.error().ToString();
+  if (summary) *summary = result;
+  if (target_out) *target_out = target;
+  return Connection::Open(target);
+}
+
 TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
-  auto db = testing::NewInitialisedDatabase();
-  auto result = Generate(*db, {"demo", 7, *Date::Parse("2026-06-30")});
+  Result<GenerateSummary> result = MakeError("", "", "", "");
+  auto db = Generated({"demo", 7, *Date::Parse("2026-06-30")}, &result);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(result.value().groups, 250);
   EXPECT_EQ(result.value().borrowers, 8'425);
   EXPECT_EQ(result.value().points, 10);
   EXPECT_TRUE(result.value().reform_applied);
-  store::NetworkStore store(*db);
+  store::NetworkStore store(testing::DbOf(*db));
   const auto c = store.CountsOn(*Date::Parse("2026-06-30"));
   EXPECT_EQ(c.branches, 1);
   EXPECT_EQ(c.offices, 1);
@@ -34,7 +48,7 @@ TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
   EXPECT_EQ(c.borrowers, 8'425);
   EXPECT_EQ(c.memberships, 8'425);
   // Every group has 5–60 members, a leader and a deputy.
-  auto st = db->Prepare(
+  auto st = testing::DbOf(*db).Prepare(
       "SELECT group_id, COUNT(*), SUM(CASE WHEN role = 'leader' THEN 1 ELSE 0 END), "
       "SUM(CASE WHEN role = 'deputy' THEN 1 ELSE 0 END) FROM membership GROUP BY group_id");
   int groups = 0;
@@ -48,7 +62,7 @@ TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
   EXPECT_EQ(groups, 250);
   // Women's Union runs the most groups, then farmers, veterans, youth.
   auto share = [&](int association) {
-    auto q = db->Prepare(
+    auto q = testing::DbOf(*db).Prepare(
         "SELECT COUNT(*) FROM savings_group_version WHERE valid_to IS NULL AND "
         "association_code = ?");
     q->BindInt(1, association);
@@ -62,23 +76,20 @@ TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
 }
 
 TEST(GenerateTest, SameSeedSameDataAndGeneratedDataPassesImportChecks) {
-  auto a = testing::NewInitialisedDatabase();
-  auto b = testing::NewInitialisedDatabase();
-  auto c = testing::NewInitialisedDatabase();
-  ASSERT_TRUE(Generate(*a, {"demo", 42, *Date::Parse("2026-06-30")}).ok());
-  ASSERT_TRUE(Generate(*b, {"demo", 42, *Date::Parse("2026-06-30")}).ok());
-  ASSERT_TRUE(Generate(*c, {"demo", 43, *Date::Parse("2026-06-30")}).ok());
+  auto a = Generated({"demo", 42, *Date::Parse("2026-06-30")});
+  auto b = Generated({"demo", 42, *Date::Parse("2026-06-30")});
+  auto c = Generated({"demo", 43, *Date::Parse("2026-06-30")});
   const Date on = *Date::Parse("2025-06-30");
   const std::string exported = ExportAll(*a, on);
   EXPECT_EQ(exported, ExportAll(*b, on));
   EXPECT_NE(exported, ExportAll(*c, on));
   // The structure of 30/06/2025 imports into an empty database through every check.
-  auto fresh = testing::NewInitialisedDatabase();
+  auto fresh = testing::NewInitialisedConnection();
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers}) {
     std::ostringstream out;
-    Export(*a, kind, {on, false}, out);
+    Export(*a, app::SystemContext(), kind, {on, false}, out);
     std::istringstream in(out.str());
-    auto r = Import(*fresh, kind, in);
+    auto r = Import(*fresh, app::SystemContext(), kind, in);
     ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
   }
   EXPECT_EQ(ExportAll(*fresh, on), exported);
@@ -87,21 +98,20 @@ TEST(GenerateTest, SameSeedSameDataAndGeneratedDataPassesImportChecks) {
 // Exports of any date — after the 2025 move, with borrowers who joined their
 // group after they were recorded — import into an empty database again.
 TEST(GenerateTest, ExportsAfterTheReformAndLateJoinsImportAgain) {
-  auto a = testing::NewInitialisedDatabase();
-  ASSERT_TRUE(Generate(*a, {"demo", 9, *Date::Parse("2026-06-30")}).ok());
+  auto a = Generated({"demo", 9, *Date::Parse("2026-06-30")});
   for (const char* day : {"2025-08-01", "2026-06-30"}) {
     const Date on = *Date::Parse(day);
-    auto fresh = testing::NewInitialisedDatabase();
+    auto fresh = testing::NewInitialisedConnection();
     std::string before;
     for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers,
                       ImportKind::kMemberships}) {
       std::ostringstream out;
-      Export(*a, kind, {on, false}, out);
+      Export(*a, app::SystemContext(), kind, {on, false}, out);
       std::istringstream in(out.str());
-      auto r = Import(*fresh, kind, in);
+      auto r = Import(*fresh, app::SystemContext(), kind, in);
       ASSERT_TRUE(r.ok()) << day << ": " << r.errors.front().error.ToString();
     }
-    store::NetworkStore original(*a), copy(*fresh);
+    store::NetworkStore original(testing::DbOf(*a)), copy(testing::DbOf(*fresh));
     const auto x = original.CountsOn(on), y = copy.CountsOn(on);
     EXPECT_EQ(x.branches, y.branches);
     EXPECT_EQ(x.offices, y.offices);
@@ -113,12 +123,29 @@ TEST(GenerateTest, ExportsAfterTheReformAndLateJoinsImportAgain) {
 }
 
 TEST(GenerateTest, RefusesAnUnknownProfileOrANonEmptyDatabase) {
-  auto db = testing::NewInitialisedDatabase();
-  EXPECT_EQ(Generate(*db, {"planet", 1, *Date::Parse("2026-06-30")}).error().code,
-            "PROFILE_UNKNOWN");
-  ASSERT_TRUE(Generate(*db, {"demo", 1, *Date::Parse("2024-06-30")}).ok());
-  EXPECT_EQ(Generate(*db, {"demo", 1, *Date::Parse("2024-06-30")}).error().code,
+  const std::string target = testing::NewTestTarget();
+  EXPECT_EQ(
+      Generate(target, SystemContext(), {"planet", 1, *Date::Parse("2026-06-30")}).error().code,
+      "PROFILE_UNKNOWN");
+  ASSERT_TRUE(Generate(target, SystemContext(), {"demo", 1, *Date::Parse("2024-06-30")}).ok());
+  EXPECT_EQ(Generate(target, SystemContext(), {"demo", 1, *Date::Parse("2024-06-30")}).error().code,
             "DATABASE_NOT_EMPTY");
+}
+
+// A generation stopped half-way (here: its partial file left behind, as a
+// kill -9 leaves it) does not block the next one, and the target holds
+// nothing partial in between.
+TEST(GenerateTest, AStoppedGenerationLeavesNothingAndRunsAgain) {
+  if (testing::TestDbTarget() != "sqlite") GTEST_SKIP() << "PostgreSQL: one transaction";
+  const std::string target = testing::NewTestTarget();
+  {
+    std::ofstream partial(target + ".generating");
+    partial << "half a database";
+  }
+  ASSERT_TRUE(Generate(target, SystemContext(), {"demo", 1, *Date::Parse("2024-06-30")}).ok());
+  EXPECT_FALSE(std::filesystem::exists(target + ".generating"));
+  auto db = Connection::Open(target);
+  EXPECT_EQ(testing::DbOf(*db).QueryInt("SELECT COUNT(*) FROM borrower").value_or(0), 8'425);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "app/internal/access.h"
+#include "app/internal/network_units.h"
 #include "app/network_ops.h"
 #include "base/csv.h"
 #include "network/network.h"
@@ -687,19 +689,22 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
 
 }  // namespace
 
-ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
+ImportReport Import(Connection& connection, const Context&, ImportKind kind, std::istream& in,
                     const ProgressFn& progress) {
+  store::Database& db = Db(connection);
   ImportReport report;
   std::vector<Line> lines = ReadLines(kind, in, report);
   // A bad header stops here; bad rows are listed with everything else.
   for (const auto& e : report.errors)
     if (e.line == 1) return report;
+  // Checks read the database inside the same transaction as the writes, so
+  // what was checked is what is written on; imports run one at a time (the
+  // "import" lock), so two files into one group cannot both pass its limits.
+  store::Transaction tx(db);
+  db.LockKey("import");
   store::NetworkStore store(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   UnitDirectory units(store);
-  // Checks read the database inside the same transaction as the writes, so
-  // what was checked is what is written on.
-  store::Transaction tx(db);
   // Once the network has moved onto the 2025 structure, history before the
   // move is closed: new rows start on or after it.
   if (auto moved = store.ReformAppliedOn()) {

@@ -30,8 +30,9 @@
 #include <string>
 #include <vector>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "base/result.h"
-#include "store/db.h"
 
 namespace tdcs::app {
 
@@ -53,7 +54,7 @@ struct ImportReport {
 // Called now and then with (rows done, rows total or 0 if unknown, phase).
 using ProgressFn = std::function<void(int64_t, int64_t, const char*)>;
 
-ImportReport Import(store::Database& db, ImportKind kind, std::istream& in,
-                    const ProgressFn& progress = nullptr);
+ImportReport Import(Connection& connection, const Context& context, ImportKind kind,
+                    std::istream& in, const ProgressFn& progress = nullptr);
 
 }  // namespace tdcs::app

@@ -30,13 +30,13 @@ std::map<std::string, int64_t> TableCounts(store::Database& db) {
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::NewInitialisedDatabase();
+    db_ = testing::NewInitialisedConnection();
     ASSERT_TRUE(Run(ImportKind::kNetwork, testing::kNetworkCsv).ok());
     ASSERT_TRUE(Run(ImportKind::kGroups, testing::kGroupsCsv).ok());
   }
   ImportReport Run(ImportKind kind, const std::string& text) {
     std::istringstream in(text);
-    return Import(*db_, kind, in);
+    return Import(*db_, app::SystemContext(), kind, in);
   }
   // Codes of the errors on `line`.
   static std::vector<std::string> CodesOn(const ImportReport& r, int line) {
@@ -45,7 +45,7 @@ class ImportTest : public ::testing::Test {
       if (e.line == line) out.push_back(e.error.code);
     return out;
   }
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<app::Connection> db_;
 };
 
 TEST_F(ImportTest, ImportsNetworkGroupsAndBorrowers) {
@@ -58,7 +58,7 @@ TEST_F(ImportTest, ImportsNetworkGroupsAndBorrowers) {
   EXPECT_EQ(r.written, 3);
   // Three members is fewer than five: allowed, with a warning.
   ASSERT_EQ(r.warnings.size(), 1u);
-  store::NetworkStore store(*db_);
+  store::NetworkStore store(testing::DbOf(*db_));
   const auto counts = store.CountsOn(*Date::Parse("2020-02-01"));
   EXPECT_EQ(counts.branches, 1);
   EXPECT_EQ(counts.offices, 1);
@@ -91,7 +91,7 @@ TEST_F(ImportTest, ListsEveryBadCitizenIdWithLineAndField) {
   csv +=
       "0000000005,Nguyễn Văn "
       "E,031285000005,1985-06-01,male,addr,11581001,poor,0000001,member,2020-01-15\n";
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"CITIZEN_ID_FORMAT"});
@@ -104,7 +104,7 @@ TEST_F(ImportTest, ListsEveryBadCitizenIdWithLineAndField) {
     EXPECT_FALSE(e.error.message_vi.empty());
     EXPECT_FALSE(e.error.message_en.empty());
   }
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
 }
 
 TEST_F(ImportTest, BadLastRowLeavesDatabaseExactlyAsBefore) {
@@ -114,7 +114,7 @@ TEST_F(ImportTest, BadLastRowLeavesDatabaseExactlyAsBefore) {
   csv +=
       "0000000042,Võ Văn "
       "Sơn,031085000042,1985-06-01,male,addr,99999999,poor,0000002,member,2020-01-15\n";
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.errors.size(), 1u);
@@ -122,7 +122,7 @@ TEST_F(ImportTest, BadLastRowLeavesDatabaseExactlyAsBefore) {
   EXPECT_EQ(r.errors[0].error.code, "VILLAGE_UNKNOWN");
   EXPECT_EQ(r.errors[0].error.field, "village_code");
   EXPECT_EQ(r.written, 0);
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
 }
 
 TEST_F(ImportTest, RejectsUnknownCommunesAndUnitsInTheStructureOfTheDate) {
@@ -137,7 +137,7 @@ TEST_F(ImportTest, RejectsUnknownCommunesAndUnitsInTheStructureOfTheDate) {
       "office,PGD312,Trùng mã,CN31,,,2016-01-01\n"
       "point,P11593,Ngày giao dịch sai,PGD312,11593,40,2016-01-01\n"
       "depot,X1,Kho,,,,2016-01-01\n";
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kNetwork, csv);
   EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"COMMUNE_UNKNOWN"});
   EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"COMMUNE_UNKNOWN"});
@@ -147,7 +147,7 @@ TEST_F(ImportTest, RejectsUnknownCommunesAndUnitsInTheStructureOfTheDate) {
   EXPECT_EQ(CodesOn(r, 7), std::vector<std::string>{"CODE_DUPLICATE"});
   EXPECT_EQ(CodesOn(r, 8), std::vector<std::string>{"SESSION_DAY_RANGE"});
   EXPECT_EQ(CodesOn(r, 9), std::vector<std::string>{"NETWORK_KIND_UNKNOWN"});
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
 }
 
 TEST_F(ImportTest, RejectsAGroupOverSixtyMembers) {
@@ -156,12 +156,12 @@ TEST_F(ImportTest, RejectsAGroupOverSixtyMembers) {
   ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
   std::string more = kBorrowersHeader;
   more += BorrowerRow(61, "Bùi Thị Sáu Mốt", "0000003", "member", "2021-03-01");
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kBorrowers, more);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"GROUP_FULL"});
   EXPECT_NE(r.errors[0].error.message_en.find("61 members on 2021-03-01"), std::string::npos);
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
   // When a member leaves on that day, the newcomer fits.
   ASSERT_TRUE(Run(ImportKind::kMemberships,
                   "action,borrower_code,group_code,role,valid_from\n"
@@ -174,36 +174,36 @@ TEST_F(ImportTest, RejectsABorrowerInTwoGroupsAtOnce) {
   std::string csv = kBorrowersHeader;
   csv += BorrowerRow(1, "Hoàng Thị Yến", "0000001");
   ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kMemberships,
                "action,borrower_code,group_code,role,valid_from\n"
                "join,0000000001,0000002,member,2022-05-01\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"MEMBERSHIP_OVERLAP"});
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
   // Leaving the first group the day the second one starts is a move, not an overlap.
   auto move = Run(ImportKind::kMemberships,
                   "action,borrower_code,group_code,role,valid_from\n"
                   "leave,0000000001,0000001,member,2022-05-01\n"
                   "join,0000000001,0000002,member,2022-05-01\n");
   ASSERT_TRUE(move.ok()) << move.errors.front().error.ToString();
-  store::NetworkStore store(*db_);
+  store::NetworkStore store(testing::DbOf(*db_));
   auto memberships = store.MembershipsOfBorrower(1);
   ASSERT_EQ(memberships.size(), 2u);
   EXPECT_EQ(memberships[0].period.to, Date::Parse("2022-05-01"));
   EXPECT_FALSE(memberships[1].period.to);
   // Exported on a later date, the borrower and the later membership import again,
   // the membership keeping its own date.
-  auto fresh = testing::NewInitialisedDatabase();
+  auto fresh = testing::NewInitialisedConnection();
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers,
                     ImportKind::kMemberships}) {
     std::ostringstream out;
-    Export(*db_, kind, {*Date::Parse("2023-01-01"), false}, out);
+    Export(*db_, app::SystemContext(), kind, {*Date::Parse("2023-01-01"), false}, out);
     std::istringstream in(out.str());
-    auto r = Import(*fresh, kind, in);
+    auto r = Import(*fresh, app::SystemContext(), kind, in);
     ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
   }
-  store::NetworkStore copy(*fresh);
+  store::NetworkStore copy(testing::DbOf(*fresh));
   auto moved = copy.MembershipsOfBorrower(*copy.FindBorrowerIdByCode("0000000001"));
   ASSERT_EQ(moved.size(), 1u);
   EXPECT_EQ(moved[0].period.from, *Date::Parse("2022-05-01"));
@@ -253,14 +253,14 @@ TEST_F(ImportTest, ListsEveryBadFieldAndEveryGroupProblemTogether) {
   csv +=
       "0000000003,Lê Thị Ba,031185000003,1985-06-01,female,addr,11581001,poor,,member,2024-02-30\n";
   for (int i = 4; i <= 64; ++i) csv += BorrowerRow(i, "Võ Thị Tư", "0000003");
-  const auto before = TableCounts(*db_);
+  const auto before = TableCounts(testing::DbOf(*db_));
   auto r = Run(ImportKind::kBorrowers, csv);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(CodesOn(r, 2), (std::vector<std::string>{"NAME_REQUIRED", "CITIZEN_ID_FORMAT"}));
   EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"TEXT_NOT_UTF8"});
   EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"DATE_FORMAT"});
   EXPECT_EQ(CodesOn(r, 65), std::vector<std::string>{"GROUP_FULL"});
-  EXPECT_EQ(TableCounts(*db_), before);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
 }
 
 TEST_F(ImportTest, RejectsMembershipsOutsideTheBorrowersLife) {
@@ -283,9 +283,9 @@ TEST_F(ImportTest, RejectsMembershipsOutsideTheBorrowersLife) {
 }
 
 TEST_F(ImportTest, AfterTheReformRowsStartOnOrAfterIt) {
-  store::NetworkStore store(*db_);
+  store::NetworkStore store(testing::DbOf(*db_));
   std::istringstream none("");
-  ASSERT_TRUE(ApplyReform2025(*db_).ok());
+  ASSERT_TRUE(ApplyReform2025(*db_, app::SystemContext()).ok());
   auto r = Run(ImportKind::kNetwork,
                "kind,code,name,parent_code,area_code,session_day,valid_from\n"
                "office,PGD999,Phòng giao dịch mới,CN31,,,2024-06-01\n"

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/internal/access.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
 #include "store/loan_store.h"
@@ -20,7 +21,9 @@ Error Unknown(const char* code, const char* field, const std::string& what_vi,
                    what_en + " '" + value + "' does not exist");
 }
 
-const char* KindKey(LoanActionKind kind) {
+}  // namespace
+
+const char* LoanActionKey(LoanActionKind kind) {
   switch (kind) {
     case LoanActionKind::kDisburse:
       return "disburse";
@@ -44,9 +47,45 @@ const char* KindKey(LoanActionKind kind) {
   return "";
 }
 
+std::optional<LoanActionKind> ParseLoanActionKind(std::string_view key) {
+  for (auto kind :
+       {LoanActionKind::kDisburse, LoanActionKind::kPay, LoanActionKind::kPayFromSavings,
+        LoanActionKind::kReschedule, LoanActionKind::kExtend, LoanActionKind::kFreeze,
+        LoanActionKind::kWriteOff, LoanActionKind::kInherit, LoanActionKind::kReverseLast})
+    if (key == LoanActionKey(kind)) return kind;
+  return std::nullopt;
+}
+
+namespace {
+
+// A request in a canonical form for idempotency: every field by name, each
+// value length-prefixed, in a fixed order, so two requests are equal exactly
+// when their fields are.
+class CanonicalRequest {
+ public:
+  CanonicalRequest& Add(std::string_view name, std::string_view value) {
+    text_.append(name).append("=").append(std::to_string(value.size())).append(":");
+    text_.append(value).append("\n");
+    return *this;
+  }
+  CanonicalRequest& Add(std::string_view name, int64_t value) {
+    return Add(name, std::to_string(value));
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
 std::string RequestText(const LoanAction& a) {
-  return std::string(KindKey(a.kind)) + "|" + a.loan_code + "|" + a.date.ToIso() + "|" +
-         std::to_string(a.amount.dong()) + "|" + std::to_string(a.months) + "|" + a.heir_code;
+  return CanonicalRequest()
+      .Add("kind", LoanActionKey(a.kind))
+      .Add("loan", a.loan_code)
+      .Add("date", a.date.ToIso())
+      .Add("amount_dong", a.amount.dong())
+      .Add("months", a.months)
+      .Add("heir", a.heir_code)
+      .text();
 }
 
 std::string ResultText(const ActionResult& r) {
@@ -62,9 +101,12 @@ ActionResult ParseResultText(const std::string& text) {
 
 // The answer to a request whose idempotency key was seen before: its first
 // result, or IDEMPOTENCY_KEY_REUSED when the key came with another request.
-std::optional<Result<ActionResult>> SeenBefore(store::LoanStore& store, const std::string& key,
+// Locks the key first, so a concurrent request with it waits for this one.
+std::optional<Result<ActionResult>> SeenBefore(store::LoanStore& store,
+                                               const store::LoanStore::IdempotencyKey& key,
                                                const std::string& request) {
-  if (key.empty()) return std::nullopt;
+  if (key.key.empty()) return std::nullopt;
+  store.db().LockKey(store::LoanStore::IdempotencyLockName(key));
   auto seen = store.FindIdempotencyKey(key);
   if (!seen) return std::nullopt;
   if (seen->first != request)
@@ -151,6 +193,7 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   if (!savings_delta.IsZero()) {
     // Interest is credited up to today on the balance as it was, then the
     // money comes back: the same rule as every other savings movement.
+    store.db().LockKey("savings:" + std::to_string(loan.terms.borrower_id));
     auto account = store.LoadSavings(loan.terms.borrower_id);
     TDCS_CHECK(account.has_value());
     Append(delta, savings::CreditInterest(*account, date, store.SavingsRates()).postings);
@@ -179,10 +222,15 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
 
 }  // namespace
 
-Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r) {
-  store::Transaction tx(db);
+namespace {
+
+Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
+                        const LoanApplicationRequest& r) {
   store::NetworkStore network(db);
   store::LoanStore store(db);
+  // Two approvals of one loan number, or against one office's capital plan,
+  // run one after the other.
+  db.LockKey("loan-code:" + r.code);
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
   if (!borrower)
     return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
@@ -228,6 +276,8 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   bool eligible = version->eligible_categories.empty();
   for (const auto& c : version->eligible_categories)
     if ((";" + categories + ";").find(";" + c + ";") != std::string::npos) eligible = true;
+  db.LockKey("capital-plan:" + std::to_string(t.office_id) + ":" + r.program + ":" +
+             std::to_string(r.date.year()));
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
   if (auto bad = NonPositiveAmount(r.amount)) {
     reason = *bad;
@@ -273,15 +323,26 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   return t.loan_id;
 }
 
+}  // namespace
+
+Result<int64_t> ApproveLoan(Connection& connection, const Context&,
+                            const LoanApplicationRequest& r) {
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) { return Approve(db, tx, r); });
+}
+
 namespace {
 
 // The action inside the caller's transaction; on a rejection nothing was written.
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
+                                     const std::string& actor, const std::string& key,
                                      const LoanAction& a) {
   const std::string request = RequestText(a);
-  if (auto seen = SeenBefore(store, a.idempotency_key, request)) return *seen;
+  const store::LoanStore::IdempotencyKey idempotency{actor, "loan", key};
+  if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   auto loan_id = store.FindLoanId(a.loan_code);
   if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
+  store.LockLoan(*loan_id);
   loans::Loan loan = *store.LoadLoan(*loan_id);
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
@@ -302,7 +363,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
     store::LoanTxn txn;
     txn.loan_id = loan.terms.loan_id;
     txn.date = a.date;
-    txn.kind = KindKey(a.kind);
+    txn.kind = LoanActionKey(a.kind);
     txn.amount = a.amount;
     txn.months = a.months;
     if (a.kind == LoanActionKind::kDisburse && a.amount.IsZero())
@@ -315,6 +376,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
     std::vector<ledger::Posting> postings;
     std::optional<savings::Account> account;
     if (a.kind == LoanActionKind::kPayFromSavings) {
+      db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
       account = store.LoadSavings(loan.terms.borrower_id);
       if (!account)
         return MakeError("SAVINGS_INSUFFICIENT", "amount", "Hộ vay chưa có tài khoản tiết kiệm",
@@ -345,66 +407,97 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
     if (a.kind == LoanActionKind::kInherit) store.SetLoanBorrower(loan.terms.loan_id, txn.party_id);
     result = ActionResult{txn.id, txn.entry_id, false};
   }
-  if (!a.idempotency_key.empty())
-    store.SaveIdempotencyKey(a.idempotency_key, request, ResultText(result));
+  if (!key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
   return result;
+}
+
+// Locks, before any line runs, every idempotency key and then every loan of
+// a batch in one order (keys, then loans by id), so that two batches over the
+// same loans wait for each other instead of deadlocking.
+void LockBatch(store::Database& db, store::LoanStore& store, const std::string& actor,
+               const std::vector<Collection>& lines) {
+  std::set<std::string> keys;
+  std::set<int64_t> loans;
+  for (const auto& line : lines) {
+    if (!line.idempotency_key.empty())
+      keys.insert(store::LoanStore::IdempotencyLockName({actor, "loan", line.idempotency_key}));
+    if (auto id = store.FindLoanId(line.loan_code)) loans.insert(*id);
+  }
+  for (const auto& key : keys) db.LockKey(key);
+  for (int64_t id : loans) store.LockLoan(id);
 }
 
 }  // namespace
 
-Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& a) {
-  store::Transaction tx(db);
-  store::LoanStore store(db);
-  auto result = ApplyLoanAction(db, store, a);
-  if (result.ok()) tx.Commit();
-  return result;
+Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
+                               const LoanAction& a) {
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) {
+    store::LoanStore store(db);
+    auto result = ApplyLoanAction(db, store, context.actor.login, context.idempotency_key, a);
+    if (result.ok()) tx.Commit();
+    return result;
+  });
 }
 
-CollectionReport PostCollections(store::Database& db, Date date,
+CollectionReport PostCollections(Connection& connection, const Context& context, Date date,
                                  const std::vector<Collection>& lines) {
-  CollectionReport report;
   if (lines.size() > kCollectionLinesMax) {
+    CollectionReport report;
     report.rejected.push_back(
         {0, MakeError("COLLECTION_TOO_LARGE", "lines", "Một phiên giao dịch tối đa 20.000 dòng",
                       "A session posts at most 20,000 lines")});
     return report;
   }
-  store::Transaction tx(db);
-  store::LoanStore store(db);
-  store.DeferBalances();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    LoanAction a;
-    a.kind = LoanActionKind::kPay;
-    a.loan_code = lines[i].loan_code;
-    a.amount = lines[i].amount;
-    a.date = date;
-    a.idempotency_key = lines[i].idempotency_key;
-    auto r = ApplyLoanAction(db, store, a);
-    if (r.ok()) {
-      ++report.posted;
-      report.amount += lines[i].amount;
-    } else {
-      report.rejected.push_back({static_cast<int>(i + 1), r.error()});
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) {
+    CollectionReport report;
+    store::LoanStore store(db);
+    LockBatch(db, store, context.actor.login, lines);
+    store.DeferBalances();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      LoanAction a;
+      a.kind = LoanActionKind::kPay;
+      a.loan_code = lines[i].loan_code;
+      a.amount = lines[i].amount;
+      a.date = date;
+      auto r = ApplyLoanAction(db, store, context.actor.login, lines[i].idempotency_key, a);
+      if (r.ok()) {
+        ++report.posted;
+        report.amount += lines[i].amount;
+      } else {
+        report.rejected.push_back({static_cast<int>(i + 1), r.error()});
+      }
     }
-  }
-  store.FlushBalances();
-  tx.Commit();
-  return report;
+    store.FlushBalances();
+    tx.Commit();
+    return report;
+  });
 }
 
-Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
-                                  const std::string& borrower_code, Money amount, Date date,
-                                  const std::string& idempotency_key) {
-  store::Transaction tx(db);
+namespace {
+
+Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction& tx,
+                                        const Context& context, const SavingsAction& a) {
+  const SavingsActionKind kind = a.kind;
+  const Money amount = a.amount;
+  const Date date = a.date;
   store::LoanStore store(db);
-  const std::string request =
-      std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") + "|" +
-      borrower_code + "|" + date.ToIso() + "|" + std::to_string(amount.dong());
-  if (auto seen = SeenBefore(store, idempotency_key, request)) return *seen;
+  const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
+  const std::string request = CanonicalRequest()
+                                  .Add("kind", kind_key)
+                                  .Add("borrower", a.borrower_code)
+                                  .Add("date", date.ToIso())
+                                  .Add("amount_dong", amount.dong())
+                                  .text();
+  const store::LoanStore::IdempotencyKey idempotency{context.actor.login, "savings",
+                                                     context.idempotency_key};
+  if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   store::NetworkStore network(db);
-  auto borrower = network.FindBorrowerIdByCode(borrower_code);
+  auto borrower = network.FindBorrowerIdByCode(a.borrower_code);
   if (!borrower)
-    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", a.borrower_code);
+  db.LockKey("savings:" + std::to_string(*borrower));
   auto account = store.LoadSavings(*borrower);
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
@@ -422,18 +515,27 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
                      : savings::Withdraw(*account, amount, date, rates);
   if (!outcome.ok()) return outcome.error();
   store.SaveSavings(*account);
-  const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
   const int64_t entry = store.PostEntry(
       ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
   const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
   ActionResult result{txn, entry, false};
-  if (!idempotency_key.empty())
-    store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));
+  if (!idempotency.key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
   tx.Commit();
   return result;
 }
 
-Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Date on) {
+}  // namespace
+
+Result<ActionResult> ActOnSavings(Connection& connection, const Context& context,
+                                  const SavingsAction& action) {
+  store::Database& db = Db(connection);
+  return store::RunTransaction(
+      db, [&](store::Transaction& tx) { return ApplySavingsAction(db, tx, context, action); });
+}
+
+Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::string& loan_code,
+                          Date on) {
+  store::Database& db = Db(connection);
   store::LoanStore store(db);
   auto id = store.FindLoanId(loan_code);
   if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
@@ -456,7 +558,9 @@ Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Dat
   return v;
 }
 
-Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_code, Date on) {
+Result<Money> SavingsBalance(Connection& connection, const Context&,
+                             const std::string& borrower_code, Date on) {
+  store::Database& db = Db(connection);
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
   if (!borrower)
@@ -467,8 +571,15 @@ Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_co
   return savings::BalanceOn(*account, on, store.SavingsRates());
 }
 
-Status SetProgramRate(store::Database& db, const std::string& program, Date from, Rate rate) {
+std::optional<Date> BusinessDate(Connection& connection) {
+  return store::LoanStore(Db(connection)).BusinessDate();
+}
+
+Status SetProgramRate(Connection& connection, const Context&, const std::string& program, Date from,
+                      Rate rate) {
+  store::Database& db = Db(connection);
   store::Transaction tx(db);
+  db.LockKey("program:" + program);
   // Interest already charged or accrued is never recomputed: a rate change
   // takes effect from today or a later date, not in the past.
   if (auto today = store::LoanStore(db).BusinessDate(); today && from < *today)

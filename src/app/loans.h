@@ -4,19 +4,29 @@
 // posts one balanced journal entry through LoanStore::PostEntry and saves the
 // new state — or, on a rejection, changes nothing and returns the Error.
 //
-// Writes from outside carry an idempotency key: a repeat with the same key and
-// the same request returns the first result; the same key with a different
-// request is rejected (IDEMPOTENCY_KEY_REUSED).
+// Writes from outside carry an idempotency key (Context::idempotency_key): a
+// repeat with the same key and the same request returns the first result; the
+// same key with a different request is rejected (IDEMPOTENCY_KEY_REUSED). A key
+// belongs to its actor and the kind of request.
+//
+// Locking (docs/ARCHITECTURE.md "Concurrency"): a write locks, in this order,
+// its idempotency key, the loan(s) it acts on (by id, ascending), the
+// borrower's savings account, then the capital plan or loan code it checks;
+// on PostgreSQL a deadlock or serialization failure runs the whole use case
+// again (up to 5 times). Every use case is safe to call from many connections
+// at once on both engines.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "money/money.h"
-#include "store/db.h"
 
 namespace tdcs::app {
 
@@ -39,7 +49,8 @@ struct LoanApplicationRequest {
 // Approves an application within the program's limits (amount, term,
 // eligible categories, channel) and the office's capital plan for the year,
 // or rejects it with the reason (the rejection is recorded too).
-Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& request);
+Result<int64_t> ApproveLoan(Connection& connection, const Context& context,
+                            const LoanApplicationRequest& request);
 
 enum class LoanActionKind {
   kDisburse,
@@ -57,11 +68,15 @@ struct LoanAction {
   LoanActionKind kind = LoanActionKind::kPay;
   std::string loan_code;
   Date date;
-  Money amount;                 // disburse (0: the rest of the approved amount), pay
-  int months = 0;               // extend, freeze
-  std::string heir_code;        // inherit
-  std::string idempotency_key;  // empty: none
+  Money amount;           // disburse (0: the rest of the approved amount), pay
+  int months = 0;         // extend, freeze
+  std::string heir_code;  // inherit
 };
+
+// The action's name on the wire, in scenarios and in loan_txn.kind: disburse
+// pay pay_savings reschedule extend freeze writeoff inherit reverse.
+const char* LoanActionKey(LoanActionKind kind);
+std::optional<LoanActionKind> ParseLoanActionKind(std::string_view key);
 
 struct ActionResult {
   int64_t txn_id = 0;
@@ -69,7 +84,8 @@ struct ActionResult {
   bool repeated = false;  // answered from the idempotency key
 };
 
-Result<ActionResult> ActOnLoan(store::Database& db, const LoanAction& action);
+Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
+                               const LoanAction& action);
 
 // A commune session's collections, posted together in one transaction (one
 // durable commit for the whole session). Each line is checked and applied on
@@ -85,13 +101,18 @@ struct CollectionReport {
   Money amount;
   std::vector<RowError> rejected;  // line = 1-based index in the batch
 };
-CollectionReport PostCollections(store::Database& db, Date date,
+CollectionReport PostCollections(Connection& connection, const Context& context, Date date,
                                  const std::vector<Collection>& lines);
 
 enum class SavingsActionKind { kDeposit, kWithdraw };
-Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
-                                  const std::string& borrower_code, Money amount, Date date,
-                                  const std::string& idempotency_key = "");
+struct SavingsAction {
+  SavingsActionKind kind = SavingsActionKind::kDeposit;
+  std::string borrower_code;
+  Money amount;
+  Date date;
+};
+Result<ActionResult> ActOnSavings(Connection& connection, const Context& context,
+                                  const SavingsAction& action);
 
 // A loan as of a date (for display and checks): the stored state brought to `on`.
 struct LoanView {
@@ -99,10 +120,16 @@ struct LoanView {
   Money principal, overdue, frozen, principal_due, interest_due;
   std::optional<Date> next_due;
 };
-Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Date on);
-Result<Money> SavingsBalance(store::Database& db, const std::string& borrower_code, Date on);
+Result<LoanView> ViewLoan(Connection& connection, const Context& context,
+                          const std::string& loan_code, Date on);
+Result<Money> SavingsBalance(Connection& connection, const Context& context,
+                             const std::string& borrower_code, Date on);
 
 // A rate change of a program from a date (a new program version).
-Status SetProgramRate(store::Database& db, const std::string& program, Date from, Rate rate);
+Status SetProgramRate(Connection& connection, const Context& context, const std::string& program,
+                      Date from, Rate rate);
+
+// The bank's business date (the last day closed), if there is one.
+std::optional<Date> BusinessDate(Connection& connection);
 
 }  // namespace tdcs::app

@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "app/internal/access.h"
+#include "app/internal/network_units.h"
 #include "network/network.h"
 #include "text/text.h"
 
@@ -69,7 +71,12 @@ std::string ReformSummary::ToString() const {
          ", thôn/villages " + std::to_string(villages) + ", tổ/groups " + std::to_string(groups);
 }
 
-Result<ReformSummary> ApplyReform2025(store::Database& db, std::optional<Date> on_arg) {
+Result<ReformSummary> ApplyReform2025(Connection& connection, const Context&,
+                                      std::optional<Date> on) {
+  return ApplyReform2025In(Db(connection), on);
+}
+
+Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date> on_arg) {
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   const Date on = on_arg.value_or(admin.reform_date);
   if (on < admin.reform_date)

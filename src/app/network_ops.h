@@ -1,27 +1,14 @@
-// Dated operations on the network: association units kept in step with the
-// units they serve, and the move onto the 2025 administrative structure.
+// The move onto the 2025 administrative structure, a dated operation on the network.
 #pragma once
 
 #include <string>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "base/date.h"
 #include "base/result.h"
-#include "store/admin_units.h"
-#include "store/db.h"
-#include "store/network_store.h"
 
 namespace tdcs::app {
-
-// Makes sure the four associations have units of `level` for an area, open
-// on `on` (province: a province code; district: a district code; commune: a
-// commune code; central: empty).
-void EnsureAssociationUnits(store::NetworkStore& store, const store::AdminIndex& admin,
-                            const std::string& level, const std::string& era,
-                            const std::string& area_code, Date on);
-// Commune level, and for the legacy structure the commune's district too.
-void EnsureCommuneAssociationUnits(store::NetworkStore& store, const store::AdminIndex& admin,
-                                   const std::string& era, const std::string& commune_code,
-                                   Date on);
 
 // The move of 1 July 2025 (DOMAIN §2), applied once, dated `on` (the reform
 // date by default), keeping all history:
@@ -40,6 +27,7 @@ struct ReformSummary {
       villages = 0, groups = 0;
   std::string ToString() const;
 };
-Result<ReformSummary> ApplyReform2025(store::Database& db, std::optional<Date> on = std::nullopt);
+Result<ReformSummary> ApplyReform2025(Connection& connection, const Context& context,
+                                      std::optional<Date> on = std::nullopt);
 
 }  // namespace tdcs::app

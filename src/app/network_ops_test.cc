@@ -22,19 +22,19 @@ const char* const kHaiDuong =
 class ReformTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::NewInitialisedDatabase();
+    db_ = testing::NewInitialisedConnection();
     for (auto [kind, text] : {std::pair{ImportKind::kNetwork, testing::kNetworkCsv},
                               std::pair{ImportKind::kNetwork, kHaiDuong},
                               std::pair{ImportKind::kGroups, testing::kGroupsCsv}}) {
       std::istringstream in(text);
-      ASSERT_TRUE(Import(*db_, kind, in).ok());
+      ASSERT_TRUE(Import(*db_, app::SystemContext(), kind, in).ok());
     }
   }
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<app::Connection> db_;
 };
 
 TEST_F(ReformTest, MergesBranchesKeepsOfficesAndPointsWithHistory) {
-  auto result = ApplyReform2025(*db_);
+  auto result = ApplyReform2025(*db_, app::SystemContext());
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(result.value().branches_kept, 1);
   EXPECT_EQ(result.value().branches_merged, 1);
@@ -43,7 +43,7 @@ TEST_F(ReformTest, MergesBranchesKeepsOfficesAndPointsWithHistory) {
   EXPECT_EQ(result.value().points, 4);
   EXPECT_EQ(result.value().groups, 3);
 
-  store::NetworkStore store(*db_);
+  store::NetworkStore store(testing::DbOf(*db_));
   const Date before = *Date::Parse("2025-06-30"), after = *Date::Parse("2025-07-01");
   // The day before: two branches of the legacy provinces, as they were.
   auto old_branches = store.BranchesOn(before);
@@ -85,23 +85,23 @@ TEST_F(ReformTest, MergesBranchesKeepsOfficesAndPointsWithHistory) {
   // District-level association units are gone; 2025 communes have theirs.
   for (const auto& u : store.AssociationUnitsOn(after)) EXPECT_NE(u.level, "district");
   // Once only.
-  auto again = ApplyReform2025(*db_);
+  auto again = ApplyReform2025(*db_, app::SystemContext());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "REFORM_ALREADY_APPLIED");
 }
 
 TEST_F(ReformTest, RefusesADateBeforeTheReform) {
-  auto r = ApplyReform2025(*db_, Date::Parse("2025-06-01"));
+  auto r = ApplyReform2025(*db_, app::SystemContext(), Date::Parse("2025-06-01"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "REFORM_DATE_EARLY");
 }
 
 TEST_F(ReformTest, NewUnitsAfterTheReformUseTheNewCodes) {
-  ASSERT_TRUE(ApplyReform2025(*db_).ok());
+  ASSERT_TRUE(ApplyReform2025(*db_, app::SystemContext()).ok());
   std::istringstream in(
       "kind,code,name,parent_code,area_code,session_day,valid_from\n"
       "village,11593001,Tổ dân phố 5,,11593,,2025-09-01\n");
-  auto r = Import(*db_, ImportKind::kNetwork, in);
+  auto r = Import(*db_, app::SystemContext(), ImportKind::kNetwork, in);
   ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
 }
 

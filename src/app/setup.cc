@@ -1,5 +1,7 @@
 #include "app/setup.h"
 
+#include "app/internal/access.h"
+#include "app/internal/network_units.h"
 #include "app/network_ops.h"
 #include "base/check.h"
 #include "base/embedded.h"
@@ -10,7 +12,8 @@
 
 namespace tdcs::app {
 
-InitSummary InitDatabase(store::Database& db) {
+InitSummary InitDatabase(Connection& connection) {
+  store::Database& db = Db(connection);
   InitSummary out;
   out.migrations_applied = store::Migrate(db);
   out.admin_rows = store::LoadAdminUnits(db);

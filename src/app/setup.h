@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/db.h"
+#include "app/connection.h"
 
 namespace tdcs::app {
 
@@ -16,6 +16,6 @@ struct InitSummary {
   int programs = 0;
 };
 
-InitSummary InitDatabase(store::Database& db);
+InitSummary InitDatabase(Connection& connection);
 
 }  // namespace tdcs::app

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "app/internal/access.h"
 #include "app/loans.h"
 #include "app/random.h"
 #include "batch/close.h"
@@ -25,50 +26,84 @@ std::vector<int> SessionDaysOn(Date day) {
   return out;
 }
 
+constexpr const char* kSessionsDone = "simulate.sessions_done";
+
 }  // namespace
 
-Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_t seed,
-                                           uint32_t skip_per_million,
+namespace {
+
+// Posts every commune session held on `day` (the business date).
+void PostSessionsOf(Connection& connection, const Context& context, Date day, Random& random,
+                    uint32_t skip_per_million, SimulationSummary& summary) {
+  store::Database& db = Db(connection);
+  for (int session_day : SessionDaysOn(day)) {
+    int64_t after = 0;
+    while (true) {
+      std::vector<Collection> lines;
+      {
+        store::LoanStore store(db);
+        auto loans = store.ActiveLoansOfSessionDay(session_day, after,
+                                                   static_cast<int>(kCollectionLinesMax));
+        if (loans.empty()) break;
+        after = loans.back().first;
+        for (const auto& [id, code] : loans) {
+          if (random.Chance(skip_per_million)) continue;
+          loans::Loan loan = *store.LoadLoan(id);
+          const auto& rates = store.Rates(loan.terms.program);
+          loans::Advance(loan, day, rates);
+          const Money owed =
+              loans::InterestDue(loan, day, rates) + loan.overdue + loans::PrincipalDue(loan);
+          if (owed.dong() > 0 && !loan.IsFrozen()) lines.push_back({code, owed, ""});
+        }
+      }
+      if (lines.empty()) continue;
+      auto report = PostCollections(connection, context, day, lines);
+      summary.payments += report.posted;
+      summary.rejected += static_cast<int64_t>(report.rejected.size());
+      summary.collected += report.amount;
+    }
+  }
+  store::Transaction tx(db);
+  store::LoanStore(db).SetBatchState(kSessionsDone, day.ToIso());
+  tx.Commit();
+}
+
+}  // namespace
+
+Result<SimulationSummary> SimulateSessions(Connection& connection, const Context& context, Date to,
+                                           uint64_t seed, uint32_t skip_per_million,
                                            const SimulationProgress& progress) {
+  store::Database& db = Db(connection);
+  store::BatchLock lock(db, "simulate");
   SimulationSummary summary;
   Random random(seed);
   std::optional<Date> current = store::LoanStore(db).BusinessDate();
   if (!current)
     return MakeError("BUSINESS_DATE_MISSING", "db", "Cơ sở dữ liệu chưa có ngày làm việc",
                      "The database has no business date yet");
+  // A run stopped after closing a day but before its sessions were all
+  // posted finishes them first: what each member owes is recomputed, so the
+  // lines already posted are not paid again.
+  auto done = store::LoanStore(db).BatchState(kSessionsDone);
+  if (!done) {
+    // The first run starts after the business date's own sessions.
+    store::Transaction tx(db);
+    store::LoanStore(db).SetBatchState(kSessionsDone, current->ToIso());
+    tx.Commit();
+    done = current->ToIso();
+  }
+  if (Date::Parse(*done) && *Date::Parse(*done) < *current && *current <= to) {
+    const auto start = std::chrono::steady_clock::now();
+    PostSessionsOf(connection, context, *current, random, skip_per_million, summary);
+    summary.posting_seconds += Seconds(start);
+  }
   for (Date day = current->AddDays(1); day <= to; day = day.AddDays(1)) {
     auto start = std::chrono::steady_clock::now();
     auto closed = batch::CloseTo(db, day);
     if (!closed.ok()) return closed.error();
     summary.close_seconds += Seconds(start);
     start = std::chrono::steady_clock::now();
-    for (int session_day : SessionDaysOn(day)) {
-      int64_t after = 0;
-      while (true) {
-        std::vector<Collection> lines;
-        {
-          store::LoanStore store(db);
-          auto loans = store.ActiveLoansOfSessionDay(session_day, after,
-                                                     static_cast<int>(kCollectionLinesMax));
-          if (loans.empty()) break;
-          after = loans.back().first;
-          for (const auto& [id, code] : loans) {
-            if (random.Chance(skip_per_million)) continue;
-            loans::Loan loan = *store.LoadLoan(id);
-            const auto& rates = store.Rates(loan.terms.program);
-            loans::Advance(loan, day, rates);
-            const Money owed =
-                loans::InterestDue(loan, day, rates) + loan.overdue + loans::PrincipalDue(loan);
-            if (owed.dong() > 0 && !loan.IsFrozen()) lines.push_back({code, owed, ""});
-          }
-        }
-        if (lines.empty()) continue;
-        auto report = PostCollections(db, day, lines);
-        summary.payments += report.posted;
-        summary.rejected += static_cast<int64_t>(report.rejected.size());
-        summary.collected += report.amount;
-      }
-    }
+    PostSessionsOf(connection, context, day, random, skip_per_million, summary);
     summary.posting_seconds += Seconds(start);
     ++summary.days;
     if (progress) progress(day, summary.payments);

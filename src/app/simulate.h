@@ -9,10 +9,11 @@
 #include <cstdint>
 #include <functional>
 
+#include "app/connection.h"
+#include "app/context.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "money/money.h"
-#include "store/db.h"
 
 namespace tdcs::app {
 
@@ -27,8 +28,8 @@ struct SimulationSummary {
 using SimulationProgress = std::function<void(Date day, int64_t payments)>;
 
 // `skip_per_million`: the share of loans that pay nothing at a session.
-Result<SimulationSummary> SimulateSessions(store::Database& db, Date to, uint64_t seed,
-                                           uint32_t skip_per_million = 20'000,
+Result<SimulationSummary> SimulateSessions(Connection& connection, const Context& context, Date to,
+                                           uint64_t seed, uint32_t skip_per_million = 20'000,
                                            const SimulationProgress& progress = nullptr);
 
 }  // namespace tdcs::app

@@ -1,5 +1,7 @@
 #include "batch/close.h"
 
+#include <algorithm>
+
 #include "base/check.h"
 #include "loans/loan.h"
 #include "store/loan_store.h"
@@ -19,24 +21,37 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
                 int batch_size) {
   int64_t loans_today = 0, entries_today = 0;
   while (true) {
-    store::Transaction tx(db);
-    store::LoanStore store(db);
-    const auto ids = store.LoansWithEventsBy(day, batch_size);
-    if (ids.empty()) break;
-    for (int64_t id : ids) {
-      loans::Loan loan = *store.LoadLoan(id);
-      auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
-      if (!events.postings.empty()) {
-        store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);
-        ++entries_today;
+    const bool more = store::RunTransaction(db, [&](store::Transaction& tx) {
+      int64_t loans_done = 0, entries_done = 0;
+      store::LoanStore store(db);
+      auto ids = store.LoansWithEventsBy(day, batch_size);
+      if (ids.empty()) return false;
+      // Loans are locked in id order, as a session batch locks them, so the
+      // two wait for each other rather than deadlock; a loan a payment has
+      // just brought past the day is skipped.
+      std::sort(ids.begin(), ids.end());
+      for (int64_t id : ids) store.LockLoan(id);
+      for (int64_t id : ids) {
+        loans::Loan loan = *store.LoadLoan(id);
+        const auto due = loans::NextEventDate(loan);
+        if (!due || *due > day) continue;
+        auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
+        if (!events.postings.empty()) {
+          store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);
+          ++entries_done;
+        }
+        // Every event up to the day has run, so the loan leaves the day's work.
+        const auto next = loans::NextEventDate(loan);
+        TDCS_CHECK_MSG(!next || *next > day, "a loan's next event is not after the day closed");
+        store.UpdateLoan(loan);
+        ++loans_done;
       }
-      // Every event up to the day has run, so the loan leaves the day's work.
-      const auto next = loans::NextEventDate(loan);
-      TDCS_CHECK_MSG(!next || *next > day, "a loan's next event is not after the day closed");
-      store.UpdateLoan(loan);
-      ++loans_today;
-    }
-    tx.Commit();
+      tx.Commit();
+      loans_today += loans_done;
+      entries_today += entries_done;
+      return true;
+    });
+    if (!more) break;
     if (progress) progress(day, loans_today);
   }
   store::Transaction tx(db);
@@ -66,7 +81,10 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
 }  // namespace
 
 Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress,
-                             int batch_size) {
+                             int batch_size, const std::function<void()>& waiting) {
+  // One end of day at a time; a second run waits its turn and then finds
+  // the days it asked for closed (or refuses a date before them).
+  store::BatchLock lock(db, "close", waiting);
   CloseSummary summary;
   std::optional<Date> current;
   {

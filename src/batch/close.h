@@ -36,7 +36,11 @@ using CloseProgress = std::function<void(Date day, int64_t loans)>;
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
 // `progress` is called after each committed batch.
+// Runs under the "close" batch lock (store::BatchLock): a concurrent close
+// waits (`waiting` is called once if it must) and the business date only
+// moves forward.
 Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress = nullptr,
-                             int batch_size = kCloseBatch);
+                             int batch_size = kCloseBatch,
+                             const std::function<void()>& waiting = nullptr);
 
 }  // namespace tdcs::batch

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "app/generate.h"
 #include "batch/verify.h"
+#include "store/loan_store.h"
 #include "test_db.h"
 
 namespace tdcs::batch {
@@ -30,10 +34,15 @@ std::string Books(store::Database& db) {
 }
 
 TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
-  auto clean = testing::NewInitialisedDatabase();
-  auto crashed = testing::NewInitialisedDatabase();
-  for (auto* db : {clean.get(), crashed.get()})
-    ASSERT_TRUE(app::Generate(*db, {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+  const std::string clean_target = testing::NewTestTarget(),
+                    crashed_target = testing::NewTestTarget();
+  for (const auto& target : {clean_target, crashed_target})
+    ASSERT_TRUE(
+        app::Generate(target, app::SystemContext(), {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+  auto clean_connection = app::Connection::Open(clean_target);
+  auto crashed_connection = app::Connection::Open(crashed_target);
+  store::Database* clean = &testing::DbOf(*clean_connection);
+  store::Database* crashed = &testing::DbOf(*crashed_connection);
   const Date to = *Date::Parse("2027-08-31");
   auto summary = CloseTo(*clean, to, nullptr, 100);
   ASSERT_TRUE(summary.ok());
@@ -60,6 +69,41 @@ TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
   EXPECT_EQ(Books(*crashed), Books(*clean));
   EXPECT_TRUE(Verify(*crashed, true).ok());
   EXPECT_EQ(CloseTo(*crashed, *Date::Parse("2027-01-01")).error().code, "CLOSE_DATE_PAST");
+}
+
+}  // namespace
+}  // namespace tdcs::batch
+
+namespace tdcs::batch {
+namespace {
+
+// Two end-of-day runs at once, each on its own connection: they take turns,
+// the business date ends on the later date, and the books are those of one
+// run to that date.
+TEST(CloseTest, ConcurrentClosesTakeTurnsAndNeverMoveTheDateBack) {
+  const std::string target = testing::NewTestTarget(), reference = testing::NewTestTarget();
+  for (const auto& t : {target, reference})
+    ASSERT_TRUE(
+        app::Generate(t, app::SystemContext(), {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+  const Date early = *Date::Parse("2026-12-31"), late = *Date::Parse("2027-03-31");
+  std::vector<std::string> codes(2);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i)
+    runs.emplace_back([&, i] {
+      auto connection = app::Connection::Open(target);
+      auto r = CloseTo(testing::DbOf(*connection), i == 0 ? late : early, nullptr, 100);
+      codes[static_cast<size_t>(i)] = r.ok() ? "ok" : r.error().code;
+    });
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(codes[0], "ok");
+  // The earlier close either ran first or found its date already passed.
+  EXPECT_TRUE(codes[1] == "ok" || codes[1] == "CLOSE_DATE_PAST") << codes[1];
+  auto connection = app::Connection::Open(target);
+  EXPECT_EQ(store::LoanStore(testing::DbOf(*connection)).BusinessDate(), late);
+  auto expected = app::Connection::Open(reference);
+  ASSERT_TRUE(CloseTo(testing::DbOf(*expected), late, nullptr, 100).ok());
+  EXPECT_EQ(Books(testing::DbOf(*connection)), Books(testing::DbOf(*expected)));
+  EXPECT_TRUE(Verify(testing::DbOf(*connection), true).ok());
 }
 
 }  // namespace

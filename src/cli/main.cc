@@ -9,22 +9,20 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/books.h"
+#include "app/connection.h"
+#include "app/context.h"
 #include "app/export.h"
 #include "app/find.h"
 #include "app/generate.h"
 #include "app/import.h"
+#include "app/loans.h"
 #include "app/network_ops.h"
-#include "app/scenario.h"
 #include "app/setup.h"
 #include "app/simulate.h"
-#include "batch/close.h"
-#include "batch/verify.h"
 #include "cli/progress.h"
 #include "http/server.h"
-#include "store/db.h"
-#include "store/loan_store.h"
-#include "store/migrate.h"
-#include "store/network_store.h"
+#include "scenario/scenario.h"
 
 namespace {
 
@@ -33,20 +31,12 @@ using namespace tdcs;
 constexpr int kExitRejected = 1;
 constexpr int kExitFault = 3;
 
-std::unique_ptr<store::Database> OpenInitialised(const std::string& target) {
-  auto db = store::Open(target);
-  const int version = store::SchemaVersion(*db);
-  if (version == 0)
-    throw store::StorageFault("database " + target + " is not initialised; run: tdcs init --db " +
-                              target);
-  const int latest = store::AllMigrations().back().version;
-  if (version < latest)
-    throw store::StorageFault("database " + target + " has schema version " +
-                              std::to_string(version) + ", this tdcs needs " +
-                              std::to_string(latest) + "; upgrade it with: tdcs init --db " +
-                              target);
-  return db;
+std::unique_ptr<app::Connection> OpenInitialised(const std::string& target) {
+  return app::Connection::OpenInitialised(target);
 }
+
+// The command line acts as the operator at the console.
+const app::Context kContext = app::SystemContext();
 
 // Prints a business rejection and gives the exit status for it.
 int Rejected(const Error& error) {
@@ -65,9 +55,9 @@ std::optional<Date> ParseDateOption(const std::string& text) {
 }
 
 // The --on date, or the database's business date when it is not given.
-std::optional<Date> OnOrBusinessDate(const std::string& text, store::Database& db) {
+std::optional<Date> OnOrBusinessDate(const std::string& text, app::Connection& connection) {
   if (text.empty()) {
-    auto today = store::LoanStore(db).BusinessDate();
+    auto today = app::BusinessDate(connection);
     if (!today)
       fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --on / no business date yet: use --on\n");
     return today;
@@ -85,7 +75,7 @@ std::optional<Date> RequireDate(const std::string& text, const char* option) {
 }
 
 int RunInit(const std::string& db_target) {
-  auto db = store::Open(db_target);
+  auto db = app::Connection::Open(db_target);
   auto summary = app::InitDatabase(*db);
   fmt::print("Đã khởi tạo / initialised {}: {} migration(s), {} administrative rows, {} programs\n",
              db->Describe(), summary.migrations_applied.size(), summary.admin_rows,
@@ -102,7 +92,7 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
   }
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto report = app::Import(*db, *kind, in,
+  auto report = app::Import(*db, kContext, *kind, in,
                             [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   progress.Finish();
   for (const auto& w : report.warnings) fmt::print(stderr, "Cảnh báo / warning: {}\n", w);
@@ -126,7 +116,7 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
   if (!on) return kExitRejected;
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
-    return app::Export(*db, *kind, {*on, mask}, out,
+    return app::Export(*db, kContext, *kind, {*on, mask}, out,
                        [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   };
   int64_t rows = 0;
@@ -135,7 +125,7 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
   } else {
     std::ofstream out(file, std::ios::binary);
     rows = run(out);
-    if (!out.flush()) throw store::StorageFault("cannot write " + file);
+    if (!out.flush()) throw StorageFault("cannot write " + file);
   }
   progress.Finish();
   fmt::print(stderr, "Đã xuất / exported {} {} rows as of {}\n", rows, kind_text, on->ToIso());
@@ -144,7 +134,7 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
 
 int RunFind(const std::string& db_target, const std::string& query, bool show_ids) {
   auto db = OpenInitialised(db_target);
-  auto found = app::FindBorrowers(*db, query);
+  auto found = app::FindBorrowers(*db, kContext, query);
   for (const auto& b : found.borrowers)
     fmt::print("{}  {}  {}  {}\n", b.code,
                show_ids ? b.citizen_id : app::MaskCitizenId(b.citizen_id),
@@ -155,14 +145,12 @@ int RunFind(const std::string& db_target, const std::string& query, bool show_id
 }
 
 int RunGenerate(const std::string& db_target, const app::GenerateOptions& options) {
-  auto db = store::Open(db_target);
-  app::InitDatabase(*db);
   cli::Progress progress;
-  auto result = app::Generate(
-      *db, options, [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
+  auto result =
+      app::Generate(db_target, kContext, options,
+                    [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   progress.Finish();
   if (!result.ok()) return Rejected(result.error());
-  db->Checkpoint();
   const auto& s = result.value();
   const double seconds = progress.ElapsedSeconds();
   std::error_code ec;
@@ -183,7 +171,7 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
 
 int RunReform(const std::string& db_target, const std::string& on_text) {
   auto db = OpenInitialised(db_target);
-  auto result = app::ApplyReform2025(*db, ParseDateOption(on_text));
+  auto result = app::ApplyReform2025(*db, kContext, ParseDateOption(on_text));
   if (!result.ok()) return Rejected(result.error());
   fmt::print("Đã chuyển mạng lưới sang địa giới 2025 / moved onto the 2025 structure: {}\n",
              result.value().ToString());
@@ -194,8 +182,7 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
   auto db = OpenInitialised(db_target);
   auto on = OnOrBusinessDate(on_text, *db);
   if (!on) return kExitRejected;
-  store::NetworkStore store(*db);
-  const auto c = store.CountsOn(*on);
+  const auto c = app::CountNetwork(*db, kContext, *on);
   fmt::print(
       "Ngày/date {}: chi nhánh/branches {}, PGD/offices {}, hội sở/seats {}, điểm GD/points {}, "
       "thôn/villages {}, tổ/groups {}, hộ vay/borrowers {}, thành viên/members {}, "
@@ -215,7 +202,7 @@ int RunScenarios(const std::vector<std::string>& files) {
     }
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto result =
-        app::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
+        scenario::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
     checks += result.checks;
     failures += result.failures;
     failed_files += result.ok() ? 0 : 1;
@@ -229,8 +216,16 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
   if (!to) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto result = batch::CloseTo(
-      *db, *to, [&](Date day, int64_t loans) { progress.Update(loans, 0, day.ToIso().c_str()); });
+  app::CloseRequest request;
+  request.to = *to;
+  request.progress = [&](Date day, int64_t loans) {
+    progress.Update(loans, 0, day.ToIso().c_str());
+  };
+  request.waiting = [] {
+    fmt::print(stderr,
+               "Đang chờ lần khóa sổ khác kết thúc… / waiting for another end of day to finish…\n");
+  };
+  auto result = app::CloseTo(*db, kContext, request);
   progress.Finish();
   if (!result.ok()) return Rejected(result.error());
   const auto& s = result.value();
@@ -246,9 +241,9 @@ int RunSimulate(const std::string& db_target, const std::string& to_text, uint64
   if (!to) return kExitRejected;
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto result = app::SimulateSessions(*db, *to, seed, 20'000, [&](Date day, int64_t payments) {
-    progress.Update(payments, 0, day.ToIso().c_str());
-  });
+  auto result = app::SimulateSessions(
+      *db, kContext, *to, seed, 20'000,
+      [&](Date day, int64_t payments) { progress.Update(payments, 0, day.ToIso().c_str()); });
   progress.Finish();
   if (!result.ok()) return Rejected(result.error());
   const auto& s = result.value();
@@ -263,7 +258,7 @@ int RunSimulate(const std::string& db_target, const std::string& to_text, uint64
 int RunVerify(const std::string& db_target, bool deep) {
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  const auto report = batch::Verify(*db, deep, [&](const char* phase) {
+  const auto report = app::Verify(*db, kContext, deep, [&](const char* phase) {
     fmt::print(stderr, "kiểm tra / checking {}… ({:.0f} s)\n", phase, progress.ElapsedSeconds());
   });
   for (const auto& p : report.problems) fmt::print(stderr, "SAI / WRONG: {}\n", p);
@@ -402,7 +397,7 @@ int main(int argc, char** argv) {
         return kExitRejected;
       }
       auto db = OpenInitialised(db_target);
-      db->BackupTo(backup_to);
+      if (auto s = app::Backup(*db, kContext, backup_to); !s.ok()) return Rejected(s.error());
       fmt::print("Đã sao lưu / backed up {} to {}\n", db->Describe(), backup_to);
       return 0;
     }
@@ -411,7 +406,7 @@ int main(int argc, char** argv) {
       OpenInitialised(db_target);
       return http::Serve(serve_options);
     }
-  } catch (const store::StorageFault& fault) {
+  } catch (const StorageFault& fault) {
     fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n", fault.what());
     return kExitFault;
   }

@@ -2,8 +2,8 @@
 // serves a minimal page (network counts and a borrower search) and three
 // read-only endpoints; the full web app arrives with its own work.
 //
-// One database connection is shared by the worker threads behind a mutex:
-// the endpoints are short reads.
+// Routes and handlers are in handlers.h (tested without sockets); the worker
+// threads borrow connections from a pool, one each.
 #pragma once
 
 #include <string>

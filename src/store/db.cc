@@ -1,5 +1,10 @@
 #include "store/db.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <memory>
 
 #include "store/postgres_db.h"
@@ -69,21 +74,100 @@ std::unique_ptr<Database> Open(const std::string& target) {
   return OpenSqlite(target);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.Begin(); }
+namespace {
+std::atomic<int64_t> savepoint_counter{0};
+}  // namespace
+
+Transaction::Transaction(Database& db) : db_(db) {
+  if (db_.InTransaction()) {
+    savepoint_ = "tdcs_sp_" + std::to_string(++savepoint_counter);
+    db_.ExecScript("SAVEPOINT " + savepoint_);
+  } else {
+    db_.Begin();
+  }
+}
 
 Transaction::~Transaction() {
-  if (!done_) {
-    try {
+  if (done_) return;
+  try {
+    if (savepoint_.empty())
       db_.Rollback();
-    } catch (const StorageFault&) {
-      // The connection is already broken; the engine discards the transaction.
-    }
+    else if (db_.InTransaction())
+      db_.ExecScript("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_);
+  } catch (const StorageFault&) {
+    // The connection is already broken; the engine discards the transaction.
   }
 }
 
 void Transaction::Commit() {
-  db_.Commit();
+  if (savepoint_.empty())
+    db_.Commit();
+  else
+    db_.ExecScript("RELEASE SAVEPOINT " + savepoint_);
   done_ = true;
+}
+
+void Transaction::CommitAndContinue() {
+  if (!savepoint_.empty()) return;
+  db_.Commit();
+  db_.Begin();
+}
+
+int64_t LockKeyOf(std::string_view name) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : name) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<int64_t>(hash);
+}
+
+constexpr const char* kTryBatchLock = "SELECT pg_try_advisory_lock(?)";
+constexpr const char* kBatchLock = "SELECT pg_advisory_lock(?)";
+constexpr const char* kBatchUnlock = "SELECT pg_advisory_unlock(?)";
+
+BatchLock::BatchLock(Database& db, const std::string& name, const std::function<void()>& waiting)
+    : db_(db), name_(name) {
+  if (db_.engine() == Engine::kPostgres) {
+    auto& st = db_.Cached(kTryBatchLock);
+    st.BindInt(1, LockKeyOf("batch:" + name_));
+    const bool got = st.Step() && st.GetText(0) == "t";
+    st.Reset();
+    if (got) return;
+    if (waiting) waiting();
+    auto& wait = db_.Cached(kBatchLock);
+    wait.BindInt(1, LockKeyOf("batch:" + name_));
+    wait.Run();
+    return;
+  }
+  const std::string file = db_.FilePath();
+  if (file.empty()) return;
+  const std::string lock_path = file + "." + name_ + ".lock";
+  fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw StorageFault("cannot open the lock file " + lock_path);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  if (waiting) waiting();
+  if (::flock(fd_, LOCK_EX) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw StorageFault("cannot lock " + lock_path);
+  }
+}
+
+BatchLock::~BatchLock() {
+  if (fd_ >= 0) {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+    return;
+  }
+  if (db_.engine() != Engine::kPostgres) return;
+  try {
+    auto& st = db_.Cached(kBatchUnlock);
+    st.BindInt(1, LockKeyOf("batch:" + name_));
+    st.Run();
+  } catch (const StorageFault&) {
+    // The session is gone, and its locks with it.
+  }
 }
 
 }  // namespace tdcs::store

@@ -11,10 +11,22 @@
 // request boundary; a Transaction that is destroyed without Commit() rolls back,
 // so nothing is half-written.
 //
-// Thread safety: a Database is used by one thread at a time.
+// Thread safety: a Database is used by one thread at a time; concurrent work
+// uses one Database per thread (SQLite: one connection each, WAL; PostgreSQL:
+// one session each).
+//
+// Locking policy (docs/ARCHITECTURE.md "Concurrency"): a write transaction
+// locks what it reads to decide before it reads it. SQLite has one writer at a
+// time (BEGIN IMMEDIATE): a second writer queues, waiting up to
+// TDCS_LOCK_WAIT_SECONDS (default 600) instead of failing. On PostgreSQL
+// (READ COMMITTED) the use case takes row locks (FOR UPDATE) or transaction-
+// scoped advisory locks (LockKey) on what it decides on; a deadlock or a
+// serialization failure is thrown as RetryableFault and the use case runs
+// again (RunTransaction, a bounded number of times).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -22,12 +34,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/fault.h"
+
 namespace tdcs::store {
 
-class StorageFault : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using tdcs::RetryableFault;
+using tdcs::StorageFault;
 
 enum class Engine { kSqlite, kPostgres };
 
@@ -77,9 +89,19 @@ class Database {
   // Runs one or more statements with no parameters (schema, pragmas).
   virtual void ExecScript(std::string_view sql) = 0;
   virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
+  // Transactions: use the Transaction guard, not these. Begin starts a write
+  // transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken first and
+  // what the transaction reads cannot change under it).
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   virtual void Rollback() = 0;
+  virtual bool InTransaction() const = 0;
+  // Locks `name` (any text: "loan:17", "import") until the transaction ends.
+  // PostgreSQL: pg_advisory_xact_lock on a 64-bit hash of the name; SQLite:
+  // nothing to do, the transaction already holds the only write lock.
+  virtual void LockKey(std::string_view name) = 0;
+  // Appends " FOR UPDATE" to a SELECT on engines with row locks.
+  virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays
   // in use (SQLite online backup). PostgreSQL is backed up with its own tools
   // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
@@ -88,6 +110,8 @@ class Database {
   virtual void Checkpoint() {}
   // A human description of where the data is (file path or connection target).
   virtual std::string Describe() const = 0;
+  // The SQLite file behind the connection (empty for PostgreSQL and :memory:).
+  virtual std::string FilePath() const { return {}; }
 
   // Convenience: the first column of the first row as an integer, or nullopt.
   std::optional<int64_t> QueryInt(std::string_view sql);
@@ -115,7 +139,9 @@ class Database {
 // file path (":memory:" for a private in-memory database).
 std::unique_ptr<Database> Open(const std::string& target);
 
-// RAII transaction: rolls back unless Commit() was called.
+// RAII transaction: rolls back unless Commit() was called. Inside another
+// transaction it is a savepoint: its Commit releases it, its destruction
+// without Commit rolls back to it, and the outer transaction decides.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -123,10 +149,53 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   void Commit();
+  // Commits what was done so far and goes on in a new transaction (bulk loads
+  // that commit in batches). Inside an outer transaction it does nothing: the
+  // outer one decides for all.
+  void CommitAndContinue();
 
  private:
   Database& db_;
+  std::string savepoint_;  // empty: the outermost transaction
   bool done_ = false;
 };
+
+// Runs `body` in a Transaction, again (up to `attempts` times) when it fails
+// with a RetryableFault. `body` commits the transaction it is given (or
+// leaves it to roll back) and must not keep state from a failed attempt.
+template <typename Body>
+auto RunTransaction(Database& db, Body&& body, int attempts = 5) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Transaction tx(db);
+      return body(tx);
+    } catch (const RetryableFault&) {
+      if (attempt >= attempts || db.InTransaction()) throw;
+    }
+  }
+}
+
+// A lock held for a whole batch run (an end of day, a generation, a
+// simulation) across its many transactions, so that two runs never
+// interleave. PostgreSQL: a session advisory lock; SQLite: an exclusive lock
+// on the file "<database>-batch.lock" (an in-memory database needs none).
+// Either is released when the holder ends, even by kill -9.
+class BatchLock {
+ public:
+  // Takes the lock, waiting for a running batch to finish; `waiting` is
+  // called once when it has to wait.
+  BatchLock(Database& db, const std::string& name, const std::function<void()>& waiting = {});
+  ~BatchLock();
+  BatchLock(const BatchLock&) = delete;
+  BatchLock& operator=(const BatchLock&) = delete;
+
+ private:
+  Database& db_;
+  std::string name_;
+  int fd_ = -1;
+};
+
+// The 64-bit key of a lock name (FNV-1a), shared by both engines' lock calls.
+int64_t LockKeyOf(std::string_view name);
 
 }  // namespace tdcs::store

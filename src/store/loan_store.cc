@@ -550,22 +550,40 @@ void LoanStore::SetSavingsRate(Date from, Rate rate) {
   savings_rates_.reset();
 }
 
+void LoanStore::LockLoan(int64_t loan_id) {
+  if (db_.engine() != Engine::kPostgres) return;
+  auto& st = db_.Cached("SELECT id FROM loan WHERE id = ? FOR UPDATE");
+  st.BindInt(1, loan_id);
+  st.Run();
+}
+
+std::string LoanStore::IdempotencyLockName(const IdempotencyKey& key) {
+  return "idempotency:" + std::to_string(key.actor.size()) + ":" + key.actor + ":" +
+         std::to_string(key.kind.size()) + ":" + key.kind + ":" + key.key;
+}
+
 std::optional<std::pair<std::string, std::string>> LoanStore::FindIdempotencyKey(
-    const std::string& key) {
-  auto& st = db_.Cached("SELECT request, result FROM idempotency_key WHERE key = ?");
-  st.BindText(1, key);
+    const IdempotencyKey& key) {
+  auto& st = db_.Cached(
+      "SELECT request, result FROM idempotency_record WHERE actor = ? AND kind = ? AND key = ?");
+  st.BindText(1, key.actor);
+  st.BindText(2, key.kind);
+  st.BindText(3, key.key);
   if (!st.Step()) return std::nullopt;
   auto out = std::make_pair(st.GetText(0), st.GetText(1));
   st.Reset();
   return out;
 }
 
-void LoanStore::SaveIdempotencyKey(const std::string& key, const std::string& request,
+void LoanStore::SaveIdempotencyKey(const IdempotencyKey& key, const std::string& request,
                                    const std::string& result) {
-  auto& st = db_.Cached("INSERT INTO idempotency_key (key, request, result) VALUES (?, ?, ?)");
-  st.BindText(1, key);
-  st.BindText(2, request);
-  st.BindText(3, result);
+  auto& st = db_.Cached(
+      "INSERT INTO idempotency_record (actor, kind, key, request, result) VALUES (?, ?, ?, ?, ?)");
+  st.BindText(1, key.actor);
+  st.BindText(2, key.kind);
+  st.BindText(3, key.key);
+  st.BindText(4, request);
+  st.BindText(5, result);
   st.Run();
 }
 
@@ -577,11 +595,49 @@ std::optional<Date> LoanStore::BusinessDate() {
   return d;
 }
 
-void LoanStore::SetBusinessDate(Date date) {
+Date LoanStore::SetBusinessDate(Date date) {
+  // The row is written only forward: ISO dates compare as text.
   auto& st = db_.Cached(
       "INSERT INTO business_date (id, current_date_iso) VALUES (1, ?) ON CONFLICT (id) DO UPDATE "
-      "SET current_date_iso = excluded.current_date_iso");
+      "SET current_date_iso = excluded.current_date_iso "
+      "WHERE business_date.current_date_iso < excluded.current_date_iso");
   st.BindText(1, date.ToIso());
+  st.Run();
+  return BusinessDate().value_or(date);
+}
+
+constexpr const char* kPortfolio =
+    "SELECT COALESCE(SUM(normal_dong + overdue_dong + frozen_dong), 0), "
+    "COALESCE(SUM(overdue_dong), 0), COALESCE(SUM(frozen_dong), 0), COUNT(DISTINCT CASE WHEN "
+    "normal_dong + overdue_dong + frozen_dong > 0 THEN borrower_id END) FROM loan";
+LoanStore::PortfolioTotals LoanStore::Portfolio() {
+  auto& st = db_.Cached(kPortfolio);
+  PortfolioTotals t;
+  if (st.Step()) {
+    t.principal = Money::Dong(st.GetInt(0));
+    t.overdue = Money::Dong(st.GetInt(1));
+    t.frozen = Money::Dong(st.GetInt(2));
+    t.customers = st.GetInt(3);
+  }
+  st.Reset();
+  return t;
+}
+
+std::optional<std::string> LoanStore::BatchState(const std::string& name) {
+  auto& st = db_.Cached("SELECT value FROM batch_state WHERE name = ?");
+  st.BindText(1, name);
+  if (!st.Step()) return std::nullopt;
+  auto value = st.GetText(0);
+  st.Reset();
+  return value;
+}
+
+void LoanStore::SetBatchState(const std::string& name, const std::string& value) {
+  auto& st = db_.Cached(
+      "INSERT INTO batch_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+      "value = excluded.value");
+  st.BindText(1, name);
+  st.BindText(2, value);
   st.Run();
 }
 

@@ -96,13 +96,35 @@ class LoanStore {
   const savings::RateTimeline& SavingsRates();
   void SetSavingsRate(Date from, Rate rate);
 
-  // Idempotency: the stored request and result for a key.
-  std::optional<std::pair<std::string, std::string>> FindIdempotencyKey(const std::string& key);
-  void SaveIdempotencyKey(const std::string& key, const std::string& request,
+  // Locks the loan's row until the transaction ends (PostgreSQL FOR UPDATE;
+  // SQLite's writer holds the database). Call before LoadLoan in a write.
+  void LockLoan(int64_t loan_id);
+
+  // Idempotency: the stored request and result for an actor's key of a kind.
+  // The caller locks the key (Database::LockKey(IdempotencyLockName(…)))
+  // before looking it up, so that two requests with one key run one by one.
+  struct IdempotencyKey {
+    std::string actor, kind, key;
+  };
+  static std::string IdempotencyLockName(const IdempotencyKey& key);
+  std::optional<std::pair<std::string, std::string>> FindIdempotencyKey(const IdempotencyKey& key);
+  void SaveIdempotencyKey(const IdempotencyKey& key, const std::string& request,
                           const std::string& result);
 
   std::optional<Date> BusinessDate();
-  void SetBusinessDate(Date date);
+  // Moves the business date forward to `date`; never back (a later date set
+  // by a concurrent run stays). Returns the date in force afterwards.
+  Date SetBusinessDate(Date date);
+
+  struct PortfolioTotals {
+    Money principal, overdue, frozen;
+    int64_t customers = 0;
+  };
+  PortfolioTotals Portfolio();
+
+  // Named progress of batch runs (table batch_state).
+  std::optional<std::string> BatchState(const std::string& name);
+  void SetBatchState(const std::string& name, const std::string& value);
 
   Database& db() { return db_; }
 

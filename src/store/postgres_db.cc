@@ -33,6 +33,16 @@ namespace {
 
 std::atomic<int> statement_counter{0};
 
+// A failed result as a fault: deadlocks and serialization failures (SQLSTATE
+// 40P01, 40001) can be retried; everything else cannot.
+[[noreturn]] void ThrowResultError(const PGresult* result, const std::string& prefix) {
+  const std::string message = result ? PQresultErrorMessage(result) : "no result";
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  if (sqlstate == "40001" || sqlstate == "40P01") throw RetryableFault(prefix + message);
+  throw StorageFault(prefix + message);
+}
+
 class PgStatement final : public Statement {
  public:
   PgStatement(PGconn* conn, std::string name, int param_count)
@@ -79,9 +89,15 @@ class PgStatement final : public Statement {
                              nullptr, nullptr, 0);
     const auto status = PQresultStatus(result_);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      std::string message = PQresultErrorMessage(result_);
-      Clear();
-      throw StorageFault("postgres: " + message);
+      PGresult* failed = result_;
+      result_ = nullptr;
+      row_ = -1;
+      try {
+        ThrowResultError(failed, "postgres: ");
+      } catch (...) {
+        PQclear(failed);
+        throw;
+      }
     }
     row_ = -1;
   }
@@ -113,9 +129,12 @@ class PgDatabase final : public Database {
     PGresult* r = PQexec(conn_, text.c_str());
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      std::string message = PQresultErrorMessage(r);
-      PQclear(r);
-      throw StorageFault("postgres: " + message);
+      try {
+        ThrowResultError(r, "postgres: ");
+      } catch (...) {
+        PQclear(r);
+        throw;
+      }
     }
     PQclear(r);
   }
@@ -140,6 +159,15 @@ class PgDatabase final : public Database {
   void Commit() override { ExecScript("COMMIT"); }
   void Rollback() override {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
+  }
+  bool InTransaction() const override { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+  void LockKey(std::string_view name) override {
+    auto& st = Cached("SELECT pg_advisory_xact_lock(?)");
+    st.BindInt(1, LockKeyOf(name));
+    st.Run();
+  }
+  std::string ForUpdate(std::string_view select) const override {
+    return std::string(select) + " FOR UPDATE";
   }
   void BackupTo(const std::string&) override {
     throw StorageFault("back up PostgreSQL with pg_dump (see docs/OPERATIONS.md)");

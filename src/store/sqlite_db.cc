@@ -1,12 +1,16 @@
 // SQLite adapter. Pragmas: journal_mode=WAL (readers never block the writer),
 // synchronous=FULL (a committed transaction survives power loss), foreign_keys=ON,
-// busy_timeout 5 s. Statements are prepared with sqlite3_prepare_v3 and kept by
-// their owners for reuse.
+// a busy handler that queues a writer behind the current one for up to
+// TDCS_LOCK_WAIT_SECONDS (default 600 s) instead of failing. Statements are prepared with
+// sqlite3_prepare_v3 and kept by their owners for reuse.
 #include "store/sqlite_db.h"
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace tdcs::store {
 namespace {
@@ -31,6 +35,8 @@ class SqliteStatement final : public Statement {
     if (rc == SQLITE_DONE) return false;
     const std::string message = sqlite3_errmsg(db_);
     sqlite3_reset(stmt_);
+    if (rc == SQLITE_BUSY)
+      throw RetryableFault("sqlite: another writer held the database too long (" + message + ")");
     throw StorageFault("sqlite: " + message + " in: " + sqlite3_sql(stmt_));
   }
   bool IsNull(int column) const override {
@@ -68,9 +74,11 @@ class SqliteDatabase final : public Database {
   void ExecScript(std::string_view sql) override {
     char* err = nullptr;
     const std::string text(sql);
-    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
       std::string message = err ? err : "unknown";
       sqlite3_free(err);
+      if (rc == SQLITE_BUSY)
+        throw RetryableFault("sqlite: another writer held the database too long (" + message + ")");
       throw StorageFault("sqlite: " + message);
     }
   }
@@ -87,7 +95,15 @@ class SqliteDatabase final : public Database {
   void Rollback() override {
     if (!sqlite3_get_autocommit(db_)) ExecScript("ROLLBACK");
   }
+  bool InTransaction() const override { return !sqlite3_get_autocommit(db_); }
+  // One writer at a time holds the whole database: nothing more to lock.
+  void LockKey(std::string_view) override {}
+  std::string ForUpdate(std::string_view select) const override { return std::string(select); }
   std::string Describe() const override { return "sqlite:" + path_; }
+  std::string FilePath() const override {
+    if (path_.empty() || path_ == ":memory:" || path_.rfind("file:", 0) == 0) return {};
+    return path_;
+  }
   void BackupTo(const std::string& path) override {
     sqlite3* target = nullptr;
     if (sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -116,6 +132,28 @@ class SqliteDatabase final : public Database {
   std::string path_;
 };
 
+// Waits for the writer ahead: short sleeps at first, then 50 ms, until the
+// configured wait has passed (then SQLite reports the database busy).
+int WaitForWriter(void* deadline_ms, int attempt) {
+  using Clock = std::chrono::steady_clock;
+  static thread_local Clock::time_point started;
+  if (attempt == 0) started = Clock::now();
+  const auto waited =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  if (waited >= *static_cast<int64_t*>(deadline_ms)) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 + attempt : 50));
+  return 1;
+}
+
+int64_t* LockWaitMs() {
+  static int64_t wait_ms = [] {
+    const char* text = std::getenv("TDCS_LOCK_WAIT_SECONDS");
+    const long long seconds = text ? std::atoll(text) : 600;
+    return static_cast<int64_t>(seconds > 0 ? seconds : 600) * 1000;
+  }();
+  return &wait_ms;
+}
+
 }  // namespace
 
 std::unique_ptr<Database> OpenSqlite(const std::string& path) {
@@ -127,7 +165,7 @@ std::unique_ptr<Database> OpenSqlite(const std::string& path) {
     throw StorageFault("sqlite open " + path + ": " + message);
   }
   auto db = std::make_unique<SqliteDatabase>(raw, path);
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_handler(raw, WaitForWriter, LockWaitMs());
   db->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
       "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");

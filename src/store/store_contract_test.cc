@@ -121,13 +121,13 @@ TEST(StoreContract, ImportIsAllOrNothing) {
   for (auto [kind, text] : {std::pair{app::ImportKind::kNetwork, testing::kNetworkCsv},
                             std::pair{app::ImportKind::kGroups, testing::kGroupsCsv}}) {
     std::istringstream in(text);
-    ASSERT_TRUE(app::Import(*db, kind, in).ok());
+    ASSERT_TRUE(app::Import(*db.connection, app::SystemContext(), kind, in).ok());
   }
   std::string csv = testing::kBorrowersHeader;
   for (int i = 1; i <= 10; ++i) csv += testing::BorrowerRow(i, "Lê Thị Hồng", "0000001");
   csv += testing::BorrowerRow(11, "Lê Thị Hồng", "0000404");
   std::istringstream bad(csv);
-  auto r = app::Import(*db, app::ImportKind::kBorrowers, bad);
+  auto r = app::Import(*db.connection, app::SystemContext(), app::ImportKind::kBorrowers, bad);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.errors[0].line, 12);
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM borrower"), 0);
@@ -135,7 +135,8 @@ TEST(StoreContract, ImportIsAllOrNothing) {
   EXPECT_EQ(db->QueryInt("SELECT next_value FROM id_sequence WHERE name = 'borrower'"), 1);
   csv.resize(csv.rfind("0000000011,"));
   std::istringstream good(csv);
-  ASSERT_TRUE(app::Import(*db, app::ImportKind::kBorrowers, good).ok());
+  ASSERT_TRUE(
+      app::Import(*db.connection, app::SystemContext(), app::ImportKind::kBorrowers, good).ok());
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM borrower"), 10);
   NetworkStore store(*db);
   EXPECT_EQ(store.CountsOn(*Date::Parse("2020-01-15")).memberships, 10);
@@ -144,8 +145,9 @@ TEST(StoreContract, ImportIsAllOrNothing) {
 TEST(StoreContract, ReformKeepsHistory) {
   auto db = testing::NewInitialisedDatabase();
   std::istringstream in(testing::kNetworkCsv);
-  ASSERT_TRUE(app::Import(*db, app::ImportKind::kNetwork, in).ok());
-  ASSERT_TRUE(app::ApplyReform2025(*db).ok());
+  ASSERT_TRUE(
+      app::Import(*db.connection, app::SystemContext(), app::ImportKind::kNetwork, in).ok());
+  ASSERT_TRUE(app::ApplyReform2025(*db.connection, app::SystemContext()).ok());
   NetworkStore store(*db);
   EXPECT_EQ(store.PointsOn(*Date::Parse("2025-06-30"))[0].report_era, "L");
   EXPECT_EQ(store.PointsOn(*Date::Parse("2025-07-01"))[0].report_era, "N");
@@ -153,7 +155,7 @@ TEST(StoreContract, ReformKeepsHistory) {
 }
 
 // A small book of loans: the fixture network, three borrowers, two loans.
-std::unique_ptr<Database> LoanBook() {
+testing::InitialisedDatabase LoanBook() {
   auto db = testing::NewInitialisedDatabase();
   std::string borrowers = testing::kBorrowersHeader;
   for (int i = 1; i <= 3; ++i)
@@ -162,7 +164,7 @@ std::unique_ptr<Database> LoanBook() {
                             std::pair{app::ImportKind::kGroups, std::string(testing::kGroupsCsv)},
                             std::pair{app::ImportKind::kBorrowers, borrowers}}) {
     std::istringstream in(text);
-    EXPECT_TRUE(app::Import(*db, kind, in).ok());
+    EXPECT_TRUE(app::Import(*db.connection, app::SystemContext(), kind, in).ok());
   }
   const Date start = *Date::Parse("2024-03-22");
   EXPECT_TRUE(batch::CloseTo(*db, start).ok());
@@ -175,8 +177,10 @@ std::unique_ptr<Database> LoanBook() {
     r.term_months = 36;
     r.every_months = 6;
     r.date = start;
-    EXPECT_TRUE(app::ApproveLoan(*db, r).ok());
-    EXPECT_TRUE(app::ActOnLoan(*db, {app::LoanActionKind::kDisburse, code, start}).ok());
+    EXPECT_TRUE(app::ApproveLoan(*db.connection, app::SystemContext(), r).ok());
+    EXPECT_TRUE(app::ActOnLoan(*db.connection, app::SystemContext(),
+                               {app::LoanActionKind::kDisburse, code, start})
+                    .ok());
   }
   return db;
 }
@@ -185,10 +189,10 @@ TEST(StoreContract, LoanLifeKeepsTheBooks) {
   auto db = LoanBook();
   const Date session = *Date::Parse("2024-04-07");
   ASSERT_TRUE(batch::CloseTo(*db, session).ok());
-  auto view = app::ViewLoan(*db, "L1", session);
+  auto view = app::ViewLoan(*db.connection, app::SystemContext(), "L1", session);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view.value().interest_due.dong(), 146'667);  // DOMAIN §4.4
-  auto report = app::PostCollections(*db, session,
+  auto report = app::PostCollections(*db.connection, app::SystemContext(), session,
                                      {{"L1", Money::Dong(1'146'667), "s-1"},
                                       {"L2", Money::Dong(999'999'999), "s-2"},
                                       {"L9", Money::Dong(1), "s-3"}});
@@ -196,12 +200,19 @@ TEST(StoreContract, LoanLifeKeepsTheBooks) {
   ASSERT_EQ(report.rejected.size(), 2u);
   EXPECT_EQ(report.rejected[0].error.code, "PAYMENT_EXCEEDS_DEBT");
   EXPECT_EQ(report.rejected[1].error.code, "LOAN_UNKNOWN");
-  EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 49'000'000);
-  ASSERT_TRUE(app::ActOnSavings(*db, app::SavingsActionKind::kDeposit, "0000000003",
-                                Money::Dong(50'000), session)
+  EXPECT_EQ(
+      app::ViewLoan(*db.connection, app::SystemContext(), "L1", session).value().principal.dong(),
+      49'000'000);
+  ASSERT_TRUE(app::ActOnSavings(
+                  *db.connection, app::SystemContext(),
+                  {app::SavingsActionKind::kDeposit, "0000000003", Money::Dong(50'000), session})
                   .ok());
-  ASSERT_TRUE(app::ActOnLoan(*db, {app::LoanActionKind::kReverseLast, "L1", session}).ok());
-  EXPECT_EQ(app::ViewLoan(*db, "L1", session).value().principal.dong(), 50'000'000);
+  ASSERT_TRUE(app::ActOnLoan(*db.connection, app::SystemContext(),
+                             {app::LoanActionKind::kReverseLast, "L1", session})
+                  .ok());
+  EXPECT_EQ(
+      app::ViewLoan(*db.connection, app::SystemContext(), "L1", session).value().principal.dong(),
+      50'000'000);
   ASSERT_TRUE(batch::CloseTo(*db, *Date::Parse("2026-01-01")).ok());
   auto verified = batch::Verify(*db, true);
   EXPECT_TRUE(verified.ok()) << verified.problems.front();

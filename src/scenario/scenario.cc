@@ -1,26 +1,28 @@
-// The scenario runner: parses each line, runs it against a fresh in-memory
-// database through the same use cases as the command line and the server.
-#include "app/scenario.h"
+// The scenario runner: parses each line and runs it through the same use
+// cases as the command line and the server. Offices, points, groups and
+// borrowers are one-row CSV imports (docs/IMPORT.md), so a scenario's network
+// passes every check a bank's file does.
+#include "scenario/scenario.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
+#include "app/books.h"
+#include "app/import.h"
 #include "app/loans.h"
-#include "app/network_ops.h"
+#include "app/settings.h"
 #include "app/setup.h"
-#include "batch/close.h"
-#include "batch/verify.h"
 #include "loans/amortization.h"
+#include "loans/loan.h"
 #include "network/network.h"
-#include "store/admin_units.h"
-#include "store/loan_store.h"
-#include "store/network_store.h"
-#include "store/program_store.h"
-#include "text/text.h"
 
-namespace tdcs::app {
+namespace tdcs::scenario {
 namespace {
+
+using namespace app;  // NOLINT: the runner speaks the use cases' language
 
 std::vector<std::string> Split(const std::string& line) {
   std::istringstream in(line);
@@ -66,10 +68,9 @@ Date ParseDate(const std::string& s) {
 
 class Runner {
  public:
-  Runner(std::ostream& out, std::string name)
-      : out_(out), name_(std::move(name)), db_(store::Open(":memory:")), network_(*db_) {
+  Runner(std::ostream& out, std::string name, std::unique_ptr<Connection> connection)
+      : out_(out), name_(std::move(name)), db_(std::move(connection)) {
     InitDatabase(*db_);
-    admin_ = store::ReadAdminIndex(*db_);
   }
 
   void Line(int number, const std::string& raw) {
@@ -91,7 +92,7 @@ class Runner {
   ScenarioResult Finish() {
     line_ = 0;
     text_ = "(end) the books verify";
-    auto report = batch::Verify(*db_, true);
+    auto report = Verify(*db_, context_, true);
     std::string problems;
     for (const auto& p : report.problems) problems += "\n      " + p;
     Report(report.ok(), problems);
@@ -125,7 +126,7 @@ class Runner {
     if (verb == "date") {
       if (w.size() != 2) throw LineError{"usage: date YYYY-MM-DD"};
       const Date d = ParseDate(w[1]);
-      auto r = batch::CloseTo(*db_, d);
+      auto r = CloseTo(*db_, context_, {d, nullptr, nullptr});
       if (!r.ok()) return r.error();
       today_ = d;
       return std::nullopt;
@@ -137,45 +138,50 @@ class Runner {
     if (verb == "loan") return Loan(w);
     if (verb == "leave") {
       if (w.size() != 2) throw LineError{"usage: leave BORROWER"};
-      auto id = network_.FindBorrowerIdByCode(Code(borrowers_, w[1], "borrower"));
-      store::Transaction tx(*db_);
-      for (const auto& m : network_.MembershipsOfBorrower(*id))
-        if (m.period.Contains(Today())) network_.EndMembership(m.id, Today());
-      tx.Commit();
-      return std::nullopt;
+      const std::string& code = Code(borrowers_, w[1], "borrower");
+      return ImportRows(ImportKind::kMemberships,
+                        "action,borrower_code,group_code,role,valid_from\n"
+                        "leave," +
+                            code + "," + borrower_groups_[code] + ",member," + Today().ToIso() +
+                            "\n");
     }
     if (verb == "rate") {
       if (w.size() != 4) throw LineError{"usage: rate PROGRAM YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[3]);
       if (!rate) throw LineError{"not a rate: " + w[3]};
-      auto s = SetProgramRate(*db_, w[1], ParseDate(w[2]), *rate);
+      auto s = SetProgramRate(*db_, context_, w[1], ParseDate(w[2]), *rate);
       if (!s.ok()) return s.error();
       return std::nullopt;
     }
     if (verb == "setting") {
       if (w.size() != 4) throw LineError{"usage: setting NAME YYYY-MM-DD VALUE"};
-      store::SaveSetting(*db_, w[1], ParseDate(w[2]), w[3]);
+      auto s = SetSetting(*db_, context_, w[1], ParseDate(w[2]), w[3]);
+      if (!s.ok()) return s.error();
       return std::nullopt;
     }
     if (verb == "savings-rate") {
       if (w.size() != 3) throw LineError{"usage: savings-rate YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[2]);
       if (!rate) throw LineError{"not a rate: " + w[2]};
-      store::LoanStore(*db_).SetSavingsRate(ParseDate(w[1]), *rate);
+      auto s = SetSavingsRate(*db_, context_, ParseDate(w[1]), *rate);
+      if (!s.ok()) return s.error();
       return std::nullopt;
     }
     if (verb == "plan") {
       if (w.size() != 5) throw LineError{"usage: plan OFFICE PROGRAM YEAR AMOUNT"};
-      store::LoanStore store(*db_);
-      store.SetCapitalPlan(OfficeId(w[1]), w[2], ParseInt(w[3]), ParseMoney(w[4]));
+      auto s = SetCapitalPlan(*db_, context_, Code(offices_, w[1], "office"), w[2], ParseInt(w[3]),
+                              ParseMoney(w[4]));
+      if (!s.ok()) return s.error();
       return std::nullopt;
     }
     if (verb == "deposit" || verb == "withdraw") {
       if (w.size() < 3) throw LineError{"usage: " + verb + " BORROWER AMOUNT"};
+      Context context = context_;
+      if (Options(w, 3).count("key")) context.idempotency_key = Options(w, 3).at("key");
       auto r = ActOnSavings(
-          *db_, verb == "deposit" ? SavingsActionKind::kDeposit : SavingsActionKind::kWithdraw,
-          Code(borrowers_, w[1], "borrower"), ParseMoney(w[2]), Today(),
-          Options(w, 3).count("key") ? Options(w, 3).at("key") : "");
+          *db_, context,
+          {verb == "deposit" ? SavingsActionKind::kDeposit : SavingsActionKind::kWithdraw,
+           Code(borrowers_, w[1], "borrower"), ParseMoney(w[2]), Today()});
       if (!r.ok()) return r.error();
       return std::nullopt;
     }
@@ -184,21 +190,16 @@ class Runner {
   }
 
   std::optional<Error> LoanAction(const std::vector<std::string>& w) {
-    static const std::map<std::string, LoanActionKind> kVerbs = {
-        {"disburse", LoanActionKind::kDisburse},
-        {"pay", LoanActionKind::kPay},
-        {"pay-savings", LoanActionKind::kPayFromSavings},
-        {"reschedule", LoanActionKind::kReschedule},
-        {"extend", LoanActionKind::kExtend},
-        {"freeze", LoanActionKind::kFreeze},
-        {"writeoff", LoanActionKind::kWriteOff},
-        {"inherit", LoanActionKind::kInherit},
-        {"reverse-last", LoanActionKind::kReverseLast}};
-    auto it = kVerbs.find(w[0]);
-    if (it == kVerbs.end()) throw LineError{"unknown line: " + w[0]};
+    // The scenario verbs are the actions' own keys, with '-' for '_'
+    // (pay-savings) and reverse-last for reverse.
+    std::string key = w[0] == "reverse-last" ? "reverse" : w[0];
+    std::replace(key.begin(), key.end(), '-', '_');
+    const auto kind =
+        w[0] == "reverse" || w[0] == "pay_savings" ? std::nullopt : ParseLoanActionKind(key);
+    if (!kind) throw LineError{"unknown line: " + w[0]};
     if (w.size() < 2) throw LineError{"missing the loan"};
     app::LoanAction a;
-    a.kind = it->second;
+    a.kind = *kind;
     a.loan_code = w[1];
     a.date = Today();
     size_t options_from = 2;
@@ -214,11 +215,12 @@ class Runner {
     auto o = Options(w, options_from);
     if (o.count("amount")) a.amount = ParseMoney(o["amount"]);
     if (o.count("months")) a.months = ParseInt(o["months"]);
-    if (o.count("key")) a.idempotency_key = o["key"];
+    Context context = context_;
+    if (o.count("key")) context.idempotency_key = o["key"];
     if (a.kind == LoanActionKind::kFreeze && a.months == 0) a.months = loans::kFreezeMonthsMax;
     if (a.kind == LoanActionKind::kExtend && a.months == 0)
       throw LineError{"usage: extend LOAN months N"};
-    auto r = ActOnLoan(*db_, a);
+    auto r = ActOnLoan(*db_, context, a);
     if (!r.ok()) return r.error();
     if (o.count("expect-repeat")) {
       const bool want = o["expect-repeat"] == "yes";
@@ -228,34 +230,27 @@ class Runner {
     return std::nullopt;
   }
 
-  int64_t OfficeId(const std::string& name) {
-    auto code = Code(offices_, name, "office");
-    return network_.FindUnit("office", code)->id;
+  // Imports `csv` (a header and rows) as a bank's file would be imported;
+  // the first bad row's first error is the rejection.
+  std::optional<Error> ImportRows(ImportKind kind, const std::string& csv) {
+    std::istringstream in(csv);
+    auto report = Import(*db_, context_, kind, in);
+    if (report.ok()) return std::nullopt;
+    return report.errors.front().error;
   }
 
   std::optional<Error> Office(const std::vector<std::string>& w) {
     if (w.size() < 2) throw LineError{"usage: office NAME [province CODE]"};
     auto o = Options(w, 2);
     const std::string province = o.count("province") ? o["province"] : "01";
-    const Date on = Today();
-    const std::string era = admin_.EraOn(on);
-    if (!admin_.Province(era, province)) throw LineError{"unknown province " + province};
-    store::Transaction tx(*db_);
-    auto branch = network_.FindUnit("branch", "CN" + province);
-    int64_t branch_id = 0;
-    if (branch) {
-      branch_id = branch->id;
-    } else {
-      store::BranchRow b{
-          0,   "CN" + province, "Chi nhánh " + admin_.Province(era, province)->full_name,
-          era, province,        Period{on, std::nullopt}};
-      network_.AddBranch(b);
-      branch_id = b.id;
-    }
-    store::OfficeRow office{0,         w[1],     "Phòng giao dịch " + w[1],
-                            branch_id, "office", Period{on, std::nullopt}};
-    network_.AddOffice(office);
-    tx.Commit();
+    const std::string from = Today().ToIso();
+    std::string rows;
+    if (!branches_.count(province))
+      rows +=
+          "branch,CN" + province + ",Chi nhánh " + province + ",," + province + ",," + from + "\n";
+    rows += "office," + w[1] + ",Phòng giao dịch " + w[1] + ",CN" + province + ",,," + from + "\n";
+    if (auto e = ImportRows(ImportKind::kNetwork, kNetworkHeader + rows)) return e;
+    branches_.insert(province);
     offices_[w[1]] = w[1];
     return std::nullopt;
   }
@@ -264,20 +259,16 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("office") || !o.count("commune") || !o.count("session-day"))
       throw LineError{"usage: point NAME office OFFICE commune CODE session-day N"};
-    const Date on = Today();
-    const std::string era = admin_.EraOn(on);
-    if (!admin_.Commune(era, o["commune"])) throw LineError{"unknown commune " + o["commune"]};
     const int day = ParseInt(o["session-day"]);
     if (!network::CheckSessionDay(day, "session-day").ok())
       throw LineError{"session day must be 1–31"};
-    store::Transaction tx(*db_);
-    store::PointRow p{
-        0,   w[1],         "Điểm giao dịch " + w[1], OfficeId(o["office"]), day, era, o["commune"],
-        era, o["commune"], Period{on, std::nullopt}};
-    network_.AddPoint(p);
-    EnsureCommuneAssociationUnits(network_, admin_, era, o["commune"], on);
-    tx.Commit();
-    points_[w[1]] = p.id;
+    if (auto e =
+            ImportRows(ImportKind::kNetwork,
+                       kNetworkHeader + std::string("point,") + w[1] + ",Điểm giao dịch " + w[1] +
+                           "," + Code(offices_, o["office"], "office") + "," + o["commune"] + "," +
+                           std::to_string(day) + "," + Today().ToIso() + "\n"))
+      return e;
+    points_[w[1]] = w[1];
     point_communes_[w[1]] = o["commune"];
     return std::nullopt;
   }
@@ -286,31 +277,26 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("point") || !o.count("association"))
       throw LineError{"usage: group NAME point POINT association farmers|women|veterans|youth"};
-    auto association = network::ParseAssociation(o["association"]);
-    if (!association) throw LineError{"unknown association " + o["association"]};
-    const Date on = Today();
-    const std::string era = admin_.EraOn(on);
+    if (!network::ParseAssociation(o["association"]))
+      throw LineError{"unknown association " + o["association"]};
     if (!points_.count(o["point"])) throw LineError{"unknown point " + o["point"]};
     const std::string commune = point_communes_[o["point"]];
     char village_code[16], group_code[16];
-    std::snprintf(village_code, sizeof village_code, "%s%03d", commune.c_str(), ++villages_);
+    std::snprintf(village_code, sizeof village_code, "%s%03d", commune.c_str(), villages_ + 1);
     std::snprintf(group_code, sizeof group_code, "%07d", static_cast<int>(groups_.size() + 1));
-    store::Transaction tx(*db_);
-    store::VillageRow v{0, village_code, "Thôn " + w[1], era, commune, Period{on, std::nullopt}};
-    network_.AddVillage(v);
-    store::GroupRow g{0,
-                      group_code,
-                      "Tổ TK&VV " + w[1],
-                      points_[o["point"]],
-                      v.id,
-                      static_cast<int>(*association),
-                      era,
-                      commune,
-                      Period{on, std::nullopt}};
-    network_.AddGroup(g);
-    tx.Commit();
-    groups_[w[1]] = g.id;
-    group_villages_[w[1]] = v.id;
+    const std::string from = Today().ToIso();
+    if (auto e = ImportRows(ImportKind::kNetwork, kNetworkHeader + std::string("village,") +
+                                                      village_code + ",Thôn " + w[1] + ",," +
+                                                      commune + ",," + from + "\n"))
+      return e;
+    ++villages_;
+    if (auto e = ImportRows(ImportKind::kGroups,
+                            "code,name,point_code,village_code,association,valid_from\n" +
+                                std::string(group_code) + ",Tổ TK&VV " + w[1] + "," + o["point"] +
+                                "," + village_code + "," + o["association"] + "," + from + "\n"))
+      return e;
+    groups_[w[1]] = group_code;
+    group_villages_[w[1]] = village_code;
     return std::nullopt;
   }
 
@@ -318,7 +304,6 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("group")) throw LineError{"usage: borrower NAME group GROUP"};
     if (!groups_.count(o["group"])) throw LineError{"unknown group " + o["group"]};
-    const Date on = Today();
     const network::Sex sex =
         o.count("sex") && o["sex"] == "male" ? network::Sex::kMale : network::Sex::kFemale;
     const Date born = o.count("born") ? ParseDate(o["born"]) : *Date::FromCivil(1980, 5, 5);
@@ -331,24 +316,18 @@ class Runner {
     std::snprintf(code, sizeof code, "%010d", n);
     std::snprintf(citizen, sizeof citizen, "001%d%02d%06d",
                   network::CenturySexDigit(born.year(), sex), born.year() % 100, n);
-    store::Transaction tx(*db_);
-    const std::string name = "Hộ " + w[1];
-    store::BorrowerRow b{0,
-                         code,
-                         name,
-                         text::Fold(name),
-                         citizen,
-                         born,
-                         std::string(network::SexKey(sex)),
-                         on,
-                         "Thôn " + o["group"],
-                         group_villages_[o["group"]],
-                         categories};
-    network_.AddBorrower(b);
-    store::MembershipRow m{0, b.id, groups_[o["group"]], "member", Period{on, std::nullopt}};
-    network_.AddMembership(m);
-    tx.Commit();
+    const std::string& group = groups_[o["group"]];
+    if (auto e = ImportRows(
+            ImportKind::kBorrowers,
+            "code,name,citizen_id,birth_date,sex,address,village_code,categories,group_code,role,"
+            "valid_from\n" +
+                std::string(code) + ",Hộ " + w[1] + "," + citizen + "," + born.ToIso() + "," +
+                std::string(network::SexKey(sex)) + ",Thôn " + o["group"] + "," +
+                group_villages_[o["group"]] + "," + categories + "," + group + ",member," +
+                Today().ToIso() + "\n"))
+      return e;
     borrowers_[w[1]] = code;
+    borrower_groups_[code] = group;
     return std::nullopt;
   }
 
@@ -373,7 +352,7 @@ class Runner {
       r.charge_at_month_end = o["interest-charge"] == "month-end";
     }
     r.date = Today();
-    auto id = ApproveLoan(*db_, r);
+    auto id = ApproveLoan(*db_, context_, r);
     if (!id.ok()) return id.error();
     return std::nullopt;
   }
@@ -441,11 +420,11 @@ class Runner {
               ParseMoney(want).ToVietnamese());
     };
     if (w[1] == "verify") {
-      auto report = batch::Verify(*db_, true);
+      auto report = Verify(*db_, context_, true);
       for (const auto& p : report.problems) mismatches.push_back(p);
     } else if (w[1] == "total") {
       auto o = Options(w, 2);
-      auto totals = Totals();
+      auto totals = CurrentPortfolio(*db_, context_);
       for (const auto& [key, want] : o) {
         if (key == "customers")
           Compare(mismatches, key, std::to_string(totals.customers), want);
@@ -482,12 +461,12 @@ class Runner {
     } else if (borrowers_.count(w[1])) {
       for (const auto& [key, want] : Options(w, 2)) {
         if (key != "savings") throw LineError{"unknown field " + key};
-        auto balance = SavingsBalance(*db_, borrowers_[w[1]], Today());
+        auto balance = SavingsBalance(*db_, context_, borrowers_[w[1]], Today());
         if (!balance.ok()) throw LineError{balance.error().ToString()};
         money(key, balance.value(), want);
       }
     } else {
-      auto view = ViewLoan(*db_, w[1], Today());
+      auto view = ViewLoan(*db_, context_, w[1], Today());
       if (!view.ok()) throw LineError{view.error().ToString()};
       const auto& v = view.value();
       for (const auto& [key, want] : Options(w, 2)) {
@@ -517,35 +496,20 @@ class Runner {
     Report(mismatches.empty(), detail);
   }
 
-  struct TotalsView {
-    Money principal, overdue, frozen;
-    int64_t customers = 0;
-  };
-  TotalsView Totals() {
-    TotalsView t;
-    auto st = db_->Prepare(
-        "SELECT COALESCE(SUM(normal_dong + overdue_dong + frozen_dong), 0), "
-        "COALESCE(SUM(overdue_dong), 0), COALESCE(SUM(frozen_dong), 0), COUNT(DISTINCT CASE WHEN "
-        "normal_dong + overdue_dong + frozen_dong > 0 THEN borrower_id END) FROM loan");
-    st->Step();
-    t.principal = Money::Dong(st->GetInt(0));
-    t.overdue = Money::Dong(st->GetInt(1));
-    t.frozen = Money::Dong(st->GetInt(2));
-    t.customers = st->GetInt(3);
-    return t;
-  }
-
   std::ostream& out_;
   std::string name_;
-  std::unique_ptr<store::Database> db_;
-  store::NetworkStore network_;
-  store::AdminIndex admin_;
+  static constexpr const char* kNetworkHeader =
+      "kind,code,name,parent_code,area_code,session_day,valid_from\n";
+  std::unique_ptr<Connection> db_;
+  Context context_ = SystemContext();
+  std::set<std::string> branches_;
+  std::map<std::string, std::string> borrower_groups_;
   std::optional<Date> today_;
   int line_ = 0;
   std::string text_;
   ScenarioResult result_;
   std::map<std::string, std::string> offices_, borrowers_;
-  std::map<std::string, int64_t> points_, groups_, group_villages_;
+  std::map<std::string, std::string> points_, groups_, group_villages_;
   std::map<std::string, std::string> point_communes_;
   std::map<std::string, std::vector<loans::ScheduledInstallment>> schedules_;
   int villages_ = 0;
@@ -553,8 +517,9 @@ class Runner {
 
 }  // namespace
 
-ScenarioResult RunScenario(const std::string& text, const std::string& name, std::ostream& out) {
-  Runner runner(out, name);
+ScenarioResult RunScenario(const std::string& text, const std::string& name, std::ostream& out,
+                           const OpenDatabase& open) {
+  Runner runner(out, name, open ? open() : Connection::Open(":memory:"));
   std::istringstream in(text);
   std::string line;
   int number = 0;
@@ -562,4 +527,4 @@ ScenarioResult RunScenario(const std::string& text, const std::string& name, std
   return runner.Finish();
 }
 
-}  // namespace tdcs::app
+}  // namespace tdcs::scenario

@@ -1,0 +1,46 @@
+#include "app/books.h"
+
+#include <filesystem>
+
+#include "app/internal/access.h"
+#include "batch/close.h"
+#include "batch/verify.h"
+#include "store/network_store.h"
+
+namespace tdcs::app {
+
+Result<CloseSummary> CloseTo(Connection& connection, const Context&, const CloseRequest& request) {
+  auto result = batch::CloseTo(Db(connection), request.to, request.progress, batch::kCloseBatch,
+                               request.waiting);
+  if (!result.ok()) return result.error();
+  const auto& s = result.value();
+  return CloseSummary{s.days, s.loans, s.entries};
+}
+
+VerifyReport Verify(Connection& connection, const Context&, bool deep,
+                    const std::function<void(const char*)>& phase) {
+  auto report = batch::Verify(Db(connection), deep, phase);
+  return VerifyReport{report.entries, report.loans, report.savings_accounts,
+                      std::move(report.problems)};
+}
+
+NetworkCounts CountNetwork(Connection& connection, const Context&, Date on) {
+  const auto c = store::NetworkStore(Db(connection)).CountsOn(on);
+  return NetworkCounts{c.branches, c.offices,   c.seats,       c.points,           c.villages,
+                       c.groups,   c.borrowers, c.memberships, c.association_units};
+}
+
+Status Backup(Connection& connection, const Context&, const std::string& path) {
+  if (std::filesystem::exists(path))
+    return MakeError("BACKUP_TARGET_EXISTS", "to", "Tệp đã tồn tại: " + path,
+                     "The file exists: " + path);
+  store::Database& db = Db(connection);
+  if (db.engine() == store::Engine::kPostgres)
+    return MakeError("BACKUP_ENGINE", "db",
+                     "Sao lưu PostgreSQL bằng công cụ của PostgreSQL (xem docs/OPERATIONS.md)",
+                     "Back up PostgreSQL with its own tools (see docs/OPERATIONS.md)");
+  db.BackupTo(path);
+  return Status::Ok();
+}
+
+}  // namespace tdcs::app

@@ -1,0 +1,54 @@
+// Use cases over the whole books: the end of day, the check of the books,
+// the counts of the network on a date, an online backup. They run the batch
+// work of src/batch under the locks it states; faces call these, never batch
+// or store directly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/connection.h"
+#include "app/context.h"
+#include "base/date.h"
+#include "base/result.h"
+
+namespace tdcs::app {
+
+struct CloseSummary {
+  int days = 0;
+  int64_t loans = 0;    // loans brought forward
+  int64_t entries = 0;  // journal entries posted
+};
+struct CloseRequest {
+  Date to;
+  std::function<void(Date day, int64_t loans)> progress;
+  // Called once when another end of day is running and this one must wait.
+  std::function<void()> waiting;
+};
+// End of day up to `to` (batch::CloseTo): restartable; one run at a time; the
+// business date only moves forward (CLOSE_DATE_PAST otherwise).
+Result<CloseSummary> CloseTo(Connection& connection, const Context& context,
+                             const CloseRequest& request);
+
+struct VerifyReport {
+  int64_t entries = 0, loans = 0, savings_accounts = 0;
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+// The books' invariants (batch::Verify); `deep` also replays every loan.
+VerifyReport Verify(Connection& connection, const Context& context, bool deep,
+                    const std::function<void(const char*)>& phase = nullptr);
+
+struct NetworkCounts {
+  int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0, borrowers = 0,
+          memberships = 0, association_units = 0;
+};
+NetworkCounts CountNetwork(Connection& connection, const Context& context, Date on);
+
+// An online, consistent copy of an SQLite database to `path` (which must not
+// exist: BACKUP_TARGET_EXISTS). PostgreSQL: BACKUP_ENGINE (docs/OPERATIONS.md).
+Status Backup(Connection& connection, const Context& context, const std::string& path);
+
+}  // namespace tdcs::app

@@ -1,0 +1,78 @@
+#include "app/connection.h"
+
+#include "app/internal/access.h"
+#include "store/migrate.h"
+
+namespace tdcs::app {
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::Open(const std::string& target) {
+  auto impl = std::make_unique<Impl>();
+  impl->db = store::Open(target);
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+std::unique_ptr<Connection> Connection::OpenInitialised(const std::string& target) {
+  auto connection = Open(target);
+  store::Database& db = Db(*connection);
+  const int version = store::SchemaVersion(db);
+  const std::string where = db.Describe();
+  if (version == 0)
+    throw StorageFault("database " + where + " is not initialised; run: tdcs init --db …");
+  const int latest = store::AllMigrations().back().version;
+  if (version < latest)
+    throw StorageFault("database " + where + " has schema version " + std::to_string(version) +
+                       ", this tdcs needs " + std::to_string(latest) +
+                       "; upgrade it with: tdcs init --db …");
+  if (version > latest)
+    throw StorageFault("database " + where + " has schema version " + std::to_string(version) +
+                       ", newer than this tdcs (" + std::to_string(latest) + "): upgrade tdcs");
+  return connection;
+}
+
+std::string Connection::Describe() const { return impl_->db->Describe(); }
+bool Connection::IsPostgres() const { return impl_->db->engine() == store::Engine::kPostgres; }
+void Connection::Checkpoint() { impl_->db->Checkpoint(); }
+
+ConnectionPool::ConnectionPool(std::string target, int size)
+    : target_(std::move(target)), size_(size < 1 ? 1 : size) {}
+ConnectionPool::~ConnectionPool() = default;
+
+ConnectionPool::Lease::~Lease() {
+  if (connection_) pool_->Return(std::move(connection_));
+}
+
+ConnectionPool::Lease ConnectionPool::Acquire() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [&] { return !idle_.empty() || opened_ < size_; });
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(*this, std::move(connection));
+  }
+  ++opened_;
+  lock.unlock();
+  try {
+    return Lease(*this, Connection::OpenInitialised(target_));
+  } catch (...) {
+    lock.lock();
+    --opened_;
+    available_.notify_one();
+    throw;
+  }
+}
+
+void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(mutex_);
+  // A connection left inside a transaction by a fault is not lent again.
+  if (Db(*connection).InTransaction()) {
+    --opened_;
+  } else {
+    idle_.push_back(std::move(connection));
+  }
+  available_.notify_one();
+}
+
+}  // namespace tdcs::app

@@ -1,0 +1,54 @@
+#include "app/settings.h"
+
+#include "app/internal/access.h"
+#include "store/loan_store.h"
+#include "store/network_store.h"
+#include "store/program_store.h"
+
+namespace tdcs::app {
+
+Status SetSetting(Connection& connection, const Context&, const std::string& name, Date from,
+                  const std::string& value) {
+  store::Database& db = Db(connection);
+  if (name.empty() || name.size() > 64)
+    return MakeError("SETTING_NAME_INVALID", "name", "Tên tham số không hợp lệ",
+                     "The setting's name is invalid");
+  store::Transaction tx(db);
+  store::SaveSetting(db, name, from, value);
+  tx.Commit();
+  return Status::Ok();
+}
+
+Status SetSavingsRate(Connection& connection, const Context&, Date from, Rate rate) {
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  store::LoanStore(db).SetSavingsRate(from, rate);
+  tx.Commit();
+  return Status::Ok();
+}
+
+Status SetCapitalPlan(Connection& connection, const Context&, const std::string& office_code,
+                      const std::string& program, int year, Money amount) {
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  auto office = store::NetworkStore(db).FindUnit("office", office_code);
+  if (!office)
+    return MakeError("OFFICE_UNKNOWN", "office",
+                     "Phòng giao dịch '" + office_code + "' không tồn tại",
+                     "Office '" + office_code + "' does not exist");
+  if (amount.dong() < 0)
+    return MakeError("AMOUNT_NOT_POSITIVE", "amount", "Kế hoạch vốn không được âm",
+                     "A capital plan cannot be negative");
+  db.LockKey("capital-plan:" + std::to_string(office->id) + ":" + program + ":" +
+             std::to_string(year));
+  store::LoanStore(db).SetCapitalPlan(office->id, program, year, amount);
+  tx.Commit();
+  return Status::Ok();
+}
+
+PortfolioTotals CurrentPortfolio(Connection& connection, const Context&) {
+  const auto t = store::LoanStore(Db(connection)).Portfolio();
+  return PortfolioTotals{t.principal, t.overdue, t.frozen, t.customers};
+}
+
+}  // namespace tdcs::app

@@ -1,0 +1,35 @@
+// Settings with effective dates: named settings, the savings rate, an
+// office's capital plan for a program and year. Each write is one
+// transaction; a setting dated before the business date is refused where it
+// would change what was already computed (SETTING_BACKDATED).
+#pragma once
+
+#include <string>
+
+#include "app/connection.h"
+#include "app/context.h"
+#include "base/date.h"
+#include "base/result.h"
+#include "money/money.h"
+
+namespace tdcs::app {
+
+// A named setting from `from` on (e.g. interest.charge = month_end).
+Status SetSetting(Connection& connection, const Context& context, const std::string& name,
+                  Date from, const std::string& value);
+// The savings interest rate (per month) from `from` on.
+Status SetSavingsRate(Connection& connection, const Context& context, Date from, Rate rate);
+// An office's capital plan for a program in a year: approvals stay within it.
+Status SetCapitalPlan(Connection& connection, const Context& context,
+                      const std::string& office_code, const std::string& program, int year,
+                      Money amount);
+
+// Totals of the loan book now: outstanding, overdue, frozen, customers with
+// outstanding.
+struct PortfolioTotals {
+  Money principal, overdue, frozen;
+  int64_t customers = 0;
+};
+PortfolioTotals CurrentPortfolio(Connection& connection, const Context& context);
+
+}  // namespace tdcs::app

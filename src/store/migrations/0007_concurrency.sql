@@ -1,0 +1,17 @@
+-- 0007: idempotency keys belong to their actor and to the kind of request,
+-- and keep the request in a canonical encoding; batch runs record where they
+-- are so that a stopped run resumes.
+
+CREATE TABLE idempotency_record (
+  actor TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+  request TEXT NOT NULL, result TEXT NOT NULL,
+  PRIMARY KEY (actor, kind, key));
+-- Keys written before this migration keep answering their repeats, as the
+-- system's, under the kind 'legacy'.
+INSERT INTO idempotency_record (actor, kind, key, request, result)
+  SELECT 'system', 'legacy', key, request, result FROM idempotency_key;
+DROP TABLE idempotency_key;
+
+-- name → value: e.g. simulate.sessions_done = the last day whose sessions
+-- were all posted.
+CREATE TABLE batch_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
