@@ -1,12 +1,45 @@
 #include "app/connection.h"
 
+#include <unistd.h>
+
+#include <atomic>
+
 #include "app/internal/access.h"
 #include "store/migrate.h"
 
 namespace tdcs::app {
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Connection::~Connection() = default;
+Connection::~Connection() {
+  if (!impl_ || impl_->drop_name.empty()) return;
+  impl_->db.reset();
+  try {
+    store::Open(impl_->drop_server)->ExecScript("DROP DATABASE IF EXISTS " + impl_->drop_name);
+  } catch (const StorageFault&) {
+    // Left behind on a server that went away; nothing else depends on it.
+  }
+}
+
+std::unique_ptr<Connection> Connection::OpenScratch(const std::string& server_uri) {
+  if (server_uri == "sqlite" || server_uri.empty()) return Open(":memory:");
+  static std::atomic<int> counter{0};
+  const std::string name =
+      "tdcs_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  store::Open(server_uri)->ExecScript("CREATE DATABASE " + name);
+  // The URI with the scratch database in place of the one it names.
+  std::string uri = server_uri;
+  const auto scheme_end = uri.find("://");
+  const auto path = uri.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  const auto query = uri.find('?', path == std::string::npos ? 0 : path);
+  if (path == std::string::npos)
+    uri += "/" + name;
+  else
+    uri.replace(path + 1, (query == std::string::npos ? uri.size() : query) - path - 1, name);
+  auto connection = Open(uri);
+  connection->impl_->drop_server = server_uri;
+  connection->impl_->drop_name = name;
+  return connection;
+}
 
 std::unique_ptr<Connection> Connection::Open(const std::string& target) {
   auto impl = std::make_unique<Impl>();

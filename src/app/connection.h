@@ -28,6 +28,10 @@ class Connection {
   // Opens a database that `tdcs init` has brought to this program's schema;
   // throws StorageFault saying what to run otherwise.
   static std::unique_ptr<Connection> OpenInitialised(const std::string& target);
+  // A new, empty scratch database that is dropped when the connection
+  // closes: on the PostgreSQL server `server_uri` names (a database of its
+  // own, created with the URI's user), or in memory for "sqlite".
+  static std::unique_ptr<Connection> OpenScratch(const std::string& server_uri);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -192,7 +192,7 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
   return 0;
 }
 
-int RunScenarios(const std::vector<std::string>& files) {
+int RunScenarios(const std::vector<std::string>& files, const std::string& postgres) {
   int failed_files = 0, checks = 0, failures = 0;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
@@ -202,7 +202,8 @@ int RunScenarios(const std::vector<std::string>& files) {
     }
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto result =
-        scenario::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout);
+        scenario::RunScenario(text, std::filesystem::path(file).filename().string(), std::cout,
+                              [&] { return app::Connection::OpenScratch(postgres); });
     checks += result.checks;
     failures += result.failures;
     failed_files += result.ok() ? 0 : 1;
@@ -345,6 +346,10 @@ int main(int argc, char** argv) {
   auto* scenario_run = scenario->add_subcommand(
       "run", "Run scenario files on fresh in-memory databases (docs/SCENARIOS.md)");
   scenario_run->add_option("files", scenario_files, "scenario files (.scn)")->required();
+  std::string scenario_postgres = "sqlite";
+  scenario_run->add_option("--postgres", scenario_postgres,
+                           "run each scenario on a scratch database of this PostgreSQL server "
+                           "(created and dropped; default: in memory)");
 
   std::string close_to;
   auto* close = app.add_subcommand("close", "End of day up to a date / khóa sổ cuối ngày");
@@ -387,7 +392,7 @@ int main(int argc, char** argv) {
     }
     if (*reform) return RunReform(db_target, reform_on);
     if (*summary) return RunSummary(db_target, on_text);
-    if (*scenario_run) return RunScenarios(scenario_files);
+    if (*scenario_run) return RunScenarios(scenario_files, scenario_postgres);
     if (*close) return RunClose(db_target, close_to);
     if (*verify) return RunVerify(db_target, deep);
     if (*simulate) return RunSimulate(db_target, simulate_to, simulate_seed);

@@ -1,0 +1,196 @@
+// Concurrent writers on one database, each on its own connection, on the
+// engine TDCS_TEST_DB names (CTest runs this on SQLite and on PostgreSQL):
+// afterwards every rule holds, the books verify deep, and every acknowledged
+// payment is in the books exactly once.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "app/books.h"
+#include "app/import.h"
+#include "app/loans.h"
+#include "test_db.h"
+
+namespace tdcs::app {
+namespace {
+
+constexpr int kThreads = 4;
+
+void ImportOk(Connection& connection, ImportKind kind, const std::string& csv) {
+  std::istringstream in(csv);
+  auto r = Import(connection, SystemContext(), kind, in);
+  ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
+}
+
+// The fixture network, `borrowers` members of group 0000001 and a 50 M loan
+// to each of the first `loans`, disbursed on 22/03/2024.
+std::string LoanBook(int borrowers, int loans) {
+  std::string target;
+  auto connection = testing::NewInitialisedConnection(&target);
+  ImportOk(*connection, ImportKind::kNetwork, testing::kNetworkCsv);
+  ImportOk(*connection, ImportKind::kGroups, testing::kGroupsCsv);
+  std::string csv = testing::kBorrowersHeader;
+  for (int i = 1; i <= borrowers; ++i)
+    csv += testing::BorrowerRow(i, "Trần Thị Mai", "0000001", "member", "2024-01-02");
+  ImportOk(*connection, ImportKind::kBorrowers, csv);
+  const Date start = *Date::Parse("2024-03-22");
+  EXPECT_TRUE(CloseTo(*connection, SystemContext(), {start, nullptr, nullptr}).ok());
+  for (int i = 1; i <= loans; ++i) {
+    LoanApplicationRequest r;
+    r.code = "L" + std::to_string(i);
+    char borrower[16];
+    std::snprintf(borrower, sizeof borrower, "%010d", i);
+    r.borrower_code = borrower;
+    r.program = "01";
+    r.amount = Money::Dong(50'000'000);
+    r.term_months = 36;
+    r.every_months = 6;
+    r.date = start;
+    EXPECT_TRUE(ApproveLoan(*connection, SystemContext(), r).ok());
+    EXPECT_TRUE(
+        ActOnLoan(*connection, SystemContext(), {LoanActionKind::kDisburse, r.code, start}).ok());
+  }
+  return target;
+}
+
+int64_t Count(const std::string& target, const std::string& sql) {
+  auto connection = Connection::Open(target);
+  return testing::DbOf(*connection).QueryInt(sql).value_or(-1);
+}
+
+void ExpectBooksVerify(const std::string& target) {
+  auto connection = Connection::Open(target);
+  auto report = Verify(*connection, SystemContext(), true);
+  EXPECT_TRUE(report.ok()) << report.problems.front();
+}
+
+TEST(Concurrency, PaymentsOnTheSameLoansAreAllPostedOnce) {
+  const std::string target = LoanBook(3, 2);
+  const Date session = *Date::Parse("2024-04-07");
+  {
+    auto connection = Connection::Open(target);
+    ASSERT_TRUE(CloseTo(*connection, SystemContext(), {session, nullptr, nullptr}).ok());
+  }
+  constexpr int kPayments = 20;
+  std::atomic<int64_t> acknowledged{0}, acknowledged_dong{0}, deposits{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto connection = Connection::Open(target);
+      for (int i = 0; i < kPayments; ++i) {
+        Context context = SystemContext();
+        context.idempotency_key = "t" + std::to_string(t) + "-" + std::to_string(i);
+        const std::string loan = i % 2 ? "L1" : "L2";
+        auto r = ActOnLoan(*connection, context,
+                           {LoanActionKind::kPay, loan, session, Money::Dong(10'000 + t)});
+        if (r.ok()) {
+          ++acknowledged;
+          acknowledged_dong += 10'000 + t;
+        }
+        // A batch over both loans and a deposit into one account, at once.
+        if (i % 5 == 0) {
+          auto report = PostCollections(*connection, SystemContext(), session,
+                                        {{"L2", Money::Dong(1'000), ""},
+                                         {"L1", Money::Dong(1'000), ""}});
+          acknowledged += report.posted;
+          acknowledged_dong += report.amount.dong();
+          auto d = ActOnSavings(*connection, SystemContext(),
+                                {SavingsActionKind::kDeposit, "0000000003", Money::Dong(5'000),
+                                 session});
+          if (d.ok()) ++deposits;
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(acknowledged.load(), kThreads * kPayments + kThreads * (kPayments / 5) * 2);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM loan_txn WHERE kind = 'pay'"), acknowledged.load());
+  EXPECT_EQ(Count(target, "SELECT COALESCE(SUM(amount_dong), 0) FROM loan_txn WHERE kind = 'pay'"),
+            acknowledged_dong.load());
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM savings_txn WHERE kind = 'deposit'"),
+            deposits.load());
+  EXPECT_EQ(Count(target, "SELECT balance_dong FROM savings_account"), deposits.load() * 5'000);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM idempotency_record"), kThreads * kPayments);
+  ExpectBooksVerify(target);
+}
+
+TEST(Concurrency, OneIdempotencyKeyFromManyThreadsPostsOnce) {
+  const std::string target = LoanBook(1, 1);
+  const Date day = *Date::Parse("2024-04-07");
+  std::atomic<int> first{0}, repeated{0};
+  std::mutex mutex;
+  std::set<int64_t> txns;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      auto connection = Connection::Open(target);
+      Context context = SystemContext();
+      context.idempotency_key = "same-key";
+      auto r = ActOnLoan(*connection, context, {LoanActionKind::kPay, "L1", day, Money::Dong(7)});
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+      (r.value().repeated ? repeated : first)++;
+      std::lock_guard lock(mutex);
+      txns.insert(r.value().txn_id);
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(first.load(), 1);
+  EXPECT_EQ(repeated.load(), kThreads - 1);
+  EXPECT_EQ(txns.size(), 1u);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM loan_txn WHERE kind = 'pay'"), 1);
+  // The same key from another actor is that actor's own key.
+  auto connection = Connection::Open(target);
+  Context other = SystemContext();
+  other.actor.login = "officer1";
+  other.idempotency_key = "same-key";
+  auto r = ActOnLoan(*connection, other, {LoanActionKind::kPay, "L1", day, Money::Dong(7)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.value().repeated);
+  ExpectBooksVerify(target);
+}
+
+TEST(Concurrency, ImportsIntoOneGroupKeepItsLimits) {
+  std::string target;
+  {
+    auto connection = testing::NewInitialisedConnection(&target);
+    ImportOk(*connection, ImportKind::kNetwork, testing::kNetworkCsv);
+    ImportOk(*connection, ImportKind::kGroups, testing::kGroupsCsv);
+  }
+  // Each file alone fits the group (40 ≤ 60); both together would not. The
+  // second file's first borrower is also in the first file (one group at a
+  // time, one citizen ID).
+  std::vector<std::string> files(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    files[static_cast<size_t>(t)] = testing::kBorrowersHeader;
+    for (int i = 0; i < 40; ++i)
+      files[static_cast<size_t>(t)] +=
+          testing::BorrowerRow(t * 40 + i + 1, "Lê Thị Hoa", t % 2 ? "0000001" : "0000002");
+  }
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto connection = Connection::Open(target);
+      std::istringstream in(files[static_cast<size_t>(t)]);
+      if (Import(*connection, SystemContext(), ImportKind::kBorrowers, in).ok()) ++accepted;
+    });
+  for (auto& t : threads) t.join();
+  // One file per group fits; the second file into each group is refused whole.
+  EXPECT_EQ(accepted.load(), 2);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM borrower"), 80);
+  EXPECT_EQ(Count(target,
+                  "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM membership GROUP BY "
+                  "group_id) m"),
+            40);
+  EXPECT_EQ(Count(target,
+                  "SELECT COUNT(*) FROM (SELECT borrower_id FROM membership GROUP BY borrower_id "
+                  "HAVING COUNT(*) > 1) m"),
+            0);
+}
+
+}  // namespace
+}  // namespace tdcs::app
