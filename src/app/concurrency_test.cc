@@ -192,5 +192,31 @@ TEST(Concurrency, ImportsIntoOneGroupKeepItsLimits) {
             0);
 }
 
+// Two end-of-day runs at once take turns: the later date wins, the books are
+// those of one run to that date, and the date never moves back.
+TEST(Concurrency, ClosesTakeTurnsAndTheDateOnlyMovesForward) {
+  const std::string target = LoanBook(3, 2), reference = LoanBook(3, 2);
+  const Date early = *Date::Parse("2024-09-30"), late = *Date::Parse("2025-03-31");
+  std::vector<std::string> codes(2);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 2; ++i)
+    runs.emplace_back([&, i] {
+      auto connection = Connection::Open(target);
+      auto r = CloseTo(*connection, SystemContext(), {i == 0 ? late : early, nullptr, nullptr});
+      codes[static_cast<size_t>(i)] = r.ok() ? "ok" : r.error().code;
+    });
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(codes[0], "ok");
+  EXPECT_TRUE(codes[1] == "ok" || codes[1] == "CLOSE_DATE_PAST") << codes[1];
+  auto connection = Connection::Open(target);
+  EXPECT_EQ(BusinessDate(*connection), late);
+  auto expected = Connection::Open(reference);
+  ASSERT_TRUE(CloseTo(*expected, SystemContext(), {late, nullptr, nullptr}).ok());
+  const std::string books =
+      "SELECT COUNT(*) * 1000000 + COALESCE(SUM(ABS(amount_dong)) % 1000000, 0) FROM posting";
+  EXPECT_EQ(Count(target, books), Count(reference, books));
+  ExpectBooksVerify(target);
+}
+
 }  // namespace
 }  // namespace tdcs::app
