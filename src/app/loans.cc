@@ -449,10 +449,7 @@ Result<LoanView> ViewLoan(store::Database& db, const std::string& loan_code, Dat
   v.frozen = loan.frozen;
   v.principal_due = loans::PrincipalDue(loan);
   v.interest_due = loan.disbursed_on ? loans::InterestDue(loan, on, rates) : Money::Zero();
-  for (const auto& i : loan.installments)
-    if (i.shares > 0 && i.state == loans::InstallmentState::kFuture &&
-        (!v.next_due || i.due < *v.next_due))
-      v.next_due = i.due;
+  v.next_due = loans::NextDueDate(loan);
   return v;
 }
 

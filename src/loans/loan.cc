@@ -276,6 +276,17 @@ Money PrincipalDue(const Loan& loan) {
   return sum;
 }
 
+std::optional<Date> NextDueDate(const Loan& loan) {
+  if (!Open(loan)) return std::nullopt;
+  std::optional<Date> next;
+  for (const auto& i : loan.installments) {
+    if (i.shares == 0 || i.state != InstallmentState::kFuture) continue;
+    const Date due = loan.IsFrozen() ? ShiftMonths(loan, i.due, loan.frozen_months) : i.due;
+    if (!next || due < *next) next = due;
+  }
+  return next;
+}
+
 Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates) {
   return InterestDue(loan, on, rates) + loan.Principal();
 }

@@ -134,6 +134,10 @@ Outcome Advance(Loan& loan, Date to, const RateTimeline& rates);
 Money InterestDue(const Loan& loan, Date on, const RateTimeline& rates);
 // Principal that has fallen due and is unpaid (not overdue).
 Money PrincipalDue(const Loan& loan);
+// The date the next installment will fall due: none unless the loan is
+// active; during a freeze, the date it moves to when the freeze ends (the
+// months frozen so far, renewals included, later), not the original one.
+std::optional<Date> NextDueDate(const Loan& loan);
 // Everything owed on `on`: interest due and all principal.
 Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates);
 
