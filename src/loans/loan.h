@@ -15,7 +15,10 @@
 // days up to the charge date (exclusive), then rounded half up to whole đồng;
 // the remainder below half a đồng is dropped. A rate change applies to
 // existing loans from its date, so one span can mix two rates. Interest never
-// bears interest.
+// bears interest. Loans charged at month end (a setting fixed at approval)
+// are also charged by the events of the first day of each month, at the
+// start of that day: the charge covers the days before it, so the whole
+// calendar month, its last day included, rounded on its own.
 //
 // Installments (§4.5). Principal is repaid on installment dates every
 // `every_months` from the disbursement (after `grace_months`), on the same

@@ -77,6 +77,26 @@ TEST(LoanTest, AdvanceIsComposable) {
   EXPECT_EQ(InterestDue(a, D("2026-07-01"), Poor()), InterestDue(b, D("2026-07-01"), Poor()));
 }
 
+TEST(LoanTest, MonthEndChargeIsAnEventOfTheFirstDayOfTheNextMonth) {
+  // Charged at month end: the charge for February 2024 (29 days, 29/02
+  // included) is made by the events of 01/03, at the start of that day.
+  Loan l = NewLoan(Money::Dong(20'000'000), 12, 12);
+  l.terms.charge_at_month_end = true;
+  ASSERT_TRUE(Disburse(l, Money::Dong(20'000'000), D("2024-01-31"), Poor()).ok());
+  Advance(l, D("2024-02-01"), Poor());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667);  // 31/01 alone: 3,666.67
+  const Outcome february_end = Advance(l, D("2024-02-29"), Poor());
+  EXPECT_TRUE(february_end.postings.empty());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667);
+  const Outcome march_first = Advance(l, D("2024-03-01"), Poor());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667 + 106'333);  // 29 × 3,666.67 = 106,333.33
+  EXPECT_EQ(l.accrual, 0);
+  EXPECT_EQ(l.accrued_to, D("2024-03-01"));
+  ASSERT_EQ(march_first.postings.size(), 2u);
+  EXPECT_EQ(march_first.postings[0].account, ledger::account::kInterestReceivable);
+  EXPECT_EQ(march_first.postings[0].amount.dong(), 106'333);
+}
+
 TEST(LoanTest, WorkingDays) {
   // Monday 2024-07-01 to Monday 2024-07-08: Tue, Wed, Thu, Fri, Mon.
   EXPECT_EQ(WorkingDaysBetween(D("2024-07-01"), D("2024-07-08")), 5);
