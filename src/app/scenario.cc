@@ -14,6 +14,7 @@
 #include "loans/amortization.h"
 #include "network/network.h"
 #include "store/admin_units.h"
+#include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -155,6 +156,21 @@ class Runner {
     if (verb == "setting") {
       if (w.size() != 4) throw LineError{"usage: setting NAME YYYY-MM-DD VALUE"};
       store::SaveSetting(*db_, w[1], ParseDate(w[2]), w[3]);
+      return std::nullopt;
+    }
+    if (verb == "holiday") {
+      // Recorded today, in the calendar from tomorrow: what was decided today
+      // on the calendar of today stays decided.
+      if (w.size() < 2) throw LineError{"usage: holiday YYYY-MM-DD [NAME…]"};
+      Holiday h;
+      h.date = ParseDate(w[1]);
+      h.valid_from = Today().AddDays(1);
+      for (size_t i = 2; i < w.size(); ++i) h.name_vi += (i > 2 ? " " : "") + w[i];
+      if (h.name_vi.empty()) h.name_vi = "Ngày nghỉ lễ";
+      h.name_en = h.name_vi;
+      store::Transaction tx(*db_);
+      store::SaveHoliday(*db_, h);
+      tx.Commit();
       return std::nullopt;
     }
     if (verb == "savings-rate") {

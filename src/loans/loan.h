@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "base/calendar.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "ledger/ledger.h"
@@ -150,7 +151,9 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
 // `from_savings`: the money comes from the member's savings, not cash.
 Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
                     bool from_savings = false);
-Result<Outcome> Reschedule(Loan& loan, Date date);
+// Filed at least kRescheduleWorkingDaysMin working days before the installment,
+// counted with the holiday calendar in force on `date`.
+Result<Outcome> Reschedule(Loan& loan, Date date, const HolidayCalendar& calendar);
 Result<Outcome> Extend(Loan& loan, Date date, int months);
 Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates);
 Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates);
@@ -169,16 +172,15 @@ struct RecordedAction {
   int months = 0;
   int64_t party_id = 0;  // inherit: the heir; open: the disbursement date (days since 1970)
 };
-Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates);
+Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates,
+                            const HolidayCalendar& calendar);
 // Rebuilds a loan from its approved terms by applying `actions` in order (each
 // after Advance to its date), then Advance to `to`; the postings of it all.
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
-                       const RateTimeline& rates);
+                       const RateTimeline& rates, const HolidayCalendar& calendar);
 
 // The first commune session strictly after `date`.
 Date FirstSessionAfter(Date date, int session_day);
-// Working days (Monday–Friday) d with from < d <= to.
-int WorkingDaysBetween(Date from, Date to);
 
 // The dimensions a loan's postings carry.
 ledger::Posting LoanDimensions(const Loan& loan);

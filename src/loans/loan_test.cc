@@ -42,7 +42,7 @@ TEST(LoanTest, InstallmentsFollowTheFormula) {
   EXPECT_EQ(l.installments[0].due, D("2024-07-31"));
   EXPECT_EQ(l.installments[5].due, D("2027-01-31"));
   Loan moved = l;
-  ASSERT_TRUE(Reschedule(moved, D("2024-07-01")).ok());
+  ASSERT_TRUE(Reschedule(moved, D("2024-07-01"), HolidayCalendar()).ok());
   Advance(l, D("2024-07-31"), Poor());
   EXPECT_EQ(PrincipalDue(l).dong(), 12'000'000);
   Advance(moved, D("2025-01-31"), Poor());
@@ -99,8 +99,25 @@ TEST(LoanTest, MonthEndChargeIsAnEventOfTheFirstDayOfTheNextMonth) {
 
 TEST(LoanTest, WorkingDays) {
   // Monday 2024-07-01 to Monday 2024-07-08: Tue, Wed, Thu, Fri, Mon.
-  EXPECT_EQ(WorkingDaysBetween(D("2024-07-01"), D("2024-07-08")), 5);
-  EXPECT_EQ(WorkingDaysBetween(D("2024-07-05"), D("2024-07-08")), 1);
+  const HolidayCalendar none;
+  EXPECT_EQ(none.WorkingDaysBetween(D("2024-07-01"), D("2024-07-08"), D("2024-07-01")), 5);
+  EXPECT_EQ(none.WorkingDaysBetween(D("2024-07-05"), D("2024-07-08"), D("2024-07-05")), 1);
+}
+
+TEST(LoanTest, RescheduleCountsWorkingDaysWithoutHolidays) {
+  // Tết Ất Tỵ: Monday 27/01/2025 to Friday 31/01/2025 are holidays. A reschedule
+  // filed on Friday 24/01/2025 for an installment of Tuesday 04/02 has two
+  // working days left (03/02, 04/02): too late.
+  std::vector<Holiday> tet;
+  for (int k = 0; k < 5; ++k)
+    tet.push_back({D("2025-01-27").AddDays(k), D("2021-01-01"), std::nullopt, "Tết", "Tết", ""});
+  const HolidayCalendar calendar(tet);
+  Loan l = NewLoan(Money::Dong(20'000'000), 24, 6);
+  ASSERT_TRUE(Disburse(l, Money::Dong(20'000'000), D("2024-08-04"), Poor()).ok());
+  Advance(l, D("2025-01-24"), Poor());
+  Loan without_holidays = l;
+  EXPECT_EQ(Reschedule(l, D("2025-01-24"), calendar).error().code, "RESCHEDULE_TOO_LATE");
+  EXPECT_TRUE(Reschedule(without_holidays, D("2025-01-24"), HolidayCalendar()).ok());
 }
 
 }  // namespace
