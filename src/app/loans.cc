@@ -124,9 +124,9 @@ loans::RecordedAction ToAction(const store::LoanTxn& t) {
   return loans::RecordedAction{t.kind, t.date, t.amount, t.months, t.party_id};
 }
 
-Result<loans::Outcome> ApplyTxn(loans::Loan& loan, const store::LoanTxn& t,
-                                const loans::RateTimeline& rates) {
-  return loans::ApplyAction(loan, ToAction(t), rates);
+Result<loans::Outcome> ApplyTxn(store::LoanStore& store, loans::Loan& loan,
+                                const store::LoanTxn& t) {
+  return loans::ApplyAction(loan, ToAction(t), store.Rates(loan.terms.program), store.Holidays());
 }
 
 // Brings a loan to `date` and posts what its events moved.
@@ -159,7 +159,8 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   for (const auto& t : txns)
     if (t.kind != "reverse" && t.reversed_by == 0 && t.id != target->id)
       actions.push_back(ToAction(t));
-  auto replay = loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates);
+  auto replay =
+      loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates, store.Holidays());
   if (!replay.ok())
     return MakeError("REVERSAL_BREAKS_LATER", "loan",
                      "Không hủy được: một giao dịch sau đó sẽ không còn hợp lệ (" +
@@ -388,7 +389,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
             "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
             "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
     }
-    auto outcome = ApplyTxn(loan, txn, store.Rates(loan.terms.program));
+    auto outcome = ApplyTxn(store, loan, txn);
     if (!outcome.ok()) return outcome.error();
     // The savings leg belongs to the savings account's office.
     if (account)
@@ -551,10 +552,7 @@ Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::str
   v.frozen = loan.frozen;
   v.principal_due = loans::PrincipalDue(loan);
   v.interest_due = loan.disbursed_on ? loans::InterestDue(loan, on, rates) : Money::Zero();
-  for (const auto& i : loan.installments)
-    if (i.shares > 0 && i.state == loans::InstallmentState::kFuture &&
-        (!v.next_due || i.due < *v.next_due))
-      v.next_due = i.due;
+  v.next_due = loans::NextDueDate(loan);
   return v;
 }
 

@@ -1,6 +1,7 @@
 #include "app/settings.h"
 
 #include "app/internal/access.h"
+#include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -42,6 +43,14 @@ Status SetCapitalPlan(Connection& connection, const Context&, const std::string&
   db.LockKey("capital-plan:" + std::to_string(office->id) + ":" + program + ":" +
              std::to_string(year));
   store::LoanStore(db).SetCapitalPlan(office->id, program, year, amount);
+  tx.Commit();
+  return Status::Ok();
+}
+
+Status AddHoliday(Connection& connection, const Context&, const Holiday& holiday) {
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  store::SaveHoliday(db, holiday);
   tx.Commit();
   return Status::Ok();
 }

@@ -8,6 +8,7 @@
 
 #include "app/connection.h"
 #include "app/context.h"
+#include "base/calendar.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "money/money.h"
@@ -23,6 +24,9 @@ Status SetSavingsRate(Connection& connection, const Context& context, Date from,
 Status SetCapitalPlan(Connection& connection, const Context& context,
                       const std::string& office_code, const std::string& program, int year,
                       Money amount);
+
+// A public holiday in the working-day calendar (from holiday.valid_from on).
+Status AddHoliday(Connection& connection, const Context& context, const Holiday& holiday);
 
 // Totals of the loan book now: outstanding, overdue, frozen, customers with
 // outstanding.

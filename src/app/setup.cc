@@ -6,6 +6,7 @@
 #include "base/check.h"
 #include "base/embedded.h"
 #include "store/admin_units.h"
+#include "store/calendar_store.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -23,6 +24,7 @@ InitSummary InitDatabase(Connection& connection) {
   store::Transaction tx(db);
   store::SaveProgramVersions(db, catalog.value());
   store::LoadChartOfAccounts(db);
+  store::LoadHolidays(db);
   out.programs = static_cast<int>(store::ReadPrograms(db).size());
   store::NetworkStore network(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);

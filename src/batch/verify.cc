@@ -66,8 +66,8 @@ void DeepCheck(store::Database& db, VerifyReport& report) {
     for (const auto& t : store.Txns(id))
       if (t.kind != "reverse" && t.reversed_by == 0)
         actions.push_back({t.kind, t.date, t.amount, t.months, t.party_id});
-    auto replay =
-        loans::Replay(fresh, actions, stored.processed_to, store.Rates(stored.terms.program));
+    auto replay = loans::Replay(fresh, actions, stored.processed_to,
+                                store.Rates(stored.terms.program), store.Holidays());
     const std::string code = store.LoanCode(id);
     if (!replay.ok()) {
       report.problems.push_back("loan " + code +

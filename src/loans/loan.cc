@@ -209,15 +209,6 @@ Date FirstSessionAfter(Date date, int session_day) {
   return Date::MonthDayClamped(next_month.year(), next_month.month(), session_day);
 }
 
-int WorkingDaysBetween(Date from, Date to) {
-  int count = 0;
-  for (Date d = from.AddDays(1); d <= to; d = d.AddDays(1)) {
-    const int w = d.Weekday();
-    if (w != 0 && w != 6) ++count;
-  }
-  return count;
-}
-
 std::optional<Date> NextEventDate(const Loan& loan) {
   if (!Open(loan)) return std::nullopt;
   if (loan.IsFrozen()) return loan.frozen_until;
@@ -274,6 +265,17 @@ Money PrincipalDue(const Loan& loan) {
   for (const auto& i : loan.installments)
     if (i.state == InstallmentState::kDue) sum += i.Unpaid();
   return sum;
+}
+
+std::optional<Date> NextDueDate(const Loan& loan) {
+  if (!Open(loan)) return std::nullopt;
+  std::optional<Date> next;
+  for (const auto& i : loan.installments) {
+    if (i.shares == 0 || i.state != InstallmentState::kFuture) continue;
+    const Date due = loan.IsFrozen() ? ShiftMonths(loan, i.due, loan.frozen_months) : i.due;
+    if (!next || due < *next) next = due;
+  }
+  return next;
 }
 
 Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates) {
@@ -391,7 +393,7 @@ Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rat
   return out;
 }
 
-Result<Outcome> Reschedule(Loan& loan, Date date) {
+Result<Outcome> Reschedule(Loan& loan, Date date, const HolidayCalendar& calendar) {
   if (!Open(loan)) return NotActive(loan);
   if (loan.IsFrozen()) return Frozen();
   std::stable_sort(loan.installments.begin(), loan.installments.end(),
@@ -423,11 +425,12 @@ Result<Outcome> Reschedule(Loan& loan, Date date) {
         "Không được điều chỉnh kỳ hạn trả nợ cuối cùng (ngày đáo hạn " +
             current->due.ToVietnamese() + ")",
         "The last installment (final maturity " + current->due.ToIso() + ") cannot be rescheduled");
-  if (WorkingDaysBetween(date, current->due) < kRescheduleWorkingDaysMin)
+  if (calendar.WorkingDaysBetween(date, current->due, date) < kRescheduleWorkingDaysMin)
     return Reject("RESCHEDULE_TOO_LATE", "date",
                   "Đề nghị điều chỉnh phải nộp trước kỳ trả nợ " + current->due.ToVietnamese() +
-                      " ít nhất 5 ngày làm việc",
-                  "A reschedule must be filed at least 5 working days before the installment of " +
+                      " ít nhất 5 ngày làm việc (không kể thứ Bảy, Chủ nhật, ngày lễ, Tết)",
+                  "A reschedule must be filed at least 5 working days (not Saturdays, Sundays or "
+                  "public holidays) before the installment of " +
                       current->due.ToIso());
   const int shares_left = SharesNotYetDue(loan);
   const Money moved = Money::Dong(DivideRoundDown(
@@ -577,11 +580,12 @@ Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disb
   return out;
 }
 
-Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimeline& rates) {
+Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimeline& rates,
+                            const HolidayCalendar& calendar) {
   if (a.kind == "disburse") return Disburse(loan, a.amount, a.date, rates);
   if (a.kind == "pay") return Pay(loan, a.amount, a.date, rates);
   if (a.kind == "pay_savings") return Pay(loan, a.amount, a.date, rates, true);
-  if (a.kind == "reschedule") return Reschedule(loan, a.date);
+  if (a.kind == "reschedule") return Reschedule(loan, a.date, calendar);
   if (a.kind == "extend") return Extend(loan, a.date, a.months);
   if (a.kind == "freeze") return Freeze(loan, a.date, a.months, rates);
   if (a.kind == "writeoff") return WriteOff(loan, a.date, rates);
@@ -594,14 +598,14 @@ Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimel
 }
 
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
-                       const RateTimeline& rates) {
+                       const RateTimeline& rates, const HolidayCalendar& calendar) {
   Outcome all;
   auto append = [&](std::vector<ledger::Posting>&& more) {
     for (auto& p : more) all.postings.push_back(std::move(p));
   };
   for (const auto& a : actions) {
     if (loan.disbursed_on) append(Advance(loan, a.date, rates).postings);
-    auto r = ApplyAction(loan, a, rates);
+    auto r = ApplyAction(loan, a, rates, calendar);
     if (!r.ok()) return r.error();
     append(std::move(r).value().postings);
   }

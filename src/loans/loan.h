@@ -15,7 +15,10 @@
 // days up to the charge date (exclusive), then rounded half up to whole đồng;
 // the remainder below half a đồng is dropped. A rate change applies to
 // existing loans from its date, so one span can mix two rates. Interest never
-// bears interest.
+// bears interest. Loans charged at month end (a setting fixed at approval)
+// are also charged by the events of the first day of each month, at the
+// start of that day: the charge covers the days before it, so the whole
+// calendar month, its last day included, rounded on its own.
 //
 // Installments (§4.5). Principal is repaid on installment dates every
 // `every_months` from the disbursement (after `grace_months`), on the same
@@ -46,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "base/calendar.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "ledger/ledger.h"
@@ -134,6 +138,10 @@ Outcome Advance(Loan& loan, Date to, const RateTimeline& rates);
 Money InterestDue(const Loan& loan, Date on, const RateTimeline& rates);
 // Principal that has fallen due and is unpaid (not overdue).
 Money PrincipalDue(const Loan& loan);
+// The date the next installment will fall due: none unless the loan is
+// active; during a freeze, the date it moves to when the freeze ends (the
+// months frozen so far, renewals included, later), not the original one.
+std::optional<Date> NextDueDate(const Loan& loan);
 // Everything owed on `on`: interest due and all principal.
 Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates);
 
@@ -143,7 +151,9 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
 // `from_savings`: the money comes from the member's savings, not cash.
 Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
                     bool from_savings = false);
-Result<Outcome> Reschedule(Loan& loan, Date date);
+// Filed at least kRescheduleWorkingDaysMin working days before the installment,
+// counted with the holiday calendar in force on `date`.
+Result<Outcome> Reschedule(Loan& loan, Date date, const HolidayCalendar& calendar);
 Result<Outcome> Extend(Loan& loan, Date date, int months);
 Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates);
 Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates);
@@ -162,16 +172,15 @@ struct RecordedAction {
   int months = 0;
   int64_t party_id = 0;  // inherit: the heir; open: the disbursement date (days since 1970)
 };
-Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates);
+Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates,
+                            const HolidayCalendar& calendar);
 // Rebuilds a loan from its approved terms by applying `actions` in order (each
 // after Advance to its date), then Advance to `to`; the postings of it all.
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
-                       const RateTimeline& rates);
+                       const RateTimeline& rates, const HolidayCalendar& calendar);
 
 // The first commune session strictly after `date`.
 Date FirstSessionAfter(Date date, int session_day);
-// Working days (Monday–Friday) d with from < d <= to.
-int WorkingDaysBetween(Date from, Date to);
 
 // The dimensions a loan's postings carry.
 ledger::Posting LoanDimensions(const Loan& loan);

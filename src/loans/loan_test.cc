@@ -42,7 +42,7 @@ TEST(LoanTest, InstallmentsFollowTheFormula) {
   EXPECT_EQ(l.installments[0].due, D("2024-07-31"));
   EXPECT_EQ(l.installments[5].due, D("2027-01-31"));
   Loan moved = l;
-  ASSERT_TRUE(Reschedule(moved, D("2024-07-01")).ok());
+  ASSERT_TRUE(Reschedule(moved, D("2024-07-01"), HolidayCalendar()).ok());
   Advance(l, D("2024-07-31"), Poor());
   EXPECT_EQ(PrincipalDue(l).dong(), 12'000'000);
   Advance(moved, D("2025-01-31"), Poor());
@@ -77,10 +77,47 @@ TEST(LoanTest, AdvanceIsComposable) {
   EXPECT_EQ(InterestDue(a, D("2026-07-01"), Poor()), InterestDue(b, D("2026-07-01"), Poor()));
 }
 
+TEST(LoanTest, MonthEndChargeIsAnEventOfTheFirstDayOfTheNextMonth) {
+  // Charged at month end: the charge for February 2024 (29 days, 29/02
+  // included) is made by the events of 01/03, at the start of that day.
+  Loan l = NewLoan(Money::Dong(20'000'000), 12, 12);
+  l.terms.charge_at_month_end = true;
+  ASSERT_TRUE(Disburse(l, Money::Dong(20'000'000), D("2024-01-31"), Poor()).ok());
+  Advance(l, D("2024-02-01"), Poor());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667);  // 31/01 alone: 3,666.67
+  const Outcome february_end = Advance(l, D("2024-02-29"), Poor());
+  EXPECT_TRUE(february_end.postings.empty());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667);
+  const Outcome march_first = Advance(l, D("2024-03-01"), Poor());
+  EXPECT_EQ(l.interest_unpaid.dong(), 3'667 + 106'333);  // 29 × 3,666.67 = 106,333.33
+  EXPECT_EQ(l.accrual, 0);
+  EXPECT_EQ(l.accrued_to, D("2024-03-01"));
+  ASSERT_EQ(march_first.postings.size(), 2u);
+  EXPECT_EQ(march_first.postings[0].account, ledger::account::kInterestReceivable);
+  EXPECT_EQ(march_first.postings[0].amount.dong(), 106'333);
+}
+
 TEST(LoanTest, WorkingDays) {
   // Monday 2024-07-01 to Monday 2024-07-08: Tue, Wed, Thu, Fri, Mon.
-  EXPECT_EQ(WorkingDaysBetween(D("2024-07-01"), D("2024-07-08")), 5);
-  EXPECT_EQ(WorkingDaysBetween(D("2024-07-05"), D("2024-07-08")), 1);
+  const HolidayCalendar none;
+  EXPECT_EQ(none.WorkingDaysBetween(D("2024-07-01"), D("2024-07-08"), D("2024-07-01")), 5);
+  EXPECT_EQ(none.WorkingDaysBetween(D("2024-07-05"), D("2024-07-08"), D("2024-07-05")), 1);
+}
+
+TEST(LoanTest, RescheduleCountsWorkingDaysWithoutHolidays) {
+  // Tết Ất Tỵ: Monday 27/01/2025 to Friday 31/01/2025 are holidays. A reschedule
+  // filed on Friday 24/01/2025 for an installment of Tuesday 04/02 has two
+  // working days left (03/02, 04/02): too late.
+  std::vector<Holiday> tet;
+  for (int k = 0; k < 5; ++k)
+    tet.push_back({D("2025-01-27").AddDays(k), D("2021-01-01"), std::nullopt, "Tết", "Tết", ""});
+  const HolidayCalendar calendar(tet);
+  Loan l = NewLoan(Money::Dong(20'000'000), 24, 6);
+  ASSERT_TRUE(Disburse(l, Money::Dong(20'000'000), D("2024-08-04"), Poor()).ok());
+  Advance(l, D("2025-01-24"), Poor());
+  Loan without_holidays = l;
+  EXPECT_EQ(Reschedule(l, D("2025-01-24"), calendar).error().code, "RESCHEDULE_TOO_LATE");
+  EXPECT_TRUE(Reschedule(without_holidays, D("2025-01-24"), HolidayCalendar()).ok());
 }
 
 }  // namespace

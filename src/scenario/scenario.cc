@@ -159,6 +159,20 @@ class Runner {
       if (!s.ok()) return s.error();
       return std::nullopt;
     }
+    if (verb == "holiday") {
+      // Recorded today, in the calendar from tomorrow: what was decided today
+      // on the calendar of today stays decided.
+      if (w.size() < 2) throw LineError{"usage: holiday YYYY-MM-DD [NAME…]"};
+      Holiday h;
+      h.date = ParseDate(w[1]);
+      h.valid_from = Today().AddDays(1);
+      for (size_t i = 2; i < w.size(); ++i) h.name_vi += (i > 2 ? " " : "") + w[i];
+      if (h.name_vi.empty()) h.name_vi = "Ngày nghỉ lễ";
+      h.name_en = h.name_vi;
+      auto s = AddHoliday(*db_, context_, h);
+      if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
     if (verb == "savings-rate") {
       if (w.size() != 3) throw LineError{"usage: savings-rate YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[2]);

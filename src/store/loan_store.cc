@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "base/check.h"
+#include "store/calendar_store.h"
 
 namespace tdcs::store {
 namespace {
@@ -538,6 +539,11 @@ const savings::RateTimeline& LoanStore::SavingsRates() {
     timeline.push_back({*Date::Parse(st.GetText(0)), Rate::PerMonthMillionths(st.GetInt(1))});
   savings_rates_ = std::move(timeline);
   return *savings_rates_;
+}
+
+const HolidayCalendar& LoanStore::Holidays() {
+  if (!holidays_) holidays_ = ReadHolidayCalendar(db_);
+  return *holidays_;
 }
 
 void LoanStore::SetSavingsRate(Date from, Rate rate) {

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/calendar.h"
 #include "ledger/ledger.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
@@ -94,6 +95,8 @@ class LoanStore {
   int64_t AddSavingsTxn(int64_t account_id, Date date, const std::string& kind, Money amount,
                         int64_t entry_id);
   const savings::RateTimeline& SavingsRates();
+  // The public holiday calendar (table `holiday`), cached per store.
+  const HolidayCalendar& Holidays();
   void SetSavingsRate(Date from, Rate rate);
 
   // Locks the loan's row until the transaction ends (PostgreSQL FOR UPDATE;
@@ -137,6 +140,7 @@ class LoanStore {
   bool defer_balances_ = false;
   std::map<std::tuple<std::string, std::string, int, int64_t>, int64_t> pending_balances_;
   std::optional<savings::RateTimeline> savings_rates_;
+  std::optional<HolidayCalendar> holidays_;
 };
 
 // Encodings used in the loan row (exposed for tests).

@@ -1,5 +1,7 @@
 #include "store/migrate.h"
 
+#include <set>
+
 #include <algorithm>
 #include <string>
 
@@ -11,6 +13,7 @@ constexpr const char* kCreateMigrationTable =
     "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, "
     "name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 constexpr const char* kSelectVersion = "SELECT MAX(version) FROM schema_migration";
+constexpr const char* kSelectApplied = "SELECT version FROM schema_migration";
 constexpr const char* kInsertVersion =
     "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)";
 }  // namespace
@@ -49,9 +52,16 @@ int SchemaVersion(Database& db) {
 
 std::vector<int> Migrate(Database& db) {
   std::vector<int> applied;
-  const int current = SchemaVersion(db);
+  SchemaVersion(db);
+  // Every migration not yet recorded is applied, in order: a database made
+  // while a lower-numbered migration was still on another branch gets it too.
+  std::set<int64_t> done;
+  {
+    auto st = db.Prepare(kSelectApplied);
+    while (st->Step()) done.insert(st->GetInt(0));
+  }
   for (const auto& m : AllMigrations()) {
-    if (m.version <= current) continue;
+    if (done.count(m.version)) continue;
     Transaction tx(db);
     db.ExecScript(ForEngine(db.engine(), m.sql));
     auto st = db.Prepare(kInsertVersion);

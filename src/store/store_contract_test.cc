@@ -12,6 +12,7 @@
 #include "batch/close.h"
 #include "batch/verify.h"
 #include "store/admin_units.h"
+#include "store/calendar_store.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -114,6 +115,33 @@ TEST(StoreContract, ProgramCatalogHasEffectiveDatedVersions) {
             5500);
   EXPECT_EQ(programs["02"].front().tranches, "semester");
   EXPECT_EQ(programs["06"].front().rate.per_month_millionths(), 7500);
+}
+
+TEST(StoreContract, HolidayCalendarIsDatedData) {
+  auto db = testing::NewInitialisedDatabase();
+  const Date as_of = *Date::Parse("2025-01-01");
+  HolidayCalendar calendar = ReadHolidayCalendar(*db);
+  // Tết Ất Tỵ, Giỗ Tổ Hùng Vương, 30/4, 1/5 and both days of Quốc khánh 2025.
+  for (const char* d : {"2025-01-27", "2025-01-31", "2025-04-07", "2025-04-30", "2025-05-01",
+                        "2025-09-01", "2025-09-02", "2026-02-17", "2026-04-27", "2027-04-16"})
+    EXPECT_TRUE(calendar.IsHoliday(*Date::Parse(d), as_of)) << d;
+  EXPECT_TRUE(calendar.IsWorkingDay(*Date::Parse("2025-02-03"), as_of));
+  // Withdrawing a day (valid_to) takes it out of the calendar from that date.
+  Holiday h = calendar.holidays().front();
+  h.valid_to = *Date::Parse("2023-06-01");
+  {
+    Transaction tx(*db);
+    SaveHoliday(*db, h);
+    tx.Commit();
+  }
+  calendar = ReadHolidayCalendar(*db);
+  EXPECT_TRUE(calendar.IsHoliday(h.date, *Date::Parse("2023-05-31")));
+  EXPECT_FALSE(calendar.IsHoliday(h.date, *Date::Parse("2023-06-01")));
+  // Loading the calendar again (an upgrade) keeps one row per day and date,
+  // and the withdrawal recorded in the database.
+  const int rows = LoadHolidays(*db);
+  EXPECT_EQ(*db->QueryInt("SELECT COUNT(*) FROM holiday"), rows);
+  EXPECT_FALSE(ReadHolidayCalendar(*db).IsHoliday(h.date, *Date::Parse("2023-06-01")));
 }
 
 TEST(StoreContract, ImportIsAllOrNothing) {
