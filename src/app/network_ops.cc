@@ -84,6 +84,9 @@ Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date>
                      "Ngày chuyển đổi phải từ " + admin.reform_date.ToVietnamese(),
                      "The move date must be on or after " + admin.reform_date.ToIso());
   store::Transaction tx(db);
+  // The reform and imports exclude each other: an import must see whether
+  // the move has happened (rows after it must start on or after it).
+  db.LockKey("import");
   if (db.QueryInt(kOperationApplied).value_or(0) > 0)
     return MakeError("REFORM_ALREADY_APPLIED", "", "Mạng lưới đã được chuyển sang địa giới 2025",
                      "The network has already been moved onto the 2025 structure");

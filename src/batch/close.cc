@@ -34,7 +34,12 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
       for (int64_t id : ids) {
         loans::Loan loan = *store.LoadLoan(id);
         const auto due = loans::NextEventDate(loan);
-        if (!due || *due > day) continue;
+        if (!due || *due > day) {
+          // Already past the day (a payment brought it there): rewrite its
+          // event date so the index never offers it for this day again.
+          store.UpdateLoan(loan);
+          continue;
+        }
         auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
         if (!events.postings.empty()) {
           store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);

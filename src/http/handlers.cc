@@ -148,11 +148,20 @@ Response Api::Handle(const Request& request) {
     try {
       auto connection = pool_.Acquire();
       return route.handle(*connection, request, match);
+    } catch (const RetryableFault& fault) {
+      std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
+                   fault.what());
+      return ErrorResponse(503, MakeError("STORAGE_FAULT", "", "Lỗi hệ thống lưu trữ, hãy thử lại",
+                                          "Storage fault, try again"));
     } catch (const StorageFault& fault) {
       std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
                    fault.what());
       return ErrorResponse(503, MakeError("STORAGE_FAULT", "", "Lỗi hệ thống lưu trữ, hãy thử lại",
                                           "Storage fault, try again"));
+    } catch (const std::exception& fault) {
+      std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
+                   fault.what());
+      return ErrorResponse(500, MakeError("INTERNAL_ERROR", "", "Lỗi hệ thống", "Internal error"));
     }
   }
   if (path_known)

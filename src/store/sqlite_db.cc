@@ -36,7 +36,7 @@ class SqliteStatement final : public Statement {
     const std::string message = sqlite3_errmsg(db_);
     sqlite3_reset(stmt_);
     if (rc == SQLITE_BUSY)
-      throw RetryableFault("sqlite: another writer held the database too long (" + message + ")");
+      throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
     throw StorageFault("sqlite: " + message + " in: " + sqlite3_sql(stmt_));
   }
   bool IsNull(int column) const override {
@@ -78,7 +78,7 @@ class SqliteDatabase final : public Database {
       std::string message = err ? err : "unknown";
       sqlite3_free(err);
       if (rc == SQLITE_BUSY)
-        throw RetryableFault("sqlite: another writer held the database too long (" + message + ")");
+        throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
       throw StorageFault("sqlite: " + message);
     }
   }
