@@ -37,14 +37,7 @@ inline std::string NewTestTarget() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
     return path.string();
   }
-  {
-    auto admin = store::Open(target);
-    admin->ExecScript("CREATE DATABASE " + name);
-  }
-  std::string uri = target;
-  const auto pos = uri.find("///postgres");
-  uri.replace(pos, 11, "///" + name);
-  return uri;
+  return store::CreateScratchDatabase(target, name);
 }
 
 inline std::unique_ptr<store::Database> NewTestDatabase() { return store::Open(NewTestTarget()); }

@@ -14,7 +14,7 @@ Connection::~Connection() {
   if (!impl_ || impl_->drop_name.empty()) return;
   impl_->db.reset();
   try {
-    store::Open(impl_->drop_server)->ExecScript("DROP DATABASE IF EXISTS " + impl_->drop_name);
+    store::DropDatabase(impl_->drop_server, impl_->drop_name);
   } catch (const StorageFault&) {
     // Left behind on a server that went away; nothing else depends on it.
   }
@@ -25,17 +25,7 @@ std::unique_ptr<Connection> Connection::OpenScratch(const std::string& server_ur
   static std::atomic<int> counter{0};
   const std::string name =
       "tdcs_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-  store::Open(server_uri)->ExecScript("CREATE DATABASE " + name);
-  // The URI with the scratch database in place of the one it names.
-  std::string uri = server_uri;
-  const auto scheme_end = uri.find("://");
-  const auto path = uri.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  const auto query = uri.find('?', path == std::string::npos ? 0 : path);
-  if (path == std::string::npos)
-    uri += "/" + name;
-  else
-    uri.replace(path + 1, (query == std::string::npos ? uri.size() : query) - path - 1, name);
-  auto connection = Open(uri);
+  auto connection = Open(store::CreateScratchDatabase(server_uri, name));
   connection->impl_->drop_server = server_uri;
   connection->impl_->drop_name = name;
   return connection;

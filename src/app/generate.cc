@@ -531,8 +531,9 @@ Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& o
 }
 
 void RemoveSqliteFiles(const std::string& path) {
+  std::error_code ignored;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-    std::filesystem::remove(path + suffix);
+    std::filesystem::remove(path + suffix, ignored);
 }
 
 }  // namespace
@@ -562,14 +563,13 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
   }
   // An SQLite file is generated beside the target and moved over it when
   // complete (rename is atomic), so a stopped generation leaves the target
-  // as it was and the next run starts afresh.
-  if (std::filesystem::exists(path)) {
-    InitDatabase(*connection);
-    if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
-      return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
-                       "The database already holds a network");
-  }
+  // as it was and the next run starts afresh. The target must hold nothing
+  // but its schema: checked under the lock, so two runs cannot both pass.
   store::BatchLock lock(db, "generate");
+  InitDatabase(*connection);
+  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+                     "The database already holds a network");
   const std::string partial = path + ".generating";
   RemoveSqliteFiles(partial);
   Result<GenerateSummary> summary = [&] {
@@ -583,9 +583,14 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
     RemoveSqliteFiles(partial);
     return summary;
   }
-  connection.reset();
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-  std::filesystem::rename(partial, path);
+  // The empty target's own write-ahead log goes with it; the finished file
+  // (checkpointed, no log) takes its place.
+  db.Checkpoint();
+  std::error_code ec;
+  for (const char* suffix : {"-wal", "-shm", "-journal"})
+    std::filesystem::remove(path + suffix, ec);
+  std::filesystem::rename(partial, path, ec);
+  if (ec) throw StorageFault("cannot move " + partial + " to " + path + ": " + ec.message());
   return summary;
 }
 

@@ -345,6 +345,9 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
   store.LockLoan(*loan_id);
   loans::Loan loan = *store.LoadLoan(*loan_id);
+  // Interest is computed on the program's rates: a rate change waits for
+  // this action, and this action for a rate change (RATES_LOCK).
+  db.LockKeyShared("program:" + loan.terms.program);
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
         "ACTION_BACKDATED", "date",
@@ -499,6 +502,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   if (!borrower)
     return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", a.borrower_code);
   db.LockKey("savings:" + std::to_string(*borrower));
+  db.LockKeyShared("savings-rate");
   auto account = store.LoadSavings(*borrower);
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
@@ -578,6 +582,15 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   db.LockKey("program:" + program);
+  // Nor before a day some loan of the program has already accrued interest
+  // for (an end of day or a payment dated after the business date).
+  if (auto accrued = store::LoanStore(db).MaxAccruedTo(program); accrued && from < *accrued)
+    return MakeError("RATE_CHANGE_BACKDATED", "from",
+                     "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
+                         " trước ngày đã tính lãi của khoản vay (" + accrued->ToVietnamese() + ")",
+                     "The rate's effective date " + from.ToIso() +
+                         " is before the date loans have accrued interest to (" + accrued->ToIso() +
+                         ")");
   // Interest already charged or accrued is never recomputed: a rate change
   // takes effect from today or a later date, not in the past.
   if (auto today = store::LoanStore(db).BusinessDate(); today && from < *today)

@@ -23,6 +23,18 @@ Status SetSetting(Connection& connection, const Context&, const std::string& nam
 Status SetSavingsRate(Connection& connection, const Context&, Date from, Rate rate) {
   store::Database& db = Db(connection);
   store::Transaction tx(db);
+  db.LockKey("savings-rate");
+  // Interest already earned is never recomputed: the new rate starts after
+  // every account's accrued interest and not before the business date.
+  store::LoanStore store(db);
+  std::optional<Date> floor = store.MaxSavingsAccruedTo();
+  if (auto today = store.BusinessDate(); today && (!floor || *floor < *today)) floor = today;
+  if (floor && from < *floor)
+    return MakeError("RATE_CHANGE_BACKDATED", "from",
+                     "Ngày hiệu lực lãi suất tiết kiệm " + from.ToVietnamese() + " trước ngày " +
+                         floor->ToVietnamese() + " đã tính lãi",
+                     "The savings rate's effective date " + from.ToIso() + " is before " +
+                         floor->ToIso() + ", already accrued");
   store::LoanStore(db).SetSavingsRate(from, rate);
   tx.Commit();
   return Status::Ok();

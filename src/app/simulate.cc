@@ -74,7 +74,9 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
                                            uint64_t seed, uint32_t skip_per_million,
                                            const SimulationProgress& progress) {
   store::Database& db = Db(connection);
-  store::BatchLock lock(db, "simulate");
+  // A simulation closes days and posts their sessions: no other end of day
+  // may run in between (it would pass a day whose sessions are not posted).
+  store::BatchLock lock(db, "close");
   SimulationSummary summary;
   Random random(seed);
   std::optional<Date> current = store::LoanStore(db).BusinessDate();

@@ -40,6 +40,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
           store.UpdateLoan(loan);
           continue;
         }
+        db.LockKeyShared("program:" + loan.terms.program);  // rates stay as read
         auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
         if (!events.postings.empty()) {
           store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <map>
 #include <memory>
 
 #include "store/postgres_db.h"
@@ -122,6 +124,12 @@ int64_t LockKeyOf(std::string_view name) {
   return static_cast<int64_t>(hash);
 }
 
+// How many times this thread holds each lock file.
+static std::map<std::string, int>& HeldByThisThread() {
+  thread_local std::map<std::string, int> held;
+  return held;
+}
+
 constexpr const char* kTryBatchLock = "SELECT pg_try_advisory_lock(?)";
 constexpr const char* kBatchLock = "SELECT pg_advisory_lock(?)";
 constexpr const char* kBatchUnlock = "SELECT pg_advisory_unlock(?)";
@@ -142,22 +150,36 @@ BatchLock::BatchLock(Database& db, const std::string& name, const std::function<
   }
   const std::string file = db_.FilePath();
   if (file.empty()) return;
-  const std::string lock_path = file + "." + name_ + ".lock";
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(file, ec);
+  lock_path_ = (ec ? file : canonical.string()) + "." + name_ + ".lock";
+  // The lock is the thread's once it holds it: a run that closes days inside
+  // a simulation takes it again without waiting for itself.
+  if (HeldByThisThread()[lock_path_]++ > 0) return;
+  const std::string& lock_path = lock_path_;
   fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw StorageFault("cannot open the lock file " + lock_path);
+  if (fd_ < 0) fd_ = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) {
+    --HeldByThisThread()[lock_path_];
+    throw StorageFault("cannot open the lock file " + lock_path);
+  }
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
   if (waiting) waiting();
   if (::flock(fd_, LOCK_EX) != 0) {
     ::close(fd_);
     fd_ = -1;
+    --HeldByThisThread()[lock_path_];
     throw StorageFault("cannot lock " + lock_path);
   }
 }
 
 BatchLock::~BatchLock() {
-  if (fd_ >= 0) {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
+  if (!lock_path_.empty()) {
+    --HeldByThisThread()[lock_path_];
+    if (fd_ >= 0) {
+      ::flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
     return;
   }
   if (db_.engine() != Engine::kPostgres) return;

@@ -100,6 +100,9 @@ class Database {
   // PostgreSQL: pg_advisory_xact_lock on a 64-bit hash of the name; SQLite:
   // nothing to do, the transaction already holds the only write lock.
   virtual void LockKey(std::string_view name) = 0;
+  // A shared lock on `name`: many holders at once, none while LockKey holds
+  // it (PostgreSQL pg_advisory_xact_lock_shared; nothing on SQLite).
+  virtual void LockKeyShared(std::string_view name) = 0;
   // Appends " FOR UPDATE" to a SELECT on engines with row locks.
   virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays
@@ -121,7 +124,11 @@ class Database {
   std::optional<int64_t> LookupInt(std::string_view sql, std::string_view key);
   std::optional<std::string> LookupText(std::string_view sql, int64_t key);
   // Reserves `count` consecutive ids of a sequence (table id_sequence); the first.
-  int64_t ReserveIdBlock(const std::string& sequence, int64_t count);
+  // PostgreSQL reserves on a side connection that commits at once, so no
+  // transaction holds an id_sequence row lock to its end (which would order
+  // every writer behind every other, and deadlock two that take sequences in
+  // different orders); ids of a transaction that rolls back are skipped.
+  virtual int64_t ReserveIdBlock(const std::string& sequence, int64_t count);
   // A statement prepared once per connection and reused; keyed by its text.
   // The caller must finish with it (Step to the end or Reset) before the next
   // use of the same text. Owned by the Database.
@@ -138,6 +145,13 @@ class Database {
 // Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite
 // file path (":memory:" for a private in-memory database).
 std::unique_ptr<Database> Open(const std::string& target);
+
+// PostgreSQL scratch databases (tests, scenario runs): creates database
+// `name` on the server `server_uri` connects to and returns a URI for it
+// (every other connection parameter kept, parsed by libpq); DropDatabase
+// removes it, closing what is still connected.
+std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name);
+void DropDatabase(const std::string& server_uri, const std::string& name);
 
 // RAII transaction: rolls back unless Commit() was called. Inside another
 // transaction it is a savepoint: its Commit releases it, its destruction
@@ -178,8 +192,9 @@ auto RunTransaction(Database& db, Body&& body, int attempts = 5) {
 // A lock held for a whole batch run (an end of day, a generation, a
 // simulation) across its many transactions, so that two runs never
 // interleave. PostgreSQL: a session advisory lock; SQLite: an exclusive lock
-// on the file "<database>-batch.lock" (an in-memory database needs none).
-// Either is released when the holder ends, even by kill -9.
+// on the file "<database>.<name>.lock" (an in-memory database needs none).
+// Either is released when the holder ends, even by kill -9, and either may be
+// taken again by the thread that holds it (a simulation closes its days).
 class BatchLock {
  public:
   // Takes the lock, waiting for a running batch to finish; `waiting` is
@@ -192,6 +207,7 @@ class BatchLock {
  private:
   Database& db_;
   std::string name_;
+  std::string lock_path_;  // SQLite: the lock file (empty otherwise)
   int fd_ = -1;
 };
 

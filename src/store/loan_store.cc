@@ -612,6 +612,23 @@ Date LoanStore::SetBusinessDate(Date date) {
   return BusinessDate().value_or(date);
 }
 
+std::optional<Date> LoanStore::MaxAccruedTo(const std::string& program) {
+  auto& st = db_.Cached("SELECT MAX(accrued_to) FROM loan WHERE program_code = ?");
+  st.BindText(1, program);
+  std::optional<Date> out;
+  if (st.Step() && !st.IsNull(0)) out = Date::Parse(st.GetText(0));
+  st.Reset();
+  return out;
+}
+
+std::optional<Date> LoanStore::MaxSavingsAccruedTo() {
+  auto& st = db_.Cached("SELECT MAX(accrued_to) FROM savings_account");
+  std::optional<Date> out;
+  if (st.Step() && !st.IsNull(0)) out = Date::Parse(st.GetText(0));
+  st.Reset();
+  return out;
+}
+
 constexpr const char* kPortfolio =
     "SELECT COALESCE(SUM(normal_dong + overdue_dong + frozen_dong), 0), "
     "COALESCE(SUM(overdue_dong), 0), COALESCE(SUM(frozen_dong), 0), COUNT(DISTINCT CASE WHEN "

@@ -119,6 +119,11 @@ class LoanStore {
   // by a concurrent run stays). Returns the date in force afterwards.
   Date SetBusinessDate(Date date);
 
+  // The latest date up to which any loan of the program (or, for
+  // MaxSavingsAccruedTo, any savings account) has accrued interest.
+  std::optional<Date> MaxAccruedTo(const std::string& program);
+  std::optional<Date> MaxSavingsAccruedTo();
+
   struct PortfolioTotals {
     Money principal, overdue, frozen;
     int64_t customers = 0;

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,7 @@ class PgDatabase final : public Database {
   ~PgDatabase() override {
     ClearCache();
     PQfinish(conn_);
+    if (id_conn_ != nullptr) PQfinish(id_conn_);
   }
 
   Engine engine() const override { return Engine::kPostgres; }
@@ -166,8 +168,37 @@ class PgDatabase final : public Database {
     st.BindInt(1, LockKeyOf(name));
     st.Run();
   }
+  void LockKeyShared(std::string_view name) override {
+    auto& st = Cached("SELECT pg_advisory_xact_lock_shared(?)");
+    st.BindInt(1, LockKeyOf(name));
+    st.Run();
+  }
   std::string ForUpdate(std::string_view select) const override {
     return std::string(select) + " FOR UPDATE";
+  }
+  int64_t ReserveIdBlock(const std::string& sequence, int64_t count) override {
+    if (id_conn_ == nullptr) {
+      id_conn_ = PQconnectdb(uri_.c_str());
+      if (PQstatus(id_conn_) != CONNECTION_OK) {
+        PQfinish(id_conn_);
+        id_conn_ = nullptr;
+        return Database::ReserveIdBlock(sequence, count);
+      }
+    }
+    const std::string count_text = std::to_string(count);
+    const char* params[] = {count_text.c_str(), sequence.c_str()};
+    PGresult* r =
+        PQexecParams(id_conn_,
+                     "UPDATE id_sequence SET next_value = next_value + $1 WHERE name = $2 "
+                     "RETURNING next_value",
+                     2, nullptr, params, nullptr, nullptr, 0);
+    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    const int64_t next = ok ? std::stoll(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    // A sequence created by the caller's own uncommitted transaction (a
+    // migration) is not visible on the side: reserve inside the transaction.
+    if (!ok) return Database::ReserveIdBlock(sequence, count);
+    return next - count;
   }
   void BackupTo(const std::string&) override {
     throw StorageFault("back up PostgreSQL with pg_dump (see docs/OPERATIONS.md)");
@@ -179,9 +210,50 @@ class PgDatabase final : public Database {
  private:
   PGconn* conn_;
   std::string uri_;
+  PGconn* id_conn_ = nullptr;  // autocommit, for id blocks only
 };
 
 }  // namespace
+
+namespace {
+
+std::string PercentEncode(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(server_uri.c_str(), &error);
+  if (options == nullptr) {
+    std::string message = error ? error : "cannot parse the connection string";
+    PQfreemem(error);
+    throw StorageFault("postgres: " + message);
+  }
+  std::string uri = "postgresql://?dbname=" + PercentEncode(name);
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+    if (o->val != nullptr && *o->val != '\0' && std::string_view(o->keyword) != "dbname")
+      uri += std::string("&") + o->keyword + "=" + PercentEncode(o->val);
+  PQconninfoFree(options);
+  OpenPostgres(server_uri)->ExecScript("CREATE DATABASE \"" + name + "\"");
+  return uri;
+}
+
+void DropDatabase(const std::string& server_uri, const std::string& name) {
+  OpenPostgres(server_uri)->ExecScript("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+}
 
 std::unique_ptr<Database> OpenPostgres(const std::string& uri) {
   PGconn* conn = PQconnectdb(uri.c_str());

@@ -98,6 +98,7 @@ class SqliteDatabase final : public Database {
   bool InTransaction() const override { return !sqlite3_get_autocommit(db_); }
   // One writer at a time holds the whole database: nothing more to lock.
   void LockKey(std::string_view) override {}
+  void LockKeyShared(std::string_view) override {}
   std::string ForUpdate(std::string_view select) const override { return std::string(select); }
   std::string Describe() const override { return "sqlite:" + path_; }
   std::string FilePath() const override {

@@ -6,10 +6,8 @@ CREATE TABLE idempotency_record (
   actor TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
   request TEXT NOT NULL, result TEXT NOT NULL,
   PRIMARY KEY (actor, kind, key));
--- Keys written before this migration keep answering their repeats, as the
--- system's, under the kind 'legacy'.
-INSERT INTO idempotency_record (actor, kind, key, request, result)
-  SELECT 'system', 'legacy', key, request, result FROM idempotency_key;
+-- Before this migration no face sent keys (only scenario runs, on throw-away
+-- databases), so the old table holds nothing to keep.
 DROP TABLE idempotency_key;
 
 -- name → value: e.g. simulate.sessions_done = the last day whose sessions
