@@ -1,6 +1,7 @@
 #include "app/loans.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -225,8 +226,25 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
 
 namespace {
 
+// A loan number: 1–32 of A–Z a–z 0–9 - _ (the bank's are 16 digits).
+std::optional<Error> CheckLoanCode(const std::string& code) {
+  const bool ok = !code.empty() && code.size() <= 32 &&
+                  std::all_of(code.begin(), code.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                  });
+  if (ok) return std::nullopt;
+  return MakeError("LOAN_CODE_FORMAT", "code",
+                   "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
+                   "A loan number is 1–32 letters, digits, '-' or '_'");
+}
+
+// What Approve does with an application: record it only (tdcs loan apply),
+// decide one recorded before (tdcs loan approve), or both at once.
+enum class Decision { kApplyOnly, kDecideRecorded, kApplyAndDecide };
+
 Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
-                        const LoanApplicationRequest& r) {
+                        const LoanApplicationRequest& r, Decision mode = Decision::kApplyAndDecide,
+                        int64_t recorded_id = 0) {
   store::NetworkStore network(db);
   store::LoanStore store(db);
   // Two approvals of one loan number, or against one office's capital plan,
@@ -235,9 +253,10 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
   if (!borrower)
     return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
-  if (store.FindLoanId(r.code))
+  if (mode != Decision::kDecideRecorded && store.FindLoanId(r.code))
     return MakeError("LOAN_CODE_DUPLICATE", "code", "Số khế ước '" + r.code + "' đã tồn tại",
                      "Loan number '" + r.code + "' already exists");
+  if (auto bad = CheckLoanCode(r.code)) return *bad;
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(r.program);
   if (it == programs.end())
@@ -255,7 +274,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
                      "The borrower is in no savings-and-loan group on " + r.date.ToIso());
   loans::Loan loan;
   auto& t = loan.terms;
-  t.loan_id = store.ReserveIds("loan", 1);
+  t.loan_id = mode == Decision::kDecideRecorded ? recorded_id : store.ReserveIds("loan", 1);
   t.borrower_id = *borrower;
   t.office_id = placement->office_id;
   t.program = r.program;
@@ -267,6 +286,13 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   t.session_day = placement->session_day;
   t.charge_at_month_end = r.charge_at_month_end.value_or(
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
+  if (mode == Decision::kApplyOnly) {
+    loan.status = loans::LoanStatus::kApplied;
+    store.InsertLoan(loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on,
+                            std::nullopt, ""});
+    tx.Commit();
+    return t.loan_id;
+  }
 
   // The rules of approval, in order; the first broken one is the reason.
   std::optional<Error> reason;
@@ -318,7 +344,10 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     loan.status = loans::LoanStatus::kRejected;
     application.rejection_reason = reason->code + ": " + reason->message_vi;
   }
-  store.InsertLoan(loan, application);
+  if (mode == Decision::kDecideRecorded)
+    store.RecordDecision(t.loan_id, loan.status, r.date, application.rejection_reason);
+  else
+    store.InsertLoan(loan, application);
   tx.Commit();  // a rejection is recorded with its reason
   if (reason) return *reason;
   return t.loan_id;
@@ -330,6 +359,54 @@ Result<int64_t> ApproveLoan(Connection& connection, const Context&,
                             const LoanApplicationRequest& r) {
   store::Database& db = Db(connection);
   return store::RunTransaction(db, [&](store::Transaction& tx) { return Approve(db, tx, r); });
+}
+
+Result<int64_t> ApplyForLoan(Connection& connection, const Context&,
+                             const LoanApplicationRequest& r) {
+  store::Database& db = Db(connection);
+  return store::RunTransaction(
+      db, [&](store::Transaction& tx) { return Approve(db, tx, r, Decision::kApplyOnly); });
+}
+
+Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanDecision& d) {
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<int64_t> {
+    store::LoanStore store(db);
+    db.LockKey("loan-code:" + d.loan_code);
+    auto id = store.FindLoanId(d.loan_code);
+    if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", d.loan_code);
+    store.LockLoan(*id);
+    const loans::Loan loan = *store.LoadLoan(*id);
+    if (loan.status != loans::LoanStatus::kApplied)
+      return MakeError("APPLICATION_DECIDED", "loan",
+                       "Hồ sơ vay " + d.loan_code + " đã được quyết định (" +
+                           std::string(loans::LoanStatusKey(loan.status)) + ")",
+                       "Loan application " + d.loan_code + " was already decided (" +
+                           std::string(loans::LoanStatusKey(loan.status)) + ")");
+    if (!d.approve) {
+      if (d.reason.empty() || d.reason.size() > 500)
+        return MakeError("REJECTION_REASON_REQUIRED", "reason",
+                         "Từ chối cần ghi lý do (tối đa 500 ký tự)",
+                         "A rejection needs its reason (at most 500 characters)");
+      store.RecordDecision(*id, loans::LoanStatus::kRejected, d.date, "REJECTED: " + d.reason);
+      tx.Commit();
+      return *id;
+    }
+    // The recorded application, decided under the rules in force on the decision date.
+    const auto& t = loan.terms;
+    LoanApplicationRequest r;
+    r.code = d.loan_code;
+    r.borrower_code = store::NetworkStore(db).BorrowerCode(t.borrower_id);
+    r.program = t.program;
+    r.amount = t.approved;
+    r.term_months = t.term_months;
+    r.every_months = t.every_months;
+    r.grace_months = t.grace_months;
+    r.fund_source = t.fund_source;
+    r.date = d.date;
+    r.charge_at_month_end = t.charge_at_month_end;
+    return Approve(db, tx, r, Decision::kDecideRecorded, *id);
+  });
 }
 
 namespace {
@@ -538,17 +615,46 @@ Result<ActionResult> ActOnSavings(Connection& connection, const Context& context
       db, [&](store::Transaction& tx) { return ApplySavingsAction(db, tx, context, action); });
 }
 
-Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::string& loan_code,
-                          Date on) {
-  store::Database& db = Db(connection);
-  store::LoanStore store(db);
-  auto id = store.FindLoanId(loan_code);
-  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
-  loans::Loan loan = *store.LoadLoan(*id);
+namespace {
+
+// The loan as of `on` (see ViewLoan), or the rejection of a replay that no
+// longer holds.
+Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) {
+  loans::Loan loan = *store.LoadLoan(loan_id);
   const auto& rates = store.Rates(loan.terms.program);
-  if (loan.disbursed_on && on > loan.processed_to) loans::Advance(loan, on, rates);
+  if (!loan.disbursed_on) return loan;
+  if (on >= loan.processed_to) {
+    loans::Advance(loan, on, rates);
+    return loan;
+  }
+  const auto txns = store.Txns(loan_id);
+  std::map<int64_t, Date> reversal_dates;
+  for (const auto& t : txns)
+    if (t.kind == "reverse") reversal_dates[t.id] = t.date;
+  loans::Loan fresh;
+  fresh.terms = loan.terms;
+  fresh.terms.borrower_id = store.ApprovedBorrower(loan_id);
+  std::vector<loans::RecordedAction> actions;
+  for (const auto& t : txns) {
+    if (t.kind == "reverse" || t.date > on) continue;
+    const auto reversed = reversal_dates.find(t.reversed_by);
+    if (t.reversed_by != 0 && reversed != reversal_dates.end() && reversed->second <= on) continue;
+    actions.push_back(ToAction(t));
+  }
+  if (actions.empty()) {
+    fresh.status = loans::LoanStatus::kApproved;
+    return fresh;
+  }
+  auto replay = loans::Replay(fresh, actions, on, rates, store.Holidays());
+  if (!replay.ok()) return replay.error();
+  return fresh;
+}
+
+LoanView ViewOf(store::Database& db, store::LoanStore& store, const std::string& code,
+                const loans::Loan& loan, Date on) {
+  const auto& rates = store.Rates(loan.terms.program);
   LoanView v;
-  v.code = loan_code;
+  v.code = code;
   v.status = std::string(loans::LoanStatusKey(loan.status));
   v.borrower_code = store::NetworkStore(db).BorrowerCode(loan.terms.borrower_id);
   v.principal = loan.Principal();
@@ -558,6 +664,98 @@ Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::str
   v.interest_due = loan.disbursed_on ? loans::InterestDue(loan, on, rates) : Money::Zero();
   v.next_due = loans::NextDueDate(loan);
   return v;
+}
+
+const char* InstallmentStateKey(loans::InstallmentState s) {
+  switch (s) {
+    case loans::InstallmentState::kFuture:
+      return "future";
+    case loans::InstallmentState::kDue:
+      return "due";
+    case loans::InstallmentState::kOverdue:
+      return "overdue";
+    case loans::InstallmentState::kPaid:
+      return "paid";
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::string& loan_code,
+                          Date on) {
+  store::Database& db = Db(connection);
+  store::LoanStore store(db);
+  auto id = store.FindLoanId(loan_code);
+  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
+  auto loan = LoanAsOf(store, *id, on);
+  if (!loan.ok()) return loan.error();
+  return ViewOf(db, store, loan_code, loan.value(), on);
+}
+
+Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::string& loan_code,
+                             Date on) {
+  store::Database& db = Db(connection);
+  // One snapshot: the loan and its transactions as of one moment.
+  store::Transaction tx(db);
+  store::LoanStore store(db);
+  auto id = store.FindLoanId(loan_code);
+  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
+  auto as_of = LoanAsOf(store, *id, on);
+  if (!as_of.ok()) return as_of.error();
+  const loans::Loan& loan = as_of.value();
+  LoanDetails d;
+  d.view = ViewOf(db, store, loan_code, loan, on);
+  const auto& t = loan.terms;
+  d.program = t.program;
+  d.fund_source = t.fund_source;
+  d.approved = t.approved;
+  d.disbursed = loan.disbursed;
+  d.interest_unpaid = loan.interest_unpaid;
+  d.term_months = t.term_months;
+  d.every_months = t.every_months;
+  d.grace_months = t.grace_months;
+  d.session_day = t.session_day;
+  d.disbursed_on = loan.disbursed_on;
+  if (loan.disbursed_on) d.maturity = loan.Maturity();
+  d.on = on;
+  for (const auto& i : loan.installments)
+    d.schedule.push_back({i.due, i.shares, i.amount, i.paid, InstallmentStateKey(i.state)});
+  for (const auto& x : store.Txns(*id))
+    if (x.date <= on)
+      d.transactions.push_back(
+          {x.id, x.date, x.kind, x.amount, x.months, x.entry_id, x.reverses, x.reversed_by});
+  return d;
+}
+
+Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Context&,
+                                            const LoanListFilter& f) {
+  store::Database& db = Db(connection);
+  const int given = !f.borrower_code.empty() + !f.group_code.empty() + !f.office_code.empty();
+  if (given != 1)
+    return MakeError("LOAN_FILTER_REQUIRED", "filter",
+                     "Cần đúng một điều kiện: hộ vay, tổ hoặc phòng giao dịch",
+                     "Give exactly one of borrower, group or office");
+  store::LoanStore store(db);
+  store::LoanStore::LoanFilter filter;
+  if (!f.borrower_code.empty()) {
+    auto id = store::NetworkStore(db).FindBorrowerIdByCode(f.borrower_code);
+    if (!id) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", f.borrower_code);
+    filter.borrower_id = *id;
+  } else if (!f.group_code.empty()) {
+    auto unit = store::NetworkStore(db).FindUnit("savings_group", f.group_code);
+    if (!unit) return Unknown("GROUP_UNKNOWN", "group", "Tổ", "Group", f.group_code);
+    filter.group_id = unit->id;
+  } else {
+    auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
+    if (!unit) return Unknown("OFFICE_UNKNOWN", "office", "Phòng giao dịch", "Office", f.office_code);
+    filter.office_id = unit->id;
+  }
+  std::vector<LoanListItem> out;
+  for (const auto& row : store.ListLoans(filter, std::clamp(f.limit, 1, 5000)))
+    out.push_back({row.code, row.borrower_code, row.program, row.status, row.approved,
+                   row.principal});
+  return out;
 }
 
 Result<Money> SavingsBalance(Connection& connection, const Context&,

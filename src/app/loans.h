@@ -46,7 +46,26 @@ struct LoanApplicationRequest {
   std::optional<bool> charge_at_month_end;
 };
 
-// Approves an application within the program's limits (amount, term,
+// Records an application (tdcs loan apply): status "applied", not decided.
+// Rejected at once only when it cannot be an application at all (unknown
+// borrower or program, a duplicate or malformed loan number, the borrower in
+// no group on the date).
+Result<int64_t> ApplyForLoan(Connection& connection, const Context& context,
+                             const LoanApplicationRequest& request);
+
+// The office's decision on a recorded application (tdcs loan approve|reject):
+// approval runs the rules below on the decision date and records a rejection
+// with its reason when one is broken; a rejection needs a reason.
+struct LoanDecision {
+  std::string loan_code;
+  bool approve = true;
+  Date date;
+  std::string reason;  // rejection
+};
+Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
+                             const LoanDecision& decision);
+
+// Applies and decides at once (scenarios, generated data). Approves an application within the program's limits (amount, term,
 // eligible categories, channel) and the office's capital plan for the year,
 // or rejects it with the reason (the rejection is recorded too).
 Result<int64_t> ApproveLoan(Connection& connection, const Context& context,
@@ -120,8 +139,57 @@ struct LoanView {
   Money principal, overdue, frozen, principal_due, interest_due;
   std::optional<Date> next_due;
 };
+//
+// `on` before the loan's processed date gives the loan as it stood then: its
+// approved terms and every transaction dated on or before `on` replayed
+// (a transaction reversed later counts; one reversed by then does not).
 Result<LoanView> ViewLoan(Connection& connection, const Context& context,
                           const std::string& loan_code, Date on);
+
+// Everything about a loan as of a date: terms, schedule, transactions to that
+// date, balances (tdcs loan show, GET /api/loans/{code}).
+struct LoanInstallmentView {
+  Date due;
+  int shares = 0;   // 0: its share moved to a later installment
+  Money amount;     // fixed when it fell due (0 before)
+  Money paid;
+  std::string state;  // future | due | overdue | paid
+};
+struct LoanTransactionView {
+  int64_t id = 0;
+  Date date;
+  std::string kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
+  Money amount;
+  int months = 0;
+  int64_t entry_id = 0;
+  int64_t reverses = 0, reversed_by = 0;
+};
+struct LoanDetails {
+  LoanView view;
+  std::string program;
+  int fund_source = 1;
+  Money approved, disbursed, interest_unpaid;
+  int term_months = 0, every_months = 0, grace_months = 0, session_day = 0;
+  std::optional<Date> disbursed_on, maturity;
+  Date on;
+  std::vector<LoanInstallmentView> schedule;
+  std::vector<LoanTransactionView> transactions;
+};
+Result<LoanDetails> ShowLoan(Connection& connection, const Context& context,
+                             const std::string& loan_code, Date on);
+
+// Loans of a borrower, a group or an office (the loans whose office it is),
+// by loan number; at most `limit`.
+struct LoanListFilter {
+  std::string borrower_code, group_code, office_code;  // exactly one
+  int limit = 500;
+};
+struct LoanListItem {
+  std::string code, borrower_code, program, status;
+  Money approved, principal;
+};
+Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Context& context,
+                                            const LoanListFilter& filter);
 Result<Money> SavingsBalance(Connection& connection, const Context& context,
                              const std::string& borrower_code, Date on);
 

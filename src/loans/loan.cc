@@ -166,6 +166,8 @@ Date PerInstallmentRuleFrom() { return *Date::FromCivil(2026, 3, 1); }
 
 std::string_view LoanStatusKey(LoanStatus s) {
   switch (s) {
+    case LoanStatus::kApplied:
+      return "applied";
     case LoanStatus::kApproved:
       return "approved";
     case LoanStatus::kActive:
@@ -181,7 +183,8 @@ std::string_view LoanStatusKey(LoanStatus s) {
 }
 
 std::optional<LoanStatus> ParseLoanStatus(std::string_view s) {
-  for (auto v : {LoanStatus::kApproved, LoanStatus::kActive, LoanStatus::kSettled,
+  for (auto v : {LoanStatus::kApplied, LoanStatus::kApproved, LoanStatus::kActive,
+                 LoanStatus::kSettled,
                  LoanStatus::kWrittenOff, LoanStatus::kRejected})
     if (LoanStatusKey(v) == s) return v;
   return std::nullopt;

@@ -72,7 +72,8 @@ struct RateVersion {
 using RateTimeline = std::vector<RateVersion>;
 
 enum class OverdueRule { kAtMaturity, kPerInstallment };
-enum class LoanStatus { kApproved, kActive, kSettled, kWrittenOff, kRejected };
+// kApplied: an application recorded, not yet decided (tdcs loan apply).
+enum class LoanStatus { kApplied, kApproved, kActive, kSettled, kWrittenOff, kRejected };
 std::string_view LoanStatusKey(LoanStatus s);
 std::optional<LoanStatus> ParseLoanStatus(std::string_view s);
 

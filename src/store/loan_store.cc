@@ -556,6 +556,20 @@ void LoanStore::SetSavingsRate(Date from, Rate rate) {
   savings_rates_.reset();
 }
 
+void LoanStore::RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
+                               const std::string& rejection_reason) {
+  auto& st = db_.Cached(
+      "UPDATE loan SET status = ?, decided_on = ?, rejection_reason = ? WHERE id = ?");
+  st.BindText(1, std::string(loans::LoanStatusKey(status)));
+  st.BindText(2, decided_on.ToIso());
+  if (rejection_reason.empty())
+    st.BindNull(3);
+  else
+    st.BindText(3, rejection_reason);
+  st.BindInt(4, loan_id);
+  st.Run();
+}
+
 void LoanStore::LockLoan(int64_t loan_id) {
   if (db_.engine() != Engine::kPostgres) return;
   auto& st = db_.Cached("SELECT id FROM loan WHERE id = ? FOR UPDATE");
@@ -625,6 +639,29 @@ std::optional<Date> LoanStore::MaxSavingsAccruedTo() {
   auto& st = db_.Cached("SELECT MAX(accrued_to) FROM savings_account");
   std::optional<Date> out;
   if (st.Step() && !st.IsNull(0)) out = Date::Parse(st.GetText(0));
+  st.Reset();
+  return out;
+}
+
+constexpr const char* kListLoansColumns =
+    "SELECT l.code, b.code, l.program_code, l.status, l.approved_dong, "
+    "l.normal_dong + l.overdue_dong + l.frozen_dong FROM loan l JOIN borrower b ON b.id = "
+    "l.borrower_id ";
+constexpr const char* kListByBorrower = "WHERE l.borrower_id = ? ORDER BY l.code LIMIT ?";
+constexpr const char* kListByOffice = "WHERE l.office_id = ? ORDER BY l.code LIMIT ?";
+constexpr const char* kListByGroup =
+    "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ?) "
+    "ORDER BY l.code LIMIT ?";
+
+std::vector<LoanStore::LoanListRow> LoanStore::ListLoans(const LoanFilter& f, int limit) {
+  const char* where = f.borrower_id ? kListByBorrower : f.group_id ? kListByGroup : kListByOffice;
+  auto& st = db_.Cached(std::string(kListLoansColumns) + where);
+  st.BindInt(1, f.borrower_id ? f.borrower_id : f.group_id ? f.group_id : f.office_id);
+  st.BindInt(2, limit);
+  std::vector<LoanListRow> out;
+  while (st.Step())
+    out.push_back({st.GetText(0), st.GetText(1), st.GetText(2), st.GetText(3),
+                   Money::Dong(st.GetInt(4)), Money::Dong(st.GetInt(5))});
   st.Reset();
   return out;
 }

@@ -66,6 +66,9 @@ class LoanStore {
   // Writes the loan's state (not its borrower: see SetLoanBorrower).
   void UpdateLoan(const loans::Loan& loan);
   void SetLoanBorrower(int64_t loan_id, int64_t borrower_id);
+  // Records the decision on an application (status approved or rejected).
+  void RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
+                      const std::string& rejection_reason);
   std::optional<loans::Loan> LoadLoan(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
   std::string LoanCode(int64_t loan_id);
@@ -123,6 +126,16 @@ class LoanStore {
   // MaxSavingsAccruedTo, any savings account) has accrued interest.
   std::optional<Date> MaxAccruedTo(const std::string& program);
   std::optional<Date> MaxSavingsAccruedTo();
+
+  // Loans of a borrower, of the members a group has had, or of an office.
+  struct LoanFilter {
+    int64_t borrower_id = 0, group_id = 0, office_id = 0;  // one of them
+  };
+  struct LoanListRow {
+    std::string code, borrower_code, program, status;
+    Money approved, principal;
+  };
+  std::vector<LoanListRow> ListLoans(const LoanFilter& filter, int limit);
 
   struct PortfolioTotals {
     Money principal, overdue, frozen;
