@@ -1,6 +1,7 @@
 #include "app/loans.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <sstream>
@@ -178,6 +179,18 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   return ActionResult{reversal.id, reversal.entry_id, false};
 }
 
+// Months of grace after the study for students' loans: the dated setting
+// 'student.grace_after_study_months' in force on `on`, 12 by default.
+int GraceAfterStudyMonths(store::Database& db, Date on) {
+  const std::string text =
+      store::SettingOn(db, "student.grace_after_study_months", on).value_or("12");
+  int months = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), months);
+  TDCS_CHECK_MSG(error == std::errc() && end == text.data() + text.size() && months >= 0,
+                 "the setting student.grace_after_study_months is not a number of months");
+  return months;
+}
+
 }  // namespace
 
 Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r) {
@@ -215,34 +228,72 @@ Result<int64_t> ApproveLoan(store::Database& db, const LoanApplicationRequest& r
   t.approved = r.amount;
   t.term_months = r.term_months;
   t.every_months = r.every_months > 0 ? r.every_months : version->installment_months;
-  t.grace_months = r.grace_months;
+  // Students' loans: the limit is per month of study left, and no principal
+  // falls due during the study and the grace after it (a dated setting, 12
+  // months by default), so the grace is at least that and the term longer.
+  const bool per_month_of_study = version->max_amount_basis == "per_month_of_study";
+  int study_and_grace = 0;
+  if (per_month_of_study && r.study_months > 0)
+    study_and_grace = r.study_months + GraceAfterStudyMonths(db, r.date);
+  t.grace_months = r.grace_months == 0 ? study_and_grace : r.grace_months;
   t.session_day = placement->session_day;
   t.charge_at_month_end = r.charge_at_month_end.value_or(
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
 
   // The rules of approval, in order; the first broken one is the reason.
   std::optional<Error> reason;
-  const Money limit = version->max_amount_basis == "per_month_of_study"
-                          ? version->max_amount.MultiplyBy(std::max(1, r.term_months))
+  const Money limit = per_month_of_study
+                          ? version->max_amount.MultiplyBy(std::max(0, r.study_months))
                           : version->max_amount;
   const auto categories = network.CategoriesOn(*borrower, r.date).value_or("");
   bool eligible = version->eligible_categories.empty();
   for (const auto& c : version->eligible_categories)
     if ((";" + categories + ";").find(";" + c + ";") != std::string::npos) eligible = true;
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
+  const std::string months = std::to_string(study_and_grace);
   if (auto bad = NonPositiveAmount(r.amount)) {
     reason = *bad;
+  } else if (per_month_of_study && r.study_months < 1) {
+    reason = MakeError("STUDY_MONTHS_MISSING", "study_months",
+                       "Đơn vay học sinh sinh viên phải ghi số tháng học còn lại (từ 1 tháng)",
+                       "A student loan application must state the months of study left (1 or "
+                       "more)");
+  } else if (!per_month_of_study && r.study_months != 0) {
+    reason = MakeError("STUDY_MONTHS_NOT_APPLICABLE", "study_months",
+                       "Số tháng học chỉ áp dụng cho chương trình cho vay học sinh sinh viên",
+                       "Months of study apply to students' loans only");
   } else if (r.amount > limit) {
-    reason = MakeError("AMOUNT_OVER_LIMIT", "amount",
-                       "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ",
-                       "The amount exceeds the program's limit of " + limit.ToVietnamese());
+    const std::string basis_vi = per_month_of_study
+                                     ? " (" + version->max_amount.ToVietnamese() + " đ × " +
+                                           std::to_string(r.study_months) + " tháng học)"
+                                     : "";
+    const std::string basis_en = per_month_of_study
+                                     ? " (" + version->max_amount.ToVietnamese() + " × " +
+                                           std::to_string(r.study_months) + " months of study)"
+                                     : "";
+    reason =
+        MakeError("AMOUNT_OVER_LIMIT", "amount",
+                  "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ" + basis_vi,
+                  "The amount exceeds the program's limit of " + limit.ToVietnamese() + basis_en);
   } else if (r.term_months < 1 || r.term_months > version->max_term_months) {
     reason =
         MakeError("TERM_OVER_LIMIT", "term_months",
                   "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
                   "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
-  } else if (t.every_months < 1 || t.every_months > r.term_months || r.grace_months < 0 ||
-             r.grace_months >= r.term_months) {
+  } else if (per_month_of_study && r.term_months <= study_and_grace) {
+    reason =
+        MakeError("TERM_MONTHS_TOO_SHORT", "term_months",
+                  "Thời hạn cho vay phải dài hơn thời gian học và ân hạn (" + months + " tháng)",
+                  "The term must be longer than the study and its grace (" + months + " months)");
+  } else if (per_month_of_study && t.grace_months < study_and_grace) {
+    reason =
+        MakeError("GRACE_MONTHS_TOO_SHORT", "grace_months",
+                  "Thời gian ân hạn phải ít nhất bằng thời gian học và ân hạn sau khi ra "
+                  "trường (" +
+                      months + " tháng)",
+                  "The grace must cover the study and the grace after it (" + months + " months)");
+  } else if (t.every_months < 1 || t.every_months > r.term_months || t.grace_months < 0 ||
+             t.grace_months >= r.term_months) {
     reason = MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
                        "The installment interval or grace period is invalid");
   } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(), r.fund_source) ==

@@ -28,6 +28,10 @@ struct LoanApplicationRequest {
   int term_months = 0;
   int every_months = 0;  // 0: the program's default installment interval
   int grace_months = 0;
+  // Students' loans (a limit per month of study): the months of study left,
+  // stated on the application (grace_months 0 then means study + 12); 0 for
+  // other programs.
+  int study_months = 0;
   int fund_source = 1;
   Date date;  // application and decision date
   std::optional<Date> group_reviewed_on, commune_certified_on;

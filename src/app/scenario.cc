@@ -153,6 +153,25 @@ class Runner {
       if (!s.ok()) return s.error();
       return std::nullopt;
     }
+    if (verb == "program-limit") {
+      // A new version of the program from D with another maximum amount (per
+      // its basis: per month of study for students' loans).
+      if (w.size() != 4) throw LineError{"usage: program-limit PROGRAM YYYY-MM-DD AMOUNT"};
+      const Date from = ParseDate(w[2]);
+      if (from < Today()) throw LineError{"a program's limit changes from today or later"};
+      auto programs = store::ReadPrograms(*db_);
+      if (!programs.count(w[1])) throw LineError{"unknown program " + w[1]};
+      const programs::ProgramVersion* base = programs::VersionOn(programs[w[1]], from);
+      if (base == nullptr) base = &programs[w[1]].front();
+      programs::ProgramVersion v = *base;
+      v.valid_from = from;
+      v.max_amount = ParseMoney(w[3]);
+      v.note = "limit change";
+      store::Transaction tx(*db_);
+      store::SaveProgramVersions(*db_, {v});
+      tx.Commit();
+      return std::nullopt;
+    }
     if (verb == "setting") {
       if (w.size() != 4) throw LineError{"usage: setting NAME YYYY-MM-DD VALUE"};
       store::SaveSetting(*db_, w[1], ParseDate(w[2]), w[3]);
@@ -382,6 +401,7 @@ class Runner {
     r.term_months = ParseInt(o["term-months"]);
     if (o.count("every-months")) r.every_months = ParseInt(o["every-months"]);
     if (o.count("grace-months")) r.grace_months = ParseInt(o["grace-months"]);
+    if (o.count("study-months")) r.study_months = ParseInt(o["study-months"]);
     if (o.count("fund")) r.fund_source = ParseInt(o["fund"]);
     if (o.count("interest-charge")) {
       if (o["interest-charge"] != "month-end" && o["interest-charge"] != "collection")
