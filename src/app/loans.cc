@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "batch/close.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
 #include "store/loan_store.h"
@@ -98,6 +99,102 @@ bool AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
   return true;
 }
 
+const char* SavingsKindKey(SavingsActionKind kind) {
+  switch (kind) {
+    case SavingsActionKind::kDeposit:
+      return "deposit";
+    case SavingsActionKind::kWithdraw:
+      return "withdraw";
+    case SavingsActionKind::kReverseLast:
+      return "reverse";
+  }
+  return "";
+}
+
+Error SavingsBackdated(const savings::Account& account) {
+  return MakeError("ACTION_BACKDATED", "date",
+                   "Ngày giao dịch trước ngày đã xử lý của tài khoản tiết kiệm (" +
+                       account.accrued_to.ToVietnamese() + ")",
+                   "The date is before the savings account's processed date (" +
+                       account.accrued_to.ToIso() + ")");
+}
+
+// The movements of a savings account still in force (not reversed, not
+// reversals), in order, leaving out `leave_out` (a movement id, or 0).
+std::vector<savings::Movement> MovementsInForce(const std::vector<store::SavingsTxn>& txns,
+                                                int64_t leave_out) {
+  std::vector<savings::Movement> out;
+  for (const auto& t : txns)
+    if (t.kind != "reverse" && t.reversed_by == 0 && t.id != leave_out)
+      out.push_back({t.kind, t.date, t.amount});
+  return out;
+}
+
+// What reversing one movement does to a savings account brought to `date`:
+// the account as if the movement had never happened, interest included, and
+// the postings that take the books there — the difference between replaying
+// its movements without the reversed one and with it.
+struct SavingsReversal {
+  savings::Account account;
+  std::vector<ledger::Posting> postings;
+};
+Result<SavingsReversal> ReverseSavingsMovement(store::LoanStore& store,
+                                               const savings::Account& account,
+                                               const std::vector<store::SavingsTxn>& txns,
+                                               int64_t target_id, Date date) {
+  const auto& rates = store.SavingsRates();
+  savings::Account with = account;
+  auto replay_with = savings::Replay(with, MovementsInForce(txns, 0), date, rates);
+  TDCS_CHECK_MSG(replay_with.ok(), "a savings account's movements do not replay");
+  SavingsReversal out{account, {}};
+  auto replay_without =
+      savings::Replay(out.account, MovementsInForce(txns, target_id), date, rates);
+  if (!replay_without.ok())
+    return MakeError("REVERSAL_BREAKS_LATER", "amount",
+                     "Không hủy được: một giao dịch tiết kiệm sau đó sẽ không còn hợp lệ (" +
+                         replay_without.error().message_vi + ")",
+                     "Cannot reverse: a later savings movement would no longer hold (" +
+                         replay_without.error().message_en + ")");
+  std::map<std::string, Money> totals;
+  for (const auto& p : replay_without.value().postings) totals[p.account] += p.amount;
+  for (const auto& p : replay_with.value().postings) totals[p.account] -= p.amount;
+  for (const auto& [code, amount] : totals) {
+    if (amount.IsZero()) continue;
+    ledger::Posting p;
+    p.office_id = account.office_id;
+    p.borrower_id = account.borrower_id;
+    p.account = code;
+    p.amount = amount;
+    out.postings.push_back(p);
+  }
+  return out;
+}
+
+// The latest deposit or withdrawal of the account not yet reversed is
+// reversed (repayments from savings are reversed with their loan).
+Result<ActionResult> ReverseLastSavings(store::LoanStore& store, savings::Account& account,
+                                        Date date) {
+  const auto txns = store.SavingsTxns(account.id);
+  const store::SavingsTxn* target = nullptr;
+  for (const auto& t : txns)
+    if ((t.kind == "deposit" || t.kind == "withdraw") && t.reversed_by == 0) target = &t;
+  if (target == nullptr)
+    return MakeError("NOTHING_TO_REVERSE", "borrower",
+                     "Không còn giao dịch gửi hoặc rút tiết kiệm nào để hủy",
+                     "There is no deposit or withdrawal left to reverse");
+  auto reversal = ReverseSavingsMovement(store, account, txns, target->id, date);
+  if (!reversal.ok()) return reversal.error();
+  const int64_t entry =
+      store.PostEntry(ledger::BuildEntry(date, "reverse", std::move(reversal.value().postings)), 0,
+                      0, target->entry_id);
+  const int64_t txn =
+      store.AddSavingsTxn(account.id, date, "reverse", target->amount, entry, target->id);
+  store.MarkSavingsReversed(target->id, txn);
+  account = reversal.value().account;
+  store.SaveSavings(account);
+  return ActionResult{txn, entry, false};
+}
+
 Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date) {
   const auto txns = store.Txns(loan.terms.loan_id);
   const store::LoanTxn* target = nullptr;
@@ -136,7 +233,6 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   for (const auto& [a, m] : target_totals) accounts.insert(a);
   for (const auto& [a, m] : posted) accounts.insert(a);
   std::vector<ledger::Posting> delta;
-  Money savings_delta;
   for (const auto& a : accounts) {
     ledger::Posting p = loans::LoanDimensions(fresh);
     p.account = a;
@@ -146,18 +242,30 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     if (a == ledger::account::kMemberSavings) {
       p.program.clear();
       p.fund_source = 0;
-      savings_delta = p.amount;
     }
     delta.push_back(p);
   }
-  if (!savings_delta.IsZero()) {
-    // Interest is credited up to today on the balance as it was, then the
-    // money comes back: the same rule as every other savings movement.
-    auto account = store.LoadSavings(loan.terms.borrower_id);
+  // A repayment from savings: the money goes back to the savings account,
+  // which is left as if the repayment had never happened, interest included.
+  std::optional<savings::Account> account;
+  std::optional<store::SavingsTxn> repayment;
+  std::optional<SavingsReversal> savings_reversal;
+  if (target->kind == "pay_savings") {
+    account = store.LoadSavings(loan.terms.borrower_id);
     TDCS_CHECK(account.has_value());
-    Append(delta, savings::CreditInterest(*account, date, store.SavingsRates()).postings);
-    account->balance -= savings_delta;  // a credit (negative) to savings raises the balance
+    const auto txns = store.SavingsTxns(account->id);
+    for (const auto& t : txns)
+      if (t.kind == "repay" && t.entry_id == target->entry_id && t.reversed_by == 0) repayment = t;
+    if (!repayment)
+      return MakeError("REVERSAL_NOT_ALLOWED", "loan",
+                       "Không hủy được: khoản trả nợ từ tiết kiệm này không có trong sổ tiết kiệm",
+                       "Cannot reverse: this repayment from savings is not in the savings records");
+    batch::AdvanceSavings(store, *account, date);
     store.SaveSavings(*account);
+    auto r = ReverseSavingsMovement(store, *account, txns, repayment->id, date);
+    if (!r.ok()) return r.error();
+    savings_reversal = std::move(r).value();
+    Append(delta, savings_reversal->postings);
     for (auto& p : delta)
       if (p.account == ledger::account::kMemberSavings && p.loan_id != 0)
         p.office_id = account->office_id;
@@ -172,6 +280,12 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
                                       loan.terms.loan_id, reversal.id, target->entry_id);
   store.AddTxn(reversal);
   store.MarkReversed(target->id, reversal.id);
+  if (savings_reversal) {
+    const int64_t txn = store.AddSavingsTxn(account->id, date, "reverse", repayment->amount,
+                                            reversal.entry_id, repayment->id);
+    store.MarkSavingsReversed(repayment->id, txn);
+    store.SaveSavings(savings_reversal->account);
+  }
   if (fresh.terms.borrower_id != loan.terms.borrower_id)
     store.SetLoanBorrower(fresh.terms.loan_id, fresh.terms.borrower_id);
   loan = fresh;
@@ -371,12 +485,14 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       if (!account)
         return MakeError("SAVINGS_INSUFFICIENT", "amount", "Hộ vay chưa có tài khoản tiết kiệm",
                          "The borrower has no savings account");
-      Append(postings, savings::CreditInterest(*account, a.date, store.SavingsRates()).postings);
-      if (account->balance < txn.amount)
-        return MakeError(
-            "SAVINGS_INSUFFICIENT", "amount",
-            "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
-            "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
+      if (a.date < account->accrued_to) return SavingsBackdated(*account);
+      // Credits due by the date are posted and saved at once (like the loan's
+      // events), so that a rejection below leaves the account in step.
+      batch::AdvanceSavings(store, *account, a.date);
+      store.SaveSavings(*account);
+      auto taken = savings::Repay(*account, txn.amount, a.date, store.SavingsRates());
+      if (!taken.ok()) return taken.error();
+      Append(postings, std::move(taken).value().postings);  // interest, if it closes the account
     }
     auto outcome = ApplyTxn(store, loan, txn);
     if (!outcome.ok()) return outcome.error();
@@ -385,14 +501,14 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       for (auto& p : outcome.value().postings)
         if (p.account == ledger::account::kMemberSavings) p.office_id = account->office_id;
     Append(postings, std::move(outcome).value().postings);
-    if (account) {
-      account->balance -= txn.amount;
-      store.SaveSavings(*account);
-    }
     txn.id = store.ReserveIds("loan_txn", 1);
     txn.entry_id = store.PostEntry(ledger::BuildEntry(a.date, txn.kind, std::move(postings)),
                                    loan.terms.loan_id, txn.id);
     store.AddTxn(txn);
+    if (account) {
+      store.SaveSavings(*account);
+      store.AddSavingsTxn(account->id, a.date, "repay", txn.amount, txn.entry_id);
+    }
     store.UpdateLoan(loan);
     if (a.kind == LoanActionKind::kInherit) store.SetLoanBorrower(loan.terms.loan_id, txn.party_id);
     result = ActionResult{txn.id, txn.entry_id, false};
@@ -449,15 +565,18 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
                                   const std::string& idempotency_key) {
   store::Transaction tx(db);
   store::LoanStore store(db);
-  const std::string request =
-      std::string(kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw") + "|" +
-      borrower_code + "|" + date.ToIso() + "|" + std::to_string(amount.dong());
+  const char* kind_key = SavingsKindKey(kind);
+  const std::string request = std::string(kind_key) + "|" + borrower_code + "|" + date.ToIso() +
+                              "|" + std::to_string(amount.dong());
   if (auto seen = SeenBefore(store, idempotency_key, request)) return *seen;
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
   if (!borrower)
     return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
   auto account = store.LoadSavings(*borrower);
+  if (!account && kind == SavingsActionKind::kReverseLast)
+    return MakeError("NOTHING_TO_REVERSE", "borrower", "Hộ vay chưa có tài khoản tiết kiệm",
+                     "The borrower has no savings account");
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
     if (!placement)
@@ -467,18 +586,28 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
     account = savings::Account{};
     account->borrower_id = *borrower;
     account->office_id = placement->office_id;
+    account->accrued_to = date;
+  } else {
+    if (date < account->accrued_to) return SavingsBackdated(*account);
+    batch::AdvanceSavings(store, *account, date);  // the month's credits first
   }
-  const auto& rates = store.SavingsRates();
-  auto outcome = kind == SavingsActionKind::kDeposit
-                     ? savings::Deposit(*account, amount, date, rates)
-                     : savings::Withdraw(*account, amount, date, rates);
-  if (!outcome.ok()) return outcome.error();
-  store.SaveSavings(*account);
-  const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
-  const int64_t entry = store.PostEntry(
-      ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
-  const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
-  ActionResult result{txn, entry, false};
+  ActionResult result;
+  if (kind == SavingsActionKind::kReverseLast) {
+    auto r = ReverseLastSavings(store, *account, date);
+    if (!r.ok()) return r.error();
+    result = r.value();
+  } else {
+    const auto& rates = store.SavingsRates();
+    auto outcome = kind == SavingsActionKind::kDeposit
+                       ? savings::Deposit(*account, amount, date, rates)
+                       : savings::Withdraw(*account, amount, date, rates);
+    if (!outcome.ok()) return outcome.error();
+    store.SaveSavings(*account);
+    const int64_t entry = store.PostEntry(
+        ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
+    const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
+    result = ActionResult{txn, entry, false};
+  }
   if (!idempotency_key.empty())
     store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));
   tx.Commit();

@@ -92,7 +92,9 @@ struct CollectionReport {
 CollectionReport PostCollections(store::Database& db, Date date,
                                  const std::vector<Collection>& lines);
 
-enum class SavingsActionKind { kDeposit, kWithdraw };
+// kReverseLast: the latest deposit or withdrawal not yet reversed (amount
+// unused); a repayment from savings is reversed with its loan.
+enum class SavingsActionKind { kDeposit, kWithdraw, kReverseLast };
 Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
                                   const std::string& borrower_code, Money amount, Date date,
                                   const std::string& idempotency_key = "");

@@ -205,6 +205,15 @@ class Runner {
       store.SetCapitalPlan(OfficeId(w[1]), w[2], ParseInt(w[3]), ParseMoney(w[4]));
       return std::nullopt;
     }
+    if (verb == "reverse-last-savings") {
+      if (w.size() < 2) throw LineError{"usage: reverse-last-savings BORROWER"};
+      auto o = Options(w, 2);
+      auto r =
+          ActOnSavings(*db_, SavingsActionKind::kReverseLast, Code(borrowers_, w[1], "borrower"),
+                       Money::Zero(), Today(), o.count("key") ? o["key"] : "");
+      if (!r.ok()) return r.error();
+      return std::nullopt;
+    }
     if (verb == "deposit" || verb == "withdraw") {
       if (w.size() < 3) throw LineError{"usage: " + verb + " BORROWER AMOUNT"};
       auto r = ActOnSavings(
@@ -517,10 +526,20 @@ class Runner {
       }
     } else if (borrowers_.count(w[1])) {
       for (const auto& [key, want] : Options(w, 2)) {
-        if (key != "savings") throw LineError{"unknown field " + key};
-        auto balance = SavingsBalance(*db_, borrowers_[w[1]], Today());
-        if (!balance.ok()) throw LineError{balance.error().ToString()};
-        money(key, balance.value(), want);
+        if (key == "savings") {
+          auto balance = SavingsBalance(*db_, borrowers_[w[1]], Today());
+          if (!balance.ok()) throw LineError{balance.error().ToString()};
+          money(key, balance.value(), want);
+        } else if (key == "credited") {
+          store::LoanStore store(*db_);
+          auto account = store.LoadSavings(*network_.FindBorrowerIdByCode(borrowers_[w[1]]));
+          money(key,
+                account ? savings::CreditedOn(*account, Today(), store.SavingsRates())
+                        : Money::Zero(),
+                want);
+        } else {
+          throw LineError{"unknown field " + key};
+        }
       }
     } else {
       auto view = ViewLoan(*db_, w[1], Today());
