@@ -16,7 +16,8 @@ constexpr const char* kRecordRun =
 
 // On the first day of a month: credits the month before's interest of every
 // savings account holding something.
-void CreditSavings(store::Database& db, Date day, int64_t& entries, int batch_size) {
+void CreditSavings(store::Database& db, Date day, int64_t loans, int64_t& entries,
+                   const CloseProgress& progress, int batch_size) {
   int64_t after = 0;
   while (true) {
     store::Transaction tx(db);
@@ -29,6 +30,7 @@ void CreditSavings(store::Database& db, Date day, int64_t& entries, int batch_si
       after = account.id;
     }
     tx.Commit();
+    if (progress) progress(day, loans);
   }
 }
 
@@ -57,7 +59,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
     tx.Commit();
     if (progress) progress(day, loans_today);
   }
-  if (day.day() == 1) CreditSavings(db, day, entries_today, batch_size);
+  if (day.day() == 1) CreditSavings(db, day, loans_today, entries_today, progress, batch_size);
   store::Transaction tx(db);
   store::LoanStore store(db);
   // The books must balance at every close; checked on the aggregate (a few

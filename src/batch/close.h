@@ -48,7 +48,7 @@ int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date
 
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
-// `progress` is called after each committed batch.
+// `progress` is called after each committed batch (of loans or of savings accounts).
 Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress = nullptr,
                              int batch_size = kCloseBatch);
 
