@@ -402,7 +402,7 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
 
 // One loan per household, taken over as an opening balance on `until` (the
 // balances a new system of record receives from the old one), calibrated to
-// DOMAIN §9: about 57 million đồng outstanding per household, overdue about
+// RULES §9: about 57 million đồng outstanding per household, overdue about
 // 0.5 % and frozen about 0.05 % of outstanding.
 void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
                         const std::string& category) {

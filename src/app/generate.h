@@ -1,4 +1,4 @@
-// Synthetic data on the real geography, calibrated to DOMAIN §9, for demos,
+// Synthetic data on the real geography, calibrated to RULES §9, for demos,
 // tests and benchmarks. The same profile and seed give the same data.
 //
 //   demo      one office: An Dương (Hải Phòng), 10 commune points, 250 groups,

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "app/internal/access.h"
+#include "batch/close.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
 #include "store/loan_store.h"
@@ -140,6 +142,102 @@ bool AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
   return true;
 }
 
+const char* SavingsKindKey(SavingsActionKind kind) {
+  switch (kind) {
+    case SavingsActionKind::kDeposit:
+      return "deposit";
+    case SavingsActionKind::kWithdraw:
+      return "withdraw";
+    case SavingsActionKind::kReverseLast:
+      return "reverse";
+  }
+  return "";
+}
+
+Error SavingsBackdated(const savings::Account& account) {
+  return MakeError("ACTION_BACKDATED", "date",
+                   "Ngày giao dịch trước ngày đã xử lý của tài khoản tiết kiệm (" +
+                       account.accrued_to.ToVietnamese() + ")",
+                   "The date is before the savings account's processed date (" +
+                       account.accrued_to.ToIso() + ")");
+}
+
+// The movements of a savings account still in force (not reversed, not
+// reversals), in order, leaving out `leave_out` (a movement id, or 0).
+std::vector<savings::Movement> MovementsInForce(const std::vector<store::SavingsTxn>& txns,
+                                                int64_t leave_out) {
+  std::vector<savings::Movement> out;
+  for (const auto& t : txns)
+    if (t.kind != "reverse" && t.reversed_by == 0 && t.id != leave_out)
+      out.push_back({t.kind, t.date, t.amount});
+  return out;
+}
+
+// What reversing one movement does to a savings account brought to `date`:
+// the account as if the movement had never happened, interest included, and
+// the postings that take the books there — the difference between replaying
+// its movements without the reversed one and with it.
+struct SavingsReversal {
+  savings::Account account;
+  std::vector<ledger::Posting> postings;
+};
+Result<SavingsReversal> ReverseSavingsMovement(store::LoanStore& store,
+                                               const savings::Account& account,
+                                               const std::vector<store::SavingsTxn>& txns,
+                                               int64_t target_id, Date date) {
+  const auto& rates = store.SavingsRates();
+  savings::Account with = account;
+  auto replay_with = savings::Replay(with, MovementsInForce(txns, 0), date, rates);
+  TDCS_CHECK_MSG(replay_with.ok(), "a savings account's movements do not replay");
+  SavingsReversal out{account, {}};
+  auto replay_without =
+      savings::Replay(out.account, MovementsInForce(txns, target_id), date, rates);
+  if (!replay_without.ok())
+    return MakeError("REVERSAL_BREAKS_LATER", "amount",
+                     "Không hủy được: một giao dịch tiết kiệm sau đó sẽ không còn hợp lệ (" +
+                         replay_without.error().message_vi + ")",
+                     "Cannot reverse: a later savings movement would no longer hold (" +
+                         replay_without.error().message_en + ")");
+  std::map<std::string, Money> totals;
+  for (const auto& p : replay_without.value().postings) totals[p.account] += p.amount;
+  for (const auto& p : replay_with.value().postings) totals[p.account] -= p.amount;
+  for (const auto& [code, amount] : totals) {
+    if (amount.IsZero()) continue;
+    ledger::Posting p;
+    p.office_id = account.office_id;
+    p.borrower_id = account.borrower_id;
+    p.account = code;
+    p.amount = amount;
+    out.postings.push_back(p);
+  }
+  return out;
+}
+
+// The latest deposit or withdrawal of the account not yet reversed is
+// reversed (repayments from savings are reversed with their loan).
+Result<ActionResult> ReverseLastSavings(store::LoanStore& store, savings::Account& account,
+                                        Date date) {
+  const auto txns = store.SavingsTxns(account.id);
+  const store::SavingsTxn* target = nullptr;
+  for (const auto& t : txns)
+    if ((t.kind == "deposit" || t.kind == "withdraw") && t.reversed_by == 0) target = &t;
+  if (target == nullptr)
+    return MakeError("NOTHING_TO_REVERSE", "borrower",
+                     "Không còn giao dịch gửi hoặc rút tiết kiệm nào để hủy",
+                     "There is no deposit or withdrawal left to reverse");
+  auto reversal = ReverseSavingsMovement(store, account, txns, target->id, date);
+  if (!reversal.ok()) return reversal.error();
+  const int64_t entry =
+      store.PostEntry(ledger::BuildEntry(date, "reverse", std::move(reversal.value().postings)), 0,
+                      0, target->entry_id);
+  const int64_t txn =
+      store.AddSavingsTxn(account.id, date, "reverse", target->amount, entry, target->id);
+  store.MarkSavingsReversed(target->id, txn);
+  account = reversal.value().account;
+  store.SaveSavings(account);
+  return ActionResult{txn, entry, false};
+}
+
 Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date) {
   const auto txns = store.Txns(loan.terms.loan_id);
   const store::LoanTxn* target = nullptr;
@@ -178,7 +276,6 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   for (const auto& [a, m] : target_totals) accounts.insert(a);
   for (const auto& [a, m] : posted) accounts.insert(a);
   std::vector<ledger::Posting> delta;
-  Money savings_delta;
   for (const auto& a : accounts) {
     ledger::Posting p = loans::LoanDimensions(fresh);
     p.account = a;
@@ -188,19 +285,31 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     if (a == ledger::account::kMemberSavings) {
       p.program.clear();
       p.fund_source = 0;
-      savings_delta = p.amount;
     }
     delta.push_back(p);
   }
-  if (!savings_delta.IsZero()) {
-    // Interest is credited up to today on the balance as it was, then the
-    // money comes back: the same rule as every other savings movement.
+  // A repayment from savings: the money goes back to the savings account,
+  // which is left as if the repayment had never happened, interest included.
+  std::optional<savings::Account> account;
+  std::optional<store::SavingsTxn> repayment;
+  std::optional<SavingsReversal> savings_reversal;
+  if (target->kind == "pay_savings") {
     store.db().LockKey("savings:" + std::to_string(loan.terms.borrower_id));
-    auto account = store.LoadSavings(loan.terms.borrower_id);
+    account = store.LoadSavings(loan.terms.borrower_id);
     TDCS_CHECK(account.has_value());
-    Append(delta, savings::CreditInterest(*account, date, store.SavingsRates()).postings);
-    account->balance -= savings_delta;  // a credit (negative) to savings raises the balance
+    const auto txns = store.SavingsTxns(account->id);
+    for (const auto& t : txns)
+      if (t.kind == "repay" && t.entry_id == target->entry_id && t.reversed_by == 0) repayment = t;
+    if (!repayment)
+      return MakeError("REVERSAL_NOT_ALLOWED", "loan",
+                       "Không hủy được: khoản trả nợ từ tiết kiệm này không có trong sổ tiết kiệm",
+                       "Cannot reverse: this repayment from savings is not in the savings records");
+    batch::AdvanceSavings(store, *account, date);
     store.SaveSavings(*account);
+    auto r = ReverseSavingsMovement(store, *account, txns, repayment->id, date);
+    if (!r.ok()) return r.error();
+    savings_reversal = std::move(r).value();
+    Append(delta, savings_reversal->postings);
     for (auto& p : delta)
       if (p.account == ledger::account::kMemberSavings && p.loan_id != 0)
         p.office_id = account->office_id;
@@ -215,11 +324,29 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
                                       loan.terms.loan_id, reversal.id, target->entry_id);
   store.AddTxn(reversal);
   store.MarkReversed(target->id, reversal.id);
+  if (savings_reversal) {
+    const int64_t txn = store.AddSavingsTxn(account->id, date, "reverse", repayment->amount,
+                                            reversal.entry_id, repayment->id);
+    store.MarkSavingsReversed(repayment->id, txn);
+    store.SaveSavings(savings_reversal->account);
+  }
   if (fresh.terms.borrower_id != loan.terms.borrower_id)
     store.SetLoanBorrower(fresh.terms.loan_id, fresh.terms.borrower_id);
   loan = fresh;
   store.UpdateLoan(loan);
   return ActionResult{reversal.id, reversal.entry_id, false};
+}
+
+// Months of grace after the study for students' loans: the dated setting
+// 'student.grace_after_study_months' in force on `on`, 12 by default.
+int GraceAfterStudyMonths(store::Database& db, Date on) {
+  const std::string text =
+      store::SettingOn(db, "student.grace_after_study_months", on).value_or("12");
+  int months = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), months);
+  TDCS_CHECK_MSG(error == std::errc() && end == text.data() + text.size() && months >= 0,
+                 "the setting student.grace_after_study_months is not a number of months");
+  return months;
 }
 
 }  // namespace
@@ -282,7 +409,14 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   t.approved = r.amount;
   t.term_months = r.term_months;
   t.every_months = r.every_months > 0 ? r.every_months : version->installment_months;
-  t.grace_months = r.grace_months;
+  // Students' loans: the limit is per month of study left, and no principal
+  // falls due during the study and the grace after it (a dated setting, 12
+  // months by default), so the grace is at least that and the term longer.
+  const bool per_month_of_study = version->max_amount_basis == "per_month_of_study";
+  int study_and_grace = 0;
+  if (per_month_of_study && r.study_months > 0)
+    study_and_grace = r.study_months + GraceAfterStudyMonths(db, r.date);
+  t.grace_months = r.grace_months == 0 ? study_and_grace : r.grace_months;
   t.session_day = placement->session_day;
   t.charge_at_month_end = r.charge_at_month_end.value_or(
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
@@ -296,8 +430,8 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
 
   // The rules of approval, in order; the first broken one is the reason.
   std::optional<Error> reason;
-  const Money limit = version->max_amount_basis == "per_month_of_study"
-                          ? version->max_amount.MultiplyBy(std::max(1, r.term_months))
+  const Money limit = per_month_of_study
+                          ? version->max_amount.MultiplyBy(std::max(0, r.study_months))
                           : version->max_amount;
   const auto categories = network.CategoriesOn(*borrower, r.date).value_or("");
   bool eligible = version->eligible_categories.empty();
@@ -306,19 +440,50 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   db.LockKey("capital-plan:" + std::to_string(t.office_id) + ":" + r.program + ":" +
              std::to_string(r.date.year()));
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
+  const std::string months = std::to_string(study_and_grace);
   if (auto bad = NonPositiveAmount(r.amount)) {
     reason = *bad;
+  } else if (per_month_of_study && r.study_months < 1) {
+    reason = MakeError("STUDY_MONTHS_MISSING", "study_months",
+                       "Đơn vay học sinh sinh viên phải ghi số tháng học còn lại (từ 1 tháng)",
+                       "A student loan application must state the months of study left (1 or "
+                       "more)");
+  } else if (!per_month_of_study && r.study_months != 0) {
+    reason = MakeError("STUDY_MONTHS_NOT_APPLICABLE", "study_months",
+                       "Số tháng học chỉ áp dụng cho chương trình cho vay học sinh sinh viên",
+                       "Months of study apply to students' loans only");
   } else if (r.amount > limit) {
-    reason = MakeError("AMOUNT_OVER_LIMIT", "amount",
-                       "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ",
-                       "The amount exceeds the program's limit of " + limit.ToVietnamese());
+    const std::string basis_vi = per_month_of_study
+                                     ? " (" + version->max_amount.ToVietnamese() + " đ × " +
+                                           std::to_string(r.study_months) + " tháng học)"
+                                     : "";
+    const std::string basis_en = per_month_of_study
+                                     ? " (" + version->max_amount.ToVietnamese() + " × " +
+                                           std::to_string(r.study_months) + " months of study)"
+                                     : "";
+    reason =
+        MakeError("AMOUNT_OVER_LIMIT", "amount",
+                  "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ" + basis_vi,
+                  "The amount exceeds the program's limit of " + limit.ToVietnamese() + basis_en);
   } else if (r.term_months < 1 || r.term_months > version->max_term_months) {
     reason =
         MakeError("TERM_OVER_LIMIT", "term_months",
                   "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
                   "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
-  } else if (t.every_months < 1 || t.every_months > r.term_months || r.grace_months < 0 ||
-             r.grace_months >= r.term_months) {
+  } else if (per_month_of_study && r.term_months <= study_and_grace) {
+    reason =
+        MakeError("TERM_MONTHS_TOO_SHORT", "term_months",
+                  "Thời hạn cho vay phải dài hơn thời gian học và ân hạn (" + months + " tháng)",
+                  "The term must be longer than the study and its grace (" + months + " months)");
+  } else if (per_month_of_study && t.grace_months < study_and_grace) {
+    reason =
+        MakeError("GRACE_MONTHS_TOO_SHORT", "grace_months",
+                  "Thời gian ân hạn phải ít nhất bằng thời gian học và ân hạn sau khi ra "
+                  "trường (" +
+                      months + " tháng)",
+                  "The grace must cover the study and the grace after it (" + months + " months)");
+  } else if (t.every_months < 1 || t.every_months > r.term_months || t.grace_months < 0 ||
+             t.grace_months >= r.term_months) {
     reason = MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
                        "The installment interval or grace period is invalid");
   } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(), r.fund_source) ==
@@ -462,12 +627,14 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       if (!account)
         return MakeError("SAVINGS_INSUFFICIENT", "amount", "Hộ vay chưa có tài khoản tiết kiệm",
                          "The borrower has no savings account");
-      Append(postings, savings::CreditInterest(*account, a.date, store.SavingsRates()).postings);
-      if (account->balance < txn.amount)
-        return MakeError(
-            "SAVINGS_INSUFFICIENT", "amount",
-            "Số dư tiết kiệm " + account->balance.ToVietnamese() + " đ không đủ",
-            "The savings balance of " + account->balance.ToVietnamese() + " is not enough");
+      if (a.date < account->accrued_to) return SavingsBackdated(*account);
+      // Credits due by the date are posted and saved at once (like the loan's
+      // events), so that a rejection below leaves the account in step.
+      batch::AdvanceSavings(store, *account, a.date);
+      store.SaveSavings(*account);
+      auto taken = savings::Repay(*account, txn.amount, a.date, store.SavingsRates());
+      if (!taken.ok()) return taken.error();
+      Append(postings, std::move(taken).value().postings);  // interest, if it closes the account
     }
     auto outcome = ApplyTxn(store, loan, txn);
     if (!outcome.ok()) return outcome.error();
@@ -476,14 +643,14 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       for (auto& p : outcome.value().postings)
         if (p.account == ledger::account::kMemberSavings) p.office_id = account->office_id;
     Append(postings, std::move(outcome).value().postings);
-    if (account) {
-      account->balance -= txn.amount;
-      store.SaveSavings(*account);
-    }
     txn.id = store.ReserveIds("loan_txn", 1);
     txn.entry_id = store.PostEntry(ledger::BuildEntry(a.date, txn.kind, std::move(postings)),
                                    loan.terms.loan_id, txn.id);
     store.AddTxn(txn);
+    if (account) {
+      store.SaveSavings(*account);
+      store.AddSavingsTxn(account->id, a.date, "repay", txn.amount, txn.entry_id);
+    }
     store.UpdateLoan(loan);
     if (a.kind == LoanActionKind::kInherit) store.SetLoanBorrower(loan.terms.loan_id, txn.party_id);
     result = ActionResult{txn.id, txn.entry_id, false};
@@ -564,7 +731,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   const Money amount = a.amount;
   const Date date = a.date;
   store::LoanStore store(db);
-  const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
+  const char* kind_key = SavingsKindKey(kind);
   const std::string request = CanonicalRequest()
                                   .Add("kind", kind_key)
                                   .Add("borrower", a.borrower_code)
@@ -581,6 +748,9 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   db.LockKey("savings:" + std::to_string(*borrower));
   db.LockKeyShared("savings-rate");
   auto account = store.LoadSavings(*borrower);
+  if (!account && kind == SavingsActionKind::kReverseLast)
+    return MakeError("NOTHING_TO_REVERSE", "borrower", "Hộ vay chưa có tài khoản tiết kiệm",
+                     "The borrower has no savings account");
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
     if (!placement)
@@ -590,17 +760,28 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
     account = savings::Account{};
     account->borrower_id = *borrower;
     account->office_id = placement->office_id;
+    account->accrued_to = date;
+  } else {
+    if (date < account->accrued_to) return SavingsBackdated(*account);
+    batch::AdvanceSavings(store, *account, date);  // the month's credits first
   }
-  const auto& rates = store.SavingsRates();
-  auto outcome = kind == SavingsActionKind::kDeposit
-                     ? savings::Deposit(*account, amount, date, rates)
-                     : savings::Withdraw(*account, amount, date, rates);
-  if (!outcome.ok()) return outcome.error();
-  store.SaveSavings(*account);
-  const int64_t entry = store.PostEntry(
-      ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
-  const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
-  ActionResult result{txn, entry, false};
+  ActionResult result;
+  if (kind == SavingsActionKind::kReverseLast) {
+    auto r = ReverseLastSavings(store, *account, date);
+    if (!r.ok()) return r.error();
+    result = r.value();
+  } else {
+    const auto& rates = store.SavingsRates();
+    auto outcome = kind == SavingsActionKind::kDeposit
+                       ? savings::Deposit(*account, amount, date, rates)
+                       : savings::Withdraw(*account, amount, date, rates);
+    if (!outcome.ok()) return outcome.error();
+    store.SaveSavings(*account);
+    const int64_t entry = store.PostEntry(
+        ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
+    const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
+    result = ActionResult{txn, entry, false};
+  }
   if (!idempotency.key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
   tx.Commit();
   return result;
@@ -769,6 +950,39 @@ Result<Money> SavingsBalance(Connection& connection, const Context&,
   auto account = store.LoadSavings(*borrower);
   if (!account) return Money::Zero();
   return savings::BalanceOn(*account, on, store.SavingsRates());
+}
+
+Result<Money> SavingsCredited(Connection& connection, const Context&,
+                              const std::string& borrower_code, Date on) {
+  store::Database& db = Db(connection);
+  auto borrower = store::NetworkStore(db).FindBorrowerIdByCode(borrower_code);
+  if (!borrower)
+    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+  store::LoanStore store(db);
+  auto account = store.LoadSavings(*borrower);
+  if (!account) return Money::Zero();
+  return savings::CreditedOn(*account, on, store.SavingsRates());
+}
+
+Status SetProgramLimit(Connection& connection, const Context&, const std::string& program,
+                       Date from, Money max_amount) {
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  db.LockKey("program:" + program);
+  if (auto bad = NonPositiveAmount(max_amount, "max_amount")) return *bad;
+  auto programs = store::ReadPrograms(db);
+  auto it = programs.find(program);
+  if (it == programs.end())
+    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
+  const programs::ProgramVersion* base = programs::VersionOn(it->second, from);
+  if (base == nullptr) base = &it->second.front();
+  programs::ProgramVersion v = *base;
+  v.valid_from = from;
+  v.max_amount = max_amount;
+  v.note = "limit change";
+  store::SaveProgramVersions(db, {v});
+  tx.Commit();
+  return Status::Ok();
 }
 
 std::optional<Date> BusinessDate(Connection& connection) {

@@ -38,6 +38,10 @@ struct LoanApplicationRequest {
   int term_months = 0;
   int every_months = 0;  // 0: the program's default installment interval
   int grace_months = 0;
+  // Students' loans (a limit per month of study): the months of study left,
+  // stated on the application (grace_months 0 then means study + 12); 0 for
+  // other programs.
+  int study_months = 0;
   int fund_source = 1;
   Date date;  // application and decision date
   std::optional<Date> group_reviewed_on, commune_certified_on;
@@ -123,7 +127,9 @@ struct CollectionReport {
 CollectionReport PostCollections(Connection& connection, const Context& context, Date date,
                                  const std::vector<Collection>& lines);
 
-enum class SavingsActionKind { kDeposit, kWithdraw };
+// kReverseLast: the latest deposit or withdrawal not yet reversed (amount
+// unused); a repayment from savings is reversed with its loan.
+enum class SavingsActionKind { kDeposit, kWithdraw, kReverseLast };
 struct SavingsAction {
   SavingsActionKind kind = SavingsActionKind::kDeposit;
   std::string borrower_code;
@@ -192,10 +198,19 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
                                             const LoanListFilter& filter);
 Result<Money> SavingsBalance(Connection& connection, const Context& context,
                              const std::string& borrower_code, Date on);
+// The part of the balance already credited (interest accrued since the last
+// credit not included): what a withdrawal may take.
+Result<Money> SavingsCredited(Connection& connection, const Context& context,
+                              const std::string& borrower_code, Date on);
 
 // A rate change of a program from a date (a new program version).
 Status SetProgramRate(Connection& connection, const Context& context, const std::string& program,
                       Date from, Rate rate);
+
+// A new version of a program from `from` with another maximum amount (per its
+// basis: per month of study for students' loans).
+Status SetProgramLimit(Connection& connection, const Context& context, const std::string& program,
+                       Date from, Money max_amount);
 
 // The bank's business date (the last day closed), if there is one.
 std::optional<Date> BusinessDate(Connection& connection);

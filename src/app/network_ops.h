@@ -10,7 +10,7 @@
 
 namespace tdcs::app {
 
-// The move of 1 July 2025 (DOMAIN §2), applied once, dated `on` (the reform
+// The move of 1 July 2025 (RULES §2.3), applied once, dated `on` (the reform
 // date by default), keeping all history:
 //  * branches merge as their provinces did: for each 2025 province one branch
 //    continues (the one of the province that kept its code, else the lowest

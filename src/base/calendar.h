@@ -1,4 +1,4 @@
-// Public holidays and working days (RULES §4.6): a working day is not a
+// Public holidays and working days (RULES §10): a working day is not a
 // Saturday, not a Sunday and not a public holiday.
 //
 // The holiday calendar is dated data (data/holidays.csv, table `holiday`,

@@ -16,6 +16,26 @@ constexpr const char* kRecordRun =
     "excluded.loans, "
     "entries = close_run.entries + excluded.entries";
 
+// On the first day of a month: credits the month before's interest of every
+// savings account holding something.
+void CreditSavings(store::Database& db, Date day, int64_t loans, int64_t& entries,
+                   const CloseProgress& progress, int batch_size) {
+  int64_t after = 0;
+  while (true) {
+    store::Transaction tx(db);
+    store::LoanStore store(db);
+    auto accounts = store.SavingsAccountsToCredit(day, after, batch_size);
+    if (accounts.empty()) break;
+    for (auto& account : accounts) {
+      entries += AdvanceSavings(store, account, day);
+      store.SaveSavings(account);
+      after = account.id;
+    }
+    tx.Commit();
+    if (progress) progress(day, loans);
+  }
+}
+
 // Brings every loan with an event on or before `day` to `day`.
 Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const CloseProgress& progress,
                 int batch_size) {
@@ -60,6 +80,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
     if (!more) break;
     if (progress) progress(day, loans_today);
   }
+  if (day.day() == 1) CreditSavings(db, day, loans_today, entries_today, progress, batch_size);
   store::Transaction tx(db);
   store::LoanStore store(db);
   // The books must balance at every close; checked on the aggregate (a few
@@ -85,6 +106,21 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
 }
 
 }  // namespace
+
+int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date) {
+  const auto& rates = store.SavingsRates();
+  int entries = 0;
+  for (auto next = savings::NextCreditDate(account); next && *next <= date;
+       next = savings::NextCreditDate(account)) {
+    auto credit = savings::Advance(account, *next, rates);
+    if (credit.postings.empty()) continue;
+    store.PostEntry(ledger::BuildEntry(*next, "savings_interest", std::move(credit.postings)), 0,
+                    0);
+    ++entries;
+  }
+  savings::Advance(account, date, rates);  // accrues only: no credit is due by `date`
+  return entries;
+}
 
 Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& progress,
                              int batch_size, const std::function<void()>& waiting) {

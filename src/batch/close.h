@@ -12,6 +12,11 @@
 // next event after the day, so a run that stopped half-way (a crash, a kill)
 // picks up exactly the loans left. The business date moves only when the day
 // is complete; close_run records each day.
+//
+// Member savings: on the first day of each month, at the start of the day,
+// every account holding something is credited the interest of the month
+// before (RULES §5), in batches by account id; an account once credited is
+// brought to the day, so a stopped run resumes the same way.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +24,9 @@
 
 #include "base/date.h"
 #include "base/result.h"
+#include "savings/savings.h"
 #include "store/db.h"
+#include "store/loan_store.h"
 
 namespace tdcs::batch {
 
@@ -33,9 +40,15 @@ struct CloseSummary {
 
 using CloseProgress = std::function<void(Date day, int64_t loans)>;
 
+// Brings a savings account to `date`: each month's interest credit due by
+// then is posted as its own entry dated the first day of the month it is
+// credited on; then the interest accrues up to `date`. The caller saves it.
+// Returns the entries posted.
+int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date);
+
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
-// `progress` is called after each committed batch.
+// `progress` is called after each committed batch (of loans or of savings accounts).
 // Runs under the "close" batch lock (store::BatchLock): a concurrent close
 // waits (`waiting` is called once if it must) and the business date only
 // moves forward.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/generate.h"
+#include "app/loans.h"
 #include "batch/verify.h"
 #include "store/loan_store.h"
 #include "test_db.h"
@@ -69,6 +70,55 @@ TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
   EXPECT_EQ(Books(*crashed), Books(*clean));
   EXPECT_TRUE(Verify(*crashed, true).ok());
   EXPECT_EQ(CloseTo(*crashed, *Date::Parse("2027-01-01")).error().code, "CLOSE_DATE_PAST");
+}
+
+TEST(CloseTest, SavingsInterestIsCreditedOnTheFirstOfTheNextMonth) {
+  const std::string target = testing::NewTestTarget();
+  ASSERT_TRUE(
+      app::Generate(target, app::SystemContext(), {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+  testing::InitialisedDatabase db{app::Connection::Open(target)};
+  store::LoanStore(*db).SetSavingsRate(*Date::Parse("2026-06-01"), Rate::PerMonthMillionths(3000));
+  std::vector<std::string> codes;
+  auto st = db->Prepare("SELECT code FROM borrower ORDER BY id LIMIT 3");
+  while (st->Step()) codes.push_back(st->GetText(0));
+  ASSERT_EQ(codes.size(), 3u);
+  // 1,000,000 đ from 29/06 at 0.30 %/month: 100 đ a day; 29/06 and 30/06
+  // are credited on 01/07, each account in an entry of its own dated 01/07.
+  const Date june_29 = *Date::Parse("2026-06-29");
+  for (const auto& code : codes)
+    ASSERT_TRUE(app::ActOnSavings(*db.connection, app::SystemContext(),
+                                  {app::SavingsActionKind::kDeposit, code, Money::Dong(1'000'000),
+                                   june_29})
+                    .ok());
+  ASSERT_TRUE(CloseTo(*db, *Date::Parse("2026-06-30")).ok());
+  EXPECT_EQ(*db->QueryInt("SELECT COUNT(*) FROM journal_entry WHERE kind = 'savings_interest'"), 0);
+  // A run stopped after the first batch of accounts resumes where it stopped.
+  try {
+    (void)CloseTo(
+        *db, *Date::Parse("2026-07-01"),
+        [&](Date, int64_t) {
+          if (*db->QueryInt("SELECT COUNT(*) FROM journal_entry WHERE kind = 'savings_interest'") ==
+              1)
+            throw Crash{};
+        },
+        1);
+    FAIL() << "the run did not stop";
+  } catch (const Crash&) {
+  }
+  ASSERT_TRUE(CloseTo(*db, *Date::Parse("2026-07-01"), nullptr, 1).ok());
+  auto entries = db->Prepare(
+      "SELECT entry_date, COUNT(*) FROM journal_entry WHERE kind = 'savings_interest' "
+      "GROUP BY entry_date");
+  ASSERT_TRUE(entries->Step());
+  EXPECT_EQ(entries->GetText(0), "2026-07-01");
+  EXPECT_EQ(entries->GetInt(1), 3);
+  EXPECT_FALSE(entries->Step());
+  for (const auto& code : codes)
+    EXPECT_EQ(app::SavingsBalance(*db.connection, app::SystemContext(), code, *Date::Parse("2026-07-01")).value().dong(), 1'000'200);
+  EXPECT_EQ(*db->QueryInt("SELECT COALESCE(SUM(amount_dong), 0) FROM posting WHERE account_code = "
+                          "'SAVINGS_INTEREST_EXPENSE'"),
+            600);
+  EXPECT_TRUE(Verify(*db, true).ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "loans/loan.h"
+#include "savings/savings.h"
 #include "store/loan_store.h"
 
 namespace tdcs::batch {
@@ -83,6 +84,30 @@ void DeepCheck(store::Database& db, VerifyReport& report) {
   }
 }
 
+// Each savings account against the replay of its movements in force.
+void DeepCheckSavings(store::Database& db, VerifyReport& report) {
+  store::LoanStore store(db);
+  for (int64_t borrower : store.SavingsBorrowers()) {
+    const savings::Account stored = *store.LoadSavings(borrower);
+    std::vector<savings::Movement> movements;
+    for (const auto& t : store.SavingsTxns(stored.id))
+      if (t.kind != "reverse" && t.reversed_by == 0)
+        movements.push_back({t.kind, t.date, t.amount});
+    savings::Account fresh = stored;
+    auto replay = savings::Replay(fresh, movements, stored.accrued_to, store.SavingsRates());
+    const std::string name = "savings account " + std::to_string(stored.id);
+    if (!replay.ok()) {
+      report.problems.push_back(name +
+                                ": its movements do not replay: " + replay.error().message_en);
+      continue;
+    }
+    if (fresh.balance != stored.balance || fresh.accrual != stored.accrual)
+      report.problems.push_back(name + ": stored balance " + stored.balance.ToVietnamese() +
+                                " differs from the replay of its movements (" +
+                                fresh.balance.ToVietnamese() + ")");
+  }
+}
+
 }  // namespace
 
 VerifyReport Verify(store::Database& db, bool deep, const std::function<void(const char*)>& phase) {
@@ -134,6 +159,8 @@ VerifyReport Verify(store::Database& db, bool deep, const std::function<void(con
   if (deep) {
     say("replay of every loan");
     DeepCheck(db, report);
+    say("replay of every savings account");
+    DeepCheckSavings(db, report);
   }
   return report;
 }

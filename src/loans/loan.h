@@ -1,4 +1,4 @@
-// A loan's life (DOMAIN §4), as pure functions over a Loan value. Nothing
+// A loan's life (RULES §4), as pure functions over a Loan value. Nothing
 // here reads a database or the clock: the caller passes the business date
 // and the program's rate timeline, and gets back the new state and the
 // postings to make (ledger::BuildEntry turns them into a journal entry).

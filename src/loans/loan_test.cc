@@ -22,7 +22,7 @@ Loan NewLoan(Money amount, int term, int every, int session_day = 7) {
 }
 
 TEST(LoanTest, InterestOfTheDomainExample) {
-  // DOMAIN §4.4: 50,000,000 disbursed 22/03/2024 at 0.55 %/month; on 07/04/2024
+  // RULES §4.4: 50,000,000 disbursed 22/03/2024 at 0.55 %/month; on 07/04/2024
   // the interest due is 50,000,000 × 16 × 0.0055 / 30 = 146,666.67 → 146,667.
   Loan l = NewLoan(Money::Dong(50'000'000), 36, 6);
   ASSERT_TRUE(Disburse(l, Money::Dong(50'000'000), D("2024-03-22"), Poor()).ok());

@@ -16,7 +16,7 @@ TEST(MoneyTest, CheckedArithmetic) {
 }
 
 TEST(MoneyTest, NamedRounding) {
-  // DOMAIN §4.4: 50,000,000 × 16 days × 0.55 % / 30 = 146,666.67 → 146,667.
+  // RULES §4.4: 50,000,000 × 16 days × 0.55 % / 30 = 146,666.67 → 146,667.
   const __int128 numerator = static_cast<__int128>(50'000'000) * 16 * 5500;
   EXPECT_EQ(DivideRoundHalfUp(numerator, 30 * Rate::kScale), 146'667);
   EXPECT_EQ(DivideRoundDown(numerator, 30 * Rate::kScale), 146'666);

@@ -4,7 +4,7 @@
 // borrower is in one group at a time) are in network/rules.h and are given
 // the records they need; nothing here reads a database or the clock.
 //
-// Codes (DOMAIN §1): customer code 10 digits, group 7 digits, village 8 digits,
+// Codes (RULES §1): customer code 10 digits, group 7 digits, village 8 digits,
 // commune 5 digits (GSO), province 2 digits. Branch, office and commune point
 // codes are the bank's own: 1–16 letters, digits, '-' or '_'.
 #pragma once
@@ -36,7 +36,7 @@ enum class MemberRole { kMember, kLeader, kDeputy };
 std::optional<MemberRole> ParseMemberRole(std::string_view text);  // member|leader|deputy
 std::string_view MemberRoleKey(MemberRole r);
 
-// Household categories (DOMAIN §3 eligibility). Stored as their keys.
+// Household categories (RULES §3 eligibility). Stored as their keys.
 inline constexpr std::string_view kCategories[] = {"poor",
                                                    "near_poor",
                                                    "escaped_poverty",
@@ -51,7 +51,7 @@ inline constexpr std::string_view kCategories[] = {"poor",
 Result<std::vector<std::string>> ParseCategories(std::string_view text, std::string_view field);
 std::string JoinCategories(const std::vector<std::string>& categories);
 
-// Group size limits (DOMAIN §1).
+// Group size limits (RULES §2.6).
 inline constexpr int kGroupMembersMin = 5;
 inline constexpr int kGroupMembersMax = 60;
 inline constexpr int kAdultAgeYears = 18;

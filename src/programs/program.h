@@ -1,4 +1,4 @@
-// Credit programs (DOMAIN §3) and their effective-dated parameters. Every
+// Credit programs (RULES §3) and their effective-dated parameters. Every
 // parameter is a setting with a valid_from date: a version holds from its date
 // until the next version of the same program. Rate changes apply to existing
 // loans from their date (the loans module reads the version in force each day).

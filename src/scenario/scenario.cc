@@ -153,6 +153,16 @@ class Runner {
       if (!s.ok()) return s.error();
       return std::nullopt;
     }
+    if (verb == "program-limit") {
+      // A new version of the program from D with another maximum amount (per
+      // its basis: per month of study for students' loans).
+      if (w.size() != 4) throw LineError{"usage: program-limit PROGRAM YYYY-MM-DD AMOUNT"};
+      const Date from = ParseDate(w[2]);
+      if (from < Today()) throw LineError{"a program's limit changes from today or later"};
+      auto s = SetProgramLimit(*db_, context_, w[1], from, ParseMoney(w[3]));
+      if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
     if (verb == "setting") {
       if (w.size() != 4) throw LineError{"usage: setting NAME YYYY-MM-DD VALUE"};
       auto s = SetSetting(*db_, context_, w[1], ParseDate(w[2]), w[3]);
@@ -186,6 +196,17 @@ class Runner {
       auto s = SetCapitalPlan(*db_, context_, Code(offices_, w[1], "office"), w[2], ParseInt(w[3]),
                               ParseMoney(w[4]));
       if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
+    if (verb == "reverse-last-savings") {
+      if (w.size() < 2) throw LineError{"usage: reverse-last-savings BORROWER"};
+      auto o = Options(w, 2);
+      Context context = context_;
+      if (o.count("key")) context.idempotency_key = o["key"];
+      auto r = ActOnSavings(*db_, context,
+                            {SavingsActionKind::kReverseLast, Code(borrowers_, w[1], "borrower"),
+                             Money::Zero(), Today()});
+      if (!r.ok()) return r.error();
       return std::nullopt;
     }
     if (verb == "deposit" || verb == "withdraw") {
@@ -359,6 +380,7 @@ class Runner {
     r.term_months = ParseInt(o["term-months"]);
     if (o.count("every-months")) r.every_months = ParseInt(o["every-months"]);
     if (o.count("grace-months")) r.grace_months = ParseInt(o["grace-months"]);
+    if (o.count("study-months")) r.study_months = ParseInt(o["study-months"]);
     if (o.count("fund")) r.fund_source = ParseInt(o["fund"]);
     if (o.count("interest-charge")) {
       if (o["interest-charge"] != "month-end" && o["interest-charge"] != "collection")
@@ -474,10 +496,17 @@ class Runner {
       }
     } else if (borrowers_.count(w[1])) {
       for (const auto& [key, want] : Options(w, 2)) {
-        if (key != "savings") throw LineError{"unknown field " + key};
-        auto balance = SavingsBalance(*db_, context_, borrowers_[w[1]], Today());
-        if (!balance.ok()) throw LineError{balance.error().ToString()};
-        money(key, balance.value(), want);
+        if (key == "savings") {
+          auto balance = SavingsBalance(*db_, context_, borrowers_[w[1]], Today());
+          if (!balance.ok()) throw LineError{balance.error().ToString()};
+          money(key, balance.value(), want);
+        } else if (key == "credited") {
+          auto credited = SavingsCredited(*db_, context_, borrowers_[w[1]], Today());
+          if (!credited.ok()) throw LineError{credited.error().ToString()};
+          money(key, credited.value(), want);
+        } else {
+          throw LineError{"unknown field " + key};
+        }
       }
     } else {
       auto view = ViewLoan(*db_, context_, w[1], Today());

@@ -483,7 +483,6 @@ std::optional<savings::Account> LoanStore::LoadSavings(int64_t borrower_id) {
   a.balance = Money::Dong(st.GetInt(2));
   a.accrual = Int128FromString(st.GetText(3));
   a.accrued_to = *Date::Parse(st.GetText(4));
-  a.opened = true;
   st.Reset();
   return a;
 }
@@ -513,11 +512,11 @@ void LoanStore::SaveSavings(savings::Account& a) {
 }
 
 int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::string& kind,
-                                 Money amount, int64_t entry_id) {
+                                 Money amount, int64_t entry_id, int64_t reverses) {
   const int64_t id = ReserveIds("savings_txn", 1);
   auto& st = db_.Cached(
-      "INSERT INTO savings_txn (id, account_id, txn_date, kind, amount_dong, entry_id) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO savings_txn (id, account_id, txn_date, kind, amount_dong, entry_id, reverses) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   st.BindInt(1, id);
   st.BindInt(2, account_id);
   st.BindText(3, date.ToIso());
@@ -527,8 +526,70 @@ int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::strin
     st.BindInt(6, entry_id);
   else
     st.BindNull(6);
+  if (reverses)
+    st.BindInt(7, reverses);
+  else
+    st.BindNull(7);
   st.Run();
   return id;
+}
+
+std::vector<SavingsTxn> LoanStore::SavingsTxns(int64_t account_id) {
+  auto& st = db_.Cached(
+      "SELECT id, txn_date, kind, amount_dong, entry_id, reverses, reversed_by FROM savings_txn "
+      "WHERE account_id = ? ORDER BY id");
+  st.BindInt(1, account_id);
+  std::vector<SavingsTxn> out;
+  while (st.Step()) {
+    SavingsTxn t;
+    t.id = st.GetInt(0);
+    t.account_id = account_id;
+    t.date = *Date::Parse(st.GetText(1));
+    t.kind = st.GetText(2);
+    t.amount = Money::Dong(st.GetInt(3));
+    t.entry_id = st.IsNull(4) ? 0 : st.GetInt(4);
+    t.reverses = st.IsNull(5) ? 0 : st.GetInt(5);
+    t.reversed_by = st.IsNull(6) ? 0 : st.GetInt(6);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void LoanStore::MarkSavingsReversed(int64_t txn_id, int64_t reversed_by) {
+  auto& st = db_.Cached("UPDATE savings_txn SET reversed_by = ? WHERE id = ?");
+  st.BindInt(1, reversed_by);
+  st.BindInt(2, txn_id);
+  st.Run();
+}
+
+std::vector<savings::Account> LoanStore::SavingsAccountsToCredit(Date day, int64_t after_id,
+                                                                 int limit) {
+  auto& st = db_.Cached(
+      "SELECT id, borrower_id, office_id, balance_dong, accrual, accrued_to FROM savings_account "
+      "WHERE id > ? AND accrued_to < ? AND (balance_dong <> 0 OR accrual <> '0') ORDER BY id "
+      "LIMIT ?");
+  st.BindInt(1, after_id);
+  st.BindText(2, day.ToIso());
+  st.BindInt(3, limit);
+  std::vector<savings::Account> out;
+  while (st.Step()) {
+    savings::Account a;
+    a.id = st.GetInt(0);
+    a.borrower_id = st.GetInt(1);
+    a.office_id = st.GetInt(2);
+    a.balance = Money::Dong(st.GetInt(3));
+    a.accrual = Int128FromString(st.GetText(4));
+    a.accrued_to = *Date::Parse(st.GetText(5));
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<int64_t> LoanStore::SavingsBorrowers() {
+  auto st = db_.Prepare("SELECT borrower_id FROM savings_account ORDER BY id");
+  std::vector<int64_t> out;
+  while (st->Step()) out.push_back(st->GetInt(0));
+  return out;
 }
 
 const savings::RateTimeline& LoanStore::SavingsRates() {

@@ -40,6 +40,20 @@ struct LoanTxn {
   int64_t reversed_by = 0;
 };
 
+// A movement of a member savings account (a row of savings_txn): deposit,
+// withdraw, repay (a repayment from savings; entry_id is the loan's entry) or
+// reverse (reverses = the movement reversed, which has reversed_by).
+struct SavingsTxn {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  Date date;
+  std::string kind;
+  Money amount;
+  int64_t entry_id = 0;
+  int64_t reverses = 0;
+  int64_t reversed_by = 0;
+};
+
 class LoanStore {
  public:
   explicit LoanStore(Database& db) : db_(db) {}
@@ -96,7 +110,15 @@ class LoanStore {
   std::optional<savings::Account> LoadSavings(int64_t borrower_id);
   void SaveSavings(savings::Account& account);  // inserts when id == 0
   int64_t AddSavingsTxn(int64_t account_id, Date date, const std::string& kind, Money amount,
-                        int64_t entry_id);
+                        int64_t entry_id, int64_t reverses = 0);
+  // An account's movements, in order.
+  std::vector<SavingsTxn> SavingsTxns(int64_t account_id);
+  void MarkSavingsReversed(int64_t txn_id, int64_t reversed_by);
+  // Accounts holding something and not yet brought to `day`, by id, after
+  // `after_id` (the end of day credits their interest on the first of a month).
+  std::vector<savings::Account> SavingsAccountsToCredit(Date day, int64_t after_id, int limit);
+  // Every savings account's borrower, by account id.
+  std::vector<int64_t> SavingsBorrowers();
   const savings::RateTimeline& SavingsRates();
   // The public holiday calendar (table `holiday`), cached per store.
   const HolidayCalendar& Holidays();

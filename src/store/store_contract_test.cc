@@ -219,7 +219,7 @@ TEST(StoreContract, LoanLifeKeepsTheBooks) {
   ASSERT_TRUE(batch::CloseTo(*db, session).ok());
   auto view = app::ViewLoan(*db.connection, app::SystemContext(), "L1", session);
   ASSERT_TRUE(view.ok());
-  EXPECT_EQ(view.value().interest_due.dong(), 146'667);  // DOMAIN §4.4
+  EXPECT_EQ(view.value().interest_due.dong(), 146'667);  // RULES §4.4
   auto report = app::PostCollections(*db.connection, app::SystemContext(), session,
                                      {{"L1", Money::Dong(1'146'667), "s-1"},
                                       {"L2", Money::Dong(999'999'999), "s-2"},

@@ -111,7 +111,7 @@ CREATE TABLE membership (
 CREATE INDEX membership_borrower ON membership (borrower_id, valid_from);
 CREATE INDEX membership_group ON membership (group_id, valid_from);
 
--- Programs and their effective-dated parameters (DOMAIN §3).
+-- Programs and their effective-dated parameters (RULES §3).
 CREATE TABLE program (
   code TEXT PRIMARY KEY, name_vi TEXT NOT NULL, name_en TEXT NOT NULL);
 CREATE TABLE program_version (
