@@ -424,6 +424,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     loan.status = loans::LoanStatus::kApplied;
     store.InsertLoan(loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on,
                             std::nullopt, ""});
+    if (r.study_months > 0) store.SaveStudyMonths(t.loan_id, r.study_months);
     tx.Commit();
     return t.loan_id;
   }
@@ -570,6 +571,7 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     r.fund_source = t.fund_source;
     r.date = d.date;
     r.charge_at_month_end = t.charge_at_month_end;
+    r.study_months = store.StudyMonths(*id);
     return Approve(db, tx, r, Decision::kDecideRecorded, *id);
   });
 }

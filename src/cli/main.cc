@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "app/books.h"
 #include "app/connection.h"
@@ -21,6 +22,7 @@
 #include "app/setup.h"
 #include "app/simulate.h"
 #include "cli/progress.h"
+#include "http/json_views.h"
 #include "http/server.h"
 #include "scenario/scenario.h"
 
@@ -273,6 +275,153 @@ int RunVerify(const std::string& db_target, bool deep) {
   return report.ok() ? 0 : kExitRejected;
 }
 
+// The options of `tdcs loan …` and `tdcs savings …`.
+struct LoanOptions {
+  std::string code, borrower, program, amount, heir, on, key, reason, format = "text";
+  std::string group, office;
+  int term_months = 0, every_months = 0, grace_months = 0, study_months = 0, fund = 1, months = 0;
+  bool from_savings = false;
+};
+
+// A required amount option in whole đồng.
+std::optional<Money> RequireAmount(const std::string& text) {
+  auto m = Money::Parse(text);
+  if (!m) fmt::print(stderr, "Số tiền không hợp lệ / invalid amount: {}\n", text);
+  return m;
+}
+
+void PrintAction(const char* what, const app::ActionResult& r) {
+  fmt::print("{} / {}: giao dịch/transaction {}, bút toán/entry {}{}\n", what, what, r.txn_id,
+             r.entry_id, r.repeated ? " (đã ghi trước đó / already posted: same key)" : "");
+}
+
+int RunLoanApply(app::Connection& db, const LoanOptions& o, Date on) {
+  app::LoanApplicationRequest r;
+  r.code = o.code;
+  r.borrower_code = o.borrower;
+  r.program = o.program;
+  auto amount = RequireAmount(o.amount);
+  if (!amount) return kExitRejected;
+  r.amount = *amount;
+  r.term_months = o.term_months;
+  r.every_months = o.every_months;
+  r.grace_months = o.grace_months;
+  r.study_months = o.study_months;
+  r.fund_source = o.fund;
+  r.date = on;
+  auto id = app::ApplyForLoan(db, kContext, r);
+  if (!id.ok()) return Rejected(id.error());
+  fmt::print("Đã nhận hồ sơ vay / application recorded: {} ({} đ, {} tháng/months), {}\n", o.code,
+             amount->ToVietnamese(), o.term_months, on.ToVietnamese());
+  return 0;
+}
+
+int RunLoanDecision(app::Connection& db, const LoanOptions& o, Date on, bool approve) {
+  auto id = app::DecideOnLoan(db, kContext, {o.code, approve, on, o.reason});
+  if (!id.ok()) return Rejected(id.error());
+  fmt::print("{} / {}: {} ({})\n", approve ? "Đã phê duyệt" : "Đã từ chối",
+             approve ? "approved" : "rejected", o.code, on.ToVietnamese());
+  return 0;
+}
+
+int RunLoanAction(app::Connection& db, const std::string& verb, const LoanOptions& o, Date on) {
+  const auto kind = app::ParseLoanActionKind(verb == "pay" && o.from_savings ? "pay_savings" : verb);
+  if (!kind) return Rejected(MakeError("ACTION_UNKNOWN", "action", "Thao tác không hợp lệ",
+                                       "Unknown action"));
+  app::LoanAction a;
+  a.kind = *kind;
+  a.loan_code = o.code;
+  a.date = on;
+  a.months = o.months;
+  a.heir_code = o.heir;
+  if (!o.amount.empty()) {
+    auto amount = RequireAmount(o.amount);
+    if (!amount) return kExitRejected;
+    a.amount = *amount;
+  }
+  app::Context context = kContext;
+  context.idempotency_key = o.key;
+  auto r = app::ActOnLoan(db, context, a);
+  if (!r.ok()) return Rejected(r.error());
+  PrintAction(app::LoanActionKey(*kind), r.value());
+  return 0;
+}
+
+int RunLoanShow(app::Connection& db, const LoanOptions& o, Date on) {
+  auto d = app::ShowLoan(db, kContext, o.code, on);
+  if (!d.ok()) return Rejected(d.error());
+  const auto& x = d.value();
+  if (o.format == "json") {
+    fmt::print("{}\n", http::LoanDetailsJson(x));
+    return 0;
+  }
+  const auto& v = x.view;
+  fmt::print(
+      "Khoản vay / loan {} — {} — hộ vay/borrower {} — chương trình/program {} nguồn/fund {}\n"
+      "Ngày/as of {}: dư nợ/outstanding {} đ (trong hạn/normal {} đ, quá hạn/overdue {} đ, "
+      "khoanh/frozen {} đ); gốc đến hạn/principal due {} đ; lãi phải trả/interest due {} đ\n"
+      "Phê duyệt/approved {} đ, đã giải ngân/disbursed {} đ, {} tháng/months, trả mỗi/every {} "
+      "tháng, ân hạn/grace {}, giải ngân/disbursed on {}, đáo hạn/maturity {}, kỳ tới/next due {}\n",
+      v.code, v.status, v.borrower_code, x.program, x.fund_source, x.on.ToVietnamese(),
+      v.principal.ToVietnamese(), (v.principal - v.overdue - v.frozen).ToVietnamese(),
+      v.overdue.ToVietnamese(), v.frozen.ToVietnamese(), v.principal_due.ToVietnamese(),
+      v.interest_due.ToVietnamese(), x.approved.ToVietnamese(), x.disbursed.ToVietnamese(),
+      x.term_months, x.every_months, x.grace_months,
+      x.disbursed_on ? x.disbursed_on->ToVietnamese() : "—",
+      x.maturity ? x.maturity->ToVietnamese() : "—",
+      v.next_due ? v.next_due->ToVietnamese() : "—");
+  fmt::print("Lịch trả nợ / schedule:\n");
+  for (const auto& i : x.schedule)
+    fmt::print("  {}  {} phần/shares  {:>14} đ  đã trả/paid {:>14} đ  {}\n", i.due.ToVietnamese(),
+               i.shares, i.amount.ToVietnamese(), i.paid.ToVietnamese(), i.state);
+  fmt::print("Giao dịch / transactions:\n");
+  for (const auto& t : x.transactions)
+    fmt::print("  #{} {} {:<12} {:>14} đ{}{}\n", t.id, t.date.ToVietnamese(), t.kind,
+               t.amount.ToVietnamese(), t.months ? fmt::format(" {} tháng/months", t.months) : "",
+               t.reversed_by ? fmt::format(" (đã hủy bởi/reversed by #{})", t.reversed_by) : "");
+  return 0;
+}
+
+int RunLoanList(app::Connection& db, const LoanOptions& o) {
+  auto list = app::ListLoans(db, kContext, {o.borrower, o.group, o.office, 500});
+  if (!list.ok()) return Rejected(list.error());
+  for (const auto& l : list.value())
+    fmt::print("{}  {}  {}  {:<12} {:>14} đ  dư nợ/outstanding {:>14} đ\n", l.code,
+               l.borrower_code, l.program, l.status, l.approved.ToVietnamese(),
+               l.principal.ToVietnamese());
+  fmt::print(stderr, "{} khoản vay / loans\n", list.value().size());
+  return 0;
+}
+
+int RunSavings(app::Connection& db, const std::string& verb, const LoanOptions& o, Date on) {
+  if (verb == "balance") {
+    auto balance = app::SavingsBalance(db, kContext, o.borrower, on);
+    if (!balance.ok()) return Rejected(balance.error());
+    auto credited = app::SavingsCredited(db, kContext, o.borrower, on);
+    fmt::print("Tiết kiệm / savings {} ngày/on {}: {} đ (đã nhập lãi/credited {} đ)\n", o.borrower,
+               on.ToVietnamese(), balance.value().ToVietnamese(),
+               credited.ok() ? credited.value().ToVietnamese() : "—");
+    return 0;
+  }
+  app::SavingsAction a;
+  a.kind = verb == "deposit"    ? app::SavingsActionKind::kDeposit
+           : verb == "withdraw" ? app::SavingsActionKind::kWithdraw
+                                : app::SavingsActionKind::kReverseLast;
+  a.borrower_code = o.borrower;
+  a.date = on;
+  if (a.kind != app::SavingsActionKind::kReverseLast) {
+    auto amount = RequireAmount(o.amount);
+    if (!amount) return kExitRejected;
+    a.amount = *amount;
+  }
+  app::Context context = kContext;
+  context.idempotency_key = o.key;
+  auto r = app::ActOnSavings(db, context, a);
+  if (!r.ok()) return Rejected(r.error());
+  PrintAction(verb.c_str(), r.value());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -369,6 +518,74 @@ int main(int argc, char** argv) {
   verify->add_flag("--deep", deep, "also replay every loan's transactions");
   add_db(verify);
 
+  // tdcs loan …: applications, decisions, every action, and views.
+  LoanOptions lo;
+  auto* loan = app.add_subcommand("loan", "Loans / khoản vay");
+  loan->require_subcommand(1);
+  auto add_on = [&](CLI::App* sub) {
+    sub->add_option("--on", lo.on, "date (default: the business date)");
+    add_db(sub);
+  };
+  auto* loan_apply = loan->add_subcommand("apply", "Record an application / nhận hồ sơ vay");
+  loan_apply->add_option("code", lo.code, "loan number")->required();
+  loan_apply->add_option("--borrower", lo.borrower, "customer code")->required();
+  loan_apply->add_option("--program", lo.program, "program code (01, 02, 19, …)")->required();
+  loan_apply->add_option("--amount", lo.amount, "amount in đồng")->required();
+  loan_apply->add_option("--term-months", lo.term_months, "term in months")->required();
+  loan_apply->add_option("--every-months", lo.every_months, "months between installments");
+  loan_apply->add_option("--grace-months", lo.grace_months, "grace months");
+  loan_apply->add_option("--study-months", lo.study_months, "students: months of study left");
+  loan_apply->add_option("--fund", lo.fund, "fund source: 1 central, 2 local budget");
+  add_on(loan_apply);
+  auto* loan_approve = loan->add_subcommand("approve", "Approve an application / phê duyệt");
+  loan_approve->add_option("code", lo.code, "loan number")->required();
+  add_on(loan_approve);
+  auto* loan_reject = loan->add_subcommand("reject", "Reject an application / từ chối");
+  loan_reject->add_option("code", lo.code, "loan number")->required();
+  loan_reject->add_option("--reason", lo.reason, "the reason")->required();
+  add_on(loan_reject);
+  std::map<std::string, CLI::App*> loan_actions;
+  for (const char* verb : {"disburse", "pay", "reschedule", "extend", "freeze", "writeoff",
+                           "inherit", "reverse"}) {
+    auto* sub = loan->add_subcommand(verb, std::string("Loan action / thao tác: ") + verb);
+    sub->add_option("code", lo.code, "loan number")->required();
+    if (std::string(verb) == "pay") {
+      sub->add_option("amount", lo.amount, "amount in đồng")->required();
+      sub->add_flag("--from-savings", lo.from_savings, "repay from the borrower's savings");
+    }
+    if (std::string(verb) == "disburse")
+      sub->add_option("amount", lo.amount, "tranche in đồng (default: the rest approved)");
+    if (std::string(verb) == "inherit") sub->add_option("heir", lo.heir, "heir's customer code")->required();
+    if (std::string(verb) == "extend" || std::string(verb) == "freeze")
+      sub->add_option("--months", lo.months, "months")->required();
+    sub->add_option("--key", lo.key, "idempotency key (a repeat with it posts once)");
+    add_on(sub);
+    loan_actions[verb] = sub;
+  }
+  auto* loan_show = loan->add_subcommand("show", "A loan as of a date / xem khoản vay");
+  loan_show->add_option("code", lo.code, "loan number")->required();
+  loan_show->add_option("--format", lo.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_on(loan_show);
+  auto* loan_list = loan->add_subcommand("list", "Loans of a borrower, group or office / danh sách");
+  loan_list->add_option("--borrower", lo.borrower, "customer code");
+  loan_list->add_option("--group", lo.group, "group code");
+  loan_list->add_option("--office", lo.office, "office code");
+  add_db(loan_list);
+
+  auto* savings = app.add_subcommand("savings", "Member savings / tiết kiệm");
+  savings->require_subcommand(1);
+  std::map<std::string, CLI::App*> savings_actions;
+  for (const char* verb : {"deposit", "withdraw", "reverse", "balance"}) {
+    auto* sub = savings->add_subcommand(verb, std::string("Savings / tiết kiệm: ") + verb);
+    sub->add_option("borrower", lo.borrower, "customer code")->required();
+    if (std::string(verb) == "deposit" || std::string(verb) == "withdraw")
+      sub->add_option("amount", lo.amount, "amount in đồng")->required();
+    if (std::string(verb) != "balance")
+      sub->add_option("--key", lo.key, "idempotency key (a repeat with it posts once)");
+    add_on(sub);
+    savings_actions[verb] = sub;
+  }
+
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
@@ -396,6 +613,25 @@ int main(int argc, char** argv) {
     if (*close) return RunClose(db_target, close_to);
     if (*verify) return RunVerify(db_target, deep);
     if (*simulate) return RunSimulate(db_target, simulate_to, simulate_seed);
+    if (*loan) {
+      auto db = OpenInitialised(db_target);
+      if (*loan_list) return RunLoanList(*db, lo);
+      auto on = OnOrBusinessDate(lo.on, *db);
+      if (!on) return kExitRejected;
+      if (*loan_apply) return RunLoanApply(*db, lo, *on);
+      if (*loan_approve) return RunLoanDecision(*db, lo, *on, true);
+      if (*loan_reject) return RunLoanDecision(*db, lo, *on, false);
+      if (*loan_show) return RunLoanShow(*db, lo, *on);
+      for (const auto& [verb, sub] : loan_actions)
+        if (*sub) return RunLoanAction(*db, verb, lo, *on);
+    }
+    if (*savings) {
+      auto db = OpenInitialised(db_target);
+      auto on = OnOrBusinessDate(lo.on, *db);
+      if (!on) return kExitRejected;
+      for (const auto& [verb, sub] : savings_actions)
+        if (*sub) return RunSavings(*db, verb, lo, *on);
+    }
     if (*backup) {
       if (std::filesystem::exists(backup_to)) {
         fmt::print(stderr, "Tệp đã tồn tại / file exists: {}\n", backup_to);

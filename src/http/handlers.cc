@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/embedded.h"
 #include "base/result.h"
+#include "http/json_views.h"
 
 namespace tdcs::http {
 namespace {
@@ -92,19 +93,9 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
 Response ViewLoan(app::Connection& connection, const Request& request, const std::string& code) {
   auto on = DateParam(connection, request);
   if (!on.ok()) return ErrorResponse(400, on.error());
-  auto view = app::ViewLoan(connection, app::SystemContext(), code, on.value());
-  if (!view.ok()) return ErrorResponse(StatusOf(view.error()), view.error());
-  const auto& v = view.value();
-  return Json(200, json{{"code", v.code},
-                        {"status", v.status},
-                        {"borrower_code", v.borrower_code},
-                        {"on", on.value().ToIso()},
-                        {"principal_dong", v.principal.dong()},
-                        {"overdue_dong", v.overdue.dong()},
-                        {"frozen_dong", v.frozen.dong()},
-                        {"principal_due_dong", v.principal_due.dong()},
-                        {"interest_due_dong", v.interest_due.dong()},
-                        {"next_due", v.next_due ? json(v.next_due->ToIso()) : json(nullptr)}});
+  auto details = app::ShowLoan(connection, app::SystemContext(), code, on.value());
+  if (!details.ok()) return ErrorResponse(StatusOf(details.error()), details.error());
+  return Response{200, "application/json", LoanDetailsJson(details.value())};
 }
 
 // A route: method, path pattern (the whole path), handler with the captures.

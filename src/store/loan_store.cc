@@ -617,6 +617,20 @@ void LoanStore::SetSavingsRate(Date from, Rate rate) {
   savings_rates_.reset();
 }
 
+void LoanStore::SaveStudyMonths(int64_t loan_id, int study_months) {
+  auto& st = db_.Cached(
+      "INSERT INTO loan_application_detail (loan_id, study_months) VALUES (?, ?)");
+  st.BindInt(1, loan_id);
+  st.BindInt(2, study_months);
+  st.Run();
+}
+
+int LoanStore::StudyMonths(int64_t loan_id) {
+  return static_cast<int>(
+      db_.LookupInt("SELECT study_months FROM loan_application_detail WHERE loan_id = ?", loan_id)
+          .value_or(0));
+}
+
 void LoanStore::RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
                                const std::string& rejection_reason) {
   auto& st = db_.Cached(

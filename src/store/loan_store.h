@@ -80,6 +80,9 @@ class LoanStore {
   // Writes the loan's state (not its borrower: see SetLoanBorrower).
   void UpdateLoan(const loans::Loan& loan);
   void SetLoanBorrower(int64_t loan_id, int64_t borrower_id);
+  // The months of study an application stated (0 when none was recorded).
+  void SaveStudyMonths(int64_t loan_id, int study_months);
+  int StudyMonths(int64_t loan_id);
   // Records the decision on an application (status approved or rejected).
   void RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
                       const std::string& rejection_reason);

@@ -1,0 +1,18 @@
+// JSON views of use-case results, shared by the API and the command line's
+// --format json, so both speak the same field names (amounts in whole đồng
+// as integers, fields ending in _dong; dates ISO).
+#pragma once
+
+#include <string>
+
+#include "app/loans.h"
+
+namespace tdcs::http {
+
+// {"code","status","borrower_code","on","program","fund_source","approved_dong",
+//  "disbursed_dong","principal_dong","overdue_dong","frozen_dong","principal_due_dong",
+//  "interest_due_dong","interest_unpaid_dong","term_months","every_months","grace_months",
+//  "session_day","disbursed_on","maturity","next_due","schedule":[…],"transactions":[…]}
+std::string LoanDetailsJson(const app::LoanDetails& details);
+
+}  // namespace tdcs::http
