@@ -68,6 +68,33 @@ check "close" bash -c "'$tdcs' close --to 2026-09-30 --db '$work/demo.db' | grep
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
 check "verify" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q 'the books verify'"
+
+# A loan's life from the command line, dated the business date (31/10/2026).
+d="--db $work/demo.db"
+# The program the household is eligible for: poor → 01, otherwise near-poor → 19.
+program=19
+sqlite3 "$work/demo.db" "SELECT categories FROM borrower_version v JOIN borrower b ON b.id = v.borrower_id WHERE b.code = '0000000001'" | grep -q '^poor' && program=01
+check "demo has savings" bash -c "'$tdcs' savings balance 0000000002 $d | grep -q 'đ'"
+check "loan apply" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 --every-months 6 $d | grep -q 'application recorded'"
+check "loan apply twice rejected" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 $d 2>&1 | grep -q LOAN_CODE_DUPLICATE"
+check "disburse before approval rejected" bash -c "! '$tdcs' loan disburse CLI1 $d 2>/dev/null"
+check "loan approve" bash -c "'$tdcs' loan approve CLI1 $d | grep -q approved"
+check "loan approve twice rejected" bash -c "'$tdcs' loan approve CLI1 $d 2>&1 | grep -q APPLICATION_DECIDED"
+check "loan reject needs a decision not taken" bash -c "! '$tdcs' loan reject CLI1 --reason x $d 2>/dev/null"
+check "loan disburse" bash -c "'$tdcs' loan disburse CLI1 --key d1 $d | grep -q 'entry'"
+check "disburse repeated with its key" bash -c "'$tdcs' loan disburse CLI1 --key d1 $d | grep -q 'already posted'"
+check "bad amount is named" bash -c "'$tdcs' loan pay CLI1 abc $d 2>&1 | grep -q 'invalid amount'"
+check "pay more than owed rejected" bash -c "'$tdcs' loan pay CLI1 999999999999 $d 2>&1 | grep -q PAYMENT_EXCEEDS_DEBT"
+check "close a month" bash -c "'$tdcs' close --to 2026-11-30 $d | grep -q 'closed to 30/11/2026'"
+check "loan pay" bash -c "'$tdcs' loan pay CLI1 100000 --key p1 --on 2026-11-30 $d | grep -q 'entry'"
+check "same key other amount rejected" bash -c "'$tdcs' loan pay CLI1 200000 --key p1 --on 2026-11-30 $d 2>&1 | grep -q IDEMPOTENCY_KEY_REUSED"
+check "loan show json" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-11-30 $d | grep -q '\"principal_dong\":30000000'"
+check "loan as of a past date" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-10-31 $d | grep -q '\"transactions\":\\[{[^]]*disburse[^]]*}\\]'"
+check "loan list" bash -c "'$tdcs' loan list --borrower 0000000001 $d | grep -q CLI1"
+check "loan list needs one filter" bash -c "'$tdcs' loan list $d 2>&1 | grep -q LOAN_FILTER_REQUIRED"
+check "loan reverse" bash -c "'$tdcs' loan reverse CLI1 --on 2026-11-30 $d | grep -q 'entry'"
+check "savings deposit" bash -c "'$tdcs' savings deposit 0000000001 50000 --on 2026-11-30 $d | grep -q 'entry'"
+check "verify after the loan's life" bash -c "'$tdcs' verify --deep $d | grep -q 'the books verify'"
 sqlite3 "$work/demo.db" "UPDATE posting SET amount_dong = amount_dong - 1 WHERE rowid = 17" 2>/dev/null
 "$tdcs" verify --db "$work/demo.db" >"$work/verify.out" 2>&1
 check "verify fails on an altered posting" test $? -eq 1

@@ -14,6 +14,7 @@
 #include "base/check.h"
 #include "loans/loan.h"
 #include "network/network.h"
+#include "savings/savings.h"
 #include "store/admin_units.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
@@ -137,6 +138,7 @@ class Generator {
   void BuildGroupsAndBorrowers(store::Transaction& tx);
   void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
                            int64_t& next_borrower);
+  void AddSavings(const store::BorrowerRow& borrower, const Commune& commune);
   void AddLoan(const store::BorrowerRow& borrower, const Commune& commune,
                const std::string& category);
   Date RandomDate(Date from, Date to) {
@@ -397,7 +399,28 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
     AddLoan(b, c,
             categories.front() == "ethnic_minority" && categories.size() > 1 ? categories[1]
                                                                              : categories.front());
+    AddSavings(b, c);
   }
+}
+
+// Most members save (RULES §5): 80 % hold a savings account, taken over on
+// `until` with a balance of 100,000–3,000,000 đ in multiples of 5,000 đ.
+void Generator::AddSavings(const store::BorrowerRow& borrower, const Commune& c) {
+  if (random_.Below(100) >= 80 || !options_.savings) return;
+  const Money balance = Money::Dong(5'000 * static_cast<int64_t>(20 + random_.Below(581)));
+  store::LoanStore& ls = loan_store_;
+  savings::Account account;
+  account.borrower_id = borrower.id;
+  account.office_id = c.office_id;
+  account.accrued_to = options_.until;
+  auto outcome = savings::Deposit(account, balance, options_.until, ls.SavingsRates());
+  TDCS_CHECK(outcome.ok());
+  ls.SaveSavings(account);
+  const int64_t entry = ls.PostEntry(
+      ledger::BuildEntry(options_.until, "deposit", std::move(outcome).value().postings), 0, 0);
+  ls.AddSavingsTxn(account.id, options_.until, "deposit", balance, entry);
+  ++summary_.savings_accounts;
+  summary_.savings += balance;
 }
 
 // One loan per household, taken over as an opening balance on `until` (the

@@ -32,12 +32,15 @@ struct GenerateOptions {
   std::string profile = "demo";  // demo | province | national
   uint64_t seed = 1;
   Date until = *Date::FromCivil(2026, 6, 30);
+  bool savings = true;  // most members hold savings (false: loans only)
 };
 
 struct GenerateSummary {
   int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0, borrowers = 0,
           loans = 0, rows = 0;
   Money outstanding;
+  int64_t savings_accounts = 0;
+  Money savings;
   bool reform_applied = false;
 };
 

@@ -75,7 +75,8 @@ TEST(CloseTest, ResumesAfterACrashAndIsIdempotent) {
 TEST(CloseTest, SavingsInterestIsCreditedOnTheFirstOfTheNextMonth) {
   const std::string target = testing::NewTestTarget();
   ASSERT_TRUE(
-      app::Generate(target, app::SystemContext(), {"demo", 5, *Date::Parse("2026-06-30")}).ok());
+      app::Generate(target, app::SystemContext(), {"demo", 5, *Date::Parse("2026-06-30"), false})
+          .ok());
   testing::InitialisedDatabase db{app::Connection::Open(target)};
   store::LoanStore(*db).SetSavingsRate(*Date::Parse("2026-06-01"), Rate::PerMonthMillionths(3000));
   std::vector<std::string> codes;

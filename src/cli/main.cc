@@ -160,11 +160,13 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
   fmt::print(
       "Hồ sơ / profile {} seed {}: {} chi nhánh/branches, {} hội sở/seats, {} PGD/offices, "
       "{} điểm GD/points, {} thôn/villages, {} tổ/groups, {} hộ vay/borrowers, {} khoản vay/loans, "
-      "dư nợ/outstanding {} đ (bình quân/average {} đ per household){}\n"
+      "dư nợ/outstanding {} đ (bình quân/average {} đ per household), {} sổ tiết kiệm/savings "
+      "accounts {} đ{}\n"
       "{} rows in {:.1f} s ({:.0f} rows/s){}\n",
       options.profile, options.seed, s.branches, s.seats, s.offices, s.points, s.villages, s.groups,
       s.borrowers, s.loans, s.outstanding.ToVietnamese(),
       Money::Dong(s.borrowers ? s.outstanding.dong() / s.borrowers : 0).ToVietnamese(),
+      s.savings_accounts, s.savings.ToVietnamese(),
       s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows, seconds,
       s.rows / std::max(seconds, 1e-9),
       ec ? std::string() : fmt::format("; database {:.1f} MiB", size / 1048576.0));
@@ -325,9 +327,11 @@ int RunLoanDecision(app::Connection& db, const LoanOptions& o, Date on, bool app
 }
 
 int RunLoanAction(app::Connection& db, const std::string& verb, const LoanOptions& o, Date on) {
-  const auto kind = app::ParseLoanActionKind(verb == "pay" && o.from_savings ? "pay_savings" : verb);
-  if (!kind) return Rejected(MakeError("ACTION_UNKNOWN", "action", "Thao tác không hợp lệ",
-                                       "Unknown action"));
+  const auto kind =
+      app::ParseLoanActionKind(verb == "pay" && o.from_savings ? "pay_savings" : verb);
+  if (!kind)
+    return Rejected(
+        MakeError("ACTION_UNKNOWN", "action", "Thao tác không hợp lệ", "Unknown action"));
   app::LoanAction a;
   a.kind = *kind;
   a.loan_code = o.code;
@@ -361,15 +365,15 @@ int RunLoanShow(app::Connection& db, const LoanOptions& o, Date on) {
       "Ngày/as of {}: dư nợ/outstanding {} đ (trong hạn/normal {} đ, quá hạn/overdue {} đ, "
       "khoanh/frozen {} đ); gốc đến hạn/principal due {} đ; lãi phải trả/interest due {} đ\n"
       "Phê duyệt/approved {} đ, đã giải ngân/disbursed {} đ, {} tháng/months, trả mỗi/every {} "
-      "tháng, ân hạn/grace {}, giải ngân/disbursed on {}, đáo hạn/maturity {}, kỳ tới/next due {}\n",
+      "tháng, ân hạn/grace {}, giải ngân/disbursed on {}, đáo hạn/maturity {}, kỳ tới/next due "
+      "{}\n",
       v.code, v.status, v.borrower_code, x.program, x.fund_source, x.on.ToVietnamese(),
       v.principal.ToVietnamese(), (v.principal - v.overdue - v.frozen).ToVietnamese(),
       v.overdue.ToVietnamese(), v.frozen.ToVietnamese(), v.principal_due.ToVietnamese(),
       v.interest_due.ToVietnamese(), x.approved.ToVietnamese(), x.disbursed.ToVietnamese(),
       x.term_months, x.every_months, x.grace_months,
       x.disbursed_on ? x.disbursed_on->ToVietnamese() : "—",
-      x.maturity ? x.maturity->ToVietnamese() : "—",
-      v.next_due ? v.next_due->ToVietnamese() : "—");
+      x.maturity ? x.maturity->ToVietnamese() : "—", v.next_due ? v.next_due->ToVietnamese() : "—");
   fmt::print("Lịch trả nợ / schedule:\n");
   for (const auto& i : x.schedule)
     fmt::print("  {}  {} phần/shares  {:>14} đ  đã trả/paid {:>14} đ  {}\n", i.due.ToVietnamese(),
@@ -386,9 +390,8 @@ int RunLoanList(app::Connection& db, const LoanOptions& o) {
   auto list = app::ListLoans(db, kContext, {o.borrower, o.group, o.office, 500});
   if (!list.ok()) return Rejected(list.error());
   for (const auto& l : list.value())
-    fmt::print("{}  {}  {}  {:<12} {:>14} đ  dư nợ/outstanding {:>14} đ\n", l.code,
-               l.borrower_code, l.program, l.status, l.approved.ToVietnamese(),
-               l.principal.ToVietnamese());
+    fmt::print("{}  {}  {}  {:<12} {:>14} đ  dư nợ/outstanding {:>14} đ\n", l.code, l.borrower_code,
+               l.program, l.status, l.approved.ToVietnamese(), l.principal.ToVietnamese());
   fmt::print(stderr, "{} khoản vay / loans\n", list.value().size());
   return 0;
 }
@@ -545,8 +548,8 @@ int main(int argc, char** argv) {
   loan_reject->add_option("--reason", lo.reason, "the reason")->required();
   add_on(loan_reject);
   std::map<std::string, CLI::App*> loan_actions;
-  for (const char* verb : {"disburse", "pay", "reschedule", "extend", "freeze", "writeoff",
-                           "inherit", "reverse"}) {
+  for (const char* verb :
+       {"disburse", "pay", "reschedule", "extend", "freeze", "writeoff", "inherit", "reverse"}) {
     auto* sub = loan->add_subcommand(verb, std::string("Loan action / thao tác: ") + verb);
     sub->add_option("code", lo.code, "loan number")->required();
     if (std::string(verb) == "pay") {
@@ -555,7 +558,8 @@ int main(int argc, char** argv) {
     }
     if (std::string(verb) == "disburse")
       sub->add_option("amount", lo.amount, "tranche in đồng (default: the rest approved)");
-    if (std::string(verb) == "inherit") sub->add_option("heir", lo.heir, "heir's customer code")->required();
+    if (std::string(verb) == "inherit")
+      sub->add_option("heir", lo.heir, "heir's customer code")->required();
     if (std::string(verb) == "extend" || std::string(verb) == "freeze")
       sub->add_option("--months", lo.months, "months")->required();
     sub->add_option("--key", lo.key, "idempotency key (a repeat with it posts once)");
@@ -564,9 +568,11 @@ int main(int argc, char** argv) {
   }
   auto* loan_show = loan->add_subcommand("show", "A loan as of a date / xem khoản vay");
   loan_show->add_option("code", lo.code, "loan number")->required();
-  loan_show->add_option("--format", lo.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  loan_show->add_option("--format", lo.format, "text | json")
+      ->check(CLI::IsMember({"text", "json"}));
   add_on(loan_show);
-  auto* loan_list = loan->add_subcommand("list", "Loans of a borrower, group or office / danh sách");
+  auto* loan_list =
+      loan->add_subcommand("list", "Loans of a borrower, group or office / danh sách");
   loan_list->add_option("--borrower", lo.borrower, "customer code");
   loan_list->add_option("--group", lo.group, "group code");
   loan_list->add_option("--office", lo.office, "office code");
