@@ -423,9 +423,11 @@ Result<ActionResult> ActOnSavings(store::Database& db, SavingsActionKind kind,
   if (!outcome.ok()) return outcome.error();
   store.SaveSavings(*account);
   const char* kind_key = kind == SavingsActionKind::kDeposit ? "deposit" : "withdraw";
+  // The entry names its savings transaction, as loan entries name theirs.
+  const int64_t txn = store.ReserveIds("savings_txn", 1);
   const int64_t entry = store.PostEntry(
-      ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
-  const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
+      ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, txn);
+  store.AddSavingsTxn(account->id, date, kind_key, amount, entry, txn);
   ActionResult result{txn, entry, false};
   if (!idempotency_key.empty())
     store.SaveIdempotencyKey(idempotency_key, request, ResultText(result));

@@ -4,6 +4,7 @@
 #include "base/check.h"
 #include "base/embedded.h"
 #include "store/admin_units.h"
+#include "store/journal_chain.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -13,6 +14,8 @@ namespace tdcs::app {
 InitSummary InitDatabase(store::Database& db) {
   InitSummary out;
   out.migrations_applied = store::Migrate(db);
+  // Entries written before the journal chain existed join it now, once.
+  store::SealUnchainedEntries(db);
   out.admin_rows = store::LoadAdminUnits(db);
   std::vector<RowError> errors;
   auto catalog = store::ParseProgramCatalog(EmbeddedData("programs.csv"), errors);

@@ -69,6 +69,28 @@ std::unique_ptr<Database> Open(const std::string& target) {
   return OpenSqlite(target);
 }
 
+void Database::Begin() {
+  DoBegin();
+  in_transaction_ = true;
+  ++transaction_serial_;
+}
+
+void Database::BeginRead() {
+  DoBeginRead();
+  in_transaction_ = true;
+  ++transaction_serial_;
+}
+
+void Database::Commit() {
+  DoCommit();
+  in_transaction_ = false;
+}
+
+void Database::Rollback() {
+  in_transaction_ = false;
+  DoRollback();
+}
+
 Transaction::Transaction(Database& db) : db_(db) { db_.Begin(); }
 
 Transaction::~Transaction() {
@@ -84,6 +106,16 @@ Transaction::~Transaction() {
 void Transaction::Commit() {
   db_.Commit();
   done_ = true;
+}
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) { db_.BeginRead(); }
+
+ReadTransaction::~ReadTransaction() {
+  try {
+    db_.Rollback();
+  } catch (const StorageFault&) {
+    // The connection is already broken; the engine discards the transaction.
+  }
 }
 
 }  // namespace tdcs::store

@@ -77,9 +77,17 @@ class Database {
   // Runs one or more statements with no parameters (schema, pragmas).
   virtual void ExecScript(std::string_view sql) = 0;
   virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
-  virtual void Begin() = 0;
-  virtual void Commit() = 0;
-  virtual void Rollback() = 0;
+  // A write transaction (SQLite: BEGIN IMMEDIATE, the write lock at once).
+  void Begin();
+  // A read-only transaction on one snapshot (SQLite: BEGIN DEFERRED;
+  // PostgreSQL: REPEATABLE READ READ ONLY). Ended by Commit or Rollback.
+  void BeginRead();
+  void Commit();
+  void Rollback();
+  bool InTransaction() const { return in_transaction_; }
+  // Changes at every Begin/BeginRead: lets callers that cache what a
+  // transaction locked (the journal chain head) see that it has ended.
+  uint64_t TransactionSerial() const { return transaction_serial_; }
   // Writes a consistent copy of the whole database to `path` while it stays
   // in use (SQLite online backup). PostgreSQL is backed up with its own tools
   // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
@@ -106,9 +114,15 @@ class Database {
  protected:
   // Engines call this first in their destructor: statements die before the connection.
   void ClearCache() { cache_.clear(); }
+  virtual void DoBegin() = 0;
+  virtual void DoBeginRead() = 0;
+  virtual void DoCommit() = 0;
+  virtual void DoRollback() = 0;
 
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  bool in_transaction_ = false;
+  uint64_t transaction_serial_ = 0;
 };
 
 // Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite
@@ -127,6 +141,20 @@ class Transaction {
  private:
   Database& db_;
   bool done_ = false;
+};
+
+// RAII read-only transaction: every read inside sees one consistent snapshot,
+// whatever writers commit meanwhile (verify reads the whole book this way).
+// Ends when destroyed; it has nothing to commit.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
 };
 
 }  // namespace tdcs::store

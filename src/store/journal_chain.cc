@@ -1,0 +1,237 @@
+#include "store/journal_chain.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "base/check.h"
+
+namespace tdcs::store {
+namespace {
+
+// Names the format, so that a later encoding can never produce the same bytes.
+constexpr std::string_view kDomain = "TDCS journal entry v1";
+
+void PutInt(std::string& out, int64_t value) {
+  const auto v = static_cast<uint64_t>(value);
+  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
+}
+
+void PutText(std::string& out, std::string_view text) {
+  const auto n = static_cast<uint32_t>(text.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xff);
+  out.append(text);
+}
+
+void PutOptionalInt(std::string& out, const std::optional<int64_t>& value) {
+  out += static_cast<char>(value ? 1 : 0);
+  if (value) PutInt(out, *value);
+}
+
+auto PostingKey(const PostingView& p) {
+  return std::tie(p.account, p.program, p.fund_source, p.office_id, p.loan_id, p.borrower_id,
+                  p.amount);
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<int64_t> OptionalInt(const Statement& st, int column) {
+  if (st.IsNull(column)) return std::nullopt;
+  return st.GetInt(column);
+}
+
+}  // namespace
+
+std::string ToHex(const ChainHash& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * hash.size());
+  for (uint8_t b : hash) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
+  return out;
+}
+
+std::optional<ChainHash> ChainHashFromHex(std::string_view text) {
+  ChainHash out{};
+  if (text.size() != 2 * out.size()) return std::nullopt;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = HexDigit(text[2 * i]), lo = HexDigit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return out;
+}
+
+std::string CanonicalEncoding(const EntryView& e, std::vector<PostingView>& postings,
+                              const ChainHash& previous) {
+  std::sort(postings.begin(), postings.end(), [](const PostingView& a, const PostingView& b) {
+    return PostingKey(a) < PostingKey(b);
+  });
+  std::string out;
+  out.reserve(160 + 64 * postings.size());
+  PutText(out, kDomain);
+  PutInt(out, e.chain_seq);
+  PutInt(out, e.id);
+  PutText(out, e.entry_date);
+  PutText(out, e.kind);
+  PutOptionalInt(out, e.loan_id);
+  PutOptionalInt(out, e.txn_id);
+  PutOptionalInt(out, e.reverses_entry_id);
+  PutInt(out, static_cast<int64_t>(postings.size()));
+  for (const auto& p : postings) {
+    PutText(out, p.account);
+    PutText(out, p.program);
+    PutInt(out, p.fund_source);
+    PutInt(out, p.office_id);
+    PutInt(out, p.loan_id);
+    PutInt(out, p.borrower_id);
+    PutInt(out, p.amount);
+  }
+  out.append(reinterpret_cast<const char*>(previous.data()), previous.size());
+  return out;
+}
+
+ChainHash EntryHash(const EntryView& entry, std::vector<PostingView>& postings,
+                    const ChainHash& previous) {
+  // libsodium picks its implementation once; calling again is cheap and safe.
+  static const bool ready = sodium_init() >= 0;
+  TDCS_CHECK_MSG(ready, "libsodium did not initialise");
+  const std::string bytes = CanonicalEncoding(entry, postings, previous);
+  ChainHash out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  return out;
+}
+
+ChainHash StoredEntry::ComputeHash(const ChainHash& previous) const {
+  const EntryView view{chain_seq.value_or(0), id, entry_date, kind, loan_id, txn_id,
+                       reverses_entry_id};
+  std::vector<PostingView> views;
+  views.reserve(postings.size());
+  for (const auto& p : postings)
+    views.push_back(
+        {p.account, p.program, p.fund_source, p.office_id, p.loan_id, p.borrower_id, p.amount});
+  return EntryHash(view, views, previous);
+}
+
+constexpr const char* kReadHead =
+    "SELECT last_seq, last_hash, last_entry_id FROM journal_chain WHERE id = 1";
+constexpr const char* kLockHeadPostgres =
+    "SELECT last_seq, last_hash, last_entry_id FROM journal_chain WHERE id = 1 FOR UPDATE";
+constexpr const char* kWriteHead =
+    "UPDATE journal_chain SET last_seq = ?, last_hash = ?, last_entry_id = ? WHERE id = 1";
+
+ChainHead LockChainHead(Database& db) {
+  auto& st = db.Cached(db.engine() == Engine::kPostgres ? kLockHeadPostgres : kReadHead);
+  if (!st.Step()) throw StorageFault("the journal chain head (journal_chain) is missing");
+  ChainHead head;
+  head.seq = st.GetInt(0);
+  const auto hash = ChainHashFromHex(st.GetText(1));
+  head.entry_id = st.GetInt(2);
+  st.Reset();
+  if (!hash) throw StorageFault("the journal chain head holds a malformed hash");
+  head.hash = *hash;
+  return head;
+}
+
+void WriteChainHead(Database& db, const ChainHead& head) {
+  auto& st = db.Cached(kWriteHead);
+  st.BindInt(1, head.seq);
+  st.BindText(2, ToHex(head.hash));
+  st.BindInt(3, head.entry_id);
+  st.Run();
+}
+
+namespace {
+
+// Entry columns 0–8, posting columns 9–15 (NULL when the entry has none).
+#define TDCS_ENTRY_WITH_POSTINGS                                                               \
+  "SELECT e.chain_seq, e.id, e.entry_date, e.kind, e.loan_id, e.txn_id, e.reverses_entry_id, " \
+  "e.prev_hash, e.entry_hash, p.account_code, p.program_code, p.fund_source, p.office_id, "    \
+  "p.loan_id, p.borrower_id, p.amount_dong FROM (SELECT id, chain_seq, entry_date, kind, "     \
+  "loan_id, txn_id, reverses_entry_id, prev_hash, entry_hash FROM journal_entry "
+constexpr const char* kChainedAfter = TDCS_ENTRY_WITH_POSTINGS
+    "WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?) e LEFT JOIN posting p ON p.entry_id = e.id "
+    "ORDER BY e.chain_seq";
+constexpr const char* kEntriesFromId = TDCS_ENTRY_WITH_POSTINGS
+    "WHERE id > ? ORDER BY id LIMIT ?) e LEFT JOIN posting p ON p.entry_id = e.id ORDER BY e.id";
+#undef TDCS_ENTRY_WITH_POSTINGS
+
+// Groups the joined rows into entries (rows of one entry come together).
+std::vector<StoredEntry> ReadEntries(Statement& st) {
+  std::vector<StoredEntry> out;
+  while (st.Step()) {
+    const int64_t id = st.GetInt(1);
+    if (out.empty() || out.back().id != id) {
+      StoredEntry e;
+      e.chain_seq = OptionalInt(st, 0);
+      e.id = id;
+      e.entry_date = st.GetText(2);
+      e.kind = st.GetText(3);
+      e.loan_id = OptionalInt(st, 4);
+      e.txn_id = OptionalInt(st, 5);
+      e.reverses_entry_id = OptionalInt(st, 6);
+      e.prev_hash = st.GetOptionalText(7);
+      e.entry_hash = st.GetOptionalText(8);
+      out.push_back(std::move(e));
+    }
+    if (st.IsNull(9)) continue;
+    out.back().postings.push_back({st.GetText(9), st.GetText(10), st.GetInt(11), st.GetInt(12),
+                                   st.GetInt(13), st.GetInt(14), st.GetInt(15)});
+  }
+  st.Reset();
+  return out;
+}
+
+constexpr const char* kSealEntry =
+    "UPDATE journal_entry SET chain_seq = ?, prev_hash = ?, entry_hash = ? WHERE id = ?";
+constexpr int kSealPage = 2000;
+
+}  // namespace
+
+std::vector<StoredEntry> ChainedEntriesAfter(Database& db, int64_t after_seq, int limit) {
+  auto& st = db.Cached(kChainedAfter);
+  st.BindInt(1, after_seq);
+  st.BindInt(2, limit);
+  return ReadEntries(st);
+}
+
+int64_t SealUnchainedEntries(Database& db) {
+  Transaction tx(db);
+  ChainHead head = LockChainHead(db);
+  int64_t sealed = 0;
+  for (int64_t after = head.entry_id;;) {
+    auto& st = db.Cached(kEntriesFromId);
+    st.BindInt(1, after);
+    st.BindInt(2, kSealPage);
+    auto page = ReadEntries(st);
+    if (page.empty()) break;
+    for (auto& entry : page) {
+      after = entry.id;
+      if (entry.chain_seq) continue;  // already in the chain
+      entry.chain_seq = head.seq + 1;
+      const ChainHash hash = entry.ComputeHash(head.hash);
+      auto& seal = db.Cached(kSealEntry);
+      seal.BindInt(1, *entry.chain_seq);
+      seal.BindText(2, ToHex(head.hash));
+      seal.BindText(3, ToHex(hash));
+      seal.BindInt(4, entry.id);
+      seal.Run();
+      head = {*entry.chain_seq, hash, entry.id};
+      ++sealed;
+    }
+  }
+  if (sealed > 0) WriteChainHead(db, head);
+  tx.Commit();
+  return sealed;
+}
+
+}  // namespace tdcs::store
