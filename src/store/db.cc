@@ -72,12 +72,14 @@ std::unique_ptr<Database> Open(const std::string& target) {
 void Database::Begin() {
   DoBegin();
   in_transaction_ = true;
+  writing_ = true;
   ++transaction_serial_;
 }
 
 void Database::BeginRead() {
   DoBeginRead();
   in_transaction_ = true;
+  writing_ = false;
   ++transaction_serial_;
 }
 
@@ -87,6 +89,8 @@ void Database::Commit() {
 }
 
 void Database::Rollback() {
+  // A reader that ends gives nothing back.
+  if (in_transaction_ && writing_) last_rollback_serial_ = transaction_serial_;
   in_transaction_ = false;
   DoRollback();
 }

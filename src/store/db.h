@@ -88,6 +88,12 @@ class Database {
   // Changes at every Begin/BeginRead: lets callers that cache what a
   // transaction locked (the journal chain head) see that it has ended.
   uint64_t TransactionSerial() const { return transaction_serial_; }
+  // Whether the transaction numbered `serial`, or a later one, rolled back:
+  // what it wrote (reserved ids) may be gone. Serial 0 stands for writes made
+  // outside any transaction, which are never rolled back.
+  bool RolledBackSince(uint64_t serial) const {
+    return serial != 0 && last_rollback_serial_ >= serial;
+  }
   // Writes a consistent copy of the whole database to `path` while it stays
   // in use (SQLite online backup). PostgreSQL is backed up with its own tools
   // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
@@ -122,7 +128,9 @@ class Database {
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   bool in_transaction_ = false;
+  bool writing_ = false;
   uint64_t transaction_serial_ = 0;
+  uint64_t last_rollback_serial_ = 0;
 };
 
 // Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite

@@ -98,11 +98,12 @@ std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
 int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
   if (count == 1) {
     auto& block = id_blocks_[sequence];
-    if (block.first == block.second) {
-      block.first = ReserveIds(sequence, kIdBlock);
-      block.second = block.first + kIdBlock;
+    if (block.next == block.end || db_.RolledBackSince(block.transaction)) {
+      block.next = ReserveIds(sequence, kIdBlock);
+      block.end = block.next + kIdBlock;
+      block.transaction = db_.InTransaction() ? db_.TransactionSerial() : 0;
     }
-    return block.first++;
+    return block.next++;
   }
   return db_.ReserveIdBlock(sequence, count);
 }

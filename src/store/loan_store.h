@@ -46,8 +46,8 @@ class LoanStore {
   explicit LoanStore(Database& db) : db_(db) {}
 
   // Reserves `count` consecutive ids. Single ids come from a block of
-  // kIdBlock reserved at once; a LoanStore therefore lives inside one
-  // transaction (or a series that all commit), never across a rollback.
+  // kIdBlock reserved at once and kept across commits; a rollback since the
+  // block was reserved gave it back, so the next id comes from a new block.
   int64_t ReserveIds(const std::string& sequence, int64_t count);
   static constexpr int64_t kIdBlock = 256;
 
@@ -115,7 +115,11 @@ class LoanStore {
  private:
   Database& db_;
   std::map<std::string, loans::RateTimeline> rates_;
-  std::map<std::string, std::pair<int64_t, int64_t>> id_blocks_;  // next, end (exclusive)
+  struct IdBlock {
+    int64_t next = 0, end = 0;  // end exclusive
+    uint64_t transaction = 0;   // the serial it was reserved in (0: outside any)
+  };
+  std::map<std::string, IdBlock> id_blocks_;
   void WriteBalance(const std::string& account, const std::string& program, int fund_source,
                     int64_t office_id, int64_t delta);
   bool defer_balances_ = false;
