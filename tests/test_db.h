@@ -22,7 +22,9 @@ inline std::string TestDbTarget() {
   return env && *env ? env : "sqlite";
 }
 
-inline std::unique_ptr<store::Database> NewTestDatabase() {
+// Creates a fresh, empty database and returns what store::Open takes to
+// reach it (so a test can open a second connection to the same database).
+inline std::string NewTestTarget() {
   static std::atomic<int> counter{0};
   const std::string target = TestDbTarget();
   const std::string name =
@@ -32,7 +34,7 @@ inline std::unique_ptr<store::Database> NewTestDatabase() {
     std::filesystem::create_directories(dir);
     const auto path = dir / (name + ".db");
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    return store::Open(path.string());
+    return path.string();
   }
   {
     auto admin = store::Open(target);
@@ -41,8 +43,10 @@ inline std::unique_ptr<store::Database> NewTestDatabase() {
   std::string uri = target;
   const auto pos = uri.find("///postgres");
   uri.replace(pos, 11, "///" + name);
-  return store::Open(uri);
+  return uri;
 }
+
+inline std::unique_ptr<store::Database> NewTestDatabase() { return store::Open(NewTestTarget()); }
 
 inline std::unique_ptr<store::Database> NewInitialisedDatabase() {
   auto db = NewTestDatabase();
