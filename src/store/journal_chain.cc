@@ -13,14 +13,18 @@ namespace {
 // Names the format, so that a later encoding can never produce the same bytes.
 constexpr std::string_view kDomain = "TDCS journal entry v1";
 
-void PutInt(std::string& out, int64_t value) {
-  const auto v = static_cast<uint64_t>(value);
-  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
+// Big-endian, whole bytes at once: the encoding is on the path of every posting.
+template <int kBytes>
+void PutBigEndian(std::string& out, uint64_t v) {
+  char bytes[kBytes];
+  for (int i = kBytes - 1; i >= 0; --i, v >>= 8) bytes[i] = static_cast<char>(v & 0xff);
+  out.append(bytes, kBytes);
 }
 
+void PutInt(std::string& out, int64_t value) { PutBigEndian<8>(out, static_cast<uint64_t>(value)); }
+
 void PutText(std::string& out, std::string_view text) {
-  const auto n = static_cast<uint32_t>(text.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xff);
+  PutBigEndian<4>(out, static_cast<uint32_t>(text.size()));
   out.append(text);
 }
 
@@ -48,15 +52,18 @@ std::optional<int64_t> OptionalInt(const Statement& st, int column) {
 
 }  // namespace
 
-std::string ToHex(const ChainHash& hash) {
+std::string_view ToHex(const ChainHash& hash, HexBuffer& buffer) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * hash.size());
-  for (uint8_t b : hash) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xf];
+  for (size_t i = 0; i < hash.size(); ++i) {
+    buffer[2 * i] = kDigits[hash[i] >> 4];
+    buffer[2 * i + 1] = kDigits[hash[i] & 0xf];
   }
-  return out;
+  return std::string_view(buffer.data(), buffer.size());
+}
+
+std::string ToHex(const ChainHash& hash) {
+  HexBuffer buffer;
+  return std::string(ToHex(hash, buffer));
 }
 
 std::optional<ChainHash> ChainHashFromHex(std::string_view text) {
@@ -70,13 +77,14 @@ std::optional<ChainHash> ChainHashFromHex(std::string_view text) {
   return out;
 }
 
-std::string CanonicalEncoding(const EntryView& e, std::vector<PostingView>& postings,
-                              const ChainHash& previous) {
+namespace {
+
+void Encode(const EntryView& e, std::vector<PostingView>& postings, const ChainHash& previous,
+            std::string& out) {
   std::sort(postings.begin(), postings.end(), [](const PostingView& a, const PostingView& b) {
     return PostingKey(a) < PostingKey(b);
   });
-  std::string out;
-  out.reserve(160 + 64 * postings.size());
+  out.clear();
   PutText(out, kDomain);
   PutInt(out, e.chain_seq);
   PutInt(out, e.id);
@@ -96,6 +104,14 @@ std::string CanonicalEncoding(const EntryView& e, std::vector<PostingView>& post
     PutInt(out, p.amount);
   }
   out.append(reinterpret_cast<const char*>(previous.data()), previous.size());
+}
+
+}  // namespace
+
+std::string CanonicalEncoding(const EntryView& e, std::vector<PostingView>& postings,
+                              const ChainHash& previous) {
+  std::string out;
+  Encode(e, postings, previous, out);
   return out;
 }
 
@@ -104,7 +120,9 @@ ChainHash EntryHash(const EntryView& entry, std::vector<PostingView>& postings,
   // libsodium picks its implementation once; calling again is cheap and safe.
   static const bool ready = sodium_init() >= 0;
   TDCS_CHECK_MSG(ready, "libsodium did not initialise");
-  const std::string bytes = CanonicalEncoding(entry, postings, previous);
+  // Every entry posted goes through here: the buffer keeps its capacity.
+  thread_local std::string bytes;
+  Encode(entry, postings, previous, bytes);
   ChainHash out{};
   crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
                      bytes.size(), nullptr, 0);
@@ -144,8 +162,9 @@ ChainHead LockChainHead(Database& db) {
 
 void WriteChainHead(Database& db, const ChainHead& head) {
   auto& st = db.Cached(kWriteHead);
+  HexBuffer hex;
   st.BindInt(1, head.seq);
-  st.BindText(2, ToHex(head.hash));
+  st.BindText(2, ToHex(head.hash, hex));
   st.BindInt(3, head.entry_id);
   st.Run();
 }

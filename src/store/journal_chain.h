@@ -31,6 +31,10 @@ using ChainHash = std::array<uint8_t, 32>;
 inline constexpr ChainHash kGenesisHash{};  // the "previous hash" of position 1
 
 std::string ToHex(const ChainHash& hash);
+// The same into the caller's buffer, without allocating (PostEntry binds two
+// hashes per entry).
+using HexBuffer = std::array<char, 64>;
+std::string_view ToHex(const ChainHash& hash, HexBuffer& buffer);
 // nullopt unless exactly 64 hex digits.
 std::optional<ChainHash> ChainHashFromHex(std::string_view text);
 

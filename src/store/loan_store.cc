@@ -142,9 +142,10 @@ int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_
   e.BindInt(4, loan_id);
   e.BindInt(5, txn_id);
   e.BindInt(6, reverses_entry_id);
+  HexBuffer previous_hex, hash_hex;
   e.BindInt(7, view.chain_seq);
-  e.BindText(8, ToHex(head.hash));
-  e.BindText(9, ToHex(hash));
+  e.BindText(8, ToHex(head.hash, previous_hex));
+  e.BindText(9, ToHex(hash, hash_hex));
   e.Run();
   head = {view.chain_seq, hash, id};
   if (defer_balances_)
