@@ -171,18 +171,35 @@ void WriteChainHead(Database& db, const ChainHead& head) {
 
 namespace {
 
+// A page is a range of the key, found first: a range scan of the index comes
+// out in order, where LIMIT on a joined query made SQLite sort every row.
+constexpr const char* kChainPageEnd =
+    "SELECT MAX(chain_seq) FROM (SELECT chain_seq FROM journal_entry WHERE chain_seq > ? "
+    "ORDER BY chain_seq LIMIT ?) page";
+constexpr const char* kIdPageEnd =
+    "SELECT MAX(id) FROM (SELECT id FROM journal_entry WHERE id > ? ORDER BY id LIMIT ?) page";
 // Entry columns 0–8, posting columns 9–15 (NULL when the entry has none).
 #define TDCS_ENTRY_WITH_POSTINGS                                                               \
   "SELECT e.chain_seq, e.id, e.entry_date, e.kind, e.loan_id, e.txn_id, e.reverses_entry_id, " \
   "e.prev_hash, e.entry_hash, p.account_code, p.program_code, p.fund_source, p.office_id, "    \
-  "p.loan_id, p.borrower_id, p.amount_dong FROM (SELECT id, chain_seq, entry_date, kind, "     \
-  "loan_id, txn_id, reverses_entry_id, prev_hash, entry_hash FROM journal_entry "
-constexpr const char* kChainedAfter = TDCS_ENTRY_WITH_POSTINGS
-    "WHERE chain_seq > ? ORDER BY chain_seq LIMIT ?) e LEFT JOIN posting p ON p.entry_id = e.id "
-    "ORDER BY e.chain_seq";
-constexpr const char* kEntriesFromId = TDCS_ENTRY_WITH_POSTINGS
-    "WHERE id > ? ORDER BY id LIMIT ?) e LEFT JOIN posting p ON p.entry_id = e.id ORDER BY e.id";
+  "p.loan_id, p.borrower_id, p.amount_dong FROM journal_entry e "                              \
+  "LEFT JOIN posting p ON p.entry_id = e.id "
+constexpr const char* kChainedBetween =
+    TDCS_ENTRY_WITH_POSTINGS "WHERE e.chain_seq > ? AND e.chain_seq <= ? ORDER BY e.chain_seq";
+constexpr const char* kEntriesBetween =
+    TDCS_ENTRY_WITH_POSTINGS "WHERE e.id > ? AND e.id <= ? ORDER BY e.id";
 #undef TDCS_ENTRY_WITH_POSTINGS
+
+// The last key of the page of `limit` keys after `after` (nullopt: none left).
+std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
+  auto& st = db.Cached(sql);
+  st.BindInt(1, after);
+  st.BindInt(2, limit);
+  std::optional<int64_t> end;
+  if (st.Step() && !st.IsNull(0)) end = st.GetInt(0);
+  st.Reset();
+  return end;
+}
 
 // Groups the joined rows into entries (rows of one entry come together).
 std::vector<StoredEntry> ReadEntries(Statement& st) {
@@ -216,11 +233,22 @@ constexpr int kSealPage = 2000;
 
 }  // namespace
 
-std::vector<StoredEntry> ChainedEntriesAfter(Database& db, int64_t after_seq, int limit) {
-  auto& st = db.Cached(kChainedAfter);
-  st.BindInt(1, after_seq);
-  st.BindInt(2, limit);
+namespace {
+
+std::vector<StoredEntry> EntriesPage(Database& db, const char* page_end, const char* between,
+                                     int64_t after, int limit) {
+  const auto end = PageEnd(db, page_end, after, limit);
+  if (!end) return {};
+  auto& st = db.Cached(between);
+  st.BindInt(1, after);
+  st.BindInt(2, *end);
   return ReadEntries(st);
+}
+
+}  // namespace
+
+std::vector<StoredEntry> ChainedEntriesAfter(Database& db, int64_t after_seq, int limit) {
+  return EntriesPage(db, kChainPageEnd, kChainedBetween, after_seq, limit);
 }
 
 int64_t SealUnchainedEntries(Database& db) {
@@ -228,10 +256,7 @@ int64_t SealUnchainedEntries(Database& db) {
   ChainHead head = LockChainHead(db);
   int64_t sealed = 0;
   for (int64_t after = head.entry_id;;) {
-    auto& st = db.Cached(kEntriesFromId);
-    st.BindInt(1, after);
-    st.BindInt(2, kSealPage);
-    auto page = ReadEntries(st);
+    auto page = EntriesPage(db, kIdPageEnd, kEntriesBetween, after, kSealPage);
     if (page.empty()) break;
     for (auto& entry : page) {
       after = entry.id;

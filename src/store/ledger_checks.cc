@@ -1,5 +1,7 @@
 #include "store/ledger_checks.h"
 
+#include "ledger/ledger.h"
+
 namespace tdcs::store {
 namespace {
 
@@ -52,34 +54,26 @@ constexpr const char* kUnchainedCount =
     "SELECT COUNT(*) FROM journal_entry WHERE chain_seq IS NULL";
 constexpr const char* kUnchainedIds =
     "SELECT id FROM journal_entry WHERE chain_seq IS NULL ORDER BY id LIMIT ?";
-// A page of loan transactions with the entry each names and that entry's legs
-// of the transaction's own loan (columns 13–15).
+// Pages of transactions are ranges of ids, found first: a range scan of the
+// primary key comes out in order, where LIMIT on a grouped join made SQLite
+// sort every row. The rows are one per posting of the entry named (posting
+// columns NULL when there is none); the legs are summed as they are read.
+constexpr const char* kLoanTxnPageEnd =
+    "SELECT MAX(id) FROM (SELECT id FROM loan_txn WHERE id > ? ORDER BY id LIMIT ?) page";
 constexpr const char* kLoanTxnLinks =
     "SELECT t.id, t.loan_id, t.kind, t.txn_date, t.amount_dong, t.entry_id, r.entry_id, e.id, "
-    "e.loan_id, e.txn_id, e.reverses_entry_id, e.kind, e.entry_date, "
-    "COALESCE(SUM(CASE WHEN p.account_code = 'CASH_POINT' AND p.loan_id = t.loan_id "
-    "THEN p.amount_dong ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN p.account_code = 'MEMBER_SAVINGS' AND p.loan_id = t.loan_id "
-    "THEN p.amount_dong ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN p.account_code = 'OPENING_BALANCE' AND p.loan_id = t.loan_id "
-    "THEN p.amount_dong ELSE 0 END), 0) "
-    "FROM (SELECT id, loan_id, kind, txn_date, amount_dong, entry_id, reverses FROM loan_txn "
-    "WHERE id > ? ORDER BY id LIMIT ?) t LEFT JOIN loan_txn r ON r.id = t.reverses "
+    "e.loan_id, e.txn_id, e.reverses_entry_id, e.kind, e.entry_date, p.account_code, p.loan_id, "
+    "p.amount_dong FROM loan_txn t LEFT JOIN loan_txn r ON r.id = t.reverses "
     "LEFT JOIN journal_entry e ON e.id = t.entry_id LEFT JOIN posting p ON p.entry_id = e.id "
-    "GROUP BY t.id, t.loan_id, t.kind, t.txn_date, t.amount_dong, t.entry_id, r.entry_id, e.id, "
-    "e.loan_id, e.txn_id, e.reverses_entry_id, e.kind, e.entry_date ORDER BY t.id";
-// A page of savings transactions, their account's borrower, the entry each
-// names and that entry's cash postings for the borrower (column 11).
+    "WHERE t.id > ? AND t.id <= ? ORDER BY t.id";
+constexpr const char* kSavingsTxnPageEnd =
+    "SELECT MAX(id) FROM (SELECT id FROM savings_txn WHERE id > ? ORDER BY id LIMIT ?) page";
 constexpr const char* kSavingsTxnLinks =
     "SELECT s.id, s.account_id, a.borrower_id, s.kind, s.txn_date, s.amount_dong, s.entry_id, "
-    "e.id, e.loan_id, e.txn_id, e.kind, e.entry_date, "
-    "COALESCE(SUM(CASE WHEN p.account_code = 'CASH_POINT' AND p.borrower_id = a.borrower_id "
-    "THEN p.amount_dong ELSE 0 END), 0) "
-    "FROM (SELECT id, account_id, kind, txn_date, amount_dong, entry_id FROM savings_txn "
-    "WHERE id > ? ORDER BY id LIMIT ?) s LEFT JOIN savings_account a ON a.id = s.account_id "
+    "e.id, e.loan_id, e.txn_id, e.kind, e.entry_date, p.account_code, p.borrower_id, "
+    "p.amount_dong FROM savings_txn s LEFT JOIN savings_account a ON a.id = s.account_id "
     "LEFT JOIN journal_entry e ON e.id = s.entry_id LEFT JOIN posting p ON p.entry_id = e.id "
-    "GROUP BY s.id, s.account_id, a.borrower_id, s.kind, s.txn_date, s.amount_dong, s.entry_id, "
-    "e.id, e.loan_id, e.txn_id, e.kind, e.entry_date ORDER BY s.id";
+    "WHERE s.id > ? AND s.id <= ? ORDER BY s.id";
 constexpr const char* kDisbursedLoans =
     "SELECT id FROM loan WHERE disbursed_on IS NOT NULL ORDER BY id";
 constexpr const char* kLoanPostingsByEntry =
@@ -185,50 +179,97 @@ std::vector<int64_t> UnchainedEntryIds(Database& db, int limit) {
   return out;
 }
 
-std::vector<LoanTxnLink> LoanTxnLinksAfter(Database& db, int64_t after_txn_id, int limit) {
-  std::vector<LoanTxnLink> out;
-  auto& st = db.Cached(kLoanTxnLinks);
-  st.BindInt(1, after_txn_id);
+namespace {
+
+std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
+  auto& st = db.Cached(sql);
+  st.BindInt(1, after);
   st.BindInt(2, limit);
+  std::optional<int64_t> end;
+  if (st.Step() && !st.IsNull(0)) end = st.GetInt(0);
+  st.Reset();
+  return end;
+}
+
+// A posting of the linked entry, as read from `first`: account, the loan or
+// borrower it is of, amount.
+struct LegRow {
+  std::string account;
+  int64_t owner = 0, amount = 0;
+};
+std::optional<LegRow> ReadLeg(const Statement& st, int first) {
+  if (st.IsNull(first)) return std::nullopt;
+  return LegRow{st.GetText(first), st.GetInt(first + 1), st.GetInt(first + 2)};
+}
+
+LoanTxnLink ReadLoanTxnLink(const Statement& st) {
+  LoanTxnLink l;
+  l.txn_id = st.GetInt(0);
+  l.loan_id = st.GetInt(1);
+  l.kind = st.GetText(2);
+  l.date = st.GetText(3);
+  l.amount = st.GetInt(4);
+  l.entry_id = OptionalInt(st, 5);
+  l.reversed_entry_id = OptionalInt(st, 6);
+  l.entry = ReadLinkedEntry(st, 7, true);
+  return l;
+}
+
+// Only the transaction's own loan's postings can carry its amount.
+void AddLeg(LoanTxnLink& l, const LegRow& p) {
+  if (p.owner != l.loan_id) return;
+  if (p.account == ledger::account::kCashPoint) l.cash += p.amount;
+  if (p.account == ledger::account::kMemberSavings) l.member_savings += p.amount;
+  if (p.account == ledger::account::kOpeningBalance) l.opening_balance += p.amount;
+}
+
+SavingsTxnLink ReadSavingsTxnLink(const Statement& st) {
+  SavingsTxnLink l;
+  l.txn_id = st.GetInt(0);
+  l.account_id = st.GetInt(1);
+  l.borrower_id = OptionalInt(st, 2);
+  l.kind = st.GetText(3);
+  l.date = st.GetText(4);
+  l.amount = st.GetInt(5);
+  l.entry_id = OptionalInt(st, 6);
+  l.entry = ReadLinkedEntry(st, 7, false);
+  return l;
+}
+
+// Cash of the account's borrower only.
+void AddLeg(SavingsTxnLink& l, const LegRow& p) {
+  if (p.account == ledger::account::kCashPoint && l.borrower_id && p.owner == *l.borrower_id)
+    l.cash += p.amount;
+}
+
+// Reads a page of links: rows of one transaction come together, one per posting.
+template <typename Link, typename Read>
+std::vector<Link> LinksPage(Database& db, const char* page_end, const char* links, int64_t after,
+                            int limit, Read read, int leg_column) {
+  std::vector<Link> out;
+  const auto end = PageEnd(db, page_end, after, limit);
+  if (!end) return out;
+  auto& st = db.Cached(links);
+  st.BindInt(1, after);
+  st.BindInt(2, *end);
   while (st.Step()) {
-    LoanTxnLink l;
-    l.txn_id = st.GetInt(0);
-    l.loan_id = st.GetInt(1);
-    l.kind = st.GetText(2);
-    l.date = st.GetText(3);
-    l.amount = st.GetInt(4);
-    l.entry_id = OptionalInt(st, 5);
-    l.reversed_entry_id = OptionalInt(st, 6);
-    l.entry = ReadLinkedEntry(st, 7, true);
-    l.cash = st.GetInt(13);
-    l.member_savings = st.GetInt(14);
-    l.opening_balance = st.GetInt(15);
-    out.push_back(std::move(l));
+    if (out.empty() || out.back().txn_id != st.GetInt(0)) out.push_back(read(st));
+    if (auto leg = ReadLeg(st, leg_column)) AddLeg(out.back(), *leg);
   }
   st.Reset();
   return out;
 }
 
+}  // namespace
+
+std::vector<LoanTxnLink> LoanTxnLinksAfter(Database& db, int64_t after_txn_id, int limit) {
+  return LinksPage<LoanTxnLink>(db, kLoanTxnPageEnd, kLoanTxnLinks, after_txn_id, limit,
+                                ReadLoanTxnLink, 13);
+}
+
 std::vector<SavingsTxnLink> SavingsTxnLinksAfter(Database& db, int64_t after_txn_id, int limit) {
-  std::vector<SavingsTxnLink> out;
-  auto& st = db.Cached(kSavingsTxnLinks);
-  st.BindInt(1, after_txn_id);
-  st.BindInt(2, limit);
-  while (st.Step()) {
-    SavingsTxnLink l;
-    l.txn_id = st.GetInt(0);
-    l.account_id = st.GetInt(1);
-    l.borrower_id = OptionalInt(st, 2);
-    l.kind = st.GetText(3);
-    l.date = st.GetText(4);
-    l.amount = st.GetInt(5);
-    l.entry_id = OptionalInt(st, 6);
-    l.entry = ReadLinkedEntry(st, 7, false);
-    l.cash = st.GetInt(12);
-    out.push_back(std::move(l));
-  }
-  st.Reset();
-  return out;
+  return LinksPage<SavingsTxnLink>(db, kSavingsTxnPageEnd, kSavingsTxnLinks, after_txn_id, limit,
+                                   ReadSavingsTxnLink, 12);
 }
 
 std::vector<int64_t> DisbursedLoanIds(Database& db) {
