@@ -76,9 +76,9 @@ constexpr const char* kSavingsTxnLinks =
     "WHERE s.id > ? AND s.id <= ? ORDER BY s.id";
 constexpr const char* kDisbursedLoans =
     "SELECT id FROM loan WHERE disbursed_on IS NOT NULL ORDER BY id";
+// Summed as read: a loan has a few postings, and GROUP BY cost a sort per loan.
 constexpr const char* kLoanPostingsByEntry =
-    "SELECT entry_id, account_code, SUM(amount_dong) FROM posting WHERE loan_id = ? "
-    "GROUP BY entry_id, account_code";
+    "SELECT entry_id, account_code, amount_dong FROM posting WHERE loan_id = ?";
 
 std::optional<int64_t> OptionalInt(const Statement& st, int column) {
   if (st.IsNull(column)) return std::nullopt;
@@ -284,7 +284,7 @@ std::map<int64_t, std::map<std::string, int64_t>> LoanPostingsByEntry(Database& 
   std::map<int64_t, std::map<std::string, int64_t>> out;
   auto& st = db.Cached(kLoanPostingsByEntry);
   st.BindInt(1, loan_id);
-  while (st.Step()) out[st.GetInt(0)][st.GetText(1)] = st.GetInt(2);
+  while (st.Step()) out[st.GetInt(0)][st.GetText(1)] += st.GetInt(2);
   st.Reset();
   return out;
 }
