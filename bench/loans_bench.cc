@@ -5,6 +5,8 @@
 //                           them: kSessionLines per transaction (synchronous=FULL)
 //   Collections/single      the same, one transaction (one fsync) per payment
 //   Fsync                   the machine's fsync rate in the same directory
+//   EntryHash               the journal chain's hash of one payment's entry
+//                           (canonical encoding and BLAKE2b-256), CPU only
 // Databases are generated once into $TDCS_BENCH_DIR (default /tmp) and reused:
 // tdcs-bench-loans-<profile>.db. The national profile (≈ 4 GB) runs only when asked:
 //   loans_bench --benchmark_filter=national
@@ -22,6 +24,7 @@
 #include "app/setup.h"
 #include "batch/close.h"
 #include "store/db.h"
+#include "store/journal_chain.h"
 #include "store/loan_store.h"
 
 namespace {
@@ -131,6 +134,23 @@ void Fsync(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(syncs), benchmark::Counter::kIsRate);
 }
 
+// A payment's entry as PostEntry hashes it: cash in, interest and principal out.
+void EntryHash(benchmark::State& state) {
+  const std::string date = "2026-07-07";
+  store::ChainHash previous{};
+  int64_t id = 1;
+  for (auto _ : state) {
+    const store::EntryView entry{id, id, date, "pay", 42, id, 0};
+    std::vector<store::PostingView> postings = {
+        {"CASH_POINT", "01", 1, 312, 42, 77, 1'146'667},
+        {"INTEREST_RECEIVABLE", "01", 1, 312, 42, 77, -146'667},
+        {"LOAN_NORMAL", "01", 1, 312, 42, 77, -1'000'000}};
+    previous = store::EntryHash(entry, postings, previous);
+    ++id;
+  }
+  benchmark::DoNotOptimize(previous);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(CloseDays, day_province, std::string("province"), 1)
@@ -154,6 +174,7 @@ BENCHMARK_CAPTURE(Collections, single, false)
     ->Iterations(3)
     ->UseRealTime();
 BENCHMARK(Fsync)->Iterations(300)->UseRealTime();
+BENCHMARK(EntryHash);
 
 int main(int argc, char** argv) {
   benchmark::AddCustomContext("cores", std::to_string(std::thread::hardware_concurrency()));

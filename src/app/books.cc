@@ -20,8 +20,14 @@ Result<CloseSummary> CloseTo(Connection& connection, const Context&, const Close
 VerifyReport Verify(Connection& connection, const Context&, bool deep,
                     const std::function<void(const char*)>& phase) {
   auto report = batch::Verify(Db(connection), deep, phase);
-  return VerifyReport{report.entries, report.loans, report.savings_accounts,
-                      std::move(report.problems)};
+  VerifyReport out;
+  out.entries = report.entries;
+  out.loans = report.loans;
+  out.savings_accounts = report.savings_accounts;
+  out.chain_length = report.chain_length;
+  out.chain_head = report.chain_head;
+  out.problems = std::move(report.problems);
+  return out;
 }
 
 NetworkCounts CountNetwork(Connection& connection, const Context&, Date on) {

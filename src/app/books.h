@@ -34,6 +34,8 @@ Result<CloseSummary> CloseTo(Connection& connection, const Context& context,
 
 struct VerifyReport {
   int64_t entries = 0, loans = 0, savings_accounts = 0;
+  int64_t chain_length = 0;  // entries in the journal's hash chain
+  std::string chain_head;    // the last entry's hash (hex): keep it outside the database
   std::vector<std::string> problems;
   bool ok() const { return problems.empty(); }
 };

@@ -355,13 +355,12 @@ namespace {
 
 // A loan number: 1–32 of A–Z a–z 0–9 - _ (the bank's are 16 digits).
 std::optional<Error> CheckLoanCode(const std::string& code) {
-  const bool ok = !code.empty() && code.size() <= 32 &&
-                  std::all_of(code.begin(), code.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-                  });
+  const bool ok =
+      !code.empty() && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
   if (ok) return std::nullopt;
-  return MakeError("LOAN_CODE_FORMAT", "code",
-                   "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
+  return MakeError("LOAN_CODE_FORMAT", "code", "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
                    "A loan number is 1–32 letters, digits, '-' or '_'");
 }
 
@@ -422,8 +421,8 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
   if (mode == Decision::kApplyOnly) {
     loan.status = loans::LoanStatus::kApplied;
-    store.InsertLoan(loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on,
-                            std::nullopt, ""});
+    store.InsertLoan(
+        loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on, std::nullopt, ""});
     if (r.study_months > 0) store.SaveStudyMonths(t.loan_id, r.study_months);
     tx.Commit();
     return t.loan_id;
@@ -779,9 +778,11 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
                        : savings::Withdraw(*account, amount, date, rates);
     if (!outcome.ok()) return outcome.error();
     store.SaveSavings(*account);
+    // The entry names its savings transaction, as loan entries name theirs.
+    const int64_t txn = store.ReserveIds("savings_txn", 1);
     const int64_t entry = store.PostEntry(
-        ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, 0);
-    const int64_t txn = store.AddSavingsTxn(account->id, date, kind_key, amount, entry);
+        ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, txn);
+    store.AddSavingsTxn(account->id, date, kind_key, amount, entry, 0, txn);
     result = ActionResult{txn, entry, false};
   }
   if (!idempotency.key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
@@ -931,13 +932,14 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
     filter.group_id = unit->id;
   } else {
     auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
-    if (!unit) return Unknown("OFFICE_UNKNOWN", "office", "Phòng giao dịch", "Office", f.office_code);
+    if (!unit)
+      return Unknown("OFFICE_UNKNOWN", "office", "Phòng giao dịch", "Office", f.office_code);
     filter.office_id = unit->id;
   }
   std::vector<LoanListItem> out;
   for (const auto& row : store.ListLoans(filter, std::clamp(f.limit, 1, 5000)))
-    out.push_back({row.code, row.borrower_code, row.program, row.status, row.approved,
-                   row.principal});
+    out.push_back(
+        {row.code, row.borrower_code, row.program, row.status, row.approved, row.principal});
   return out;
 }
 

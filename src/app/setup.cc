@@ -7,6 +7,7 @@
 #include "base/embedded.h"
 #include "store/admin_units.h"
 #include "store/calendar_store.h"
+#include "store/journal_chain.h"
 #include "store/migrate.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -17,6 +18,8 @@ InitSummary InitDatabase(Connection& connection) {
   store::Database& db = Db(connection);
   InitSummary out;
   out.migrations_applied = store::Migrate(db);
+  // Entries written before the journal chain existed join it now, once.
+  store::SealUnchainedEntries(db);
   out.admin_rows = store::LoadAdminUnits(db);
   std::vector<RowError> errors;
   auto catalog = store::ParseProgramCatalog(EmbeddedData("programs.csv"), errors);

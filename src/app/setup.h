@@ -1,6 +1,7 @@
 // Creating a database: schema migrations, the administrative units, the
-// program catalog and the central association units. Safe to run again: each
-// step only adds what is missing.
+// program catalog and the central association units; on a database from
+// before the journal chain, its entries are sealed into the chain. Safe to
+// run again: each step only adds what is missing.
 #pragma once
 
 #include <string>

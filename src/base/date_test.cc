@@ -20,6 +20,19 @@ TEST(DateTest, ParsesIsoAndVietnameseForms) {
   EXPECT_FALSE(Date::Parse(""));
 }
 
+TEST(DateTest, WritesIsoWithFourDigitYears) {
+  EXPECT_EQ(Date::Parse("2024-03-22")->ToIso(), "2024-03-22");
+  EXPECT_EQ(Date::FromDays(0).ToIso(), "1970-01-01");
+  EXPECT_EQ(Date::FromDays(-25'567).ToIso(), "1900-01-01");
+  EXPECT_EQ(Date::FromDays(-354'286).ToIso(), "0999-12-31");
+  EXPECT_EQ(Date::FromDays(2'932'896).ToIso(), "9999-12-31");
+  // Every day of the years dates are accepted for parses back from what it writes.
+  for (Date d = *Date::Parse("1800-01-01"); d <= *Date::Parse("2999-12-31"); d = d.AddDays(1)) {
+    const auto back = Date::Parse(d.ToIso());
+    ASSERT_EQ(back, d) << d.ToIso();
+  }
+}
+
 TEST(DateTest, CountsDaysAcrossMonthsAndLeapYears) {
   EXPECT_EQ(DaysBetween(*Date::Parse("2024-03-22"), *Date::Parse("2024-04-07")), 16);
   EXPECT_EQ(DaysBetween(*Date::Parse("2024-02-28"), *Date::Parse("2024-03-01")), 2);

@@ -267,6 +267,9 @@ int RunVerify(const std::string& db_target, bool deep) {
     fmt::print(stderr, "kiểm tra / checking {}… ({:.0f} s)\n", phase, progress.ElapsedSeconds());
   });
   for (const auto& p : report.problems) fmt::print(stderr, "SAI / WRONG: {}\n", p);
+  // Noted outside the database, the head shows later whether the chain's tail was rewritten.
+  fmt::print("đầu chuỗi bút toán / journal chain head: vị trí/position {}, {}\n",
+             report.chain_length, report.chain_head);
   fmt::print(
       "{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
       "{} lỗi/problems ({:.1f} s)\n",

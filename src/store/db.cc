@@ -76,6 +76,32 @@ std::unique_ptr<Database> Open(const std::string& target) {
   return OpenSqlite(target);
 }
 
+void Database::Begin() {
+  DoBegin();
+  in_transaction_ = true;
+  writing_ = true;
+  ++transaction_serial_;
+}
+
+void Database::BeginRead() {
+  DoBeginRead();
+  in_transaction_ = true;
+  writing_ = false;
+  ++transaction_serial_;
+}
+
+void Database::Commit() {
+  DoCommit();
+  in_transaction_ = false;
+}
+
+void Database::Rollback() {
+  // A reader that ends gives nothing back.
+  if (in_transaction_ && writing_) last_rollback_serial_ = transaction_serial_;
+  in_transaction_ = false;
+  DoRollback();
+}
+
 namespace {
 std::atomic<int64_t> savepoint_counter{0};
 }  // namespace
@@ -94,8 +120,10 @@ Transaction::~Transaction() {
   try {
     if (savepoint_.empty())
       db_.Rollback();
-    else if (db_.InTransaction())
+    else if (db_.InTransaction()) {
+      db_.NoteRollback();
       db_.ExecScript("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_);
+    }
   } catch (const StorageFault&) {
     // The connection is already broken; the engine discards the transaction.
   }
@@ -189,6 +217,16 @@ BatchLock::~BatchLock() {
     st.Run();
   } catch (const StorageFault&) {
     // The session is gone, and its locks with it.
+  }
+}
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) { db_.BeginRead(); }
+
+ReadTransaction::~ReadTransaction() {
+  try {
+    db_.Rollback();
+  } catch (const StorageFault&) {
+    // The connection is already broken; the engine discards the transaction.
   }
 }
 

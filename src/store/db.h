@@ -89,13 +89,28 @@ class Database {
   // Runs one or more statements with no parameters (schema, pragmas).
   virtual void ExecScript(std::string_view sql) = 0;
   virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
-  // Transactions: use the Transaction guard, not these. Begin starts a write
-  // transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken first and
-  // what the transaction reads cannot change under it).
-  virtual void Begin() = 0;
-  virtual void Commit() = 0;
-  virtual void Rollback() = 0;
-  virtual bool InTransaction() const = 0;
+  // Transactions: use the Transaction / ReadTransaction guards, not these.
+  // A write transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken
+  // first and what the transaction reads cannot change under it).
+  void Begin();
+  // A read-only transaction on one snapshot (SQLite: BEGIN DEFERRED;
+  // PostgreSQL: REPEATABLE READ READ ONLY). Ended by Commit or Rollback.
+  void BeginRead();
+  void Commit();
+  void Rollback();
+  bool InTransaction() const { return in_transaction_; }
+  // Changes at every Begin/BeginRead: lets callers that cache what a
+  // transaction locked (the journal chain head) see that it has ended.
+  uint64_t TransactionSerial() const { return transaction_serial_; }
+  // Whether the transaction numbered `serial`, or a later one, rolled back:
+  // what it wrote (reserved ids) may be gone. Serial 0 stands for writes made
+  // outside any transaction, which are never rolled back.
+  bool RolledBackSince(uint64_t serial) const {
+    return serial != 0 && last_rollback_serial_ >= serial;
+  }
+  // Records that a savepoint inside the transaction rolled back: what was
+  // written after it (reserved ids, the chain head) may be gone.
+  void NoteRollback() { last_rollback_serial_ = transaction_serial_; }
   // Locks `name` (any text: "loan:17", "import") until the transaction ends.
   // PostgreSQL: pg_advisory_xact_lock on a 64-bit hash of the name; SQLite:
   // nothing to do, the transaction already holds the only write lock.
@@ -137,9 +152,17 @@ class Database {
  protected:
   // Engines call this first in their destructor: statements die before the connection.
   void ClearCache() { cache_.clear(); }
+  virtual void DoBegin() = 0;
+  virtual void DoBeginRead() = 0;
+  virtual void DoCommit() = 0;
+  virtual void DoRollback() = 0;
 
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  bool in_transaction_ = false;
+  bool writing_ = false;
+  uint64_t transaction_serial_ = 0;
+  uint64_t last_rollback_serial_ = 0;
 };
 
 // Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite
@@ -172,6 +195,20 @@ class Transaction {
   Database& db_;
   std::string savepoint_;  // empty: the outermost transaction
   bool done_ = false;
+};
+
+// RAII read-only transaction: every read inside sees one consistent snapshot,
+// whatever writers commit meanwhile (verify reads the whole book this way).
+// Ends when destroyed; it has nothing to commit.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
 };
 
 // Runs `body` in a Transaction, again (up to `attempts` times) when it fails

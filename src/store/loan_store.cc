@@ -99,18 +99,19 @@ std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
 int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
   if (count == 1) {
     auto& block = id_blocks_[sequence];
-    if (block.first == block.second) {
-      block.first = ReserveIds(sequence, kIdBlock);
-      block.second = block.first + kIdBlock;
+    if (block.next == block.end || db_.RolledBackSince(block.transaction)) {
+      block.next = ReserveIds(sequence, kIdBlock);
+      block.end = block.next + kIdBlock;
+      block.transaction = db_.InTransaction() ? db_.TransactionSerial() : 0;
     }
-    return block.first++;
+    return block.next++;
   }
   return db_.ReserveIdBlock(sequence, count);
 }
 
 constexpr const char* kInsertEntry =
-    "INSERT INTO journal_entry (id, entry_date, kind, loan_id, txn_id, reverses_entry_id) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO journal_entry (id, entry_date, kind, loan_id, txn_id, reverses_entry_id, "
+    "chain_seq, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertPosting =
     "INSERT INTO posting (entry_id, account_code, program_code, fund_source, office_id, loan_id, "
     "borrower_id, amount_dong) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -126,14 +127,32 @@ int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_
   for (const auto& p : entry.postings) sum += p.amount;
   TDCS_CHECK_MSG(sum.IsZero(), "unbalanced entry reached the store");
   const int64_t id = ReserveIds("journal_entry", 1);
+  ChainHead& head = Head();
+  const std::string date = entry.date.ToIso();
+  const EntryView view{head.seq + 1, id, date, entry.kind, loan_id, txn_id, reverses_entry_id};
+  std::vector<PostingView> postings;
+  postings.reserve(entry.postings.size());
+  for (const auto& p : entry.postings)
+    postings.push_back({p.account, p.program, p.fund_source, p.office_id, p.loan_id, p.borrower_id,
+                        p.amount.dong()});
+  const ChainHash hash = EntryHash(view, postings, head.hash);
   auto& e = db_.Cached(kInsertEntry);
   e.BindInt(1, id);
-  e.BindText(2, entry.date.ToIso());
+  e.BindText(2, date);
   e.BindText(3, entry.kind);
   e.BindInt(4, loan_id);
   e.BindInt(5, txn_id);
   e.BindInt(6, reverses_entry_id);
+  HexBuffer previous_hex, hash_hex;
+  e.BindInt(7, view.chain_seq);
+  e.BindText(8, ToHex(head.hash, previous_hex));
+  e.BindText(9, ToHex(hash, hash_hex));
   e.Run();
+  head = {view.chain_seq, hash, id};
+  if (defer_balances_)
+    head_unwritten_ = true;
+  else
+    WriteChainHead(db_, head);
   for (const auto& p : entry.postings) {
     auto& st = db_.Cached(kInsertPosting);
     st.BindInt(1, id);
@@ -166,11 +185,24 @@ void LoanStore::WriteBalance(const std::string& account, const std::string& prog
   b.Run();
 }
 
+ChainHead& LoanStore::Head() {
+  TDCS_CHECK_MSG(db_.InTransaction(), "a journal entry posted outside a transaction");
+  if (!head_ || head_transaction_ != db_.TransactionSerial()) {
+    head_ = LockChainHead(db_);
+    head_transaction_ = db_.TransactionSerial();
+    head_unwritten_ = false;
+  }
+  return *head_;
+}
+
 void LoanStore::FlushBalances() {
   for (const auto& [key, delta] : pending_balances_)
     if (delta != 0)
       WriteBalance(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), delta);
   pending_balances_.clear();
+  // A head from a transaction that has ended is not this transaction's to write.
+  if (head_unwritten_ && head_transaction_ == db_.TransactionSerial()) WriteChainHead(db_, *head_);
+  head_unwritten_ = false;
 }
 
 constexpr const char* kLoanPostingTotals =
@@ -512,8 +544,8 @@ void LoanStore::SaveSavings(savings::Account& a) {
 }
 
 int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::string& kind,
-                                 Money amount, int64_t entry_id, int64_t reverses) {
-  const int64_t id = ReserveIds("savings_txn", 1);
+                                 Money amount, int64_t entry_id, int64_t reverses, int64_t id) {
+  if (id == 0) id = ReserveIds("savings_txn", 1);
   auto& st = db_.Cached(
       "INSERT INTO savings_txn (id, account_id, txn_date, kind, amount_dong, entry_id, reverses) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -618,8 +650,8 @@ void LoanStore::SetSavingsRate(Date from, Rate rate) {
 }
 
 void LoanStore::SaveStudyMonths(int64_t loan_id, int study_months) {
-  auto& st = db_.Cached(
-      "INSERT INTO loan_application_detail (loan_id, study_months) VALUES (?, ?)");
+  auto& st =
+      db_.Cached("INSERT INTO loan_application_detail (loan_id, study_months) VALUES (?, ?)");
   st.BindInt(1, loan_id);
   st.BindInt(2, study_months);
   st.Run();
@@ -633,8 +665,8 @@ int LoanStore::StudyMonths(int64_t loan_id) {
 
 void LoanStore::RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
                                const std::string& rejection_reason) {
-  auto& st = db_.Cached(
-      "UPDATE loan SET status = ?, decided_on = ?, rejection_reason = ? WHERE id = ?");
+  auto& st =
+      db_.Cached("UPDATE loan SET status = ?, decided_on = ?, rejection_reason = ? WHERE id = ?");
   st.BindText(1, std::string(loans::LoanStatusKey(status)));
   st.BindText(2, decided_on.ToIso());
   if (rejection_reason.empty())

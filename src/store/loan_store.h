@@ -1,7 +1,8 @@
 // Loans, their transactions, the journal, savings accounts, idempotency keys
 // and the business date in the database (migration 0002). PostEntry is the
 // only code that inserts postings; it also keeps the ledger_balance aggregate
-// in step, in the caller's transaction.
+// and the journal's hash chain (store/journal_chain.h) in step, in the
+// caller's transaction.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "loans/loan.h"
 #include "savings/savings.h"
 #include "store/db.h"
+#include "store/journal_chain.h"
 
 namespace tdcs::store {
 
@@ -59,18 +61,21 @@ class LoanStore {
   explicit LoanStore(Database& db) : db_(db) {}
 
   // Reserves `count` consecutive ids. Single ids come from a block of
-  // kIdBlock reserved at once; a LoanStore therefore lives inside one
-  // transaction (or a series that all commit), never across a rollback.
+  // kIdBlock reserved at once and kept across commits; a rollback since the
+  // block was reserved gave it back, so the next id comes from a new block.
   int64_t ReserveIds(const std::string& sequence, int64_t count);
   static constexpr int64_t kIdBlock = 256;
 
-  // Writes an entry with its postings and updates ledger_balance; returns its id
-  // (0 when the entry has no postings: nothing is written).
+  // Writes an entry with its postings at the next position of the journal
+  // chain and updates ledger_balance; returns its id (0 when the entry has no
+  // postings: nothing is written). Inside a write transaction only: the first
+  // entry of a transaction locks the chain head until it ends.
   int64_t PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_t txn_id,
                     int64_t reverses_entry_id = 0);
   // Batches (a session's collections, generated data) may collect the
-  // ledger_balance changes in memory and write them once: after
-  // DeferBalances(), FlushBalances() must run before the transaction commits.
+  // ledger_balance changes and the chain head in memory and write them once:
+  // after DeferBalances(), FlushBalances() must run before the transaction
+  // commits.
   void DeferBalances() { defer_balances_ = true; }
   void FlushBalances();
   // Sum of a loan's postings by account.
@@ -112,8 +117,9 @@ class LoanStore {
 
   std::optional<savings::Account> LoadSavings(int64_t borrower_id);
   void SaveSavings(savings::Account& account);  // inserts when id == 0
+  // `id` 0: a new id; otherwise one reserved before (so the entry could name it).
   int64_t AddSavingsTxn(int64_t account_id, Date date, const std::string& kind, Money amount,
-                        int64_t entry_id, int64_t reverses = 0);
+                        int64_t entry_id, int64_t reverses = 0, int64_t id = 0);
   // An account's movements, in order.
   std::vector<SavingsTxn> SavingsTxns(int64_t account_id);
   void MarkSavingsReversed(int64_t txn_id, int64_t reversed_by);
@@ -177,11 +183,22 @@ class LoanStore {
  private:
   Database& db_;
   std::map<std::string, loans::RateTimeline> rates_;
-  std::map<std::string, std::pair<int64_t, int64_t>> id_blocks_;  // next, end (exclusive)
+  struct IdBlock {
+    int64_t next = 0, end = 0;  // end exclusive
+    uint64_t transaction = 0;   // the serial it was reserved in (0: outside any)
+  };
+  std::map<std::string, IdBlock> id_blocks_;
   void WriteBalance(const std::string& account, const std::string& program, int fund_source,
                     int64_t office_id, int64_t delta);
   bool defer_balances_ = false;
   std::map<std::tuple<std::string, std::string, int, int64_t>, int64_t> pending_balances_;
+  // The chain head as this transaction has moved it: valid only while
+  // db_.TransactionSerial() still equals head_transaction_, so a head cached
+  // in a transaction that rolled back (or ended) is never used again.
+  ChainHead& Head();
+  std::optional<ChainHead> head_;
+  uint64_t head_transaction_ = 0;
+  bool head_unwritten_ = false;  // deferred: the head row lags head_
   std::optional<savings::RateTimeline> savings_rates_;
   std::optional<HolidayCalendar> holidays_;
 };

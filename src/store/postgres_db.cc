@@ -157,12 +157,12 @@ class PgDatabase final : public Database {
     PQclear(d);
     return std::make_unique<PgStatement>(conn_, name, params);
   }
-  void Begin() override { ExecScript("BEGIN"); }
-  void Commit() override { ExecScript("COMMIT"); }
-  void Rollback() override {
+  void DoBegin() override { ExecScript("BEGIN"); }
+  void DoBeginRead() override { ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  void DoCommit() override { ExecScript("COMMIT"); }
+  void DoRollback() override {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
-  bool InTransaction() const override { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   void LockKey(std::string_view name) override {
     auto& st = Cached("SELECT pg_advisory_xact_lock(?)");
     st.BindInt(1, LockKeyOf(name));

@@ -90,12 +90,13 @@ class SqliteDatabase final : public Database {
                          " in: " + std::string(sql));
     return std::make_unique<SqliteStatement>(db_, stmt);
   }
-  void Begin() override { ExecScript("BEGIN IMMEDIATE"); }
-  void Commit() override { ExecScript("COMMIT"); }
-  void Rollback() override {
+  void DoBegin() override { ExecScript("BEGIN IMMEDIATE"); }
+  // The snapshot is taken at the first read and held to the end (WAL).
+  void DoBeginRead() override { ExecScript("BEGIN DEFERRED"); }
+  void DoCommit() override { ExecScript("COMMIT"); }
+  void DoRollback() override {
     if (!sqlite3_get_autocommit(db_)) ExecScript("ROLLBACK");
   }
-  bool InTransaction() const override { return !sqlite3_get_autocommit(db_); }
   // One writer at a time holds the whole database: nothing more to lock.
   void LockKey(std::string_view) override {}
   void LockKeyShared(std::string_view) override {}
