@@ -95,14 +95,14 @@ TEST(Concurrency, PaymentsOnTheSameLoansAreAllPostedOnce) {
         }
         // A batch over both loans and a deposit into one account, at once.
         if (i % 5 == 0) {
-          auto report = PostCollections(*connection, SystemContext(), session,
-                                        {{"L2", Money::Dong(1'000), ""},
-                                         {"L1", Money::Dong(1'000), ""}});
+          auto report =
+              PostCollections(*connection, SystemContext(), session,
+                              {{"L2", Money::Dong(1'000), ""}, {"L1", Money::Dong(1'000), ""}});
           acknowledged += report.posted;
           acknowledged_dong += report.amount.dong();
-          auto d = ActOnSavings(*connection, SystemContext(),
-                                {SavingsActionKind::kDeposit, "0000000003", Money::Dong(5'000),
-                                 session});
+          auto d = ActOnSavings(
+              *connection, SystemContext(),
+              {SavingsActionKind::kDeposit, "0000000003", Money::Dong(5'000), session});
           if (d.ok()) ++deposits;
         }
       }
@@ -190,6 +190,53 @@ TEST(Concurrency, ImportsIntoOneGroupKeepItsLimits) {
                   "SELECT COUNT(*) FROM (SELECT borrower_id FROM membership GROUP BY borrower_id "
                   "HAVING COUNT(*) > 1) m"),
             0);
+}
+
+// Payments that post the day's events first (an installment falls due) and
+// payments that post none, repayments from savings and deposits, all at once:
+// every one lands once and the books verify.
+TEST(Concurrency, PaymentsWithAndWithoutEventsAndSavingsAtOnce) {
+  constexpr int kLoans = 12;
+  const std::string target = LoanBook(kLoans, kLoans);
+  const Date before = *Date::Parse("2024-09-21"), due = *Date::Parse("2024-09-22");
+  {
+    auto connection = Connection::Open(target);
+    ASSERT_TRUE(CloseTo(*connection, SystemContext(), {before, nullptr, nullptr}).ok());
+    for (int i = 1; i <= kLoans; ++i) {
+      char borrower[16];
+      std::snprintf(borrower, sizeof borrower, "%010d", i);
+      ASSERT_TRUE(
+          ActOnSavings(*connection, SystemContext(),
+                       {SavingsActionKind::kDeposit, borrower, Money::Dong(500'000), before})
+              .ok());
+    }
+  }
+  std::atomic<int64_t> paid{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto connection = Connection::Open(target);
+      for (int k = 0; k < kLoans; ++k) {
+        const int i = (k * (t + 1) + t) % kLoans + 1;  // each thread in its own order
+        const std::string loan = "L" + std::to_string(i);
+        // Even threads pay on the due date (the first to touch a loan posts
+        // its installment falling due); odd ones the day before.
+        const Date day = t % 2 ? before : due;
+        auto r = ActOnLoan(*connection, SystemContext(),
+                           {t == 1 ? LoanActionKind::kPayFromSavings : LoanActionKind::kPay, loan,
+                            t == 1 ? due : day, Money::Dong(1'000)});
+        if (r.ok()) ++paid;
+        char borrower[16];
+        std::snprintf(borrower, sizeof borrower, "%010d", i);
+        (void)ActOnSavings(*connection, SystemContext(),
+                           {SavingsActionKind::kDeposit, borrower, Money::Dong(5'000), due});
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_GE(paid.load(), kLoans * 3);  // the day-before payments after an event are refused
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM loan_txn WHERE kind IN ('pay', 'pay_savings')"),
+            paid.load());
+  ExpectBooksVerify(target);
 }
 
 // Two end-of-day runs at once take turns: the later date wins, the books are

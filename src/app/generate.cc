@@ -539,7 +539,7 @@ namespace {
 
 Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& options,
                                    const Profile& profile, const ProgressFn& progress) {
-  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+  if (store::NetworkStore(db).HasNetwork())
     return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
                      "The database already holds a network");
   Generator generator(db, options, profile, progress);
@@ -590,7 +590,7 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
   // but its schema: checked under the lock, so two runs cannot both pass.
   store::BatchLock lock(db, "generate");
   InitDatabase(*connection);
-  if (db.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0)
+  if (store::NetworkStore(db).HasNetwork())
     return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
                      "The database already holds a network");
   const std::string partial = path + ".generating";

@@ -591,6 +591,10 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   // Interest is computed on the program's rates: a rate change waits for
   // this action, and this action for a rate change (RATES_LOCK).
   db.LockKeyShared("program:" + loan.terms.program);
+  // The savings account is locked before anything is posted (the journal's
+  // head is locked by the first entry), in the order a deposit takes them.
+  if (a.kind == LoanActionKind::kPayFromSavings || a.kind == LoanActionKind::kReverseLast)
+    db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
         "ACTION_BACKDATED", "date",

@@ -28,12 +28,6 @@ std::string AreaName(const store::AdminIndex& admin, const std::string& level,
 
 std::string FoldForMatch(std::string_view s) { return text::Fold(s); }
 
-constexpr const char* kOperationApplied =
-    "SELECT COUNT(*) FROM network_operation WHERE kind = 'reform_2025'";
-constexpr const char* kInsertOperation =
-    "INSERT INTO network_operation (id, kind, effective_date, applied_at, summary) "
-    "VALUES (?, 'reform_2025', ?, ?, ?)";
-
 }  // namespace
 
 void EnsureAssociationUnits(store::NetworkStore& store, const store::AdminIndex& admin,
@@ -87,7 +81,7 @@ Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date>
   // The reform and imports exclude each other: an import must see whether
   // the move has happened (rows after it must start on or after it).
   db.LockKey("import");
-  if (db.QueryInt(kOperationApplied).value_or(0) > 0)
+  if (store::NetworkStore(db).ReformApplied())
     return MakeError("REFORM_ALREADY_APPLIED", "", "Mạng lưới đã được chuyển sang địa giới 2025",
                      "The network has already been moved onto the 2025 structure");
   store::NetworkStore store(db);
@@ -169,12 +163,7 @@ Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date>
   for (const auto& code : new_communes)
     EnsureAssociationUnits(store, admin, "commune", store::kNewEra, code, on);
 
-  auto st = db.Prepare(kInsertOperation);
-  st->BindInt(1, store.ReserveIds("network_operation", 1));
-  st->BindText(2, on.ToIso());
-  st->BindText(3, on.ToIso());
-  st->BindText(4, summary.ToString());
-  st->Run();
+  store.RecordReform(on, summary.ToString());
   tx.Commit();
   return summary;
 }

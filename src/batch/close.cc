@@ -9,13 +9,6 @@
 namespace tdcs::batch {
 namespace {
 
-constexpr const char* kAggregateTotal = "SELECT COALESCE(SUM(balance_dong), 0) FROM ledger_balance";
-constexpr const char* kRecordRun =
-    "INSERT INTO close_run (run_date, status, loans, entries) VALUES (?, 'done', ?, ?) "
-    "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + "
-    "excluded.loans, "
-    "entries = close_run.entries + excluded.entries";
-
 // On the first day of a month: credits the month before's interest of every
 // savings account holding something.
 void CreditSavings(store::Database& db, Date day, int64_t loans, int64_t& entries,
@@ -85,18 +78,14 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
   store::LoanStore store(db);
   // The books must balance at every close; checked on the aggregate (a few
   // thousand rows), not the detail, so the day stays proportional to its work.
-  const int64_t total = db.QueryInt(kAggregateTotal).value_or(0);
+  const int64_t total = store.AggregateTotal();
   if (total != 0)
     return MakeError("LEDGER_UNBALANCED", "",
                      "Sổ cái không cân (chênh lệch " + Money::Dong(total).ToVietnamese() +
                          " đ); không khóa sổ ngày " + day.ToVietnamese() + ", hãy chạy tdcs verify",
                      "The ledger does not balance (off by " + Money::Dong(total).ToVietnamese() +
                          "); day " + day.ToIso() + " not closed, run tdcs verify");
-  auto& st = db.Cached(kRecordRun);
-  st.BindText(1, day.ToIso());
-  st.BindInt(2, loans_today);
-  st.BindInt(3, entries_today);
-  st.Run();
+  store.RecordCloseRun(day, loans_today, entries_today);
   store.SetBusinessDate(day);
   tx.Commit();
   summary.loans += loans_today;

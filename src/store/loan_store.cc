@@ -790,6 +790,21 @@ LoanStore::PortfolioTotals LoanStore::Portfolio() {
   return t;
 }
 
+constexpr const char* kAggregateTotal = "SELECT COALESCE(SUM(balance_dong), 0) FROM ledger_balance";
+int64_t LoanStore::AggregateTotal() { return db_.QueryInt(kAggregateTotal).value_or(0); }
+
+constexpr const char* kRecordCloseRun =
+    "INSERT INTO close_run (run_date, status, loans, entries) VALUES (?, 'done', ?, ?) "
+    "ON CONFLICT (run_date) DO UPDATE SET status = 'done', loans = close_run.loans + "
+    "excluded.loans, entries = close_run.entries + excluded.entries";
+void LoanStore::RecordCloseRun(Date day, int64_t loans, int64_t entries) {
+  auto& st = db_.Cached(kRecordCloseRun);
+  st.BindText(1, day.ToIso());
+  st.BindInt(2, loans);
+  st.BindInt(3, entries);
+  st.Run();
+}
+
 std::optional<std::string> LoanStore::BatchState(const std::string& name) {
   auto& st = db_.Cached("SELECT value FROM batch_state WHERE name = ?");
   st.BindText(1, name);

@@ -174,6 +174,11 @@ class LoanStore {
   };
   PortfolioTotals Portfolio();
 
+  // The sum of every ledger_balance row: zero when the books balance.
+  int64_t AggregateTotal();
+  // Records that the end of day of `day` is done (close_run).
+  void RecordCloseRun(Date day, int64_t loans, int64_t entries);
+
   // Named progress of batch runs (table batch_state).
   std::optional<std::string> BatchState(const std::string& name);
   void SetBatchState(const std::string& name, const std::string& value);

@@ -663,4 +663,24 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, 
   return ReadBorrowers(st);
 }
 
+constexpr const char* kReformApplied =
+    "SELECT COUNT(*) FROM network_operation WHERE kind = 'reform_2025'";
+bool NetworkStore::ReformApplied() { return db_.QueryInt(kReformApplied).value_or(0) > 0; }
+
+constexpr const char* kRecordReform =
+    "INSERT INTO network_operation (id, kind, effective_date, applied_at, summary) "
+    "VALUES (?, 'reform_2025', ?, ?, ?)";
+void NetworkStore::RecordReform(Date on, const std::string& summary) {
+  auto& st = db_.Cached(kRecordReform);
+  st.BindInt(1, ReserveIds("network_operation", 1));
+  st.BindText(2, on.ToIso());
+  st.BindText(3, on.ToIso());
+  st.BindText(4, summary);
+  st.Run();
+}
+
+bool NetworkStore::HasNetwork() {
+  return db_.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0;
+}
+
 }  // namespace tdcs::store

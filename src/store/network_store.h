@@ -135,6 +135,11 @@ class NetworkStore {
   std::optional<Date> BorrowerValidFrom(int64_t borrower_id);
   // The date the network was moved onto the 2025 structure, if it was.
   std::optional<Date> ReformAppliedOn();
+  // Whether the 2025 reform was applied, and its record (network_operation).
+  bool ReformApplied();
+  void RecordReform(Date on, const std::string& summary);
+  // Whether any branch exists (a database that already holds a network).
+  bool HasNetwork();
 
   // Every membership period of a borrower / of a group.
   std::vector<MembershipRow> MembershipsOfBorrower(int64_t borrower_id);
