@@ -78,6 +78,7 @@ check "demo has savings" bash -c "'$tdcs' savings balance 0000000002 $d | grep -
 check "loan apply" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 --every-months 6 $d | grep -q 'application recorded'"
 check "loan apply twice rejected" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 $d 2>&1 | grep -q LOAN_CODE_DUPLICATE"
 check "disburse before approval rejected" bash -c "! '$tdcs' loan disburse CLI1 $d 2>/dev/null"
+check "decision before the application rejected" bash -c "'$tdcs' loan approve CLI1 --on 2026-01-01 $d 2>&1 | grep -q DECISION_BEFORE_APPLICATION"
 check "loan approve" bash -c "'$tdcs' loan approve CLI1 $d | grep -q approved"
 check "loan approve twice rejected" bash -c "'$tdcs' loan approve CLI1 $d 2>&1 | grep -q APPLICATION_DECIDED"
 check "loan reject needs a decision not taken" bash -c "! '$tdcs' loan reject CLI1 --reason x $d 2>/dev/null"

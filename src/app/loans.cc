@@ -297,6 +297,9 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     store.db().LockKey("savings:" + std::to_string(loan.terms.borrower_id));
     account = store.LoadSavings(loan.terms.borrower_id);
     TDCS_CHECK(account.has_value());
+    // The account may have moved on (a month's interest credited) since the
+    // loan last did: a reversal dated before that would undo the credit.
+    if (date < account->accrued_to) return SavingsBackdated(*account);
     const auto txns = store.SavingsTxns(account->id);
     for (const auto& t : txns)
       if (t.kind == "repay" && t.entry_id == target->entry_id && t.reversed_by == 0) repayment = t;
@@ -559,6 +562,19 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     }
     // The recorded application, decided under the rules in force on the decision date.
     const auto& t = loan.terms;
+    if (auto applied = store.AppliedOn(*id); applied && d.date < *applied)
+      return MakeError("DECISION_BEFORE_APPLICATION", "date",
+                       "Ngày quyết định trước ngày nhận hồ sơ " + applied->ToVietnamese(),
+                       "The decision is dated before the application of " + applied->ToIso());
+    // The application was made for the borrower's group and office then; if
+    // they have moved, the office that decides is another: a new application.
+    auto placement = store::NetworkStore(db).PlacementOn(t.borrower_id, d.date);
+    if (!placement || placement->office_id != t.office_id ||
+        placement->session_day != t.session_day)
+      return MakeError(
+          "APPLICATION_PLACEMENT_CHANGED", "loan",
+          "Hộ vay đã chuyển tổ hoặc phòng giao dịch sau khi nộp hồ sơ: hãy lập hồ sơ mới",
+          "The borrower moved group or office after applying: make a new application");
     LoanApplicationRequest r;
     r.code = d.loan_code;
     r.borrower_code = store::NetworkStore(db).BorrowerCode(t.borrower_id);
@@ -885,7 +901,7 @@ Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::
                              Date on) {
   store::Database& db = Db(connection);
   // One snapshot: the loan and its transactions as of one moment.
-  store::Transaction tx(db);
+  store::ReadTransaction snapshot(db);
   store::LoanStore store(db);
   auto id = store.FindLoanId(loan_code);
   if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
@@ -909,10 +925,17 @@ Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::
   d.on = on;
   for (const auto& i : loan.installments)
     d.schedule.push_back({i.due, i.shares, i.amount, i.paid, InstallmentStateKey(i.state)});
-  for (const auto& x : store.Txns(*id))
-    if (x.date <= on)
-      d.transactions.push_back(
-          {x.id, x.date, x.kind, x.amount, x.months, x.entry_id, x.reverses, x.reversed_by});
+  // As of `on`: a reversal dated later had not happened yet.
+  std::map<int64_t, Date> dates;
+  const auto txns = store.Txns(*id);
+  for (const auto& x : txns) dates[x.id] = x.date;
+  for (const auto& x : txns)
+    if (x.date <= on) {
+      const bool reversed =
+          x.reversed_by != 0 && dates.count(x.reversed_by) && dates.at(x.reversed_by) <= on;
+      d.transactions.push_back({x.id, x.date, x.kind, x.amount, x.months, x.entry_id, x.reverses,
+                                reversed ? x.reversed_by : 0});
+    }
   return d;
 }
 

@@ -649,6 +649,12 @@ void LoanStore::SetSavingsRate(Date from, Rate rate) {
   savings_rates_.reset();
 }
 
+std::optional<Date> LoanStore::AppliedOn(int64_t loan_id) {
+  auto text = db_.LookupText("SELECT applied_on FROM loan WHERE id = ?", loan_id);
+  if (!text) return std::nullopt;
+  return Date::Parse(*text);
+}
+
 void LoanStore::SaveStudyMonths(int64_t loan_id, int study_months) {
   auto& st =
       db_.Cached("INSERT INTO loan_application_detail (loan_id, study_months) VALUES (?, ?)");

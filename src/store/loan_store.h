@@ -85,6 +85,8 @@ class LoanStore {
   // Writes the loan's state (not its borrower: see SetLoanBorrower).
   void UpdateLoan(const loans::Loan& loan);
   void SetLoanBorrower(int64_t loan_id, int64_t borrower_id);
+  // The date the loan's application was made.
+  std::optional<Date> AppliedOn(int64_t loan_id);
   // The months of study an application stated (0 when none was recorded).
   void SaveStudyMonths(int64_t loan_id, int study_months);
   int StudyMonths(int64_t loan_id);

@@ -1,4 +1,4 @@
--- 0007: member savings movements are replayable and reversible (see
+-- 0008: member savings movements are replayable and reversible (see
 -- src/savings/savings.h). savings_txn now also records repayments from
 -- savings (kind 'repay', the loan's entry) and reversals (kind 'reverse',
 -- reverses = the reversed movement, which gets reversed_by), so an account's
