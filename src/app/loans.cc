@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -995,12 +996,12 @@ Result<Money> SavingsCredited(Connection& connection, const Context&,
   return savings::CreditedOn(*account, on, store.SavingsRates());
 }
 
-Status SetProgramLimit(Connection& connection, const Context&, const std::string& program,
-                       Date from, Money max_amount) {
-  store::Database& db = Db(connection);
-  store::Transaction tx(db);
-  db.LockKey("program:" + program);
-  if (auto bad = NonPositiveAmount(max_amount, "max_amount")) return *bad;
+namespace {
+
+// Saves a new version of `program` from `from`: the version in force then,
+// changed by `change` (a rate, a limit), inside the caller's transaction.
+Status SaveProgramChange(store::Database& db, const std::string& program, Date from,
+                         const std::function<void(programs::ProgramVersion&)>& change) {
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(program);
   if (it == programs.end())
@@ -1009,11 +1010,25 @@ Status SetProgramLimit(Connection& connection, const Context&, const std::string
   if (base == nullptr) base = &it->second.front();
   programs::ProgramVersion v = *base;
   v.valid_from = from;
-  v.max_amount = max_amount;
-  v.note = "limit change";
+  change(v);
   store::SaveProgramVersions(db, {v});
-  tx.Commit();
   return Status::Ok();
+}
+
+}  // namespace
+
+Status SetProgramLimit(Connection& connection, const Context&, const std::string& program,
+                       Date from, Money max_amount) {
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  db.LockKey("program:" + program);
+  if (auto bad = NonPositiveAmount(max_amount, "max_amount")) return *bad;
+  auto saved = SaveProgramChange(db, program, from, [&](programs::ProgramVersion& v) {
+    v.max_amount = max_amount;
+    v.note = "limit change";
+  });
+  if (saved.ok()) tx.Commit();
+  return saved;
 }
 
 std::optional<Date> BusinessDate(Connection& connection) {
@@ -1042,19 +1057,12 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
                          " trước ngày làm việc hiện tại " + today->ToVietnamese(),
                      "The rate's effective date " + from.ToIso() + " is before the business date " +
                          today->ToIso());
-  auto programs = store::ReadPrograms(db);
-  auto it = programs.find(program);
-  if (it == programs.end())
-    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
-  const programs::ProgramVersion* base = programs::VersionOn(it->second, from);
-  if (base == nullptr) base = &it->second.front();
-  programs::ProgramVersion v = *base;
-  v.valid_from = from;
-  v.rate = rate;
-  v.note = "rate change";
-  store::SaveProgramVersions(db, {v});
-  tx.Commit();
-  return Status::Ok();
+  auto saved = SaveProgramChange(db, program, from, [&](programs::ProgramVersion& v) {
+    v.rate = rate;
+    v.note = "rate change";
+  });
+  if (saved.ok()) tx.Commit();
+  return saved;
 }
 
 }  // namespace tdcs::app
