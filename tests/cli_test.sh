@@ -46,6 +46,7 @@ check "bad import in Vietnamese and English" contains "$work/bad.out" "database 
 check "nothing written" bash -c "'$tdcs' find 'nguyen' --db '$db' 2>&1 | grep -q '^0 kết quả'"
 sed -i 's/031090000003/031085000003/' "$work/borrowers.csv"
 check "good import" bash -c "'$tdcs' import borrowers '$work/borrowers.csv' --db '$db' >/dev/null 2>&1"
+check "same file again says so" bash -c "'$tdcs' import borrowers '$work/borrowers.csv' --db '$db' 2>&1 | grep -q FILE_ALREADY_IMPORTED"
 # NFD query without diacritics marks typed decomposed.
 check "find NFD" bash -c "'$tdcs' find \$'Nguye\xcc\x82\xcc\x83n va\xcc\x86n a' --db '$db' | grep -q 'Nguyễn Văn An'"
 check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '031\*\*\*\*00001'"

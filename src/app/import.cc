@@ -3,8 +3,10 @@
 #include "app/import.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,6 +17,7 @@
 #include "network/network.h"
 #include "network/rules.h"
 #include "store/admin_units.h"
+#include "store/loan_store.h"
 #include "store/network_store.h"
 #include "text/text.h"
 
@@ -693,7 +696,16 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
                     const ProgressFn& progress) {
   store::Database& db = Db(connection);
   ImportReport report;
-  std::vector<Line> lines = ReadLines(kind, in, report);
+  // The bytes are kept whole (an import is at most 2,000,000 rows) so that
+  // the same file imported again is recognised by its hash.
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string kind_key = kind == ImportKind::kNetwork     ? "network"
+                               : kind == ImportKind::kGroups    ? "groups"
+                               : kind == ImportKind::kBorrowers ? "borrowers"
+                                                                : "memberships";
+  const std::string content_hash = store::NetworkStore::ContentHash(bytes);
+  std::istringstream input(bytes);
+  std::vector<Line> lines = ReadLines(kind, input, report);
   // A bad header stops here; bad rows are listed with everything else.
   for (const auto& e : report.errors)
     if (e.line == 1) return report;
@@ -702,6 +714,15 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   // "import" lock), so two files into one group cannot both pass its limits.
   store::Transaction tx(db);
   db.LockKey("import");
+  if (auto seen = store::NetworkStore(db).FindImportedFile(kind_key, content_hash)) {
+    report.errors.push_back(
+        {0, MakeError("FILE_ALREADY_IMPORTED", "file",
+                      "Tệp này đã được nhập ngày " + seen->first + " (" +
+                          std::to_string(seen->second) + " dòng); không nhập lại",
+                      "This file was already imported on " + seen->first + " (" +
+                          std::to_string(seen->second) + " rows); not imported again")});
+    return report;
+  }
   store::NetworkStore store(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   UnitDirectory units(store);
@@ -797,6 +818,10 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
       }
       break;
   }
+  // Dated by the business date (the day the bank is in), as everything else.
+  const auto today = store::LoanStore(db).BusinessDate();
+  store.RecordImportedFile(kind_key, content_hash, report.rows,
+                           today ? today->ToVietnamese() : "trước ngày làm việc đầu tiên");
   tx.Commit();
   report.written = report.rows;
   return report;

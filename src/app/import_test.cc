@@ -48,6 +48,23 @@ class ImportTest : public ::testing::Test {
   std::unique_ptr<app::Connection> db_;
 };
 
+// The same file imported again is named as such, with nothing written; the
+// same rows in a file that differs are checked row by row as always.
+TEST_F(ImportTest, TheSameFileTwiceSaysSo) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, "Nguyễn Thị Lan", "0000001", "leader");
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, csv).ok());
+  const auto before = TableCounts(testing::DbOf(*db_));
+  auto again = Run(ImportKind::kBorrowers, csv);
+  ASSERT_EQ(again.errors.size(), 1u);
+  EXPECT_EQ(again.errors[0].error.code, "FILE_ALREADY_IMPORTED");
+  EXPECT_EQ(again.written, 0);
+  EXPECT_EQ(TableCounts(testing::DbOf(*db_)), before);
+  auto changed = Run(ImportKind::kBorrowers, csv + "\n");
+  ASSERT_FALSE(changed.ok());
+  EXPECT_NE(changed.errors[0].error.code, "FILE_ALREADY_IMPORTED");
+}
+
 TEST_F(ImportTest, ImportsNetworkGroupsAndBorrowers) {
   std::string csv = kBorrowersHeader;
   csv += BorrowerRow(1, "Nguyễn Thị Lan", "0000001", "leader");

@@ -1,5 +1,7 @@
 #include "store/network_store.h"
 
+#include <sodium.h>
+
 #include "base/check.h"
 
 namespace tdcs::store {
@@ -681,6 +683,43 @@ void NetworkStore::RecordReform(Date on, const std::string& summary) {
 
 bool NetworkStore::HasNetwork() {
   return db_.QueryInt("SELECT COUNT(*) FROM branch").value_or(0) > 0;
+}
+
+std::string NetworkStore::ContentHash(std::string_view bytes) {
+  unsigned char hash[crypto_generichash_BYTES];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : hash) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::pair<std::string, int64_t>> NetworkStore::FindImportedFile(
+    const std::string& kind, const std::string& hash) {
+  auto& st = db_.Cached(
+      "SELECT imported_on, rows_imported FROM import_file WHERE kind = ? AND content_hash = ?");
+  st.BindText(1, kind);
+  st.BindText(2, hash);
+  if (!st.Step()) return std::nullopt;
+  auto out = std::make_pair(st.GetText(0), st.GetInt(1));
+  st.Reset();
+  return out;
+}
+
+void NetworkStore::RecordImportedFile(const std::string& kind, const std::string& hash,
+                                      int64_t rows, const std::string& imported_on) {
+  auto& st = db_.Cached(
+      "INSERT INTO import_file (kind, content_hash, rows_imported, imported_on) VALUES (?, ?, ?, "
+      "?) ON CONFLICT (kind, content_hash) DO NOTHING");
+  st.BindText(1, kind);
+  st.BindText(2, hash);
+  st.BindInt(3, rows);
+  st.BindText(4, imported_on);
+  st.Run();
 }
 
 }  // namespace tdcs::store

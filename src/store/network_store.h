@@ -138,6 +138,13 @@ class NetworkStore {
   // Whether the 2025 reform was applied, and its record (network_operation).
   bool ReformApplied();
   void RecordReform(Date on, const std::string& summary);
+  // Files imported before, by kind and the BLAKE2b hash of their bytes
+  // (ContentHash): the date and the rows of the import, if there was one.
+  static std::string ContentHash(std::string_view bytes);
+  std::optional<std::pair<std::string, int64_t>> FindImportedFile(const std::string& kind,
+                                                                  const std::string& hash);
+  void RecordImportedFile(const std::string& kind, const std::string& hash, int64_t rows,
+                          const std::string& imported_on);
   // Whether any branch exists (a database that already holds a network).
   bool HasNetwork();
 
