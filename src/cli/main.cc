@@ -47,8 +47,12 @@ int Rejected(const Error& error) {
 }
 
 void PrintErrors(const std::vector<RowError>& errors) {
-  for (const auto& e : errors)
-    fmt::print(stderr, "  dòng/line {}: {}\n", e.line, e.error.ToString());
+  for (const auto& e : errors) {
+    if (e.line == 0)
+      fmt::print(stderr, "  tệp/file: {}\n", e.error.ToString());  // about the whole file
+    else
+      fmt::print(stderr, "  dòng/line {}: {}\n", e.line, e.error.ToString());
+  }
 }
 
 std::optional<Date> ParseDateOption(const std::string& text) {
