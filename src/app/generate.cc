@@ -529,7 +529,8 @@ GenerateSummary Generator::Run() {
   tx.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
                   summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +
-                  summary_.borrowers * 3 + summary_.loans * 6;
+                  summary_.borrowers * 3 + summary_.loans * 6 +
+                  summary_.savings_accounts * 5;  // account, movement, entry, two postings
   return summary_;
 }
 
