@@ -506,21 +506,29 @@ void DeepCheckLoan(store::Database& db, store::LoanStore& store, int64_t id, Pro
   fresh.terms.borrower_id = store.ApprovedBorrower(id);
   LoanReplay r{store.LoanCode(id), id};
   const auto posted = store::LoanPostingsByEntry(db, id);
+  // The same replay as a reversal's (loans::Replay), watched action by action.
+  std::vector<const store::LoanTxn*> in_force;
+  std::vector<loans::RecordedAction> actions;
   const auto txns = store.Txns(id);
   for (const auto& t : txns) {
     if (t.kind == "reverse" || t.reversed_by != 0) continue;
-    if (fresh.disbursed_on) loans::Advance(fresh, t.date, rates);
-    auto outcome = loans::ApplyAction(fresh, {t.kind, t.date, t.amount, t.months, t.party_id},
-                                      rates, store.Holidays());
-    if (!outcome.ok()) {
-      problems.Add(TxnVi(r, t) + ": không tính lại được: " + outcome.error().message_vi,
-                   TxnEn(r, t) + ": does not replay: " + outcome.error().message_en);
-      return;
-    }
-    CompareEntry(r, t, outcome.value().postings, posted, problems);
-    r.last = &t;
+    in_force.push_back(&t);
+    actions.push_back({t.kind, t.date, t.amount, t.months, t.party_id});
   }
-  if (fresh.disbursed_on) loans::Advance(fresh, stored.processed_to, rates);
+  size_t replayed = 0;
+  auto replay = loans::Replay(fresh, actions, stored.processed_to, rates, store.Holidays(),
+                              [&](size_t i, const loans::Outcome& outcome) {
+                                CompareEntry(r, *in_force[i], outcome.postings, posted, problems);
+                                r.last = in_force[i];
+                                replayed = i + 1;
+                                return true;
+                              });
+  if (!replay.ok()) {
+    const store::LoanTxn& t = *in_force[replayed];  // the action that no longer applies
+    problems.Add(TxnVi(r, t) + ": không tính lại được: " + replay.error().message_vi,
+                 TxnEn(r, t) + ": does not replay: " + replay.error().message_en);
+    return;
+  }
   CompareState(r, stored, fresh, problems);
 }
 

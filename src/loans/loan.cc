@@ -184,8 +184,7 @@ std::string_view LoanStatusKey(LoanStatus s) {
 
 std::optional<LoanStatus> ParseLoanStatus(std::string_view s) {
   for (auto v : {LoanStatus::kApplied, LoanStatus::kApproved, LoanStatus::kActive,
-                 LoanStatus::kSettled,
-                 LoanStatus::kWrittenOff, LoanStatus::kRejected})
+                 LoanStatus::kSettled, LoanStatus::kWrittenOff, LoanStatus::kRejected})
     if (LoanStatusKey(v) == s) return v;
   return std::nullopt;
 }
@@ -601,15 +600,18 @@ Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimel
 }
 
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
-                       const RateTimeline& rates, const HolidayCalendar& calendar) {
+                       const RateTimeline& rates, const HolidayCalendar& calendar,
+                       const ReplayStep& each) {
   Outcome all;
   auto append = [&](std::vector<ledger::Posting>&& more) {
     for (auto& p : more) all.postings.push_back(std::move(p));
   };
-  for (const auto& a : actions) {
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const auto& a = actions[i];
     if (loan.disbursed_on) append(Advance(loan, a.date, rates).postings);
     auto r = ApplyAction(loan, a, rates, calendar);
     if (!r.ok()) return r.error();
+    if (each && !each(i, r.value())) return all;
     append(std::move(r).value().postings);
   }
   if (loan.disbursed_on) append(Advance(loan, to, rates).postings);

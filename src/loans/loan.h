@@ -45,6 +45,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,8 +178,13 @@ Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const Rate
                             const HolidayCalendar& calendar);
 // Rebuilds a loan from its approved terms by applying `actions` in order (each
 // after Advance to its date), then Advance to `to`; the postings of it all.
+// `each`, when given, sees every action's own postings as it is applied (the
+// deep check compares them with the entry posted for it); it may stop the
+// replay by returning false.
+using ReplayStep = std::function<bool(size_t index, const Outcome& action_outcome)>;
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
-                       const RateTimeline& rates, const HolidayCalendar& calendar);
+                       const RateTimeline& rates, const HolidayCalendar& calendar,
+                       const ReplayStep& each = nullptr);
 
 // The first commune session strictly after `date`.
 Date FirstSessionAfter(Date date, int session_day);
