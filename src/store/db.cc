@@ -143,6 +143,16 @@ void Transaction::CommitAndContinue() {
   db_.Begin();
 }
 
+std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
+  auto& st = db.Cached(sql);
+  st.BindInt(1, after);
+  st.BindInt(2, limit);
+  std::optional<int64_t> end;
+  if (st.Step() && !st.IsNull(0)) end = st.GetInt(0);
+  st.Reset();
+  return end;
+}
+
 int64_t LockKeyOf(std::string_view name) {
   uint64_t hash = 14695981039346656037ULL;
   for (unsigned char c : name) {

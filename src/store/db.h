@@ -176,6 +176,10 @@ std::unique_ptr<Database> Open(const std::string& target);
 std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name);
 void DropDatabase(const std::string& server_uri, const std::string& name);
 
+// Paging by key: `sql` takes (after, limit) and answers the last key of the
+// page of at most `limit` keys after `after`; nullopt when none is left.
+std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit);
+
 // RAII transaction: rolls back unless Commit() was called. Inside another
 // transaction it is a savepoint: its Commit releases it, its destruction
 // without Commit rolls back to it, and the outer transaction decides.

@@ -190,17 +190,6 @@ constexpr const char* kEntriesBetween =
     TDCS_ENTRY_WITH_POSTINGS "WHERE e.id > ? AND e.id <= ? ORDER BY e.id";
 #undef TDCS_ENTRY_WITH_POSTINGS
 
-// The last key of the page of `limit` keys after `after` (nullopt: none left).
-std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
-  auto& st = db.Cached(sql);
-  st.BindInt(1, after);
-  st.BindInt(2, limit);
-  std::optional<int64_t> end;
-  if (st.Step() && !st.IsNull(0)) end = st.GetInt(0);
-  st.Reset();
-  return end;
-}
-
 // Groups the joined rows into entries (rows of one entry come together).
 std::vector<StoredEntry> ReadEntries(Statement& st) {
   std::vector<StoredEntry> out;

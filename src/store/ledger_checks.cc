@@ -181,16 +181,6 @@ std::vector<int64_t> UnchainedEntryIds(Database& db, int limit) {
 
 namespace {
 
-std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
-  auto& st = db.Cached(sql);
-  st.BindInt(1, after);
-  st.BindInt(2, limit);
-  std::optional<int64_t> end;
-  if (st.Step() && !st.IsNull(0)) end = st.GetInt(0);
-  st.Reset();
-  return end;
-}
-
 // A posting of the linked entry, as read from `first`: account, the loan or
 // borrower it is of, amount.
 struct LegRow {
