@@ -545,41 +545,204 @@ Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id) {
   return out;
 }
 
-Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disbursed,
-                            Money outstanding) {
+namespace {
+
+Error InvalidOpening(const char* field, std::string vi, std::string en) {
+  return Reject("OPENING_BALANCE_INVALID", field, "Số dư chuyển sang không hợp lệ: " + vi,
+                "Invalid opening balance: " + en);
+}
+
+// The balance's own rules, before the schedule is looked at.
+std::optional<Error> CheckOpening(const Loan& loan, const OpeningBalance& b) {
+  if (b.disbursed.dong() <= 0 || b.disbursed > loan.terms.approved)
+    return InvalidOpening("disbursed_dong",
+                          "số tiền đã giải ngân phải lớn hơn 0 và không vượt số tiền được duyệt (" +
+                              loan.terms.approved.ToVietnamese() + " đ)",
+                          "the amount disbursed must be above 0 and at most the approved amount (" +
+                              loan.terms.approved.ToVietnamese() + ")");
+  for (const auto& [amount, field] :
+       {std::pair{b.normal, "normal_dong"}, std::pair{b.overdue, "overdue_dong"},
+        std::pair{b.frozen, "frozen_dong"}, std::pair{b.principal_due, "principal_due_dong"},
+        std::pair{b.interest_owed, "interest_owed_dong"}})
+    if (amount.IsNegative())
+      return InvalidOpening(field, "số dư không được âm", "a balance cannot be negative");
+  const Money outstanding = b.normal + b.overdue + b.frozen;
+  if (outstanding.dong() <= 0)
+    return InvalidOpening("normal_dong", "khoản vay không còn dư nợ gốc",
+                          "nothing is outstanding in principal");
+  if (outstanding > b.disbursed)
+    return InvalidOpening("normal_dong",
+                          "dư nợ gốc " + outstanding.ToVietnamese() +
+                              " đ lớn hơn số tiền đã giải ngân " + b.disbursed.ToVietnamese() +
+                              " đ",
+                          "the principal outstanding " + outstanding.ToVietnamese() +
+                              " exceeds the amount disbursed " + b.disbursed.ToVietnamese());
+  if (b.principal_due > b.normal)
+    return InvalidOpening("principal_due_dong", "nợ đến hạn là một phần của dư nợ trong hạn",
+                          "principal due is part of normal principal");
+  if (b.disbursed_on > b.on)
+    return InvalidOpening("disbursed_on", "ngày giải ngân sau ngày nhận số dư",
+                          "the disbursement is dated after the balance date");
+  const bool frozen = b.frozen.dong() > 0;
+  if (!frozen && (b.frozen_from || b.frozen_until))
+    return InvalidOpening("frozen_until", "chỉ khoản vay có nợ khoanh mới có thời gian khoanh",
+                          "only a loan with frozen principal has a freeze period");
+  if (frozen) {
+    if (!b.normal.IsZero() || !b.overdue.IsZero() || !b.principal_due.IsZero())
+      return InvalidOpening("frozen_dong",
+                            "khoản vay đang khoanh nợ thì toàn bộ dư nợ gốc là nợ khoanh",
+                            "a frozen loan holds all its principal frozen");
+    if (!b.frozen_from || !b.frozen_until)
+      return InvalidOpening("frozen_until",
+                            "khoản vay có nợ khoanh cần ngày bắt đầu và kết thúc khoanh",
+                            "a frozen loan needs the freeze's start and end dates");
+    if (*b.frozen_from < b.disbursed_on || *b.frozen_from > b.on || *b.frozen_until <= b.on)
+      return InvalidOpening("frozen_from",
+                            "thời gian khoanh phải bắt đầu từ ngày giải ngân đến ngày nhận số dư "
+                            "và kết thúc sau ngày nhận số dư",
+                            "the freeze must start between the disbursement and the balance date "
+                            "and end after the balance date");
+    if (b.next_due)
+      return InvalidOpening("next_due", "khoản vay đang khoanh không ghi kỳ trả nợ kế tiếp",
+                            "a frozen loan takes no next installment date");
+  }
+  return std::nullopt;
+}
+
+// Whole months from `from` to `until`, or 0 when they are not a whole number apart.
+int WholeMonths(Date from, Date until) {
+  for (int m = 1; m <= 10 * kFreezeMonthsMax; ++m) {
+    const Date d = from.AddMonths(m);
+    if (d == until) return m;
+    if (d > until) break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
   if (loan.status != LoanStatus::kApproved) return NotActive(loan);
-  if (outstanding.dong() <= 0 || outstanding > disbursed || disbursed > loan.terms.approved)
-    return Reject("OPENING_BALANCE_INVALID", "amount", "Số dư đầu kỳ không hợp lệ",
-                  "Invalid opening balance");
+  if (auto bad = CheckOpening(loan, b)) return *bad;
+  const bool frozen = b.frozen.dong() > 0;
+  int frozen_months = 0;
+  if (frozen) {
+    frozen_months = WholeMonths(*b.frozen_from, *b.frozen_until);
+    if (frozen_months == 0)
+      return Reject("FREEZE_PERIOD_INVALID", "frozen_until",
+                    "Thời gian khoanh nợ phải là số tháng tròn",
+                    "A freeze lasts a whole number of months");
+  }
   Loan draft = loan;
   RateTimeline none;
-  auto disbursed_outcome = Disburse(draft, disbursed, disbursed_on, none);
+  auto disbursed_outcome = Disburse(draft, b.disbursed, b.disbursed_on, none);
   TDCS_CHECK(disbursed_outcome.ok());
-  // Past installments were paid in the previous system: the repaid principal is
-  // spread over them; the schedule continues from `outstanding`.
-  std::vector<Installment*> past;
-  for (auto& i : draft.installments)
-    if (i.due <= date) past.push_back(&i);
-  if (past.size() == draft.installments.size())
-    return Reject("OPENING_BALANCE_INVALID", "date",
-                  "Khoản vay đã quá hạn cuối cùng vào ngày số dư", "The loan is past maturity");
-  const Money repaid = disbursed - outstanding;
-  for (size_t k = 0; k < past.size(); ++k) {
-    past[k]->amount = k + 1 == past.size()
-                          ? repaid - Money::Dong(repaid.dong() / static_cast<int64_t>(past.size()) *
-                                                 static_cast<int64_t>(past.size() - 1))
-                          : Money::Dong(repaid.dong() / static_cast<int64_t>(past.size()));
-    past[k]->paid = past[k]->amount;
-    past[k]->state = InstallmentState::kPaid;
+  auto& schedule = draft.installments;
+  std::stable_sort(schedule.begin(), schedule.end(),
+                   [](const Installment& x, const Installment& y) { return x.due < y.due; });
+  // Installments due by the cut-off fell due in the old system (a frozen
+  // loan's stopped falling due when the freeze began).
+  const Date cutoff = frozen ? *b.frozen_from : b.on;
+  if (b.next_due) {
+    Installment* target = nullptr;
+    for (auto& i : schedule)
+      if (i.due > b.on && i.due == *b.next_due) target = &i;
+    if (target == nullptr)
+      return Reject("OPENING_NEXT_DUE_INVALID", "next_due",
+                    "Ngày " + b.next_due->ToVietnamese() +
+                        " không phải một kỳ trả nợ của khoản vay sau ngày nhận số dư",
+                    b.next_due->ToIso() +
+                        " is not one of the loan's installment dates after the balance date");
+    for (auto& i : schedule)
+      if (i.due > b.on && i.due < *b.next_due) {
+        target->shares += i.shares;  // rescheduled onto the next installment
+        i.shares = 0;
+      }
   }
-  draft.normal = outstanding;
-  draft.accrued_to = date;
-  draft.processed_to = date;
+  std::vector<Installment*> past;
+  int future_shares = 0;
+  for (auto& i : schedule) {
+    if (i.due <= cutoff)
+      past.push_back(&i);
+    else
+      future_shares += i.shares;
+  }
+  // Principal fallen due and unpaid sits on the latest installments fallen
+  // due: first what is due, then before it what is overdue.
+  Money due_part = b.principal_due, overdue_part = b.overdue;
+  if (future_shares == 0) {
+    if (frozen) {
+      overdue_part = b.frozen;  // returns overdue when the freeze ends
+    } else if (b.principal_due != b.normal) {
+      return InvalidOpening("principal_due_dong",
+                            "mọi kỳ trả nợ đã đến hạn nên toàn bộ dư nợ trong hạn là nợ đến hạn",
+                            "every installment has fallen due, so all normal principal is due");
+    }
+  }
+  const int needed = (due_part.dong() > 0) + (overdue_part.dong() > 0);
+  if (needed > static_cast<int>(past.size()))
+    return InvalidOpening(due_part.dong() > 0 ? "principal_due_dong" : "overdue_dong",
+                          "số kỳ trả nợ đã đến hạn vào ngày nhận số dư không đủ cho nợ đến hạn "
+                          "và nợ quá hạn",
+                          "too few installments have fallen due by the balance date to hold the "
+                          "principal due and overdue");
+  size_t ordinary = past.size();
+  Installment* first_unpaid = nullptr;
+  auto carry = [&](Money amount, InstallmentState state) {
+    Installment& i = *past[--ordinary];
+    i.amount = amount;
+    i.paid = Money::Zero();
+    i.state = state;
+    first_unpaid = &i;
+  };
+  if (due_part.dong() > 0) carry(due_part, InstallmentState::kDue);
+  if (overdue_part.dong() > 0) carry(overdue_part, InstallmentState::kOverdue);
+  // The principal repaid is spread over the other installments fallen due
+  // (or, when there is none, paid on the first unpaid one).
+  const Money repaid_due = b.disbursed - (b.normal + b.overdue + b.frozen);
+  if (ordinary == 0 && first_unpaid != nullptr) {
+    first_unpaid->amount += repaid_due;
+    first_unpaid->paid = repaid_due;
+  }
+  const int64_t n = static_cast<int64_t>(ordinary);
+  for (size_t k = 0; k < ordinary; ++k) {
+    Installment& i = *past[k];
+    i.amount = k + 1 == ordinary ? repaid_due - Money::Dong(repaid_due.dong() / n * (n - 1))
+                                 : Money::Dong(repaid_due.dong() / n);
+    i.paid = i.amount;
+    i.state = InstallmentState::kPaid;
+  }
+  draft.normal = b.normal;
+  draft.overdue = b.overdue;
+  draft.frozen = b.frozen;
+  draft.interest_unpaid = b.interest_owed;
+  draft.accrual = 0;
+  draft.accrued_to = b.on;
+  draft.processed_to = b.on;
+  if (frozen) {
+    draft.frozen_from = b.frozen_from;
+    draft.frozen_until = b.frozen_until;
+    draft.frozen_months = frozen_months;
+  }
   loan = draft;
   Outcome out;
-  AddTransfer(out.postings, LoanDimensions(loan), account::kLoanNormal, account::kOpeningBalance,
-              outstanding);
+  const ledger::Posting dims = LoanDimensions(loan);
+  AddTransfer(out.postings, dims, account::kLoanNormal, account::kOpeningBalance, b.normal);
+  AddTransfer(out.postings, dims, account::kLoanOverdue, account::kOpeningBalance, b.overdue);
+  AddTransfer(out.postings, dims, account::kLoanFrozen, account::kOpeningBalance, b.frozen);
+  AddTransfer(out.postings, dims, account::kInterestReceivable, account::kOpeningBalance,
+              b.interest_owed);
   return out;
+}
+
+Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disbursed,
+                            Money outstanding) {
+  OpeningBalance b;
+  b.on = date;
+  b.disbursed_on = disbursed_on;
+  b.disbursed = disbursed;
+  b.normal = outstanding;
+  return OpenBalance(loan, b);
 }
 
 Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimeline& rates,
@@ -593,8 +756,9 @@ Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& a, const RateTimel
   if (a.kind == "writeoff") return WriteOff(loan, a.date, rates);
   if (a.kind == "inherit") return Inherit(loan, a.date, a.party_id);
   if (a.kind == "open")
-    return OpenBalance(loan, a.date, Date::FromDays(static_cast<int32_t>(a.party_id)),
-                       loan.terms.approved, a.amount);
+    return a.opening ? OpenBalance(loan, *a.opening)
+                     : OpenBalance(loan, a.date, Date::FromDays(static_cast<int32_t>(a.party_id)),
+                                   loan.terms.approved, a.amount);
   TDCS_CHECK_MSG(false, "unknown loan action kind");
   return Outcome{};
 }

@@ -160,8 +160,27 @@ Result<Outcome> Extend(Loan& loan, Date date, int months);
 Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates);
 Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates);
 Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id);
-// Balances taken over from a previous system: disbursed on `disbursed_on`,
-// `outstanding` left on `date`, interest settled up to `date`.
+// Balances taken over from a previous system (tdcs import loans, RULES §4.9)
+// on `on`: the loan as the old system holds it at the start of that day.
+struct OpeningBalance {
+  Date on;
+  Date disbursed_on;
+  Money disbursed;                // in all, up to `on` (at most the approved amount)
+  Money normal, overdue, frozen;  // principal by state
+  Money principal_due;            // part of `normal` fallen due, not yet overdue
+  Money interest_owed;            // charged or accrued for the days before `on`, unpaid
+  // The schedule position: the next installment's date in the old system (one
+  // of the schedule's dates after `on`); installments before it and after `on`
+  // were rescheduled onto it. Nullopt: the schedule's next date.
+  std::optional<Date> next_due;
+  // A frozen loan: the freeze's start and end (a whole number of months apart).
+  std::optional<Date> frozen_from, frozen_until;
+};
+// Takes over `balance` into an approved loan; every broken rule of the
+// balance is a rejection (OPENING_BALANCE_INVALID and others, the field named).
+Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& balance);
+// The same with everything outstanding in normal principal and nothing owed
+// in interest: `outstanding` of `disbursed` left on `date`.
 Result<Outcome> OpenBalance(Loan& loan, Date date, Date disbursed_on, Money disbursed,
                             Money outstanding);
 
@@ -173,6 +192,9 @@ struct RecordedAction {
   Money amount;
   int months = 0;
   int64_t party_id = 0;  // inherit: the heir; open: the disbursement date (days since 1970)
+  // open: the balances taken over; without it, `amount` is normal principal
+  // and the whole approved amount was disbursed.
+  std::optional<OpeningBalance> opening;
 };
 Result<Outcome> ApplyAction(Loan& loan, const RecordedAction& action, const RateTimeline& rates,
                             const HolidayCalendar& calendar);

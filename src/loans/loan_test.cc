@@ -120,5 +120,148 @@ TEST(LoanTest, RescheduleCountsWorkingDaysWithoutHolidays) {
   EXPECT_TRUE(Reschedule(without_holidays, D("2025-01-24"), HolidayCalendar()).ok());
 }
 
+// Opening balances (RULES §4.9): a loan taken over from another system.
+Money Sum(const Outcome& o, const char* account) {
+  Money m;
+  for (const auto& p : o.postings)
+    if (p.account == account) m += p.amount;
+  return m;
+}
+
+TEST(OpeningBalanceTest, TakesOverPrincipalByStateAndInterestOwed) {
+  // 60,000,000 over 36 months, yearly installments, disbursed 10/01/2024
+  // (overdue only at maturity). On 15/06/2025 the old system holds
+  // 30,000,000 normal and 10,000,000 overdue (the first installment of
+  // 20,000,000 half paid), 400,000 of interest owed.
+  Loan l = NewLoan(Money::Dong(60'000'000), 36, 12);
+  OpeningBalance b;
+  b.on = D("2025-06-15");
+  b.disbursed_on = D("2024-01-10");
+  b.disbursed = Money::Dong(60'000'000);
+  b.normal = Money::Dong(40'000'000);
+  b.overdue = Money::Dong(10'000'000);
+  b.interest_owed = Money::Dong(400'000);
+  auto opened = OpenBalance(l, b);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  EXPECT_EQ(Sum(opened.value(), ledger::account::kOpeningBalance).dong(), -50'400'000);
+  EXPECT_EQ(Sum(opened.value(), ledger::account::kLoanOverdue).dong(), 10'000'000);
+  EXPECT_EQ(Sum(opened.value(), ledger::account::kInterestReceivable).dong(), 400'000);
+  EXPECT_EQ(l.status, LoanStatus::kActive);
+  ASSERT_EQ(l.installments.size(), 3u);
+  EXPECT_EQ(l.installments[0].state, InstallmentState::kOverdue);
+  EXPECT_EQ(l.installments[0].amount.dong(), 20'000'000);
+  EXPECT_EQ(l.installments[0].paid.dong(), 10'000'000);
+  // Interest accrues from the balance date on normal and overdue principal:
+  // 40,000,000 × 0.55 % + 10,000,000 × 0.55 % × 130 % over 30 days.
+  EXPECT_EQ(InterestDue(l, D("2025-07-15"), Poor()).dong(), 400'000 + 220'000 + 71'500);
+  // A payment settles the interest, then the overdue principal.
+  ASSERT_TRUE(Pay(l, Money::Dong(5'691'500), D("2025-07-15"), Poor()).ok());
+  EXPECT_EQ(l.interest_unpaid.dong(), 0);
+  EXPECT_EQ(l.overdue.dong(), 5'000'000);
+  // The next installment (10/01/2026) takes half of what is not yet due.
+  Advance(l, D("2026-01-10"), Poor());
+  EXPECT_EQ(PrincipalDue(l).dong(), 20'000'000);
+}
+
+TEST(OpeningBalanceTest, SchedulePositionReschedulesOntoTheNextDate) {
+  // Six half-yearly installments from 01/03/2024; the old system moved the
+  // one of 01/03/2025 onto 01/09/2025.
+  Loan l = NewLoan(Money::Dong(36'000'000), 36, 6);
+  OpeningBalance b;
+  b.on = D("2025-01-20");
+  b.disbursed_on = D("2024-03-01");
+  b.disbursed = Money::Dong(36'000'000);
+  b.normal = Money::Dong(30'000'000);
+  b.next_due = D("2025-09-01");
+  ASSERT_TRUE(OpenBalance(l, b).ok());
+  EXPECT_EQ(NextDueDate(l), D("2025-09-01"));
+  Advance(l, D("2025-09-01"), Poor());
+  // 30,000,000 × 2 shares of 5 not yet due.
+  EXPECT_EQ(PrincipalDue(l).dong(), 12'000'000);
+  Loan bad = NewLoan(Money::Dong(36'000'000), 36, 6);
+  b.next_due = D("2025-08-31");
+  auto r = OpenBalance(bad, b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "OPENING_NEXT_DUE_INVALID");
+  EXPECT_EQ(bad.status, LoanStatus::kApproved);
+}
+
+TEST(OpeningBalanceTest, FrozenLoanResumesWhenTheFreezeEnds) {
+  Loan l = NewLoan(Money::Dong(40'000'000), 48, 12);
+  OpeningBalance b;
+  b.on = D("2025-05-01");
+  b.disbursed_on = D("2023-02-10");
+  b.disbursed = Money::Dong(40'000'000);
+  b.frozen = Money::Dong(30'000'000);
+  b.frozen_from = D("2024-12-01");
+  b.frozen_until = D("2025-12-01");
+  ASSERT_TRUE(OpenBalance(l, b).ok());
+  EXPECT_TRUE(l.IsFrozen());
+  EXPECT_EQ(l.frozen_months, 12);
+  EXPECT_EQ(InterestDue(l, D("2025-11-30"), Poor()).dong(), 0);  // frozen accrues nothing
+  // The installment of 10/02/2025 fell in the freeze: it moves 12 months on.
+  EXPECT_EQ(NextDueDate(l), D("2026-02-10"));
+  Advance(l, D("2025-12-01"), Poor());
+  EXPECT_FALSE(l.IsFrozen());
+  EXPECT_EQ(l.normal.dong(), 30'000'000);
+  b.normal = Money::Dong(1);
+  Loan bad = NewLoan(Money::Dong(40'000'000), 48, 12);
+  auto r = OpenBalance(bad, b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "frozen_dong");
+}
+
+TEST(OpeningBalanceTest, PastMaturityAllPrincipalHasFallenDue) {
+  Loan l = NewLoan(Money::Dong(20'000'000), 24, 12, 7);
+  OpeningBalance b;
+  b.on = D("2025-03-01");
+  b.disbursed_on = D("2023-01-15");
+  b.disbursed = Money::Dong(20'000'000);
+  b.overdue = Money::Dong(8'000'000);
+  auto ok = OpenBalance(l, b);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(l.overdue.dong(), 8'000'000);
+  EXPECT_FALSE(NextDueDate(l).has_value());
+  // Normal principal past maturity must be stated as due.
+  Loan bad = NewLoan(Money::Dong(20'000'000), 24, 12, 7);
+  b.normal = Money::Dong(2'000'000);
+  auto r = OpenBalance(bad, b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "principal_due_dong");
+  b.principal_due = Money::Dong(2'000'000);
+  ASSERT_TRUE(OpenBalance(bad, b).ok());
+  // The due principal turns overdue at the next session (07/03/2025).
+  Advance(bad, D("2025-03-07"), Poor());
+  EXPECT_EQ(bad.overdue.dong(), 10'000'000);
+}
+
+TEST(OpeningBalanceTest, RejectsBalancesThatCannotBe) {
+  auto reject = [](OpeningBalance b) {
+    Loan l = NewLoan(Money::Dong(30'000'000), 36, 12);
+    auto r = OpenBalance(l, b);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(l.status, LoanStatus::kApproved);
+    return r.ok() ? std::string() : r.error().field;
+  };
+  OpeningBalance b;
+  b.on = D("2025-01-01");
+  b.disbursed_on = D("2024-06-01");
+  b.disbursed = Money::Dong(30'000'000);
+  b.normal = Money::Dong(31'000'000);
+  EXPECT_EQ(reject(b), "normal_dong");  // more than disbursed
+  b.normal = Money::Dong(10'000'000);
+  b.disbursed = Money::Dong(40'000'000);
+  EXPECT_EQ(reject(b), "disbursed_dong");  // more than approved
+  b.disbursed = Money::Dong(30'000'000);
+  b.overdue = Money::Dong(1'000'000);
+  EXPECT_EQ(reject(b), "overdue_dong");  // nothing has fallen due yet
+  b.overdue = Money::Zero();
+  b.interest_owed = Money::Dong(-1);
+  EXPECT_EQ(reject(b), "interest_owed_dong");
+  b.interest_owed = Money::Zero();
+  b.disbursed_on = D("2025-02-01");
+  EXPECT_EQ(reject(b), "disbursed_on");
+}
+
 }  // namespace
 }  // namespace tdcs::loans
