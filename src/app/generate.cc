@@ -479,41 +479,40 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
       ""};
   store::LoanStore& ls = loan_store_;
   const auto& rates = ls.Rates(program);
+  // The domain first, then the loan row once with its final state, then its
+  // transactions and entries (RecordTxn, as every loan action is written).
   auto opened_outcome = loans::OpenBalance(loan, opened, disbursed_on, t.approved, outstanding);
   TDCS_CHECK(opened_outcome.ok());
+  std::vector<std::pair<store::LoanTxn, ledger::Entry>> txns;
   store::LoanTxn txn;
   txn.loan_id = t.loan_id;
   txn.date = opened;
   txn.kind = "open";
   txn.amount = outstanding;
   txn.party_id = disbursed_on.days();
-  txn.id = ls.ReserveIds("loan_txn", 1);
-  txn.entry_id =
-      ls.PostEntry(ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings),
-                   t.loan_id, txn.id);
+  txns.emplace_back(txn,
+                    ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings));
+  std::optional<ledger::Entry> events;
   if (opened < options_.until) {
-    auto events = loans::Advance(loan, options_.until, rates);
-    if (!events.postings.empty())
-      ls.PostEntry(ledger::BuildEntry(options_.until, "events", std::move(events.postings)),
-                   t.loan_id, 0);
+    auto moved = loans::Advance(loan, options_.until, rates);
+    if (!moved.postings.empty())
+      events = ledger::BuildEntry(options_.until, "events", std::move(moved.postings));
   }
-  store::LoanTxn ft;
   if (frozen) {
     auto f = loans::Freeze(loan, options_.until, 24, rates);
     TDCS_CHECK(f.ok());
+    store::LoanTxn ft;
     ft.loan_id = t.loan_id;
     ft.date = options_.until;
     ft.kind = "freeze";
     ft.months = 24;
-    ft.id = ls.ReserveIds("loan_txn", 1);
-    ft.entry_id =
-        ls.PostEntry(ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings),
-                     t.loan_id, ft.id);
+    txns.emplace_back(ft,
+                      ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings));
   }
-  // The loan row goes in once, with its final state, before its transactions.
   ls.InsertLoan(loan, application);
-  ls.AddTxn(txn);
-  if (frozen) ls.AddTxn(ft);
+  ls.RecordTxn(txns[0].first, txns[0].second);
+  if (events) ls.PostEntry(*events, t.loan_id, 0);
+  for (size_t k = 1; k < txns.size(); ++k) ls.RecordTxn(txns[k].first, txns[k].second);
   ++summary_.loans;
   summary_.outstanding += loan.Principal();
 }

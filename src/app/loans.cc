@@ -124,23 +124,10 @@ void Append(std::vector<ledger::Posting>& to, std::vector<ledger::Posting> more)
   for (auto& p : more) to.push_back(std::move(p));
 }
 
-loans::RecordedAction ToAction(const store::LoanTxn& t) {
-  return loans::RecordedAction{t.kind, t.date, t.amount, t.months, t.party_id};
-}
-
 Result<loans::Outcome> ApplyTxn(store::LoanStore& store, loans::Loan& loan,
                                 const store::LoanTxn& t) {
-  return loans::ApplyAction(loan, ToAction(t), store.Rates(loan.terms.program), store.Holidays());
-}
-
-// Brings a loan to `date` and posts what its events moved.
-// Returns whether anything was posted.
-bool AdvanceAndPost(store::LoanStore& store, loans::Loan& loan, Date date) {
-  auto events = loans::Advance(loan, date, store.Rates(loan.terms.program));
-  if (events.postings.empty()) return false;
-  store.PostEntry(ledger::BuildEntry(date, "events", std::move(events.postings)),
-                  loan.terms.loan_id, 0);
-  return true;
+  return loans::ApplyAction(loan, store::ActionOf(t), store.Rates(loan.terms.program),
+                            store.Holidays());
 }
 
 const char* SavingsKindKey(SavingsActionKind kind) {
@@ -258,7 +245,7 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   std::vector<loans::RecordedAction> actions;
   for (const auto& t : txns)
     if (t.kind != "reverse" && t.reversed_by == 0 && t.id != target->id)
-      actions.push_back(ToAction(t));
+      actions.push_back(store::ActionOf(t));
   auto replay =
       loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates, store.Holidays());
   if (!replay.ok())
@@ -323,10 +310,8 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   reversal.date = date;
   reversal.kind = "reverse";
   reversal.reverses = target->id;
-  reversal.id = store.ReserveIds("loan_txn", 1);
-  reversal.entry_id = store.PostEntry(ledger::BuildEntry(date, "reverse", std::move(delta)),
-                                      loan.terms.loan_id, reversal.id, target->entry_id);
-  store.AddTxn(reversal);
+  store.RecordTxn(reversal, ledger::BuildEntry(date, "reverse", std::move(delta)),
+                  target->entry_id);
   store.MarkReversed(target->id, reversal.id);
   if (savings_reversal) {
     const int64_t txn = store.AddSavingsTxn(account->id, date, "reverse", repayment->amount,
@@ -621,7 +606,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   // Events dated up to the action take effect first; when they moved money
   // they are saved at once, so that a rejected action in a batch leaves the
   // loan and its postings in step.
-  if (loan.disbursed_on && AdvanceAndPost(store, loan, a.date)) store.UpdateLoan(loan);
+  if (loan.disbursed_on && batch::AdvanceLoan(store, loan, a.date)) store.UpdateLoan(loan);
   ActionResult result;
   if (a.kind == LoanActionKind::kReverseLast) {
     auto r = ReverseLast(store, loan, a.date);
@@ -665,10 +650,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       for (auto& p : outcome.value().postings)
         if (p.account == ledger::account::kMemberSavings) p.office_id = account->office_id;
     Append(postings, std::move(outcome).value().postings);
-    txn.id = store.ReserveIds("loan_txn", 1);
-    txn.entry_id = store.PostEntry(ledger::BuildEntry(a.date, txn.kind, std::move(postings)),
-                                   loan.terms.loan_id, txn.id);
-    store.AddTxn(txn);
+    store.RecordTxn(txn, ledger::BuildEntry(a.date, txn.kind, std::move(postings)));
     if (account) {
       store.SaveSavings(*account);
       store.AddSavingsTxn(account->id, a.date, "repay", txn.amount, txn.entry_id);
@@ -844,7 +826,7 @@ Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) 
     if (t.kind == "reverse" || t.date > on) continue;
     const auto reversed = reversal_dates.find(t.reversed_by);
     if (t.reversed_by != 0 && reversed != reversal_dates.end() && reversed->second <= on) continue;
-    actions.push_back(ToAction(t));
+    actions.push_back(store::ActionOf(t));
   }
   if (actions.empty()) {
     fresh.status = loans::LoanStatus::kApproved;

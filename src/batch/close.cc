@@ -54,11 +54,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
           continue;
         }
         db.LockKeyShared("program:" + loan.terms.program);  // rates stay as read
-        auto events = loans::Advance(loan, day, store.Rates(loan.terms.program));
-        if (!events.postings.empty()) {
-          store.PostEntry(ledger::BuildEntry(day, "events", std::move(events.postings)), id, 0);
-          ++entries_done;
-        }
+        if (AdvanceLoan(store, loan, day)) ++entries_done;
         // Every event up to the day has run, so the loan leaves the day's work.
         const auto next = loans::NextEventDate(loan);
         TDCS_CHECK_MSG(!next || *next > day, "a loan's next event is not after the day closed");
@@ -95,6 +91,14 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
 }
 
 }  // namespace
+
+bool AdvanceLoan(store::LoanStore& store, loans::Loan& loan, Date date) {
+  auto events = loans::Advance(loan, date, store.Rates(loan.terms.program));
+  if (events.postings.empty()) return false;
+  store.PostEntry(ledger::BuildEntry(date, "events", std::move(events.postings)),
+                  loan.terms.loan_id, 0);
+  return true;
+}
 
 int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date) {
   const auto& rates = store.SavingsRates();

@@ -46,6 +46,12 @@ using CloseProgress = std::function<void(Date day, int64_t loans)>;
 // Returns the entries posted.
 int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date);
 
+// Brings a loan to `date` (loans::Advance) and posts the entry of the events
+// it ran, dated `date`; the caller saves the loan. Returns whether anything
+// was posted. Every loan is brought forward this way (end of day, actions,
+// imports, generated data).
+bool AdvanceLoan(store::LoanStore& store, loans::Loan& loan, Date date);
+
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
 // `progress` is called after each committed batch (of loans or of savings accounts).

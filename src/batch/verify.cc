@@ -513,7 +513,7 @@ void DeepCheckLoan(store::Database& db, store::LoanStore& store, int64_t id, Pro
   for (const auto& t : txns) {
     if (t.kind == "reverse" || t.reversed_by != 0) continue;
     in_force.push_back(&t);
-    actions.push_back({t.kind, t.date, t.amount, t.months, t.party_id});
+    actions.push_back(store::ActionOf(t));
   }
   size_t replayed = 0;
   auto replay = loans::Replay(fresh, actions, stored.processed_to, rates, store.Holidays(),

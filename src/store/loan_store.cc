@@ -452,12 +452,49 @@ int64_t LoanStore::AddTxn(LoanTxn& t) {
   else
     st.BindNull(9);
   st.Run();
+  if (t.opening) {
+    const loans::OpeningBalance& o = *t.opening;
+    auto& op = db_.Cached(
+        "INSERT INTO loan_opening (txn_id, balance_on, disbursed_on, disbursed_dong, normal_dong, "
+        "overdue_dong, frozen_dong, principal_due_dong, interest_owed_dong, next_due, "
+        "frozen_from, frozen_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    op.BindInt(1, t.id);
+    op.BindText(2, o.on.ToIso());
+    op.BindText(3, o.disbursed_on.ToIso());
+    op.BindInt(4, o.disbursed.dong());
+    op.BindInt(5, o.normal.dong());
+    op.BindInt(6, o.overdue.dong());
+    op.BindInt(7, o.frozen.dong());
+    op.BindInt(8, o.principal_due.dong());
+    op.BindInt(9, o.interest_owed.dong());
+    auto iso = [](const std::optional<Date>& d) {
+      return d ? std::optional<std::string>(d->ToIso()) : std::nullopt;
+    };
+    op.BindOptionalText(10, iso(o.next_due));
+    op.BindOptionalText(11, iso(o.frozen_from));
+    op.BindOptionalText(12, iso(o.frozen_until));
+    op.Run();
+  }
   return t.id;
 }
 
+void LoanStore::RecordTxn(LoanTxn& t, const ledger::Entry& entry, int64_t reverses_entry_id) {
+  if (t.id == 0) t.id = ReserveIds("loan_txn", 1);
+  t.entry_id = PostEntry(entry, t.loan_id, t.id, reverses_entry_id);
+  AddTxn(t);
+}
+
+loans::RecordedAction ActionOf(const LoanTxn& t) {
+  loans::RecordedAction a{t.kind, t.date, t.amount, t.months, t.party_id, t.opening};
+  return a;
+}
+
 constexpr const char* kTxns =
-    "SELECT id, loan_id, txn_date, kind, amount_dong, months, party_id, entry_id, reverses, "
-    "reversed_by FROM loan_txn WHERE loan_id = ? ORDER BY id";
+    "SELECT t.id, t.loan_id, t.txn_date, t.kind, t.amount_dong, t.months, t.party_id, "
+    "t.entry_id, t.reverses, t.reversed_by, o.balance_on, o.disbursed_on, o.disbursed_dong, "
+    "o.normal_dong, o.overdue_dong, o.frozen_dong, o.principal_due_dong, o.interest_owed_dong, "
+    "o.next_due, o.frozen_from, o.frozen_until FROM loan_txn t "
+    "LEFT JOIN loan_opening o ON o.txn_id = t.id WHERE t.loan_id = ? ORDER BY t.id";
 std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
   auto& st = db_.Cached(kTxns);
   st.BindInt(1, loan_id);
@@ -474,6 +511,24 @@ std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
     t.entry_id = st.IsNull(7) ? 0 : st.GetInt(7);
     t.reverses = st.IsNull(8) ? 0 : st.GetInt(8);
     t.reversed_by = st.IsNull(9) ? 0 : st.GetInt(9);
+    if (!st.IsNull(10)) {
+      loans::OpeningBalance o;
+      o.on = *Date::Parse(st.GetText(10));
+      o.disbursed_on = *Date::Parse(st.GetText(11));
+      o.disbursed = Money::Dong(st.GetInt(12));
+      o.normal = Money::Dong(st.GetInt(13));
+      o.overdue = Money::Dong(st.GetInt(14));
+      o.frozen = Money::Dong(st.GetInt(15));
+      o.principal_due = Money::Dong(st.GetInt(16));
+      o.interest_owed = Money::Dong(st.GetInt(17));
+      auto date = [&](int column) {
+        return st.IsNull(column) ? std::nullopt : Date::Parse(st.GetText(column));
+      };
+      o.next_due = date(18);
+      o.frozen_from = date(19);
+      o.frozen_until = date(20);
+      t.opening = o;
+    }
     out.push_back(t);
   }
   return out;

@@ -40,7 +40,13 @@ struct LoanTxn {
   int64_t entry_id = 0;
   int64_t reverses = 0;
   int64_t reversed_by = 0;
+  // open: the balances taken over (tdcs import loans); none for the loans
+  // opened with normal principal only (generated data).
+  std::optional<loans::OpeningBalance> opening;
 };
+
+// The transaction as the domain replays it.
+loans::RecordedAction ActionOf(const LoanTxn& txn);
 
 // A movement of a member savings account (a row of savings_txn): deposit,
 // withdraw, repay (a repayment from savings; entry_id is the loan's entry) or
@@ -111,6 +117,10 @@ class LoanStore {
                                                                        int64_t after_id, int limit);
 
   int64_t AddTxn(LoanTxn& txn);
+  // A loan action's record: posts `entry` for it (its id reserved when 0) and
+  // adds the transaction row; every loan action is written this way.
+  // A reversal names the entry it reverses.
+  void RecordTxn(LoanTxn& txn, const ledger::Entry& entry, int64_t reverses_entry_id = 0);
   std::vector<LoanTxn> Txns(int64_t loan_id);
   void MarkReversed(int64_t txn_id, int64_t reversed_by);
 
