@@ -104,6 +104,8 @@ int64_t Export(Connection& connection, const Context&, ImportKind kind,
     case ImportKind::kBorrowers:
     case ImportKind::kMemberships:
       break;
+    case ImportKind::kLoans:
+      TDCS_CHECK_MSG(false, "loans are listed by tdcs loan list, not exported");
   }
   int64_t rows = 0;
   store.ForEachBorrowerOn(options.on, [&](const store::NetworkStore::BorrowerOn& b) {

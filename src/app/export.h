@@ -16,7 +16,8 @@ struct ExportOptions {
   bool mask_citizen_ids = false;
 };
 
-// Returns the number of data rows written.
+// `kind` is one of the network kinds (not kLoans: loans are listed by
+// ListLoans and shown by ShowLoan). Returns the number of data rows written.
 int64_t Export(Connection& connection, const Context& context, ImportKind kind,
                const ExportOptions& options, std::ostream& out,
                const ProgressFn& progress = nullptr);

@@ -11,6 +11,8 @@
 #include <unordered_set>
 
 #include "app/internal/access.h"
+#include "app/internal/import_loans.h"
+#include "app/internal/import_rows.h"
 #include "app/internal/network_units.h"
 #include "app/network_ops.h"
 #include "base/csv.h"
@@ -33,6 +35,7 @@ std::optional<ImportKind> ParseImportKind(std::string_view text) {
   if (text == "groups") return ImportKind::kGroups;
   if (text == "borrowers") return ImportKind::kBorrowers;
   if (text == "memberships") return ImportKind::kMemberships;
+  if (text == "loans") return ImportKind::kLoans;
   return std::nullopt;
 }
 
@@ -46,6 +49,26 @@ const std::vector<std::string>& ImportColumns(ImportKind kind) {
       "village_code", "categories", "group_code", "role",       "valid_from"};
   static const std::vector<std::string> kMemberships = {"action", "borrower_code", "group_code",
                                                         "role", "valid_from"};
+  static const std::vector<std::string> kLoans = {"code",
+                                                  "borrower_code",
+                                                  "program",
+                                                  "fund_source",
+                                                  "approved_dong",
+                                                  "term_months",
+                                                  "every_months",
+                                                  "grace_months",
+                                                  "interest_charge",
+                                                  "disbursed_on",
+                                                  "disbursed_dong",
+                                                  "balance_on",
+                                                  "normal_dong",
+                                                  "overdue_dong",
+                                                  "frozen_dong",
+                                                  "principal_due_dong",
+                                                  "interest_owed_dong",
+                                                  "next_due",
+                                                  "frozen_from",
+                                                  "frozen_until"};
   switch (kind) {
     case ImportKind::kNetwork:
       return kNetwork;
@@ -55,18 +78,13 @@ const std::vector<std::string>& ImportColumns(ImportKind kind) {
       return kBorrowers;
     case ImportKind::kMemberships:
       return kMemberships;
+    case ImportKind::kLoans:
+      return kLoans;
   }
   return kNetwork;
 }
 
 namespace {
-
-// One data row with access to its fields by column name.
-struct Line {
-  int line = 0;
-  std::map<std::string, std::string> fields;
-  const std::string& operator[](const std::string& column) const { return fields.at(column); }
-};
 
 // Reads the whole file; header problems and malformed rows go to the report.
 std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& report) {
@@ -135,28 +153,6 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
                                   "Malformed CSV: " + reader.error())});
   return lines;
 }
-
-// Collects errors for one line; `Check` returns whether the status was ok.
-class LineErrors {
- public:
-  LineErrors(ImportReport& report, int line) : report_(report), line_(line) {}
-  bool Check(const Status& s) {
-    if (s.ok()) return true;
-    report_.errors.push_back({line_, s.error()});
-    return false;
-  }
-  void Add(Error e) { report_.errors.push_back({line_, std::move(e)}); }
-  template <typename T>
-  std::optional<T> Take(Result<T> r) {
-    if (r.ok()) return std::move(r).value();
-    report_.errors.push_back({line_, r.error()});
-    return std::nullopt;
-  }
-
- private:
-  ImportReport& report_;
-  int line_;
-};
 
 Error Unknown(const std::string& code_name, const std::string& field, const std::string& what_vi,
               const std::string& what_en, const std::string& value) {
@@ -702,6 +698,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   const std::string kind_key = kind == ImportKind::kNetwork     ? "network"
                                : kind == ImportKind::kGroups    ? "groups"
                                : kind == ImportKind::kBorrowers ? "borrowers"
+                               : kind == ImportKind::kLoans     ? "loans"
                                                                 : "memberships";
   const std::string content_hash = store::NetworkStore::ContentHash(bytes);
   std::istringstream input(bytes);
@@ -728,7 +725,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   UnitDirectory units(store);
   // Once the network has moved onto the 2025 structure, history before the
   // move is closed: new rows start on or after it.
-  if (auto moved = store.ReformAppliedOn()) {
+  if (auto moved = store.ReformAppliedOn(); moved && kind != ImportKind::kLoans) {
     std::vector<Line> kept;
     for (auto& l : lines) {
       auto from = Date::Parse(l["valid_from"]);
@@ -750,6 +747,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   std::vector<GroupPlan> group_plan;
   std::vector<BorrowerPlan> borrower_plan;
   std::vector<MembershipChange> membership_plan;
+  std::vector<LoanImport> loan_plan;
   switch (kind) {
     case ImportKind::kNetwork:
       network_plan = CheckNetwork(lines, store, admin, units, report);
@@ -768,6 +766,9 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
     case ImportKind::kMemberships:
       membership_plan = CheckMemberships(lines, store, report);
       CheckMembershipPlan(membership_plan, store, report);
+      break;
+    case ImportKind::kLoans:
+      loan_plan = CheckLoans(db, lines, report, progress);
       break;
   }
   if (!report.ok()) {
@@ -816,6 +817,9 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
           store.AddMembership(m);
         }
       }
+      break;
+    case ImportKind::kLoans:
+      WriteLoans(db, loan_plan, progress);
       break;
   }
   // Dated by the business date (the day the bank is in), as everything else.

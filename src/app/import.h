@@ -19,6 +19,15 @@
 //                action = join (a new membership from valid_from) | leave (ends the
 //                borrower's membership of group_code on valid_from)
 //
+//   loans:       code,borrower_code,program,fund_source,approved_dong,term_months,
+//                every_months,grace_months,interest_charge,disbursed_on,disbursed_dong,
+//                balance_on,normal_dong,overdue_dong,frozen_dong,principal_due_dong,
+//                interest_owed_dong,next_due,frozen_from,frozen_until
+//                loans taken over from another system as opening balances on
+//                balance_on (RULES §4.13); empty optional values: every_months the
+//                program's, grace 0, interest_charge the setting, disbursed the
+//                approved amount, balances 0, next_due the schedule's.
+//
 // Codes of provinces and communes are GSO codes of the structure in force on
 // the row's valid_from (before 1 July 2025: legacy; from then: 2025).
 #pragma once
@@ -36,7 +45,7 @@
 
 namespace tdcs::app {
 
-enum class ImportKind { kNetwork, kGroups, kBorrowers, kMemberships };
+enum class ImportKind { kNetwork, kGroups, kBorrowers, kMemberships, kLoans };
 std::optional<ImportKind> ParseImportKind(std::string_view text);
 // The header of each kind, in the documented order (also the export order).
 const std::vector<std::string>& ImportColumns(ImportKind kind);

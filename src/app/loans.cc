@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/internal/access.h"
+#include "app/internal/loan_rules.h"
 #include "batch/close.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
@@ -340,9 +341,6 @@ int GraceAfterStudyMonths(store::Database& db, Date on) {
 
 }  // namespace
 
-namespace {
-
-// A loan number: 1–32 of A–Z a–z 0–9 - _ (the bank's are 16 digits).
 std::optional<Error> CheckLoanCode(const std::string& code) {
   const bool ok =
       !code.empty() && code.size() <= 32 && std::all_of(code.begin(), code.end(), [](char c) {
@@ -352,6 +350,8 @@ std::optional<Error> CheckLoanCode(const std::string& code) {
   return MakeError("LOAN_CODE_FORMAT", "code", "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
                    "A loan number is 1–32 letters, digits, '-' or '_'");
 }
+
+namespace {
 
 // What Approve does with an application: record it only (tdcs loan apply),
 // decide one recorded before (tdcs loan approve), or both at once.

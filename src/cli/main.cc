@@ -444,6 +444,8 @@ int main(int argc, char** argv) {
                     "SQLite file or postgresql:// URI (default: $TDCS_DB or tdcs.db)");
   };
   const std::vector<std::string> kinds = {"network", "groups", "borrowers", "memberships"};
+  std::vector<std::string> import_kinds = kinds;
+  import_kinds.push_back("loans");
 
   auto* init = app.add_subcommand("init", "Create or upgrade a database / tạo cơ sở dữ liệu");
   add_db(init);
@@ -451,9 +453,9 @@ int main(int argc, char** argv) {
   std::string kind, file, on_text, query;
   bool mask = false, show_ids = false;
   auto* import = app.add_subcommand("import", "Import a CSV file, all or nothing / nhập tệp CSV");
-  import->add_option("kind", kind, "network | groups | borrowers | memberships")
+  import->add_option("kind", kind, "network | groups | borrowers | memberships | loans")
       ->required()
-      ->check(CLI::IsMember(kinds));
+      ->check(CLI::IsMember(import_kinds));
   import->add_option("file", file, "CSV file (UTF-8; formats in docs/IMPORT.md)")->required();
   add_db(import);
 

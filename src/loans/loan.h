@@ -160,7 +160,7 @@ Result<Outcome> Extend(Loan& loan, Date date, int months);
 Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates);
 Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates);
 Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id);
-// Balances taken over from a previous system (tdcs import loans, RULES §4.9)
+// Balances taken over from a previous system (tdcs import loans, RULES §4.13)
 // on `on`: the loan as the old system holds it at the start of that day.
 struct OpeningBalance {
   Date on;

@@ -120,7 +120,7 @@ TEST(LoanTest, RescheduleCountsWorkingDaysWithoutHolidays) {
   EXPECT_TRUE(Reschedule(without_holidays, D("2025-01-24"), HolidayCalendar()).ok());
 }
 
-// Opening balances (RULES §4.9): a loan taken over from another system.
+// Opening balances (RULES §4.13): a loan taken over from another system.
 Money Sum(const Outcome& o, const char* account) {
   Money m;
   for (const auto& p : o.postings)

@@ -108,6 +108,30 @@ std::optional<Money> Money::Parse(std::string_view text) {
   return Money::Dong(negative ? -v : v);
 }
 
+std::optional<Money> Money::ParseAmount(std::string_view text) {
+  if (text.empty() || text.size() > 24) return std::nullopt;
+  const bool grouped = text.find('.') != std::string_view::npos;
+  int64_t v = 0;
+  size_t digits_in_group = 0, groups = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      // A dot closes a group: the first of 1–3 digits, the others of exactly 3.
+      if (digits_in_group == 0 || digits_in_group > 3 || (groups > 0 && digits_in_group != 3))
+        return std::nullopt;
+      ++groups;
+      digits_in_group = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    ++digits_in_group;
+    v = v * 10 + (c - '0');
+    if (v > kAmountMaxDong) return std::nullopt;
+  }
+  if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
+  return Money::Dong(v);
+}
+
 std::optional<Rate> Rate::ParsePercent(std::string_view text) {
   // percent with up to 4 decimals → millionths = percent × 10,000.
   int64_t whole = 0, frac = 0;

@@ -22,6 +22,10 @@
 
 namespace tdcs {
 
+// The largest single amount TDCS takes (one loan, payment or deposit):
+// 1,000 tỷ đồng. Sums of amounts stay far inside 64 bits.
+inline constexpr int64_t kAmountMaxDong = 1'000'000'000'000;
+
 class Money {
  public:
   constexpr Money() = default;
@@ -51,6 +55,10 @@ class Money {
   std::string ToVietnamese() const;
   // Parses a plain integer number of đồng ("50000000"; grouping dots allowed).
   static std::optional<Money> Parse(std::string_view text);
+  // An amount a person enters: whole đồng, digits only or grouped by dots in
+  // threes ("50.000.000"), 0 to kAmountMaxDong; nullopt otherwise ("1.5",
+  // "-3", "1e6", "50,000" and anything larger are not amounts).
+  static std::optional<Money> ParseAmount(std::string_view text);
 
  private:
   explicit constexpr Money(int64_t dong) : dong_(dong) {}

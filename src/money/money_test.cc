@@ -29,6 +29,16 @@ TEST(MoneyTest, NamedRounding) {
   EXPECT_EQ(Money::Dong(16'666'666).RoundDownTo(100'000).dong(), 16'600'000);
 }
 
+TEST(MoneyTest, AmountsAreWholeDongWithinTheCeiling) {
+  EXPECT_EQ(Money::ParseAmount("50000000")->dong(), 50'000'000);
+  EXPECT_EQ(Money::ParseAmount("50.000.000")->dong(), 50'000'000);
+  EXPECT_EQ(Money::ParseAmount("0")->dong(), 0);
+  EXPECT_EQ(Money::ParseAmount("1.000.000.000.000")->dong(), kAmountMaxDong);
+  for (const char* bad : {"", "1.5", "15.", ".15", "1.5000", "50,000", "-3", "1e6", "1 000",
+                          "1.000.000.000.001", "99999999999999999999", "12a", "1..000"})
+    EXPECT_FALSE(Money::ParseAmount(bad)) << bad;
+}
+
 TEST(MoneyTest, VietnameseFormatAndParse) {
   EXPECT_EQ(Money::Dong(5'171'000'000'000).ToVietnamese(), "5.171.000.000.000");
   EXPECT_EQ(Money::Dong(-146'667).ToVietnamese(), "-146.667");
