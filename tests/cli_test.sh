@@ -47,6 +47,11 @@ check "nothing written" bash -c "'$tdcs' find 'nguyen' --db '$db' 2>&1 | grep -q
 sed -i 's/031090000003/031085000003/' "$work/borrowers.csv"
 check "good import" bash -c "'$tdcs' import borrowers '$work/borrowers.csv' --db '$db' >/dev/null 2>&1"
 check "same file again says so" bash -c "'$tdcs' import borrowers '$work/borrowers.csv' --db '$db' 2>&1 | grep -q FILE_ALREADY_IMPORTED"
+# --update changes an existing borrower from a date, keeping the history.
+printf 'code,name,citizen_id,birth_date,sex,address,village_code,categories,group_code,role,valid_from\n0000000001,Nguyễn Văn An,031085000001,1985-06-01,male,TDP 2 mới,11581001,poor,,leader,2021-03-01\n' > "$work/update.csv"
+check "duplicate without --update" bash -c "'$tdcs' import borrowers '$work/update.csv' --db '$db' 2>&1 | grep -q CODE_DUPLICATE"
+check "import --update" bash -c "'$tdcs' import borrowers '$work/update.csv' --update --db '$db' | grep -q '1 thay đổi / changed'"
+check "update keeps history" bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM borrower_version v JOIN borrower b ON b.id = v.borrower_id WHERE b.code = \"0000000001\"') -eq 2 ]"
 # NFD query without diacritics marks typed decomposed.
 check "find NFD" bash -c "'$tdcs' find \$'Nguye\xcc\x82\xcc\x83n va\xcc\x86n a' --db '$db' | grep -q 'Nguyễn Văn An'"
 check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '031\*\*\*\*00001'"

@@ -171,6 +171,26 @@ Error Duplicate(const std::string& field, const std::string& value) {
                    "Code '" + value + "' already exists");
 }
 
+// A row of an --update import that changes an existing unit or borrower:
+// the unit is open on the date and the date is after its version in force.
+bool CheckRevision(LineErrors& e, store::NetworkStore& store, const std::string& table, int64_t id,
+                   const Period& identity, const std::string& code, Date from) {
+  if (!identity.Contains(from)) {
+    e.Add(NotOpen("code", code, from));
+    return false;
+  }
+  const auto current = store.OpenVersionFrom(table, id);
+  if (current && from <= *current) {
+    e.Add(MakeError(
+        "VERSION_NOT_AFTER_CURRENT", "valid_from",
+        "Ngày hiệu lực của thay đổi phải sau ngày bắt đầu của thông tin hiện hành (" +
+            current->ToVietnamese() + ")",
+        "A change must start after the version in force began (" + current->ToIso() + ")"));
+    return false;
+  }
+  return true;
+}
+
 // Units known so far: the file's own rows (in order) and the database.
 struct KnownUnit {
   std::string table;
@@ -217,12 +237,14 @@ struct NetworkRow {
   int session_day = 0;
   Date valid_from;
   std::string era;
+  int64_t existing_id = 0;  // --update: the unit this row changes
 };
 
 std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::NetworkStore& store,
                                      const store::AdminIndex& admin, UnitDirectory& units,
-                                     ImportReport& report) {
+                                     ImportReport& report, bool update) {
   std::vector<NetworkRow> plan;
+  std::unordered_set<std::string> revised;  // units this file changes
   static const std::map<std::string, std::string> kTable = {{"branch", "branch"},
                                                             {"seat", "office"},
                                                             {"office", "office"},
@@ -248,9 +270,14 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
     if (!from) continue;
     r.valid_from = *from;
     r.era = admin.EraOn(r.valid_from);
-    if (ok && units.Find(table, r.code)) {
-      e.Add(Duplicate("code", r.code));
-      ok = false;
+    if (auto known = ok ? units.Find(table, r.code) : std::nullopt) {
+      if (update && !units.InFile(table, r.code) && !revised.count(table + ":" + r.code)) {
+        r.existing_id = known->id;
+        ok = CheckRevision(e, store, table, known->id, known->period, r.code, r.valid_from);
+      } else {
+        e.Add(Duplicate("code", r.code));
+        ok = false;
+      }
     }
     KnownUnit self{table, 0, Period{r.valid_from, std::nullopt}, r.era, ""};
     if (r.kind == "branch") {
@@ -298,7 +325,10 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
       }
     }
     if (!ok) continue;
-    units.AddFromFile(table, r.code, self);
+    if (r.existing_id)
+      revised.insert(table + ":" + r.code);
+    else
+      units.AddFromFile(table, r.code, self);
     plan.push_back(std::move(r));
   }
   return plan;
@@ -311,33 +341,42 @@ void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& stor
   for (const NetworkRow& r : plan) {
     const Period period{r.valid_from, std::nullopt};
     if (r.kind == "branch") {
-      store::BranchRow b{0, r.code, r.name, r.era, r.area_code, period};
-      store.AddBranch(b);
-      units.SetId("branch", r.code, b.id);
+      store::BranchRow b{r.existing_id, r.code, r.name, r.era, r.area_code, period};
+      if (r.existing_id) {
+        store.ReviseBranch(b);
+      } else {
+        store.AddBranch(b);
+        units.SetId("branch", r.code, b.id);
+      }
       EnsureAssociationUnits(store, admin, "province", r.era, r.area_code, r.valid_from);
     } else if (r.kind == "seat" || r.kind == "office") {
-      store::OfficeRow o{0,      r.code, r.name, units.Find("branch", r.parent_code)->id,
-                         r.kind, period};
-      store.AddOffice(o);
-      units.SetId("office", r.code, o.id);
+      store::OfficeRow o{r.existing_id, r.code, r.name, units.Find("branch", r.parent_code)->id,
+                         r.kind,        period};
+      if (r.existing_id) {
+        store.ReviseOffice(o);
+      } else {
+        store.AddOffice(o);
+        units.SetId("office", r.code, o.id);
+      }
     } else if (r.kind == "point") {
-      store::PointRow p{0,
-                        r.code,
-                        r.name,
-                        units.Find("office", r.parent_code)->id,
-                        r.session_day,
-                        r.era,
-                        r.area_code,
-                        r.era,
-                        r.area_code,
-                        period};
-      store.AddPoint(p);
-      units.SetId("commune_point", r.code, p.id);
+      store::PointRow p{r.existing_id, r.code, r.name,      units.Find("office", r.parent_code)->id,
+                        r.session_day, r.era,  r.area_code, r.era,
+                        r.area_code,   period};
+      if (r.existing_id) {
+        store.RevisePoint(p);
+      } else {
+        store.AddPoint(p);
+        units.SetId("commune_point", r.code, p.id);
+      }
       EnsureCommuneAssociationUnits(store, admin, r.era, r.area_code, r.valid_from);
     } else {
-      store::VillageRow v{0, r.code, r.name, r.era, r.area_code, period};
-      store.AddVillage(v);
-      units.SetId("village", r.code, v.id);
+      store::VillageRow v{r.existing_id, r.code, r.name, r.era, r.area_code, period};
+      if (r.existing_id) {
+        store.ReviseVillage(v);
+      } else {
+        store.AddVillage(v);
+        units.SetId("village", r.code, v.id);
+      }
     }
     ReportProgress(progress, ++done, static_cast<int64_t>(plan.size()), "write");
   }
@@ -347,11 +386,13 @@ void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& stor
 
 struct GroupPlan {
   store::GroupRow row;
+  bool revision = false;  // --update: row.id is the group it changes
 };
 
 std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::NetworkStore& store,
-                                   UnitDirectory& units, ImportReport& report) {
+                                   UnitDirectory& units, ImportReport& report, bool update) {
   std::vector<GroupPlan> plan;
+  std::unordered_set<std::string> revised;
   for (const Line& l : lines) {
     LineErrors e(report, l.line);
     store::GroupRow g;
@@ -371,9 +412,16 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     if (!from || !ok) continue;
     g.period = Period{*from, std::nullopt};
     g.association_code = static_cast<int>(*association);
-    if (units.Find("savings_group", g.code)) {
-      e.Add(Duplicate("code", g.code));
-      continue;
+    bool revision = false;
+    if (auto known = units.Find("savings_group", g.code)) {
+      if (!update || units.InFile("savings_group", g.code) || revised.count(g.code)) {
+        e.Add(Duplicate("code", g.code));
+        continue;
+      }
+      if (!CheckRevision(e, store, "savings_group", known->id, known->period, g.code, *from))
+        continue;
+      g.id = known->id;
+      revision = true;
     }
     auto point = units.Find("commune_point", l["point_code"]);
     if (!point) {
@@ -398,8 +446,11 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     g.village_id = village->id;
     g.commune_era = commune->first;
     g.commune_code = commune->second;
-    units.AddFromFile("savings_group", g.code, KnownUnit{"savings_group", 0, g.period, "", ""});
-    plan.push_back({std::move(g)});
+    if (revision)
+      revised.insert(g.code);
+    else
+      units.AddFromFile("savings_group", g.code, KnownUnit{"savings_group", 0, g.period, "", ""});
+    plan.push_back({std::move(g), revision});
   }
   return plan;
 }
@@ -507,11 +558,54 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
 struct BorrowerPlan {
   store::BorrowerRow row;
   std::optional<MembershipChange> membership;
+  bool revision = false;  // --update: row.id is the borrower it changes
 };
+
+// An --update row for an existing borrower: the identity is unchanged and
+// the membership, if named, is the one in force.
+bool CheckBorrowerRevision(LineErrors& e, store::NetworkStore& store,
+                           const store::BorrowerRow& stored, const store::BorrowerRow& b,
+                           std::optional<Date> birth, const std::string& sex, Date from,
+                           const std::optional<store::NetworkStore::Identity>& group,
+                           const std::string& role) {
+  bool ok = true;
+  auto changed = [&](const char* field, const char* vi, const char* en) {
+    e.Add(MakeError("BORROWER_IDENTITY_CHANGED", field,
+                    std::string(vi) + " của hộ vay đã có không thay đổi qua nhập tệp",
+                    std::string(en) + " of an existing borrower does not change by import"));
+    ok = false;
+  };
+  if (b.citizen_id != stored.citizen_id) changed("citizen_id", "Số CCCD", "The citizen ID");
+  if (birth && *birth != stored.birth_date) changed("birth_date", "Ngày sinh", "The birth date");
+  if (!sex.empty() && sex != stored.sex) changed("sex", "Giới tính", "The sex");
+  if (from <= stored.valid_from) {
+    e.Add(MakeError("VERSION_NOT_AFTER_CURRENT", "valid_from",
+                    "Ngày hiệu lực của thay đổi phải sau ngày bắt đầu của thông tin hiện hành (" +
+                        stored.valid_from.ToVietnamese() + ")",
+                    "A change must start after the version in force began (" +
+                        stored.valid_from.ToIso() + ")"));
+    ok = false;
+  }
+  if (group) {
+    bool same = false;
+    for (const auto& m : store.MembershipsOfBorrower(stored.id))
+      if (m.period.Contains(from)) same = m.group_id == group->id && m.role == role;
+    if (!same) {
+      e.Add(MakeError("MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE", "group_code",
+                      "Chuyển tổ hoặc đổi vai trò của hộ vay đã có: dùng tệp memberships "
+                      "(leave và join); để trống group_code nếu không đổi",
+                      "Moving an existing borrower to another group or role is a memberships "
+                      "file (leave and join); leave group_code empty to keep the membership"));
+      ok = false;
+    }
+  }
+  return ok;
+}
 
 std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::NetworkStore& store,
                                          const store::AdminIndex& admin, UnitDirectory& units,
-                                         ImportReport& report, const ProgressFn& progress) {
+                                         ImportReport& report, const ProgressFn& progress,
+                                         bool update) {
   std::vector<BorrowerPlan> plan;
   std::unordered_set<std::string> codes, citizen_ids;
   auto province_known = [&](const std::string& code) {
@@ -562,12 +656,21 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
         ok = false;
       }
     }
+    std::optional<store::BorrowerRow> stored;
     if (!b.code.empty() && (codes.count(b.code) || store.FindBorrowerIdByCode(b.code))) {
-      e.Add(Duplicate("code", b.code));
-      ok = false;
+      const auto id = codes.count(b.code) ? std::nullopt : store.FindBorrowerIdByCode(b.code);
+      if (update && id) {
+        stored = store.LoadBorrower(*id);
+      } else {
+        e.Add(Duplicate("code", b.code));
+        ok = false;
+      }
     }
+    const auto holder = b.citizen_id.empty() || citizen_ids.count(b.citizen_id)
+                            ? std::nullopt
+                            : store.FindBorrowerIdByCitizenId(b.citizen_id);
     if (!b.citizen_id.empty() &&
-        (citizen_ids.count(b.citizen_id) || store.FindBorrowerIdByCitizenId(b.citizen_id))) {
+        (citizen_ids.count(b.citizen_id) || (holder && (!stored || *holder != stored->id)))) {
       e.Add(MakeError("CITIZEN_ID_DUPLICATE", "citizen_id",
                       "Số CCCD " + b.citizen_id + " đã thuộc về một hộ vay khác",
                       "Citizen ID " + b.citizen_id + " already belongs to another borrower"));
@@ -592,6 +695,10 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
         ok = false;
       }
     }
+    if (stored && from && role)
+      ok &= CheckBorrowerRevision(e, store, *stored, b, birth,
+                                  sex ? std::string(network::SexKey(*sex)) : std::string(), *from,
+                                  group, std::string(network::MemberRoleKey(*role)));
     codes.insert(b.code);
     citizen_ids.insert(b.citizen_id);
     if (!ok) continue;
@@ -601,6 +708,11 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     b.name_folded = text::Fold(b.name);
     b.village_id = village->id;
     b.categories = network::JoinCategories(*categories);
+    if (stored) {
+      b.id = stored->id;
+      plan.push_back({std::move(b), std::nullopt, true});
+      continue;
+    }
     BorrowerPlan p{std::move(b), std::nullopt};
     if (group) {
       MembershipChange m;
@@ -689,9 +801,16 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
 }  // namespace
 
 ImportReport Import(Connection& connection, const Context&, ImportKind kind, std::istream& in,
-                    const ProgressFn& progress) {
+                    const ProgressFn& progress, const ImportOptions& options) {
   store::Database& db = Db(connection);
   ImportReport report;
+  if (options.update && (kind == ImportKind::kMemberships || kind == ImportKind::kLoans)) {
+    report.errors.push_back(
+        {0, MakeError("UPDATE_NOT_APPLICABLE", "update",
+                      "--update chỉ dùng cho network, groups và borrowers",
+                      "--update applies to network, groups and borrowers only")});
+    return report;
+  }
   // The bytes are kept whole (an import is at most 2,000,000 rows) so that
   // the same file imported again is recognised by its hash.
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -750,13 +869,13 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   std::vector<LoanImport> loan_plan;
   switch (kind) {
     case ImportKind::kNetwork:
-      network_plan = CheckNetwork(lines, store, admin, units, report);
+      network_plan = CheckNetwork(lines, store, admin, units, report, options.update);
       break;
     case ImportKind::kGroups:
-      group_plan = CheckGroups(lines, store, units, report);
+      group_plan = CheckGroups(lines, store, units, report, options.update);
       break;
     case ImportKind::kBorrowers: {
-      borrower_plan = CheckBorrowers(lines, store, admin, units, report, progress);
+      borrower_plan = CheckBorrowers(lines, store, admin, units, report, progress, options.update);
       std::vector<MembershipChange> joins;
       for (const auto& b : borrower_plan)
         if (b.membership) joins.push_back(*b.membership);
@@ -782,7 +901,10 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
       break;
     case ImportKind::kGroups:
       for (auto& g : group_plan) {
-        store.AddGroup(g.row);
+        if (g.revision)
+          store.ReviseGroup(g.row);
+        else
+          store.AddGroup(g.row);
         EnsureCommuneAssociationUnits(store, admin, g.row.commune_era, g.row.commune_code,
                                       g.row.period.from);
       }
@@ -790,13 +912,19 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
     case ImportKind::kBorrowers: {
       int64_t done = 0;
       // Identifiers are reserved in one block each.
-      int64_t next_borrower =
-          store.ReserveIds("borrower", static_cast<int64_t>(borrower_plan.size()));
+      int64_t next_borrower = store.ReserveIds(
+          "borrower", std::count_if(borrower_plan.begin(), borrower_plan.end(),
+                                    [](const BorrowerPlan& b) { return !b.revision; }));
       int64_t next_membership = store.ReserveIds(
           "membership",
           std::count_if(borrower_plan.begin(), borrower_plan.end(),
                         [](const BorrowerPlan& b) { return b.membership.has_value(); }));
       for (auto& b : borrower_plan) {
+        if (b.revision) {
+          store.ReviseBorrower(b.row);
+          ReportProgress(progress, ++done, static_cast<int64_t>(borrower_plan.size()), "write");
+          continue;
+        }
         b.row.id = next_borrower++;
         store.AddBorrower(b.row);
         if (b.membership) {
@@ -828,6 +956,12 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
                            today ? today->ToVietnamese() : "trước ngày làm việc đầu tiên");
   tx.Commit();
   report.written = report.rows;
+  report.updated = std::count_if(network_plan.begin(), network_plan.end(),
+                                 [](const NetworkRow& r) { return r.existing_id != 0; }) +
+                   std::count_if(group_plan.begin(), group_plan.end(),
+                                 [](const GroupPlan& g) { return g.revision; }) +
+                   std::count_if(borrower_plan.begin(), borrower_plan.end(),
+                                 [](const BorrowerPlan& b) { return b.revision; });
   return report;
 }
 

@@ -55,6 +55,7 @@ inline constexpr int64_t kImportRowsMax = 2'000'000;
 struct ImportReport {
   int64_t rows = 0;     // data rows read
   int64_t written = 0;  // rows written (0 when rejected)
+  int64_t updated = 0;  // of them, rows that revised an existing unit or borrower
   std::vector<RowError> errors;
   std::vector<std::string> warnings;
   bool ok() const { return errors.empty(); }
@@ -63,7 +64,21 @@ struct ImportReport {
 // Called now and then with (rows done, rows total or 0 if unknown, phase).
 using ProgressFn = std::function<void(int64_t, int64_t, const char*)>;
 
+// `update` (tdcs import … --update): a row naming a unit or borrower that
+// exists already is a change from its valid_from — a new version, the one
+// before ending that day (history is kept) — instead of CODE_DUPLICATE. Its
+// valid_from must be after the start of the version in force
+// (VERSION_NOT_AFTER_CURRENT); a unit or borrower is changed once per file. A
+// borrower's identity (citizen ID, birth date, sex) does not change
+// (BORROWER_IDENTITY_CHANGED) and a move to another group or role is a
+// memberships file (MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE); an empty
+// group_code keeps the membership. Not for memberships or loans.
+struct ImportOptions {
+  bool update = false;
+};
+
 ImportReport Import(Connection& connection, const Context& context, ImportKind kind,
-                    std::istream& in, const ProgressFn& progress = nullptr);
+                    std::istream& in, const ProgressFn& progress = nullptr,
+                    const ImportOptions& options = {});
 
 }  // namespace tdcs::app

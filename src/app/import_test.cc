@@ -320,5 +320,100 @@ TEST_F(ImportTest, RejectsBadHeaders) {
   EXPECT_EQ(Run(ImportKind::kGroups, "").errors[0].error.code, "CSV_EMPTY");
 }
 
+// --update: rows naming existing units and borrowers change them from their
+// valid_from, with the history kept; everything else is checked as usual.
+TEST_F(ImportTest, UpdateChangesUnitsAndBorrowersWithHistory) {
+  std::string borrowers = kBorrowersHeader;
+  borrowers += BorrowerRow(1, "Nguyễn Thị Lan", "0000001", "leader");
+  borrowers += BorrowerRow(2, "Trần Thị Hoa", "0000001");
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, borrowers).ok());
+  store::NetworkStore store(testing::DbOf(*db_));
+  // A renamed office and a point moved to another session day.
+  const std::string network =
+      "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+      "office,PGD312,Phòng giao dịch NHCSXH huyện An Dương,CN31,,,2024-01-01\n"
+      "point,P11581,Điểm giao dịch phường Lê Lợi,PGD312,11581,15,2024-01-01\n";
+  auto duplicate = Run(ImportKind::kNetwork, network);
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.errors[0].error.code, "CODE_DUPLICATE");
+  std::istringstream in(network);
+  auto updated = Import(*db_, SystemContext(), ImportKind::kNetwork, in, nullptr, {true});
+  ASSERT_TRUE(updated.ok()) << updated.errors[0].error.ToString();
+  EXPECT_EQ(updated.updated, 2);
+  auto office_on = [&](const char* date) {
+    for (const auto& o : store.OfficesOn(*Date::Parse(date)))
+      if (o.code == "PGD312") return o.name;
+    return std::string();
+  };
+  EXPECT_EQ(office_on("2023-12-31"), "Phòng giao dịch NHCSXH An Dương");
+  EXPECT_EQ(office_on("2024-01-01"), "Phòng giao dịch NHCSXH huyện An Dương");
+  for (const auto& p : store.PointsOn(*Date::Parse("2024-06-01")))
+    if (p.code == "P11581") EXPECT_EQ(p.session_day, 15);
+  // A group renamed.
+  std::istringstream groups(
+      "code,name,point_code,village_code,association,valid_from\n"
+      "0000002,Tổ TK&VV TDP 2 – Hội Phụ nữ,P11581,11581002,women,2024-03-01\n");
+  ASSERT_TRUE(Import(*db_, SystemContext(), ImportKind::kGroups, groups, nullptr, {true}).ok());
+  for (const auto& g : store.GroupsOn(*Date::Parse("2024-03-01")))
+    if (g.code == "0000002") EXPECT_EQ(g.association_code, 12);
+  // A borrower's new name and address (and a new borrower in the same file).
+  std::string change = kBorrowersHeader;
+  change +=
+      "0000000002,Trần Thị Hoà,031185000002,1985-06-01,female,Tổ dân phố 2,11581002,"
+      "near_poor,,member,2024-05-01\n";
+  change += BorrowerRow(3, "Lê Văn Nam", "0000001", "member", "2024-05-01");
+  std::istringstream in2(change);
+  auto revised = Import(*db_, SystemContext(), ImportKind::kBorrowers, in2, nullptr, {true});
+  ASSERT_TRUE(revised.ok()) << revised.errors[0].error.ToString();
+  EXPECT_EQ(revised.updated, 1);
+  const auto id = store.FindBorrowerIdByCode("0000000002");
+  const auto now = store.LoadBorrower(*id);
+  EXPECT_EQ(now->name, "Trần Thị Hoà");
+  EXPECT_EQ(now->categories, "near_poor");
+  EXPECT_EQ(*store.CategoriesOn(*id, *Date::Parse("2024-04-30")), "poor");
+  EXPECT_EQ(testing::DbOf(*db_)
+                .QueryInt("SELECT COUNT(*) FROM borrower_version WHERE borrower_id = " +
+                          std::to_string(*id) + " AND name = 'Trần Thị Hoa'")
+                .value_or(0),
+            1);
+  EXPECT_TRUE(store.PlacementOn(*id, *Date::Parse("2024-06-01")).has_value());  // kept
+}
+
+TEST_F(ImportTest, UpdateRefusesIdentityChangesMovesAndRewrittenHistory) {
+  std::string borrowers = kBorrowersHeader;
+  borrowers += BorrowerRow(1, "Nguyễn Thị Lan", "0000001", "leader");
+  ASSERT_TRUE(Run(ImportKind::kBorrowers, borrowers).ok());
+  std::string change = kBorrowersHeader;
+  // another citizen ID; a date not after the version in force; another group
+  change +=
+      "0000000001,Nguyễn Thị Lan,031185000009,1985-06-01,female,TDP 1,11581001,poor,,"
+      "leader,2024-01-01\n";
+  change +=
+      "0000000001,Nguyễn Thị Lan,031185000001,1985-06-01,female,TDP 1,11581001,poor,,"
+      "leader,2024-02-01\n";
+  std::istringstream in(change);
+  auto r = Import(*db_, SystemContext(), ImportKind::kBorrowers, in, nullptr, {true});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"BORROWER_IDENTITY_CHANGED"});
+  // The third row repeats the borrower of the second: one change per file.
+  EXPECT_EQ(CodesOn(r, 3)[0], "CODE_DUPLICATE");
+  std::istringstream early(std::string(kBorrowersHeader) +
+                           "0000000001,Nguyễn Thị Lan,031185000001,1985-06-01,female,TDP 1,"
+                           "11581001,poor,,leader,2019-01-01\n");
+  auto rewritten = Import(*db_, SystemContext(), ImportKind::kBorrowers, early, nullptr, {true});
+  EXPECT_EQ(CodesOn(rewritten, 2), std::vector<std::string>{"VERSION_NOT_AFTER_CURRENT"});
+  std::istringstream move(std::string(kBorrowersHeader) +
+                          "0000000001,Nguyễn Thị Lan,031185000001,1985-06-01,female,TDP 1,"
+                          "11581001,poor,0000002,member,2024-01-01\n");
+  auto moved = Import(*db_, SystemContext(), ImportKind::kBorrowers, move, nullptr, {true});
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(CodesOn(moved, 2),
+            std::vector<std::string>{"MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE"});
+  std::istringstream memberships("action,borrower_code,group_code,role,valid_from\n");
+  auto na = Import(*db_, SystemContext(), ImportKind::kMemberships, memberships, nullptr, {true});
+  ASSERT_FALSE(na.ok());
+  EXPECT_EQ(na.errors[0].error.code, "UPDATE_NOT_APPLICABLE");
+}
+
 }  // namespace
 }  // namespace tdcs::app

@@ -89,7 +89,8 @@ int RunInit(const std::string& db_target) {
   return 0;
 }
 
-int RunImport(const std::string& db_target, const std::string& kind_text, const std::string& file) {
+int RunImport(const std::string& db_target, const std::string& kind_text, const std::string& file,
+              bool update) {
   auto kind = app::ParseImportKind(kind_text);
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -98,8 +99,9 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
   }
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
-  auto report = app::Import(*db, kContext, *kind, in,
-                            [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
+  auto report =
+      app::Import(*db, kContext, *kind, in,
+                  [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); }, {update});
   progress.Finish();
   for (const auto& w : report.warnings) fmt::print(stderr, "Cảnh báo / warning: {}\n", w);
   if (!report.ok()) {
@@ -110,7 +112,11 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
     PrintErrors(report.errors);
     return kExitRejected;
   }
-  fmt::print("Đã nhập / imported {} {} rows from {}\n", report.written, kind_text, file);
+  if (update)
+    fmt::print("Đã nhập / imported {} {} rows from {} ({} thay đổi / changed, {} mới / new)\n",
+               report.written, kind_text, file, report.updated, report.written - report.updated);
+  else
+    fmt::print("Đã nhập / imported {} {} rows from {}\n", report.written, kind_text, file);
   return 0;
 }
 
@@ -457,6 +463,10 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember(import_kinds));
   import->add_option("file", file, "CSV file (UTF-8; formats in docs/IMPORT.md)")->required();
+  bool update = false;
+  import->add_flag("--update", update,
+                   "rows naming existing units or borrowers change them from valid_from, with "
+                   "history / cập nhật đơn vị, hộ vay đã có");
   add_db(import);
 
   auto* export_ = app.add_subcommand("export", "Export as CSV / xuất CSV");
@@ -610,7 +620,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (*init) return RunInit(db_target);
-    if (*import) return RunImport(db_target, kind, file);
+    if (*import) return RunImport(db_target, kind, file, update);
     if (*export_) return RunExport(db_target, kind, file, on_text, mask);
     if (*find) return RunFind(db_target, query, show_ids);
     if (*generate) {

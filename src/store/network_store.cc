@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <map>
+
 #include "base/check.h"
 
 namespace tdcs::store {
@@ -166,7 +168,7 @@ constexpr const char* kInsertBorrower =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertBorrowerVersion =
     "INSERT INTO borrower_version (borrower_id, valid_from, valid_to, address, village_id, "
-    "categories) VALUES (?, ?, NULL, ?, ?, ?)";
+    "categories, name) VALUES (?, ?, NULL, ?, ?, ?, ?)";
 void NetworkStore::AddBorrower(BorrowerRow& r) {
   if (r.id == 0) r.id = ReserveIds("borrower", 1);
   auto& st = db_.Cached(kInsertBorrower);
@@ -185,7 +187,68 @@ void NetworkStore::AddBorrower(BorrowerRow& r) {
   v.BindText(3, r.address);
   v.BindOptionalInt(4, r.village_id);
   v.BindText(5, r.categories);
+  v.BindText(6, r.name);
   v.Run();
+}
+
+void NetworkStore::ReviseBorrower(const BorrowerRow& r) {
+  EndOpenVersion(db_, "borrower_version", "borrower_id", r.id, r.valid_from);
+  auto& v = db_.Cached(kInsertBorrowerVersion);
+  v.BindInt(1, r.id);
+  v.BindText(2, r.valid_from.ToIso());
+  v.BindText(3, r.address);
+  v.BindOptionalInt(4, r.village_id);
+  v.BindText(5, r.categories);
+  v.BindText(6, r.name);
+  v.Run();
+  auto& st = db_.Cached("UPDATE borrower SET name = ?, name_folded = ? WHERE id = ?");
+  st.BindText(1, r.name);
+  st.BindText(2, r.name_folded);
+  st.BindInt(3, r.id);
+  st.Run();
+}
+
+std::optional<BorrowerRow> NetworkStore::LoadBorrower(int64_t id) {
+  auto& st = db_.Cached(
+      "SELECT b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, v.valid_from, "
+      "v.address, v.village_id, v.categories FROM borrower b JOIN borrower_version v ON "
+      "v.borrower_id = b.id AND v.valid_to IS NULL WHERE b.id = ?");
+  st.BindInt(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  BorrowerRow r;
+  r.id = id;
+  r.code = st.GetText(0);
+  r.name = st.GetText(1);
+  r.name_folded = st.GetText(2);
+  r.citizen_id = st.GetText(3);
+  r.birth_date = *Date::Parse(st.GetText(4));
+  r.sex = st.GetText(5);
+  r.valid_from = *Date::Parse(st.GetText(6));
+  r.address = st.GetText(7);
+  if (!st.IsNull(8)) r.village_id = st.GetInt(8);
+  r.categories = st.GetText(9);
+  st.Reset();
+  return r;
+}
+
+std::optional<Date> NetworkStore::OpenVersionFrom(const std::string& table, int64_t id) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kVersions = {
+      {"branch", {"branch_version", "branch_id"}},
+      {"office", {"office_version", "office_id"}},
+      {"commune_point", {"commune_point_version", "point_id"}},
+      {"village", {"village_version", "village_id"}},
+      {"savings_group", {"savings_group_version", "group_id"}},
+      {"borrower", {"borrower_version", "borrower_id"}}};
+  const auto& [versions, column] = kVersions.at(table);
+  auto& st = db_.Cached("SELECT MAX(valid_from) FROM " + versions + " WHERE " + column + " = ?");
+  st.BindInt(1, id);
+  std::optional<Date> out;
+  if (st.Step() && !st.IsNull(0)) out = Date::Parse(st.GetText(0));
+  st.Reset();
+  return out;
 }
 
 constexpr const char* kInsertMembership =

@@ -106,6 +106,14 @@ class NetworkStore {
   void RevisePoint(const PointRow& row);
   void ReviseVillage(const VillageRow& row);
   void ReviseGroup(const GroupRow& row);
+  // A borrower's new version from row.valid_from: name, address, village,
+  // categories (the identity — code, citizen ID, birth date, sex — stays).
+  void ReviseBorrower(const BorrowerRow& row);
+  // The borrower with the version in force now (the latest).
+  std::optional<BorrowerRow> LoadBorrower(int64_t borrower_id);
+  // The start of the latest version of a unit (`table`: branch, office,
+  // commune_point, village, savings_group, borrower).
+  std::optional<Date> OpenVersionFrom(const std::string& table, int64_t id);
   // Closes a unit (identity and open version) on `date`.
   void CloseBranch(int64_t id, Date date);
   void CloseAssociationUnitsOf(const std::string& level, const std::string& era, Date date);
