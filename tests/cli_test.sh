@@ -97,6 +97,7 @@ check "loan pay" bash -c "'$tdcs' loan pay CLI1 100000 --key p1 --on 2026-11-30 
 check "same key other amount rejected" bash -c "'$tdcs' loan pay CLI1 200000 --key p1 --on 2026-11-30 $d 2>&1 | grep -q IDEMPOTENCY_KEY_REUSED"
 check "loan show json" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-11-30 $d | grep -q '\"principal_dong\":30000000'"
 check "loan as of a past date" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-10-31 $d | grep -q '\"transactions\":\\[{[^]]*disburse[^]]*}\\]'"
+check "loan before its application" bash -c "'$tdcs' loan show CLI1 --on 2026-01-01 $d 2>&1 | grep -q LOAN_NOT_YET_APPLIED"
 check "loan list" bash -c "'$tdcs' loan list --borrower 0000000001 $d | grep -q CLI1"
 check "loan list needs one filter" bash -c "'$tdcs' loan list $d 2>&1 | grep -q LOAN_FILTER_REQUIRED"
 check "loan reverse" bash -c "'$tdcs' loan reverse CLI1 --on 2026-11-30 $d | grep -q 'entry'"

@@ -66,6 +66,10 @@ TEST_F(ImportLoansTest, TakesOverBalancesThatVerifyAndReplay) {
   ASSERT_EQ(second.value().transactions.size(), 1u);
   EXPECT_EQ(second.value().transactions[0].kind, "open");
   EXPECT_EQ(second.value().transactions[0].amount.dong(), 50'400'000);
+  // Before the take-over the loan was an application, before that nothing.
+  auto earlier = ShowLoan(*db_, SystemContext(), "L0002", D("2023-12-01"));
+  ASSERT_FALSE(earlier.ok());
+  EXPECT_EQ(earlier.error().code, "LOAN_NOT_YET_APPLIED");
   auto frozen = ShowLoan(*db_, SystemContext(), "L0003", D("2025-06-15"));
   ASSERT_TRUE(frozen.ok());
   EXPECT_EQ(frozen.value().view.frozen.dong(), 30'000'000);

@@ -806,7 +806,7 @@ namespace {
 
 // The loan as of `on` (see ViewLoan), or the rejection of a replay that no
 // longer holds.
-Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) {
+Result<loans::Loan> ReplayedTo(store::LoanStore& store, int64_t loan_id, Date on) {
   loans::Loan loan = *store.LoadLoan(loan_id);
   const auto& rates = store.Rates(loan.terms.program);
   if (!loan.disbursed_on) return loan;
@@ -835,6 +835,22 @@ Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) 
   auto replay = loans::Replay(fresh, actions, on, rates, store.Holidays());
   if (!replay.ok()) return replay.error();
   return fresh;
+}
+
+// The loan as it stood on `on`: not yet applied for (LOAN_NOT_YET_APPLIED),
+// an application not yet decided, or its transactions up to `on` replayed.
+Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) {
+  if (auto applied = store.AppliedOn(loan_id); applied && on < *applied)
+    return MakeError("LOAN_NOT_YET_APPLIED", "on",
+                     "Ngày " + on.ToVietnamese() + " khoản vay chưa có hồ sơ (nộp ngày " +
+                         applied->ToVietnamese() + ")",
+                     "On " + on.ToIso() + " the loan had not been applied for (applied on " +
+                         applied->ToIso() + ")");
+  auto loan = ReplayedTo(store, loan_id, on);
+  if (loan.ok())
+    if (auto decided = store.DecidedOn(loan_id); decided && on < *decided)
+      loan.value().status = loans::LoanStatus::kApplied;
+  return loan;
 }
 
 LoanView ViewOf(store::Database& db, store::LoanStore& store, const std::string& code,

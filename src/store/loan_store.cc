@@ -710,6 +710,13 @@ std::optional<Date> LoanStore::AppliedOn(int64_t loan_id) {
   return Date::Parse(*text);
 }
 
+std::optional<Date> LoanStore::DecidedOn(int64_t loan_id) {
+  auto text = db_.LookupText("SELECT decided_on FROM loan WHERE id = ? AND decided_on IS NOT NULL",
+                             loan_id);
+  if (!text) return std::nullopt;
+  return Date::Parse(*text);
+}
+
 void LoanStore::SaveStudyMonths(int64_t loan_id, int study_months) {
   auto& st =
       db_.Cached("INSERT INTO loan_application_detail (loan_id, study_months) VALUES (?, ?)");

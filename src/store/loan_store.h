@@ -93,6 +93,8 @@ class LoanStore {
   void SetLoanBorrower(int64_t loan_id, int64_t borrower_id);
   // The date the loan's application was made.
   std::optional<Date> AppliedOn(int64_t loan_id);
+  // The date the application was decided (approved or rejected), if it was.
+  std::optional<Date> DecidedOn(int64_t loan_id);
   // The months of study an application stated (0 when none was recorded).
   void SaveStudyMonths(int64_t loan_id, int study_months);
   int StudyMonths(int64_t loan_id);
