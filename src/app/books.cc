@@ -9,6 +9,19 @@
 
 namespace tdcs::app {
 
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_CLOSE_REJECTIONS(X)       \
+  X(kCloseDatePast, "CLOSE_DATE_PAST") \
+  X(kLedgerUnbalanced, "LEDGER_UNBALANCED")
+TDCS_DEFINE_REJECTIONS(CloseRejection, TDCS_CLOSE_REJECTIONS)
+#undef TDCS_CLOSE_REJECTIONS
+
+#define TDCS_BACKUP_REJECTIONS(X)                \
+  X(kBackupTargetExists, "BACKUP_TARGET_EXISTS") \
+  X(kBackupEngine, "BACKUP_ENGINE")
+TDCS_DEFINE_REJECTIONS(BackupRejection, TDCS_BACKUP_REJECTIONS)
+#undef TDCS_BACKUP_REJECTIONS
+
 Result<CloseSummary> CloseTo(Connection& connection, const Context&, const CloseRequest& request) {
   auto result = batch::CloseTo(Db(connection), request.to, request.progress, batch::kCloseBatch,
                                request.waiting);
@@ -38,11 +51,11 @@ NetworkCounts CountNetwork(Connection& connection, const Context&, Date on) {
 
 Status Backup(Connection& connection, const Context&, const std::string& path) {
   if (std::filesystem::exists(path))
-    return MakeError("BACKUP_TARGET_EXISTS", "to", "Tệp đã tồn tại: " + path,
+    return MakeError(BackupRejection::kBackupTargetExists, "to", "Tệp đã tồn tại: " + path,
                      "The file exists: " + path);
   store::Database& db = Db(connection);
   if (db.engine() == store::Engine::kPostgres)
-    return MakeError("BACKUP_ENGINE", "db",
+    return MakeError(BackupRejection::kBackupEngine, "db",
                      "Sao lưu PostgreSQL bằng công cụ của PostgreSQL (xem docs/OPERATIONS.md)",
                      "Back up PostgreSQL with its own tools (see docs/OPERATIONS.md)");
   db.BackupTo(path);

@@ -27,6 +27,15 @@ struct CloseRequest {
   // Called once when another end of day is running and this one must wait.
   std::function<void()> waiting;
 };
+
+// What CloseTo answers (batch::CloseRejection).
+enum class CloseRejection {
+  kCloseDatePast,     // the business date cannot go back
+  kLedgerUnbalanced,  // the balances do not sum to zero: the day is not closed
+};
+std::string_view RejectionKey(CloseRejection code);
+std::span<const RejectionEntry<CloseRejection>> RejectionTable(CloseRejection);
+
 // End of day up to `to` (batch::CloseTo): restartable; one run at a time; the
 // business date only moves forward (CLOSE_DATE_PAST otherwise).
 Result<CloseSummary> CloseTo(Connection& connection, const Context& context,
@@ -48,6 +57,14 @@ struct NetworkCounts {
           memberships = 0, association_units = 0;
 };
 NetworkCounts CountNetwork(Connection& connection, const Context& context, Date on);
+
+// What Backup answers.
+enum class BackupRejection {
+  kBackupTargetExists,  // the target file exists
+  kBackupEngine,        // the database is PostgreSQL: use its own tools
+};
+std::string_view RejectionKey(BackupRejection code);
+std::span<const RejectionEntry<BackupRejection>> RejectionTable(BackupRejection);
 
 // An online, consistent copy of an SQLite database to `path` (which must not
 // exist: BACKUP_TARGET_EXISTS). PostgreSQL: BACKUP_ENGINE (docs/OPERATIONS.md).

@@ -20,6 +20,14 @@
 #include "store/network_store.h"
 
 namespace tdcs::app {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_GENERATE_REJECTIONS(X)     \
+  X(kProfileUnknown, "PROFILE_UNKNOWN") \
+  X(kDatabaseNotEmpty, "DATABASE_NOT_EMPTY")
+TDCS_DEFINE_REJECTIONS(GenerateRejection, TDCS_GENERATE_REJECTIONS)
+#undef TDCS_GENERATE_REJECTIONS
+
 namespace {
 
 struct Profile {
@@ -540,7 +548,7 @@ namespace {
 Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& options,
                                    const Profile& profile, const ProgressFn& progress) {
   if (store::NetworkStore(db).HasNetwork())
-    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+    return MakeError(GenerateRejection::kDatabaseNotEmpty, "db", "Cơ sở dữ liệu đã có mạng lưới",
                      "The database already holds a network");
   Generator generator(db, options, profile, progress);
   GenerateSummary summary = generator.Run();
@@ -565,7 +573,7 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
                                  const GenerateOptions& options, const ProgressFn& progress) {
   auto profile = ProfileNamed(options.profile);
   if (!profile)
-    return MakeError("PROFILE_UNKNOWN", "profile",
+    return MakeError(GenerateRejection::kProfileUnknown, "profile",
                      "Hồ sơ dữ liệu '" + options.profile + "' không có (demo|province|national)",
                      "Unknown profile '" + options.profile + "' (demo|province|national)");
   auto connection = Connection::Open(target);
@@ -591,7 +599,7 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
   store::BatchLock lock(db, "generate");
   InitDatabase(*connection);
   if (store::NetworkStore(db).HasNetwork())
-    return MakeError("DATABASE_NOT_EMPTY", "db", "Cơ sở dữ liệu đã có mạng lưới",
+    return MakeError(GenerateRejection::kDatabaseNotEmpty, "db", "Cơ sở dữ liệu đã có mạng lưới",
                      "The database already holds a network");
   const std::string partial = path + ".generating";
   RemoveSqliteFiles(partial);

@@ -24,6 +24,7 @@
 #include "app/context.h"
 #include "app/import.h"
 #include "base/date.h"
+#include "base/result.h"
 #include "money/money.h"
 
 namespace tdcs::app {
@@ -43,6 +44,14 @@ struct GenerateSummary {
   Money savings;
   bool reform_applied = false;
 };
+
+// What Generate answers.
+enum class GenerateRejection {
+  kProfileUnknown,    // not demo, province or national
+  kDatabaseNotEmpty,  // the database holds a network already
+};
+std::string_view RejectionKey(GenerateRejection code);
+std::span<const RejectionEntry<GenerateRejection>> RejectionTable(GenerateRejection);
 
 // The database must be initialised and hold no network yet.
 //

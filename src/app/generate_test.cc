@@ -33,7 +33,7 @@ std::unique_ptr<Connection> Generated(const GenerateOptions& options,
 }
 
 TEST(GenerateTest, DemoProfileIsCalibratedAndMovedOntoTheNewStructure) {
-  Result<GenerateSummary> result = MakeError("", "", "", "");
+  Result<GenerateSummary> result = Error{};
   auto db = Generated({"demo", 7, *Date::Parse("2026-06-30")}, &result);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(result.value().groups, 250);

@@ -25,6 +25,71 @@
 
 namespace tdcs::app {
 
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_IMPORT_REJECTIONS(X)                                    \
+  X(kCsvEmpty, "CSV_EMPTY")                                          \
+  X(kCsvColumnMissing, "CSV_COLUMN_MISSING")                         \
+  X(kCsvColumnUnknown, "CSV_COLUMN_UNKNOWN")                         \
+  X(kImportTooLarge, "IMPORT_TOO_LARGE")                             \
+  X(kCsvFieldCount, "CSV_FIELD_COUNT")                               \
+  X(kTextNotUtf8, "TEXT_NOT_UTF8")                                   \
+  X(kCsvMalformed, "CSV_MALFORMED")                                  \
+  X(kFileAlreadyImported, "FILE_ALREADY_IMPORTED")                   \
+  X(kDatedBeforeReform, "DATED_BEFORE_REFORM")                       \
+  X(kNetworkKindUnknown, "NETWORK_KIND_UNKNOWN")                     \
+  X(kCodeFormat, "CODE_FORMAT")                                      \
+  X(kNameRequired, "NAME_REQUIRED")                                  \
+  X(kNameTooLong, "NAME_TOO_LONG")                                   \
+  X(kDateFormat, "DATE_FORMAT")                                      \
+  X(kSessionDayRange, "SESSION_DAY_RANGE")                           \
+  X(kCategoryUnknown, "CATEGORY_UNKNOWN")                            \
+  X(kCitizenIdFormat, "CITIZEN_ID_FORMAT")                           \
+  X(kCitizenIdProvinceUnknown, "CITIZEN_ID_PROVINCE_UNKNOWN")        \
+  X(kCitizenIdCenturySexMismatch, "CITIZEN_ID_CENTURY_SEX_MISMATCH") \
+  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")   \
+  X(kCodeDuplicate, "CODE_DUPLICATE")                                \
+  X(kProvinceUnknown, "PROVINCE_UNKNOWN")                            \
+  X(kBranchUnknown, "BRANCH_UNKNOWN")                                \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")                                \
+  X(kUnitNotOpen, "UNIT_NOT_OPEN")                                   \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")                              \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")                      \
+  X(kPointUnknown, "POINT_UNKNOWN")                                  \
+  X(kVillageUnknown, "VILLAGE_UNKNOWN")                              \
+  X(kBirthDateInvalid, "BIRTH_DATE_INVALID")                         \
+  X(kSexInvalid, "SEX_INVALID")                                      \
+  X(kRoleInvalid, "ROLE_INVALID")                                    \
+  X(kBorrowerUnderage, "BORROWER_UNDERAGE")                          \
+  X(kCitizenIdDuplicate, "CITIZEN_ID_DUPLICATE")                     \
+  X(kGroupUnknown, "GROUP_UNKNOWN")                                  \
+  X(kMembershipActionInvalid, "MEMBERSHIP_ACTION_INVALID")           \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                            \
+  X(kMembershipBeforeBorrower, "MEMBERSHIP_BEFORE_BORROWER")         \
+  X(kMembershipNotFound, "MEMBERSHIP_NOT_FOUND")                     \
+  X(kMembershipOverlap, "MEMBERSHIP_OVERLAP")                        \
+  X(kGroupFull, "GROUP_FULL")                                        \
+  X(kGroupRoleTaken, "GROUP_ROLE_TAKEN") \
+  X(kVersionNotAfterCurrent, "VERSION_NOT_AFTER_CURRENT") \
+  X(kBorrowerIdentityChanged, "BORROWER_IDENTITY_CHANGED") \
+  X(kMembershipChangeNeedsMembershipsFile, "MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE") \
+  X(kUpdateNotApplicable, "UPDATE_NOT_APPLICABLE") \
+  X(kAmountFormat, "AMOUNT_FORMAT") \
+  X(kMonthsInvalid, "MONTHS_INVALID") \
+  X(kInterestChargeInvalid, "INTEREST_CHARGE_INVALID") \
+  X(kBalanceDateAfterBusinessDate, "BALANCE_DATE_AFTER_BUSINESS_DATE") \
+  X(kLoanCodeFormat, "LOAN_CODE_FORMAT") \
+  X(kLoanCodeDuplicate, "LOAN_CODE_DUPLICATE") \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN") \
+  X(kProgramNotInForce, "PROGRAM_NOT_IN_FORCE") \
+  X(kFundSourceInvalid, "FUND_SOURCE_INVALID") \
+  X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP") \
+  X(kScheduleInvalid, "SCHEDULE_INVALID") \
+  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID") \
+  X(kOpeningNextDueInvalid, "OPENING_NEXT_DUE_INVALID") \
+  X(kFreezePeriodInvalid, "FREEZE_PERIOD_INVALID")
+TDCS_DEFINE_REJECTIONS(ImportRejection, TDCS_IMPORT_REJECTIONS)
+#undef TDCS_IMPORT_REJECTIONS
+
 using network::CheckBankCode;
 using network::CheckDigitsCode;
 using network::CheckName;
@@ -93,8 +158,9 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
   csv::Row row;
   std::vector<Line> lines;
   if (!reader.Next(row)) {
-    report.errors.push_back({1, MakeError("CSV_EMPTY", "", "Tệp rỗng, thiếu dòng tiêu đề",
-                                          "The file is empty; the header row is missing")});
+    report.errors.push_back(
+        {1, MakeError(ImportRejection::kCsvEmpty, "", "Tệp rỗng, thiếu dòng tiêu đề",
+                      "The file is empty; the header row is missing")});
     return lines;
   }
   std::vector<std::string> header = row.fields;
@@ -104,27 +170,27 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
   }
   for (const auto& column : expected)
     if (std::find(header.begin(), header.end(), column) == header.end())
-      report.errors.push_back({1, MakeError("CSV_COLUMN_MISSING", column,
+      report.errors.push_back({1, MakeError(ImportRejection::kCsvColumnMissing, column,
                                             "Thiếu cột '" + column + "' trong dòng tiêu đề",
                                             "Column '" + column + "' is missing from the header")});
   for (const auto& column : header)
     if (std::find(expected.begin(), expected.end(), column) == expected.end())
-      report.errors.push_back(
-          {1, MakeError("CSV_COLUMN_UNKNOWN", column, "Cột không được hỗ trợ '" + column + "'",
-                        "Unknown column '" + column + "'")});
+      report.errors.push_back({1, MakeError(ImportRejection::kCsvColumnUnknown, column,
+                                            "Cột không được hỗ trợ '" + column + "'",
+                                            "Unknown column '" + column + "'")});
   if (!report.errors.empty()) return lines;
   while (reader.Next(row)) {
     if (row.fields.size() == 1 && row.fields[0].empty()) continue;  // blank line
     ++report.rows;
     if (report.rows > kImportRowsMax) {
       report.errors.push_back(
-          {row.line, MakeError("IMPORT_TOO_LARGE", "", "Tệp vượt quá 2.000.000 dòng",
+          {row.line, MakeError(ImportRejection::kImportTooLarge, "", "Tệp vượt quá 2.000.000 dòng",
                                "The file has more than 2,000,000 rows")});
       return lines;
     }
     if (row.fields.size() != header.size()) {
       report.errors.push_back(
-          {row.line, MakeError("CSV_FIELD_COUNT", "",
+          {row.line, MakeError(ImportRejection::kCsvFieldCount, "",
                                "Dòng có " + std::to_string(row.fields.size()) + " cột, cần " +
                                    std::to_string(header.size()),
                                "The row has " + std::to_string(row.fields.size()) +
@@ -139,8 +205,8 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
       value.erase(value.find_last_not_of(" \t") + 1);
       if (!text::IsValidUtf8(value)) {
         report.errors.push_back(
-            {row.line, MakeError("TEXT_NOT_UTF8", header[i], "Văn bản không phải UTF-8 hợp lệ",
-                                 "Text is not valid UTF-8")});
+            {row.line, MakeError(ImportRejection::kTextNotUtf8, header[i],
+                                 "Văn bản không phải UTF-8 hợp lệ", "Text is not valid UTF-8")});
         line.line = 0;  // the row is reported; its other fields are not checked
       }
       line.fields[header[i]] = value;
@@ -148,26 +214,26 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
     if (line.line != 0) lines.push_back(std::move(line));
   }
   if (!reader.error().empty())
-    report.errors.push_back(
-        {reader.line(), MakeError("CSV_MALFORMED", "", "Tệp CSV sai cấu trúc: " + reader.error(),
-                                  "Malformed CSV: " + reader.error())});
+    report.errors.push_back({reader.line(), MakeError(ImportRejection::kCsvMalformed, "",
+                                                      "Tệp CSV sai cấu trúc: " + reader.error(),
+                                                      "Malformed CSV: " + reader.error())});
   return lines;
 }
 
-Error Unknown(const std::string& code_name, const std::string& field, const std::string& what_vi,
+Error Unknown(ImportRejection code, const std::string& field, const std::string& what_vi,
               const std::string& what_en, const std::string& value) {
-  return MakeError(code_name, field, what_vi + " '" + value + "' không tồn tại",
+  return MakeError(code, field, what_vi + " '" + value + "' không tồn tại",
                    what_en + " '" + value + "' does not exist");
 }
 
 Error NotOpen(const std::string& field, const std::string& value, Date on) {
-  return MakeError("UNIT_NOT_OPEN", field,
+  return MakeError(ImportRejection::kUnitNotOpen, field,
                    "'" + value + "' không hoạt động vào ngày " + on.ToVietnamese(),
                    "'" + value + "' is not open on " + on.ToIso());
 }
 
 Error Duplicate(const std::string& field, const std::string& value) {
-  return MakeError("CODE_DUPLICATE", field, "Mã '" + value + "' đã tồn tại",
+  return MakeError(ImportRejection::kCodeDuplicate, field, "Mã '" + value + "' đã tồn tại",
                    "Code '" + value + "' already exists");
 }
 
@@ -181,8 +247,7 @@ bool CheckRevision(LineErrors& e, store::NetworkStore& store, const std::string&
   }
   const auto current = store.OpenVersionFrom(table, id);
   if (current && from <= *current) {
-    e.Add(MakeError(
-        "VERSION_NOT_AFTER_CURRENT", "valid_from",
+    e.Add(MakeError(ImportRejection::kVersionNotAfterCurrent, "valid_from",
         "Ngày hiệu lực của thay đổi phải sau ngày bắt đầu của thông tin hiện hành (" +
             current->ToVietnamese() + ")",
         "A change must start after the version in force began (" + current->ToIso() + ")"));
@@ -257,7 +322,7 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
     auto table_it = kTable.find(r.kind);
     if (table_it == kTable.end()) {
       e.Add(
-          MakeError("NETWORK_KIND_UNKNOWN", "kind",
+          MakeError(ImportRejection::kNetworkKindUnknown, "kind",
                     "Loại đơn vị '" + r.kind + "' không hợp lệ (branch|seat|office|point|village)",
                     "Unit kind '" + r.kind + "' is invalid (branch|seat|office|point|village)"));
       continue;
@@ -282,7 +347,8 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
     KnownUnit self{table, 0, Period{r.valid_from, std::nullopt}, r.era, ""};
     if (r.kind == "branch") {
       if (!admin.Province(r.era, r.area_code)) {
-        e.Add(Unknown("PROVINCE_UNKNOWN", "area_code", "Tỉnh", "Province", r.area_code));
+        e.Add(Unknown(ImportRejection::kProvinceUnknown, "area_code", "Tỉnh", "Province",
+                      r.area_code));
         ok = false;
       }
       self.area_code = r.area_code;
@@ -293,7 +359,8 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
       if (!parent_table.empty()) {
         auto parent = units.Find(parent_table, r.parent_code);
         if (!parent) {
-          e.Add(Unknown(parent_table == "branch" ? "BRANCH_UNKNOWN" : "OFFICE_UNKNOWN",
+          e.Add(Unknown(parent_table == "branch" ? ImportRejection::kBranchUnknown
+                                                 : ImportRejection::kOfficeUnknown,
                         "parent_code", parent_table == "branch" ? "Chi nhánh" : "Phòng giao dịch",
                         parent_table == "branch" ? "Branch" : "Office", r.parent_code));
           ok = false;
@@ -307,7 +374,7 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
           ok = false;
         } else if (!admin.Commune(r.era, r.area_code)) {
           e.Add(Unknown(
-              "COMMUNE_UNKNOWN", "area_code", "Xã", "Commune",
+              ImportRejection::kCommuneUnknown, "area_code", "Xã", "Commune",
               r.area_code + " (" +
                   (r.era == store::kLegacyEra ? "trước/before 01/07/2025" : "từ/from 01/07/2025") +
                   ")"));
@@ -404,7 +471,7 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     auto association = network::ParseAssociation(l["association"]);
     if (!association) {
       e.Add(MakeError(
-          "ASSOCIATION_UNKNOWN", "association",
+          ImportRejection::kAssociationUnknown, "association",
           "Hội đoàn thể '" + l["association"] + "' không hợp lệ (farmers|women|veterans|youth)",
           "Association '" + l["association"] + "' is invalid (farmers|women|veterans|youth)"));
       ok = false;
@@ -425,7 +492,7 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     }
     auto point = units.Find("commune_point", l["point_code"]);
     if (!point) {
-      e.Add(Unknown("POINT_UNKNOWN", "point_code", "Điểm giao dịch", "Commune point",
+      e.Add(Unknown(ImportRejection::kPointUnknown, "point_code", "Điểm giao dịch", "Commune point",
                     l["point_code"]));
       ok = false;
     } else if (!point->period.Contains(*from)) {
@@ -435,7 +502,8 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
     auto village = units.Find("village", l["village_code"]);
     std::optional<std::pair<std::string, std::string>> commune;
     if (!village) {
-      e.Add(Unknown("VILLAGE_UNKNOWN", "village_code", "Thôn", "Village", l["village_code"]));
+      e.Add(Unknown(ImportRejection::kVillageUnknown, "village_code", "Thôn", "Village",
+                    l["village_code"]));
       ok = false;
     } else if (!(commune = store.VillageCommuneOn(village->id, *from))) {
       e.Add(NotOpen("village_code", l["village_code"], *from));
@@ -511,7 +579,7 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
       report.errors.push_back(
           {s.line,
            MakeError(
-               "MEMBERSHIP_OVERLAP", "group_code",
+               ImportRejection::kMembershipOverlap, "group_code",
                "Hộ vay " + code + " đã là thành viên của một tổ khác trong cùng thời gian",
                "Borrower " + code + " is already a member of another group in the same period")});
     }
@@ -529,19 +597,19 @@ void CheckMembershipPlan(const std::vector<MembershipChange>& changes, store::Ne
     if (auto breach = network::FirstCapacityBreach(all, network::kGroupMembersMax))
       report.errors.push_back(
           {last_line,
-           MakeError("GROUP_FULL", "group_code",
+           MakeError(ImportRejection::kGroupFull, "group_code",
                      "Tổ " + code + " sẽ có " + std::to_string(breach->members) +
                          " thành viên vào ngày " + breach->date.ToVietnamese() + ", vượt quá 60",
                      "Group " + code + " would have " + std::to_string(breach->members) +
                          " members on " + breach->date.ToIso() + ", more than 60")});
     if (network::FindOverlap(leaders))
       report.errors.push_back(
-          {last_line, MakeError("GROUP_ROLE_TAKEN", "role",
+          {last_line, MakeError(ImportRejection::kGroupRoleTaken, "role",
                                 "Tổ " + code + " có hơn một tổ trưởng trong cùng thời gian",
                                 "Group " + code + " would have two leaders at the same time")});
     if (network::FindOverlap(deputies))
       report.errors.push_back(
-          {last_line, MakeError("GROUP_ROLE_TAKEN", "role",
+          {last_line, MakeError(ImportRejection::kGroupRoleTaken, "role",
                                 "Tổ " + code + " có hơn một tổ phó trong cùng thời gian",
                                 "Group " + code + " would have two deputies at the same time")});
     int open = 0;
@@ -570,7 +638,7 @@ bool CheckBorrowerRevision(LineErrors& e, store::NetworkStore& store,
                            const std::string& role) {
   bool ok = true;
   auto changed = [&](const char* field, const char* vi, const char* en) {
-    e.Add(MakeError("BORROWER_IDENTITY_CHANGED", field,
+    e.Add(MakeError(ImportRejection::kBorrowerIdentityChanged, field,
                     std::string(vi) + " của hộ vay đã có không thay đổi qua nhập tệp",
                     std::string(en) + " of an existing borrower does not change by import"));
     ok = false;
@@ -579,7 +647,7 @@ bool CheckBorrowerRevision(LineErrors& e, store::NetworkStore& store,
   if (birth && *birth != stored.birth_date) changed("birth_date", "Ngày sinh", "The birth date");
   if (!sex.empty() && sex != stored.sex) changed("sex", "Giới tính", "The sex");
   if (from <= stored.valid_from) {
-    e.Add(MakeError("VERSION_NOT_AFTER_CURRENT", "valid_from",
+    e.Add(MakeError(ImportRejection::kVersionNotAfterCurrent, "valid_from",
                     "Ngày hiệu lực của thay đổi phải sau ngày bắt đầu của thông tin hiện hành (" +
                         stored.valid_from.ToVietnamese() + ")",
                     "A change must start after the version in force began (" +
@@ -591,7 +659,7 @@ bool CheckBorrowerRevision(LineErrors& e, store::NetworkStore& store,
     for (const auto& m : store.MembershipsOfBorrower(stored.id))
       if (m.period.Contains(from)) same = m.group_id == group->id && m.role == role;
     if (!same) {
-      e.Add(MakeError("MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE", "group_code",
+      e.Add(MakeError(ImportRejection::kMembershipChangeNeedsMembershipsFile, "group_code",
                       "Chuyển tổ hoặc đổi vai trò của hộ vay đã có: dùng tệp memberships "
                       "(leave và join); để trống group_code nếu không đổi",
                       "Moving an existing borrower to another group or role is a memberships "
@@ -624,21 +692,22 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     ok &= e.Check(CheckName(b.name, "name"));
     auto birth = e.Take(ParseDateField(l["birth_date"], "birth_date"));
     if (birth && birth->year() < 1900) {
-      e.Add(MakeError("BIRTH_DATE_INVALID", "birth_date", "Năm sinh phải từ 1900",
+      e.Add(MakeError(ImportRejection::kBirthDateInvalid, "birth_date", "Năm sinh phải từ 1900",
                       "The birth year must be 1900 or later"));
       birth.reset();
     }
     auto from = e.Take(ParseDateField(l["valid_from"], "valid_from"));
     auto sex = network::ParseSex(l["sex"]);
     if (!sex) {
-      e.Add(MakeError("SEX_INVALID", "sex", "Giới tính phải là nam hoặc nữ (male|female)",
-                      "Sex must be male or female"));
+      e.Add(MakeError(ImportRejection::kSexInvalid, "sex",
+                      "Giới tính phải là nam hoặc nữ (male|female)", "Sex must be male or female"));
       ok = false;
     }
     auto categories = e.Take(network::ParseCategories(l["categories"], "categories"));
     auto role = network::ParseMemberRole(l["role"]);
     if (!role) {
-      e.Add(MakeError("ROLE_INVALID", "role", "Vai trò phải là member, leader hoặc deputy",
+      e.Add(MakeError(ImportRejection::kRoleInvalid, "role",
+                      "Vai trò phải là member, leader hoặc deputy",
                       "Role must be member, leader or deputy"));
       ok = false;
     }
@@ -650,7 +719,7 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
       ok &= e.Check(Status(facts.error()));
     if (birth && from) {
       if (network::AgeYears(*birth, *from) < network::kAdultAgeYears) {
-        e.Add(MakeError("BORROWER_UNDERAGE", "birth_date",
+        e.Add(MakeError(ImportRejection::kBorrowerUnderage, "birth_date",
                         "Người đại diện hộ phải đủ 18 tuổi vào ngày " + from->ToVietnamese(),
                         "The household's representative must be 18 or older on " + from->ToIso()));
         ok = false;
@@ -671,14 +740,15 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
                             : store.FindBorrowerIdByCitizenId(b.citizen_id);
     if (!b.citizen_id.empty() &&
         (citizen_ids.count(b.citizen_id) || (holder && (!stored || *holder != stored->id)))) {
-      e.Add(MakeError("CITIZEN_ID_DUPLICATE", "citizen_id",
+      e.Add(MakeError(ImportRejection::kCitizenIdDuplicate, "citizen_id",
                       "Số CCCD " + b.citizen_id + " đã thuộc về một hộ vay khác",
                       "Citizen ID " + b.citizen_id + " already belongs to another borrower"));
       ok = false;
     }
     auto village = units.Find("village", l["village_code"]);
     if (!village) {
-      e.Add(Unknown("VILLAGE_UNKNOWN", "village_code", "Thôn", "Village", l["village_code"]));
+      e.Add(Unknown(ImportRejection::kVillageUnknown, "village_code", "Thôn", "Village",
+                    l["village_code"]));
       ok = false;
     } else if (from && !village->period.Contains(*from)) {
       e.Add(NotOpen("village_code", l["village_code"], *from));
@@ -688,7 +758,8 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     if (!l["group_code"].empty()) {
       group = store.FindUnit("savings_group", l["group_code"]);
       if (!group) {
-        e.Add(Unknown("GROUP_UNKNOWN", "group_code", "Tổ", "Group", l["group_code"]));
+        e.Add(
+            Unknown(ImportRejection::kGroupUnknown, "group_code", "Tổ", "Group", l["group_code"]));
         ok = false;
       } else if (from && !group->period.Contains(*from)) {
         e.Add(NotOpen("group_code", l["group_code"], *from));
@@ -744,30 +815,32 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
     const std::string& action = l["action"];
     bool ok = from.has_value();
     if (action != "join" && action != "leave") {
-      e.Add(MakeError("MEMBERSHIP_ACTION_INVALID", "action", "Thao tác phải là join hoặc leave",
-                      "Action must be join or leave"));
+      e.Add(MakeError(ImportRejection::kMembershipActionInvalid, "action",
+                      "Thao tác phải là join hoặc leave", "Action must be join or leave"));
       ok = false;
     }
     if (!role) {
-      e.Add(MakeError("ROLE_INVALID", "role", "Vai trò phải là member, leader hoặc deputy",
+      e.Add(MakeError(ImportRejection::kRoleInvalid, "role",
+                      "Vai trò phải là member, leader hoặc deputy",
                       "Role must be member, leader or deputy"));
       ok = false;
     }
     auto borrower = store.FindBorrowerIdByCode(c.borrower_code);
     if (!borrower) {
-      e.Add(Unknown("BORROWER_UNKNOWN", "borrower_code", "Hộ vay", "Borrower", c.borrower_code));
+      e.Add(Unknown(ImportRejection::kBorrowerUnknown, "borrower_code", "Hộ vay", "Borrower",
+                    c.borrower_code));
       ok = false;
     }
     auto group = store.FindUnit("savings_group", c.group_code);
     if (!group) {
-      e.Add(Unknown("GROUP_UNKNOWN", "group_code", "Tổ", "Group", c.group_code));
+      e.Add(Unknown(ImportRejection::kGroupUnknown, "group_code", "Tổ", "Group", c.group_code));
       ok = false;
     }
     if (!ok) continue;
     c.borrower_id = *borrower;
     c.group_id = group->id;
     if (auto since = store.BorrowerValidFrom(*borrower); since && *from < *since) {
-      e.Add(MakeError("MEMBERSHIP_BEFORE_BORROWER", "valid_from",
+      e.Add(MakeError(ImportRejection::kMembershipBeforeBorrower, "valid_from",
                       "Ngày " + from->ToVietnamese() + " trước ngày hộ vay " + c.borrower_code +
                           " được ghi nhận (" + since->ToVietnamese() + ")",
                       "The date " + from->ToIso() + " is before borrower " + c.borrower_code +
@@ -782,7 +855,7 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
           c.end_membership_id = m.id;
       ended.insert(c.end_membership_id);
       if (!c.end_membership_id) {
-        e.Add(MakeError("MEMBERSHIP_NOT_FOUND", "group_code",
+        e.Add(MakeError(ImportRejection::kMembershipNotFound, "group_code",
                         "Hộ vay " + c.borrower_code + " không phải thành viên của tổ " +
                             c.group_code + " trước ngày " + from->ToVietnamese(),
                         "Borrower " + c.borrower_code + " is not a member of group " +
@@ -806,7 +879,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   ImportReport report;
   if (options.update && (kind == ImportKind::kMemberships || kind == ImportKind::kLoans)) {
     report.errors.push_back(
-        {0, MakeError("UPDATE_NOT_APPLICABLE", "update",
+        {0, MakeError(ImportRejection::kUpdateNotApplicable, "update",
                       "--update chỉ dùng cho network, groups và borrowers",
                       "--update applies to network, groups and borrowers only")});
     return report;
@@ -832,7 +905,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   db.LockKey("import");
   if (auto seen = store::NetworkStore(db).FindImportedFile(kind_key, content_hash)) {
     report.errors.push_back(
-        {0, MakeError("FILE_ALREADY_IMPORTED", "file",
+        {0, MakeError(ImportRejection::kFileAlreadyImported, "file",
                       "Tệp này đã được nhập ngày " + seen->first + " (" +
                           std::to_string(seen->second) + " dòng); không nhập lại",
                       "This file was already imported on " + seen->first + " (" +
@@ -851,7 +924,7 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
       if (from && *from < *moved) {
         report.errors.push_back(
             {l.line,
-             MakeError("DATED_BEFORE_REFORM", "valid_from",
+             MakeError(ImportRejection::kDatedBeforeReform, "valid_from",
                        "Mạng lưới đã chuyển sang địa giới 2025 ngày " + moved->ToVietnamese() +
                            ": dữ liệu mới phải có hiệu lực từ ngày đó",
                        "The network moved onto the 2025 structure on " + moved->ToIso() +

@@ -77,6 +77,73 @@ struct ImportOptions {
   bool update = false;
 };
 
+// Everything an import reports, per row or for the whole file (line 1: the
+// header; 0: the file), in the order the checks run.
+enum class ImportRejection {
+  kCsvEmpty,                     // no header row
+  kCsvColumnMissing,             // a column of the format is missing from the header
+  kCsvColumnUnknown,             // the header has a column the format does not know
+  kImportTooLarge,               // more than kImportRowsMax data rows
+  kCsvFieldCount,                // a row has more or fewer fields than the header
+  kTextNotUtf8,                  // a field is not valid UTF-8
+  kCsvMalformed,                 // broken quoting, or a field over 64 KiB
+  kFileAlreadyImported,          // the same bytes were imported before
+  kDatedBeforeReform,            // a row dated before the move onto the 2025 structure
+  kNetworkKindUnknown,           // not branch, seat, office, point or village
+  kCodeFormat,                   // network::RecordRejection: a code of the wrong shape
+  kNameRequired,                 // network::RecordRejection: an empty name
+  kNameTooLong,                  // network::RecordRejection: a name over 200 bytes
+  kDateFormat,                   // network::RecordRejection: not a date
+  kSessionDayRange,              // network::RecordRejection: a session day outside 1–31
+  kCategoryUnknown,              // network::RecordRejection: a category not in the catalog
+  kCitizenIdFormat,              // network::RecordRejection: not 12 digits
+  kCitizenIdProvinceUnknown,     // network::RecordRejection: digits 1–3
+  kCitizenIdCenturySexMismatch,  // network::RecordRejection: digit 4
+  kCitizenIdBirthYearMismatch,   // network::RecordRejection: digits 5–6
+  kCodeDuplicate,                // the code exists already, in the database or the file
+  kProvinceUnknown,              // no such province in the structure in force on the date
+  kBranchUnknown,                // no such branch
+  kOfficeUnknown,                // no such office
+  kUnitNotOpen,                  // the referenced unit is not open on the row's date
+  kCommuneUnknown,               // no such commune in the structure in force on the date
+  kAssociationUnknown,           // not farmers, women, veterans or youth (or 11–14)
+  kPointUnknown,                 // no such commune point
+  kVillageUnknown,               // no such village
+  kBirthDateInvalid,             // a birth year before 1900
+  kSexInvalid,                   // not male or female
+  kRoleInvalid,                  // not member, leader or deputy
+  kBorrowerUnderage,             // the representative is under 18 on the date
+  kCitizenIdDuplicate,           // the citizen ID belongs to another borrower
+  kGroupUnknown,                 // no such group
+  kMembershipActionInvalid,      // not join or leave
+  kBorrowerUnknown,              // no such borrower
+  kMembershipBeforeBorrower,     // a join dated before the borrower was recorded
+  kMembershipNotFound,           // a leave for a membership not open before the date
+  kMembershipOverlap,            // the borrower would be in two groups at once
+  kGroupFull,                    // more than network::kGroupMembersMax members on some day
+  kGroupRoleTaken,               // two leaders (or two deputies) at once
+  kVersionNotAfterCurrent,  // --update: a change dated on or before the version in force began
+  kBorrowerIdentityChanged,  // --update: another citizen ID, birth date or sex
+  kMembershipChangeNeedsMembershipsFile,  // --update: another group or role
+  kUpdateNotApplicable,  // --update with memberships or loans
+  kAmountFormat,  // loans: not whole đồng within kAmountMaxDong
+  kMonthsInvalid,  // loans: months (or a fund source) not a whole number in range
+  kInterestChargeInvalid,  // loans: not collection or month_end
+  kBalanceDateAfterBusinessDate,  // loans: balance_on after the business date
+  kLoanCodeFormat,  // loans: a malformed loan number
+  kLoanCodeDuplicate,  // loans: the loan number exists already
+  kProgramUnknown,  // loans: no such program
+  kProgramNotInForce,  // loans: the program is not in force on balance_on
+  kFundSourceInvalid,  // loans: the fund source does not fund the program
+  kBorrowerNotInGroup,  // loans: the borrower is in no group on balance_on
+  kScheduleInvalid,  // loans: the installment interval or grace is invalid
+  kOpeningBalanceInvalid,  // loans: loans::LoanRejection, the balance does not fit
+  kOpeningNextDueInvalid,  // loans: loans::LoanRejection, next_due not in the schedule
+  kFreezePeriodInvalid,  // loans: loans::LoanRejection, not whole months
+};
+std::string_view RejectionKey(ImportRejection code);
+std::span<const RejectionEntry<ImportRejection>> RejectionTable(ImportRejection);
+
 ImportReport Import(Connection& connection, const Context& context, ImportKind kind,
                     std::istream& in, const ProgressFn& progress = nullptr,
                     const ImportOptions& options = {});

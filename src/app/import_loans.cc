@@ -25,7 +25,7 @@ std::optional<int> ParseMonths(LineErrors& e, const Line& l, const char* column,
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
       value > max) {
-    e.Add(MakeError("MONTHS_INVALID", column,
+    e.Add(MakeError(ImportRejection::kMonthsInvalid, column,
                     "Số tháng phải là số nguyên từ " + std::to_string(min) + " đến " +
                         std::to_string(max) + " ('" + text + "')",
                     "Months must be a whole number from " + std::to_string(min) + " to " +
@@ -43,7 +43,7 @@ std::optional<Money> ParseAmount(LineErrors& e, const Line& l, const char* colum
   auto amount = Money::ParseAmount(text);
   if (!amount)
     e.Add(
-        MakeError("AMOUNT_FORMAT", column,
+        MakeError(ImportRejection::kAmountFormat, column,
                   "Số tiền phải là số đồng nguyên, không âm, tối đa 1.000 tỷ ('" + text + "')",
                   "An amount is whole đồng, not negative, at most 1,000 billion ('" + text + "')"));
   return amount;
@@ -55,7 +55,7 @@ std::optional<Date> ParseDate(LineErrors& e, const Line& l, const char* column, 
   return e.Take(network::ParseDateField(text, column));
 }
 
-Error Unknown(const char* code, const char* field, const std::string& what_vi,
+Error Unknown(ImportRejection code, const char* field, const std::string& what_vi,
               const std::string& what_en, const std::string& value) {
   return MakeError(code, field, what_vi + " '" + value + "' không tồn tại",
                    what_en + " '" + value + "' does not exist");
@@ -80,15 +80,15 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     if (auto bad = CheckLoanCode(code)) {
       e.Add(*bad);
     } else if (!codes.insert(code).second || loans_store.FindLoanId(code)) {
-      e.Add(MakeError("LOAN_CODE_DUPLICATE", "code", "Số khế ước '" + code + "' đã tồn tại",
+      e.Add(MakeError(ImportRejection::kLoanCodeDuplicate, "code", "Số khế ước '" + code + "' đã tồn tại",
                       "Loan number '" + code + "' already exists"));
     }
     const auto borrower = network.FindBorrowerIdByCode(l["borrower_code"]);
     if (!borrower)
-      e.Add(Unknown("BORROWER_UNKNOWN", "borrower_code", "Hộ vay", "Borrower", l["borrower_code"]));
+      e.Add(Unknown(ImportRejection::kBorrowerUnknown, "borrower_code", "Hộ vay", "Borrower", l["borrower_code"]));
     const auto program = programs.find(l["program"]);
     if (program == programs.end())
-      e.Add(Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", l["program"]));
+      e.Add(Unknown(ImportRejection::kProgramUnknown, "program", "Chương trình", "Program", l["program"]));
     const auto approved = ParseAmount(e, l, "approved_dong", false);
     const auto disbursed = ParseAmount(e, l, "disbursed_dong", true);
     const auto normal = ParseAmount(e, l, "normal_dong", true);
@@ -107,12 +107,11 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     const auto frozen_until = ParseDate(e, l, "frozen_until", true);
     const std::string& charge = l["interest_charge"];
     if (!charge.empty() && charge != "collection" && charge != "month_end")
-      e.Add(MakeError("INTEREST_CHARGE_INVALID", "interest_charge",
+      e.Add(MakeError(ImportRejection::kInterestChargeInvalid, "interest_charge",
                       "Cách tính lãi phải là collection (khi thu) hoặc month_end (cuối tháng)",
                       "Interest charging is collection or month_end"));
     if (balance_on && business_date && *balance_on > *business_date)
-      e.Add(MakeError(
-          "BALANCE_DATE_AFTER_BUSINESS_DATE", "balance_on",
+      e.Add(MakeError(ImportRejection::kBalanceDateAfterBusinessDate, "balance_on",
           "Ngày số dư sau ngày làm việc của ngân hàng (" + business_date->ToVietnamese() + ")",
           "The balance date is after the bank's business date (" + business_date->ToIso() + ")"));
     const programs::ProgramVersion* version = nullptr;
@@ -120,13 +119,13 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
       version = programs::VersionOn(program->second, *balance_on);
       if (version == nullptr)
         e.Add(
-            MakeError("PROGRAM_NOT_IN_FORCE", "balance_on",
+            MakeError(ImportRejection::kProgramNotInForce, "balance_on",
                       "Chương trình " + program->first + " chưa có hiệu lực vào ngày " +
                           balance_on->ToVietnamese(),
                       "Program " + program->first + " is not in force on " + balance_on->ToIso()));
       else if (fund_source && std::find(version->fund_sources.begin(), version->fund_sources.end(),
                                         *fund_source) == version->fund_sources.end())
-        e.Add(MakeError("FUND_SOURCE_INVALID", "fund_source",
+        e.Add(MakeError(ImportRejection::kFundSourceInvalid, "fund_source",
                         "Nguồn vốn không áp dụng cho chương trình",
                         "The fund source does not fund this program"));
     }
@@ -134,7 +133,7 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     if (borrower && balance_on) {
       placement = network.PlacementOn(*borrower, *balance_on);
       if (!placement)
-        e.Add(MakeError("BORROWER_NOT_IN_GROUP", "borrower_code",
+        e.Add(MakeError(ImportRejection::kBorrowerNotInGroup, "borrower_code",
                         "Hộ vay không thuộc tổ TK&VV nào vào ngày " + balance_on->ToVietnamese(),
                         "The borrower is in no savings-and-loan group on " + balance_on->ToIso()));
     }
@@ -143,7 +142,7 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
       const int interval = *every > 0 ? *every : (version ? version->installment_months : 12);
       interval_bad = interval > *term || *grace >= *term;
       if (interval_bad)
-        e.Add(MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
+        e.Add(MakeError(ImportRejection::kScheduleInvalid, "every_months", "Kỳ hạn trả nợ không hợp lệ",
                         "The installment interval or grace period is invalid"));
     }
     // The balance is checked against the loan's terms whenever they could

@@ -18,10 +18,96 @@
 #include "store/program_store.h"
 
 namespace tdcs::app {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_LOAN_APPLICATION_REJECTIONS(X)                        \
+  X(kLoanUnknown, "LOAN_UNKNOWN")                                  \
+  X(kApplicationDecided, "APPLICATION_DECIDED")                    \
+  X(kRejectionReasonRequired, "REJECTION_REASON_REQUIRED")         \
+  X(kDecisionBeforeApplication, "DECISION_BEFORE_APPLICATION")     \
+  X(kApplicationPlacementChanged, "APPLICATION_PLACEMENT_CHANGED") \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                          \
+  X(kLoanCodeDuplicate, "LOAN_CODE_DUPLICATE")                     \
+  X(kLoanCodeFormat, "LOAN_CODE_FORMAT")                           \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")                            \
+  X(kProgramNotInForce, "PROGRAM_NOT_IN_FORCE")                    \
+  X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP")                  \
+  X(kAmountInvalid, "AMOUNT_INVALID")                              \
+  X(kStudyMonthsMissing, "STUDY_MONTHS_MISSING")                   \
+  X(kStudyMonthsNotApplicable, "STUDY_MONTHS_NOT_APPLICABLE")      \
+  X(kAmountOverLimit, "AMOUNT_OVER_LIMIT")                         \
+  X(kTermOverLimit, "TERM_OVER_LIMIT")                             \
+  X(kTermMonthsTooShort, "TERM_MONTHS_TOO_SHORT")                  \
+  X(kGraceMonthsTooShort, "GRACE_MONTHS_TOO_SHORT")                \
+  X(kScheduleInvalid, "SCHEDULE_INVALID")                          \
+  X(kFundSourceInvalid, "FUND_SOURCE_INVALID")                     \
+  X(kNotEligible, "NOT_ELIGIBLE")                                  \
+  X(kCapitalPlanExceeded, "CAPITAL_PLAN_EXCEEDED")
+TDCS_DEFINE_REJECTIONS(LoanApplicationRejection, TDCS_LOAN_APPLICATION_REJECTIONS)
+#undef TDCS_LOAN_APPLICATION_REJECTIONS
+
+#define TDCS_LOAN_ACTION_REJECTIONS(X)                         \
+  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED")           \
+  X(kLoanUnknown, "LOAN_UNKNOWN")                              \
+  X(kActionBackdated, "ACTION_BACKDATED")                      \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                      \
+  X(kSavingsInsufficient, "SAVINGS_INSUFFICIENT")              \
+  X(kLoanNotActive, "LOAN_NOT_ACTIVE")                         \
+  X(kLoanFrozen, "LOAN_FROZEN")                                \
+  X(kAmountInvalid, "AMOUNT_INVALID")                          \
+  X(kDisbursementOverApproved, "DISBURSEMENT_OVER_APPROVED")   \
+  X(kDisbursementAfterMaturity, "DISBURSEMENT_AFTER_MATURITY") \
+  X(kPaymentExceedsDebt, "PAYMENT_EXCEEDS_DEBT")               \
+  X(kRescheduleTooLate, "RESCHEDULE_TOO_LATE")                 \
+  X(kRescheduleNothingDue, "RESCHEDULE_NOTHING_DUE")           \
+  X(kRescheduleLastInstallment, "RESCHEDULE_LAST_INSTALLMENT") \
+  X(kExtensionMonthsInvalid, "EXTENSION_MONTHS_INVALID")       \
+  X(kExtensionLimit, "EXTENSION_LIMIT")                        \
+  X(kExtensionNothingDue, "EXTENSION_NOTHING_DUE")             \
+  X(kFreezePeriodInvalid, "FREEZE_PERIOD_INVALID")             \
+  X(kHeirIsBorrower, "HEIR_IS_BORROWER")                       \
+  X(kNothingToReverse, "NOTHING_TO_REVERSE")                   \
+  X(kReversalNotAllowed, "REVERSAL_NOT_ALLOWED")               \
+  X(kReversalBreaksLater, "REVERSAL_BREAKS_LATER")             \
+  X(kCollectionTooLarge, "COLLECTION_TOO_LARGE")
+TDCS_DEFINE_REJECTIONS(LoanActionRejection, TDCS_LOAN_ACTION_REJECTIONS)
+#undef TDCS_LOAN_ACTION_REJECTIONS
+
+#define TDCS_SAVINGS_ACTION_REJECTIONS(X)                 \
+  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED")      \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                 \
+  X(kNothingToReverse, "NOTHING_TO_REVERSE")              \
+  X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP")         \
+  X(kActionBackdated, "ACTION_BACKDATED")                 \
+  X(kReversalBreaksLater, "REVERSAL_BREAKS_LATER")        \
+  X(kAmountInvalid, "AMOUNT_INVALID")                     \
+  X(kSavingsDepositTooSmall, "SAVINGS_DEPOSIT_TOO_SMALL") \
+  X(kSavingsInsufficient, "SAVINGS_INSUFFICIENT")
+TDCS_DEFINE_REJECTIONS(SavingsActionRejection, TDCS_SAVINGS_ACTION_REJECTIONS)
+#undef TDCS_SAVINGS_ACTION_REJECTIONS
+
+#define TDCS_LOAN_VIEW_REJECTIONS(X)             \
+  X(kLoanUnknown, "LOAN_UNKNOWN")                \
+  X(kLoanFilterRequired, "LOAN_FILTER_REQUIRED") \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")        \
+  X(kGroupUnknown, "GROUP_UNKNOWN")              \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN") \
+  X(kLoanNotYetApplied, "LOAN_NOT_YET_APPLIED")
+TDCS_DEFINE_REJECTIONS(LoanViewRejection, TDCS_LOAN_VIEW_REJECTIONS)
+#undef TDCS_LOAN_VIEW_REJECTIONS
+
+#define TDCS_PROGRAM_CHANGE_REJECTIONS(X)          \
+  X(kRateChangeBackdated, "RATE_CHANGE_BACKDATED") \
+  X(kAmountInvalid, "AMOUNT_INVALID")              \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")
+TDCS_DEFINE_REJECTIONS(ProgramChangeRejection, TDCS_PROGRAM_CHANGE_REJECTIONS)
+#undef TDCS_PROGRAM_CHANGE_REJECTIONS
+
 namespace {
 
-Error Unknown(const char* code, const char* field, const std::string& what_vi,
-              const std::string& what_en, const std::string& value) {
+template <typename Code>
+Error Unknown(Code code, const char* field, const std::string& what_vi, const std::string& what_en,
+              const std::string& value) {
   return MakeError(code, field, what_vi + " '" + value + "' không tồn tại",
                    what_en + " '" + value + "' does not exist");
 }
@@ -115,7 +201,8 @@ std::optional<Result<ActionResult>> SeenBefore(store::LoanStore& store,
   auto seen = store.FindIdempotencyKey(key);
   if (!seen) return std::nullopt;
   if (seen->first != request)
-    return Result<ActionResult>(MakeError("IDEMPOTENCY_KEY_REUSED", "idempotency_key",
+    return Result<ActionResult>(MakeError(LoanActionRejection::kIdempotencyKeyReused,
+                                          "idempotency_key",
                                           "Khóa chống trùng đã dùng cho một yêu cầu khác",
                                           "The idempotency key was used for a different request"));
   return Result<ActionResult>(ParseResultText(seen->second));
@@ -144,7 +231,7 @@ const char* SavingsKindKey(SavingsActionKind kind) {
 }
 
 Error SavingsBackdated(const savings::Account& account) {
-  return MakeError("ACTION_BACKDATED", "date",
+  return MakeError(SavingsActionRejection::kActionBackdated, "date",
                    "Ngày giao dịch trước ngày đã xử lý của tài khoản tiết kiệm (" +
                        account.accrued_to.ToVietnamese() + ")",
                    "The date is before the savings account's processed date (" +
@@ -182,7 +269,7 @@ Result<SavingsReversal> ReverseSavingsMovement(store::LoanStore& store,
   auto replay_without =
       savings::Replay(out.account, MovementsInForce(txns, target_id), date, rates);
   if (!replay_without.ok())
-    return MakeError("REVERSAL_BREAKS_LATER", "amount",
+    return MakeError(SavingsActionRejection::kReversalBreaksLater, "amount",
                      "Không hủy được: một giao dịch tiết kiệm sau đó sẽ không còn hợp lệ (" +
                          replay_without.error().message_vi + ")",
                      "Cannot reverse: a later savings movement would no longer hold (" +
@@ -211,7 +298,7 @@ Result<ActionResult> ReverseLastSavings(store::LoanStore& store, savings::Accoun
   for (const auto& t : txns)
     if ((t.kind == "deposit" || t.kind == "withdraw") && t.reversed_by == 0) target = &t;
   if (target == nullptr)
-    return MakeError("NOTHING_TO_REVERSE", "borrower",
+    return MakeError(SavingsActionRejection::kNothingToReverse, "borrower",
                      "Không còn giao dịch gửi hoặc rút tiết kiệm nào để hủy",
                      "There is no deposit or withdrawal left to reverse");
   auto reversal = ReverseSavingsMovement(store, account, txns, target->id, date);
@@ -233,10 +320,11 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   for (const auto& t : txns)
     if (t.kind != "reverse" && t.reversed_by == 0) target = &t;
   if (target == nullptr)
-    return MakeError("NOTHING_TO_REVERSE", "loan", "Không còn giao dịch nào để hủy",
-                     "There is no transaction left to reverse");
+    return MakeError(LoanActionRejection::kNothingToReverse, "loan",
+                     "Không còn giao dịch nào để hủy", "There is no transaction left to reverse");
   if (target->kind == "open")
-    return MakeError("REVERSAL_NOT_ALLOWED", "loan", "Không hủy được số dư chuyển từ hệ thống cũ",
+    return MakeError(LoanActionRejection::kReversalNotAllowed, "loan",
+                     "Không hủy được số dư chuyển từ hệ thống cũ",
                      "An opening balance cannot be reversed");
   const auto& rates = store.Rates(loan.terms.program);
   // Replay every transaction but the reversed one from the approved loan.
@@ -250,7 +338,7 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   auto replay =
       loans::Replay(fresh, actions, std::max(date, loan.processed_to), rates, store.Holidays());
   if (!replay.ok())
-    return MakeError("REVERSAL_BREAKS_LATER", "loan",
+    return MakeError(LoanActionRejection::kReversalBreaksLater, "loan",
                      "Không hủy được: một giao dịch sau đó sẽ không còn hợp lệ (" +
                          replay.error().message_vi + ")",
                      "Cannot reverse: a later transaction would no longer hold (" +
@@ -293,7 +381,7 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
     for (const auto& t : txns)
       if (t.kind == "repay" && t.entry_id == target->entry_id && t.reversed_by == 0) repayment = t;
     if (!repayment)
-      return MakeError("REVERSAL_NOT_ALLOWED", "loan",
+      return MakeError(LoanActionRejection::kReversalNotAllowed, "loan",
                        "Không hủy được: khoản trả nợ từ tiết kiệm này không có trong sổ tiết kiệm",
                        "Cannot reverse: this repayment from savings is not in the savings records");
     batch::AdvanceSavings(store, *account, date);
@@ -347,7 +435,8 @@ std::optional<Error> CheckLoanCode(const std::string& code) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       });
   if (ok) return std::nullopt;
-  return MakeError("LOAN_CODE_FORMAT", "code", "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
+  return MakeError(LoanApplicationRejection::kLoanCodeFormat, "code",
+                   "Số khế ước gồm 1–32 ký tự chữ, số, '-' hoặc '_'",
                    "A loan number is 1–32 letters, digits, '-' or '_'");
 }
 
@@ -367,24 +456,27 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   db.LockKey("loan-code:" + r.code);
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
   if (!borrower)
-    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", r.borrower_code);
+    return Unknown(LoanApplicationRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
+                   r.borrower_code);
   if (mode != Decision::kDecideRecorded && store.FindLoanId(r.code))
-    return MakeError("LOAN_CODE_DUPLICATE", "code", "Số khế ước '" + r.code + "' đã tồn tại",
+    return MakeError(LoanApplicationRejection::kLoanCodeDuplicate, "code",
+                     "Số khế ước '" + r.code + "' đã tồn tại",
                      "Loan number '" + r.code + "' already exists");
   if (auto bad = CheckLoanCode(r.code)) return *bad;
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(r.program);
   if (it == programs.end())
-    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", r.program);
+    return Unknown(LoanApplicationRejection::kProgramUnknown, "program", "Chương trình", "Program",
+                   r.program);
   const programs::ProgramVersion* version = programs::VersionOn(it->second, r.date);
   if (version == nullptr)
     return MakeError(
-        "PROGRAM_NOT_IN_FORCE", "program",
+        LoanApplicationRejection::kProgramNotInForce, "program",
         "Chương trình " + r.program + " chưa có hiệu lực vào ngày " + r.date.ToVietnamese(),
         "Program " + r.program + " is not in force on " + r.date.ToIso());
   auto placement = network.PlacementOn(*borrower, r.date);
   if (!placement)
-    return MakeError("BORROWER_NOT_IN_GROUP", "borrower",
+    return MakeError(LoanApplicationRejection::kBorrowerNotInGroup, "borrower",
                      "Hộ vay không thuộc tổ TK&VV nào vào ngày " + r.date.ToVietnamese(),
                      "The borrower is in no savings-and-loan group on " + r.date.ToIso());
   loans::Loan loan;
@@ -433,12 +525,12 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   if (auto bad = NonPositiveAmount(r.amount)) {
     reason = *bad;
   } else if (per_month_of_study && r.study_months < 1) {
-    reason = MakeError("STUDY_MONTHS_MISSING", "study_months",
+    reason = MakeError(LoanApplicationRejection::kStudyMonthsMissing, "study_months",
                        "Đơn vay học sinh sinh viên phải ghi số tháng học còn lại (từ 1 tháng)",
                        "A student loan application must state the months of study left (1 or "
                        "more)");
   } else if (!per_month_of_study && r.study_months != 0) {
-    reason = MakeError("STUDY_MONTHS_NOT_APPLICABLE", "study_months",
+    reason = MakeError(LoanApplicationRejection::kStudyMonthsNotApplicable, "study_months",
                        "Số tháng học chỉ áp dụng cho chương trình cho vay học sinh sinh viên",
                        "Months of study apply to students' loans only");
   } else if (r.amount > limit) {
@@ -451,43 +543,44 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
                                            std::to_string(r.study_months) + " months of study)"
                                      : "";
     reason =
-        MakeError("AMOUNT_OVER_LIMIT", "amount",
+        MakeError(LoanApplicationRejection::kAmountOverLimit, "amount",
                   "Số tiền vượt mức cho vay tối đa " + limit.ToVietnamese() + " đ" + basis_vi,
                   "The amount exceeds the program's limit of " + limit.ToVietnamese() + basis_en);
   } else if (r.term_months < 1 || r.term_months > version->max_term_months) {
     reason =
-        MakeError("TERM_OVER_LIMIT", "term_months",
+        MakeError(LoanApplicationRejection::kTermOverLimit, "term_months",
                   "Thời hạn phải từ 1 đến " + std::to_string(version->max_term_months) + " tháng",
                   "The term must be 1 to " + std::to_string(version->max_term_months) + " months");
   } else if (per_month_of_study && r.term_months <= study_and_grace) {
     reason =
-        MakeError("TERM_MONTHS_TOO_SHORT", "term_months",
+        MakeError(LoanApplicationRejection::kTermMonthsTooShort, "term_months",
                   "Thời hạn cho vay phải dài hơn thời gian học và ân hạn (" + months + " tháng)",
                   "The term must be longer than the study and its grace (" + months + " months)");
   } else if (per_month_of_study && t.grace_months < study_and_grace) {
     reason =
-        MakeError("GRACE_MONTHS_TOO_SHORT", "grace_months",
+        MakeError(LoanApplicationRejection::kGraceMonthsTooShort, "grace_months",
                   "Thời gian ân hạn phải ít nhất bằng thời gian học và ân hạn sau khi ra "
                   "trường (" +
                       months + " tháng)",
                   "The grace must cover the study and the grace after it (" + months + " months)");
   } else if (t.every_months < 1 || t.every_months > r.term_months || t.grace_months < 0 ||
              t.grace_months >= r.term_months) {
-    reason = MakeError("SCHEDULE_INVALID", "every_months", "Kỳ hạn trả nợ không hợp lệ",
+    reason = MakeError(LoanApplicationRejection::kScheduleInvalid, "every_months",
+                       "Kỳ hạn trả nợ không hợp lệ",
                        "The installment interval or grace period is invalid");
   } else if (std::find(version->fund_sources.begin(), version->fund_sources.end(), r.fund_source) ==
              version->fund_sources.end()) {
-    reason =
-        MakeError("FUND_SOURCE_INVALID", "fund_source", "Nguồn vốn không áp dụng cho chương trình",
-                  "The fund source does not fund this program");
+    reason = MakeError(LoanApplicationRejection::kFundSourceInvalid, "fund_source",
+                       "Nguồn vốn không áp dụng cho chương trình",
+                       "The fund source does not fund this program");
   } else if (!eligible) {
-    reason = MakeError("NOT_ELIGIBLE", "borrower",
+    reason = MakeError(LoanApplicationRejection::kNotEligible, "borrower",
                        "Hộ vay không thuộc đối tượng của chương trình " + r.program,
                        "The household is not eligible for program " + r.program);
   } else if (plan &&
              store.ApprovedInYear(t.office_id, r.program, r.date.year()) + r.amount > *plan) {
     reason =
-        MakeError("CAPITAL_PLAN_EXCEEDED", "amount",
+        MakeError(LoanApplicationRejection::kCapitalPlanExceeded, "amount",
                   "Vượt kế hoạch vốn năm " + std::to_string(r.date.year()) + " của phòng giao dịch",
                   "Exceeds the office's capital plan for " + std::to_string(r.date.year()));
   }
@@ -528,18 +621,20 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     store::LoanStore store(db);
     db.LockKey("loan-code:" + d.loan_code);
     auto id = store.FindLoanId(d.loan_code);
-    if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", d.loan_code);
+    if (!id)
+      return Unknown(LoanApplicationRejection::kLoanUnknown, "loan", "Khoản vay", "Loan",
+                     d.loan_code);
     store.LockLoan(*id);
     const loans::Loan loan = *store.LoadLoan(*id);
     if (loan.status != loans::LoanStatus::kApplied)
-      return MakeError("APPLICATION_DECIDED", "loan",
+      return MakeError(LoanApplicationRejection::kApplicationDecided, "loan",
                        "Hồ sơ vay " + d.loan_code + " đã được quyết định (" +
                            std::string(loans::LoanStatusKey(loan.status)) + ")",
                        "Loan application " + d.loan_code + " was already decided (" +
                            std::string(loans::LoanStatusKey(loan.status)) + ")");
     if (!d.approve) {
       if (d.reason.empty() || d.reason.size() > 500)
-        return MakeError("REJECTION_REASON_REQUIRED", "reason",
+        return MakeError(LoanApplicationRejection::kRejectionReasonRequired, "reason",
                          "Từ chối cần ghi lý do (tối đa 500 ký tự)",
                          "A rejection needs its reason (at most 500 characters)");
       store.RecordDecision(*id, loans::LoanStatus::kRejected, d.date, "REJECTED: " + d.reason);
@@ -549,7 +644,7 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     // The recorded application, decided under the rules in force on the decision date.
     const auto& t = loan.terms;
     if (auto applied = store.AppliedOn(*id); applied && d.date < *applied)
-      return MakeError("DECISION_BEFORE_APPLICATION", "date",
+      return MakeError(LoanApplicationRejection::kDecisionBeforeApplication, "date",
                        "Ngày quyết định trước ngày nhận hồ sơ " + applied->ToVietnamese(),
                        "The decision is dated before the application of " + applied->ToIso());
     // The application was made for the borrower's group and office then; if
@@ -558,7 +653,7 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     if (!placement || placement->office_id != t.office_id ||
         placement->session_day != t.session_day)
       return MakeError(
-          "APPLICATION_PLACEMENT_CHANGED", "loan",
+          LoanApplicationRejection::kApplicationPlacementChanged, "loan",
           "Hộ vay đã chuyển tổ hoặc phòng giao dịch sau khi nộp hồ sơ: hãy lập hồ sơ mới",
           "The borrower moved group or office after applying: make a new application");
     LoanApplicationRequest r;
@@ -587,7 +682,8 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   const store::LoanStore::IdempotencyKey idempotency{actor, "loan", key};
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   auto loan_id = store.FindLoanId(a.loan_code);
-  if (!loan_id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", a.loan_code);
+  if (!loan_id)
+    return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
   store.LockLoan(*loan_id);
   loans::Loan loan = *store.LoadLoan(*loan_id);
   // Interest is computed on the program's rates: a rate change waits for
@@ -599,7 +695,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
     db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
-        "ACTION_BACKDATED", "date",
+        LoanActionRejection::kActionBackdated, "date",
         "Ngày giao dịch trước ngày đã xử lý của khoản vay (" + loan.processed_to.ToVietnamese() +
             ")",
         "The date is before the loan's processed date (" + loan.processed_to.ToIso() + ")");
@@ -623,7 +719,9 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       txn.amount = loan.terms.approved - loan.disbursed;
     if (a.kind == LoanActionKind::kInherit) {
       auto heir = store::NetworkStore(db).FindBorrowerIdByCode(a.heir_code);
-      if (!heir) return Unknown("BORROWER_UNKNOWN", "heir", "Người thừa kế", "Heir", a.heir_code);
+      if (!heir)
+        return Unknown(LoanActionRejection::kBorrowerUnknown, "heir", "Người thừa kế", "Heir",
+                       a.heir_code);
       txn.party_id = *heir;
     }
     std::vector<ledger::Posting> postings;
@@ -632,7 +730,8 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
       db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
       account = store.LoadSavings(loan.terms.borrower_id);
       if (!account)
-        return MakeError("SAVINGS_INSUFFICIENT", "amount", "Hộ vay chưa có tài khoản tiết kiệm",
+        return MakeError(LoanActionRejection::kSavingsInsufficient, "amount",
+                         "Hộ vay chưa có tài khoản tiết kiệm",
                          "The borrower has no savings account");
       if (a.date < account->accrued_to) return SavingsBackdated(*account);
       // Credits due by the date are posted and saved at once (like the loan's
@@ -696,9 +795,9 @@ CollectionReport PostCollections(Connection& connection, const Context& context,
                                  const std::vector<Collection>& lines) {
   if (lines.size() > kCollectionLinesMax) {
     CollectionReport report;
-    report.rejected.push_back(
-        {0, MakeError("COLLECTION_TOO_LARGE", "lines", "Một phiên giao dịch tối đa 20.000 dòng",
-                      "A session posts at most 20,000 lines")});
+    report.rejected.push_back({0, MakeError(LoanActionRejection::kCollectionTooLarge, "lines",
+                                            "Một phiên giao dịch tối đa 20.000 dòng",
+                                            "A session posts at most 20,000 lines")});
     return report;
   }
   store::Database& db = Db(connection);
@@ -748,17 +847,18 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(a.borrower_code);
   if (!borrower)
-    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", a.borrower_code);
+    return Unknown(SavingsActionRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
+                   a.borrower_code);
   db.LockKey("savings:" + std::to_string(*borrower));
   db.LockKeyShared("savings-rate");
   auto account = store.LoadSavings(*borrower);
   if (!account && kind == SavingsActionKind::kReverseLast)
-    return MakeError("NOTHING_TO_REVERSE", "borrower", "Hộ vay chưa có tài khoản tiết kiệm",
-                     "The borrower has no savings account");
+    return MakeError(SavingsActionRejection::kNothingToReverse, "borrower",
+                     "Hộ vay chưa có tài khoản tiết kiệm", "The borrower has no savings account");
   if (!account) {
     auto placement = network.PlacementOn(*borrower, date);
     if (!placement)
-      return MakeError("BORROWER_NOT_IN_GROUP", "borrower",
+      return MakeError(SavingsActionRejection::kBorrowerNotInGroup, "borrower",
                        "Hộ vay không thuộc tổ TK&VV nào vào ngày " + date.ToVietnamese(),
                        "The borrower is in no savings-and-loan group on " + date.ToIso());
     account = savings::Account{};
@@ -841,7 +941,7 @@ Result<loans::Loan> ReplayedTo(store::LoanStore& store, int64_t loan_id, Date on
 // an application not yet decided, or its transactions up to `on` replayed.
 Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) {
   if (auto applied = store.AppliedOn(loan_id); applied && on < *applied)
-    return MakeError("LOAN_NOT_YET_APPLIED", "on",
+    return MakeError(LoanViewRejection::kLoanNotYetApplied, "on",
                      "Ngày " + on.ToVietnamese() + " khoản vay chưa có hồ sơ (nộp ngày " +
                          applied->ToVietnamese() + ")",
                      "On " + on.ToIso() + " the loan had not been applied for (applied on " +
@@ -890,7 +990,7 @@ Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::str
   store::Database& db = Db(connection);
   store::LoanStore store(db);
   auto id = store.FindLoanId(loan_code);
-  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
+  if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
   auto loan = LoanAsOf(store, *id, on);
   if (!loan.ok()) return loan.error();
   return ViewOf(db, store, loan_code, loan.value(), on);
@@ -903,7 +1003,7 @@ Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::
   store::ReadTransaction snapshot(db);
   store::LoanStore store(db);
   auto id = store.FindLoanId(loan_code);
-  if (!id) return Unknown("LOAN_UNKNOWN", "loan", "Khoản vay", "Loan", loan_code);
+  if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
   auto as_of = LoanAsOf(store, *id, on);
   if (!as_of.ok()) return as_of.error();
   const loans::Loan& loan = as_of.value();
@@ -943,23 +1043,27 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
   store::Database& db = Db(connection);
   const int given = !f.borrower_code.empty() + !f.group_code.empty() + !f.office_code.empty();
   if (given != 1)
-    return MakeError("LOAN_FILTER_REQUIRED", "filter",
+    return MakeError(LoanViewRejection::kLoanFilterRequired, "filter",
                      "Cần đúng một điều kiện: hộ vay, tổ hoặc phòng giao dịch",
                      "Give exactly one of borrower, group or office");
   store::LoanStore store(db);
   store::LoanStore::LoanFilter filter;
   if (!f.borrower_code.empty()) {
     auto id = store::NetworkStore(db).FindBorrowerIdByCode(f.borrower_code);
-    if (!id) return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", f.borrower_code);
+    if (!id)
+      return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
+                     f.borrower_code);
     filter.borrower_id = *id;
   } else if (!f.group_code.empty()) {
     auto unit = store::NetworkStore(db).FindUnit("savings_group", f.group_code);
-    if (!unit) return Unknown("GROUP_UNKNOWN", "group", "Tổ", "Group", f.group_code);
+    if (!unit)
+      return Unknown(LoanViewRejection::kGroupUnknown, "group", "Tổ", "Group", f.group_code);
     filter.group_id = unit->id;
   } else {
     auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
     if (!unit)
-      return Unknown("OFFICE_UNKNOWN", "office", "Phòng giao dịch", "Office", f.office_code);
+      return Unknown(LoanViewRejection::kOfficeUnknown, "office", "Phòng giao dịch", "Office",
+                     f.office_code);
     filter.office_id = unit->id;
   }
   std::vector<LoanListItem> out;
@@ -975,7 +1079,8 @@ Result<Money> SavingsBalance(Connection& connection, const Context&,
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(borrower_code);
   if (!borrower)
-    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+    return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
+                   borrower_code);
   store::LoanStore store(db);
   auto account = store.LoadSavings(*borrower);
   if (!account) return Money::Zero();
@@ -987,7 +1092,8 @@ Result<Money> SavingsCredited(Connection& connection, const Context&,
   store::Database& db = Db(connection);
   auto borrower = store::NetworkStore(db).FindBorrowerIdByCode(borrower_code);
   if (!borrower)
-    return Unknown("BORROWER_UNKNOWN", "borrower", "Hộ vay", "Borrower", borrower_code);
+    return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
+                   borrower_code);
   store::LoanStore store(db);
   auto account = store.LoadSavings(*borrower);
   if (!account) return Money::Zero();
@@ -1003,7 +1109,8 @@ Status SaveProgramChange(store::Database& db, const std::string& program, Date f
   auto programs = store::ReadPrograms(db);
   auto it = programs.find(program);
   if (it == programs.end())
-    return Unknown("PROGRAM_UNKNOWN", "program", "Chương trình", "Program", program);
+    return Unknown(ProgramChangeRejection::kProgramUnknown, "program", "Chương trình", "Program",
+                   program);
   const programs::ProgramVersion* base = programs::VersionOn(it->second, from);
   if (base == nullptr) base = &it->second.front();
   programs::ProgramVersion v = *base;
@@ -1041,7 +1148,7 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
   // Nor before a day some loan of the program has already accrued interest
   // for (an end of day or a payment dated after the business date).
   if (auto accrued = store::LoanStore(db).MaxAccruedTo(program); accrued && from < *accrued)
-    return MakeError("RATE_CHANGE_BACKDATED", "from",
+    return MakeError(ProgramChangeRejection::kRateChangeBackdated, "from",
                      "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
                          " trước ngày đã tính lãi của khoản vay (" + accrued->ToVietnamese() + ")",
                      "The rate's effective date " + from.ToIso() +
@@ -1050,7 +1157,7 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
   // Interest already charged or accrued is never recomputed: a rate change
   // takes effect from today or a later date, not in the past.
   if (auto today = store::LoanStore(db).BusinessDate(); today && from < *today)
-    return MakeError("RATE_CHANGE_BACKDATED", "from",
+    return MakeError(ProgramChangeRejection::kRateChangeBackdated, "from",
                      "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
                          " trước ngày làm việc hiện tại " + today->ToVietnamese(),
                      "The rate's effective date " + from.ToIso() + " is before the business date " +

@@ -50,6 +50,36 @@ struct LoanApplicationRequest {
   std::optional<bool> charge_at_month_end;
 };
 
+// What ApplyForLoan, DecideOnLoan and ApproveLoan answer, in the order they
+// are checked. From kAmountInvalid to kCapitalPlanExceeded they are the rules
+// of approval: the first broken one is recorded on the loan as the reason.
+enum class LoanApplicationRejection {
+  kLoanUnknown,                  // DecideOnLoan: no such loan number
+  kApplicationDecided,           // DecideOnLoan: the application was decided already
+  kRejectionReasonRequired,      // DecideOnLoan: a rejection without a reason, or over 500 bytes
+  kDecisionBeforeApplication,    // DecideOnLoan: dated before the application
+  kApplicationPlacementChanged,  // DecideOnLoan: the borrower moved group or office since
+  kBorrowerUnknown,              // no such borrower
+  kLoanCodeDuplicate,            // the loan number exists already
+  kLoanCodeFormat,               // not 1–32 letters, digits, '-' or '_'
+  kProgramUnknown,               // no such program
+  kProgramNotInForce,            // the program has no version in force on the date
+  kBorrowerNotInGroup,           // the borrower is in no group on the date
+  kAmountInvalid,                // zero or negative (NonPositiveAmount)
+  kStudyMonthsMissing,           // a students' loan without the months of study left
+  kStudyMonthsNotApplicable,     // months of study for another program
+  kAmountOverLimit,              // above the program's limit
+  kTermOverLimit,                // a term outside 1 to the program's maximum
+  kTermMonthsTooShort,           // a students' loan not longer than the study and its grace
+  kGraceMonthsTooShort,          // a students' loan whose grace does not cover them
+  kScheduleInvalid,              // the installment interval or grace does not fit the term
+  kFundSourceInvalid,            // the fund source does not fund the program
+  kNotEligible,                  // the household's categories are not the program's
+  kCapitalPlanExceeded,          // the office's capital plan for the year would be exceeded
+};
+std::string_view RejectionKey(LoanApplicationRejection code);
+std::span<const RejectionEntry<LoanApplicationRejection>> RejectionTable(LoanApplicationRejection);
+
 // Records an application (tdcs loan apply): status "applied", not decided.
 // Rejected at once only when it cannot be an application at all (unknown
 // borrower or program, a duplicate or malformed loan number, the borrower in
@@ -69,9 +99,9 @@ struct LoanDecision {
 Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
                              const LoanDecision& decision);
 
-// Applies and decides at once (scenarios, generated data). Approves an application within the program's limits (amount, term,
-// eligible categories, channel) and the office's capital plan for the year,
-// or rejects it with the reason (the rejection is recorded too).
+// Applies and decides at once (scenarios, generated data). Approves an application within the
+// program's limits (amount, term, eligible categories, channel) and the office's capital plan for
+// the year, or rejects it with the reason (the rejection is recorded too).
 Result<int64_t> ApproveLoan(Connection& connection, const Context& context,
                             const LoanApplicationRequest& request);
 
@@ -107,6 +137,37 @@ struct ActionResult {
   bool repeated = false;  // answered from the idempotency key
 };
 
+// What ActOnLoan answers (and each line of PostCollections): its own rules
+// first, then the domain's it passes on (loans::LoanRejection, and
+// savings::SavingsRejection for a repayment from savings), then reversals'.
+enum class LoanActionRejection {
+  kIdempotencyKeyReused,       // the key came before with another request
+  kLoanUnknown,                // no such loan number
+  kActionBackdated,            // before the loan's (or the savings account's) processed date
+  kBorrowerUnknown,            // inherit: no such heir
+  kSavingsInsufficient,        // pay from savings: no account, or not enough in it
+  kLoanNotActive,              // loans::LoanRejection
+  kLoanFrozen,                 // loans::LoanRejection
+  kAmountInvalid,              // loans::LoanRejection, savings::SavingsRejection
+  kDisbursementOverApproved,   // loans::LoanRejection
+  kDisbursementAfterMaturity,  // loans::LoanRejection
+  kPaymentExceedsDebt,         // loans::LoanRejection
+  kRescheduleTooLate,          // loans::LoanRejection
+  kRescheduleNothingDue,       // loans::LoanRejection
+  kRescheduleLastInstallment,  // loans::LoanRejection
+  kExtensionMonthsInvalid,     // loans::LoanRejection
+  kExtensionLimit,             // loans::LoanRejection
+  kExtensionNothingDue,        // loans::LoanRejection
+  kFreezePeriodInvalid,        // loans::LoanRejection
+  kHeirIsBorrower,             // loans::LoanRejection
+  kNothingToReverse,           // reverse: no transaction left to reverse
+  kReversalNotAllowed,         // reverse: an opening balance, or a savings repayment not recorded
+  kReversalBreaksLater,        // reverse: a later transaction would no longer hold
+  kCollectionTooLarge,         // PostCollections: over kCollectionLinesMax lines (the whole batch)
+};
+std::string_view RejectionKey(LoanActionRejection code);
+std::span<const RejectionEntry<LoanActionRejection>> RejectionTable(LoanActionRejection);
+
 Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
                                const LoanAction& action);
 
@@ -136,8 +197,39 @@ struct SavingsAction {
   Money amount;
   Date date;
 };
+
+// What ActOnSavings answers, in the order it is checked: its own rules, then
+// the domain's (savings::SavingsRejection).
+enum class SavingsActionRejection {
+  kIdempotencyKeyReused,    // the key came before with another request
+  kBorrowerUnknown,         // no such borrower
+  kNothingToReverse,        // reverse: no account, or no deposit or withdrawal left to reverse
+  kBorrowerNotInGroup,      // a first movement of a borrower in no group on the date
+  kActionBackdated,         // before the account's processed date
+  kReversalBreaksLater,     // reverse: a later movement would no longer hold
+  kAmountInvalid,           // savings::SavingsRejection
+  kSavingsDepositTooSmall,  // savings::SavingsRejection
+  kSavingsInsufficient,     // savings::SavingsRejection
+};
+std::string_view RejectionKey(SavingsActionRejection code);
+std::span<const RejectionEntry<SavingsActionRejection>> RejectionTable(SavingsActionRejection);
+
 Result<ActionResult> ActOnSavings(Connection& connection, const Context& context,
                                   const SavingsAction& action);
+
+// What ViewLoan, ShowLoan, ListLoans, SavingsBalance and SavingsCredited
+// answer. (A loan whose transactions no longer replay to `on` answers the
+// replay's loans::LoanRejection.)
+enum class LoanViewRejection {
+  kLoanUnknown,         // no such loan number
+  kLoanFilterRequired,  // ListLoans: not exactly one of borrower, group, office
+  kBorrowerUnknown,     // no such borrower
+  kGroupUnknown,        // ListLoans: no such group
+  kOfficeUnknown,       // ListLoans: no such office
+  kLoanNotYetApplied,   // a date before the loan's application
+};
+std::string_view RejectionKey(LoanViewRejection code);
+std::span<const RejectionEntry<LoanViewRejection>> RejectionTable(LoanViewRejection);
 
 // A loan as of a date (for display and checks): the stored state brought to `on`.
 struct LoanView {
@@ -156,15 +248,16 @@ Result<LoanView> ViewLoan(Connection& connection, const Context& context,
 // date, balances (tdcs loan show, GET /api/loans/{code}).
 struct LoanInstallmentView {
   Date due;
-  int shares = 0;   // 0: its share moved to a later installment
-  Money amount;     // fixed when it fell due (0 before)
+  int shares = 0;  // 0: its share moved to a later installment
+  Money amount;    // fixed when it fell due (0 before)
   Money paid;
   std::string state;  // future | due | overdue | paid
 };
 struct LoanTransactionView {
   int64_t id = 0;
   Date date;
-  std::string kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
+  std::string
+      kind;  // disburse pay pay_savings reschedule extend freeze writeoff inherit open reverse
   Money amount;
   int months = 0;
   int64_t entry_id = 0;
@@ -202,6 +295,15 @@ Result<Money> SavingsBalance(Connection& connection, const Context& context,
 // credit not included): what a withdrawal may take.
 Result<Money> SavingsCredited(Connection& connection, const Context& context,
                               const std::string& borrower_code, Date on);
+
+// What SetProgramRate and SetProgramLimit answer.
+enum class ProgramChangeRejection {
+  kRateChangeBackdated,  // SetProgramRate: before the business date or interest accrued
+  kAmountInvalid,        // SetProgramLimit: zero or negative (NonPositiveAmount)
+  kProgramUnknown,       // no such program
+};
+std::string_view RejectionKey(ProgramChangeRejection code);
+std::span<const RejectionEntry<ProgramChangeRejection>> RejectionTable(ProgramChangeRejection);
 
 // A rate change of a program from a date (a new program version).
 Status SetProgramRate(Connection& connection, const Context& context, const std::string& program,

@@ -9,6 +9,14 @@
 #include "text/text.h"
 
 namespace tdcs::app {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_REFORM_REJECTIONS(X)          \
+  X(kReformDateEarly, "REFORM_DATE_EARLY") \
+  X(kReformAlreadyApplied, "REFORM_ALREADY_APPLIED")
+TDCS_DEFINE_REJECTIONS(ReformRejection, TDCS_REFORM_REJECTIONS)
+#undef TDCS_REFORM_REJECTIONS
+
 namespace {
 
 std::string AreaName(const store::AdminIndex& admin, const std::string& level,
@@ -74,7 +82,7 @@ Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date>
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   const Date on = on_arg.value_or(admin.reform_date);
   if (on < admin.reform_date)
-    return MakeError("REFORM_DATE_EARLY", "date",
+    return MakeError(ReformRejection::kReformDateEarly, "date",
                      "Ngày chuyển đổi phải từ " + admin.reform_date.ToVietnamese(),
                      "The move date must be on or after " + admin.reform_date.ToIso());
   store::Transaction tx(db);
@@ -82,7 +90,8 @@ Result<ReformSummary> ApplyReform2025In(store::Database& db, std::optional<Date>
   // the move has happened (rows after it must start on or after it).
   db.LockKey("import");
   if (store::NetworkStore(db).ReformApplied())
-    return MakeError("REFORM_ALREADY_APPLIED", "", "Mạng lưới đã được chuyển sang địa giới 2025",
+    return MakeError(ReformRejection::kReformAlreadyApplied, "",
+                     "Mạng lưới đã được chuyển sang địa giới 2025",
                      "The network has already been moved onto the 2025 structure");
   store::NetworkStore store(db);
   const Date before = on.AddDays(-1);

@@ -10,6 +10,14 @@
 
 namespace tdcs::app {
 
+// What ApplyReform2025 answers.
+enum class ReformRejection {
+  kReformDateEarly,       // dated before the reform date
+  kReformAlreadyApplied,  // the network was moved already
+};
+std::string_view RejectionKey(ReformRejection code);
+std::span<const RejectionEntry<ReformRejection>> RejectionTable(ReformRejection);
+
 // The move of 1 July 2025 (RULES §2.3), applied once, dated `on` (the reform
 // date by default), keeping all history:
 //  * branches merge as their provinces did: for each 2025 province one branch

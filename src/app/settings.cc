@@ -8,11 +8,20 @@
 
 namespace tdcs::app {
 
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_SETTING_REJECTIONS(X)                 \
+  X(kSettingNameInvalid, "SETTING_NAME_INVALID")   \
+  X(kRateChangeBackdated, "RATE_CHANGE_BACKDATED") \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")              \
+  X(kAmountNotPositive, "AMOUNT_NOT_POSITIVE")
+TDCS_DEFINE_REJECTIONS(SettingRejection, TDCS_SETTING_REJECTIONS)
+#undef TDCS_SETTING_REJECTIONS
+
 Status SetSetting(Connection& connection, const Context&, const std::string& name, Date from,
                   const std::string& value) {
   store::Database& db = Db(connection);
   if (name.empty() || name.size() > 64)
-    return MakeError("SETTING_NAME_INVALID", "name", "Tên tham số không hợp lệ",
+    return MakeError(SettingRejection::kSettingNameInvalid, "name", "Tên tham số không hợp lệ",
                      "The setting's name is invalid");
   store::Transaction tx(db);
   store::SaveSetting(db, name, from, value);
@@ -30,7 +39,7 @@ Status SetSavingsRate(Connection& connection, const Context&, Date from, Rate ra
   std::optional<Date> floor = store.MaxSavingsAccruedTo();
   if (auto today = store.BusinessDate(); today && (!floor || *floor < *today)) floor = today;
   if (floor && from < *floor)
-    return MakeError("RATE_CHANGE_BACKDATED", "from",
+    return MakeError(SettingRejection::kRateChangeBackdated, "from",
                      "Ngày hiệu lực lãi suất tiết kiệm " + from.ToVietnamese() + " trước ngày " +
                          floor->ToVietnamese() + " đã tính lãi",
                      "The savings rate's effective date " + from.ToIso() + " is before " +
@@ -46,11 +55,11 @@ Status SetCapitalPlan(Connection& connection, const Context&, const std::string&
   store::Transaction tx(db);
   auto office = store::NetworkStore(db).FindUnit("office", office_code);
   if (!office)
-    return MakeError("OFFICE_UNKNOWN", "office",
+    return MakeError(SettingRejection::kOfficeUnknown, "office",
                      "Phòng giao dịch '" + office_code + "' không tồn tại",
                      "Office '" + office_code + "' does not exist");
   if (amount.dong() < 0)
-    return MakeError("AMOUNT_NOT_POSITIVE", "amount", "Kế hoạch vốn không được âm",
+    return MakeError(SettingRejection::kAmountNotPositive, "amount", "Kế hoạch vốn không được âm",
                      "A capital plan cannot be negative");
   db.LockKey("capital-plan:" + std::to_string(office->id) + ":" + program + ":" +
              std::to_string(year));

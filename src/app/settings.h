@@ -1,7 +1,7 @@
 // Settings with effective dates: named settings, the savings rate, an
 // office's capital plan for a program and year. Each write is one
 // transaction; a setting dated before the business date is refused where it
-// would change what was already computed (SETTING_BACKDATED).
+// would change what was already computed (RATE_CHANGE_BACKDATED).
 #pragma once
 
 #include <string>
@@ -14,6 +14,16 @@
 #include "money/money.h"
 
 namespace tdcs::app {
+
+// What the settings below answer.
+enum class SettingRejection {
+  kSettingNameInvalid,   // SetSetting: a name empty or over 64 bytes
+  kRateChangeBackdated,  // SetSavingsRate: before the business date or interest accrued
+  kOfficeUnknown,        // SetCapitalPlan: no such office
+  kAmountNotPositive,    // SetCapitalPlan: a negative plan
+};
+std::string_view RejectionKey(SettingRejection code);
+std::span<const RejectionEntry<SettingRejection>> RejectionTable(SettingRejection);
 
 // A named setting from `from` on (e.g. interest.charge = month_end).
 Status SetSetting(Connection& connection, const Context& context, const std::string& name,

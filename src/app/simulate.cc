@@ -11,6 +11,14 @@
 #include "store/loan_store.h"
 
 namespace tdcs::app {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_SIMULATION_REJECTIONS(X)              \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
+  X(kLedgerUnbalanced, "LEDGER_UNBALANCED")
+TDCS_DEFINE_REJECTIONS(SimulationRejection, TDCS_SIMULATION_REJECTIONS)
+#undef TDCS_SIMULATION_REJECTIONS
+
 namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -81,7 +89,8 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
   Random random(seed);
   std::optional<Date> current = store::LoanStore(db).BusinessDate();
   if (!current)
-    return MakeError("BUSINESS_DATE_MISSING", "db", "Cơ sở dữ liệu chưa có ngày làm việc",
+    return MakeError(SimulationRejection::kBusinessDateMissing, "db",
+                     "Cơ sở dữ liệu chưa có ngày làm việc",
                      "The database has no business date yet");
   // A run stopped after closing a day but before its sessions were all
   // posted finishes them first: what each member owes is recomputed, so the

@@ -27,6 +27,14 @@ struct SimulationSummary {
 
 using SimulationProgress = std::function<void(Date day, int64_t payments)>;
 
+// What SimulateSessions answers (the end of day's batch::CloseRejection).
+enum class SimulationRejection {
+  kBusinessDateMissing,  // the database has no business date
+  kLedgerUnbalanced,     // batch::CloseRejection: a day does not close
+};
+std::string_view RejectionKey(SimulationRejection code);
+std::span<const RejectionEntry<SimulationRejection>> RejectionTable(SimulationRejection);
+
 // `skip_per_million`: the share of loans that pay nothing at a session.
 Result<SimulationSummary> SimulateSessions(Connection& connection, const Context& context, Date to,
                                            uint64_t seed, uint32_t skip_per_million = 20'000,

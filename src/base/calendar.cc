@@ -3,18 +3,27 @@
 #include <algorithm>
 
 namespace tdcs {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_HOLIDAY_ROW_REJECTIONS(X) \
+  X(kCsvFieldCount, "CSV_FIELD_COUNT") \
+  X(kHolidayFieldInvalid, "HOLIDAY_FIELD_INVALID")
+TDCS_DEFINE_REJECTIONS(HolidayRowRejection, TDCS_HOLIDAY_ROW_REJECTIONS)
+#undef TDCS_HOLIDAY_ROW_REJECTIONS
+
 namespace {
 
 Error FieldError(const std::string& field, const std::string& value) {
-  return MakeError("HOLIDAY_FIELD_INVALID", field, "Giá trị không hợp lệ '" + value + "'",
-                   "Invalid value '" + value + "'");
+  return MakeError(HolidayRowRejection::kHolidayFieldInvalid, field,
+                   "Giá trị không hợp lệ '" + value + "'", "Invalid value '" + value + "'");
 }
 
 }  // namespace
 
 Result<Holiday> ParseHolidayRow(const std::vector<std::string>& f) {
   if (static_cast<int>(f.size()) != kHolidayColumns)
-    return MakeError("CSV_FIELD_COUNT", "", "Số cột không đúng", "Wrong number of columns");
+    return MakeError(HolidayRowRejection::kCsvFieldCount, "", "Số cột không đúng",
+                     "Wrong number of columns");
   Holiday h;
   auto date = Date::Parse(f[0]);
   if (!date) return FieldError("holiday_date", f[0]);

@@ -31,6 +31,14 @@ struct Holiday {
   }
 };
 
+// ParseHolidayRow's rejections.
+enum class HolidayRowRejection {
+  kCsvFieldCount,        // not kHolidayColumns fields
+  kHolidayFieldInvalid,  // a field does not parse (the error names it)
+};
+std::string_view RejectionKey(HolidayRowRejection code);
+std::span<const RejectionEntry<HolidayRowRejection>> RejectionTable(HolidayRowRejection);
+
 // Parses one row of data/holidays.csv: holiday_date, valid_from, valid_to
 // (empty: open), name_vi, name_en, note. Errors name the field.
 inline constexpr int kHolidayColumns = 6;

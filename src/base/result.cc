@@ -9,9 +9,4 @@ std::string Error::ToString() const {
   return out;
 }
 
-Error MakeError(std::string code, std::string field, std::string message_vi,
-                std::string message_en) {
-  return Error{std::move(code), std::move(field), std::move(message_vi), std::move(message_en)};
-}
-
 }  // namespace tdcs

@@ -7,6 +7,14 @@
 #include "store/loan_store.h"
 
 namespace tdcs::batch {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_CLOSE_REJECTIONS(X)       \
+  X(kCloseDatePast, "CLOSE_DATE_PAST") \
+  X(kLedgerUnbalanced, "LEDGER_UNBALANCED")
+TDCS_DEFINE_REJECTIONS(CloseRejection, TDCS_CLOSE_REJECTIONS)
+#undef TDCS_CLOSE_REJECTIONS
+
 namespace {
 
 // On the first day of a month: credits the month before's interest of every
@@ -76,7 +84,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
   // thousand rows), not the detail, so the day stays proportional to its work.
   const int64_t total = store.AggregateTotal();
   if (total != 0)
-    return MakeError("LEDGER_UNBALANCED", "",
+    return MakeError(CloseRejection::kLedgerUnbalanced, "",
                      "Sổ cái không cân (chênh lệch " + Money::Dong(total).ToVietnamese() +
                          " đ); không khóa sổ ngày " + day.ToVietnamese() + ", hãy chạy tdcs verify",
                      "The ledger does not balance (off by " + Money::Dong(total).ToVietnamese() +
@@ -128,7 +136,7 @@ Result<CloseSummary> CloseTo(store::Database& db, Date to, const CloseProgress& 
   }
   if (current && to < *current)
     return MakeError(
-        "CLOSE_DATE_PAST", "to",
+        CloseRejection::kCloseDatePast, "to",
         "Ngày làm việc hiện tại là " + current->ToVietnamese() + ", không lùi lại được",
         "The business date is " + current->ToIso() + "; it cannot go back");
   if (current && to == *current) {

@@ -52,6 +52,14 @@ int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date
 // imports, generated data).
 bool AdvanceLoan(store::LoanStore& store, loans::Loan& loan, Date date);
 
+// CloseTo's rejections.
+enum class CloseRejection {
+  kCloseDatePast,     // `to` is before the business date
+  kLedgerUnbalanced,  // the balances do not sum to zero: the day is not closed
+};
+std::string_view RejectionKey(CloseRejection code);
+std::span<const RejectionEntry<CloseRejection>> RejectionTable(CloseRejection);
+
 // Runs every business day after the current business date up to `to`. A new
 // database (no business date yet) starts at `to`.
 // `progress` is called after each committed batch (of loans or of savings accounts).

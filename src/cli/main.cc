@@ -22,6 +22,7 @@
 #include "app/setup.h"
 #include "app/simulate.h"
 #include "cli/progress.h"
+#include "cli/rejections.h"
 #include "http/json_views.h"
 #include "http/server.h"
 #include "scenario/scenario.h"
@@ -343,8 +344,8 @@ int RunLoanAction(app::Connection& db, const std::string& verb, const LoanOption
   const auto kind =
       app::ParseLoanActionKind(verb == "pay" && o.from_savings ? "pay_savings" : verb);
   if (!kind)
-    return Rejected(
-        MakeError("ACTION_UNKNOWN", "action", "Thao tác không hợp lệ", "Unknown action"));
+    return Rejected(MakeError(cli::CommandRejection::kActionUnknown, "action",
+                              "Thao tác không hợp lệ", "Unknown action"));
   app::LoanAction a;
   a.kind = *kind;
   a.loan_code = o.code;

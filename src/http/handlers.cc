@@ -15,6 +15,21 @@
 #include "http/json_views.h"
 
 namespace tdcs::http {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_HTTP_REJECTIONS(X)              \
+  X(kDateRequired, "DATE_REQUIRED")          \
+  X(kDateFormat, "DATE_FORMAT")              \
+  X(kQueryInvalid, "QUERY_INVALID")          \
+  X(kNotFound, "NOT_FOUND")                  \
+  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED") \
+  X(kRequestTooLarge, "REQUEST_TOO_LARGE")   \
+  X(kBadRequest, "BAD_REQUEST")              \
+  X(kStorageFault, "STORAGE_FAULT")          \
+  X(kInternalError, "INTERNAL_ERROR")
+TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
+#undef TDCS_HTTP_REJECTIONS
+
 namespace {
 
 using nlohmann::json;
@@ -34,8 +49,10 @@ Response ErrorResponse(int status, const Error& e) {
 
 // The status a rejection is answered with.
 int StatusOf(const Error& e) {
-  if (e.code == "LOAN_UNKNOWN" || e.code == "BORROWER_UNKNOWN") return 404;
-  if (e.code == "IDEMPOTENCY_KEY_REUSED") return 409;
+  if (e.code == RejectionKey(app::LoanViewRejection::kLoanUnknown) ||
+      e.code == RejectionKey(app::LoanViewRejection::kBorrowerUnknown))
+    return 404;
+  if (e.code == RejectionKey(app::LoanActionRejection::kIdempotencyKeyReused)) return 409;
   return 400;
 }
 
@@ -44,13 +61,13 @@ Result<Date> DateParam(app::Connection& connection, const Request& request) {
   if (auto it = request.params.find("on"); it != request.params.end()) {
     auto parsed = Date::Parse(it->second);
     if (!parsed)
-      return MakeError("DATE_FORMAT", "on", "Ngày không hợp lệ (YYYY-MM-DD)",
+      return MakeError(HttpRejection::kDateFormat, "on", "Ngày không hợp lệ (YYYY-MM-DD)",
                        "Invalid date (YYYY-MM-DD)");
     return *parsed;
   }
   auto today = app::BusinessDate(connection);
   if (!today)
-    return MakeError("DATE_REQUIRED", "on",
+    return MakeError(HttpRejection::kDateRequired, "on",
                      "Chưa có ngày làm việc: hãy cho biết ngày (?on=YYYY-MM-DD)",
                      "No business date yet: give the date (?on=YYYY-MM-DD)");
   return *today;
@@ -76,9 +93,9 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
   auto it = request.params.find("q");
   const std::string q = it == request.params.end() ? "" : it->second;
   if (q.empty() || q.size() > kMaxQueryBytes)
-    return ErrorResponse(400,
-                         MakeError("QUERY_INVALID", "q", "Cần từ khóa tìm kiếm (tối đa 200 byte)",
-                                   "A search query is required (at most 200 bytes)"));
+    return ErrorResponse(
+        400, MakeError(HttpRejection::kQueryInvalid, "q", "Cần từ khóa tìm kiếm (tối đa 200 byte)",
+                       "A search query is required (at most 200 bytes)"));
   auto found = app::FindBorrowers(connection, app::SystemContext(), q);
   json list = json::array();
   for (const auto& b : found.borrowers)
@@ -142,23 +159,27 @@ Response Api::Handle(const Request& request) {
     } catch (const RetryableFault& fault) {
       std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
                    fault.what());
-      return ErrorResponse(503, MakeError("STORAGE_FAULT", "", "Lỗi hệ thống lưu trữ, hãy thử lại",
-                                          "Storage fault, try again"));
+      return ErrorResponse(
+          503, MakeError(HttpRejection::kStorageFault, "", "Lỗi hệ thống lưu trữ, hãy thử lại",
+                         "Storage fault, try again"));
     } catch (const StorageFault& fault) {
       std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
                    fault.what());
-      return ErrorResponse(503, MakeError("STORAGE_FAULT", "", "Lỗi hệ thống lưu trữ, hãy thử lại",
-                                          "Storage fault, try again"));
+      return ErrorResponse(
+          503, MakeError(HttpRejection::kStorageFault, "", "Lỗi hệ thống lưu trữ, hãy thử lại",
+                         "Storage fault, try again"));
     } catch (const std::exception& fault) {
       std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
                    fault.what());
-      return ErrorResponse(500, MakeError("INTERNAL_ERROR", "", "Lỗi hệ thống", "Internal error"));
+      return ErrorResponse(
+          500, MakeError(HttpRejection::kInternalError, "", "Lỗi hệ thống", "Internal error"));
     }
   }
   if (path_known)
-    return ErrorResponse(405, MakeError("METHOD_NOT_ALLOWED", "", "Phương thức không được hỗ trợ",
-                                        "Method not allowed"));
-  return ErrorResponse(404, MakeError("NOT_FOUND", "", "Không có địa chỉ này", "No such address"));
+    return ErrorResponse(405, MakeError(HttpRejection::kMethodNotAllowed, "",
+                                        "Phương thức không được hỗ trợ", "Method not allowed"));
+  return ErrorResponse(
+      404, MakeError(HttpRejection::kNotFound, "", "Không có địa chỉ này", "No such address"));
 }
 
 }  // namespace tdcs::http

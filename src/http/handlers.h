@@ -16,8 +16,26 @@
 #include <string>
 
 #include "app/connection.h"
+#include "base/result.h"
 
 namespace tdcs::http {
+
+// The codes of the HTTP layer itself (the server's limits, the routes, the
+// query parameters, faults); the routes also answer their use case's codes
+// (app::LoanViewRejection for /api/loans/{code}).
+enum class HttpRejection {
+  kDateRequired,      // no `on` and no business date yet
+  kDateFormat,        // `on` is not a date
+  kQueryInvalid,      // `q` empty or over 200 bytes
+  kNotFound,          // no such address (404)
+  kMethodNotAllowed,  // the address exists for another method (405)
+  kRequestTooLarge,   // a request over the size limit (413, the server)
+  kBadRequest,        // a request the server cannot read (400, the server)
+  kStorageFault,      // the database could not answer: try again (503)
+  kInternalError,     // a bug (500)
+};
+std::string_view RejectionKey(HttpRejection code);
+std::span<const RejectionEntry<HttpRejection>> RejectionTable(HttpRejection);
 
 struct Request {
   std::string method = "GET";

@@ -58,27 +58,30 @@ int Serve(const ServeOptions& options) {
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const bool too_large = res.status == 413;
-    res.set_content(
-        std::string("{\"code\":\"") + (too_large ? "REQUEST_TOO_LARGE" : "BAD_REQUEST") +
-            "\",\"field\":\"\",\"message_vi\":\"" +
-            (too_large ? "Yêu cầu quá lớn" : "Yêu cầu không hợp lệ") + "\",\"message_en\":\"" +
-            (too_large ? "Request too large" : "Bad request") + "\"}",
-        "application/json");
+    const HttpRejection code =
+        too_large ? HttpRejection::kRequestTooLarge : HttpRejection::kBadRequest;
+    res.set_content(std::string("{\"code\":\"") + std::string(RejectionKey(code)) +
+                        "\",\"field\":\"\",\"message_vi\":\"" +
+                        (too_large ? "Yêu cầu quá lớn" : "Yêu cầu không hợp lệ") +
+                        "\",\"message_en\":\"" + (too_large ? "Request too large" : "Bad request") +
+                        "\"}",
+                    "application/json");
   });
-  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                  std::exception_ptr error) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
-    } catch (...) {
-      std::fprintf(stderr, "%s %s: unknown error\n", req.method.c_str(), req.path.c_str());
-    }
-    res.status = 500;
-    res.set_content(
-        R"({"code":"INTERNAL_ERROR","field":"","message_vi":"Lỗi hệ thống","message_en":"Internal error"})",
-        "application/json");
-  });
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "%s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+        } catch (...) {
+          std::fprintf(stderr, "%s %s: unknown error\n", req.method.c_str(), req.path.c_str());
+        }
+        res.status = 500;
+        res.set_content(
+            std::string(R"({"code":")") + std::string(RejectionKey(HttpRejection::kInternalError)) +
+                R"(","field":"","message_vi":"Lỗi hệ thống","message_en":"Internal error"})",
+            "application/json");
+      });
   if (!server.bind_to_port(options.host, options.port)) {
     std::fprintf(stderr, "Không mở được cổng / cannot listen on %s:%d\n", options.host.c_str(),
                  options.port);

@@ -3,6 +3,17 @@
 #include "base/check.h"
 
 namespace tdcs::loans {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_SCHEDULE_REJECTIONS(X)                                 \
+  X(kSchedulePrincipalInvalid, "SCHEDULE_PRINCIPAL_INVALID")        \
+  X(kSchedulePeriodsInvalid, "SCHEDULE_PERIODS_INVALID")            \
+  X(kSchedulePeriodLengthInvalid, "SCHEDULE_PERIOD_LENGTH_INVALID") \
+  X(kScheduleRoundingInvalid, "SCHEDULE_ROUNDING_INVALID")          \
+  X(kScheduleRateInvalid, "SCHEDULE_RATE_INVALID")
+TDCS_DEFINE_REJECTIONS(ScheduleRejection, TDCS_SCHEDULE_REJECTIONS)
+#undef TDCS_SCHEDULE_REJECTIONS
+
 namespace {
 
 // The span of one installment: interest accrues from `from` to `due`.
@@ -30,13 +41,13 @@ Money InterestFor(Money balance, const AmortizationTerms& terms, const Span& spa
 Status Validate(const AmortizationTerms& terms) {
   const int64_t principal = terms.principal.dong();
   if (principal <= 0 || principal > kMaxSchedulePrincipalDong) {
-    return MakeError("SCHEDULE_PRINCIPAL_INVALID", "amount",
+    return MakeError(ScheduleRejection::kSchedulePrincipalInvalid, "amount",
                      "Số tiền vay phải lớn hơn 0 và không quá 10^15 đồng",
                      "The principal must be above 0 and at most 10^15 đồng");
   }
   if (terms.periods < 1 || terms.periods > kMaxSchedulePeriods) {
-    return MakeError("SCHEDULE_PERIODS_INVALID", "periods", "Số kỳ trả phải từ 1 đến 600",
-                     "The number of periods must be from 1 to 600");
+    return MakeError(ScheduleRejection::kSchedulePeriodsInvalid, "periods",
+                     "Số kỳ trả phải từ 1 đến 600", "The number of periods must be from 1 to 600");
   }
   // The product is taken in int64 so that a huge period length cannot overflow
   // the int arithmetic of the due-date rule before it is rejected.
@@ -44,18 +55,19 @@ Status Validate(const AmortizationTerms& terms) {
   const int64_t max_units =
       terms.unit == PeriodUnit::kMonth ? kMaxScheduleMonths : kMaxScheduleWeeks;
   if (terms.period_length < 1 || span_units > max_units) {
-    return MakeError("SCHEDULE_PERIOD_LENGTH_INVALID", "period_length",
+    return MakeError(ScheduleRejection::kSchedulePeriodLengthInvalid, "period_length",
                      "Độ dài kỳ phải từ 1 trở lên và lịch trả không quá 100 năm",
                      "The period length must be at least 1 and the schedule at most 100 years");
   }
   if (terms.rounding_multiple_dong < 1 || terms.rounding_multiple_dong > principal) {
-    return MakeError("SCHEDULE_ROUNDING_INVALID", "rounding",
+    return MakeError(ScheduleRejection::kScheduleRoundingInvalid, "rounding",
                      "Bội số làm tròn phải từ 1 đồng đến số tiền vay",
                      "The rounding multiple must be from 1 đồng up to the principal");
   }
   const int64_t rate = terms.rate.per_month_millionths();
   if (rate < 0 || rate > Rate::kScale) {
-    return MakeError("SCHEDULE_RATE_INVALID", "rate", "Lãi suất phải từ 0 đến 100 %/tháng",
+    return MakeError(ScheduleRejection::kScheduleRateInvalid, "rate",
+                     "Lãi suất phải từ 0 đến 100 %/tháng",
                      "The rate must be from 0 to 100 % per month");
   }
   return Status::Ok();
@@ -66,7 +78,7 @@ Status Validate(const AmortizationTerms& terms) {
 // an annuity at a high rate over many periods) the early principal parts would
 // be fractions of a đồng.
 Error CannotSpread() {
-  return MakeError("SCHEDULE_ROUNDING_INVALID", "rounding",
+  return MakeError(ScheduleRejection::kScheduleRoundingInvalid, "rounding",
                    "Không chia được khoản vay thành số kỳ này với bội số làm tròn đã chọn",
                    "The loan cannot be spread over this many periods with this rounding multiple");
 }

@@ -86,6 +86,17 @@ inline constexpr int64_t kMaxSchedulePrincipalDong = 1'000'000'000'000'000;  // 
 inline constexpr int64_t kMaxScheduleMonths = 1200;                          // 100 years.
 inline constexpr int64_t kMaxScheduleWeeks = 5220;                           // About 100 years.
 
+// BuildSchedule's rejections (the limits above; see the file header).
+enum class ScheduleRejection {
+  kSchedulePrincipalInvalid,     // principal ≤ 0 or above kMaxSchedulePrincipalDong
+  kSchedulePeriodsInvalid,       // periods outside 1 … kMaxSchedulePeriods
+  kSchedulePeriodLengthInvalid,  // period length < 1, or a schedule over about 100 years
+  kScheduleRoundingInvalid,      // a rounding multiple that does not fit the principal and periods
+  kScheduleRateInvalid,          // a rate below zero or above 100 % a month
+};
+std::string_view RejectionKey(ScheduleRejection code);
+std::span<const RejectionEntry<ScheduleRejection>> RejectionTable(ScheduleRejection);
+
 Result<std::vector<ScheduledInstallment>> BuildSchedule(const AmortizationTerms& terms);
 
 // Due date of installment `number` (1-based) under the rule in the file header.

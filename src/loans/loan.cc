@@ -5,12 +5,34 @@
 #include "base/check.h"
 
 namespace tdcs::loans {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_LOAN_REJECTIONS(X)                                \
+  X(kLoanNotActive, "LOAN_NOT_ACTIVE")                         \
+  X(kLoanFrozen, "LOAN_FROZEN")                                \
+  X(kAmountInvalid, "AMOUNT_INVALID")                          \
+  X(kDisbursementOverApproved, "DISBURSEMENT_OVER_APPROVED")   \
+  X(kDisbursementAfterMaturity, "DISBURSEMENT_AFTER_MATURITY") \
+  X(kPaymentExceedsDebt, "PAYMENT_EXCEEDS_DEBT")               \
+  X(kRescheduleTooLate, "RESCHEDULE_TOO_LATE")                 \
+  X(kRescheduleNothingDue, "RESCHEDULE_NOTHING_DUE")           \
+  X(kRescheduleLastInstallment, "RESCHEDULE_LAST_INSTALLMENT") \
+  X(kExtensionMonthsInvalid, "EXTENSION_MONTHS_INVALID")       \
+  X(kExtensionLimit, "EXTENSION_LIMIT")                        \
+  X(kExtensionNothingDue, "EXTENSION_NOTHING_DUE")             \
+  X(kFreezePeriodInvalid, "FREEZE_PERIOD_INVALID")             \
+  X(kHeirIsBorrower, "HEIR_IS_BORROWER")                       \
+  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID")        \
+  X(kOpeningNextDueInvalid, "OPENING_NEXT_DUE_INVALID")
+TDCS_DEFINE_REJECTIONS(LoanRejection, TDCS_LOAN_REJECTIONS)
+#undef TDCS_LOAN_REJECTIONS
+
 namespace {
 
 using ledger::AddTransfer;
 namespace account = ledger::account;
 
-Error Reject(const char* code, const char* field, std::string vi, std::string en) {
+Error Reject(LoanRejection code, const char* field, std::string vi, std::string en) {
   return MakeError(code, field, std::move(vi), std::move(en));
 }
 
@@ -151,13 +173,14 @@ Date FirstOfNextMonth(Date d) { return Date::MonthDayClamped(d.year(), d.month()
 
 Error NotActive(const Loan& loan) {
   return Reject(
-      "LOAN_NOT_ACTIVE", "loan",
+      LoanRejection::kLoanNotActive, "loan",
       "Khoản vay không ở trạng thái đang vay (" + std::string(LoanStatusKey(loan.status)) + ")",
       "The loan is not active (" + std::string(LoanStatusKey(loan.status)) + ")");
 }
 
 Error Frozen() {
-  return Reject("LOAN_FROZEN", "loan", "Khoản vay đang được khoanh nợ", "The loan is frozen");
+  return Reject(LoanRejection::kLoanFrozen, "loan", "Khoản vay đang được khoanh nợ",
+                "The loan is frozen");
 }
 
 }  // namespace
@@ -289,7 +312,7 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
     return NotActive(loan);
   if (auto bad = NonPositiveAmount(amount)) return *bad;
   if (loan.disbursed + amount > loan.terms.approved)
-    return Reject("DISBURSEMENT_OVER_APPROVED", "amount",
+    return Reject(LoanRejection::kDisbursementOverApproved, "amount",
                   "Giải ngân vượt số tiền được duyệt (" + loan.terms.approved.ToVietnamese() +
                       " đ, đã giải ngân " + loan.disbursed.ToVietnamese() + " đ)",
                   "Disbursement exceeds the approved amount (" +
@@ -316,7 +339,7 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
     // A tranche is repaid through the installments still to come; once the
     // last has fallen due there is none to carry it.
     if (SharesNotYetDue(loan) == 0)
-      return Reject("DISBURSEMENT_AFTER_MATURITY", "date",
+      return Reject(LoanRejection::kDisbursementAfterMaturity, "date",
                     "Không giải ngân được: kỳ trả nợ cuối cùng đã đến hạn",
                     "Cannot disburse: the last installment has already fallen due");
     AccrueTo(loan, date, rates);
@@ -335,7 +358,7 @@ Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rat
   if (auto bad = NonPositiveAmount(amount)) return *bad;
   const Money owed = TotalOwed(loan, date, rates);
   if (amount > owed)
-    return Reject("PAYMENT_EXCEEDS_DEBT", "amount",
+    return Reject(LoanRejection::kPaymentExceedsDebt, "amount",
                   "Số tiền trả " + amount.ToVietnamese() + " đ lớn hơn toàn bộ số nợ " +
                       owed.ToVietnamese() + " đ",
                   "The payment of " + amount.ToVietnamese() + " exceeds everything owed (" +
@@ -402,7 +425,7 @@ Result<Outcome> Reschedule(Loan& loan, Date date, const HolidayCalendar& calenda
                    [](const Installment& a, const Installment& b) { return a.due < b.due; });
   for (const auto& i : loan.installments)
     if (i.state == InstallmentState::kDue || i.state == InstallmentState::kOverdue)
-      return Reject("RESCHEDULE_TOO_LATE", "date",
+      return Reject(LoanRejection::kRescheduleTooLate, "date",
                     "Kỳ trả nợ ngày " + i.due.ToVietnamese() +
                         " đã đến hạn mà chưa trả: không điều chỉnh kỳ hạn được nữa",
                     "The installment of " + i.due.ToIso() +
@@ -419,16 +442,16 @@ Result<Outcome> Reschedule(Loan& loan, Date date, const HolidayCalendar& calenda
     }
   }
   if (current == nullptr)
-    return Reject("RESCHEDULE_NOTHING_DUE", "loan", "Không còn kỳ trả nợ nào để điều chỉnh",
-                  "No installment is left to reschedule");
+    return Reject(LoanRejection::kRescheduleNothingDue, "loan",
+                  "Không còn kỳ trả nợ nào để điều chỉnh", "No installment is left to reschedule");
   if (following == nullptr)
     return Reject(
-        "RESCHEDULE_LAST_INSTALLMENT", "loan",
+        LoanRejection::kRescheduleLastInstallment, "loan",
         "Không được điều chỉnh kỳ hạn trả nợ cuối cùng (ngày đáo hạn " +
             current->due.ToVietnamese() + ")",
         "The last installment (final maturity " + current->due.ToIso() + ") cannot be rescheduled");
   if (calendar.WorkingDaysBetween(date, current->due, date) < kRescheduleWorkingDaysMin)
-    return Reject("RESCHEDULE_TOO_LATE", "date",
+    return Reject(LoanRejection::kRescheduleTooLate, "date",
                   "Đề nghị điều chỉnh phải nộp trước kỳ trả nợ " + current->due.ToVietnamese() +
                       " ít nhất 5 ngày làm việc (không kể thứ Bảy, Chủ nhật, ngày lễ, Tết)",
                   "A reschedule must be filed at least 5 working days (not Saturdays, Sundays or "
@@ -450,10 +473,10 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
   if (!Open(loan)) return NotActive(loan);
   if (loan.IsFrozen()) return Frozen();
   if (months < 1)
-    return Reject("EXTENSION_MONTHS_INVALID", "months", "Số tháng gia hạn phải từ 1",
+    return Reject(LoanRejection::kExtensionMonthsInvalid, "months", "Số tháng gia hạn phải từ 1",
                   "Extension months must be at least 1");
   if (2 * (loan.extension_months + months) > loan.terms.term_months)
-    return Reject("EXTENSION_LIMIT", "months",
+    return Reject(LoanRejection::kExtensionLimit, "months",
                   "Tổng thời gian gia hạn vượt quá 1/2 thời hạn cho vay (" +
                       std::to_string(loan.terms.term_months) + " tháng)",
                   "Extensions in all would exceed half of the original term (" +
@@ -468,7 +491,7 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
       break;
     }
   if (target == nullptr)
-    return Reject("EXTENSION_NOTHING_DUE", "loan",
+    return Reject(LoanRejection::kExtensionNothingDue, "loan",
                   "Không có kỳ trả nợ nào (chưa quá hạn, chưa trả) để gia hạn",
                   "No unpaid, not overdue installment to extend");
   const Money amount =
@@ -492,8 +515,8 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
 Result<Outcome> Freeze(Loan& loan, Date date, int months, const RateTimeline& rates) {
   if (!Open(loan)) return NotActive(loan);
   if (months < 1 || months > kFreezeMonthsMax)
-    return Reject("FREEZE_PERIOD_INVALID", "months", "Thời gian khoanh nợ từ 1 đến 36 tháng",
-                  "A freeze lasts 1 to 36 months");
+    return Reject(LoanRejection::kFreezePeriodInvalid, "months",
+                  "Thời gian khoanh nợ từ 1 đến 36 tháng", "A freeze lasts 1 to 36 months");
   Outcome out;
   if (loan.IsFrozen()) {
     // Renewal: a further period from the current end.
@@ -534,7 +557,7 @@ Result<Outcome> WriteOff(Loan& loan, Date date, const RateTimeline& rates) {
 Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id) {
   if (!Open(loan) && loan.status != LoanStatus::kApproved) return NotActive(loan);
   if (heir_borrower_id == loan.terms.borrower_id)
-    return Reject("HEIR_IS_BORROWER", "heir", "Người thừa kế trùng với người vay",
+    return Reject(LoanRejection::kHeirIsBorrower, "heir", "Người thừa kế trùng với người vay",
                   "The heir is the borrower already");
   Outcome out;
   ledger::Posting dims = LoanDimensions(loan);
@@ -548,7 +571,7 @@ Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id) {
 namespace {
 
 Error InvalidOpening(const char* field, std::string vi, std::string en) {
-  return Reject("OPENING_BALANCE_INVALID", field, "Số dư chuyển sang không hợp lệ: " + vi,
+  return Reject(LoanRejection::kOpeningBalanceInvalid, field, "Số dư chuyển sang không hợp lệ: " + vi,
                 "Invalid opening balance: " + en);
 }
 
@@ -629,7 +652,7 @@ Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
   if (frozen) {
     frozen_months = WholeMonths(*b.frozen_from, *b.frozen_until);
     if (frozen_months == 0)
-      return Reject("FREEZE_PERIOD_INVALID", "frozen_until",
+      return Reject(LoanRejection::kFreezePeriodInvalid, "frozen_until",
                     "Thời gian khoanh nợ phải là số tháng tròn",
                     "A freeze lasts a whole number of months");
   }
@@ -648,7 +671,7 @@ Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
     for (auto& i : schedule)
       if (i.due > b.on && i.due == *b.next_due) target = &i;
     if (target == nullptr)
-      return Reject("OPENING_NEXT_DUE_INVALID", "next_due",
+      return Reject(LoanRejection::kOpeningNextDueInvalid, "next_due",
                     "Ngày " + b.next_due->ToVietnamese() +
                         " không phải một kỳ trả nợ của khoản vay sau ngày nhận số dư",
                     b.next_due->ToIso() +

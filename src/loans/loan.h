@@ -147,6 +147,29 @@ std::optional<Date> NextDueDate(const Loan& loan);
 // Everything owed on `on`: interest due and all principal.
 Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates);
 
+// The rejections of the actions below (Disburse … OpenBalance, and ApplyAction
+// and Replay, which run them).
+enum class LoanRejection {
+  kLoanNotActive,              // the loan's status does not allow the action
+  kLoanFrozen,                 // not possible while the loan is frozen
+  kAmountInvalid,              // zero or negative (NonPositiveAmount)
+  kDisbursementOverApproved,   // disbursements would exceed the approved amount
+  kDisbursementAfterMaturity,  // a further tranche after the last installment fell due
+  kPaymentExceedsDebt,         // more than everything owed
+  kRescheduleTooLate,     // under kRescheduleWorkingDaysMin working days, or one fell due unpaid
+  kRescheduleNothingDue,  // no installment left to reschedule
+  kRescheduleLastInstallment,  // the final maturity cannot be rescheduled
+  kExtensionMonthsInvalid,     // extension months below 1
+  kExtensionLimit,             // extensions in all over half of the original term
+  kExtensionNothingDue,        // no unpaid, not overdue installment to extend
+  kFreezePeriodInvalid,        // a freeze outside 1 to kFreezeMonthsMax months
+  kHeirIsBorrower,             // the heir is the borrower already
+  kOpeningBalanceInvalid,      // an opening balance that does not fit the loan
+  kOpeningNextDueInvalid,      // the stated next installment is not one of the schedule's
+};
+std::string_view RejectionKey(LoanRejection code);
+std::span<const RejectionEntry<LoanRejection>> RejectionTable(LoanRejection);
+
 // Actions. Each first expects Advance(loan, date) to have run. On rejection
 // the loan is unchanged.
 Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline& rates);

@@ -6,6 +6,11 @@
 
 namespace tdcs {
 
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_AMOUNT_REJECTIONS(X) X(kAmountInvalid, "AMOUNT_INVALID")
+TDCS_DEFINE_REJECTIONS(AmountRejection, TDCS_AMOUNT_REJECTIONS)
+#undef TDCS_AMOUNT_REJECTIONS
+
 std::optional<Money> Money::TryAdd(Money other) const {
   int64_t out = 0;
   if (__builtin_add_overflow(dong_, other.dong_, &out)) return std::nullopt;
@@ -45,7 +50,7 @@ Money Money::RoundDownTo(int64_t multiple_dong) const {
 
 std::optional<Error> NonPositiveAmount(Money amount, std::string_view field) {
   if (amount.dong() > 0) return std::nullopt;
-  return MakeError("AMOUNT_INVALID", std::string(field), "Số tiền phải lớn hơn 0",
+  return MakeError(AmountRejection::kAmountInvalid, std::string(field), "Số tiền phải lớn hơn 0",
                    "The amount must be positive");
 }
 

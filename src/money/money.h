@@ -65,6 +65,13 @@ class Money {
   int64_t dong_ = 0;
 };
 
+// The rejection of an amount (NonPositiveAmount).
+enum class AmountRejection {
+  kAmountInvalid,  // zero or negative
+};
+std::string_view RejectionKey(AmountRejection code);
+std::span<const RejectionEntry<AmountRejection>> RejectionTable(AmountRejection);
+
 // The rejection of an amount that is zero or negative (AMOUNT_INVALID), or
 // nullopt when the amount is positive. Every action that takes an amount uses it.
 std::optional<Error> NonPositiveAmount(Money amount, std::string_view field = "amount");

@@ -3,6 +3,22 @@
 #include <algorithm>
 
 namespace tdcs::network {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_RECORD_REJECTIONS(X)                                    \
+  X(kCodeFormat, "CODE_FORMAT")                                      \
+  X(kNameRequired, "NAME_REQUIRED")                                  \
+  X(kNameTooLong, "NAME_TOO_LONG")                                   \
+  X(kSessionDayRange, "SESSION_DAY_RANGE")                           \
+  X(kDateFormat, "DATE_FORMAT")                                      \
+  X(kCategoryUnknown, "CATEGORY_UNKNOWN")                            \
+  X(kCitizenIdFormat, "CITIZEN_ID_FORMAT")                           \
+  X(kCitizenIdProvinceUnknown, "CITIZEN_ID_PROVINCE_UNKNOWN")        \
+  X(kCitizenIdCenturySexMismatch, "CITIZEN_ID_CENTURY_SEX_MISMATCH") \
+  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")
+TDCS_DEFINE_REJECTIONS(RecordRejection, TDCS_RECORD_REJECTIONS)
+#undef TDCS_RECORD_REJECTIONS
+
 namespace {
 
 bool IsDigits(std::string_view s) {
@@ -100,7 +116,7 @@ Result<std::vector<std::string>> ParseCategories(std::string_view text, std::str
     part.erase(part.find_last_not_of(' ') + 1);
     if (!part.empty()) {
       if (std::find(std::begin(kCategories), std::end(kCategories), part) == std::end(kCategories))
-        return MakeError("CATEGORY_UNKNOWN", std::string(field),
+        return MakeError(RecordRejection::kCategoryUnknown, std::string(field),
                          "Đối tượng '" + part + "' không có trong danh mục",
                          "Category '" + part + "' is not in the catalog");
       if (std::find(out.begin(), out.end(), part) == out.end()) out.push_back(part);
@@ -122,7 +138,7 @@ std::string JoinCategories(const std::vector<std::string>& categories) {
 
 Status CheckDigitsCode(std::string_view code, size_t digits, std::string_view field) {
   if (code.size() != digits || !IsDigits(code))
-    return MakeError("CODE_FORMAT", std::string(field),
+    return MakeError(RecordRejection::kCodeFormat, std::string(field),
                      "Mã phải gồm đúng " + std::to_string(digits) + " chữ số, nhận được '" +
                          std::string(code) + "'",
                      "Code must be exactly " + std::to_string(digits) + " digits, got '" +
@@ -138,7 +154,7 @@ Status CheckBankCode(std::string_view code, std::string_view field) {
       });
   if (!ok)
     return MakeError(
-        "CODE_FORMAT", std::string(field),
+        RecordRejection::kCodeFormat, std::string(field),
         "Mã phải gồm 1–16 chữ cái, chữ số, '-' hoặc '_', nhận được '" + std::string(code) + "'",
         "Code must be 1–16 letters, digits, '-' or '_', got '" + std::string(code) + "'");
   return Status::Ok();
@@ -146,18 +162,18 @@ Status CheckBankCode(std::string_view code, std::string_view field) {
 
 Status CheckName(std::string_view name, std::string_view field) {
   if (name.empty())
-    return MakeError("NAME_REQUIRED", std::string(field), "Tên không được để trống",
+    return MakeError(RecordRejection::kNameRequired, std::string(field), "Tên không được để trống",
                      "Name is required");
   if (name.size() > 200)
-    return MakeError("NAME_TOO_LONG", std::string(field), "Tên dài quá 200 byte",
+    return MakeError(RecordRejection::kNameTooLong, std::string(field), "Tên dài quá 200 byte",
                      "Name is longer than 200 bytes");
   return Status::Ok();
 }
 
 Status CheckSessionDay(int day, std::string_view field) {
   if (day < 1 || day > 31)
-    return MakeError("SESSION_DAY_RANGE", std::string(field), "Ngày giao dịch phải từ 1 đến 31",
-                     "Session day must be 1 to 31");
+    return MakeError(RecordRejection::kSessionDayRange, std::string(field),
+                     "Ngày giao dịch phải từ 1 đến 31", "Session day must be 1 to 31");
   return Status::Ok();
 }
 
@@ -165,7 +181,7 @@ Result<Date> ParseDateField(std::string_view text, std::string_view field) {
   auto d = Date::Parse(text);
   if (!d)
     return MakeError(
-        "DATE_FORMAT", std::string(field),
+        RecordRejection::kDateFormat, std::string(field),
         "Ngày không hợp lệ '" + std::string(text) + "' (dạng YYYY-MM-DD hoặc dd/mm/yyyy)",
         "Invalid date '" + std::string(text) + "' (YYYY-MM-DD or dd/mm/yyyy)");
   return *d;
@@ -177,12 +193,12 @@ int CenturySexDigit(int birth_year, Sex sex) {
 
 Result<CitizenIdFacts> ParseCitizenId(std::string_view id, std::string_view field) {
   if (id.size() != 12 || !IsDigits(id))
-    return MakeError("CITIZEN_ID_FORMAT", std::string(field),
+    return MakeError(RecordRejection::kCitizenIdFormat, std::string(field),
                      "Số CCCD phải gồm đúng 12 chữ số, nhận được '" + std::string(id) + "'",
                      "Citizen ID must be exactly 12 digits, got '" + std::string(id) + "'");
   if (id[0] != '0')
     return MakeError(
-        "CITIZEN_ID_PROVINCE_UNKNOWN", std::string(field),
+        RecordRejection::kCitizenIdProvinceUnknown, std::string(field),
         "Mã tỉnh " + std::string(id.substr(0, 3)) + " trong số CCCD không tồn tại",
         "Province code " + std::string(id.substr(0, 3)) + " in the citizen ID does not exist");
   const int century_sex = id[3] - '0';

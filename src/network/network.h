@@ -36,6 +36,23 @@ enum class MemberRole { kMember, kLeader, kDeputy };
 std::optional<MemberRole> ParseMemberRole(std::string_view text);  // member|leader|deputy
 std::string_view MemberRoleKey(MemberRole r);
 
+// The rejections of the checks on one record below (codes, names, dates,
+// session days, categories, citizen IDs).
+enum class RecordRejection {
+  kCodeFormat,                   // a code of the wrong shape
+  kNameRequired,                 // an empty name
+  kNameTooLong,                  // a name over 200 bytes
+  kSessionDayRange,              // a session day outside 1–31
+  kDateFormat,                   // not a date in YYYY-MM-DD or dd/mm/yyyy
+  kCategoryUnknown,              // a household category not in kCategories
+  kCitizenIdFormat,              // not exactly 12 digits
+  kCitizenIdProvinceUnknown,     // digits 1–3 are not a province code
+  kCitizenIdCenturySexMismatch,  // digit 4 disagrees with the sex or century of birth
+  kCitizenIdBirthYearMismatch,   // digits 5–6 disagree with the birth year
+};
+std::string_view RejectionKey(RecordRejection code);
+std::span<const RejectionEntry<RecordRejection>> RejectionTable(RecordRejection);
+
 // Household categories (RULES §3 eligibility). Stored as their keys.
 inline constexpr std::string_view kCategories[] = {"poor",
                                                    "near_poor",

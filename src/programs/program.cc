@@ -3,6 +3,14 @@
 #include <algorithm>
 
 namespace tdcs::programs {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_PROGRAM_ROW_REJECTIONS(X) \
+  X(kCsvFieldCount, "CSV_FIELD_COUNT") \
+  X(kProgramFieldInvalid, "PROGRAM_FIELD_INVALID")
+TDCS_DEFINE_REJECTIONS(ProgramRowRejection, TDCS_PROGRAM_ROW_REJECTIONS)
+#undef TDCS_PROGRAM_ROW_REJECTIONS
+
 namespace {
 
 std::vector<std::string> Split(const std::string& text) {
@@ -18,8 +26,8 @@ std::vector<std::string> Split(const std::string& text) {
 }
 
 Error FieldError(const std::string& field, const std::string& value) {
-  return MakeError("PROGRAM_FIELD_INVALID", field, "Giá trị không hợp lệ '" + value + "'",
-                   "Invalid value '" + value + "'");
+  return MakeError(ProgramRowRejection::kProgramFieldInvalid, field,
+                   "Giá trị không hợp lệ '" + value + "'", "Invalid value '" + value + "'");
 }
 
 std::optional<int> ParseInt(const std::string& s) {
@@ -41,7 +49,8 @@ Rate ProgramVersion::OverdueRate() const {
 
 Result<ProgramVersion> ParseProgramRow(const std::vector<std::string>& f) {
   if (static_cast<int>(f.size()) != kProgramColumns)
-    return MakeError("CSV_FIELD_COUNT", "", "Số cột không đúng", "Wrong number of columns");
+    return MakeError(ProgramRowRejection::kCsvFieldCount, "", "Số cột không đúng",
+                     "Wrong number of columns");
   ProgramVersion v;
   if (f[0].size() != 2 || !ParseInt(f[0])) return FieldError("code", f[0]);
   v.code = f[0];

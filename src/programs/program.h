@@ -52,6 +52,14 @@ struct ProgramVersion {
   Rate OverdueRate() const;
 };
 
+// ParseProgramRow's rejections.
+enum class ProgramRowRejection {
+  kCsvFieldCount,        // not kProgramColumns fields
+  kProgramFieldInvalid,  // a field does not parse (the error names it)
+};
+std::string_view RejectionKey(ProgramRowRejection code);
+std::span<const RejectionEntry<ProgramRowRejection>> RejectionTable(ProgramRowRejection);
+
 // Parses one catalog row (fields in the order above); errors name the field.
 Result<ProgramVersion> ParseProgramRow(const std::vector<std::string>& fields);
 inline constexpr int kProgramColumns = 15;

@@ -3,6 +3,15 @@
 #include "base/check.h"
 
 namespace tdcs::savings {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_SAVINGS_REJECTIONS(X)                        \
+  X(kAmountInvalid, "AMOUNT_INVALID")                     \
+  X(kSavingsDepositTooSmall, "SAVINGS_DEPOSIT_TOO_SMALL") \
+  X(kSavingsInsufficient, "SAVINGS_INSUFFICIENT")
+TDCS_DEFINE_REJECTIONS(SavingsRejection, TDCS_SAVINGS_REJECTIONS)
+#undef TDCS_SAVINGS_REJECTIONS
+
 namespace {
 
 namespace account = ledger::account;
@@ -68,7 +77,7 @@ Result<Outcome> Take(Account& account, Money amount, Date date, const RateTimeli
   if (amount == whole) {
     Credit(next, out);  // closing: the interest accrued so far is credited
   } else if (amount > next.balance) {
-    return MakeError("SAVINGS_INSUFFICIENT", "amount",
+    return MakeError(SavingsRejection::kSavingsInsufficient, "amount",
                      "Số dư tiết kiệm đã ghi có " + next.balance.ToVietnamese() +
                          " đ không đủ cho " + amount.ToVietnamese() + " đ (lấy toàn bộ " +
                          whole.ToVietnamese() + " đ, gồm cả lãi dự thu, thì tất toán tài khoản)",
@@ -122,8 +131,8 @@ Money BalanceOn(const Account& a, Date date, const RateTimeline& rates) {
 
 Result<Outcome> Deposit(Account& account, Money amount, Date date, const RateTimeline& rates) {
   if (amount.dong() < kMinimumDepositDong)
-    return MakeError("SAVINGS_DEPOSIT_TOO_SMALL", "amount", "Số tiền gửi tối thiểu là 5.000 đ",
-                     "The minimum deposit is 5,000 đồng");
+    return MakeError(SavingsRejection::kSavingsDepositTooSmall, "amount",
+                     "Số tiền gửi tối thiểu là 5.000 đ", "The minimum deposit is 5,000 đồng");
   Account next = account;
   Outcome out = Advance(next, date, rates);
   next.balance += amount;

@@ -75,6 +75,15 @@ Money CreditedOn(const Account& account, Date date, const RateTimeline& rates);
 // It is also what the member takes to close the account that day.
 Money BalanceOn(const Account& account, Date date, const RateTimeline& rates);
 
+// The rejections of the movements below (and of ApplyMovement and Replay).
+enum class SavingsRejection {
+  kAmountInvalid,           // a withdrawal or repayment of zero or less (NonPositiveAmount)
+  kSavingsDepositTooSmall,  // a deposit under kMinimumDepositDong
+  kSavingsInsufficient,     // more than the credited balance, and not the whole balance
+};
+std::string_view RejectionKey(SavingsRejection code);
+std::span<const RejectionEntry<SavingsRejection>> RejectionTable(SavingsRejection);
+
 // Movements. Each brings the account to `date` first (Advance) and includes
 // the postings of the credits that makes. On rejection the account is unchanged.
 Result<Outcome> Deposit(Account& account, Money amount, Date date, const RateTimeline& rates);

@@ -6,6 +6,12 @@
 #include "base/embedded.h"
 
 namespace tdcs::store {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_CATALOG_REJECTIONS(X) X(kImportRejected, "IMPORT_REJECTED")
+TDCS_DEFINE_REJECTIONS(CatalogRejection, TDCS_CATALOG_REJECTIONS)
+#undef TDCS_CATALOG_REJECTIONS
+
 namespace {
 
 std::string JoinInts(const std::vector<int>& v) {
@@ -118,7 +124,7 @@ Result<std::vector<programs::ProgramVersion>> ParseProgramCatalog(std::string_vi
       errors.push_back({row.line, v.error()});
   }
   if (!errors.empty())
-    return MakeError("IMPORT_REJECTED", "", "Danh mục chương trình có lỗi",
+    return MakeError(CatalogRejection::kImportRejected, "", "Danh mục chương trình có lỗi",
                      "The program catalog has errors");
   return out;
 }

@@ -19,6 +19,14 @@ void SaveProgramVersions(Database& db, const std::vector<programs::ProgramVersio
 // Every version of every program, by code, oldest first.
 std::map<std::string, std::vector<programs::ProgramVersion>> ReadPrograms(Database& db);
 
+// ParseProgramCatalog's rejection; each bad row's own (programs::ProgramRowRejection)
+// is listed in `errors`.
+enum class CatalogRejection {
+  kImportRejected,  // some row of the catalog is bad
+};
+std::string_view RejectionKey(CatalogRejection code);
+std::span<const RejectionEntry<CatalogRejection>> RejectionTable(CatalogRejection);
+
 // Parses the catalog CSV text (data/programs.csv format); every bad row is listed.
 Result<std::vector<programs::ProgramVersion>> ParseProgramCatalog(std::string_view csv_text,
                                                                   std::vector<RowError>& errors);

@@ -1,0 +1,35 @@
+// The command line's own rejection codes (docs/API.md "Error codes"). Every
+// other rejection it prints is the answer of a use case of src/app, with that
+// use case's code.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "base/check.h"
+#include "base/result.h"
+
+namespace tdcs::cli {
+
+enum class CommandRejection {
+  kActionUnknown,  // `tdcs loan VERB`: the verb is not a loan action
+};
+
+// The wire strings: a small table, as the command line has no library of its own.
+inline std::span<const RejectionEntry<CommandRejection>> RejectionTable(CommandRejection) {
+  static constexpr RejectionEntry<CommandRejection> kTable[] = {
+      {CommandRejection::kActionUnknown, "ACTION_UNKNOWN"},
+  };
+  static_assert(InDeclarationOrder(kTable), "CommandRejection is listed out of order");
+  return kTable;
+}
+
+inline std::string_view RejectionKey(CommandRejection code) {
+  const auto table = RejectionTable(code);
+  const auto index = static_cast<size_t>(code);
+  TDCS_CHECK(index < table.size());
+  return table[index].key;
+}
+
+}  // namespace tdcs::cli
