@@ -54,7 +54,7 @@ check "import --update" bash -c "'$tdcs' import borrowers '$work/update.csv' --u
 check "update keeps history" bash -c "[ \$(sqlite3 '$db' 'SELECT COUNT(*) FROM borrower_version v JOIN borrower b ON b.id = v.borrower_id WHERE b.code = \"0000000001\"') -eq 2 ]"
 # NFD query without diacritics marks typed decomposed.
 check "find NFD" bash -c "'$tdcs' find \$'Nguye\xcc\x82\xcc\x83n va\xcc\x86n a' --db '$db' | grep -q 'Nguyễn Văn An'"
-check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '031\*\*\*\*00001'"
+check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '\*\*\*\*\*\*\*\*\*001'"
 check "export borrowers" bash -c "'$tdcs' export borrowers '$work/out.csv' --on 2021-01-01 --db '$db' 2>/dev/null && [ \$(wc -l < '$work/out.csv') -eq 4 ]"
 check "export round trip header" bash -c "head -1 '$work/out.csv' | grep -q '^code,name,citizen_id'"
 check "summary" bash -c "'$tdcs' summary --on 2021-01-01 --db '$db' | grep -q 'hộ vay/borrowers 3'"
@@ -105,7 +105,8 @@ check "savings deposit" bash -c "'$tdcs' savings deposit 0000000001 50000 --on 2
 check "verify after the loan's life" bash -c "'$tdcs' verify --deep $d | grep -q 'the books verify'"
 # Loans taken over from another system (opening balances), all or nothing.
 loans_header="code,borrower_code,program,fund_source,approved_dong,term_months,every_months,grace_months,interest_charge,disbursed_on,disbursed_dong,balance_on,normal_dong,overdue_dong,frozen_dong,principal_due_dong,interest_owed_dong,next_due,frozen_from,frozen_until"
-printf '%s\nIMP1,0000000005,%s,1,50000000,36,12,0,,2025-02-10,,2026-10-31,40000000,5000000,0,0,250000,,,\nIMP2,0000000006,%s,1,50000000,36,12,0,,2025-02-10,,2030-11-01,60000000,0,0,0,0,,,\n' "$loans_header" "$program" "$program" > "$work/loans.csv"
+business_date=$(sqlite3 "$work/demo.db" "SELECT current_date_iso FROM business_date")
+printf '%s\nIMP1,0000000005,%s,1,50000000,36,12,0,,2025-02-10,,%s,40000000,5000000,0,0,250000,,,\nIMP2,0000000006,%s,1,50000000,36,12,0,,2025-02-10,,2030-11-01,60000000,0,0,0,0,,,\n' "$loans_header" "$program" "$business_date" "$program" > "$work/loans.csv"
 "$tdcs" import loans "$work/loans.csv" $d >"$work/loans.out" 2>&1
 check "bad loan import exits 1" test $? -eq 1
 check "bad loan import names the fields" bash -c "grep -q 'dòng/line 3: balance_on' '$work/loans.out' && grep -q 'dòng/line 3: normal_dong' '$work/loans.out'"

@@ -56,6 +56,10 @@ std::unique_ptr<Connection> Connection::OpenInitialised(const std::string& targe
 }
 
 std::string Connection::Describe() const { return impl_->db->Describe(); }
+
+std::string RedactPassword(const std::string& text, const std::string& target) {
+  return store::RedactPassword(text, target);
+}
 bool Connection::IsPostgres() const { return impl_->db->engine() == store::Engine::kPostgres; }
 void Connection::Checkpoint() { impl_->db->Checkpoint(); }
 

@@ -82,4 +82,8 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
+// `text` with the password of a PostgreSQL connection string `target` shown
+// as *** (fault messages print through it; see store::RedactPassword).
+std::string RedactPassword(const std::string& text, const std::string& target);
+
 }  // namespace tdcs::app

@@ -52,8 +52,10 @@ FindResult FindBorrowers(Connection& connection, const Context&, const std::stri
 }
 
 std::string MaskCitizenId(const std::string& id) {
-  if (id.size() != 12) return id;
-  return id.substr(0, 3) + "****" + id.substr(7);
+  // Only the last three digits show: the first six follow from the province,
+  // the sex and the birth year, so showing more would give the number away.
+  if (id.size() <= 3) return std::string(id.size(), '*');
+  return std::string(id.size() - 3, '*') + id.substr(id.size() - 3);
 }
 
 }  // namespace tdcs::app

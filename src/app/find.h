@@ -1,9 +1,9 @@
-// Finding borrowers by name, citizen ID or customer code. Digits search codes
-// and citizen IDs by prefix; a name is searched by the start of the name
-// first (an index), then anywhere in it when nothing starts so. Names match without
-// case or diacritics ("nguyen van a" finds "Nguyễn Văn A", typed in NFC or
-// NFD); results sort by Vietnamese collation of the full name (ICU "vi"),
-// then by code. At most kFindLimit results are returned; `more` says there were more.
+// Finding borrowers by name, citizen ID or customer code. Digits search
+// customer codes by prefix and citizen IDs by the whole number only; a name is searched by the
+// start of the name first (an index), then anywhere in it when nothing starts so. Names match
+// without case or diacritics ("nguyen van a" finds "Nguyễn Văn A", typed in NFC or NFD); results
+// sort by Vietnamese collation of the full name (ICU "vi"), then by code. At most kFindLimit
+// results are returned; `more` says there were more.
 #pragma once
 
 #include <string>
@@ -32,7 +32,10 @@ struct FindResult {
 
 FindResult FindBorrowers(Connection& connection, const Context& context, const std::string& query,
                          int limit = kFindLimit);
-// "001****45678": citizen IDs are masked in lists (DESIGN, Security).
+// "*********678": the one rule by which citizen IDs are masked wherever they
+// are shown or exported masked (lists, search results, exports with
+// --mask-citizen-id). Only the last three digits show; search finds a citizen
+// ID only by the whole number.
 std::string MaskCitizenId(const std::string& id);
 
 }  // namespace tdcs::app

@@ -65,7 +65,16 @@ TEST_F(FindTest, FindsByCitizenIdOrCode) {
   EXPECT_EQ(Names("031185000002"), std::vector<std::string>{"Đặng Thị Đào"});
   EXPECT_EQ(Names("0000000006"), std::vector<std::string>{"Dương Thị Dung"});
   EXPECT_TRUE(Names("%").empty());
-  EXPECT_EQ(MaskCitizenId("031185000002"), "031****00002");
+  EXPECT_EQ(MaskCitizenId("031185000002"), "*********002");
+}
+
+// A masked citizen ID cannot be completed by searching: a citizen ID is
+// found only whole, never by its first digits.
+TEST_F(FindTest, CitizenIdsAreFoundOnlyWhole) {
+  EXPECT_TRUE(Names("0311850000").empty());
+  EXPECT_TRUE(Names("03118500000").empty());
+  EXPECT_EQ(Names("031185000002"), std::vector<std::string>{"Đặng Thị Đào"});
+  EXPECT_EQ(Names("000000000").size(), 6u);  // customer codes still by their start
 }
 
 }  // namespace

@@ -26,66 +26,74 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_IMPORT_REJECTIONS(X)                                    \
-  X(kCsvEmpty, "CSV_EMPTY")                                          \
-  X(kCsvColumnMissing, "CSV_COLUMN_MISSING")                         \
-  X(kCsvColumnUnknown, "CSV_COLUMN_UNKNOWN")                         \
-  X(kImportTooLarge, "IMPORT_TOO_LARGE")                             \
-  X(kCsvFieldCount, "CSV_FIELD_COUNT")                               \
-  X(kTextNotUtf8, "TEXT_NOT_UTF8")                                   \
-  X(kCsvMalformed, "CSV_MALFORMED")                                  \
-  X(kFileAlreadyImported, "FILE_ALREADY_IMPORTED")                   \
-  X(kDatedBeforeReform, "DATED_BEFORE_REFORM")                       \
-  X(kNetworkKindUnknown, "NETWORK_KIND_UNKNOWN")                     \
-  X(kCodeFormat, "CODE_FORMAT")                                      \
-  X(kNameRequired, "NAME_REQUIRED")                                  \
-  X(kNameTooLong, "NAME_TOO_LONG")                                   \
-  X(kDateFormat, "DATE_FORMAT")                                      \
-  X(kSessionDayRange, "SESSION_DAY_RANGE")                           \
-  X(kCategoryUnknown, "CATEGORY_UNKNOWN")                            \
-  X(kCitizenIdFormat, "CITIZEN_ID_FORMAT")                           \
-  X(kCitizenIdProvinceUnknown, "CITIZEN_ID_PROVINCE_UNKNOWN")        \
-  X(kCitizenIdCenturySexMismatch, "CITIZEN_ID_CENTURY_SEX_MISMATCH") \
-  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")   \
-  X(kCodeDuplicate, "CODE_DUPLICATE")                                \
-  X(kProvinceUnknown, "PROVINCE_UNKNOWN")                            \
-  X(kBranchUnknown, "BRANCH_UNKNOWN")                                \
-  X(kOfficeUnknown, "OFFICE_UNKNOWN")                                \
-  X(kUnitNotOpen, "UNIT_NOT_OPEN")                                   \
-  X(kCommuneUnknown, "COMMUNE_UNKNOWN")                              \
-  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")                      \
-  X(kPointUnknown, "POINT_UNKNOWN")                                  \
-  X(kVillageUnknown, "VILLAGE_UNKNOWN")                              \
-  X(kBirthDateInvalid, "BIRTH_DATE_INVALID")                         \
-  X(kSexInvalid, "SEX_INVALID")                                      \
-  X(kRoleInvalid, "ROLE_INVALID")                                    \
-  X(kBorrowerUnderage, "BORROWER_UNDERAGE")                          \
-  X(kCitizenIdDuplicate, "CITIZEN_ID_DUPLICATE")                     \
-  X(kGroupUnknown, "GROUP_UNKNOWN")                                  \
-  X(kMembershipActionInvalid, "MEMBERSHIP_ACTION_INVALID")           \
-  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                            \
-  X(kMembershipBeforeBorrower, "MEMBERSHIP_BEFORE_BORROWER")         \
-  X(kMembershipNotFound, "MEMBERSHIP_NOT_FOUND")                     \
-  X(kMembershipOverlap, "MEMBERSHIP_OVERLAP")                        \
-  X(kGroupFull, "GROUP_FULL")                                        \
-  X(kGroupRoleTaken, "GROUP_ROLE_TAKEN") \
-  X(kVersionNotAfterCurrent, "VERSION_NOT_AFTER_CURRENT") \
-  X(kBorrowerIdentityChanged, "BORROWER_IDENTITY_CHANGED") \
+#define TDCS_IMPORT_REJECTIONS(X)                                                      \
+  X(kCsvEmpty, "CSV_EMPTY")                                                            \
+  X(kCsvColumnMissing, "CSV_COLUMN_MISSING")                                           \
+  X(kCsvColumnUnknown, "CSV_COLUMN_UNKNOWN")                                           \
+  X(kCsvColumnRepeated, "CSV_COLUMN_REPEATED")                                         \
+  X(kCsvSeparatorSemicolon, "CSV_SEPARATOR_SEMICOLON")                                 \
+  X(kImportTooLarge, "IMPORT_TOO_LARGE")                                               \
+  X(kCsvFieldCount, "CSV_FIELD_COUNT")                                                 \
+  X(kTextNotUtf8, "TEXT_NOT_UTF8")                                                     \
+  X(kCsvMalformed, "CSV_MALFORMED")                                                    \
+  X(kFileAlreadyImported, "FILE_ALREADY_IMPORTED")                                     \
+  X(kDatedBeforeReform, "DATED_BEFORE_REFORM")                                         \
+  X(kNetworkKindUnknown, "NETWORK_KIND_UNKNOWN")                                       \
+  X(kCodeFormat, "CODE_FORMAT")                                                        \
+  X(kNameRequired, "NAME_REQUIRED")                                                    \
+  X(kNameTooLong, "NAME_TOO_LONG")                                                     \
+  X(kDateFormat, "DATE_FORMAT")                                                        \
+  X(kSessionDayRange, "SESSION_DAY_RANGE")                                             \
+  X(kCategoryUnknown, "CATEGORY_UNKNOWN")                                              \
+  X(kCitizenIdFormat, "CITIZEN_ID_FORMAT")                                             \
+  X(kCitizenIdProvinceUnknown, "CITIZEN_ID_PROVINCE_UNKNOWN")                          \
+  X(kCitizenIdCenturySexMismatch, "CITIZEN_ID_CENTURY_SEX_MISMATCH")                   \
+  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")                     \
+  X(kTextControlCharacter, "TEXT_CONTROL_CHARACTER")                                   \
+  X(kTextFormulaLike, "TEXT_FORMULA_LIKE")                                             \
+  X(kAddressTooLong, "ADDRESS_TOO_LONG")                                               \
+  X(kDateOutOfRange, "DATE_OUT_OF_RANGE")                                              \
+  X(kCodeDuplicate, "CODE_DUPLICATE")                                                  \
+  X(kProvinceUnknown, "PROVINCE_UNKNOWN")                                              \
+  X(kBranchUnknown, "BRANCH_UNKNOWN")                                                  \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")                                                  \
+  X(kUnitNotOpen, "UNIT_NOT_OPEN")                                                     \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")                                                \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")                                        \
+  X(kPointUnknown, "POINT_UNKNOWN")                                                    \
+  X(kVillageUnknown, "VILLAGE_UNKNOWN")                                                \
+  X(kBirthDateInvalid, "BIRTH_DATE_INVALID")                                           \
+  X(kSexInvalid, "SEX_INVALID")                                                        \
+  X(kRoleInvalid, "ROLE_INVALID")                                                      \
+  X(kBorrowerUnderage, "BORROWER_UNDERAGE")                                            \
+  X(kCitizenIdDuplicate, "CITIZEN_ID_DUPLICATE")                                       \
+  X(kGroupUnknown, "GROUP_UNKNOWN")                                                    \
+  X(kMembershipActionInvalid, "MEMBERSHIP_ACTION_INVALID")                             \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")                                              \
+  X(kMembershipBeforeBorrower, "MEMBERSHIP_BEFORE_BORROWER")                           \
+  X(kMembershipNotFound, "MEMBERSHIP_NOT_FOUND")                                       \
+  X(kMembershipOverlap, "MEMBERSHIP_OVERLAP")                                          \
+  X(kGroupFull, "GROUP_FULL")                                                          \
+  X(kGroupRoleTaken, "GROUP_ROLE_TAKEN")                                               \
+  X(kVersionNotAfterCurrent, "VERSION_NOT_AFTER_CURRENT")                              \
+  X(kBorrowerIdentityChanged, "BORROWER_IDENTITY_CHANGED")                             \
   X(kMembershipChangeNeedsMembershipsFile, "MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE") \
-  X(kUpdateNotApplicable, "UPDATE_NOT_APPLICABLE") \
-  X(kAmountFormat, "AMOUNT_FORMAT") \
-  X(kMonthsInvalid, "MONTHS_INVALID") \
-  X(kInterestChargeInvalid, "INTEREST_CHARGE_INVALID") \
-  X(kBalanceDateAfterBusinessDate, "BALANCE_DATE_AFTER_BUSINESS_DATE") \
-  X(kLoanCodeFormat, "LOAN_CODE_FORMAT") \
-  X(kLoanCodeDuplicate, "LOAN_CODE_DUPLICATE") \
-  X(kProgramUnknown, "PROGRAM_UNKNOWN") \
-  X(kProgramNotInForce, "PROGRAM_NOT_IN_FORCE") \
-  X(kFundSourceInvalid, "FUND_SOURCE_INVALID") \
-  X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP") \
-  X(kScheduleInvalid, "SCHEDULE_INVALID") \
-  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID") \
-  X(kOpeningNextDueInvalid, "OPENING_NEXT_DUE_INVALID") \
+  X(kUpdateNotApplicable, "UPDATE_NOT_APPLICABLE")                                     \
+  X(kAmountFormat, "AMOUNT_FORMAT")                                                    \
+  X(kMonthsInvalid, "MONTHS_INVALID")                                                  \
+  X(kInterestChargeInvalid, "INTEREST_CHARGE_INVALID")                                 \
+  X(kBalanceDateAfterBusinessDate, "BALANCE_DATE_AFTER_BUSINESS_DATE")                 \
+  X(kBalanceDateTooOld, "BALANCE_DATE_TOO_OLD")                                        \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")                                     \
+  X(kLoanCodeFormat, "LOAN_CODE_FORMAT")                                               \
+  X(kLoanCodeDuplicate, "LOAN_CODE_DUPLICATE")                                         \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")                                                \
+  X(kProgramNotInForce, "PROGRAM_NOT_IN_FORCE")                                        \
+  X(kFundSourceInvalid, "FUND_SOURCE_INVALID")                                         \
+  X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP")                                      \
+  X(kScheduleInvalid, "SCHEDULE_INVALID")                                              \
+  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID")                                 \
+  X(kOpeningNextDueInvalid, "OPENING_NEXT_DUE_INVALID")                                \
   X(kFreezePeriodInvalid, "FREEZE_PERIOD_INVALID")
 TDCS_DEFINE_REJECTIONS(ImportRejection, TDCS_IMPORT_REJECTIONS)
 #undef TDCS_IMPORT_REJECTIONS
@@ -168,6 +176,24 @@ std::vector<Line> ReadLines(ImportKind kind, std::istream& in, ImportReport& rep
     h.erase(0, h.find_first_not_of(' '));
     h.erase(h.find_last_not_of(' ') + 1);
   }
+  // Excel in a Vietnamese locale saves "CSV" with semicolons: say so once,
+  // instead of a missing column for each.
+  if (header.size() == 1 && header[0].find(';') != std::string::npos) {
+    report.errors.push_back(
+        {1, MakeError(ImportRejection::kCsvSeparatorSemicolon, "",
+                      "Tệp ngăn cách bằng dấu chấm phẩy ';': hãy lưu lại dạng \"CSV UTF-8 "
+                      "(Comma delimited)\" (ngăn cách bằng dấu phẩy)",
+                      "The file is separated by semicolons: save it again as \"CSV UTF-8 "
+                      "(Comma delimited)\"")});
+    return lines;
+  }
+  for (size_t i = 0; i < header.size(); ++i)
+    if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(i), header[i]) !=
+        header.begin() + static_cast<std::ptrdiff_t>(i))
+      report.errors.push_back(
+          {1, MakeError(ImportRejection::kCsvColumnRepeated, header[i],
+                        "Cột '" + header[i] + "' lặp lại trong dòng tiêu đề",
+                        "Column '" + header[i] + "' appears twice in the header")});
   for (const auto& column : expected)
     if (std::find(header.begin(), header.end(), column) == header.end())
       report.errors.push_back({1, MakeError(ImportRejection::kCsvColumnMissing, column,
@@ -247,7 +273,8 @@ bool CheckRevision(LineErrors& e, store::NetworkStore& store, const std::string&
   }
   const auto current = store.OpenVersionFrom(table, id);
   if (current && from <= *current) {
-    e.Add(MakeError(ImportRejection::kVersionNotAfterCurrent, "valid_from",
+    e.Add(MakeError(
+        ImportRejection::kVersionNotAfterCurrent, "valid_from",
         "Ngày hiệu lực của thay đổi phải sau ngày bắt đầu của thông tin hiện hành (" +
             current->ToVietnamese() + ")",
         "A change must start after the version in force began (" + current->ToIso() + ")"));
@@ -690,6 +717,7 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     b.address = text::ToNfc(l["address"]);
     bool ok = e.Check(CheckDigitsCode(b.code, 10, "code"));
     ok &= e.Check(CheckName(b.name, "name"));
+    ok &= e.Check(network::CheckAddress(b.address, "address"));
     auto birth = e.Take(ParseDateField(l["birth_date"], "birth_date"));
     if (birth && birth->year() < 1900) {
       e.Add(MakeError(ImportRejection::kBirthDateInvalid, "birth_date", "Năm sinh phải từ 1900",
@@ -741,8 +769,8 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     if (!b.citizen_id.empty() &&
         (citizen_ids.count(b.citizen_id) || (holder && (!stored || *holder != stored->id)))) {
       e.Add(MakeError(ImportRejection::kCitizenIdDuplicate, "citizen_id",
-                      "Số CCCD " + b.citizen_id + " đã thuộc về một hộ vay khác",
-                      "Citizen ID " + b.citizen_id + " already belongs to another borrower"));
+                      "Số CCCD đã thuộc về một hộ vay khác",
+                      "The citizen ID already belongs to another borrower"));
       ok = false;
     }
     auto village = units.Find("village", l["village_code"]);
@@ -901,6 +929,11 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   // Checks read the database inside the same transaction as the writes, so
   // what was checked is what is written on; imports run one at a time (the
   // "import" lock), so two files into one group cannot both pass its limits.
+  // Loans are taken over with no end of day running (a close waits for the
+  // import, or the import for the close), taken before the transaction as a
+  // close takes it.
+  std::optional<store::BatchLock> close_lock;
+  if (kind == ImportKind::kLoans) close_lock.emplace(db, "close");
   store::Transaction tx(db);
   db.LockKey("import");
   if (auto seen = store::NetworkStore(db).FindImportedFile(kind_key, content_hash)) {

@@ -83,6 +83,8 @@ enum class ImportRejection {
   kCsvEmpty,                     // no header row
   kCsvColumnMissing,             // a column of the format is missing from the header
   kCsvColumnUnknown,             // the header has a column the format does not know
+  kCsvColumnRepeated,            // the header names a column twice
+  kCsvSeparatorSemicolon,        // the file is separated by ';' (Excel in a Vietnamese locale)
   kImportTooLarge,               // more than kImportRowsMax data rows
   kCsvFieldCount,                // a row has more or fewer fields than the header
   kTextNotUtf8,                  // a field is not valid UTF-8
@@ -100,6 +102,10 @@ enum class ImportRejection {
   kCitizenIdProvinceUnknown,     // network::RecordRejection: digits 1–3
   kCitizenIdCenturySexMismatch,  // network::RecordRejection: digit 4
   kCitizenIdBirthYearMismatch,   // network::RecordRejection: digits 5–6
+  kTextControlCharacter,         // network::RecordRejection: control or bidi characters
+  kTextFormulaLike,              // network::RecordRejection: a leading = + - @
+  kAddressTooLong,               // network::RecordRejection: an address over 500 bytes
+  kDateOutOfRange,               // network::RecordRejection: a year outside 1900–2100
   kCodeDuplicate,                // the code exists already, in the database or the file
   kProvinceUnknown,              // no such province in the structure in force on the date
   kBranchUnknown,                // no such branch
@@ -122,24 +128,26 @@ enum class ImportRejection {
   kMembershipOverlap,            // the borrower would be in two groups at once
   kGroupFull,                    // more than network::kGroupMembersMax members on some day
   kGroupRoleTaken,               // two leaders (or two deputies) at once
-  kVersionNotAfterCurrent,  // --update: a change dated on or before the version in force began
-  kBorrowerIdentityChanged,  // --update: another citizen ID, birth date or sex
+  kVersionNotAfterCurrent,       // --update: a change dated on or before the version in force began
+  kBorrowerIdentityChanged,      // --update: another citizen ID, birth date or sex
   kMembershipChangeNeedsMembershipsFile,  // --update: another group or role
-  kUpdateNotApplicable,  // --update with memberships or loans
-  kAmountFormat,  // loans: not whole đồng within kAmountMaxDong
-  kMonthsInvalid,  // loans: months (or a fund source) not a whole number in range
-  kInterestChargeInvalid,  // loans: not collection or month_end
+  kUpdateNotApplicable,                   // --update with memberships or loans
+  kAmountFormat,                          // loans: not whole đồng within kAmountMaxDong
+  kMonthsInvalid,                 // loans: months (or a fund source) not a whole number in range
+  kInterestChargeInvalid,         // loans: not collection or month_end
   kBalanceDateAfterBusinessDate,  // loans: balance_on after the business date
-  kLoanCodeFormat,  // loans: a malformed loan number
-  kLoanCodeDuplicate,  // loans: the loan number exists already
-  kProgramUnknown,  // loans: no such program
-  kProgramNotInForce,  // loans: the program is not in force on balance_on
-  kFundSourceInvalid,  // loans: the fund source does not fund the program
-  kBorrowerNotInGroup,  // loans: the borrower is in no group on balance_on
-  kScheduleInvalid,  // loans: the installment interval or grace is invalid
-  kOpeningBalanceInvalid,  // loans: loans::LoanRejection, the balance does not fit
-  kOpeningNextDueInvalid,  // loans: loans::LoanRejection, next_due not in the schedule
-  kFreezePeriodInvalid,  // loans: loans::LoanRejection, not whole months
+  kBalanceDateTooOld,             // loans: balance_on more than 31 days before the business date
+  kBusinessDateMissing,           // loans: no business date yet (tdcs close --to first)
+  kLoanCodeFormat,                // loans: a malformed loan number
+  kLoanCodeDuplicate,             // loans: the loan number exists already
+  kProgramUnknown,                // loans: no such program
+  kProgramNotInForce,             // loans: the program is not in force on balance_on
+  kFundSourceInvalid,             // loans: the fund source does not fund the program
+  kBorrowerNotInGroup,            // loans: the borrower is in no group on balance_on
+  kScheduleInvalid,               // loans: the installment interval or grace is invalid
+  kOpeningBalanceInvalid,         // loans: loans::LoanRejection, the balance does not fit
+  kOpeningNextDueInvalid,         // loans: loans::LoanRejection, next_due not in the schedule
+  kFreezePeriodInvalid,           // loans: loans::LoanRejection, not whole months
 };
 std::string_view RejectionKey(ImportRejection code);
 std::span<const RejectionEntry<ImportRejection>> RejectionTable(ImportRejection);

@@ -35,6 +35,20 @@ std::optional<int> ParseMonths(LineErrors& e, const Line& l, const char* column,
   return value;
 }
 
+// A fund source number, 1 when empty.
+std::optional<int> ParseFundSource(LineErrors& e, const Line& l) {
+  const std::string& text = l["fund_source"];
+  if (text.empty()) return 1;
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size() && value >= 1 && value <= 99)
+    return value;
+  e.Add(MakeError(ImportRejection::kFundSourceInvalid, "fund_source",
+                  "Nguồn vốn phải là số từ 1 đến 99 ('" + text.substr(0, 20) + "')",
+                  "The fund source is a number from 1 to 99 ('" + text.substr(0, 20) + "')"));
+  return std::nullopt;
+}
+
 // Whole đồng (RULES §1: digits, optionally grouped by dots); empty is 0 when
 // the column is optional.
 std::optional<Money> ParseAmount(LineErrors& e, const Line& l, const char* column, bool optional) {
@@ -80,15 +94,18 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     if (auto bad = CheckLoanCode(code)) {
       e.Add(*bad);
     } else if (!codes.insert(code).second || loans_store.FindLoanId(code)) {
-      e.Add(MakeError(ImportRejection::kLoanCodeDuplicate, "code", "Số khế ước '" + code + "' đã tồn tại",
+      e.Add(MakeError(ImportRejection::kLoanCodeDuplicate, "code",
+                      "Số khế ước '" + code + "' đã tồn tại",
                       "Loan number '" + code + "' already exists"));
     }
     const auto borrower = network.FindBorrowerIdByCode(l["borrower_code"]);
     if (!borrower)
-      e.Add(Unknown(ImportRejection::kBorrowerUnknown, "borrower_code", "Hộ vay", "Borrower", l["borrower_code"]));
+      e.Add(Unknown(ImportRejection::kBorrowerUnknown, "borrower_code", "Hộ vay", "Borrower",
+                    l["borrower_code"]));
     const auto program = programs.find(l["program"]);
     if (program == programs.end())
-      e.Add(Unknown(ImportRejection::kProgramUnknown, "program", "Chương trình", "Program", l["program"]));
+      e.Add(Unknown(ImportRejection::kProgramUnknown, "program", "Chương trình", "Program",
+                    l["program"]));
     const auto approved = ParseAmount(e, l, "approved_dong", false);
     const auto disbursed = ParseAmount(e, l, "disbursed_dong", true);
     const auto normal = ParseAmount(e, l, "normal_dong", true);
@@ -99,7 +116,7 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     const auto term = ParseMonths(e, l, "term_months", 1, 600);
     const auto grace = ParseMonths(e, l, "grace_months", 0, 599, 0);
     const auto every = ParseMonths(e, l, "every_months", 1, 600, 0);
-    const auto fund_source = ParseMonths(e, l, "fund_source", 1, 99, 1);
+    const auto fund_source = ParseFundSource(e, l);
     const auto disbursed_on = ParseDate(e, l, "disbursed_on", false);
     const auto balance_on = ParseDate(e, l, "balance_on", false);
     const auto next_due = ParseDate(e, l, "next_due", true);
@@ -110,10 +127,28 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
       e.Add(MakeError(ImportRejection::kInterestChargeInvalid, "interest_charge",
                       "Cách tính lãi phải là collection (khi thu) hoặc month_end (cuối tháng)",
                       "Interest charging is collection or month_end"));
+    // The balances are those of the days just closed: on or before the
+    // business date, at most kBalanceDaysBeforeBusinessDate before it (older
+    // balances would replay weeks of events with none of the payments the old
+    // system took meanwhile).
+    if (balance_on && !business_date)
+      e.Add(MakeError(ImportRejection::kBusinessDateMissing, "balance_on",
+                      "Chưa có ngày làm việc: đặt ngày nhận số dư trước bằng tdcs close --to "
+                      "NGÀY",
+                      "There is no business date yet: set the take-over date first with tdcs "
+                      "close --to DATE"));
     if (balance_on && business_date && *balance_on > *business_date)
-      e.Add(MakeError(ImportRejection::kBalanceDateAfterBusinessDate, "balance_on",
+      e.Add(MakeError(
+          ImportRejection::kBalanceDateAfterBusinessDate, "balance_on",
           "Ngày số dư sau ngày làm việc của ngân hàng (" + business_date->ToVietnamese() + ")",
           "The balance date is after the bank's business date (" + business_date->ToIso() + ")"));
+    if (balance_on && business_date &&
+        balance_on->AddDays(kBalanceDaysBeforeBusinessDate) < *business_date)
+      e.Add(MakeError(
+          ImportRejection::kBalanceDateTooOld, "balance_on",
+          "Ngày số dư cách ngày làm việc (" + business_date->ToVietnamese() + ") quá 31 ngày",
+          "The balance date is more than 31 days before the business date (" +
+              business_date->ToIso() + ")"));
     const programs::ProgramVersion* version = nullptr;
     if (program != programs.end() && balance_on) {
       version = programs::VersionOn(program->second, *balance_on);
@@ -142,7 +177,8 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
       const int interval = *every > 0 ? *every : (version ? version->installment_months : 12);
       interval_bad = interval > *term || *grace >= *term;
       if (interval_bad)
-        e.Add(MakeError(ImportRejection::kScheduleInvalid, "every_months", "Kỳ hạn trả nợ không hợp lệ",
+        e.Add(MakeError(ImportRejection::kScheduleInvalid, "every_months",
+                        "Kỳ hạn trả nợ không hợp lệ",
                         "The installment interval or grace period is invalid"));
     }
     // The balance is checked against the loan's terms whenever they could
@@ -197,6 +233,14 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
 void WriteLoans(store::Database& db, std::vector<LoanImport>& plan, const ProgressFn& progress) {
   store::LoanStore store(db);
   const auto business_date = store.BusinessDate();
+  // The programs' rates stay as read for the whole import; they are locked
+  // before the first entry locks the journal's head, in the order every
+  // loan action takes them.
+  std::set<std::string> programs;
+  for (const auto& row : plan) programs.insert(row.loan.terms.program);
+  for (const auto& program : programs) db.LockKeyShared("program:" + program);
+  // The aggregates are written once at the end, not once per posting.
+  store.DeferBalances();
   int64_t next_id = store.ReserveIds("loan", static_cast<int64_t>(plan.size()));
   int64_t done = 0;
   for (auto& row : plan) {
@@ -216,13 +260,12 @@ void WriteLoans(store::Database& db, std::vector<LoanImport>& plan, const Progre
     store.RecordTxn(txn,
                     ledger::BuildEntry(row.balance.on, "open", std::move(row.opened.postings)));
     // Events between the balance date and the bank's business date run now.
-    if (business_date && *business_date > row.balance.on) {
-      db.LockKeyShared("program:" + loan.terms.program);
+    if (business_date && *business_date > row.balance.on)
       batch::AdvanceLoan(store, loan, *business_date);
-    }
     store.UpdateLoan(loan);
     if (progress && ++done % 1000 == 0) progress(done, static_cast<int64_t>(plan.size()), "write");
   }
+  store.FlushBalances();
 }
 
 }  // namespace tdcs::app

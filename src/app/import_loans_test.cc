@@ -53,6 +53,7 @@ const std::string kGoodFile =
     "2024-12-01,2025-12-01\n";
 
 TEST_F(ImportLoansTest, TakesOverBalancesThatVerifyAndReplay) {
+  ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-06-15"), nullptr, nullptr}).ok());
   auto report = Run(ImportKind::kLoans, kGoodFile);
   ASSERT_TRUE(report.ok()) << report.errors[0].error.ToString();
   EXPECT_EQ(report.written, 3);
@@ -66,10 +67,13 @@ TEST_F(ImportLoansTest, TakesOverBalancesThatVerifyAndReplay) {
   ASSERT_EQ(second.value().transactions.size(), 1u);
   EXPECT_EQ(second.value().transactions[0].kind, "open");
   EXPECT_EQ(second.value().transactions[0].amount.dong(), 50'400'000);
-  // Before the take-over the loan was an application, before that nothing.
+  // TDCS holds nothing of the loan before the take-over.
   auto earlier = ShowLoan(*db_, SystemContext(), "L0002", D("2023-12-01"));
   ASSERT_FALSE(earlier.ok());
   EXPECT_EQ(earlier.error().code, "LOAN_NOT_YET_APPLIED");
+  auto before = ShowLoan(*db_, SystemContext(), "L0002", D("2025-06-14"));
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.error().code, "LOAN_NOT_YET_TAKEN_OVER");
   auto frozen = ShowLoan(*db_, SystemContext(), "L0003", D("2025-06-15"));
   ASSERT_TRUE(frozen.ok());
   EXPECT_EQ(frozen.value().view.frozen.dong(), 30'000'000);
@@ -107,8 +111,9 @@ TEST_F(ImportLoansTest, EveryBadFieldIsListedAndNothingIsWritten) {
       // more outstanding than disbursed
       "L0003,0000000003,01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,60000000,0,0,0,0,,,\n"
       // a duplicate loan number in the file, a bad schedule position
-      "L0001,0000000004,01,1,30000000,36,6,0,,2024-03-01,,2025-01-20,25000000,0,0,0,0,"
+      "L0001,0000000004,01,1,30000000,36,6,0,,2024-03-01,,2025-06-10,25000000,0,0,0,0,"
       "2025-08-31,,\n";
+  ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-06-15"), nullptr, nullptr}).ok());
   const int64_t loans_before = Count("loan"), entries_before = Count("journal_entry");
   auto report = Run(ImportKind::kLoans, file);
   ASSERT_FALSE(report.ok());
@@ -130,14 +135,22 @@ TEST_F(ImportLoansTest, EveryBadFieldIsListedAndNothingIsWritten) {
 }
 
 TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
-  ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-03-10"), nullptr, nullptr}).ok());
-  // A balance dated after the business date is refused.
+  const std::string early =
+      std::string(kLoansHeader) +
+      "L0008,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,\n";
+  auto no_date = Run(ImportKind::kLoans, early);
+  ASSERT_FALSE(no_date.ok());
+  EXPECT_EQ(no_date.errors[0].error.code, "BUSINESS_DATE_MISSING");
+  ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-01-20"), nullptr, nullptr}).ok());
+  // A balance dated after the business date, or long before it, is refused.
   const std::string late =
       std::string(kLoansHeader) +
-      "L0009,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-03-11,20000000,0,0,0,0,,,\n";
+      "L0009,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-21,20000000,0,0,0,0,,,\n"
+      "L0011,0000000002,01,1,20000000,24,12,0,,2024-01-15,,2024-12-19,20000000,0,0,0,0,,,\n";
   auto refused = Run(ImportKind::kLoans, late);
-  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(refused.errors.size(), 2u);
   EXPECT_EQ(refused.errors[0].error.code, "BALANCE_DATE_AFTER_BUSINESS_DATE");
+  EXPECT_EQ(refused.errors[1].error.code, "BALANCE_DATE_TOO_OLD");
   // Taken over on 10/01/2025 with the first installment (15/01/2025) still
   // to fall due: by the business date it has fallen due.
   const std::string file =
@@ -145,7 +158,7 @@ TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
       "L0010,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,\n";
   auto report = Run(ImportKind::kLoans, file);
   ASSERT_TRUE(report.ok()) << report.errors[0].error.ToString();
-  auto view = ViewLoan(*db_, SystemContext(), "L0010", D("2025-03-10"));
+  auto view = ViewLoan(*db_, SystemContext(), "L0010", D("2025-01-20"));
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view.value().principal_due.dong(), 10'000'000);
   EXPECT_TRUE(Verify(*db_, SystemContext(), true).ok());

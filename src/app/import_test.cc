@@ -256,7 +256,7 @@ TEST_F(ImportTest, RejectsDuplicatesUnderageAndBadFields) {
   for (const char* code :
        {"NAME_REQUIRED", "DATE_FORMAT", "CATEGORY_UNKNOWN", "ROLE_INVALID", "GROUP_UNKNOWN"})
     EXPECT_NE(std::find(line5.begin(), line5.end(), code), line5.end()) << code;
-  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"BIRTH_DATE_INVALID"});
+  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"DATE_OUT_OF_RANGE"});
 }
 
 TEST_F(ImportTest, ListsEveryBadFieldAndEveryGroupProblemTogether) {
@@ -348,14 +348,18 @@ TEST_F(ImportTest, UpdateChangesUnitsAndBorrowersWithHistory) {
   EXPECT_EQ(office_on("2023-12-31"), "Phòng giao dịch NHCSXH An Dương");
   EXPECT_EQ(office_on("2024-01-01"), "Phòng giao dịch NHCSXH huyện An Dương");
   for (const auto& p : store.PointsOn(*Date::Parse("2024-06-01")))
-    if (p.code == "P11581") EXPECT_EQ(p.session_day, 15);
+    if (p.code == "P11581") {
+      EXPECT_EQ(p.session_day, 15);
+    }
   // A group renamed.
   std::istringstream groups(
       "code,name,point_code,village_code,association,valid_from\n"
       "0000002,Tổ TK&VV TDP 2 – Hội Phụ nữ,P11581,11581002,women,2024-03-01\n");
   ASSERT_TRUE(Import(*db_, SystemContext(), ImportKind::kGroups, groups, nullptr, {true}).ok());
   for (const auto& g : store.GroupsOn(*Date::Parse("2024-03-01")))
-    if (g.code == "0000002") EXPECT_EQ(g.association_code, 12);
+    if (g.code == "0000002") {
+      EXPECT_EQ(g.association_code, 12);
+    }
   // A borrower's new name and address (and a new borrower in the same file).
   std::string change = kBorrowersHeader;
   change +=
@@ -413,6 +417,38 @@ TEST_F(ImportTest, UpdateRefusesIdentityChangesMovesAndRewrittenHistory) {
   auto na = Import(*db_, SystemContext(), ImportKind::kMemberships, memberships, nullptr, {true});
   ASSERT_FALSE(na.ok());
   EXPECT_EQ(na.errors[0].error.code, "UPDATE_NOT_APPLICABLE");
+}
+
+// Text that would mislead a reader or a spreadsheet is refused; so is a file
+// whose header repeats a column, or that Excel saved with semicolons.
+TEST_F(ImportTest, RefusesControlCharactersFormulasAndMisleadingFiles) {
+  std::string csv = kBorrowersHeader;
+  csv += BorrowerRow(1, std::string("Nguyễn\0Lan", 11), "0000001");
+  csv += BorrowerRow(2, "Trần \x1b[31mHoa", "0000001");
+  csv += BorrowerRow(3, "L\u202Ee Nam", "0000001");
+  csv += BorrowerRow(4, "=cmd|' /C calc'!A0", "0000001");
+  csv += "0000000005,Phạm Văn Bình,031185000005,1985-06-01,female," + std::string(600, 'x') +
+         ",11581001,poor,0000001,member,2020-01-15\n";
+  csv += BorrowerRow(6, "Đỗ Văn Tư", "0000001", "member", "2999-01-01");
+  auto r = Run(ImportKind::kBorrowers, csv);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(CodesOn(r, 2), std::vector<std::string>{"TEXT_CONTROL_CHARACTER"});
+  EXPECT_EQ(CodesOn(r, 3), std::vector<std::string>{"TEXT_CONTROL_CHARACTER"});
+  EXPECT_EQ(CodesOn(r, 4), std::vector<std::string>{"TEXT_CONTROL_CHARACTER"});
+  EXPECT_EQ(CodesOn(r, 5), std::vector<std::string>{"TEXT_FORMULA_LIKE"});
+  EXPECT_EQ(CodesOn(r, 6), std::vector<std::string>{"ADDRESS_TOO_LONG"});
+  EXPECT_EQ(CodesOn(r, 7), std::vector<std::string>{"DATE_OUT_OF_RANGE"});
+  auto repeated =
+      Run(ImportKind::kGroups, "code,name,name,point_code,village_code,association,valid_from\n");
+  EXPECT_EQ(CodesOn(repeated, 1), std::vector<std::string>{"CSV_COLUMN_REPEATED"});
+  auto semicolons =
+      Run(ImportKind::kGroups, "code;name;point_code;village_code;association;valid_from\n");
+  EXPECT_EQ(CodesOn(semicolons, 1), std::vector<std::string>{"CSV_SEPARATOR_SEMICOLON"});
+  auto quoting = Run(ImportKind::kGroups,
+                     "code,name,point_code,village_code,association,valid_from\n"
+                     "0000009,\"Tổ 9\"junk,P11581,11581001,women,2015-01-01\n");
+  ASSERT_FALSE(quoting.ok());
+  EXPECT_EQ(quoting.errors[0].error.code, "CSV_MALFORMED");
 }
 
 }  // namespace

@@ -91,8 +91,9 @@ TDCS_DEFINE_REJECTIONS(SavingsActionRejection, TDCS_SAVINGS_ACTION_REJECTIONS)
   X(kLoanFilterRequired, "LOAN_FILTER_REQUIRED") \
   X(kBorrowerUnknown, "BORROWER_UNKNOWN")        \
   X(kGroupUnknown, "GROUP_UNKNOWN")              \
-  X(kOfficeUnknown, "OFFICE_UNKNOWN") \
-  X(kLoanNotYetApplied, "LOAN_NOT_YET_APPLIED")
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")            \
+  X(kLoanNotYetApplied, "LOAN_NOT_YET_APPLIED")  \
+  X(kLoanNotYetTakenOver, "LOAN_NOT_YET_TAKEN_OVER")
 TDCS_DEFINE_REJECTIONS(LoanViewRejection, TDCS_LOAN_VIEW_REJECTIONS)
 #undef TDCS_LOAN_VIEW_REJECTIONS
 
@@ -522,7 +523,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
              std::to_string(r.date.year()));
   const auto plan = store.CapitalPlan(t.office_id, r.program, r.date.year());
   const std::string months = std::to_string(study_and_grace);
-  if (auto bad = NonPositiveAmount(r.amount)) {
+  if (auto bad = CheckAmount(r.amount)) {
     reason = *bad;
   } else if (per_month_of_study && r.study_months < 1) {
     reason = MakeError(LoanApplicationRejection::kStudyMonthsMissing, "study_months",
@@ -946,6 +947,15 @@ Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) 
                          applied->ToVietnamese() + ")",
                      "On " + on.ToIso() + " the loan had not been applied for (applied on " +
                          applied->ToIso() + ")");
+  // A loan taken over from another system has no history here before its
+  // opening balance.
+  for (const auto& t : store.Txns(loan_id))
+    if (t.kind == "open" && on < t.date)
+      return MakeError(LoanViewRejection::kLoanNotYetTakenOver, "on",
+                       "Khoản vay được chuyển sang TDCS ngày " + t.date.ToVietnamese() +
+                           ": chưa có số liệu trước ngày đó",
+                       "The loan was taken over on " + t.date.ToIso() +
+                           ": TDCS holds nothing of it before that day");
   auto loan = ReplayedTo(store, loan_id, on);
   if (loan.ok())
     if (auto decided = store.DecidedOn(loan_id); decided && on < *decided)
@@ -1127,7 +1137,7 @@ Status SetProgramLimit(Connection& connection, const Context&, const std::string
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   db.LockKey("program:" + program);
-  if (auto bad = NonPositiveAmount(max_amount, "max_amount")) return *bad;
+  if (auto bad = CheckAmount(max_amount, "max_amount")) return *bad;
   auto saved = SaveProgramChange(db, program, from, [&](programs::ProgramVersion& v) {
     v.max_amount = max_amount;
     v.note = "limit change";

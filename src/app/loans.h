@@ -65,7 +65,7 @@ enum class LoanApplicationRejection {
   kProgramUnknown,               // no such program
   kProgramNotInForce,            // the program has no version in force on the date
   kBorrowerNotInGroup,           // the borrower is in no group on the date
-  kAmountInvalid,                // zero or negative (NonPositiveAmount)
+  kAmountInvalid,                // zero or negative (CheckAmount)
   kStudyMonthsMissing,           // a students' loan without the months of study left
   kStudyMonthsNotApplicable,     // months of study for another program
   kAmountOverLimit,              // above the program's limit
@@ -221,12 +221,13 @@ Result<ActionResult> ActOnSavings(Connection& connection, const Context& context
 // answer. (A loan whose transactions no longer replay to `on` answers the
 // replay's loans::LoanRejection.)
 enum class LoanViewRejection {
-  kLoanUnknown,         // no such loan number
-  kLoanFilterRequired,  // ListLoans: not exactly one of borrower, group, office
-  kBorrowerUnknown,     // no such borrower
-  kGroupUnknown,        // ListLoans: no such group
-  kOfficeUnknown,       // ListLoans: no such office
-  kLoanNotYetApplied,   // a date before the loan's application
+  kLoanUnknown,          // no such loan number
+  kLoanFilterRequired,   // ListLoans: not exactly one of borrower, group, office
+  kBorrowerUnknown,      // no such borrower
+  kGroupUnknown,         // ListLoans: no such group
+  kOfficeUnknown,        // ListLoans: no such office
+  kLoanNotYetApplied,    // a date before the loan's application
+  kLoanNotYetTakenOver,  // a date before the opening balance of a loan taken over
 };
 std::string_view RejectionKey(LoanViewRejection code);
 std::span<const RejectionEntry<LoanViewRejection>> RejectionTable(LoanViewRejection);
@@ -299,7 +300,7 @@ Result<Money> SavingsCredited(Connection& connection, const Context& context,
 // What SetProgramRate and SetProgramLimit answer.
 enum class ProgramChangeRejection {
   kRateChangeBackdated,  // SetProgramRate: before the business date or interest accrued
-  kAmountInvalid,        // SetProgramLimit: zero or negative (NonPositiveAmount)
+  kAmountInvalid,        // SetProgramLimit: zero or negative (CheckAmount)
   kProgramUnknown,       // no such program
 };
 std::string_view RejectionKey(ProgramChangeRejection code);

@@ -33,6 +33,14 @@ bool Reader::Next(Row& row) {
           field += '"';
         } else {
           quoted = false;
+          // A closing quote ends the field: only a separator or a line end may follow.
+          const int next = in_.peek();
+          if (next != ',' && next != '\n' && next != '\r' &&
+              next != std::char_traits<char>::eof()) {
+            error_ = "text after a closing quote on line " + std::to_string(line_) +
+                     " (a field is either wholly quoted or not at all)";
+            return false;
+          }
         }
       } else {
         if (c == '\n') ++line_;
@@ -41,6 +49,10 @@ bool Reader::Next(Row& row) {
     } else if (c == '"' && field.empty() && !field_was_quoted) {
       quoted = true;
       field_was_quoted = true;
+    } else if (c == '"') {
+      error_ = "a quote inside an unquoted field on line " + std::to_string(line_) +
+               " (quote the whole field and double the quote: \"a \"\"b\"\"\")";
+      return false;
     } else if (c == ',') {
       row.fields.push_back(std::move(field));
       field.clear();
@@ -61,10 +73,17 @@ bool Reader::Next(Row& row) {
   }
 }
 
+bool LooksLikeFormula(std::string_view field) {
+  return !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
+                            field[0] == '@' || field[0] == '\t' || field[0] == '\r');
+}
+
 void WriteRow(std::ostream& out, const std::vector<std::string>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out << ',';
-    const std::string& f = fields[i];
+    // A spreadsheet would run a cell that starts like a formula: it is
+    // written as text, behind an apostrophe.
+    const std::string f = LooksLikeFormula(fields[i]) ? "'" + fields[i] : fields[i];
     if (f.find_first_of(",\"\n\r") == std::string::npos) {
       out << f;
       continue;

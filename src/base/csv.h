@@ -38,7 +38,12 @@ class Reader {
   std::string error_;
 };
 
-// Writes one row, quoting fields that need it.
+// Whether a spreadsheet would read the text as a formula (it starts with
+// = + - @, a tab or a carriage return).
+bool LooksLikeFormula(std::string_view field);
+// Writes one row, quoting fields that need it; a field that looks like a
+// formula is written behind an apostrophe ('=…), so a spreadsheet shows it as
+// text (CSV injection).
 void WriteRow(std::ostream& out, const std::vector<std::string>& fields);
 
 }  // namespace tdcs::csv

@@ -48,5 +48,22 @@ TEST(CsvTest, WriteRoundTrips) {
   EXPECT_EQ(row.fields, (std::vector<std::string>{"Nguyễn Văn A", "a,b", "q\"q", ""}));
 }
 
+TEST(CsvTest, RefusesBrokenQuoting) {
+  for (const char* text : {"a,b\n\"HSF1\"junk,2\n", "a,b\nab\"c,2\n", "a\n\"x\" \n"}) {
+    std::istringstream in(text);
+    Reader r(in);
+    Row row;
+    while (r.Next(row)) {
+    }
+    EXPECT_FALSE(r.error().empty()) << text;
+  }
+}
+
+TEST(CsvTest, FormulasAreWrittenAsText) {
+  std::ostringstream out;
+  WriteRow(out, {"=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "2015-01-01", "Nguyễn"});
+  EXPECT_EQ(out.str(), "'=cmd|' /C calc'!A0,'+1,'-2,'@SUM(A1),2015-01-01,Nguyễn\n");
+}
+
 }  // namespace
 }  // namespace tdcs::csv

@@ -674,7 +674,8 @@ int main(int argc, char** argv) {
       return http::Serve(serve_options);
     }
   } catch (const StorageFault& fault) {
-    fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n", fault.what());
+    fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n",
+               app::RedactPassword(fault.what(), db_target));
     return kExitFault;
   }
   return 0;

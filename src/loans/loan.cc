@@ -22,7 +22,7 @@ namespace tdcs::loans {
   X(kExtensionNothingDue, "EXTENSION_NOTHING_DUE")             \
   X(kFreezePeriodInvalid, "FREEZE_PERIOD_INVALID")             \
   X(kHeirIsBorrower, "HEIR_IS_BORROWER")                       \
-  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID")        \
+  X(kOpeningBalanceInvalid, "OPENING_BALANCE_INVALID")         \
   X(kOpeningNextDueInvalid, "OPENING_NEXT_DUE_INVALID")
 TDCS_DEFINE_REJECTIONS(LoanRejection, TDCS_LOAN_REJECTIONS)
 #undef TDCS_LOAN_REJECTIONS
@@ -310,7 +310,7 @@ Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates) {
 Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline& rates) {
   if (loan.status != LoanStatus::kApproved && loan.status != LoanStatus::kActive)
     return NotActive(loan);
-  if (auto bad = NonPositiveAmount(amount)) return *bad;
+  if (auto bad = CheckAmount(amount)) return *bad;
   if (loan.disbursed + amount > loan.terms.approved)
     return Reject(LoanRejection::kDisbursementOverApproved, "amount",
                   "Giải ngân vượt số tiền được duyệt (" + loan.terms.approved.ToVietnamese() +
@@ -355,7 +355,7 @@ Result<Outcome> Disburse(Loan& loan, Money amount, Date date, const RateTimeline
 Result<Outcome> Pay(Loan& loan, Money amount, Date date, const RateTimeline& rates,
                     bool from_savings) {
   if (!Open(loan)) return NotActive(loan);
-  if (auto bad = NonPositiveAmount(amount)) return *bad;
+  if (auto bad = CheckAmount(amount)) return *bad;
   const Money owed = TotalOwed(loan, date, rates);
   if (amount > owed)
     return Reject(LoanRejection::kPaymentExceedsDebt, "amount",
@@ -475,7 +475,8 @@ Result<Outcome> Extend(Loan& loan, Date date, int months) {
   if (months < 1)
     return Reject(LoanRejection::kExtensionMonthsInvalid, "months", "Số tháng gia hạn phải từ 1",
                   "Extension months must be at least 1");
-  if (2 * (loan.extension_months + months) > loan.terms.term_months)
+  // In 64 bits: a month count near INT_MAX must not wrap past the limit.
+  if (2 * (static_cast<int64_t>(loan.extension_months) + months) > loan.terms.term_months)
     return Reject(LoanRejection::kExtensionLimit, "months",
                   "Tổng thời gian gia hạn vượt quá 1/2 thời hạn cho vay (" +
                       std::to_string(loan.terms.term_months) + " tháng)",
@@ -571,8 +572,8 @@ Result<Outcome> Inherit(Loan& loan, Date date, int64_t heir_borrower_id) {
 namespace {
 
 Error InvalidOpening(const char* field, std::string vi, std::string en) {
-  return Reject(LoanRejection::kOpeningBalanceInvalid, field, "Số dư chuyển sang không hợp lệ: " + vi,
-                "Invalid opening balance: " + en);
+  return Reject(LoanRejection::kOpeningBalanceInvalid, field,
+                "Số dư chuyển sang không hợp lệ: " + vi, "Invalid opening balance: " + en);
 }
 
 // The balance's own rules, before the schedule is looked at.

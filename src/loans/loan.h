@@ -152,7 +152,7 @@ Money TotalOwed(const Loan& loan, Date on, const RateTimeline& rates);
 enum class LoanRejection {
   kLoanNotActive,              // the loan's status does not allow the action
   kLoanFrozen,                 // not possible while the loan is frozen
-  kAmountInvalid,              // zero or negative (NonPositiveAmount)
+  kAmountInvalid,              // zero or negative (CheckAmount)
   kDisbursementOverApproved,   // disbursements would exceed the approved amount
   kDisbursementAfterMaturity,  // a further tranche after the last installment fell due
   kPaymentExceedsDebt,         // more than everything owed

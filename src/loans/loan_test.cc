@@ -120,6 +120,21 @@ TEST(LoanTest, RescheduleCountsWorkingDaysWithoutHolidays) {
   EXPECT_TRUE(Reschedule(without_holidays, D("2025-01-24"), HolidayCalendar()).ok());
 }
 
+TEST(LoanTest, HugeMonthsAndAmountsAreRejectionsNotAborts) {
+  Loan l = NewLoan(Money::Dong(20'000'000), 24, 12);
+  ASSERT_TRUE(Disburse(l, Money::Dong(10'000'000), D("2024-01-15"), Poor()).ok());
+  auto extended = Extend(l, D("2024-02-01"), 1'073'741'824);
+  ASSERT_FALSE(extended.ok());
+  EXPECT_EQ(extended.error().code, "EXTENSION_LIMIT");
+  auto tranche = Disburse(l, Money::Dong(INT64_MAX), D("2024-02-01"), Poor());
+  ASSERT_FALSE(tranche.ok());
+  EXPECT_EQ(tranche.error().code, "AMOUNT_ABOVE_CEILING");
+  auto paid = Pay(l, Money::Dong(kAmountMaxDong + 1), D("2024-02-01"), Poor());
+  ASSERT_FALSE(paid.ok());
+  EXPECT_EQ(paid.error().code, "AMOUNT_ABOVE_CEILING");
+  EXPECT_EQ(l.disbursed.dong(), 10'000'000);
+}
+
 // Opening balances (RULES §4.13): a loan taken over from another system.
 Money Sum(const Outcome& o, const char* account) {
   Money m;

@@ -7,7 +7,8 @@
 namespace tdcs {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_AMOUNT_REJECTIONS(X) X(kAmountInvalid, "AMOUNT_INVALID")
+#define TDCS_AMOUNT_REJECTIONS(X) \
+  X(kAmountInvalid, "AMOUNT_INVALID") X(kAmountAboveCeiling, "AMOUNT_ABOVE_CEILING")
 TDCS_DEFINE_REJECTIONS(AmountRejection, TDCS_AMOUNT_REJECTIONS)
 #undef TDCS_AMOUNT_REJECTIONS
 
@@ -48,7 +49,11 @@ Money Money::RoundDownTo(int64_t multiple_dong) const {
   return Money(DivideRoundDown(dong_, multiple_dong) * multiple_dong);
 }
 
-std::optional<Error> NonPositiveAmount(Money amount, std::string_view field) {
+std::optional<Error> CheckAmount(Money amount, std::string_view field) {
+  if (amount.dong() > kAmountMaxDong)
+    return MakeError(AmountRejection::kAmountAboveCeiling, std::string(field),
+                     "Số tiền vượt mức tối đa 1.000 tỷ đồng cho một giao dịch",
+                     "The amount exceeds the ceiling of 1,000 billion đồng for one transaction");
   if (amount.dong() > 0) return std::nullopt;
   return MakeError(AmountRejection::kAmountInvalid, std::string(field), "Số tiền phải lớn hơn 0",
                    "The amount must be positive");
@@ -134,6 +139,8 @@ std::optional<Money> Money::ParseAmount(std::string_view text) {
     if (v > kAmountMaxDong) return std::nullopt;
   }
   if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
+  // No leading zeros ("007", "0.500"), except the amount 0 itself.
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
   return Money::Dong(v);
 }
 

@@ -65,16 +65,18 @@ class Money {
   int64_t dong_ = 0;
 };
 
-// The rejection of an amount (NonPositiveAmount).
+// The rejection of an amount (CheckAmount).
 enum class AmountRejection {
-  kAmountInvalid,  // zero or negative
+  kAmountInvalid,       // zero or negative
+  kAmountAboveCeiling,  // above kAmountMaxDong
 };
 std::string_view RejectionKey(AmountRejection code);
 std::span<const RejectionEntry<AmountRejection>> RejectionTable(AmountRejection);
 
-// The rejection of an amount that is zero or negative (AMOUNT_INVALID), or
-// nullopt when the amount is positive. Every action that takes an amount uses it.
-std::optional<Error> NonPositiveAmount(Money amount, std::string_view field = "amount");
+// The rejection of an amount that is zero or negative (AMOUNT_INVALID) or
+// above kAmountMaxDong (AMOUNT_ABOVE_CEILING), or nullopt when it is fine.
+// Every action that takes an amount uses it, so no sum of amounts overflows.
+std::optional<Error> CheckAmount(Money amount, std::string_view field = "amount");
 
 // Exact integer division with a named rounding. `denominator` must be > 0.
 int64_t DivideRoundHalfUp(__int128 numerator, __int128 denominator);

@@ -34,8 +34,9 @@ TEST(MoneyTest, AmountsAreWholeDongWithinTheCeiling) {
   EXPECT_EQ(Money::ParseAmount("50.000.000")->dong(), 50'000'000);
   EXPECT_EQ(Money::ParseAmount("0")->dong(), 0);
   EXPECT_EQ(Money::ParseAmount("1.000.000.000.000")->dong(), kAmountMaxDong);
-  for (const char* bad : {"", "1.5", "15.", ".15", "1.5000", "50,000", "-3", "1e6", "1 000",
-                          "1.000.000.000.001", "99999999999999999999", "12a", "1..000"})
+  for (const char* bad :
+       {"", "1.5", "15.", ".15", "1.5000", "50,000", "-3", "1e6", "1 000", "1.000.000.000.001",
+        "99999999999999999999", "12a", "1..000", "0.500", "007"})
     EXPECT_FALSE(Money::ParseAmount(bad)) << bad;
 }
 

@@ -15,7 +15,11 @@ namespace tdcs::network {
   X(kCitizenIdFormat, "CITIZEN_ID_FORMAT")                           \
   X(kCitizenIdProvinceUnknown, "CITIZEN_ID_PROVINCE_UNKNOWN")        \
   X(kCitizenIdCenturySexMismatch, "CITIZEN_ID_CENTURY_SEX_MISMATCH") \
-  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")
+  X(kCitizenIdBirthYearMismatch, "CITIZEN_ID_BIRTH_YEAR_MISMATCH")   \
+  X(kTextControlCharacter, "TEXT_CONTROL_CHARACTER")                 \
+  X(kTextFormulaLike, "TEXT_FORMULA_LIKE")                           \
+  X(kAddressTooLong, "ADDRESS_TOO_LONG")                             \
+  X(kDateOutOfRange, "DATE_OUT_OF_RANGE")
 TDCS_DEFINE_REJECTIONS(RecordRejection, TDCS_RECORD_REJECTIONS)
 #undef TDCS_RECORD_REJECTIONS
 
@@ -160,6 +164,50 @@ Status CheckBankCode(std::string_view code, std::string_view field) {
   return Status::Ok();
 }
 
+namespace {
+
+// The first code point of `text` at `i` (valid UTF-8), advancing `i`.
+char32_t NextCodePoint(std::string_view text, size_t& i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b = byte(i);
+  char32_t cp = b;
+  int extra = 0;
+  if (b >= 0xF0) {
+    cp = b & 0x07;
+    extra = 3;
+  } else if (b >= 0xE0) {
+    cp = b & 0x0F;
+    extra = 2;
+  } else if (b >= 0xC0) {
+    cp = b & 0x1F;
+    extra = 1;
+  }
+  ++i;
+  for (int k = 0; k < extra && i < text.size(); ++k, ++i) cp = (cp << 6) | (byte(i) & 0x3F);
+  return cp;
+}
+
+// Printable text: no control or bidi characters, no leading formula sign.
+Status CheckText(std::string_view text, std::string_view field) {
+  for (size_t i = 0; i < text.size();) {
+    const char32_t cp = NextCodePoint(text, i);
+    const bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    const bool bidi = cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                      (cp >= 0x2066 && cp <= 0x2069);
+    if (control || bidi)
+      return MakeError(RecordRejection::kTextControlCharacter, std::string(field),
+                       "Văn bản chứa ký tự điều khiển hoặc ký tự đổi chiều không được phép",
+                       "The text holds a control or bidirectional-control character");
+  }
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@'))
+    return MakeError(RecordRejection::kTextFormulaLike, std::string(field),
+                     "Văn bản không được bắt đầu bằng = + - @",
+                     "The text cannot start with = + - @");
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status CheckName(std::string_view name, std::string_view field) {
   if (name.empty())
     return MakeError(RecordRejection::kNameRequired, std::string(field), "Tên không được để trống",
@@ -167,7 +215,14 @@ Status CheckName(std::string_view name, std::string_view field) {
   if (name.size() > 200)
     return MakeError(RecordRejection::kNameTooLong, std::string(field), "Tên dài quá 200 byte",
                      "Name is longer than 200 bytes");
-  return Status::Ok();
+  return CheckText(name, field);
+}
+
+Status CheckAddress(std::string_view address, std::string_view field) {
+  if (address.size() > kAddressBytesMax)
+    return MakeError(RecordRejection::kAddressTooLong, std::string(field),
+                     "Địa chỉ dài quá 500 byte", "The address is longer than 500 bytes");
+  return CheckText(address, field);
 }
 
 Status CheckSessionDay(int day, std::string_view field) {
@@ -182,8 +237,13 @@ Result<Date> ParseDateField(std::string_view text, std::string_view field) {
   if (!d)
     return MakeError(
         RecordRejection::kDateFormat, std::string(field),
-        "Ngày không hợp lệ '" + std::string(text) + "' (dạng YYYY-MM-DD hoặc dd/mm/yyyy)",
-        "Invalid date '" + std::string(text) + "' (YYYY-MM-DD or dd/mm/yyyy)");
+        "Ngày không hợp lệ '" + std::string(text.substr(0, 40)) +
+            "' (dạng YYYY-MM-DD hoặc dd/mm/yyyy)",
+        "Invalid date '" + std::string(text.substr(0, 40)) + "' (YYYY-MM-DD or dd/mm/yyyy)");
+  if (d->year() < kDateYearMin || d->year() > kDateYearMax)
+    return MakeError(RecordRejection::kDateOutOfRange, std::string(field),
+                     "Ngày phải trong các năm 1900–2100",
+                     "The date must be in the years 1900–2100");
   return *d;
 }
 

@@ -49,6 +49,10 @@ enum class RecordRejection {
   kCitizenIdProvinceUnknown,     // digits 1–3 are not a province code
   kCitizenIdCenturySexMismatch,  // digit 4 disagrees with the sex or century of birth
   kCitizenIdBirthYearMismatch,   // digits 5–6 disagree with the birth year
+  kTextControlCharacter,         // a control character (NUL, ANSI escape…) or a bidi control
+  kTextFormulaLike,              // a name or address starting with = + - @ (a spreadsheet formula)
+  kAddressTooLong,               // an address over kAddressBytesMax
+  kDateOutOfRange,               // a date outside kDateYearMin–kDateYearMax
 };
 std::string_view RejectionKey(RecordRejection code);
 std::span<const RejectionEntry<RecordRejection>> RejectionTable(RecordRejection);
@@ -76,7 +80,17 @@ inline constexpr int kAdultAgeYears = 18;
 // Code checks; each returns an Error naming `field` when the code is malformed.
 Status CheckDigitsCode(std::string_view code, size_t digits, std::string_view field);
 Status CheckBankCode(std::string_view code, std::string_view field);
+// Names (at most 200 bytes) and addresses (at most kAddressBytesMax, may be
+// empty) are printable text: no control characters (C0, DEL, C1: NUL, ANSI
+// escapes), no bidirectional controls (U+200E–200F, U+202A–202E,
+// U+2066–2069, which reorder what a reader sees), and no leading = + - @
+// (a spreadsheet would run it). Input is valid UTF-8 (checked before).
 Status CheckName(std::string_view name, std::string_view field);
+inline constexpr size_t kAddressBytesMax = 500;
+Status CheckAddress(std::string_view address, std::string_view field);
+// Dates people enter are between these years (a birth in 1900, a plan for 2100).
+inline constexpr int kDateYearMin = 1900;
+inline constexpr int kDateYearMax = 2100;
 Status CheckSessionDay(int day, std::string_view field);
 Result<Date> ParseDateField(std::string_view text, std::string_view field);
 

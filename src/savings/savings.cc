@@ -70,7 +70,7 @@ void Credit(Account& a, Outcome& out) {
 // `to_cash`: a withdrawal (the cash leg is posted here); otherwise a repayment.
 Result<Outcome> Take(Account& account, Money amount, Date date, const RateTimeline& rates,
                      bool to_cash) {
-  if (auto bad = NonPositiveAmount(amount)) return *bad;
+  if (auto bad = CheckAmount(amount)) return *bad;
   Account next = account;
   Outcome out = Advance(next, date, rates);
   const Money whole = next.balance + Accrued(next);

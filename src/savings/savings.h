@@ -77,7 +77,7 @@ Money BalanceOn(const Account& account, Date date, const RateTimeline& rates);
 
 // The rejections of the movements below (and of ApplyMovement and Replay).
 enum class SavingsRejection {
-  kAmountInvalid,           // a withdrawal or repayment of zero or less (NonPositiveAmount)
+  kAmountInvalid,           // a withdrawal or repayment of zero or less (CheckAmount)
   kSavingsDepositTooSmall,  // a deposit under kMinimumDepositDong
   kSavingsInsufficient,     // more than the credited balance, and not the whole balance
 };

@@ -174,6 +174,10 @@ std::unique_ptr<Database> Open(const std::string& target);
 // (every other connection parameter kept, parsed by libpq); DropDatabase
 // removes it, closing what is still connected.
 std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name);
+// `text` with the password of the PostgreSQL connection string `target`
+// (user:password@ or password=) replaced by ***: every fault message a user
+// sees passes through it. Text without one is returned as it is.
+std::string RedactPassword(std::string text, const std::string& target);
 void DropDatabase(const std::string& server_uri, const std::string& name);
 
 // Paging by key: `sql` takes (after, limit) and answers the last key of the

@@ -632,8 +632,9 @@ std::optional<std::string> NetworkStore::CategoriesOn(int64_t borrower_id, Date 
 }
 
 const char* const kSelectBorrowersOn =
-    "SELECT b.id, b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, b.valid_from, "
-    "v.address, v.village_id, v.categories, g.code, m.role, vl.code, m.valid_from "
+    "SELECT b.id, b.code, COALESCE(v.name, b.name), b.name_folded, b.citizen_id, b.birth_date, "
+    "b.sex, b.valid_from, v.address, v.village_id, v.categories, g.code, m.role, vl.code, "
+    "m.valid_from "
     "FROM borrower b JOIN borrower_version v ON v.borrower_id = b.id "
     "AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?) "
     "LEFT JOIN membership m ON m.borrower_id = b.id "
@@ -705,7 +706,9 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, 
   std::string sql = kBorrowerColumns;
   switch (mode) {
     case SearchMode::kNumberPrefix:
-      sql += "WHERE (code >= ? AND code < ?) OR (citizen_id >= ? AND citizen_id < ?) LIMIT ?";
+      // A customer code by its start; a citizen ID only whole (a prefix search
+      // would give away the digits a masked ID hides).
+      sql += "WHERE (code >= ? AND code < ?) OR citizen_id = ? LIMIT ?";
       break;
     case SearchMode::kNamePrefix:
       sql += "WHERE name_folded >= ? AND name_folded < ? LIMIT ?";
@@ -719,10 +722,9 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, 
   if (mode == SearchMode::kNameContains) {
     st.BindText(i++, "%" + text + "%");
   } else {
-    for (int k = 0; k < (mode == SearchMode::kNumberPrefix ? 2 : 1); ++k) {
-      st.BindText(i++, text);
-      st.BindText(i++, PrefixEnd(text));
-    }
+    st.BindText(i++, text);
+    st.BindText(i++, PrefixEnd(text));
+    if (mode == SearchMode::kNumberPrefix) st.BindText(i++, text);
   }
   st.BindInt(i, limit);
   return ReadBorrowers(st);

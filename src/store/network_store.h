@@ -183,7 +183,7 @@ class NetworkStore {
   void ForEachBorrowerOn(Date on, Visit&& visit);
 
   // Borrowers found by text, at most `limit`, in no particular order:
-  //  kNumberPrefix: code or citizen ID starting with the digits (indexed);
+  //  kNumberPrefix: code starting with the digits, or the whole citizen ID (indexed);
   //  kNamePrefix:   folded name starting with the folded text (indexed);
   //  kNameContains: folded name containing it anywhere (a scan).
   enum class SearchMode { kNumberPrefix, kNamePrefix, kNameContains };

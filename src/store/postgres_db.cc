@@ -234,13 +234,39 @@ std::string PercentEncode(std::string_view text) {
 
 }  // namespace
 
+std::string RedactPassword(std::string text, const std::string& target) {
+  std::vector<std::string> secrets;
+  char* error = nullptr;
+  if (PQconninfoOption* options = PQconninfoParse(target.c_str(), &error)) {
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+      if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0')
+        secrets.emplace_back(o->val);
+    PQconninfoFree(options);
+  }
+  PQfreemem(error);
+  // "scheme://user:password@host": the password as written (maybe percent-encoded).
+  const size_t scheme = target.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = target.find('@', scheme + 3);
+    const size_t colon = target.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      secrets.push_back(target.substr(colon + 1, at - colon - 1));
+  }
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
+      text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
 std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(server_uri.c_str(), &error);
   if (options == nullptr) {
     std::string message = error ? error : "cannot parse the connection string";
     PQfreemem(error);
-    throw StorageFault("postgres: " + message);
+    throw StorageFault("postgres: " + RedactPassword(message, server_uri));
   }
   std::string uri = "postgresql://?dbname=" + PercentEncode(name);
   for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
@@ -260,7 +286,7 @@ std::unique_ptr<Database> OpenPostgres(const std::string& uri) {
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
     PQfinish(conn);
-    throw StorageFault("postgres connect: " + message);
+    throw StorageFault("postgres connect: " + RedactPassword(message, uri));
   }
   auto db = std::make_unique<PgDatabase>(conn, uri);
   db->ExecScript("SET client_min_messages=warning; SET DateStyle=ISO; SET client_encoding=UTF8");

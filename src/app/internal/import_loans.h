@@ -12,6 +12,10 @@
 
 namespace tdcs::app {
 
+// The balances taken over are those of the last days closed: at most this
+// many days before the business date.
+inline constexpr int kBalanceDaysBeforeBusinessDate = 31;
+
 struct LoanImport {
   int line = 0;
   loans::Loan loan;  // as taken over (the balance applied)
