@@ -104,9 +104,9 @@ check "loan reverse" bash -c "'$tdcs' loan reverse CLI1 --on 2026-11-30 $d | gre
 check "savings deposit" bash -c "'$tdcs' savings deposit 0000000001 50000 --on 2026-11-30 $d | grep -q 'entry'"
 check "verify after the loan's life" bash -c "'$tdcs' verify --deep $d | grep -q 'the books verify'"
 # Loans taken over from another system (opening balances), all or nothing.
-loans_header="code,borrower_code,program,fund_source,approved_dong,term_months,every_months,grace_months,interest_charge,disbursed_on,disbursed_dong,balance_on,normal_dong,overdue_dong,frozen_dong,principal_due_dong,interest_owed_dong,next_due,frozen_from,frozen_until"
+loans_header="code,borrower_code,program,fund_source,approved_dong,term_months,every_months,grace_months,interest_charge,disbursed_on,disbursed_dong,balance_on,normal_dong,overdue_dong,frozen_dong,principal_due_dong,interest_owed_dong,next_due,frozen_from,frozen_until,frozen_overdue_dong,extension_months"
 business_date=$(sqlite3 "$work/demo.db" "SELECT current_date_iso FROM business_date")
-printf '%s\nIMP1,0000000005,%s,1,50000000,36,12,0,,2025-02-10,,%s,40000000,5000000,0,0,250000,,,\nIMP2,0000000006,%s,1,50000000,36,12,0,,2025-02-10,,2030-11-01,60000000,0,0,0,0,,,\n' "$loans_header" "$program" "$business_date" "$program" > "$work/loans.csv"
+printf '%s\nIMP1,0000000005,%s,1,50000000,36,12,0,,2025-02-10,,%s,40000000,5000000,0,0,250000,,,,,\nIMP2,0000000006,%s,1,50000000,36,12,0,,2025-02-10,,2030-11-01,60000000,0,0,0,0,,,,,\n' "$loans_header" "$program" "$business_date" "$program" > "$work/loans.csv"
 "$tdcs" import loans "$work/loans.csv" $d >"$work/loans.out" 2>&1
 check "bad loan import exits 1" test $? -eq 1
 check "bad loan import names the fields" bash -c "grep -q 'dòng/line 3: balance_on' '$work/loans.out' && grep -q 'dòng/line 3: normal_dong' '$work/loans.out'"

@@ -141,7 +141,9 @@ const std::vector<std::string>& ImportColumns(ImportKind kind) {
                                                   "interest_owed_dong",
                                                   "next_due",
                                                   "frozen_from",
-                                                  "frozen_until"};
+                                                  "frozen_until",
+                                                  "frozen_overdue_dong",
+                                                  "extension_months"};
   switch (kind) {
     case ImportKind::kNetwork:
       return kNetwork;

@@ -113,6 +113,8 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     const auto frozen = ParseAmount(e, l, "frozen_dong", true);
     const auto principal_due = ParseAmount(e, l, "principal_due_dong", true);
     const auto interest_owed = ParseAmount(e, l, "interest_owed_dong", true);
+    const auto frozen_overdue = ParseAmount(e, l, "frozen_overdue_dong", true);
+    const auto extension = ParseMonths(e, l, "extension_months", 0, 300, 0);
     const auto term = ParseMonths(e, l, "term_months", 1, 600);
     const auto grace = ParseMonths(e, l, "grace_months", 0, 599, 0);
     const auto every = ParseMonths(e, l, "every_months", 1, 600, 0);
@@ -184,7 +186,8 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     // The balance is checked against the loan's terms whenever they could
     // be read, whatever else is wrong with the row, so all is listed at once.
     if (!approved || !disbursed || !normal || !overdue || !frozen || !principal_due ||
-        !interest_owed || !term || !grace || !every || !fund_source || !disbursed_on || !balance_on)
+        !interest_owed || !frozen_overdue || !extension || !term || !grace || !every ||
+        !fund_source || !disbursed_on || !balance_on)
       continue;
     LoanImport row;
     row.line = l.line;
@@ -216,6 +219,8 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     b.next_due = next_due;
     b.frozen_from = frozen_from;
     b.frozen_until = frozen_until;
+    b.frozen_overdue = *frozen_overdue;
+    b.extension_months = *extension;
     if (interval_bad) continue;
     auto opened = loans::OpenBalance(row.loan, b);
     if (!opened.ok()) {

@@ -17,7 +17,7 @@ constexpr const char* kLoansHeader =
     "code,borrower_code,program,fund_source,approved_dong,term_months,every_months,"
     "grace_months,interest_charge,disbursed_on,disbursed_dong,balance_on,normal_dong,"
     "overdue_dong,frozen_dong,principal_due_dong,interest_owed_dong,next_due,frozen_from,"
-    "frozen_until\n";
+    "frozen_until,frozen_overdue_dong,extension_months\n";
 
 class ImportLoansTest : public ::testing::Test {
  protected:
@@ -46,11 +46,11 @@ class ImportLoansTest : public ::testing::Test {
 const std::string kGoodFile =
     std::string(kLoansHeader) +
     "L0001,0000000001,01,1,50000000,36,12,0,,2024-02-10,50000000,2025-06-15,50000000,0,0,0,"
-    "125000,,,\n"
+    "125000,,,,,\n"
     "L0002,0000000002,01,1,60.000.000,36,12,0,collection,2024-01-10,,2025-06-15,40000000,"
-    "10000000,0,0,400000,,,\n"
+    "10000000,0,0,400000,,,,,\n"
     "L0003,0000000003,19,2,40000000,48,12,0,,2023-02-10,40000000,2025-06-15,0,0,30000000,0,0,,"
-    "2024-12-01,2025-12-01\n";
+    "2024-12-01,2025-12-01,,\n";
 
 TEST_F(ImportLoansTest, TakesOverBalancesThatVerifyAndReplay) {
   ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-06-15"), nullptr, nullptr}).ok());
@@ -105,14 +105,14 @@ TEST_F(ImportLoansTest, EveryBadFieldIsListedAndNothingIsWritten) {
   const std::string file =
       std::string(kLoansHeader) +
       // fine
-      "L0001,0000000001,01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,50000000,0,0,0,0,,,\n"
+      "L0001,0000000001,01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,50000000,0,0,0,0,,,,,\n"
       // unknown borrower and program, bad amount, bad months, bad date
-      "L0002,0000000099,77,1,1.5,0,12,0,weekly,2024-13-01,,2025-06-15,1,0,0,0,0,,,\n"
+      "L0002,0000000099,77,1,1.5,0,12,0,weekly,2024-13-01,,2025-06-15,1,0,0,0,0,,,,,\n"
       // more outstanding than disbursed
-      "L0003,0000000003,01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,60000000,0,0,0,0,,,\n"
+      "L0003,0000000003,01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,60000000,0,0,0,0,,,,,\n"
       // a duplicate loan number in the file, a bad schedule position
       "L0001,0000000004,01,1,30000000,36,6,0,,2024-03-01,,2025-06-10,25000000,0,0,0,0,"
-      "2025-08-31,,\n";
+      "2025-08-31,,,,\n";
   ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-06-15"), nullptr, nullptr}).ok());
   const int64_t loans_before = Count("loan"), entries_before = Count("journal_entry");
   auto report = Run(ImportKind::kLoans, file);
@@ -137,7 +137,7 @@ TEST_F(ImportLoansTest, EveryBadFieldIsListedAndNothingIsWritten) {
 TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
   const std::string early =
       std::string(kLoansHeader) +
-      "L0008,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,\n";
+      "L0008,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,,,\n";
   auto no_date = Run(ImportKind::kLoans, early);
   ASSERT_FALSE(no_date.ok());
   EXPECT_EQ(no_date.errors[0].error.code, "BUSINESS_DATE_MISSING");
@@ -145,8 +145,8 @@ TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
   // A balance dated after the business date, or long before it, is refused.
   const std::string late =
       std::string(kLoansHeader) +
-      "L0009,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-21,20000000,0,0,0,0,,,\n"
-      "L0011,0000000002,01,1,20000000,24,12,0,,2024-01-15,,2024-12-19,20000000,0,0,0,0,,,\n";
+      "L0009,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-21,20000000,0,0,0,0,,,,,\n"
+      "L0011,0000000002,01,1,20000000,24,12,0,,2024-01-15,,2024-12-19,20000000,0,0,0,0,,,,,\n";
   auto refused = Run(ImportKind::kLoans, late);
   ASSERT_EQ(refused.errors.size(), 2u);
   EXPECT_EQ(refused.errors[0].error.code, "BALANCE_DATE_AFTER_BUSINESS_DATE");
@@ -155,7 +155,7 @@ TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
   // to fall due: by the business date it has fallen due.
   const std::string file =
       std::string(kLoansHeader) +
-      "L0010,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,\n";
+      "L0010,0000000001,01,1,20000000,24,12,0,,2024-01-15,,2025-01-10,20000000,0,0,0,0,,,,,\n";
   auto report = Run(ImportKind::kLoans, file);
   ASSERT_TRUE(report.ok()) << report.errors[0].error.ToString();
   auto view = ViewLoan(*db_, SystemContext(), "L0010", D("2025-01-20"));

@@ -608,6 +608,13 @@ std::optional<Error> CheckOpening(const Loan& loan, const OpeningBalance& b) {
     return InvalidOpening("disbursed_on", "ngày giải ngân sau ngày nhận số dư",
                           "the disbursement is dated after the balance date");
   const bool frozen = b.frozen.dong() > 0;
+  if (b.extension_months < 0 ||
+      2 * static_cast<int64_t>(b.extension_months) > loan.terms.term_months)
+    return InvalidOpening("extension_months", "số tháng đã gia hạn từ 0 đến 1/2 thời hạn cho vay",
+                          "the months extended are 0 to half of the term");
+  if (b.frozen_overdue.IsNegative() || b.frozen_overdue > b.frozen)
+    return InvalidOpening("frozen_overdue_dong", "nợ quá hạn đã khoanh là một phần của nợ khoanh",
+                          "frozen overdue principal is part of the frozen principal");
   if (!frozen && (b.frozen_from || b.frozen_until))
     return InvalidOpening("frozen_until", "chỉ khoản vay có nợ khoanh mới có thời gian khoanh",
                           "only a loan with frozen principal has a freeze period");
@@ -634,10 +641,14 @@ std::optional<Error> CheckOpening(const Loan& loan, const OpeningBalance& b) {
 }
 
 // Whole months from `from` to `until`, or 0 when they are not a whole number apart.
+// Whole months from `from` to `until` (a freeze renewed from a month end may
+// end on an earlier day of the month: 31/01 + 1 + 1 is 28/03), or 0.
 int WholeMonths(Date from, Date until) {
   for (int m = 1; m <= 10 * kFreezeMonthsMax; ++m) {
     const Date d = from.AddMonths(m);
     if (d == until) return m;
+    if (d.year() == until.year() && d.month() == until.month() && until.day() < from.day())
+      return m;
     if (d > until) break;
   }
   return 0;
@@ -667,7 +678,30 @@ Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
   // Installments due by the cut-off fell due in the old system (a frozen
   // loan's stopped falling due when the freeze began).
   const Date cutoff = frozen ? *b.frozen_from : b.on;
-  if (b.next_due) {
+  if (b.next_due && b.extension_months > 0 &&
+      std::none_of(schedule.begin(), schedule.end(),
+                   [&](const Installment& i) { return i.due == *b.next_due; })) {
+    // An extended loan: its next installment (or, past the final maturity,
+    // the last) was moved to next_due, at most the months of extension later.
+    Installment* moved = nullptr;
+    for (auto& i : schedule)
+      if (i.due > cutoff) {
+        moved = &i;
+        break;
+      }
+    if (moved == nullptr) moved = &schedule.back();
+    if (*b.next_due <= b.on || *b.next_due > moved->due.AddMonths(b.extension_months))
+      return Reject(LoanRejection::kOpeningNextDueInvalid, "next_due",
+                    "Ngày đến hạn sau gia hạn phải sau ngày nhận số dư và không quá số tháng "
+                    "gia hạn kể từ kỳ trả nợ " +
+                        moved->due.ToVietnamese(),
+                    "The extended due date must be after the balance date and within the months "
+                    "of extension of the installment of " +
+                        moved->due.ToIso());
+    moved->due = *b.next_due;
+    std::stable_sort(schedule.begin(), schedule.end(),
+                     [](const Installment& x, const Installment& y) { return x.due < y.due; });
+  } else if (b.next_due) {
     Installment* target = nullptr;
     for (auto& i : schedule)
       if (i.due > b.on && i.due == *b.next_due) target = &i;
@@ -693,7 +727,7 @@ Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
   }
   // Principal fallen due and unpaid sits on the latest installments fallen
   // due: first what is due, then before it what is overdue.
-  Money due_part = b.principal_due, overdue_part = b.overdue;
+  Money due_part = b.principal_due, overdue_part = frozen ? b.frozen_overdue : b.overdue;
   if (future_shares == 0) {
     if (frozen) {
       overdue_part = b.frozen;  // returns overdue when the freeze ends
@@ -748,6 +782,7 @@ Result<Outcome> OpenBalance(Loan& loan, const OpeningBalance& b) {
     draft.frozen_until = b.frozen_until;
     draft.frozen_months = frozen_months;
   }
+  draft.extension_months = b.extension_months;
   loan = draft;
   Outcome out;
   const ledger::Posting dims = LoanDimensions(loan);

@@ -196,8 +196,15 @@ struct OpeningBalance {
   // of the schedule's dates after `on`); installments before it and after `on`
   // were rescheduled onto it. Nullopt: the schedule's next date.
   std::optional<Date> next_due;
-  // A frozen loan: the freeze's start and end (a whole number of months apart).
+  // A frozen loan: the freeze's start and end (a whole number of months apart),
+  // and the part of the frozen principal that was overdue when it began
+  // (it returns overdue when the freeze ends).
   std::optional<Date> frozen_from, frozen_until;
+  Money frozen_overdue;
+  // Months of extension granted in the old system (counted in the limit of
+  // half the term); with them next_due may be the extended date of the next
+  // installment (or, past the final maturity, of the last).
+  int extension_months = 0;
 };
 // Takes over `balance` into an approved loan; every broken rule of the
 // balance is a rejection (OPENING_BALANCE_INVALID and others, the field named).

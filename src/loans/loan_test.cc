@@ -226,6 +226,56 @@ TEST(OpeningBalanceTest, FrozenLoanResumesWhenTheFreezeEnds) {
   EXPECT_EQ(r.error().field, "frozen_dong");
 }
 
+TEST(OpeningBalanceTest, FrozenOverduePrincipalReturnsOverdue) {
+  Loan l = NewLoan(Money::Dong(40'000'000), 48, 12);
+  OpeningBalance b;
+  b.on = D("2025-05-01");
+  b.disbursed_on = D("2023-02-10");
+  b.disbursed = Money::Dong(40'000'000);
+  b.frozen = Money::Dong(30'000'000);
+  b.frozen_overdue = Money::Dong(10'000'000);  // the installment of 10/02/2024, half paid
+  b.frozen_from = D("2024-12-01");
+  b.frozen_until = D("2025-12-01");
+  ASSERT_TRUE(OpenBalance(l, b).ok());
+  Advance(l, D("2025-12-01"), Poor());
+  EXPECT_EQ(l.overdue.dong(), 10'000'000);
+  EXPECT_EQ(l.normal.dong(), 20'000'000);
+  // A freeze renewed from a month end ends on an earlier day: 31/01 + 2 months = 28/03.
+  Loan renewed = NewLoan(Money::Dong(40'000'000), 48, 12);
+  b.frozen_overdue = Money::Zero();
+  b.frozen_from = D("2025-01-31");
+  b.frozen_until = D("2025-03-28");
+  b.on = D("2025-03-01");
+  auto r = OpenBalance(renewed, b);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(renewed.frozen_months, 2);
+}
+
+TEST(OpeningBalanceTest, ExtendedLoanKeepsItsExtendedDateAndLimit) {
+  // 20,000,000 over 24 months from 15/01/2023; the last installment
+  // (15/01/2025) was extended by 6 months to 15/07/2025.
+  Loan l = NewLoan(Money::Dong(20'000'000), 24, 12, 7);
+  OpeningBalance b;
+  b.on = D("2025-03-01");
+  b.disbursed_on = D("2023-01-15");
+  b.disbursed = Money::Dong(20'000'000);
+  b.normal = Money::Dong(10'000'000);
+  b.extension_months = 6;
+  b.next_due = D("2025-07-15");
+  auto opened = OpenBalance(l, b);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  EXPECT_EQ(NextDueDate(l), D("2025-07-15"));
+  EXPECT_EQ(l.extension_months, 6);
+  Advance(l, D("2025-07-15"), Poor());
+  EXPECT_EQ(PrincipalDue(l).dong(), 10'000'000);
+  auto more = Extend(l, D("2025-07-15"), 7);  // 6 + 7 months > half of 24
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.error().code, "EXTENSION_LIMIT");
+  Loan late = NewLoan(Money::Dong(20'000'000), 24, 12, 7);
+  b.next_due = D("2025-08-15");  // beyond the months of extension
+  EXPECT_FALSE(OpenBalance(late, b).ok());
+}
+
 TEST(OpeningBalanceTest, PastMaturityAllPrincipalHasFallenDue) {
   Loan l = NewLoan(Money::Dong(20'000'000), 24, 12, 7);
   OpeningBalance b;

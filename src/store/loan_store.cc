@@ -457,7 +457,8 @@ int64_t LoanStore::AddTxn(LoanTxn& t) {
     auto& op = db_.Cached(
         "INSERT INTO loan_opening (txn_id, balance_on, disbursed_on, disbursed_dong, normal_dong, "
         "overdue_dong, frozen_dong, principal_due_dong, interest_owed_dong, next_due, "
-        "frozen_from, frozen_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "frozen_from, frozen_until, frozen_overdue_dong, extension_months) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     op.BindInt(1, t.id);
     op.BindText(2, o.on.ToIso());
     op.BindText(3, o.disbursed_on.ToIso());
@@ -473,6 +474,8 @@ int64_t LoanStore::AddTxn(LoanTxn& t) {
     op.BindOptionalText(10, iso(o.next_due));
     op.BindOptionalText(11, iso(o.frozen_from));
     op.BindOptionalText(12, iso(o.frozen_until));
+    op.BindInt(13, o.frozen_overdue.dong());
+    op.BindInt(14, o.extension_months);
     op.Run();
   }
   return t.id;
@@ -493,7 +496,8 @@ constexpr const char* kTxns =
     "SELECT t.id, t.loan_id, t.txn_date, t.kind, t.amount_dong, t.months, t.party_id, "
     "t.entry_id, t.reverses, t.reversed_by, o.balance_on, o.disbursed_on, o.disbursed_dong, "
     "o.normal_dong, o.overdue_dong, o.frozen_dong, o.principal_due_dong, o.interest_owed_dong, "
-    "o.next_due, o.frozen_from, o.frozen_until FROM loan_txn t "
+    "o.next_due, o.frozen_from, o.frozen_until, o.frozen_overdue_dong, o.extension_months "
+    "FROM loan_txn t "
     "LEFT JOIN loan_opening o ON o.txn_id = t.id WHERE t.loan_id = ? ORDER BY t.id";
 std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
   auto& st = db_.Cached(kTxns);
@@ -527,6 +531,8 @@ std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
       o.next_due = date(18);
       o.frozen_from = date(19);
       o.frozen_until = date(20);
+      o.frozen_overdue = Money::Dong(st.GetInt(21));
+      o.extension_months = static_cast<int>(st.GetInt(22));
       t.opening = o;
     }
     out.push_back(t);

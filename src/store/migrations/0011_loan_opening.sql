@@ -6,4 +6,5 @@ CREATE TABLE loan_opening (
   balance_on TEXT NOT NULL, disbursed_on TEXT NOT NULL, disbursed_dong BIGINT NOT NULL,
   normal_dong BIGINT NOT NULL, overdue_dong BIGINT NOT NULL, frozen_dong BIGINT NOT NULL,
   principal_due_dong BIGINT NOT NULL, interest_owed_dong BIGINT NOT NULL,
-  next_due TEXT, frozen_from TEXT, frozen_until TEXT);
+  next_due TEXT, frozen_from TEXT, frozen_until TEXT,
+  frozen_overdue_dong BIGINT NOT NULL DEFAULT 0, extension_months BIGINT NOT NULL DEFAULT 0);
