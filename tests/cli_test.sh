@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the tdcs command line on a scratch SQLite database:
-# init, import (good and rejected), export, find, generate, summary, reform, --help.
+# init, import (good and rejected), export, find, generate, summary, reform, --help,
+# exit statuses (docs/API.md "Command-line exit statuses").
 set -uo pipefail
 tdcs=$1
 work=$(mktemp -d)
@@ -13,13 +14,46 @@ check() {  # check NAME CONDITION-COMMAND...
   if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
 }
 contains() { grep -q -- "$2" "$1"; }
+exits() {  # exits STATUS COMMAND...: the command exits with STATUS
+  local want=$1; shift
+  "$@" >/dev/null 2>&1
+  [ $? -eq "$want" ]
+}
+nothing_at() { ! compgen -G "$1*" >/dev/null; }  # no file whose name starts so
 
 for sub in "" init import export find generate summary reform backup close verify simulate scenario "scenario run" serve; do
   check "help $sub" bash -c "'$tdcs' $sub --help >/dev/null"
 done
+check "help shows defaults" bash -c "env -u TDCS_DB '$tdcs' generate --help | grep -q -- '--until TEXT:DATE=2026-06-30' && env -u TDCS_DB '$tdcs' generate --help | grep -q -- '--db TEXT=tdcs.db'"
+check "help shows the profile's default" bash -c "'$tdcs' generate --help | grep -q -- '--profile .*=demo'"
+check "help shows no default for a required option" bash -c "'$tdcs' loan apply --help | grep -q -- '--term-months INT REQUIRED'"
+
+# Every usage error exits 2, whatever CLI11 found, naming the option.
+check "unknown option exits 2" exits 2 "$tdcs" find x --bogus --db "$db"
+check "missing argument exits 2" exits 2 "$tdcs" find --db "$db"
+check "unknown subcommand exits 2" exits 2 "$tdcs" nosuch
+check "value out of a set exits 2" exits 2 "$tdcs" generate --profile moon --db "$work/moon.db"
+check "empty --db exits 2" exits 2 "$tdcs" init --db ''
+check "empty --db is named" bash -c "'$tdcs' init --db '' 2>&1 | grep -q -- '--db: .*must not be empty'"
+check "negative seed exits 2" exits 2 "$tdcs" generate --seed -1 --db "$work/seed.db"
+check "negative seed is named" bash -c "'$tdcs' generate --seed -1 --db '$work/seed.db' 2>&1 | grep -q -- '--seed: .*0 or more'"
+check "negative simulate seed exits 2" exits 2 "$tdcs" simulate --to 2030-01-01 --seed -1 --db "$db"
+check "every-months 0 exits 2" exits 2 "$tdcs" loan apply X --borrower 1 --program 01 --amount 1 --term-months 12 --every-months 0 --db "$db"
+check "usage errors create nothing" bash -c "! compgen -G '$work/*' >/dev/null"
 
 check "init" bash -c "'$tdcs' init --db '$db' > '$work/init.out'"
 check "init output" contains "$work/init.out" "24785 administrative rows"
+# Only init and generate create a database: any other command on a mistyped
+# --db fails with exit 3 and leaves no file behind.
+for sub in "summary" "find x" "verify" "close --to 2030-01-01" "reform" "export borrowers" \
+           "loan show L1" "savings balance 0000000001" "simulate --to 2030-01-01" \
+           "backup --to $work/typo-copy.db" "serve --port 1" "import network $work/init.out"; do
+  check "$sub on a missing database exits 3" bash -c "'$tdcs' $sub --db '$work/typo.db' >/dev/null 2>&1; [ \$? -eq 3 ]"
+done
+check "a missing database says so" bash -c "'$tdcs' summary --db '$work/typo.db' 2>&1 | grep -q 'no such database $work/typo.db; run: tdcs init'"
+check "a missing database is not created" nothing_at "$work/typo"
+: > "$work/empty.db"
+check "an empty file is not initialised" bash -c "'$tdcs' summary --db '$work/empty.db' 2>&1 | grep -q 'is not initialised'"
 cat > "$work/network.csv" <<'CSV'
 kind,code,name,parent_code,area_code,session_day,valid_from
 branch,CN31,Chi nhánh NHCSXH Thành phố Hải Phòng,,31,,2015-01-01
@@ -57,10 +91,39 @@ check "find NFD" bash -c "'$tdcs' find \$'Nguye\xcc\x82\xcc\x83n va\xcc\x86n a' 
 check "find masks citizen IDs" bash -c "'$tdcs' find 'nguyen van a' --db '$db' | grep -q '\*\*\*\*\*\*\*\*\*001'"
 check "export borrowers" bash -c "'$tdcs' export borrowers '$work/out.csv' --on 2021-01-01 --db '$db' 2>/dev/null && [ \$(wc -l < '$work/out.csv') -eq 4 ]"
 check "export round trip header" bash -c "head -1 '$work/out.csv' | grep -q '^code,name,citizen_id'"
+sum_before=$(md5sum < "$work/out.csv")
+"$tdcs" export borrowers "$work/out.csv" --on 2015-06-01 --db "$db" >"$work/export.out" 2>&1
+check "export to an existing file exits 1" test $? -eq 1
+check "export says to pass --force" bash -c "grep -q EXPORT_TARGET_EXISTS '$work/export.out' && grep -q -- '--force' '$work/export.out'"
+check "export leaves the existing file" test "$(md5sum < "$work/out.csv")" = "$sum_before"
+check "export --force overwrites" bash -c "'$tdcs' export borrowers '$work/out.csv' --on 2015-06-01 --force --db '$db' 2>/dev/null && [ \$(wc -l < '$work/out.csv') -eq 1 ]"
+# A query is 1–200 bytes; a longer one is refused before any search, and no
+# SQL is ever shown (a storage fault's statement only with TDCS_DEBUG=1).
+long_query=$(head -c 100000 /dev/zero | tr '\0' 'a')
+"$tdcs" find "$long_query" --db "$db" >"$work/long.out" 2>&1
+check "a 100 KB query exits 1" test $? -eq 1
+check "a 100 KB query is QUERY_INVALID" contains "$work/long.out" "query: .*QUERY_INVALID"
+check "a 100 KB query shows no SQL" bash -c "! grep -qi 'select' '$work/long.out'"
+check "a 200-byte query is searched" exits 0 "$tdcs" find "${long_query:0:200}" --db "$db"
+check "an empty query exits 1" exits 1 "$tdcs" find '' --db "$db"
+"$tdcs" backup --db "$db" --to "$work/broken.db" >/dev/null
+sqlite3 "$work/broken.db" "DROP TABLE borrower"
+"$tdcs" find nguyen --db "$work/broken.db" >"$work/fault.out" 2>&1
+check "a storage fault exits 3" test $? -eq 3
+check "a storage fault says what failed" contains "$work/fault.out" "storage fault: .*no such table"
+check "a storage fault shows no SQL" bash -c "! grep -qi 'select' '$work/fault.out'"
+check "TDCS_DEBUG shows the statement" bash -c "TDCS_DEBUG=1 '$tdcs' find nguyen --db '$work/broken.db' 2>&1 | grep -qi 'TDCS_DEBUG: .*select'"
 check "summary" bash -c "'$tdcs' summary --on 2021-01-01 --db '$db' | grep -q 'hộ vay/borrowers 3'"
+check "reform --on garbage exits 2" exits 2 "$tdcs" reform --on garbage --db "$db"
+check "reform --on garbage is named" bash -c "'$tdcs' reform --on garbage --db '$db' 2>&1 | grep -q -- '--on: .*not a date'"
 check "reform" bash -c "'$tdcs' reform --db '$db' | grep -q 'kept 1'"
 check "reform twice rejected" bash -c "! '$tdcs' reform --db '$db' 2>/dev/null"
 check "uninitialised database is a fault" bash -c "'$tdcs' find x --db '$work/none.db' 2>/dev/null; [ \$? -eq 3 ]"
+# No program has a rate before the generated network opens (2015-01-01).
+"$tdcs" generate --until 2014-01-01 --db "$work/early.db" >"$work/early.out" 2>&1
+check "generate before 2015 exits 1" test $? -eq 1
+check "generate before 2015 says why" contains "$work/early.out" "until: .*GENERATE_UNTIL_TOO_EARLY"
+check "generate before 2015 creates nothing" nothing_at "$work/early.db"
 check "generate demo" bash -c "'$tdcs' generate --profile demo --seed 3 --db '$work/demo.db' | grep -q '8425 hộ vay'"
 check "unknown profile is a usage error" bash -c "! '$tdcs' generate --profile moon --db '$work/x.db' 2>/dev/null"
 
@@ -70,9 +133,17 @@ check "backup refuses to overwrite" bash -c "! '$tdcs' backup --db '$db' --to '$
 
 # Loans: generated books verify, close moves the business date, a posting altered
 # by hand is found, scenarios run.
-check "close" bash -c "'$tdcs' close --to 2026-09-30 --db '$work/demo.db' | grep -q 'closed to 30/09/2026'"
+# More than 31 days at once needs --yes (a mistyped year would run for decades).
+"$tdcs" close --to 2062-06-30 --db "$work/demo.db" >"$work/close-long.out" 2>&1
+check "a long close without --yes exits 1" test $? -eq 1
+check "a long close says how long and what to pass" bash -c "grep -q 'would run 13149 days' '$work/close-long.out' && grep -q -- '--yes.*CONFIRMATION_REQUIRED' '$work/close-long.out'"
+check "close" bash -c "'$tdcs' close --to 2026-09-30 --yes --db '$work/demo.db' | grep -q 'closed to 30/09/2026: 92'"
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
+"$tdcs" simulate --to 2026-10-31 --db "$work/demo.db" >"$work/simulate-again.out" 2>&1
+check "simulate to the business date exits 1" test $? -eq 1
+check "simulate to the business date says why" contains "$work/simulate-again.out" "to: .*SIMULATION_DATE_NOT_AFTER_BUSINESS_DATE"
+check "simulate to an earlier date exits 1" exits 1 "$tdcs" simulate --to 2026-01-01 --db "$work/demo.db"
 check "verify" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q 'the books verify'"
 
 # A loan's life from the command line, dated the business date (31/10/2026).
@@ -126,6 +197,35 @@ check "close says why" contains "$work/close.out" "LEDGER_UNBALANCED"
 check "scenario run" bash -c "'$tdcs' scenario run tests/scenarios/interest_domain_example.scn | grep -q ' 0 failed'"
 printf 'date 2024-01-01\nexpect total principal 1\n' > "$work/bad.scn"
 check "failing scenario exits 1" bash -c "! '$tdcs' scenario run '$work/bad.scn' >/dev/null"
+# A folder runs every .scn file in it, in name order.
+mkdir "$work/scenarios" "$work/no-scenarios"
+cp tests/scenarios/settlement.scn tests/scenarios/interest_domain_example.scn "$work/scenarios/"
+"$tdcs" scenario run "$work/scenarios" >"$work/folder.out" 2>&1
+check "scenario run on a folder" test $? -eq 0
+check "scenario run on a folder runs each file in order" bash -c "grep -o '^  ok   [a-z_]*.scn:0' '$work/folder.out' | tr '\n' ' ' | grep -q 'interest_domain_example.scn:0 .*settlement.scn:0'"
+check "a folder without scenarios exits 1" exits 1 "$tdcs" scenario run "$work/no-scenarios"
+check "a folder without scenarios says so" bash -c "'$tdcs' scenario run '$work/no-scenarios' 2>&1 | grep -q 'no .scn files'"
+# A name given twice, or every-months 0, is an error of the line, not a fault.
+cat > "$work/names.scn" <<'SCN'
+date 2025-01-02
+office O1
+point P1 office O1 commune 00004 session-day 10
+group G1 point P1 association women
+borrower B1 group G1
+borrower B1 group G1
+loan L1 borrower B1 program 19 amount 10000000 term-months 12
+loan L1 borrower B1 program 19 amount 10000000 term-months 12
+loan L2 borrower B1 program 19 amount 10000000 term-months 12 every-months 0
+group G1 point P1 association youth
+SCN
+"$tdcs" scenario run "$work/names.scn" >"$work/names.out" 2>&1
+check "repeated names fail the scenario (exit 1)" test $? -eq 1
+check "a repeated borrower names its lines" bash -c "grep -A1 'FAIL names.scn:6: borrower B1' '$work/names.out' | grep -q 'borrower B1 is named already, on line 5'"
+check "a repeated loan names its lines" bash -c "grep -A1 'FAIL names.scn:8: loan L1' '$work/names.out' | grep -q 'loan L1 is named already, on line 7'"
+check "a repeated group names its lines" bash -c "grep -A1 'FAIL names.scn:10: group G1' '$work/names.out' | grep -q 'group G1 is named already, on line 4'"
+check "every-months 0 names its line" bash -c "grep -A1 'FAIL names.scn:9: loan L2' '$work/names.out' | grep -q 'every-months must be 1 or more'"
+check "no storage fault in a scenario" bash -c "! grep -q 'storage fault' '$work/names.out'"
+check "the rest of the scenario holds" contains "$work/names.out" "4 failed"
 
 # The server end to end, on loopback.
 port=$((20000 + RANDOM % 20000))

@@ -38,12 +38,17 @@ std::unique_ptr<Connection> Connection::Open(const std::string& target) {
 }
 
 std::unique_ptr<Connection> Connection::OpenInitialised(const std::string& target) {
-  auto connection = Open(target);
+  // An SQLite file that is not there is not created: it could only be empty.
+  auto impl = std::make_unique<Impl>();
+  impl->db = store::Open(target, store::OpenMode::kExisting);
+  auto connection = std::unique_ptr<Connection>(new Connection(std::move(impl)));
   store::Database& db = Db(*connection);
   const int version = store::SchemaVersion(db);
   const std::string where = db.Describe();
   if (version == 0)
-    throw StorageFault("database " + where + " is not initialised; run: tdcs init --db …");
+    throw StorageFault("cơ sở dữ liệu " + where +
+                       " chưa được khởi tạo, hãy chạy tdcs init / database " + where +
+                       " is not initialised; run: tdcs init --db …");
   const int latest = store::AllMigrations().back().version;
   if (version < latest)
     throw StorageFault("database " + where + " has schema version " + std::to_string(version) +

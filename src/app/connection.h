@@ -26,7 +26,8 @@ class Connection {
   // (":memory:" for a private in-memory database). No schema check.
   static std::unique_ptr<Connection> Open(const std::string& target);
   // Opens a database that `tdcs init` has brought to this program's schema;
-  // throws StorageFault saying what to run otherwise.
+  // throws StorageFault saying what to run otherwise. A missing SQLite file
+  // is not created ("no such database … run: tdcs init").
   static std::unique_ptr<Connection> OpenInitialised(const std::string& target);
   // A new, empty scratch database that is dropped when the connection
   // closes: on the PostgreSQL server `server_uri` names (a database of its

@@ -22,13 +22,19 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_GENERATE_REJECTIONS(X)     \
-  X(kProfileUnknown, "PROFILE_UNKNOWN") \
-  X(kDatabaseNotEmpty, "DATABASE_NOT_EMPTY")
+#define TDCS_GENERATE_REJECTIONS(X)          \
+  X(kProfileUnknown, "PROFILE_UNKNOWN")      \
+  X(kDatabaseNotEmpty, "DATABASE_NOT_EMPTY") \
+  X(kUntilTooEarly, "GENERATE_UNTIL_TOO_EARLY")
 TDCS_DEFINE_REJECTIONS(GenerateRejection, TDCS_GENERATE_REJECTIONS)
 #undef TDCS_GENERATE_REJECTIONS
 
 namespace {
+
+// The generated network opens on this day, the day the programs' first rates
+// (data/programs.csv) are in force: every household joins, and every loan is
+// disbursed, between it and `until`.
+const Date kNetworkOpens = *Date::FromCivil(2015, 1, 1);
 
 struct Profile {
   std::vector<std::string> provinces;  // legacy codes; empty = all
@@ -162,7 +168,7 @@ class Generator {
   Random random_;
   const store::AdminIndex admin_;
   NameGenerator names_;
-  const Date start_ = *Date::FromCivil(2015, 1, 1);
+  const Date start_ = kNetworkOpens;
   std::vector<District> districts_;
   std::vector<Commune> communes_;
   std::map<std::string, int64_t> office_ids_;
@@ -576,6 +582,14 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
     return MakeError(GenerateRejection::kProfileUnknown, "profile",
                      "Hồ sơ dữ liệu '" + options.profile + "' không có (demo|province|national)",
                      "Unknown profile '" + options.profile + "' (demo|province|national)");
+  // Checked before the target is opened, so that a refused run creates nothing.
+  if (options.until <= kNetworkOpens)
+    return MakeError(GenerateRejection::kUntilTooEarly, "until",
+                     "Ngày cuối phải sau " + kNetworkOpens.ToVietnamese() +
+                         " (mạng lưới mẫu mở và lãi suất các chương trình có hiệu lực từ ngày đó)",
+                     "until must be after " + kNetworkOpens.ToIso() +
+                         " (the generated network opens and the programs' rates are in force "
+                         "from then)");
   auto connection = Connection::Open(target);
   store::Database& db = Db(*connection);
   if (db.engine() == store::Engine::kPostgres) {

@@ -49,6 +49,7 @@ struct GenerateSummary {
 enum class GenerateRejection {
   kProfileUnknown,    // not demo, province or national
   kDatabaseNotEmpty,  // the database holds a network already
+  kUntilTooEarly,     // `until` is not after the network's opening, 2015-01-01 (no rates before)
 };
 std::string_view RejectionKey(GenerateRejection code);
 std::span<const RejectionEntry<GenerateRejection>> RejectionTable(GenerateRejection);

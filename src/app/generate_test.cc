@@ -132,6 +132,22 @@ TEST(GenerateTest, RefusesAnUnknownProfileOrANonEmptyDatabase) {
             "DATABASE_NOT_EMPTY");
 }
 
+// Before the network opens (2015-01-01) no program has a rate in force: the
+// run is refused, and no database is created.
+TEST(GenerateTest, RefusesAnUntilBeforeTheNetworkOpens) {
+  const std::string target = testing::NewTestTarget();
+  for (const char* until : {"2014-01-01", "2015-01-01"}) {
+    auto result = Generate(target, SystemContext(), {"demo", 1, *Date::Parse(until)});
+    ASSERT_FALSE(result.ok()) << until;
+    EXPECT_EQ(result.error().code, "GENERATE_UNTIL_TOO_EARLY");
+    EXPECT_EQ(result.error().field, "until");
+  }
+  if (testing::TestDbTarget() == "sqlite") {
+    EXPECT_FALSE(std::filesystem::exists(target));
+    EXPECT_FALSE(std::filesystem::exists(target + ".generating"));
+  }
+}
+
 // A generation stopped half-way (here: its partial file left behind, as a
 // kill -9 leaves it) does not block the next one, and the target holds
 // nothing partial in between.

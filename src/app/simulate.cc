@@ -15,7 +15,8 @@ namespace tdcs::app {
 // The wire string of each rejection code (docs/API.md "Error codes").
 #define TDCS_SIMULATION_REJECTIONS(X)              \
   X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
-  X(kLedgerUnbalanced, "LEDGER_UNBALANCED")
+  X(kLedgerUnbalanced, "LEDGER_UNBALANCED")        \
+  X(kDateNotAfterBusinessDate, "SIMULATION_DATE_NOT_AFTER_BUSINESS_DATE")
 TDCS_DEFINE_REJECTIONS(SimulationRejection, TDCS_SIMULATION_REJECTIONS)
 #undef TDCS_SIMULATION_REJECTIONS
 
@@ -96,6 +97,13 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
   // posted finishes them first: what each member owes is recomputed, so the
   // lines already posted are not paid again.
   auto done = store::LoanStore(db).BatchState(kSessionsDone);
+  // Only a run stopped before the business date's sessions were posted has
+  // work on the business date itself; otherwise `to` must be a later day.
+  const bool sessions_pending = done && Date::Parse(*done) && *Date::Parse(*done) < *current;
+  if (to < *current || (to == *current && !sessions_pending))
+    return MakeError(SimulationRejection::kDateNotAfterBusinessDate, "to",
+                     "Ngày mô phỏng đến phải sau ngày làm việc " + current->ToVietnamese(),
+                     "The date to simulate to must be after the business date " + current->ToIso());
   if (!done) {
     // The first run starts after the business date's own sessions.
     store::Transaction tx(db);

@@ -29,8 +29,9 @@ using SimulationProgress = std::function<void(Date day, int64_t payments)>;
 
 // What SimulateSessions answers (the end of day's batch::CloseRejection).
 enum class SimulationRejection {
-  kBusinessDateMissing,  // the database has no business date
-  kLedgerUnbalanced,     // batch::CloseRejection: a day does not close
+  kBusinessDateMissing,       // the database has no business date
+  kLedgerUnbalanced,          // batch::CloseRejection: a day does not close
+  kDateNotAfterBusinessDate,  // `to` is not after the business date (nothing to simulate)
 };
 std::string_view RejectionKey(SimulationRejection code);
 std::span<const RejectionEntry<SimulationRejection>> RejectionTable(SimulationRejection);

@@ -1,14 +1,20 @@
 // tdcs: the TDCS command line and server. Each subcommand parses its options,
 // calls one use case of app/ and prints the outcome; exit status 0 on
-// success, 1 on a business rejection (bad input), 2 on a usage error, 3 on an
-// infrastructure fault (database unreachable, disk full).
+// success, 1 on a business rejection (bad input), 2 on a usage error (an
+// unknown option, a missing argument, a value of the wrong form: a date, a
+// seed, an empty --db), 3 on an infrastructure fault (no such database,
+// database unreachable, disk full). Faults are printed without SQL; with
+// TDCS_DEBUG=1 the failing statement follows on stderr.
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <string_view>
 
 #include "app/books.h"
 #include "app/connection.h"
@@ -21,6 +27,7 @@
 #include "app/network_ops.h"
 #include "app/setup.h"
 #include "app/simulate.h"
+#include "base/check.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
 #include "http/json_views.h"
@@ -32,7 +39,81 @@ namespace {
 using namespace tdcs;
 
 constexpr int kExitRejected = 1;
+constexpr int kExitUsage = 2;
 constexpr int kExitFault = 3;
+
+// A close over more days than this at once asks for --yes first: a mistyped
+// year would otherwise run the end of day for decades.
+constexpr int kCloseDaysUnconfirmed = 31;
+// The longest `tdcs find` query, as the server's `q` (docs/API.md).
+constexpr size_t kFindQueryMaxBytes = 200;
+
+// Option values checked while parsing, so that a bad one is a usage error
+// (exit 2) naming the option: CLI11 puts the option's name before the message.
+CLI::Validator IsDate() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (Date::Parse(text)) return {};
+        return "ngày không hợp lệ / not a date (YYYY-MM-DD): '" + text + "'";
+      },
+      "DATE");
+}
+
+// 1 to `max_digits` decimal digits, nothing else (no sign: "-1" is refused,
+// not wrapped around).
+bool IsDigits(const std::string& text, size_t max_digits) {
+  return !text.empty() && text.size() <= max_digits &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+CLI::Validator IsWholeNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (IsDigits(text, 19)) return {};
+        return "cần số nguyên từ 0 trở lên / must be a whole number, 0 or more: '" + text + "'";
+      },
+      "0 OR MORE");
+}
+
+CLI::Validator IsPositive() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (IsDigits(text, 9) && std::stoi(text) >= 1) return {};
+        return "cần số nguyên từ 1 trở lên / must be a whole number, 1 or more: '" + text + "'";
+      },
+      "1 OR MORE");
+}
+
+CLI::Validator IsNotEmpty() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (!text.empty()) return {};
+        return "không được để trống / must not be empty";
+      },
+      "");
+}
+
+// A required option has no default to show (CLI11 would show the initial
+// value of its variable).
+void HideDefaultsOfRequired(CLI::App& command) {
+  for (CLI::Option* option : command.get_options())
+    if (option->get_required()) option->default_str("");
+  for (CLI::App* sub : command.get_subcommands([](CLI::App*) { return true; }))
+    HideDefaultsOfRequired(*sub);
+}
+
+// A date option CLI11 has checked with IsDate().
+Date CheckedDate(const std::string& text) {
+  const auto date = Date::Parse(text);
+  TDCS_CHECK(date.has_value());
+  return *date;
+}
+
+// TDCS_DEBUG=1: a storage fault's SQL statement is printed too.
+bool DebugMode() {
+  const char* value = std::getenv("TDCS_DEBUG");
+  return value != nullptr && std::string_view(value) == "1";
+}
 
 std::unique_ptr<app::Connection> OpenInitialised(const std::string& target) {
   return app::Connection::OpenInitialised(target);
@@ -56,29 +137,14 @@ void PrintErrors(const std::vector<RowError>& errors) {
   }
 }
 
-std::optional<Date> ParseDateOption(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return Date::Parse(text);
-}
-
-// The --on date, or the database's business date when it is not given.
+// The --on date (checked by IsDate()), or the database's business date when
+// it is not given.
 std::optional<Date> OnOrBusinessDate(const std::string& text, app::Connection& connection) {
-  if (text.empty()) {
-    auto today = app::BusinessDate(connection);
-    if (!today)
-      fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --on / no business date yet: use --on\n");
-    return today;
-  }
-  auto d = Date::Parse(text);
-  if (!d) fmt::print(stderr, "Ngày không hợp lệ / invalid date for --on: {}\n", text);
-  return d;
-}
-
-// A required date option; prints the error when it is not a date.
-std::optional<Date> RequireDate(const std::string& text, const char* option) {
-  auto d = Date::Parse(text);
-  if (!d) fmt::print(stderr, "Ngày không hợp lệ / invalid date for {}: {}\n", option, text);
-  return d;
+  if (!text.empty()) return CheckedDate(text);
+  auto today = app::BusinessDate(connection);
+  if (!today)
+    fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --on / no business date yet: use --on\n");
+  return today;
 }
 
 int RunInit(const std::string& db_target) {
@@ -122,8 +188,14 @@ int RunImport(const std::string& db_target, const std::string& kind_text, const 
 }
 
 int RunExport(const std::string& db_target, const std::string& kind_text, const std::string& file,
-              const std::string& on_text, bool mask) {
+              const std::string& on_text, bool mask, bool force) {
   auto kind = app::ParseImportKind(kind_text);
+  const bool to_stdout = file.empty() || file == "-";
+  std::error_code ignored;
+  if (!to_stdout && !force && std::filesystem::exists(file, ignored))
+    return Rejected(MakeError(cli::CommandRejection::kExportTargetExists, "file",
+                              "Tệp " + file + " đã có; thêm --force để ghi đè",
+                              "File " + file + " exists; pass --force to overwrite it"));
   auto db = OpenInitialised(db_target);
   auto on = OnOrBusinessDate(on_text, *db);
   if (!on) return kExitRejected;
@@ -133,7 +205,7 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
                        [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
   };
   int64_t rows = 0;
-  if (file.empty() || file == "-") {
+  if (to_stdout) {
     rows = run(std::cout);
   } else {
     std::ofstream out(file, std::ios::binary);
@@ -146,6 +218,12 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
 }
 
 int RunFind(const std::string& db_target, const std::string& query, bool show_ids) {
+  if (query.empty() || query.size() > kFindQueryMaxBytes)
+    return Rejected(MakeError(cli::CommandRejection::kQueryInvalid, "query",
+                              fmt::format("Cần từ khóa tìm kiếm (tối đa {} byte, có {})",
+                                          kFindQueryMaxBytes, query.size()),
+                              fmt::format("A search query is required (at most {} bytes, not {})",
+                                          kFindQueryMaxBytes, query.size())));
   auto db = OpenInitialised(db_target);
   auto found = app::FindBorrowers(*db, kContext, query);
   for (const auto& b : found.borrowers)
@@ -186,7 +264,8 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
 
 int RunReform(const std::string& db_target, const std::string& on_text) {
   auto db = OpenInitialised(db_target);
-  auto result = app::ApplyReform2025(*db, kContext, ParseDateOption(on_text));
+  const auto on = on_text.empty() ? std::nullopt : std::optional<Date>(CheckedDate(on_text));
+  auto result = app::ApplyReform2025(*db, kContext, on);
   if (!result.ok()) return Rejected(result.error());
   fmt::print("Đã chuyển mạng lưới sang địa giới 2025 / moved onto the 2025 structure: {}\n",
              result.value().ToString());
@@ -207,7 +286,33 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
   return 0;
 }
 
-int RunScenarios(const std::vector<std::string>& files, const std::string& postgres) {
+// The scenario files named, a folder standing for its .scn files in name
+// order; empty (after printing why) when a folder holds none.
+std::vector<std::string> ScenarioFiles(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> in_folder;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec))
+      if (entry.path().extension() == ".scn" && !entry.is_directory())
+        in_folder.push_back(entry.path().string());
+    if (in_folder.empty()) {
+      fmt::print(stderr, "Thư mục không có tệp .scn / no .scn files in folder: {}\n", path);
+      return {};
+    }
+    std::sort(in_folder.begin(), in_folder.end());
+    files.insert(files.end(), in_folder.begin(), in_folder.end());
+  }
+  return files;
+}
+
+int RunScenarios(const std::vector<std::string>& paths, const std::string& postgres) {
+  const auto files = ScenarioFiles(paths);
+  if (files.empty()) return kExitRejected;
   int failed_files = 0, checks = 0, failures = 0;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
@@ -227,13 +332,23 @@ int RunScenarios(const std::vector<std::string>& files, const std::string& postg
   return failed_files == 0 ? 0 : kExitRejected;
 }
 
-int RunClose(const std::string& db_target, const std::string& to_text) {
-  auto to = RequireDate(to_text, "--to");
-  if (!to) return kExitRejected;
+int RunClose(const std::string& db_target, const std::string& to_text, bool confirmed) {
+  const Date to = CheckedDate(to_text);
   auto db = OpenInitialised(db_target);
+  if (const auto today = app::BusinessDate(*db); today && !confirmed) {
+    const int days = DaysBetween(*today, to);
+    if (days > kCloseDaysUnconfirmed)
+      return Rejected(MakeError(
+          cli::CommandRejection::kConfirmationRequired, "--yes",
+          fmt::format("Khóa sổ từ {} đến {} sẽ chạy {} ngày (quá {} ngày); thêm --yes để xác nhận",
+                      today->ToVietnamese(), to.ToVietnamese(), days, kCloseDaysUnconfirmed),
+          fmt::format("Closing from {} to {} would run {} days (more than {}); pass --yes to "
+                      "go ahead",
+                      today->ToIso(), to.ToIso(), days, kCloseDaysUnconfirmed)));
+  }
   cli::Progress progress;
   app::CloseRequest request;
-  request.to = *to;
+  request.to = to;
   request.progress = [&](Date day, int64_t loans) {
     progress.Update(loans, 0, day.ToIso().c_str());
   };
@@ -248,17 +363,16 @@ int RunClose(const std::string& db_target, const std::string& to_text) {
   fmt::print(
       "Đã khóa sổ đến / closed to {}: {} ngày/days, {} khoản vay/loans, {} bút toán/entries "
       "in {:.2f} s\n",
-      to->ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
+      to.ToVietnamese(), s.days, s.loans, s.entries, progress.ElapsedSeconds());
   return 0;
 }
 
 int RunSimulate(const std::string& db_target, const std::string& to_text, uint64_t seed) {
-  auto to = RequireDate(to_text, "--to");
-  if (!to) return kExitRejected;
+  const Date to = CheckedDate(to_text);
   auto db = OpenInitialised(db_target);
   cli::Progress progress;
   auto result = app::SimulateSessions(
-      *db, kContext, *to, seed, 20'000,
+      *db, kContext, to, seed, 20'000,
       [&](Date day, int64_t payments) { progress.Update(payments, 0, day.ToIso().c_str()); });
   progress.Finish();
   if (!result.ok()) return Rejected(result.error());
@@ -444,11 +558,15 @@ int RunSavings(app::Connection& db, const std::string& verb, const LoanOptions& 
 int main(int argc, char** argv) {
   CLI::App app{"TDCS — hệ thống tín dụng chính sách / policy-credit banking system"};
   app.require_subcommand(1);
+  // Every option's default is shown by --help (subcommands inherit this).
+  app.option_defaults()->always_capture_default();
   std::string db_target = "tdcs.db";
-  if (const char* env = std::getenv("TDCS_DB")) db_target = env;
+  if (const char* env = std::getenv("TDCS_DB"); env != nullptr && *env != '\0') db_target = env;
   auto add_db = [&](CLI::App* sub) {
     sub->add_option("--db", db_target,
-                    "SQLite file or postgresql:// URI (default: $TDCS_DB or tdcs.db)");
+                    "SQLite file or postgresql:// URI ($TDCS_DB when set); only init and "
+                    "generate create a database")
+        ->check(IsNotEmpty());
   };
   const std::vector<std::string> kinds = {"network", "groups", "borrowers", "memberships"};
   std::vector<std::string> import_kinds = kinds;
@@ -475,9 +593,11 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember(kinds));
   export_->add_option("file", file, "output file (default: standard output)");
-  export_->add_option("--on", on_text,
-                      "the structure as of this date (default: the business date)");
+  export_->add_option("--on", on_text, "the structure as of this date (default: the business date)")
+      ->check(IsDate());
   export_->add_flag("--mask-citizen-id", mask, "mask citizen IDs (001****45678)");
+  bool force = false;
+  export_->add_flag("--force", force, "overwrite the output file if it exists / ghi đè tệp đã có");
   add_db(export_);
 
   auto* find =
@@ -492,24 +612,30 @@ int main(int argc, char** argv) {
   auto* generate = app.add_subcommand("generate", "Generate synthetic data / sinh dữ liệu mẫu");
   generate->add_option("--profile", gen.profile, "demo | province | national")
       ->check(CLI::IsMember({"demo", "province", "national"}));
-  generate->add_option("--seed", gen.seed, "random seed (same seed, same data)");
-  generate->add_option("--until", until_text, "last date of generated history (YYYY-MM-DD)");
+  generate->add_option("--seed", gen.seed, "random seed (same seed, same data)")
+      ->check(IsWholeNumber());
+  generate
+      ->add_option("--until", until_text,
+                   "last date of generated history (YYYY-MM-DD, after 2015-01-01)")
+      ->check(IsDate());
   add_db(generate);
 
   std::string reform_on;
   auto* reform = app.add_subcommand(
       "reform", "Move the network onto the 2025 administrative structure / chuyển địa giới 2025");
-  reform->add_option("--on", reform_on, "effective date (default 2025-07-01)");
+  reform->add_option("--on", reform_on, "effective date (default: 2025-07-01)")->check(IsDate());
   add_db(reform);
 
   auto* summary =
       app.add_subcommand("summary", "Counts of the network on a date / số liệu mạng lưới");
-  summary->add_option("--on", on_text, "date (default: the business date)");
+  summary->add_option("--on", on_text, "date (default: the business date)")->check(IsDate());
   add_db(summary);
 
   std::string backup_to;
   auto* backup = app.add_subcommand("backup", "Online copy of an SQLite database / sao lưu");
-  backup->add_option("--to", backup_to, "the copy to write (must not exist)")->required();
+  backup->add_option("--to", backup_to, "the copy to write (must not exist)")
+      ->required()
+      ->check(IsNotEmpty());
   add_db(backup);
 
   std::vector<std::string> scenario_files;
@@ -517,7 +643,10 @@ int main(int argc, char** argv) {
   scenario->require_subcommand(1);
   auto* scenario_run = scenario->add_subcommand(
       "run", "Run scenario files on fresh in-memory databases (docs/SCENARIOS.md)");
-  scenario_run->add_option("files", scenario_files, "scenario files (.scn)")->required();
+  scenario_run
+      ->add_option("files", scenario_files,
+                   "scenario files (.scn); a folder runs every .scn file in it, in name order")
+      ->required();
   std::string scenario_postgres = "sqlite";
   scenario_run->add_option("--postgres", scenario_postgres,
                            "run each scenario on a scratch database of this PostgreSQL server "
@@ -525,15 +654,22 @@ int main(int argc, char** argv) {
 
   std::string close_to;
   auto* close = app.add_subcommand("close", "End of day up to a date / khóa sổ cuối ngày");
-  close->add_option("--to", close_to, "last business day to close (YYYY-MM-DD)")->required();
+  close->add_option("--to", close_to, "last business day to close (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  bool close_confirmed = false;
+  close->add_flag("--yes", close_confirmed,
+                  "close more than 31 days at once / xác nhận khóa sổ quá 31 ngày");
   add_db(close);
 
   std::string simulate_to;
   uint64_t simulate_seed = 1;
   auto* simulate = app.add_subcommand(
       "simulate", "Simulate commune sessions day by day / mô phỏng giao dịch xã");
-  simulate->add_option("--to", simulate_to, "last day to simulate (YYYY-MM-DD)")->required();
-  simulate->add_option("--seed", simulate_seed, "random seed");
+  simulate->add_option("--to", simulate_to, "last day to simulate (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  simulate->add_option("--seed", simulate_seed, "random seed")->check(IsWholeNumber());
   add_db(simulate);
 
   bool deep = false;
@@ -546,7 +682,7 @@ int main(int argc, char** argv) {
   auto* loan = app.add_subcommand("loan", "Loans / khoản vay");
   loan->require_subcommand(1);
   auto add_on = [&](CLI::App* sub) {
-    sub->add_option("--on", lo.on, "date (default: the business date)");
+    sub->add_option("--on", lo.on, "date (default: the business date)")->check(IsDate());
     add_db(sub);
   };
   auto* loan_apply = loan->add_subcommand("apply", "Record an application / nhận hồ sơ vay");
@@ -555,8 +691,16 @@ int main(int argc, char** argv) {
   loan_apply->add_option("--program", lo.program, "program code (01, 02, 19, …)")->required();
   loan_apply->add_option("--amount", lo.amount, "amount in đồng")->required();
   loan_apply->add_option("--term-months", lo.term_months, "term in months")->required();
-  loan_apply->add_option("--every-months", lo.every_months, "months between installments");
-  loan_apply->add_option("--grace-months", lo.grace_months, "grace months");
+  // Left out, these take the program's rules: no number to show as the default.
+  loan_apply
+      ->add_option("--every-months", lo.every_months,
+                   "months between installments (default: the program's)")
+      ->check(IsPositive())
+      ->default_str("");
+  loan_apply
+      ->add_option("--grace-months", lo.grace_months,
+                   "grace months (default: none; students: the months of study + 12)")
+      ->default_str("");
   loan_apply->add_option("--study-months", lo.study_months, "students: months of study left");
   loan_apply->add_option("--fund", lo.fund, "fund source: 1 central, 2 local budget");
   add_on(loan_apply);
@@ -618,25 +762,26 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_options.port, "port");
   add_db(serve);
 
-  CLI11_PARSE(app, argc, argv);
+  HideDefaultsOfRequired(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11 has an exit status per kind of usage error; tdcs has one for all (docs/API.md).
+    return app.exit(error) == 0 ? 0 : kExitUsage;
+  }
   try {
     if (*init) return RunInit(db_target);
     if (*import) return RunImport(db_target, kind, file, update);
-    if (*export_) return RunExport(db_target, kind, file, on_text, mask);
+    if (*export_) return RunExport(db_target, kind, file, on_text, mask, force);
     if (*find) return RunFind(db_target, query, show_ids);
     if (*generate) {
-      auto until = Date::Parse(until_text);
-      if (!until) {
-        fmt::print(stderr, "Ngày không hợp lệ / invalid date for --until: {}\n", until_text);
-        return kExitRejected;
-      }
-      gen.until = *until;
+      gen.until = CheckedDate(until_text);
       return RunGenerate(db_target, gen);
     }
     if (*reform) return RunReform(db_target, reform_on);
     if (*summary) return RunSummary(db_target, on_text);
     if (*scenario_run) return RunScenarios(scenario_files, scenario_postgres);
-    if (*close) return RunClose(db_target, close_to);
+    if (*close) return RunClose(db_target, close_to, close_confirmed);
     if (*verify) return RunVerify(db_target, deep);
     if (*simulate) return RunSimulate(db_target, simulate_to, simulate_seed);
     if (*loan) {
@@ -674,8 +819,12 @@ int main(int argc, char** argv) {
       return http::Serve(serve_options);
     }
   } catch (const StorageFault& fault) {
+    // The message only, its password hidden: the statement is SQL, for a
+    // developer's eyes.
     fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n",
                app::RedactPassword(fault.what(), db_target));
+    if (DebugMode() && !fault.statement().empty())
+      fmt::print(stderr, "TDCS_DEBUG: {}\n", fault.statement());
     return kExitFault;
   }
   return 0;

@@ -13,13 +13,19 @@
 namespace tdcs::cli {
 
 enum class CommandRejection {
-  kActionUnknown,  // `tdcs loan VERB`: the verb is not a loan action
+  kActionUnknown,         // `tdcs loan VERB`: the verb is not a loan action
+  kQueryInvalid,          // `tdcs find`: the query is empty or over 200 bytes
+  kConfirmationRequired,  // `tdcs close` of more than 31 days at once without --yes
+  kExportTargetExists,    // `tdcs export` to a file that exists, without --force
 };
 
 // The wire strings: a small table, as the command line has no library of its own.
 inline std::span<const RejectionEntry<CommandRejection>> RejectionTable(CommandRejection) {
   static constexpr RejectionEntry<CommandRejection> kTable[] = {
       {CommandRejection::kActionUnknown, "ACTION_UNKNOWN"},
+      {CommandRejection::kQueryInvalid, "QUERY_INVALID"},
+      {CommandRejection::kConfirmationRequired, "CONFIRMATION_REQUIRED"},
+      {CommandRejection::kExportTargetExists, "EXPORT_TARGET_EXISTS"},
   };
   static_assert(InDeclarationOrder(kTable), "CommandRejection is listed out of order");
   return kTable;

@@ -76,6 +76,7 @@ class Runner {
   void Line(int number, const std::string& raw) {
     line_ = number;
     text_ = raw;
+    in_fail_ = false;
     std::string line = raw.substr(0, raw.find('#'));
     auto w = Split(line);
     if (w.empty()) return;
@@ -118,6 +119,23 @@ class Runner {
     auto it = names.find(name);
     if (it == names.end()) throw LineError{std::string("unknown ") + what + " " + name};
     return it->second;
+  }
+
+  // A name is given once: a second line naming the same office, point,
+  // group, borrower, loan or schedule is a mistake in the scenario, reported
+  // with the line of the first. Offices, points and loans are named by their
+  // codes in the books, so inside `fail` a repeat goes on to the books, which
+  // refuse it (CODE_DUPLICATE, LOAN_CODE_DUPLICATE).
+  void RequireNewName(const char* what, const std::string& name, bool books_code = false) {
+    if (books_code && in_fail_) return;
+    auto it = named_on_line_.find({what, name});
+    if (it != named_on_line_.end())
+      throw LineError{"tên " + std::string(what) + " " + name + " đã dùng ở dòng " +
+                      std::to_string(it->second) + " / " + what + " " + name +
+                      " is named already, on line " + std::to_string(it->second)};
+  }
+  void RecordName(const char* what, const std::string& name) {
+    named_on_line_.emplace(std::make_pair(std::string(what), name), line_);
   }
 
   // Runs an action line; returns the rejection, if any.
@@ -249,12 +267,16 @@ class Runner {
     }
     auto o = Options(w, options_from);
     if (o.count("amount")) a.amount = ParseMoney(o["amount"]);
-    if (o.count("months")) a.months = ParseInt(o["months"]);
+    // Months given are the months asked for (`months 0` is refused by the
+    // rules); only a freeze without them lasts the longest a freeze may.
+    if (o.count("months"))
+      a.months = ParseInt(o["months"]);
+    else if (a.kind == LoanActionKind::kFreeze)
+      a.months = loans::kFreezeMonthsMax;
+    else if (a.kind == LoanActionKind::kExtend)
+      throw LineError{"usage: extend LOAN months N"};
     Context context = context_;
     if (o.count("key")) context.idempotency_key = o["key"];
-    if (a.kind == LoanActionKind::kFreeze && a.months == 0) a.months = loans::kFreezeMonthsMax;
-    if (a.kind == LoanActionKind::kExtend && a.months == 0)
-      throw LineError{"usage: extend LOAN months N"};
     auto r = ActOnLoan(*db_, context, a);
     if (!r.ok()) return r.error();
     if (o.count("expect-repeat")) {
@@ -276,6 +298,7 @@ class Runner {
 
   std::optional<Error> Office(const std::vector<std::string>& w) {
     if (w.size() < 2) throw LineError{"usage: office NAME [province CODE]"};
+    RequireNewName("office", w[1], true);
     auto o = Options(w, 2);
     const std::string province = o.count("province") ? o["province"] : "01";
     const std::string from = Today().ToIso();
@@ -287,6 +310,7 @@ class Runner {
     if (auto e = ImportRows(ImportKind::kNetwork, kNetworkHeader + rows)) return e;
     branches_.insert(province);
     offices_[w[1]] = w[1];
+    RecordName("office", w[1]);
     return std::nullopt;
   }
 
@@ -294,6 +318,7 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("office") || !o.count("commune") || !o.count("session-day"))
       throw LineError{"usage: point NAME office OFFICE commune CODE session-day N"};
+    RequireNewName("point", w[1], true);
     const int day = ParseInt(o["session-day"]);
     if (!network::CheckSessionDay(day, "session-day").ok())
       throw LineError{"session day must be 1–31"};
@@ -305,6 +330,7 @@ class Runner {
       return e;
     points_[w[1]] = w[1];
     point_communes_[w[1]] = o["commune"];
+    RecordName("point", w[1]);
     return std::nullopt;
   }
 
@@ -312,6 +338,7 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("point") || !o.count("association"))
       throw LineError{"usage: group NAME point POINT association farmers|women|veterans|youth"};
+    RequireNewName("group", w[1]);
     if (!network::ParseAssociation(o["association"]))
       throw LineError{"unknown association " + o["association"]};
     if (!points_.count(o["point"])) throw LineError{"unknown point " + o["point"]};
@@ -332,12 +359,14 @@ class Runner {
       return e;
     groups_[w[1]] = group_code;
     group_villages_[w[1]] = village_code;
+    RecordName("group", w[1]);
     return std::nullopt;
   }
 
   std::optional<Error> Borrower(const std::vector<std::string>& w) {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("group")) throw LineError{"usage: borrower NAME group GROUP"};
+    RequireNewName("borrower", w[1]);
     if (!groups_.count(o["group"])) throw LineError{"unknown group " + o["group"]};
     const network::Sex sex =
         o.count("sex") && o["sex"] == "male" ? network::Sex::kMale : network::Sex::kFemale;
@@ -363,6 +392,7 @@ class Runner {
       return e;
     borrowers_[w[1]] = code;
     borrower_groups_[code] = group;
+    RecordName("borrower", w[1]);
     return std::nullopt;
   }
 
@@ -372,13 +402,21 @@ class Runner {
         !o.count("term-months"))
       throw LineError{
           "usage: loan NAME borrower B program P amount X term-months T [every-months E]"};
+    RequireNewName("loan", w[1], true);
     LoanApplicationRequest r;
     r.code = w[1];
     r.borrower_code = Code(borrowers_, o["borrower"], "borrower");
     r.program = o["program"];
     r.amount = ParseMoney(o["amount"]);
     r.term_months = ParseInt(o["term-months"]);
-    if (o.count("every-months")) r.every_months = ParseInt(o["every-months"]);
+    if (o.count("every-months")) {
+      r.every_months = ParseInt(o["every-months"]);
+      // 0 would mean "the program's default" to the use case: say so instead.
+      if (r.every_months < 1)
+        throw LineError{
+            "every-months phải từ 1 trở lên (bỏ trống để theo chương trình) / every-months must "
+            "be 1 or more (leave it out for the program's default)"};
+    }
     if (o.count("grace-months")) r.grace_months = ParseInt(o["grace-months"]);
     if (o.count("study-months")) r.study_months = ParseInt(o["study-months"]);
     if (o.count("fund")) r.fund_source = ParseInt(o["fund"]);
@@ -390,6 +428,7 @@ class Runner {
     r.date = Today();
     auto id = ApproveLoan(*db_, context_, r);
     if (!id.ok()) return id.error();
+    RecordName("loan", w[1]);
     return std::nullopt;
   }
 
@@ -397,6 +436,7 @@ class Runner {
     auto o = Options(w, 2);
     if (w.size() < 2 || !o.count("amount") || !o.count("periods") || !o.count("rate"))
       throw LineError{"usage: schedule NAME amount X periods N rate PERCENT [method …]"};
+    RequireNewName("schedule", w[1]);
     loans::AmortizationTerms t;
     t.principal = ParseMoney(o["amount"]);
     t.periods = ParseInt(o["periods"]);
@@ -424,6 +464,7 @@ class Runner {
     auto s = loans::BuildSchedule(t);
     if (!s.ok()) return s.error();
     schedules_[w[1]] = s.value();
+    RecordName("schedule", w[1]);
     return std::nullopt;
   }
 
@@ -436,6 +477,7 @@ class Runner {
       action.erase(arrow, action.end());
     }
     if (action.empty()) throw LineError{"usage: fail ACTION [=> CODE]"};
+    in_fail_ = true;  // until the next line
     auto error = Action(action);
     if (!error) return Report(false, "was accepted; it should have been rejected");
     if (!expected_code.empty() && error->code != expected_code)
@@ -555,6 +597,9 @@ class Runner {
   std::map<std::string, std::string> points_, groups_, group_villages_;
   std::map<std::string, std::string> point_communes_;
   std::map<std::string, std::vector<loans::ScheduledInstallment>> schedules_;
+  // (kind, name) → the line that gave the name.
+  std::map<std::pair<std::string, std::string>, int> named_on_line_;
+  bool in_fail_ = false;  // running the action of a `fail` line
   int villages_ = 0;
 };
 

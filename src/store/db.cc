@@ -70,10 +70,10 @@ int64_t Database::ReserveIdBlock(const std::string& sequence, int64_t count) {
   return next - count;
 }
 
-std::unique_ptr<Database> Open(const std::string& target) {
+std::unique_ptr<Database> Open(const std::string& target, OpenMode mode) {
   if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0)
     return OpenPostgres(target);
-  return OpenSqlite(target);
+  return OpenSqlite(target, mode);
 }
 
 void Database::Begin() {

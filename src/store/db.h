@@ -165,9 +165,15 @@ class Database {
   uint64_t last_rollback_serial_ = 0;
 };
 
+// Whether opening an SQLite file that does not exist creates it. A mistyped
+// path must not leave a stray empty database behind: only the commands that
+// build a database (init, generate) create one. (A PostgreSQL database is
+// never created by opening it.)
+enum class OpenMode { kCreate, kExisting };
+
 // Opens "postgresql://…" / "postgres://…" with libpq, anything else as an SQLite
 // file path (":memory:" for a private in-memory database).
-std::unique_ptr<Database> Open(const std::string& target);
+std::unique_ptr<Database> Open(const std::string& target, OpenMode mode = OpenMode::kCreate);
 
 // PostgreSQL scratch databases (tests, scenario runs): creates database
 // `name` on the server `server_uri` connects to and returns a URI for it

@@ -36,18 +36,28 @@ std::atomic<int> statement_counter{0};
 
 // A failed result as a fault: deadlocks and serialization failures (SQLSTATE
 // 40P01, 40001) can be retried; everything else cannot.
-[[noreturn]] void ThrowResultError(const PGresult* result, const std::string& prefix) {
-  const std::string message = result ? PQresultErrorMessage(result) : "no result";
+// The message is the server's primary message only: its full report (which
+// may quote the statement) and the statement go to StorageFault::statement().
+[[noreturn]] void ThrowResultError(const PGresult* result, const std::string& prefix,
+                                   const std::string& statement) {
+  const std::string report = result ? PQresultErrorMessage(result) : "no result";
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const std::string message = primary ? primary : report.substr(0, report.find('\n'));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
-  if (sqlstate == "40001" || sqlstate == "40P01") throw RetryableFault(prefix + message);
-  throw StorageFault(prefix + message);
+  const std::string detail = report + statement;
+  if (sqlstate == "40001" || sqlstate == "40P01") throw RetryableFault(prefix + message, detail);
+  throw StorageFault(prefix + message, detail);
 }
 
 class PgStatement final : public Statement {
  public:
-  PgStatement(PGconn* conn, std::string name, int param_count)
-      : conn_(conn), name_(std::move(name)), values_(param_count), is_null_(param_count, true) {}
+  PgStatement(PGconn* conn, std::string name, std::string text, int param_count)
+      : conn_(conn),
+        name_(std::move(name)),
+        text_(std::move(text)),
+        values_(param_count),
+        is_null_(param_count, true) {}
   ~PgStatement() override {
     Clear();
     const std::string sql = "DEALLOCATE \"" + name_ + "\"";
@@ -94,7 +104,7 @@ class PgStatement final : public Statement {
       result_ = nullptr;
       row_ = -1;
       try {
-        ThrowResultError(failed, "postgres: ");
+        ThrowResultError(failed, "postgres: ", text_);
       } catch (...) {
         PQclear(failed);
         throw;
@@ -110,6 +120,7 @@ class PgStatement final : public Statement {
 
   PGconn* conn_;
   std::string name_;
+  std::string text_;  // the SQL, for StorageFault::statement()
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   PGresult* result_ = nullptr;
@@ -132,7 +143,7 @@ class PgDatabase final : public Database {
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       try {
-        ThrowResultError(r, "postgres: ");
+        ThrowResultError(r, "postgres: ", text);
       } catch (...) {
         PQclear(r);
         throw;
@@ -147,15 +158,18 @@ class PgDatabase final : public Database {
     const std::string name = "s" + std::to_string(++statement_counter);
     PGresult* r = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      std::string message = PQresultErrorMessage(r);
-      PQclear(r);
-      throw StorageFault("postgres prepare: " + message + " in: " + text);
+      try {
+        ThrowResultError(r, "postgres prepare: ", text);
+      } catch (...) {
+        PQclear(r);
+        throw;
+      }
     }
     PQclear(r);
     PGresult* d = PQdescribePrepared(conn_, name.c_str());
     params = PQnparams(d);
     PQclear(d);
-    return std::make_unique<PgStatement>(conn_, name, params);
+    return std::make_unique<PgStatement>(conn_, name, text, params);
   }
   void DoBegin() override { ExecScript("BEGIN"); }
   void DoBeginRead() override { ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }

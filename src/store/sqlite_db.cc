@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -37,7 +38,7 @@ class SqliteStatement final : public Statement {
     sqlite3_reset(stmt_);
     if (rc == SQLITE_BUSY)
       throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
-    throw StorageFault("sqlite: " + message + " in: " + sqlite3_sql(stmt_));
+    throw StorageFault("sqlite: " + message, sqlite3_sql(stmt_));
   }
   bool IsNull(int column) const override {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
@@ -79,15 +80,14 @@ class SqliteDatabase final : public Database {
       sqlite3_free(err);
       if (rc == SQLITE_BUSY)
         throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
-      throw StorageFault("sqlite: " + message);
+      throw StorageFault("sqlite: " + message, text);
     }
   }
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &stmt, nullptr) != SQLITE_OK)
-      throw StorageFault("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) +
-                         " in: " + std::string(sql));
+      throw StorageFault("sqlite prepare: " + std::string(sqlite3_errmsg(db_)), std::string(sql));
     return std::make_unique<SqliteStatement>(db_, stmt);
   }
   void DoBegin() override { ExecScript("BEGIN IMMEDIATE"); }
@@ -158,12 +158,18 @@ int64_t* LockWaitMs() {
 
 }  // namespace
 
-std::unique_ptr<Database> OpenSqlite(const std::string& path) {
+std::unique_ptr<Database> OpenSqlite(const std::string& path, OpenMode mode) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+  const bool create = mode == OpenMode::kCreate || path == ":memory:";
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  if (const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr); rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close_v2(raw);
+    std::error_code ignored;
+    if (!create && rc == SQLITE_CANTOPEN && !std::filesystem::exists(path, ignored))
+      throw StorageFault("không có cơ sở dữ liệu " + path +
+                         ", hãy chạy tdcs init / no such database " + path +
+                         "; run: tdcs init --db " + path);
     throw StorageFault("sqlite open " + path + ": " + message);
   }
   auto db = std::make_unique<SqliteDatabase>(raw, path);

@@ -5,7 +5,8 @@
 #include "store/db.h"
 
 namespace tdcs::store {
-// Opens (creating if needed) an SQLite database file in WAL mode with
-// synchronous=FULL and foreign keys on.
-std::unique_ptr<Database> OpenSqlite(const std::string& path);
+// Opens an SQLite database file in WAL mode with synchronous=FULL and foreign
+// keys on. OpenMode::kCreate creates a missing file; kExisting throws
+// StorageFault ("no such database") and creates nothing.
+std::unique_ptr<Database> OpenSqlite(const std::string& path, OpenMode mode = OpenMode::kCreate);
 }  // namespace tdcs::store

@@ -4,6 +4,7 @@
 // behave the same.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "app/import.h"
@@ -78,6 +79,49 @@ TEST(StoreContract, TransactionsCommitOrRollBack) {
   } catch (const StorageFault&) {
   }
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t"), 1);
+}
+
+// A fault's message is for users and holds no SQL; the statement that failed
+// is kept apart, for debugging.
+TEST(StoreContract, AFaultKeepsItsStatementOutOfTheMessage) {
+  auto db = testing::NewTestDatabase();
+  try {
+    db->Prepare("SELECT nothing FROM no_such_table WHERE 1 = ?")->Step();
+    FAIL() << "a statement on a missing table ran";
+  } catch (const StorageFault& fault) {
+    EXPECT_EQ(std::string(fault.what()).find("SELECT"), std::string::npos) << fault.what();
+    EXPECT_NE(fault.statement().find("SELECT nothing FROM no_such_table"), std::string::npos);
+  }
+  db->ExecScript("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+  auto insert = db->Prepare("INSERT INTO t (i) VALUES (?)");
+  insert->BindInt(1, 1);
+  insert->Step();
+  insert->Reset();
+  insert->BindInt(1, 1);
+  try {
+    insert->Step();
+    FAIL() << "duplicate key accepted";
+  } catch (const StorageFault& fault) {
+    EXPECT_EQ(std::string(fault.what()).find("INSERT"), std::string::npos) << fault.what();
+    EXPECT_NE(fault.statement().find("INSERT INTO t"), std::string::npos);
+  }
+}
+
+// Opening an existing database never creates one: a mistyped path fails.
+TEST(StoreContract, OpeningAnExistingDatabaseCreatesNothing) {
+  if (testing::TestDbTarget() != "sqlite") GTEST_SKIP() << "SQLite files only";
+  const std::string path = testing::NewTestTarget();
+  try {
+    Open(path, OpenMode::kExisting);
+    FAIL() << "a missing file was opened";
+  } catch (const StorageFault& fault) {
+    EXPECT_NE(std::string(fault.what()).find("no such database " + path), std::string::npos)
+        << fault.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  Open(path, OpenMode::kCreate);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_NO_THROW(Open(path, OpenMode::kExisting));
 }
 
 TEST(StoreContract, LoadsBothAdministrativeStructuresAndTheMapping) {
