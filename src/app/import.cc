@@ -79,6 +79,7 @@ namespace tdcs::app {
   X(kBorrowerIdentityChanged, "BORROWER_IDENTITY_CHANGED")                             \
   X(kMembershipChangeNeedsMembershipsFile, "MEMBERSHIP_CHANGE_NEEDS_MEMBERSHIPS_FILE") \
   X(kUpdateNotApplicable, "UPDATE_NOT_APPLICABLE")                                     \
+  X(kUnitHasOpenLoans, "UNIT_HAS_OPEN_LOANS")                                          \
   X(kAmountFormat, "AMOUNT_FORMAT")                                                    \
   X(kMonthsInvalid, "MONTHS_INVALID")                                                  \
   X(kInterestChargeInvalid, "INTEREST_CHARGE_INVALID")                                 \
@@ -285,6 +286,24 @@ bool CheckRevision(LineErrors& e, store::NetworkStore& store, const std::string&
   return true;
 }
 
+// A loan keeps the office and session day of its approval (they date its
+// overdue transfers and carry its postings), so while loans are open there a
+// change may not move a point to another office or session day, or a group to
+// another point: the loans would silently part from their point.
+bool CheckServedLoansStay(LineErrors& e, store::NetworkStore& store, const std::string& table,
+                          int64_t id, Date from, const std::string& field) {
+  const int64_t open = store.OpenLoansServedBy(table, id, from);
+  if (open == 0) return true;
+  e.Add(MakeError(ImportRejection::kUnitHasOpenLoans, field,
+                  "Đơn vị đang phục vụ " + std::to_string(open) +
+                      " khoản vay chưa tất toán: không đổi phòng giao dịch, ngày giao dịch hoặc "
+                      "điểm giao dịch khi còn khoản vay",
+                  "The unit serves " + std::to_string(open) +
+                      " loans not yet settled: its office, session day or point cannot change "
+                      "while they are open"));
+  return false;
+}
+
 // Units known so far: the file's own rows (in order) and the database.
 struct KnownUnit {
   std::string table;
@@ -418,6 +437,13 @@ std::vector<NetworkRow> CheckNetwork(const std::vector<Line>& lines, store::Netw
                 ? std::stoi(day)
                 : 0;
         ok &= e.Check(network::CheckSessionDay(r.session_day, "session_day"));
+        if (ok && r.existing_id) {
+          const auto office = units.Find("office", r.parent_code);
+          const auto links = store.PointLinksOn(r.existing_id, r.valid_from);
+          if (links && (!office || office->id != links->first || r.session_day != links->second))
+            ok = CheckServedLoansStay(e, store, "commune_point", r.existing_id, r.valid_from,
+                                      "session_day");
+        }
       }
     }
     if (!ok) continue;
@@ -539,6 +565,12 @@ std::vector<GroupPlan> CheckGroups(const std::vector<Line>& lines, store::Networ
       ok = false;
     }
     if (!ok) continue;
+    if (revision) {
+      const auto current_point = store.GroupPointOn(g.id, *from);
+      if (current_point && *current_point != point->id &&
+          !CheckServedLoansStay(e, store, "savings_group", g.id, *from, "point_code"))
+        continue;
+    }
     g.point_id = point->id;
     g.village_id = village->id;
     g.commune_era = commune->first;

@@ -132,9 +132,11 @@ enum class ImportRejection {
   kBorrowerIdentityChanged,      // --update: another citizen ID, birth date or sex
   kMembershipChangeNeedsMembershipsFile,  // --update: another group or role
   kUpdateNotApplicable,                   // --update with memberships or loans
-  kAmountFormat,                          // loans: not whole đồng within kAmountMaxDong
-  kMonthsInvalid,                 // loans: months (or a fund source) not a whole number in range
-  kInterestChargeInvalid,         // loans: not collection or month_end
+  kUnitHasOpenLoans,       // --update: a point's office or session day, or a group's point, moved
+                           // while loans are open there
+  kAmountFormat,           // loans: not whole đồng within kAmountMaxDong
+  kMonthsInvalid,          // loans: months (or a fund source) not a whole number in range
+  kInterestChargeInvalid,  // loans: not collection or month_end
   kBalanceDateAfterBusinessDate,  // loans: balance_on after the business date
   kBalanceDateTooOld,             // loans: balance_on more than 31 days before the business date
   kBusinessDateMissing,           // loans: no business date yet (tdcs close --to first)

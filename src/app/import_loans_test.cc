@@ -94,6 +94,17 @@ TEST_F(ImportLoansTest, TakesOverBalancesThatVerifyAndReplay) {
   EXPECT_EQ(again.error().code, "REVERSAL_NOT_ALLOWED");
   auto verify = Verify(*db_, SystemContext(), /*deep=*/true);
   EXPECT_TRUE(verify.ok()) << verify.problems[0];
+  // While its loans are open, the point keeps its session day (a rename is fine).
+  std::istringstream move(
+      "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+      "point,P11581,Điểm giao dịch phường Lê Lợi,PGD312,11581,15,2025-07-01\n");
+  auto moved = Import(*db_, SystemContext(), ImportKind::kNetwork, move, nullptr, {true});
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.errors[0].error.code, "UNIT_HAS_OPEN_LOANS");
+  std::istringstream rename(
+      "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+      "point,P11581,Điểm giao dịch phường Lê Lợi (mới),PGD312,11581,7,2025-07-01\n");
+  EXPECT_TRUE(Import(*db_, SystemContext(), ImportKind::kNetwork, rename, nullptr, {true}).ok());
   // The same file again is named as such.
   auto twice = Run(ImportKind::kLoans, kGoodFile);
   ASSERT_EQ(twice.errors.size(), 1u);

@@ -49,7 +49,7 @@ int AdvanceSavings(store::LoanStore& store, savings::Account& account, Date date
 // Brings a loan to `date` (loans::Advance) and posts the entry of the events
 // it ran, dated `date`; the caller saves the loan. Returns whether anything
 // was posted. Every loan is brought forward this way (end of day, actions,
-// imports, generated data).
+// imports).
 bool AdvanceLoan(store::LoanStore& store, loans::Loan& loan, Date date);
 
 // CloseTo's rejections.

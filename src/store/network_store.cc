@@ -234,6 +234,48 @@ std::optional<BorrowerRow> NetworkStore::LoadBorrower(int64_t id) {
   return r;
 }
 
+std::optional<std::pair<int64_t, int>> NetworkStore::PointLinksOn(int64_t point_id, Date on) {
+  auto& st = db_.Cached(
+      "SELECT office_id, session_day FROM commune_point_version WHERE point_id = ? AND "
+      "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)");
+  st.BindInt(1, point_id);
+  st.BindText(2, on.ToIso());
+  st.BindText(3, on.ToIso());
+  std::optional<std::pair<int64_t, int>> out;
+  if (st.Step()) out = std::pair{st.GetInt(0), static_cast<int>(st.GetInt(1))};
+  st.Reset();
+  return out;
+}
+
+std::optional<int64_t> NetworkStore::GroupPointOn(int64_t group_id, Date on) {
+  auto& st = db_.Cached(
+      "SELECT point_id FROM savings_group_version WHERE group_id = ? AND valid_from <= ? AND "
+      "(valid_to IS NULL OR valid_to > ?)");
+  st.BindInt(1, group_id);
+  st.BindText(2, on.ToIso());
+  st.BindText(3, on.ToIso());
+  std::optional<int64_t> out;
+  if (st.Step()) out = st.GetInt(0);
+  st.Reset();
+  return out;
+}
+
+int64_t NetworkStore::OpenLoansServedBy(const std::string& table, int64_t id, Date on) {
+  const std::string where = table == "commune_point" ? "g.point_id = ?" : "g.group_id = ?";
+  auto& st = db_.Cached(
+      "SELECT COUNT(*) FROM loan l JOIN membership m ON m.borrower_id = l.borrower_id "
+      "AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to > ?) "
+      "JOIN savings_group_version g ON g.group_id = m.group_id AND g.valid_from <= ? "
+      "AND (g.valid_to IS NULL OR g.valid_to > ?) WHERE " +
+      where + " AND l.status IN ('applied', 'approved', 'active')");
+  for (int i = 1; i <= 4; ++i) st.BindText(i, on.ToIso());
+  st.BindInt(5, id);
+  int64_t count = 0;
+  if (st.Step()) count = st.GetInt(0);
+  st.Reset();
+  return count;
+}
+
 std::optional<Date> NetworkStore::OpenVersionFrom(const std::string& table, int64_t id) {
   static const std::map<std::string, std::pair<std::string, std::string>> kVersions = {
       {"branch", {"branch_version", "branch_id"}},

@@ -114,6 +114,12 @@ class NetworkStore {
   // The start of the latest version of a unit (`table`: branch, office,
   // commune_point, village, savings_group, borrower).
   std::optional<Date> OpenVersionFrom(const std::string& table, int64_t id);
+  // A point's office and session day on a date; a group's point on a date.
+  std::optional<std::pair<int64_t, int>> PointLinksOn(int64_t point_id, Date on);
+  std::optional<int64_t> GroupPointOn(int64_t group_id, Date on);
+  // Loans applied for, approved or active of the borrowers a point
+  // (`table` commune_point) or a group (savings_group) serves on a date.
+  int64_t OpenLoansServedBy(const std::string& table, int64_t id, Date on);
   // Closes a unit (identity and open version) on `date`.
   void CloseBranch(int64_t id, Date date);
   void CloseAssociationUnitsOf(const std::string& level, const std::string& era, Date date);
