@@ -7,8 +7,8 @@ packages=(
   build-essential cmake pkg-config curl ccache
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libicu-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
-  libfmt-dev libspdlog-dev libsodium-dev libxlsxwriter-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libfmt-dev libsodium-dev
+  libgtest-dev libbenchmark-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -19,10 +19,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # Debian's postgresql package creates and starts a "main" cluster on port
+  # 5432; TDCS's tests start their own on a private socket, so none is made.
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    $sudo_cmd mkdir -p /etc/postgresql-common
+    if ! grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf; then
+      echo 'create_main_cluster = false' | $sudo_cmd tee -a /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+  fi
   $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $sudo_cmd apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold \
+    "${missing[@]}" >/dev/null
 fi
-# The PostgreSQL package starts a system cluster we do not use; tests run their own.
 if [ -d web ] && [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
   (cd web && npm ci --no-audit --no-fund)
 fi
