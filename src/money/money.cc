@@ -96,35 +96,16 @@ std::string Money::ToVietnamese() const {
   return (dong_ < 0 ? "-" : "") + GroupThousands(mag, '.');
 }
 
-std::optional<Money> Money::Parse(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  bool negative = false;
-  size_t i = 0;
-  if (text[0] == '-') {
-    negative = true;
-    i = 1;
-  }
-  int64_t v = 0;
-  bool any = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.') continue;
-    if (c < '0' || c > '9') return std::nullopt;
-    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v))
-      return std::nullopt;
-    any = true;
-  }
-  if (!any) return std::nullopt;
-  return Money::Dong(negative ? -v : v);
-}
+namespace {
 
-std::optional<Money> Money::ParseAmount(std::string_view text) {
-  if (text.empty() || text.size() > 24) return std::nullopt;
+// Whole đồng: digits, or groups of three behind dots ("50.000.000"), no
+// leading zeros, at most `max`.
+std::optional<int64_t> ParseWholeDong(std::string_view text, int64_t max) {
+  if (text.empty() || text.size() > 26) return std::nullopt;
   const bool grouped = text.find('.') != std::string_view::npos;
   int64_t v = 0;
   size_t digits_in_group = 0, groups = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  for (const char c : text) {
     if (c == '.') {
       // A dot closes a group: the first of 1–3 digits, the others of exactly 3.
       if (digits_in_group == 0 || digits_in_group > 3 || (groups > 0 && digits_in_group != 3))
@@ -135,13 +116,27 @@ std::optional<Money> Money::ParseAmount(std::string_view text) {
     }
     if (c < '0' || c > '9') return std::nullopt;
     ++digits_in_group;
-    v = v * 10 + (c - '0');
-    if (v > kAmountMaxDong) return std::nullopt;
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, c - '0', &v) || v > max)
+      return std::nullopt;
   }
   if (digits_in_group == 0 || (grouped && digits_in_group != 3)) return std::nullopt;
-  // No leading zeros ("007", "0.500"), except the amount 0 itself.
-  if (text.size() > 1 && text[0] == '0') return std::nullopt;
-  return Money::Dong(v);
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;  // "007", "0.500"
+  return v;
+}
+
+}  // namespace
+
+std::optional<Money> Money::Parse(std::string_view text) {
+  const bool negative = !text.empty() && text[0] == '-';
+  auto v = ParseWholeDong(negative ? text.substr(1) : text, INT64_MAX);
+  if (!v) return std::nullopt;
+  return Money::Dong(negative ? -*v : *v);
+}
+
+std::optional<Money> Money::ParseAmount(std::string_view text) {
+  auto v = ParseWholeDong(text, kAmountMaxDong);
+  if (!v) return std::nullopt;
+  return Money::Dong(*v);
 }
 
 std::optional<Rate> Rate::ParsePercent(std::string_view text) {

@@ -53,7 +53,8 @@ class Money {
 
   // "50.000.000" — Vietnamese grouping with dots.
   std::string ToVietnamese() const;
-  // Parses a plain integer number of đồng ("50000000"; grouping dots allowed).
+  // Parses a whole number of đồng, maybe negative: digits, or groups of three
+  // behind dots ("50.000.000"); "1.5", "1.5000", "007" are not numbers.
   static std::optional<Money> Parse(std::string_view text);
   // An amount a person enters: whole đồng, digits only or grouped by dots in
   // threes ("50.000.000"), 0 to kAmountMaxDong; nullopt otherwise ("1.5",

@@ -47,6 +47,9 @@ TEST(MoneyTest, VietnameseFormatAndParse) {
   EXPECT_EQ(Money::Parse("50.000.000")->dong(), 50'000'000);
   EXPECT_FALSE(Money::Parse("12a"));
   EXPECT_FALSE(Money::Parse("99999999999999999999"));
+  EXPECT_FALSE(Money::Parse("1.5"));  // not 15 đ
+  EXPECT_FALSE(Money::Parse("1.5000"));
+  EXPECT_EQ(Money::Parse("-20.000")->dong(), -20'000);
 }
 
 TEST(RateTest, PerMonthMillionths) {
