@@ -1,7 +1,9 @@
 // tdcs import loans: opening balances taken over from another system.
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "app/books.h"
 #include "app/import.h"
@@ -22,7 +24,7 @@ constexpr const char* kLoansHeader =
 class ImportLoansTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = testing::NewInitialisedConnection();
+    db_ = testing::NewInitialisedConnection(&target_);
     ASSERT_TRUE(Run(ImportKind::kNetwork, testing::kNetworkCsv).ok());
     ASSERT_TRUE(Run(ImportKind::kGroups, testing::kGroupsCsv).ok());
     std::string borrowers = testing::kBorrowersHeader;
@@ -39,6 +41,7 @@ class ImportLoansTest : public ::testing::Test {
     return testing::DbOf(*db_).QueryInt(std::string("SELECT COUNT(*) FROM ") + table).value_or(-1);
   }
   std::unique_ptr<Connection> db_;
+  std::string target_;
 };
 
 // Three loans: current with interest owed, one with an overdue installment
@@ -172,6 +175,33 @@ TEST_F(ImportLoansTest, EventsUpToTheBusinessDateRunOnImport) {
   auto view = ViewLoan(*db_, SystemContext(), "L0010", D("2025-01-20"));
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view.value().principal_due.dong(), 10'000'000);
+  EXPECT_TRUE(Verify(*db_, SystemContext(), true).ok());
+}
+
+// Two people importing at once, each a file with the same loan number: one
+// file is taken, the other refused whole; the books hold the loan once.
+TEST_F(ImportLoansTest, TwoImportsAtOnceTakeTheLoanOnce) {
+  ASSERT_TRUE(CloseTo(*db_, SystemContext(), CloseRequest{D("2025-06-15"), nullptr, nullptr}).ok());
+  const std::string row = ",01,1,50000000,36,12,0,,2024-02-10,,2025-06-15,50000000,0,0,0,0,,,,,\n";
+  const std::string files[2] = {std::string(kLoansHeader) + "C0001,0000000001" + row,
+                                std::string(kLoansHeader) + "C0001,0000000002" + row};
+  int accepted = 0;
+  std::vector<std::string> codes;
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  for (const auto& file : files)
+    threads.emplace_back([&, file] {
+      auto connection = Connection::Open(target_);
+      std::istringstream in(file);
+      auto report = Import(*connection, SystemContext(), ImportKind::kLoans, in);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (report.ok()) ++accepted;
+      for (const auto& e : report.errors) codes.push_back(e.error.code);
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted, 1);
+  EXPECT_EQ(codes, std::vector<std::string>{"LOAN_CODE_DUPLICATE"});
+  EXPECT_EQ(Count("loan"), 1);
   EXPECT_TRUE(Verify(*db_, SystemContext(), true).ok());
 }
 
