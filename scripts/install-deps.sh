@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config curl ccache
   libsqlite3-dev sqlite3 libpq-dev postgresql
-  libicu-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
+  libicu-dev libcli11-dev nlohmann-json3-dev libboost-dev
   libfmt-dev libsodium-dev
   libgtest-dev libbenchmark-dev
 )

@@ -239,6 +239,20 @@ check "find endpoint masks IDs" bash -c "curl -s 'http://127.0.0.1:$port/api/bor
 check "loan endpoint" bash -c "curl -s 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q '\"status\"'"
 check "unknown loan is 404" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/api/loans/NOPE) = 404 ]"
 check "bad date is 400" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:$port/api/network/summary?on=x') = 400 ]"
+check "unknown address is 404 JSON" bash -c "curl -s http://127.0.0.1:$port/nowhere | grep -q '\"code\":\"NOT_FOUND\"'"
+check "a body over 1 MiB is 413 JSON" bash -c "head -c 2000000 /dev/zero | curl -s -H 'Transfer-Encoding: chunked' --data-binary @- http://127.0.0.1:$port/api/health | grep -q '\"code\":\"REQUEST_TOO_LARGE\"'"
+timeout 30 "$tdcs" serve --db "$work/demo.db" --port "$port" >"$work/serve2.out" 2>&1
+check "a second serve on a busy port exits 3" test $? -eq 3
+check "and says the port is in use" contains "$work/serve2.out" "port $port is in use"
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+timeout 30 "$tdcs" serve --db "$work/demo.db" --port 99999 >"$work/serve3.out" 2>&1
+check "--port 99999 is a usage error" test $? -eq 2
+check "and says which ports are valid" contains "$work/serve3.out" "1–65535"
+"$tdcs" serve --db "$work/demo.db" --port 0 >"$work/serve4.out" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q "serving at" "$work/serve4.out" 2>/dev/null && break; sleep 0.1; done
+any_port=$(sed -n 's|.*serving at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/serve4.out")
+check "--port 0 prints the port it listens on" bash -c "[ -n '$any_port' ] && [ '$any_port' != 0 ] && curl -s http://127.0.0.1:$any_port/api/health | grep -q ok"
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
 
 echo "cli: $passes passed, $failures failed"

@@ -759,7 +759,7 @@ int main(int argc, char** argv) {
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
-  serve->add_option("--port", serve_options.port, "port");
+  serve->add_option("--port", serve_options.port, "port, 1-65535 (0: any free port, printed)");
   add_db(serve);
 
   HideDefaultsOfRequired(app);
@@ -814,6 +814,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*serve) {
+      if (serve_options.port < 0 || serve_options.port > 65535) {
+        fmt::print(stderr,
+                   "Cổng không hợp lệ / invalid --port {}: 1–65535 (0: một cổng trống bất kỳ / "
+                   "any free port)\n",
+                   serve_options.port);
+        return kExitUsage;
+      }
       serve_options.db_target = db_target;
       OpenInitialised(db_target);
       return http::Serve(serve_options);

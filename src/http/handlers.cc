@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <vector>
 
@@ -11,21 +12,25 @@
 #include "app/loans.h"
 #include "base/date.h"
 #include "base/embedded.h"
+#include "base/fault.h"
 #include "base/result.h"
 #include "http/json_views.h"
 
 namespace tdcs::http {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_HTTP_REJECTIONS(X)              \
-  X(kDateRequired, "DATE_REQUIRED")          \
-  X(kDateFormat, "DATE_FORMAT")              \
-  X(kQueryInvalid, "QUERY_INVALID")          \
-  X(kNotFound, "NOT_FOUND")                  \
-  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED") \
-  X(kRequestTooLarge, "REQUEST_TOO_LARGE")   \
-  X(kBadRequest, "BAD_REQUEST")              \
-  X(kStorageFault, "STORAGE_FAULT")          \
+#define TDCS_HTTP_REJECTIONS(X)                   \
+  X(kDateRequired, "DATE_REQUIRED")               \
+  X(kDateFormat, "DATE_FORMAT")                   \
+  X(kQueryInvalid, "QUERY_INVALID")               \
+  X(kNotFound, "NOT_FOUND")                       \
+  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED")      \
+  X(kRequestTooLarge, "REQUEST_TOO_LARGE")        \
+  X(kUriTooLong, "URI_TOO_LONG")                  \
+  X(kHeadersTooLarge, "HEADERS_TOO_LARGE")        \
+  X(kEncodingUnsupported, "ENCODING_UNSUPPORTED") \
+  X(kBadRequest, "BAD_REQUEST")                   \
+  X(kStorageFault, "STORAGE_FAULT")               \
   X(kInternalError, "INTERNAL_ERROR")
 TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
 #undef TDCS_HTTP_REJECTIONS
@@ -40,20 +45,63 @@ Response Json(int status, const json& body) {
   return Response{status, "application/json", body.dump()};
 }
 
-Response ErrorResponse(int status, const Error& e) {
-  return Json(status, json{{"code", e.code},
-                           {"field", e.field},
-                           {"message_vi", e.message_vi},
-                           {"message_en", e.message_en}});
+// The value of a hexadecimal digit, or -1.
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
-// The status a rejection is answered with.
-int StatusOf(const Error& e) {
-  if (e.code == RejectionKey(app::LoanViewRejection::kLoanUnknown) ||
-      e.code == RejectionKey(app::LoanViewRejection::kBorrowerUnknown))
-    return 404;
-  if (e.code == RejectionKey(app::LoanActionRejection::kIdempotencyKeyReused)) return 409;
-  return 400;
+// %XX escapes decoded (and '+' as a space when `plus_is_space`); nullopt
+// for a '%' not followed by two hexadecimal digits.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = HexValue(text[i + 1]), low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The status of each code that is not 422 (HttpStatusOf).
+const std::map<std::string, int, std::less<>>& StatusOfCode() {
+  static const auto* statuses = [] {
+    auto* map = new std::map<std::string, int, std::less<>>;
+    auto set = [map](auto code, int status) { (*map)[std::string(RejectionKey(code))] = status; };
+    for (auto code : {HttpRejection::kDateRequired, HttpRejection::kDateFormat,
+                      HttpRejection::kQueryInvalid, HttpRejection::kBadRequest})
+      set(code, 400);
+    set(app::LoanViewRejection::kLoanFilterRequired, 400);
+    set(app::LoanApplicationRejection::kLoanCodeFormat, 400);
+    set(HttpRejection::kNotFound, 404);
+    for (auto code :
+         {app::LoanViewRejection::kLoanUnknown, app::LoanViewRejection::kBorrowerUnknown,
+          app::LoanViewRejection::kGroupUnknown, app::LoanViewRejection::kOfficeUnknown,
+          app::LoanViewRejection::kLoanNotYetApplied})
+      set(code, 404);
+    set(HttpRejection::kMethodNotAllowed, 405);
+    set(app::LoanActionRejection::kIdempotencyKeyReused, 409);
+    set(HttpRejection::kRequestTooLarge, 413);
+    set(HttpRejection::kUriTooLong, 414);
+    set(HttpRejection::kEncodingUnsupported, 415);
+    set(HttpRejection::kHeadersTooLarge, 431);
+    set(HttpRejection::kInternalError, 500);
+    set(HttpRejection::kStorageFault, 503);
+    return map;
+  }();
+  return *statuses;
 }
 
 // The date a read is for: ?on=YYYY-MM-DD, else the bank's business date.
@@ -75,7 +123,7 @@ Result<Date> DateParam(app::Connection& connection, const Request& request) {
 
 Response NetworkSummary(app::Connection& connection, const Request& request) {
   auto on = DateParam(connection, request);
-  if (!on.ok()) return ErrorResponse(400, on.error());
+  if (!on.ok()) return ErrorAnswer(on.error());
   const auto c = app::CountNetwork(connection, app::SystemContext(), on.value());
   return Json(200, json{{"on", on.value().ToIso()},
                         {"branches", c.branches},
@@ -93,9 +141,9 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
   auto it = request.params.find("q");
   const std::string q = it == request.params.end() ? "" : it->second;
   if (q.empty() || q.size() > kMaxQueryBytes)
-    return ErrorResponse(
-        400, MakeError(HttpRejection::kQueryInvalid, "q", "Cần từ khóa tìm kiếm (tối đa 200 byte)",
-                       "A search query is required (at most 200 bytes)"));
+    return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "q",
+                                 "Cần từ khóa tìm kiếm (tối đa 200 byte)",
+                                 "A search query is required (at most 200 bytes)"));
   auto found = app::FindBorrowers(connection, app::SystemContext(), q);
   json list = json::array();
   for (const auto& b : found.borrowers)
@@ -109,77 +157,144 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
 
 Response ViewLoan(app::Connection& connection, const Request& request, const std::string& code) {
   auto on = DateParam(connection, request);
-  if (!on.ok()) return ErrorResponse(400, on.error());
+  if (!on.ok()) return ErrorAnswer(on.error());
   auto details = app::ShowLoan(connection, app::SystemContext(), code, on.value());
-  if (!details.ok()) return ErrorResponse(StatusOf(details.error()), details.error());
+  if (!details.ok()) return ErrorAnswer(details.error());
   return Response{200, "application/json", LoanDetailsJson(details.value())};
 }
 
 // A route: method, path pattern (the whole path), handler with the captures.
+// Handlers that read the books borrow a connection for the call only.
 struct Route {
   const char* method;
   std::regex pattern;
-  std::function<Response(app::Connection&, const Request&, const std::smatch&)> handle;
+  std::function<Response(app::ConnectionPool&, const Request&, const std::smatch&)> handle;
 };
+
+template <typename Handler>
+auto WithConnection(Handler handler) {
+  return [handler](app::ConnectionPool& pool, const Request& request, const std::smatch& match) {
+    auto connection = pool.Acquire();
+    return handler(*connection, request, match);
+  };
+}
 
 const std::vector<Route>& Routes() {
   static const std::vector<Route> routes = {
+      {"GET", std::regex("/"),
+       [](app::ConnectionPool&, const Request&, const std::smatch&) {
+         return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
+       }},
+      {"GET", std::regex("/api/health"),
+       [](app::ConnectionPool&, const Request&, const std::smatch&) {
+         return Json(200, json{{"status", "ok"}});
+       }},
       {"GET", std::regex("/api/network/summary"),
-       [](app::Connection& c, const Request& r, const std::smatch&) {
+       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return NetworkSummary(c, r);
-       }},
+       })},
       {"GET", std::regex("/api/borrowers"),
-       [](app::Connection& c, const Request& r, const std::smatch&) {
+       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return FindBorrowers(c, r);
-       }},
+       })},
       {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"),
-       [](app::Connection& c, const Request& r, const std::smatch& m) {
+       WithConnection([](app::Connection& c, const Request& r, const std::smatch& m) {
          return ViewLoan(c, r, m[1].str());
-       }},
+       })},
   };
   return routes;
 }
 
-}  // namespace
-
-Response Api::Handle(const Request& request) {
-  if (request.method == "GET" && request.path == "/")
-    return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
-  if (request.method == "GET" && request.path == "/api/health")
-    return Json(200, json{{"status", "ok"}});
+Response Route(app::ConnectionPool& pool, const Request& request) {
   bool path_known = false;
   for (const auto& route : Routes()) {
     std::smatch match;
     if (!std::regex_match(request.path, match, route.pattern)) continue;
     path_known = true;
-    if (request.method != route.method) continue;
-    try {
-      auto connection = pool_.Acquire();
-      return route.handle(*connection, request, match);
-    } catch (const RetryableFault& fault) {
-      std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
-                   fault.what());
-      return ErrorResponse(
-          503, MakeError(HttpRejection::kStorageFault, "", "Lỗi hệ thống lưu trữ, hãy thử lại",
-                         "Storage fault, try again"));
-    } catch (const StorageFault& fault) {
-      std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
-                   fault.what());
-      return ErrorResponse(
-          503, MakeError(HttpRejection::kStorageFault, "", "Lỗi hệ thống lưu trữ, hãy thử lại",
-                         "Storage fault, try again"));
-    } catch (const std::exception& fault) {
-      std::fprintf(stderr, "%s %s: %s\n", request.method.c_str(), request.path.c_str(),
-                   fault.what());
-      return ErrorResponse(
-          500, MakeError(HttpRejection::kInternalError, "", "Lỗi hệ thống", "Internal error"));
-    }
+    if (request.method == route.method) return route.handle(pool, request, match);
   }
   if (path_known)
-    return ErrorResponse(405, MakeError(HttpRejection::kMethodNotAllowed, "",
-                                        "Phương thức không được hỗ trợ", "Method not allowed"));
-  return ErrorResponse(
-      404, MakeError(HttpRejection::kNotFound, "", "Không có địa chỉ này", "No such address"));
+    return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
+                                 "Địa chỉ này không nhận phương thức " + request.method,
+                                 "This address does not take the method " + request.method));
+  return ErrorAnswer(
+      MakeError(HttpRejection::kNotFound, "path", "Không có địa chỉ này", "No such address"));
+}
+
+}  // namespace
+
+bool ReadTarget(std::string_view target, Request* request) {
+  if (target.empty() || target.front() != '/') return false;
+  const size_t question = target.find('?');
+  auto path = PercentDecode(target.substr(0, question), false);
+  if (!path) return false;
+  request->path = std::move(*path);
+  request->params.clear();
+  if (question == std::string_view::npos) return true;
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t equals = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, equals), true);
+    auto value = PercentDecode(
+        equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
+    if (!name || !value) return false;
+    request->params.emplace(std::move(*name), std::move(*value));
+  }
+  return true;
+}
+
+int HttpStatusOf(const Error& error) {
+  const auto& statuses = StatusOfCode();
+  const auto it = statuses.find(error.code);
+  return it == statuses.end() ? 422 : it->second;
+}
+
+Response ErrorAnswer(const Error& error) {
+  // Bytes that are not UTF-8 in a message (a method echoed back, say) are
+  // replaced rather than thrown on.
+  return Response{HttpStatusOf(error), "application/json",
+                  json{{"code", error.code},
+                       {"field", error.field},
+                       {"message_vi", error.message_vi},
+                       {"message_en", error.message_en}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+Response FaultAnswer(const Request& request, std::exception_ptr fault) {
+  bool storage = false;
+  std::string what;
+  try {
+    std::rethrow_exception(fault);
+  } catch (const StorageFault& e) {
+    storage = true;
+    what = e.what();
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception that is not a std::exception";
+  }
+  // One line per fault: a path cannot start a line of its own in the log.
+  std::string line = request.method + " " + request.path + ": " + what;
+  for (char& c : line)
+    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  std::fprintf(stderr, "%s\n", line.c_str());
+  if (storage)
+    return ErrorAnswer(MakeError(HttpRejection::kStorageFault, "",
+                                 "Lỗi hệ thống lưu trữ, hãy thử lại", "Storage fault, try again"));
+  return ErrorAnswer(
+      MakeError(HttpRejection::kInternalError, "", "Lỗi hệ thống", "Internal error"));
+}
+
+Response Api::Handle(const Request& request) {
+  try {
+    return Route(pool_, request);
+  } catch (...) {
+    return FaultAnswer(request, std::current_exception());
+  }
 }
 
 }  // namespace tdcs::http

@@ -4,16 +4,20 @@
 // business rule. The server (server.cc) only moves bytes and enforces limits;
 // tests call Api::Handle directly.
 //
-// Errors: a rejection is {"code","field","message_vi","message_en"} with its
-// HTTP status (400 bad input, 404 unknown resource, 409 conflict); a storage
-// fault is 503 STORAGE_FAULT; a request with no route is 404 NOT_FOUND.
+// Errors: every answer but the page is JSON; an error is
+// {"code","field","message_vi","message_en"} with the status HttpStatusOf
+// gives its code (docs/API.md). An exception never leaves Handle: a
+// StorageFault is 503 STORAGE_FAULT, anything else 500 INTERNAL_ERROR, and
+// what it says goes to the log (stderr), never to the client.
 //
 // Thread safety: Handle may be called from many threads at once; each call
 // borrows its own connection from the pool.
 #pragma once
 
+#include <exception>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "app/connection.h"
 #include "base/result.h"
@@ -24,23 +28,26 @@ namespace tdcs::http {
 // query parameters, faults); the routes also answer their use case's codes
 // (app::LoanViewRejection for /api/loans/{code}).
 enum class HttpRejection {
-  kDateRequired,      // no `on` and no business date yet
-  kDateFormat,        // `on` is not a date
-  kQueryInvalid,      // `q` empty or over 200 bytes
-  kNotFound,          // no such address (404)
-  kMethodNotAllowed,  // the address exists for another method (405)
-  kRequestTooLarge,   // a request over the size limit (413, the server)
-  kBadRequest,        // a request the server cannot read (400, the server)
-  kStorageFault,      // the database could not answer: try again (503)
-  kInternalError,     // a bug (500)
+  kDateRequired,         // no `on` and no business date yet (400)
+  kDateFormat,           // `on` is not a date (400)
+  kQueryInvalid,         // `q` empty or over 200 bytes (400)
+  kNotFound,             // no such address (404)
+  kMethodNotAllowed,     // the address exists for another method (405)
+  kRequestTooLarge,      // a body over the limit, whatever its encoding (413, the server)
+  kUriTooLong,           // a request target (or a request line) over the limit (414, the server)
+  kHeadersTooLarge,      // too many header fields, or too many bytes of them (431, the server)
+  kEncodingUnsupported,  // a Content-Encoding other than identity (415, the server)
+  kBadRequest,           // a request the server cannot read (400, the server)
+  kStorageFault,         // the database could not answer: try again (503)
+  kInternalError,        // a bug (500)
 };
 std::string_view RejectionKey(HttpRejection code);
 std::span<const RejectionEntry<HttpRejection>> RejectionTable(HttpRejection);
 
 struct Request {
   std::string method = "GET";
-  std::string path;
-  std::map<std::string, std::string> params;  // query parameters
+  std::string path;                           // decoded
+  std::map<std::string, std::string> params;  // query parameters, decoded; the first of a name
   std::string body;
 };
 
@@ -50,9 +57,30 @@ struct Response {
   std::string body;
 };
 
+// Reads an origin-form request target ("/path?name=value&…") into
+// request->path and request->params, %-escapes decoded (and '+' as a space
+// in the query). False when the target does not start with '/' or has a
+// malformed escape.
+bool ReadTarget(std::string_view target, Request* request);
+
+// The HTTP status an error is answered with: 400 a request that cannot be
+// read or lacks what it needs; 404 a resource that does not exist (on the
+// date asked for); 405; the server's limits 413, 414, 415, 431; 409 a
+// conflict with what is stored; 503 STORAGE_FAULT; 500 INTERNAL_ERROR; 422
+// every other rule of a use case.
+int HttpStatusOf(const Error& error);
+
+// An error as an answer: JSON in the API's error format, HttpStatusOf's status.
+Response ErrorAnswer(const Error& error);
+
+// The answer to an exception from a handler (or from anywhere in the server),
+// logged with the request's method and path.
+Response FaultAnswer(const Request& request, std::exception_ptr fault);
+
 class Api {
  public:
   explicit Api(app::ConnectionPool& pool) : pool_(pool) {}
+  // Never throws.
   Response Handle(const Request& request);
 
  private:

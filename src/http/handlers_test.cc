@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "app/import.h"
+#include "app/loans.h"
+#include "base/fault.h"
+#include "loans/loan.h"
 #include "test_db.h"
 
 namespace tdcs::http {
@@ -82,6 +87,117 @@ TEST_F(ApiTest, ErrorsAreJson) {
   EXPECT_NE(method.body.find("METHOD_NOT_ALLOWED"), std::string::npos);
 }
 
+TEST_F(ApiTest, EveryAddressAnswersOtherMethodsWith405) {
+  for (const char* path : {"/", "/api/health", "/api/loans/L1"}) {
+    auto r = api_->Handle(Request{"DELETE", path, {}, ""});
+    EXPECT_EQ(r.status, 405) << path;
+    EXPECT_NE(r.body.find("METHOD_NOT_ALLOWED"), std::string::npos) << path;
+  }
+}
+
+// A loan's rejections keep their meaning: an unknown loan and a loan not yet
+// applied for on the date asked for are not there (404), a bad date is 400.
+TEST_F(ApiTest, LoanViewStatuses) {
+  {
+    auto connection = pool_->Acquire();
+    app::LoanApplicationRequest loan;
+    loan.code = "L1";
+    loan.borrower_code = "0000000001";
+    loan.program = "01";
+    loan.amount = Money::Dong(30'000'000);
+    loan.term_months = 36;
+    loan.every_months = 6;
+    loan.date = *Date::Parse("2021-03-10");
+    ASSERT_TRUE(app::ApproveLoan(*connection, app::SystemContext(), loan).ok());
+  }
+  auto shown = Get("/api/loans/L1", {{"on", "2021-03-10"}});
+  EXPECT_EQ(shown.status, 200) << shown.body;
+  EXPECT_NE(shown.body.find("\"status\":\"approved\""), std::string::npos) << shown.body;
+  auto early = Get("/api/loans/L1", {{"on", "2021-03-01"}});
+  EXPECT_EQ(early.status, 404) << early.body;
+  EXPECT_NE(early.body.find("LOAN_NOT_YET_APPLIED"), std::string::npos) << early.body;
+  EXPECT_NE(early.body.find("\"field\":\"on\""), std::string::npos) << early.body;
+  auto bad_date = Get("/api/loans/L1", {{"on", "2021-02-30"}});
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_NE(bad_date.body.find("DATE_FORMAT"), std::string::npos);
+  auto no_date = Get("/api/loans/L1");  // no business date yet
+  EXPECT_EQ(no_date.status, 400);
+  EXPECT_NE(no_date.body.find("DATE_REQUIRED"), std::string::npos);
+  EXPECT_EQ(Get("/api/loans/L2", {{"on", "2021-03-10"}}).status, 404);
+}
+
+// The database gone: the store's fault is 503 STORAGE_FAULT, and what the
+// fault says (a file path) stays in the log.
+TEST(ApiFaults, StorageFaultIs503) {
+  const std::string missing = "/nonexistent-tdcs-dir/none.db";
+  app::ConnectionPool pool(missing, 1);
+  Api api(pool);
+  auto r = api.Handle(Request{"GET", "/api/network/summary", {{"on", "2021-01-01"}}, ""});
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find("STORAGE_FAULT"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("nonexistent"), std::string::npos) << r.body;
+  // The health check needs no database.
+  EXPECT_EQ(api.Handle(Request{"GET", "/api/health", {}, ""}).status, 200);
+}
+
+// Every rejection's status follows its code's meaning, not its route.
+TEST(HttpStatus, FollowsTheCode) {
+  EXPECT_EQ(HttpStatusOf(MakeError(app::LoanViewRejection::kLoanUnknown, "", "", "")), 404);
+  EXPECT_EQ(HttpStatusOf(MakeError(app::LoanViewRejection::kLoanNotYetApplied, "on", "", "")), 404);
+  EXPECT_EQ(HttpStatusOf(MakeError(app::LoanViewRejection::kLoanFilterRequired, "", "", "")), 400);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kDateFormat, "on", "", "")), 400);
+  EXPECT_EQ(HttpStatusOf(MakeError(app::LoanActionRejection::kIdempotencyKeyReused, "", "", "")),
+            409);
+  // A rule of the loan's (its transactions no longer replay to the date).
+  EXPECT_EQ(HttpStatusOf(MakeError(loans::LoanRejection::kLoanFrozen, "", "", "")), 422);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kRequestTooLarge, "body", "", "")), 413);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kUriTooLong, "target", "", "")), 414);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kEncodingUnsupported, "", "", "")), 415);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kHeadersTooLarge, "headers", "", "")), 431);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kStorageFault, "", "", "")), 503);
+  EXPECT_EQ(HttpStatusOf(MakeError(HttpRejection::kInternalError, "", "", "")), 500);
+}
+
+// Only a StorageFault is STORAGE_FAULT; anything else is INTERNAL_ERROR, and
+// what an exception says is never sent.
+TEST(HttpFaults, OnlyStorageFaultsAreStorageFaults) {
+  const Request request{"GET", "/api/loans/L1", {}, ""};
+  auto storage = FaultAnswer(
+      request, std::make_exception_ptr(StorageFault("sqlite: /var/lib/tdcs/secret.db locked")));
+  EXPECT_EQ(storage.status, 503);
+  EXPECT_NE(storage.body.find("STORAGE_FAULT"), std::string::npos);
+  auto retry = FaultAnswer(request, std::make_exception_ptr(RetryableFault("deadlock")));
+  EXPECT_EQ(retry.status, 503);
+  auto bug = FaultAnswer(request, std::make_exception_ptr(std::out_of_range("map::at secret")));
+  EXPECT_EQ(bug.status, 500);
+  EXPECT_NE(bug.body.find("INTERNAL_ERROR"), std::string::npos);
+  auto other = FaultAnswer(request, std::make_exception_ptr(42));
+  EXPECT_EQ(other.status, 500);
+  EXPECT_NE(other.body.find("INTERNAL_ERROR"), std::string::npos);
+  for (const auto& answer : {storage, retry, bug, other}) {
+    EXPECT_EQ(answer.content_type, "application/json");
+    EXPECT_EQ(answer.body.find("secret"), std::string::npos) << answer.body;
+    EXPECT_EQ(answer.body.find("deadlock"), std::string::npos) << answer.body;
+  }
+}
+
+TEST(HttpTarget, DecodesPathAndQuery) {
+  Request request;
+  ASSERT_TRUE(
+      ReadTarget("/api/borrowers?q=nguy%E1%BB%85n+van&on=2021-01-01&q=second&flag", &request));
+  EXPECT_EQ(request.path, "/api/borrowers");
+  EXPECT_EQ(request.params.at("q"), "nguyễn van");  // the first of a name
+  EXPECT_EQ(request.params.at("on"), "2021-01-01");
+  EXPECT_EQ(request.params.at("flag"), "");
+  ASSERT_TRUE(ReadTarget("/api/loans/L%2D1+x", &request));
+  EXPECT_EQ(request.path, "/api/loans/L-1+x");  // '+' is a space in the query only
+  EXPECT_TRUE(request.params.empty());
+  EXPECT_FALSE(ReadTarget("/api/borrowers?q=%zz", &request));
+  EXPECT_FALSE(ReadTarget("/api/borrowers?q=%4", &request));
+  EXPECT_FALSE(ReadTarget("http://host/api/health", &request));
+  EXPECT_FALSE(ReadTarget("", &request));
+}
+
 TEST_F(ApiTest, ConcurrentReadersShareThePool) {
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
@@ -92,6 +208,60 @@ TEST_F(ApiTest, ConcurrentReadersShareThePool) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 200);
+}
+
+// Seeded, bounded fuzzing of the API: any method, path, parameters and body
+// gets a JSON answer with a known status, and every error carries its code
+// and both messages; nothing throws.
+TEST_F(ApiTest, AnyRequestGetsAJsonAnswer) {
+  const std::vector<std::string> paths = {"/api/health",
+                                          "/api/borrowers",
+                                          "/api/network/summary",
+                                          "/api/loans/",
+                                          "/api/loans/L1",
+                                          "/api/loans/%00",
+                                          "/api/",
+                                          "/api/loans/" + std::string(5000, 'x'),
+                                          "/../etc/passwd",
+                                          "/api/borrowers/0000000001",
+                                          ""};
+  const std::vector<std::string> values = {"",
+                                           "nguyen",
+                                           "2026-01-01",
+                                           "2999-12-31",
+                                           "x",
+                                           std::string(1, '\0'),
+                                           "\xff\xfe",
+                                           "0311",
+                                           "031185000001",
+                                           std::string(300, 'a'),
+                                           "%",
+                                           "'; DROP TABLE loan; --",
+                                           "-1",
+                                           "\xe2\x80\xae"};
+  const std::vector<std::string> methods = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "get"};
+  std::mt19937_64 random(11);
+  for (int i = 0; i < 1500; ++i) {
+    Request r;
+    r.method = methods[random() % methods.size()];
+    r.path = paths[random() % paths.size()];
+    if (random() % 3 == 0) r.path += values[random() % values.size()];
+    for (int k = static_cast<int>(random() % 3); k > 0; --k)
+      r.params[random() % 2 ? "on" : "q"] = values[random() % values.size()];
+    if (random() % 4 == 0) r.body = values[random() % values.size()];
+    Response response;
+    ASSERT_NO_THROW(response = api_->Handle(r)) << r.method << " " << r.path;
+    EXPECT_TRUE(response.status == 200 || (response.status >= 400 && response.status <= 599))
+        << response.status;
+    if (response.content_type.find("json") == std::string::npos) continue;
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    ASSERT_FALSE(json.is_discarded()) << r.path << ": " << response.body;
+    if (response.status >= 400) {
+      EXPECT_TRUE(json.contains("code") && json.contains("message_vi") &&
+                  json.contains("message_en"))
+          << response.body;
+    }
+  }
 }
 
 }  // namespace
