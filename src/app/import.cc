@@ -462,43 +462,33 @@ void WriteNetwork(const std::vector<NetworkRow>& plan, store::NetworkStore& stor
   int64_t done = 0;
   for (const NetworkRow& r : plan) {
     const Period period{r.valid_from, std::nullopt};
+    // A new unit, or (--update) a new version of one.
+    auto write = [&](auto& row, auto add, auto revise, const char* table) {
+      if (r.existing_id) {
+        (store.*revise)(row);
+      } else {
+        (store.*add)(row);
+        units.SetId(table, r.code, row.id);
+      }
+    };
+    using S = store::NetworkStore;
     if (r.kind == "branch") {
       store::BranchRow b{r.existing_id, r.code, r.name, r.era, r.area_code, period};
-      if (r.existing_id) {
-        store.ReviseBranch(b);
-      } else {
-        store.AddBranch(b);
-        units.SetId("branch", r.code, b.id);
-      }
+      write(b, &S::AddBranch, &S::ReviseBranch, "branch");
       EnsureAssociationUnits(store, admin, "province", r.era, r.area_code, r.valid_from);
     } else if (r.kind == "seat" || r.kind == "office") {
       store::OfficeRow o{r.existing_id, r.code, r.name, units.Find("branch", r.parent_code)->id,
                          r.kind,        period};
-      if (r.existing_id) {
-        store.ReviseOffice(o);
-      } else {
-        store.AddOffice(o);
-        units.SetId("office", r.code, o.id);
-      }
+      write(o, &S::AddOffice, &S::ReviseOffice, "office");
     } else if (r.kind == "point") {
       store::PointRow p{r.existing_id, r.code, r.name,      units.Find("office", r.parent_code)->id,
                         r.session_day, r.era,  r.area_code, r.era,
                         r.area_code,   period};
-      if (r.existing_id) {
-        store.RevisePoint(p);
-      } else {
-        store.AddPoint(p);
-        units.SetId("commune_point", r.code, p.id);
-      }
+      write(p, &S::AddPoint, &S::RevisePoint, "commune_point");
       EnsureCommuneAssociationUnits(store, admin, r.era, r.area_code, r.valid_from);
     } else {
       store::VillageRow v{r.existing_id, r.code, r.name, r.era, r.area_code, period};
-      if (r.existing_id) {
-        store.ReviseVillage(v);
-      } else {
-        store.AddVillage(v);
-        units.SetId("village", r.code, v.id);
-      }
+      write(v, &S::AddVillage, &S::ReviseVillage, "village");
     }
     ReportProgress(progress, ++done, static_cast<int64_t>(plan.size()), "write");
   }
