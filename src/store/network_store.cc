@@ -38,6 +38,25 @@ void InsertIdentity(Database& db, const std::string& table, int64_t id, const st
 }
 
 // Ends the open version of `id` in `table` on `date`.
+// A borrower and one of its versions, from columns 0–10: id, code, name,
+// name_folded, citizen_id, birth_date, sex, valid_from, address, village_id,
+// categories.
+BorrowerRow ReadBorrowerVersionColumns(const Statement& st) {
+  BorrowerRow b;
+  b.id = st.GetInt(0);
+  b.code = st.GetText(1);
+  b.name = st.GetText(2);
+  b.name_folded = st.GetText(3);
+  b.citizen_id = st.GetText(4);
+  b.birth_date = *Date::Parse(st.GetText(5));
+  b.sex = st.GetText(6);
+  b.valid_from = *Date::Parse(st.GetText(7));
+  b.address = st.GetText(8);
+  if (!st.IsNull(9)) b.village_id = st.GetInt(9);
+  b.categories = st.GetText(10);
+  return b;
+}
+
 void EndOpenVersion(Database& db, const std::string& table, const std::string& id_column,
                     int64_t id, Date date) {
   const std::string sql = "UPDATE " + table + " SET valid_to = ? WHERE " + id_column +
@@ -210,26 +229,15 @@ void NetworkStore::ReviseBorrower(const BorrowerRow& r) {
 
 std::optional<BorrowerRow> NetworkStore::LoadBorrower(int64_t id) {
   auto& st = db_.Cached(
-      "SELECT b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, v.valid_from, "
-      "v.address, v.village_id, v.categories FROM borrower b JOIN borrower_version v ON "
-      "v.borrower_id = b.id AND v.valid_to IS NULL WHERE b.id = ?");
+      "SELECT b.id, b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, "
+      "v.valid_from, v.address, v.village_id, v.categories FROM borrower b JOIN "
+      "borrower_version v ON v.borrower_id = b.id AND v.valid_to IS NULL WHERE b.id = ?");
   st.BindInt(1, id);
   if (!st.Step()) {
     st.Reset();
     return std::nullopt;
   }
-  BorrowerRow r;
-  r.id = id;
-  r.code = st.GetText(0);
-  r.name = st.GetText(1);
-  r.name_folded = st.GetText(2);
-  r.citizen_id = st.GetText(3);
-  r.birth_date = *Date::Parse(st.GetText(4));
-  r.sex = st.GetText(5);
-  r.valid_from = *Date::Parse(st.GetText(6));
-  r.address = st.GetText(7);
-  if (!st.IsNull(8)) r.village_id = st.GetInt(8);
-  r.categories = st.GetText(9);
+  BorrowerRow r = ReadBorrowerVersionColumns(st);  // valid_from: the version's
   st.Reset();
   return r;
 }
@@ -691,18 +699,7 @@ void NetworkStore::BindBorrowerOn(Statement& st, Date on) {
 
 NetworkStore::BorrowerOn ReadBorrowerOn(const Statement& st) {
   NetworkStore::BorrowerOn out;
-  BorrowerRow& b = out.borrower;
-  b.id = st.GetInt(0);
-  b.code = st.GetText(1);
-  b.name = st.GetText(2);
-  b.name_folded = st.GetText(3);
-  b.citizen_id = st.GetText(4);
-  b.birth_date = *Date::Parse(st.GetText(5));
-  b.sex = st.GetText(6);
-  b.valid_from = *Date::Parse(st.GetText(7));
-  b.address = st.GetText(8);
-  if (!st.IsNull(9)) b.village_id = st.GetInt(9);
-  b.categories = st.GetText(10);
+  out.borrower = ReadBorrowerVersionColumns(st);
   if (!st.IsNull(11)) {
     out.group_code = st.GetText(11);
     out.role = st.GetText(12);
