@@ -74,8 +74,11 @@ class Statement {
   }
   // Clears the result and the bindings for the next run.
   virtual void Reset() = 0;
-  // Runs a statement that returns no rows.
-  void Run() {
+  // Runs a statement that returns no rows. An engine may send a write
+  // (INSERT, UPDATE, DELETE) without waiting for its answer (PostgreSQL's
+  // pipeline): its failure is then thrown by the next statement that reads,
+  // or by Commit — never lost, and always before the transaction commits.
+  virtual void Run() {
     while (Step()) {
     }
     Reset();

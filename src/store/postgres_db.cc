@@ -2,6 +2,15 @@
 // statement (PQprepare once, PQexecPrepared per run) with text-format
 // parameters and results. Dates come back as ISO text (DateStyle ISO is set at
 // connect), integers as decimal text.
+//
+// Writes travel in libpq's pipeline mode: Run() on an INSERT, UPDATE or DELETE
+// sends it and goes on without waiting for the answer, so a batch of writes
+// costs one round trip, not one per row. The pipeline is drained (a sync
+// point, every answer read, the first failure thrown with its statement)
+// before anything that needs an answer: a read, a script, a prepare, a
+// commit — and every kMaxPending writes, so neither side's socket buffer
+// fills while the other waits. Order is the connection's order, so a read
+// sees every write sent before it.
 #include "store/postgres_db.h"
 
 #include <libpq-fe.h>
@@ -34,6 +43,10 @@ namespace {
 
 std::atomic<int> statement_counter{0};
 
+// Writes sent before the pipeline is drained (each answer is a few dozen
+// bytes: a few thousand fit well inside the socket buffers).
+constexpr size_t kMaxPending = 1000;
+
 // A failed result as a fault: deadlocks and serialization failures (SQLSTATE
 // 40P01, 40001) can be retried; everything else cannot.
 // The message is the server's primary message only: its full report (which
@@ -50,18 +63,119 @@ std::atomic<int> statement_counter{0};
   throw StorageFault(prefix + message, detail);
 }
 
+// The writes sent and not yet answered on one connection.
+class Pipeline {
+ public:
+  explicit Pipeline(PGconn* conn) : conn_(conn) {}
+  bool active() const { return !pending_.empty(); }
+
+  // Sends prepared statement `name` without waiting for its answer.
+  void Send(const std::string& name, const std::string* text, int count,
+            const char* const* params) {
+    if (pending_.empty() && PQenterPipelineMode(conn_) != 1)
+      throw StorageFault(std::string("postgres: cannot enter pipeline mode: ") +
+                         PQerrorMessage(conn_));
+    if (PQsendQueryPrepared(conn_, name.c_str(), count, params, nullptr, nullptr, 0) != 1) {
+      const std::string message = PQerrorMessage(conn_);
+      Drain(false);
+      throw StorageFault("postgres: " + message.substr(0, message.find('\n')), *text);
+    }
+    pending_.push_back(text);
+    if (pending_.size() >= kMaxPending) Drain(true);
+  }
+
+  // Reads every answer and leaves pipeline mode. The first failure is thrown
+  // (with its statement) when `throw_errors`; a rollback that discards the
+  // writes anyway passes false.
+  void Drain(bool throw_errors) {
+    if (pending_.empty()) return;
+    PGresult* failed = nullptr;
+    const std::string* failed_text = nullptr;
+    bool broken = PQpipelineSync(conn_) != 1;
+    for (const std::string* text : pending_) {
+      if (broken) break;
+      // Each query's answer is its result(s), then NULL.
+      while (PGresult* r = PQgetResult(conn_)) {
+        const auto status = PQresultStatus(r);
+        if (status == PGRES_FATAL_ERROR && failed == nullptr) {
+          failed = r;
+          failed_text = text;
+          continue;
+        }
+        PQclear(r);
+      }
+      if (PQstatus(conn_) != CONNECTION_OK) broken = true;
+    }
+    pending_.clear();
+    // The sync point's answer, then out of pipeline mode.
+    while (!broken) {
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) {
+        if (PQstatus(conn_) != CONNECTION_OK) broken = true;
+        if (PQexitPipelineMode(conn_) == 1) break;
+        continue;
+      }
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync && PQexitPipelineMode(conn_) == 1) break;
+    }
+    if (broken) {
+      if (failed != nullptr) PQclear(failed);
+      throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
+    }
+    if (failed == nullptr) return;
+    if (!throw_errors) {
+      PQclear(failed);
+      return;
+    }
+    try {
+      ThrowResultError(failed, "postgres: ", *failed_text);
+    } catch (...) {
+      PQclear(failed);
+      throw;
+    }
+  }
+
+ private:
+  PGconn* conn_;
+  std::vector<const std::string*> pending_;  // the statements' SQL, for faults
+};
+
+bool IsWrite(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+  return word == "INSERT" || word == "UPDATE" || word == "DELETE";
+}
+
 class PgStatement final : public Statement {
  public:
-  PgStatement(PGconn* conn, std::string name, std::string text, int param_count)
+  PgStatement(PGconn* conn, Pipeline* pipeline, std::string name, std::string text, int param_count)
       : conn_(conn),
+        pipeline_(pipeline),
         name_(std::move(name)),
         text_(std::move(text)),
+        write_(IsWrite(text_)),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
     Clear();
     const std::string sql = "DEALLOCATE \"" + name_ + "\"";
+    try {
+      pipeline_->Drain(false);
+    } catch (const StorageFault&) {
+      return;  // the connection is gone, and its statements with it
+    }
     PQclear(PQexec(conn_, sql.c_str()));
+  }
+
+  void Run() override {
+    if (!write_ || result_ != nullptr) return Statement::Run();
+    std::vector<const char*> params = Params();
+    pipeline_->Send(name_, &text_, static_cast<int>(params.size()), params.data());
+    Reset();
   }
 
   void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
@@ -92,10 +206,15 @@ class PgStatement final : public Statement {
     values_.at(index - 1) = std::move(value);
     is_null_.at(index - 1) = false;
   }
-  void Execute() {
+  std::vector<const char*> Params() const {
     std::vector<const char*> params(values_.size());
     for (size_t i = 0; i < values_.size(); ++i)
       params[i] = is_null_[i] ? nullptr : values_[i].c_str();
+    return params;
+  }
+  void Execute() {
+    pipeline_->Drain(true);
+    std::vector<const char*> params = Params();
     result_ = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(params.size()), params.data(),
                              nullptr, nullptr, 0);
     const auto status = PQresultStatus(result_);
@@ -119,8 +238,10 @@ class PgStatement final : public Statement {
   }
 
   PGconn* conn_;
+  Pipeline* pipeline_;
   std::string name_;
   std::string text_;  // the SQL, for StorageFault::statement()
+  bool write_;        // INSERT, UPDATE or DELETE: Run() need not wait
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   PGresult* result_ = nullptr;
@@ -129,8 +250,13 @@ class PgStatement final : public Statement {
 
 class PgDatabase final : public Database {
  public:
-  PgDatabase(PGconn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)) {}
+  PgDatabase(PGconn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)), pipeline_(conn) {}
   ~PgDatabase() override {
+    try {
+      pipeline_.Drain(false);
+    } catch (const StorageFault&) {
+      // The connection is gone; what it held is rolled back by the server.
+    }
     ClearCache();
     PQfinish(conn_);
     if (id_conn_ != nullptr) PQfinish(id_conn_);
@@ -139,6 +265,8 @@ class PgDatabase final : public Database {
   Engine engine() const override { return Engine::kPostgres; }
   void ExecScript(std::string_view sql) override {
     const std::string text(sql);
+    // Writes about to be rolled back may have failed: that is no news.
+    pipeline_.Drain(text.rfind("ROLLBACK", 0) != 0);
     PGresult* r = PQexec(conn_, text.c_str());
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -149,9 +277,13 @@ class PgDatabase final : public Database {
         throw;
       }
     }
+    // COMMIT of a transaction that failed answers "ROLLBACK", not an error.
+    const bool rolled_back = text == "COMMIT" && std::string_view(PQcmdStatus(r)) == "ROLLBACK";
     PQclear(r);
+    if (rolled_back) throw StorageFault("postgres: the transaction failed and was rolled back");
   }
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
+    pipeline_.Drain(true);
     const std::string text = NumberPlaceholders(sql);
     int params = 0;
     for (char c : text) params += c == '$';
@@ -169,12 +301,13 @@ class PgDatabase final : public Database {
     PGresult* d = PQdescribePrepared(conn_, name.c_str());
     params = PQnparams(d);
     PQclear(d);
-    return std::make_unique<PgStatement>(conn_, name, text, params);
+    return std::make_unique<PgStatement>(conn_, &pipeline_, name, text, params);
   }
   void DoBegin() override { ExecScript("BEGIN"); }
   void DoBeginRead() override { ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   void DoCommit() override { ExecScript("COMMIT"); }
   void DoRollback() override {
+    pipeline_.Drain(false);
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
   void LockKey(std::string_view name) override {
@@ -224,6 +357,7 @@ class PgDatabase final : public Database {
  private:
   PGconn* conn_;
   std::string uri_;
+  Pipeline pipeline_;
   PGconn* id_conn_ = nullptr;  // autocommit, for id blocks only
 };
 

@@ -81,6 +81,66 @@ TEST(StoreContract, TransactionsCommitOrRollBack) {
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t"), 1);
 }
 
+// A write that fails is never lost, however the engine sends it (PostgreSQL
+// pipelines writes): its fault comes at the latest with the next read or the
+// commit, names its statement, and nothing of the transaction is kept.
+TEST(StoreContract, AFailedWriteIsThrownBeforeAnythingCommits) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+  auto insert = db->Prepare("INSERT INTO t (i) VALUES (?)");
+  auto count = [&] { return db->QueryInt("SELECT COUNT(*) FROM t"); };
+  // Many writes, then a read: every one is there.
+  {
+    Transaction tx(*db);
+    for (int i = 1; i <= 2500; ++i) {
+      insert->BindInt(1, i);
+      insert->Run();
+    }
+    EXPECT_EQ(count(), 2500);
+    tx.Commit();
+  }
+  // A duplicate among many writes fails the read that follows, or the commit.
+  for (bool read_first : {true, false}) {
+    try {
+      Transaction tx(*db);
+      for (int i = 3000; i < 3100; ++i) {
+        insert->BindInt(1, i);
+        insert->Run();
+      }
+      insert->BindInt(1, 7);
+      insert->Run();
+      insert->BindInt(1, 3200);
+      insert->Run();
+      if (read_first) count();
+      tx.Commit();
+      FAIL() << "duplicate key accepted";
+    } catch (const StorageFault& fault) {
+      EXPECT_NE(fault.statement().find("INSERT INTO t"), std::string::npos) << fault.what();
+    }
+    EXPECT_EQ(count(), 2500);
+  }
+  // A failure inside a savepoint that is rolled back leaves the outer
+  // transaction whole.
+  {
+    Transaction outer(*db);
+    insert->BindInt(1, 4000);
+    insert->Run();
+    try {
+      Transaction inner(*db);
+      insert->BindInt(1, 4001);
+      insert->Run();
+      insert->BindInt(1, 1);
+      insert->Run();  // SQLite throws here; PostgreSQL has not answered yet
+    } catch (const StorageFault&) {
+    }  // rolled back, whether or not the failure was seen
+    insert->BindInt(1, 4002);
+    insert->Run();
+    outer.Commit();
+  }
+  EXPECT_EQ(count(), 2502);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t WHERE i = 4001"), 0);
+}
+
 // A fault's message is for users and holds no SQL; the statement that failed
 // is kept apart, for debugging.
 TEST(StoreContract, AFaultKeepsItsStatementOutOfTheMessage) {
