@@ -766,17 +766,26 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
 // Locks, before any line runs, every idempotency key and then every loan of
 // a batch in one order (keys, then loans by id), so that two batches over the
 // same loans wait for each other instead of deadlocking.
+// Then reads the batch's loans and keys ahead, a few queries for the whole
+// batch.
 void LockBatch(store::Database& db, store::LoanStore& store, const std::string& actor,
                const std::vector<Collection>& lines) {
-  std::set<std::string> keys;
-  std::set<int64_t> loans;
+  std::set<std::string> lock_names;
+  std::vector<store::LoanStore::IdempotencyKey> keys;
+  std::vector<std::string> codes;
   for (const auto& line : lines) {
-    if (!line.idempotency_key.empty())
-      keys.insert(store::LoanStore::IdempotencyLockName({actor, "loan", line.idempotency_key}));
-    if (auto id = store.FindLoanId(line.loan_code)) loans.insert(*id);
+    codes.push_back(line.loan_code);
+    if (line.idempotency_key.empty()) continue;
+    store::LoanStore::IdempotencyKey key{actor, "loan", line.idempotency_key};
+    if (lock_names.insert(store::LoanStore::IdempotencyLockName(key)).second)
+      keys.push_back(std::move(key));
   }
-  for (const auto& key : keys) db.LockKey(key);
+  std::vector<int64_t> loans = store.FindLoanIds(codes);
+  std::sort(loans.begin(), loans.end());
+  for (const auto& name : lock_names) db.LockKey(name);
   for (int64_t id : loans) store.LockLoan(id);
+  store.ReadAheadIdempotencyKeys(keys);
+  store.ReadAheadLoans(loans);
 }
 
 }  // namespace

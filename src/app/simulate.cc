@@ -1,6 +1,7 @@
 #include "app/simulate.h"
 
 #include <chrono>
+#include <map>
 #include <vector>
 
 #include "app/internal/access.h"
@@ -55,9 +56,16 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
                                                    static_cast<int>(kCollectionLinesMax));
         if (loans.empty()) break;
         after = loans.back().first;
-        for (const auto& [id, code] : loans) {
-          if (random.Chance(skip_per_million)) continue;
-          loans::Loan loan = *store.LoadLoan(id);
+        // The members who come, then their loans, read at once.
+        std::vector<std::pair<int64_t, std::string>> coming;
+        for (auto& loan : loans)
+          if (!random.Chance(skip_per_million)) coming.push_back(std::move(loan));
+        std::vector<int64_t> ids;
+        for (const auto& [id, code] : coming) ids.push_back(id);
+        std::map<int64_t, loans::Loan> read;
+        for (auto& loan : store.LoadLoans(ids)) read.emplace(loan.terms.loan_id, std::move(loan));
+        for (const auto& [id, code] : coming) {
+          loans::Loan loan = std::move(read.at(id));
           const auto& rates = store.Rates(loan.terms.program);
           loans::Advance(loan, day, rates);
           const Money owed =

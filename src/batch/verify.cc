@@ -498,18 +498,30 @@ void CompareState(const LoanReplay& r, const loans::Loan& stored, const loans::L
   CompareInstallments(r, stored, fresh, problems);
 }
 
-void DeepCheckLoan(store::Database& db, store::LoanStore& store, int64_t id, Problems& problems) {
-  const loans::Loan stored = *store.LoadLoan(id);
+// What the replay of one loan reads, read a page of loans at a time.
+struct LoanRecord {
+  const loans::Loan* stored = nullptr;
+  std::string code;
+  int64_t approved_borrower = 0;
+  const store::EntryPostings* posted = nullptr;
+  const std::vector<store::LoanTxn>* txns = nullptr;
+};
+
+void DeepCheckLoan(store::LoanStore& store, const LoanRecord& record, Problems& problems) {
+  const loans::Loan& stored = *record.stored;
+  const int64_t id = stored.terms.loan_id;
   const auto& rates = store.Rates(stored.terms.program);
   loans::Loan fresh;
   fresh.terms = stored.terms;
-  fresh.terms.borrower_id = store.ApprovedBorrower(id);
-  LoanReplay r{store.LoanCode(id), id};
-  const auto posted = store::LoanPostingsByEntry(db, id);
+  fresh.terms.borrower_id = record.approved_borrower;
+  LoanReplay r{record.code, id};
+  static const store::EntryPostings kNoPostings;
+  static const std::vector<store::LoanTxn> kNoTxns;
+  const auto& posted = record.posted ? *record.posted : kNoPostings;
   // The same replay as a reversal's (loans::Replay), watched action by action.
   std::vector<const store::LoanTxn*> in_force;
   std::vector<loans::RecordedAction> actions;
-  const auto txns = store.Txns(id);
+  const auto& txns = record.txns ? *record.txns : kNoTxns;
   for (const auto& t : txns) {
     if (t.kind == "reverse" || t.reversed_by != 0) continue;
     in_force.push_back(&t);
@@ -532,33 +544,66 @@ void DeepCheckLoan(store::Database& db, store::LoanStore& store, int64_t id, Pro
   CompareState(r, stored, fresh, problems);
 }
 
+// Loans (and savings accounts) are read a page at a time, in a few queries.
+constexpr size_t kReplayPage = 1000;
+
 void DeepCheck(store::Database& db, VerifyReport& report) {
   Problems problems(report);
   store::LoanStore store(db);
-  for (int64_t id : store::DisbursedLoanIds(db)) DeepCheckLoan(db, store, id, problems);
+  const std::vector<int64_t> all = store::DisbursedLoanIds(db);
+  for (size_t start = 0; start < all.size(); start += kReplayPage) {
+    const std::vector<int64_t> ids(all.begin() + start,
+                                   all.begin() + std::min(all.size(), start + kReplayPage));
+    std::map<int64_t, loans::Loan> loaded;
+    for (auto& loan : store.LoadLoans(ids)) loaded.emplace(loan.terms.loan_id, std::move(loan));
+    const auto codes = store.CodesAndApprovedBorrowers(ids);
+    const auto postings = store::LoanPostingsByEntry(db, ids);
+    const auto txns = store.TxnsOfLoans(ids);
+    for (int64_t id : ids) {
+      LoanRecord record;
+      record.stored = &loaded.at(id);
+      std::tie(record.code, record.approved_borrower) = codes.at(id);
+      if (auto it = postings.find(id); it != postings.end()) record.posted = &it->second;
+      if (auto it = txns.find(id); it != txns.end()) record.txns = &it->second;
+      DeepCheckLoan(store, record, problems);
+    }
+  }
 }
 
 // Each savings account against the replay of its movements in force.
 void DeepCheckSavings(store::Database& db, VerifyReport& report) {
   store::LoanStore store(db);
-  for (int64_t borrower : store.SavingsBorrowers()) {
-    const savings::Account stored = *store.LoadSavings(borrower);
-    std::vector<savings::Movement> movements;
-    for (const auto& t : store.SavingsTxns(stored.id))
-      if (t.kind != "reverse" && t.reversed_by == 0)
-        movements.push_back({t.kind, t.date, t.amount});
-    savings::Account fresh = stored;
-    auto replay = savings::Replay(fresh, movements, stored.accrued_to, store.SavingsRates());
-    const std::string name = "savings account " + std::to_string(stored.id);
-    if (!replay.ok()) {
-      report.problems.push_back(name +
-                                ": its movements do not replay: " + replay.error().message_en);
-      continue;
+  const std::vector<int64_t> all = store.SavingsBorrowers();
+  for (size_t start = 0; start < all.size(); start += kReplayPage) {
+    const std::vector<int64_t> borrowers(all.begin() + start,
+                                         all.begin() + std::min(all.size(), start + kReplayPage));
+    std::map<int64_t, savings::Account> by_borrower;
+    std::vector<int64_t> account_ids;
+    for (auto& a : store.LoadSavingsOf(borrowers)) {
+      account_ids.push_back(a.id);
+      by_borrower.emplace(a.borrower_id, std::move(a));
     }
-    if (fresh.balance != stored.balance || fresh.accrual != stored.accrual)
-      report.problems.push_back(name + ": stored balance " + stored.balance.ToVietnamese() +
-                                " differs from the replay of its movements (" +
-                                fresh.balance.ToVietnamese() + ")");
+    const auto txns = store.SavingsTxnsOf(account_ids);
+    for (int64_t borrower : borrowers) {
+      const savings::Account& stored = by_borrower.at(borrower);
+      std::vector<savings::Movement> movements;
+      if (auto it = txns.find(stored.id); it != txns.end())
+        for (const auto& t : it->second)
+          if (t.kind != "reverse" && t.reversed_by == 0)
+            movements.push_back({t.kind, t.date, t.amount});
+      savings::Account fresh = stored;
+      auto replay = savings::Replay(fresh, movements, stored.accrued_to, store.SavingsRates());
+      const std::string name = "savings account " + std::to_string(stored.id);
+      if (!replay.ok()) {
+        report.problems.push_back(name +
+                                  ": its movements do not replay: " + replay.error().message_en);
+        continue;
+      }
+      if (fresh.balance != stored.balance || fresh.accrual != stored.accrual)
+        report.problems.push_back(name + ": stored balance " + stored.balance.ToVietnamese() +
+                                  " differs from the replay of its movements (" +
+                                  fresh.balance.ToVietnamese() + ")");
+    }
   }
 }
 

@@ -102,6 +102,24 @@ void Database::Rollback() {
   DoRollback();
 }
 
+bool Database::HeldInTransaction(const std::string& what) const {
+  if (!in_transaction_ || held_serial_ != transaction_serial_ ||
+      RolledBackSince(transaction_serial_))
+    return false;
+  return held_.count(what) != 0;
+}
+
+void Database::NoteHeldInTransaction(std::string what) {
+  if (!in_transaction_) return;
+  // A savepoint rolled back gave back what was locked after it: start over.
+  if (held_serial_ != transaction_serial_ || RolledBackSince(transaction_serial_)) {
+    held_.clear();
+    held_serial_ = transaction_serial_;
+    if (RolledBackSince(transaction_serial_)) return;
+  }
+  held_.insert(std::move(what));
+}
+
 namespace {
 std::atomic<int64_t> savepoint_counter{0};
 }  // namespace

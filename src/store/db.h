@@ -32,7 +32,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "base/fault.h"
 
@@ -74,10 +77,11 @@ class Statement {
   }
   // Clears the result and the bindings for the next run.
   virtual void Reset() = 0;
-  // Runs a statement that returns no rows. An engine may send a write
-  // (INSERT, UPDATE, DELETE) without waiting for its answer (PostgreSQL's
-  // pipeline): its failure is then thrown by the next statement that reads,
-  // or by Commit — never lost, and always before the transaction commits.
+  // Runs a statement whose rows are not read (a write, a lock). An engine may
+  // send it without waiting for its answer (PostgreSQL's pipeline): the
+  // server still runs it before anything sent after it, and its failure is
+  // thrown by the next statement that reads, or by Commit — never lost, and
+  // always before the transaction commits.
   virtual void Run() {
     while (Step()) {
     }
@@ -121,6 +125,12 @@ class Database {
   // A shared lock on `name`: many holders at once, none while LockKey holds
   // it (PostgreSQL pg_advisory_xact_lock_shared; nothing on SQLite).
   virtual void LockKeyShared(std::string_view name) = 0;
+  // Locks already taken by the current transaction, so that a batch that
+  // locks one thing for each of its lines asks the server once: whether
+  // `what` was noted in this transaction (none of it rolled back since), and
+  // noting it. Outside a transaction nothing is held.
+  bool HeldInTransaction(const std::string& what) const;
+  void NoteHeldInTransaction(std::string what);
   // Appends " FOR UPDATE" to a SELECT on engines with row locks.
   virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays
@@ -162,6 +172,8 @@ class Database {
 
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  mutable std::unordered_set<std::string> held_;
+  mutable uint64_t held_serial_ = 0;
   bool in_transaction_ = false;
   bool writing_ = false;
   uint64_t transaction_serial_ = 0;
@@ -192,6 +204,36 @@ void DropDatabase(const std::string& server_uri, const std::string& name);
 // Paging by key: `sql` takes (after, limit) and answers the last key of the
 // page of at most `limit` keys after `after`; nullopt when none is left.
 std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit);
+
+// Runs `head` + " IN (?, …)" + `tail` for `values`, kInChunk at a time (the
+// last chunk padded with its first value, so that one prepared statement
+// serves every chunk), binding the `fixed` texts before the list; `row`
+// reads each row. A batch reads this way in a few round trips, not one per
+// key. Rows come chunk by chunk: `tail`'s ORDER BY orders within a chunk.
+inline constexpr size_t kInChunk = 200;
+template <typename Value, typename Row>
+void QueryIn(Database& db, std::string_view head, std::string_view tail,
+             const std::vector<std::string>& fixed, const std::vector<Value>& values, Row&& row) {
+  std::string sql(head);
+  sql += " IN (";
+  for (size_t k = 0; k < kInChunk; ++k) sql += k ? ", ?" : "?";
+  sql += ")";
+  sql += tail;
+  for (size_t start = 0; start < values.size(); start += kInChunk) {
+    auto& st = db.Cached(sql);
+    int index = 1;
+    for (const auto& f : fixed) st.BindText(index++, f);
+    for (size_t k = 0; k < kInChunk; ++k) {
+      const Value& v = values[start + k < values.size() ? start + k : start];
+      if constexpr (std::is_integral_v<Value>)
+        st.BindInt(index++, v);
+      else
+        st.BindText(index++, v);
+    }
+    while (st.Step()) row(static_cast<const Statement&>(st));
+    st.Reset();
+  }
+}
 
 // RAII transaction: rolls back unless Commit() was called. Inside another
 // transaction it is a savepoint: its Commit releases it, its destruction

@@ -77,8 +77,6 @@ constexpr const char* kSavingsTxnLinks =
 constexpr const char* kDisbursedLoans =
     "SELECT id FROM loan WHERE disbursed_on IS NOT NULL ORDER BY id";
 // Summed as read: a loan has a few postings, and GROUP BY cost a sort per loan.
-constexpr const char* kLoanPostingsByEntry =
-    "SELECT entry_id, account_code, amount_dong FROM posting WHERE loan_id = ?";
 
 std::optional<int64_t> OptionalInt(const Statement& st, int column) {
   if (st.IsNull(column)) return std::nullopt;
@@ -269,14 +267,15 @@ std::vector<int64_t> DisbursedLoanIds(Database& db) {
   return out;
 }
 
-std::map<int64_t, std::map<std::string, int64_t>> LoanPostingsByEntry(Database& db,
-                                                                      int64_t loan_id) {
-  std::map<int64_t, std::map<std::string, int64_t>> out;
-  auto& st = db.Cached(kLoanPostingsByEntry);
-  st.BindInt(1, loan_id);
-  while (st.Step()) out[st.GetInt(0)][st.GetText(1)] += st.GetInt(2);
-  st.Reset();
+std::map<int64_t, EntryPostings> LoanPostingsByEntry(Database& db,
+                                                     const std::vector<int64_t>& loan_ids) {
+  std::map<int64_t, EntryPostings> out;
+  QueryIn(db, "SELECT loan_id, entry_id, account_code, amount_dong FROM posting WHERE loan_id", "",
+          {}, loan_ids, [&](const Statement& st) {
+            out[st.GetInt(0)][st.GetInt(1)][st.GetText(2)] += st.GetInt(3);
+          });
   return out;
 }
+
 
 }  // namespace tdcs::store

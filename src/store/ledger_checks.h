@@ -105,8 +105,9 @@ std::vector<SavingsTxnLink> SavingsTxnLinksAfter(Database& db, int64_t after_txn
 
 // Loans that have been disbursed (the ones a replay can check), by id.
 std::vector<int64_t> DisbursedLoanIds(Database& db);
-// A loan's own postings, entry by entry, account by account.
-std::map<int64_t, std::map<std::string, int64_t>> LoanPostingsByEntry(Database& db,
-                                                                      int64_t loan_id);
+// Each loan's own postings, entry by entry, account by account.
+using EntryPostings = std::map<int64_t, std::map<std::string, int64_t>>;
+std::map<int64_t, EntryPostings> LoanPostingsByEntry(Database& db,
+                                                     const std::vector<int64_t>& loan_ids);
 
 }  // namespace tdcs::store

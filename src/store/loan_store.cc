@@ -1,5 +1,6 @@
 #include "store/loan_store.h"
 
+#include <set>
 #include <sstream>
 
 #include "base/check.h"
@@ -310,10 +311,9 @@ void LoanStore::SetLoanBorrower(int64_t loan_id, int64_t borrower_id) {
   st.Run();
 }
 
-std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
-  auto& st = db_.Cached(kLoadLoan);
-  st.BindInt(1, loan_id);
-  if (!st.Step()) return std::nullopt;
+namespace {
+
+loans::Loan ReadLoan(const Statement& st) {
   loans::Loan l;
   auto& t = l.terms;
   t.loan_id = st.GetInt(0);
@@ -344,12 +344,93 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   l.frozen_months = static_cast<int>(st.GetInt(24));
   l.installments = DecodeInstallments(st.GetText(25));
   t.charge_at_month_end = st.GetText(26) == "month_end";
+  return l;
+}
+
+}  // namespace
+
+std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
+  if (ReadAheadValid()) {
+    auto it = ahead_loans_.find(loan_id);
+    if (it != ahead_loans_.end()) {
+      loans::Loan l = std::move(it->second);
+      ahead_loans_.erase(it);
+      return l;
+    }
+  }
+  auto& st = db_.Cached(kLoadLoan);
+  st.BindInt(1, loan_id);
+  if (!st.Step()) return std::nullopt;
+  loans::Loan l = ReadLoan(st);
   st.Reset();
   return l;
 }
 
 std::optional<int64_t> LoanStore::FindLoanId(const std::string& code) {
+  if (ReadAheadValid()) {
+    auto it = ahead_loan_ids_.find(code);
+    if (it != ahead_loan_ids_.end()) return it->second;
+  }
   return db_.LookupInt("SELECT id FROM loan WHERE code = ?", code);
+}
+
+void LoanStore::StartReadAhead() {
+  if (ReadAheadValid()) return;
+  ahead_transaction_ = db_.TransactionSerial();
+  ahead_loan_ids_.clear();
+  ahead_loans_.clear();
+  ahead_keys_.clear();
+}
+
+bool LoanStore::ReadAheadValid() const {
+  return db_.InTransaction() && ahead_transaction_ == db_.TransactionSerial() &&
+         !db_.RolledBackSince(ahead_transaction_);
+}
+
+std::vector<int64_t> LoanStore::FindLoanIds(const std::vector<std::string>& codes) {
+  StartReadAhead();
+  std::vector<int64_t> ids;
+  QueryIn(db_, "SELECT code, id FROM loan WHERE code", "", {}, codes, [&](const Statement& st) {
+    if (ahead_loan_ids_.emplace(st.GetText(0), st.GetInt(1)).second) ids.push_back(st.GetInt(1));
+  });
+  return ids;
+}
+
+std::vector<loans::Loan> LoanStore::LoadLoans(const std::vector<int64_t>& loan_ids) {
+  std::vector<loans::Loan> out;
+  out.reserve(loan_ids.size());
+  std::set<int64_t> seen;
+  QueryIn(db_, std::string_view(kLoadLoan).substr(0, std::string_view(kLoadLoan).rfind(" = ?")), "",
+          {}, loan_ids, [&](const Statement& st) {
+            if (seen.insert(st.GetInt(0)).second) out.push_back(ReadLoan(st));
+          });
+  return out;
+}
+
+void LoanStore::ReadAheadLoans(const std::vector<int64_t>& loan_ids) {
+  StartReadAhead();
+  for (auto& loan : LoadLoans(loan_ids)) {
+    const int64_t id = loan.terms.loan_id;
+    ahead_loans_.insert_or_assign(id, std::move(loan));
+  }
+}
+
+void LoanStore::ReadAheadIdempotencyKeys(const std::vector<IdempotencyKey>& keys) {
+  StartReadAhead();
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_kind;
+  for (const auto& k : keys) {
+    by_kind[{k.actor, k.kind}].push_back(k.key);
+    ahead_keys_.try_emplace(IdempotencyLockName(k));
+  }
+  for (const auto& [actor_kind, list] : by_kind)
+    QueryIn(
+        db_,
+        "SELECT key, request, result FROM idempotency_record WHERE actor = ? AND kind = ? "
+        "AND key",
+        "", {actor_kind.first, actor_kind.second}, list, [&](const Statement& st) {
+          ahead_keys_[IdempotencyLockName({actor_kind.first, actor_kind.second, st.GetText(0)})] =
+              std::make_pair(st.GetText(1), st.GetText(2));
+        });
 }
 
 int64_t LoanStore::ApprovedBorrower(int64_t loan_id) {
@@ -499,44 +580,71 @@ constexpr const char* kTxns =
     "o.next_due, o.frozen_from, o.frozen_until, o.frozen_overdue_dong, o.extension_months "
     "FROM loan_txn t "
     "LEFT JOIN loan_opening o ON o.txn_id = t.id WHERE t.loan_id = ? ORDER BY t.id";
+namespace {
+
+LoanTxn ReadTxn(const Statement& st) {
+  LoanTxn t;
+  t.id = st.GetInt(0);
+  t.loan_id = st.GetInt(1);
+  t.date = *Date::Parse(st.GetText(2));
+  t.kind = st.GetText(3);
+  t.amount = Money::Dong(st.GetInt(4));
+  t.months = static_cast<int>(st.GetInt(5));
+  t.party_id = st.GetInt(6);
+  t.entry_id = st.IsNull(7) ? 0 : st.GetInt(7);
+  t.reverses = st.IsNull(8) ? 0 : st.GetInt(8);
+  t.reversed_by = st.IsNull(9) ? 0 : st.GetInt(9);
+  if (!st.IsNull(10)) {
+    loans::OpeningBalance o;
+    o.on = *Date::Parse(st.GetText(10));
+    o.disbursed_on = *Date::Parse(st.GetText(11));
+    o.disbursed = Money::Dong(st.GetInt(12));
+    o.normal = Money::Dong(st.GetInt(13));
+    o.overdue = Money::Dong(st.GetInt(14));
+    o.frozen = Money::Dong(st.GetInt(15));
+    o.principal_due = Money::Dong(st.GetInt(16));
+    o.interest_owed = Money::Dong(st.GetInt(17));
+    auto date = [&](int column) {
+      return st.IsNull(column) ? std::nullopt : Date::Parse(st.GetText(column));
+    };
+    o.next_due = date(18);
+    o.frozen_from = date(19);
+    o.frozen_until = date(20);
+    o.frozen_overdue = Money::Dong(st.GetInt(21));
+    o.extension_months = static_cast<int>(st.GetInt(22));
+    t.opening = o;
+  }
+  return t;
+}
+
+}  // namespace
+
 std::vector<LoanTxn> LoanStore::Txns(int64_t loan_id) {
   auto& st = db_.Cached(kTxns);
   st.BindInt(1, loan_id);
   std::vector<LoanTxn> out;
-  while (st.Step()) {
-    LoanTxn t;
-    t.id = st.GetInt(0);
-    t.loan_id = st.GetInt(1);
-    t.date = *Date::Parse(st.GetText(2));
-    t.kind = st.GetText(3);
-    t.amount = Money::Dong(st.GetInt(4));
-    t.months = static_cast<int>(st.GetInt(5));
-    t.party_id = st.GetInt(6);
-    t.entry_id = st.IsNull(7) ? 0 : st.GetInt(7);
-    t.reverses = st.IsNull(8) ? 0 : st.GetInt(8);
-    t.reversed_by = st.IsNull(9) ? 0 : st.GetInt(9);
-    if (!st.IsNull(10)) {
-      loans::OpeningBalance o;
-      o.on = *Date::Parse(st.GetText(10));
-      o.disbursed_on = *Date::Parse(st.GetText(11));
-      o.disbursed = Money::Dong(st.GetInt(12));
-      o.normal = Money::Dong(st.GetInt(13));
-      o.overdue = Money::Dong(st.GetInt(14));
-      o.frozen = Money::Dong(st.GetInt(15));
-      o.principal_due = Money::Dong(st.GetInt(16));
-      o.interest_owed = Money::Dong(st.GetInt(17));
-      auto date = [&](int column) {
-        return st.IsNull(column) ? std::nullopt : Date::Parse(st.GetText(column));
-      };
-      o.next_due = date(18);
-      o.frozen_from = date(19);
-      o.frozen_until = date(20);
-      o.frozen_overdue = Money::Dong(st.GetInt(21));
-      o.extension_months = static_cast<int>(st.GetInt(22));
-      t.opening = o;
-    }
-    out.push_back(t);
-  }
+  while (st.Step()) out.push_back(ReadTxn(st));
+  return out;
+}
+
+std::map<int64_t, std::vector<LoanTxn>> LoanStore::TxnsOfLoans(const std::vector<int64_t>& ids) {
+  const std::string_view sql(kTxns);
+  const size_t where = sql.find(" = ? ORDER BY");
+  std::map<int64_t, std::vector<LoanTxn>> out;
+  QueryIn(db_, sql.substr(0, where), sql.substr(where + 4), {}, ids, [&](const Statement& st) {
+    LoanTxn t = ReadTxn(st);
+    out[t.loan_id].push_back(std::move(t));
+  });
+  return out;
+}
+
+std::map<int64_t, std::pair<std::string, int64_t>> LoanStore::CodesAndApprovedBorrowers(
+    const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::pair<std::string, int64_t>> out;
+  QueryIn(db_, "SELECT id, code, approved_borrower_id FROM loan WHERE id", "", {}, ids,
+          [&](const Statement& st) {
+            out[st.GetInt(0)] = {st.GetText(1), st.GetInt(2)};
+          });
   return out;
 }
 
@@ -565,10 +673,8 @@ const loans::RateTimeline& LoanStore::Rates(const std::string& program) {
 constexpr const char* kLoadSavings =
     "SELECT id, office_id, balance_dong, accrual, accrued_to FROM savings_account "
     "WHERE borrower_id = ?";
-std::optional<savings::Account> LoanStore::LoadSavings(int64_t borrower_id) {
-  auto& st = db_.Cached(kLoadSavings);
-  st.BindInt(1, borrower_id);
-  if (!st.Step()) return std::nullopt;
+namespace {
+savings::Account ReadSavings(const Statement& st, int64_t borrower_id) {
   savings::Account a;
   a.id = st.GetInt(0);
   a.borrower_id = borrower_id;
@@ -576,8 +682,30 @@ std::optional<savings::Account> LoanStore::LoadSavings(int64_t borrower_id) {
   a.balance = Money::Dong(st.GetInt(2));
   a.accrual = Int128FromString(st.GetText(3));
   a.accrued_to = *Date::Parse(st.GetText(4));
+  return a;
+}
+}  // namespace
+
+std::optional<savings::Account> LoanStore::LoadSavings(int64_t borrower_id) {
+  auto& st = db_.Cached(kLoadSavings);
+  st.BindInt(1, borrower_id);
+  if (!st.Step()) return std::nullopt;
+  savings::Account a = ReadSavings(st, borrower_id);
   st.Reset();
   return a;
+}
+
+std::vector<savings::Account> LoanStore::LoadSavingsOf(const std::vector<int64_t>& borrower_ids) {
+  const std::string_view sql(kLoadSavings);
+  std::string head = "SELECT id, office_id, balance_dong, accrual, accrued_to, borrower_id " +
+                     std::string(sql.substr(sql.find("FROM")));
+  head.resize(head.rfind(" = ?"));
+  std::vector<savings::Account> out;
+  std::set<int64_t> seen;
+  QueryIn(db_, head, "", {}, borrower_ids, [&](const Statement& st) {
+    if (seen.insert(st.GetInt(0)).second) out.push_back(ReadSavings(st, st.GetInt(5)));
+  });
+  return out;
 }
 
 void LoanStore::SaveSavings(savings::Account& a) {
@@ -627,24 +755,39 @@ int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::strin
   return id;
 }
 
+namespace {
+constexpr const char* kSavingsTxnColumns =
+    "SELECT id, txn_date, kind, amount_dong, entry_id, reverses, reversed_by, account_id "
+    "FROM savings_txn WHERE account_id";
+SavingsTxn ReadSavingsTxn(const Statement& st) {
+  SavingsTxn t;
+  t.id = st.GetInt(0);
+  t.date = *Date::Parse(st.GetText(1));
+  t.kind = st.GetText(2);
+  t.amount = Money::Dong(st.GetInt(3));
+  t.entry_id = st.IsNull(4) ? 0 : st.GetInt(4);
+  t.reverses = st.IsNull(5) ? 0 : st.GetInt(5);
+  t.reversed_by = st.IsNull(6) ? 0 : st.GetInt(6);
+  t.account_id = st.GetInt(7);
+  return t;
+}
+}  // namespace
+
 std::vector<SavingsTxn> LoanStore::SavingsTxns(int64_t account_id) {
-  auto& st = db_.Cached(
-      "SELECT id, txn_date, kind, amount_dong, entry_id, reverses, reversed_by FROM savings_txn "
-      "WHERE account_id = ? ORDER BY id");
+  auto& st = db_.Cached(std::string(kSavingsTxnColumns) + " = ? ORDER BY id");
   st.BindInt(1, account_id);
   std::vector<SavingsTxn> out;
-  while (st.Step()) {
-    SavingsTxn t;
-    t.id = st.GetInt(0);
-    t.account_id = account_id;
-    t.date = *Date::Parse(st.GetText(1));
-    t.kind = st.GetText(2);
-    t.amount = Money::Dong(st.GetInt(3));
-    t.entry_id = st.IsNull(4) ? 0 : st.GetInt(4);
-    t.reverses = st.IsNull(5) ? 0 : st.GetInt(5);
-    t.reversed_by = st.IsNull(6) ? 0 : st.GetInt(6);
-    out.push_back(std::move(t));
-  }
+  while (st.Step()) out.push_back(ReadSavingsTxn(st));
+  return out;
+}
+
+std::map<int64_t, std::vector<SavingsTxn>> LoanStore::SavingsTxnsOf(
+    const std::vector<int64_t>& account_ids) {
+  std::map<int64_t, std::vector<SavingsTxn>> out;
+  QueryIn(db_, kSavingsTxnColumns, " ORDER BY id", {}, account_ids, [&](const Statement& st) {
+    SavingsTxn t = ReadSavingsTxn(st);
+    out[t.account_id].push_back(std::move(t));
+  });
   return out;
 }
 
@@ -753,9 +896,12 @@ void LoanStore::RecordDecision(int64_t loan_id, loans::LoanStatus status, Date d
 
 void LoanStore::LockLoan(int64_t loan_id) {
   if (db_.engine() != Engine::kPostgres) return;
+  std::string held = "loan-row:" + std::to_string(loan_id);
+  if (db_.HeldInTransaction(held)) return;
   auto& st = db_.Cached("SELECT id FROM loan WHERE id = ? FOR UPDATE");
   st.BindInt(1, loan_id);
   st.Run();
+  db_.NoteHeldInTransaction(std::move(held));
 }
 
 std::string LoanStore::IdempotencyLockName(const IdempotencyKey& key) {
@@ -765,6 +911,10 @@ std::string LoanStore::IdempotencyLockName(const IdempotencyKey& key) {
 
 std::optional<std::pair<std::string, std::string>> LoanStore::FindIdempotencyKey(
     const IdempotencyKey& key) {
+  if (ReadAheadValid()) {
+    auto it = ahead_keys_.find(IdempotencyLockName(key));
+    if (it != ahead_keys_.end()) return it->second;
+  }
   auto& st = db_.Cached(
       "SELECT request, result FROM idempotency_record WHERE actor = ? AND kind = ? AND key = ?");
   st.BindText(1, key.actor);
@@ -786,6 +936,10 @@ void LoanStore::SaveIdempotencyKey(const IdempotencyKey& key, const std::string&
   st.BindText(4, request);
   st.BindText(5, result);
   st.Run();
+  if (ReadAheadValid()) {
+    auto it = ahead_keys_.find(IdempotencyLockName(key));
+    if (it != ahead_keys_.end()) it->second = std::make_pair(request, result);
+  }
 }
 
 std::optional<Date> LoanStore::BusinessDate() {

@@ -103,6 +103,20 @@ class LoanStore {
                       const std::string& rejection_reason);
   std::optional<loans::Loan> LoadLoan(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
+
+  // Reading ahead for a batch (a session's lines): a few queries for the
+  // whole batch instead of a few per line. What is read is kept for the
+  // current transaction only, and answers FindLoanId, LoadLoan (once per
+  // loan: a loan asked for again is read again, as it may have changed) and
+  // FindIdempotencyKey (kept in step by SaveIdempotencyKey). Read the loans
+  // and keys after locking them, so that nobody changes them meanwhile.
+  // The ids of the loans with these codes (the unknown ones left out).
+  std::vector<int64_t> FindLoanIds(const std::vector<std::string>& codes);
+  // The loans with these ids (the unknown ones left out), in no set order.
+  std::vector<loans::Loan> LoadLoans(const std::vector<int64_t>& loan_ids);
+  void ReadAheadLoans(const std::vector<int64_t>& loan_ids);
+  struct IdempotencyKey;
+  void ReadAheadIdempotencyKeys(const std::vector<IdempotencyKey>& keys);
   std::string LoanCode(int64_t loan_id);
   // The borrower the loan was approved for (before any inheritance).
   int64_t ApprovedBorrower(int64_t loan_id);
@@ -124,6 +138,12 @@ class LoanStore {
   // A reversal names the entry it reverses.
   void RecordTxn(LoanTxn& txn, const ledger::Entry& entry, int64_t reverses_entry_id = 0);
   std::vector<LoanTxn> Txns(int64_t loan_id);
+  // Batched reads (a page of loans read in a few queries): the transactions
+  // of each loan, in order; each loan's code and the borrower it was
+  // approved for.
+  std::map<int64_t, std::vector<LoanTxn>> TxnsOfLoans(const std::vector<int64_t>& loan_ids);
+  std::map<int64_t, std::pair<std::string, int64_t>> CodesAndApprovedBorrowers(
+      const std::vector<int64_t>& loan_ids);
   void MarkReversed(int64_t txn_id, int64_t reversed_by);
 
   // The program's rates over time (from program_version), cached per store.
@@ -134,8 +154,12 @@ class LoanStore {
   // `id` 0: a new id; otherwise one reserved before (so the entry could name it).
   int64_t AddSavingsTxn(int64_t account_id, Date date, const std::string& kind, Money amount,
                         int64_t entry_id, int64_t reverses = 0, int64_t id = 0);
+  // The accounts of these borrowers, in no set order.
+  std::vector<savings::Account> LoadSavingsOf(const std::vector<int64_t>& borrower_ids);
   // An account's movements, in order.
   std::vector<SavingsTxn> SavingsTxns(int64_t account_id);
+  // Each account's movements, in order.
+  std::map<int64_t, std::vector<SavingsTxn>> SavingsTxnsOf(const std::vector<int64_t>& account_ids);
   void MarkSavingsReversed(int64_t txn_id, int64_t reversed_by);
   // Accounts holding something and not yet brought to `day`, by id, after
   // `after_id` (the end of day credits their interest on the first of a month).
@@ -220,6 +244,14 @@ class LoanStore {
   bool head_unwritten_ = false;  // deferred: the head row lags head_
   std::optional<savings::RateTimeline> savings_rates_;
   std::optional<HolidayCalendar> holidays_;
+  // What ReadAhead… read, for the transaction numbered ahead_transaction_.
+  void StartReadAhead();
+  bool ReadAheadValid() const;
+  uint64_t ahead_transaction_ = 0;
+  std::map<std::string, int64_t> ahead_loan_ids_;
+  std::map<int64_t, loans::Loan> ahead_loans_;
+  // Keyed by IdempotencyLockName; nullopt: read, and not there.
+  std::map<std::string, std::optional<std::pair<std::string, std::string>>> ahead_keys_;
 };
 
 // Encodings used in the loan row (exposed for tests).

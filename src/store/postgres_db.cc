@@ -3,8 +3,9 @@
 // parameters and results. Dates come back as ISO text (DateStyle ISO is set at
 // connect), integers as decimal text.
 //
-// Writes travel in libpq's pipeline mode: Run() on an INSERT, UPDATE or DELETE
-// sends it and goes on without waiting for the answer, so a batch of writes
+// Writes travel in libpq's pipeline mode: Run() (a write, a row lock, a
+// transaction's advisory lock: a statement whose rows nobody reads) sends it
+// and goes on without waiting for the answer, so a batch of writes
 // costs one round trip, not one per row. The pipeline is drained (a sync
 // point, every answer read, the first failure thrown with its statement)
 // before anything that needs an answer: a read, a script, a prepare, a
@@ -141,13 +142,13 @@ class Pipeline {
   std::vector<const std::string*> pending_;  // the statements' SQL, for faults
 };
 
-bool IsWrite(std::string_view sql) {
-  size_t i = 0;
-  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
-  std::string word;
-  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
-  return word == "INSERT" || word == "UPDATE" || word == "DELETE";
+// Whether Run() may send the statement without waiting for its answer: any
+// statement whose rows are not read (writes, row locks, transaction-scoped
+// advisory locks) — the server runs it in order before whatever follows. A
+// session-level lock (a batch run's) is the exception: it is held across
+// transactions, so the run waits until it really has it.
+bool MayPipeline(std::string_view sql) {
+  return sql.find("pg_advisory_lock(") == std::string_view::npos;
 }
 
 class PgStatement final : public Statement {
@@ -157,7 +158,7 @@ class PgStatement final : public Statement {
         pipeline_(pipeline),
         name_(std::move(name)),
         text_(std::move(text)),
-        write_(IsWrite(text_)),
+        pipelined_(MayPipeline(text_)),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
@@ -172,7 +173,7 @@ class PgStatement final : public Statement {
   }
 
   void Run() override {
-    if (!write_ || result_ != nullptr) return Statement::Run();
+    if (!pipelined_ || result_ != nullptr) return Statement::Run();
     std::vector<const char*> params = Params();
     pipeline_->Send(name_, &text_, static_cast<int>(params.size()), params.data());
     Reset();
@@ -241,7 +242,7 @@ class PgStatement final : public Statement {
   Pipeline* pipeline_;
   std::string name_;
   std::string text_;  // the SQL, for StorageFault::statement()
-  bool write_;        // INSERT, UPDATE or DELETE: Run() need not wait
+  bool pipelined_;    // Run() need not wait for the answer
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   PGresult* result_ = nullptr;
@@ -311,14 +312,20 @@ class PgDatabase final : public Database {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
   void LockKey(std::string_view name) override {
+    std::string held = "key:" + std::string(name);
+    if (HeldInTransaction(held)) return;
     auto& st = Cached("SELECT pg_advisory_xact_lock(?)");
     st.BindInt(1, LockKeyOf(name));
     st.Run();
+    NoteHeldInTransaction(std::move(held));
   }
   void LockKeyShared(std::string_view name) override {
+    std::string held = "shared:" + std::string(name);
+    if (HeldInTransaction(held) || HeldInTransaction("key:" + std::string(name))) return;
     auto& st = Cached("SELECT pg_advisory_xact_lock_shared(?)");
     st.BindInt(1, LockKeyOf(name));
     st.Run();
+    NoteHeldInTransaction(std::move(held));
   }
   std::string ForUpdate(std::string_view select) const override {
     return std::string(select) + " FOR UPDATE";
