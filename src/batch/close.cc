@@ -52,6 +52,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
       // just brought past the day is skipped.
       std::sort(ids.begin(), ids.end());
       for (int64_t id : ids) store.LockLoan(id);
+      store.ReadAheadLoans(ids);  // one query for the batch, after the locks
       for (int64_t id : ids) {
         loans::Loan loan = *store.LoadLoan(id);
         const auto due = loans::NextEventDate(loan);

@@ -18,6 +18,9 @@
 
 #include <atomic>
 #include <cctype>
+#include <map>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,31 +67,79 @@ constexpr size_t kMaxPending = 1000;
   throw StorageFault(prefix + message, detail);
 }
 
-// The writes sent and not yet answered on one connection.
+// A statement holding rows to insert as one multi-row INSERT.
+class RowBuffer {
+ public:
+  virtual ~RowBuffer() = default;
+  virtual void SendRows() = 0;
+  virtual const std::string& table() const = 0;
+  // The transaction (or savepoint) they were for is rolled back.
+  virtual void DiscardRows() = 0;
+};
+
+// The writes sent and not yet answered on one connection, and the rows held
+// for multi-row inserts.
 class Pipeline {
  public:
   explicit Pipeline(PGconn* conn) : conn_(conn) {}
-  bool active() const { return !pending_.empty(); }
 
-  // Sends prepared statement `name` without waiting for its answer.
+  // Sends prepared statement `name` without waiting for its answer. Rows
+  // held for a table the statement names go first, so that it finds them;
+  // other held rows may wait: no foreign key refers to their tables, so no
+  // statement depends on them unless it names them.
   void Send(const std::string& name, const std::string* text, int count,
             const char* const* params) {
-    if (pending_.empty() && PQenterPipelineMode(conn_) != 1)
-      throw StorageFault(std::string("postgres: cannot enter pipeline mode: ") +
-                         PQerrorMessage(conn_));
-    if (PQsendQueryPrepared(conn_, name.c_str(), count, params, nullptr, nullptr, 0) != 1) {
-      const std::string message = PQerrorMessage(conn_);
-      Drain(false);
-      throw StorageFault("postgres: " + message.substr(0, message.find('\n')), *text);
+    for (auto it = holding_.begin(); it != holding_.end();) {
+      RowBuffer* buffer = *it;
+      if (text->find(buffer->table()) == std::string::npos) {
+        ++it;
+        continue;
+      }
+      it = holding_.erase(it);
+      buffer->SendRows();
     }
-    pending_.push_back(text);
+    SendNow(name, text, count, params);
+    DrainWhenFull();
+  }
+  // Drains once kMaxPending answers are owed (called between statements,
+  // never while a buffer sends its rows).
+  void DrainWhenFull() {
     if (pending_.size() >= kMaxPending) Drain(true);
   }
+  // Sends the preparation of `sql` as `name` (a multi-row insert's).
+  void SendPrepare(const std::string& name, const std::string* sql) {
+    Enter();
+    if (PQsendPrepare(conn_, name.c_str(), sql->c_str(), 0, nullptr) != 1) Fail(*sql);
+    pending_.push_back(sql);
+  }
+  void SendNow(const std::string& name, const std::string* text, int count,
+               const char* const* params) {
+    Enter();
+    if (PQsendQueryPrepared(conn_, name.c_str(), count, params, nullptr, nullptr, 0) != 1)
+      Fail(*text);
+    pending_.push_back(text);
+  }
 
-  // Reads every answer and leaves pipeline mode. The first failure is thrown
-  // (with its statement) when `throw_errors`; a rollback that discards the
-  // writes anyway passes false.
+  // A statement that holds rows (until SendHeldRows) and one that no longer
+  // exists.
+  void Hold(RowBuffer* buffer) { holding_.insert(buffer); }
+  void Forget(RowBuffer* buffer) { holding_.erase(buffer); }
+  void SendHeldRows() {
+    while (!holding_.empty()) {
+      RowBuffer* buffer = *holding_.begin();
+      holding_.erase(holding_.begin());
+      buffer->SendRows();
+    }
+  }
+  void DiscardHeldRows() {
+    for (RowBuffer* buffer : holding_) buffer->DiscardRows();
+    holding_.clear();
+  }
+
+  // Sends the rows held, reads every answer and leaves pipeline mode. The
+  // first failure is thrown (with its statement) when `throw_errors`.
   void Drain(bool throw_errors) {
+    SendHeldRows();
     if (pending_.empty()) return;
     PGresult* failed = nullptr;
     const std::string* failed_text = nullptr;
@@ -138,33 +189,107 @@ class Pipeline {
   }
 
  private:
+  void Enter() {
+    if (pending_.empty() && PQenterPipelineMode(conn_) != 1)
+      throw StorageFault(std::string("postgres: cannot enter pipeline mode: ") +
+                         PQerrorMessage(conn_));
+  }
+  [[noreturn]] void Fail(const std::string& sql) {
+    const std::string message = PQerrorMessage(conn_);
+    DiscardHeldRows();
+    Drain(false);
+    throw StorageFault("postgres: " + message.substr(0, message.find('\n')), sql);
+  }
+
   PGconn* conn_;
   std::vector<const std::string*> pending_;  // the statements' SQL, for faults
+  std::set<RowBuffer*> holding_;
 };
+
+// "INSERT INTO table (columns) VALUES ($1, …, $n)" and nothing more: the
+// table's name, or empty. Such an insert into a table no foreign key refers
+// to may be held and sent with others as one multi-row INSERT: no row of
+// another table can depend on it, and everything it depends on was sent
+// before it.
+std::string PlainInsertTable(const std::string& sql, int params) {
+  static const std::regex kPlain(R"(^INSERT INTO (\w+) \([^()]*\) VALUES \(([$0-9, ]*)\)$)");
+  std::smatch m;
+  if (!std::regex_match(sql, m, kPlain)) return "";
+  std::string expected;
+  for (int k = 1; k <= params; ++k) expected += (k > 1 ? ", $" : "$") + std::to_string(k);
+  return m[2] == expected ? m[1].str() : "";
+}
 
 // Whether Run() may send the statement without waiting for its answer: any
 // statement whose rows are not read (writes, row locks, transaction-scoped
 // advisory locks) — the server runs it in order before whatever follows. A
 // session-level lock (a batch run's) is the exception: it is held across
-// transactions, so the run waits until it really has it.
+// transactions, so the run waits until it really has it, or has let it go.
+// Outside a transaction nothing waits in the pipeline either: a statement
+// there commits on its own, and the caller goes on knowing it did.
 bool MayPipeline(std::string_view sql) {
-  return sql.find("pg_advisory_lock(") == std::string_view::npos;
+  return sql.find("pg_advisory_lock(") == std::string_view::npos &&
+         sql.find("pg_advisory_unlock(") == std::string_view::npos;
 }
 
-class PgStatement final : public Statement {
+// The tables of the schema that no foreign key refers to, read from the
+// catalog when first asked and again after a script (a migration) ran.
+class LeafTables {
  public:
-  PgStatement(PGconn* conn, Pipeline* pipeline, std::string name, std::string text, int param_count)
-      : conn_(conn),
+  LeafTables(PGconn* conn, Pipeline* pipeline) : conn_(conn), pipeline_(pipeline) {}
+  void Forget() { known_ = false; }
+  bool Contains(const std::string& table) {
+    if (!known_) {
+      pipeline_->Drain(true);
+      Read();
+    }
+    return tables_.count(table) != 0;
+  }
+
+ private:
+  void Read() {
+    PGresult* r = PQexec(conn_,
+                         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                         "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN "
+                         "('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE "
+                         "f.contype = 'f' AND f.confrelid = c.oid)");
+    tables_.clear();
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+      for (int i = 0; i < PQntuples(r); ++i) tables_.insert(PQgetvalue(r, i, 0));
+    PQclear(r);
+    known_ = true;
+  }
+  PGconn* conn_;
+  Pipeline* pipeline_;
+  bool known_ = false;
+  std::set<std::string> tables_;
+};
+
+// Rows of one insert sent together, at most (a power of two per statement,
+// so that a handful of prepared statements serve every count).
+constexpr size_t kRowsPerInsert = 64;
+
+class PgStatement final : public Statement, private RowBuffer {
+ public:
+  PgStatement(const Database* db, PGconn* conn, Pipeline* pipeline, LeafTables* leaves,
+              std::string name, std::string text, int param_count)
+      : db_(db),
+        conn_(conn),
         pipeline_(pipeline),
+        leaves_(leaves),
         name_(std::move(name)),
         text_(std::move(text)),
         pipelined_(MayPipeline(text_)),
+        insert_table_(PlainInsertTable(text_, param_count)),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
     Clear();
-    const std::string sql = "DEALLOCATE \"" + name_ + "\"";
+    std::string sql = "DEALLOCATE \"" + name_ + "\"";
+    for (const auto& [n, variant] : variants_) sql += "; DEALLOCATE \"" + variant.name + "\"";
     try {
+      pipeline_->Forget(this);
+      if (!held_.empty()) SendRows();
       pipeline_->Drain(false);
     } catch (const StorageFault&) {
       return;  // the connection is gone, and its statements with it
@@ -173,11 +298,44 @@ class PgStatement final : public Statement {
   }
 
   void Run() override {
-    if (!pipelined_ || result_ != nullptr) return Statement::Run();
-    std::vector<const char*> params = Params();
-    pipeline_->Send(name_, &text_, static_cast<int>(params.size()), params.data());
+    if (!pipelined_ || result_ != nullptr || !db_->InTransaction()) return Statement::Run();
+    if (!insert_table_.empty() && leaves_->Contains(insert_table_)) {
+      held_.push_back({values_, is_null_});
+      pipeline_->Hold(this);
+      if (held_.size() >= kRowsPerInsert) {
+        pipeline_->Forget(this);
+        SendRows();
+        pipeline_->DrainWhenFull();
+      }
+    } else {
+      std::vector<const char*> params = Params();
+      pipeline_->Send(name_, &text_, static_cast<int>(params.size()), params.data());
+    }
     Reset();
   }
+
+  void SendRows() override {
+    const std::vector<HeldRow> rows = std::move(held_);
+    held_.clear();
+    for (size_t i = 0; i < rows.size();) {
+      size_t n = kRowsPerInsert;
+      while (n > rows.size() - i) n /= 2;
+      std::vector<const char*> params;
+      params.reserve(n * values_.size());
+      for (size_t k = i; k < i + n; ++k)
+        for (size_t c = 0; c < values_.size(); ++c)
+          params.push_back(rows[k].is_null[c] ? nullptr : rows[k].values[c].c_str());
+      if (n == 1) {
+        pipeline_->SendNow(name_, &text_, static_cast<int>(params.size()), params.data());
+      } else {
+        const Variant& v = VariantOf(n);
+        pipeline_->SendNow(v.name, &v.sql, static_cast<int>(params.size()), params.data());
+      }
+      i += n;
+    }
+  }
+  void DiscardRows() override { held_.clear(); }
+  const std::string& table() const override { return insert_table_; }
 
   void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
   void BindText(int index, std::string_view value) override { Set(index, std::string(value)); }
@@ -232,17 +390,49 @@ class PgStatement final : public Statement {
     }
     row_ = -1;
   }
+  // The insert of `n` rows at once, prepared (in the pipeline) when first used.
+  struct Variant {
+    std::string name, sql;
+  };
+  const Variant& VariantOf(size_t n) {
+    auto it = variants_.find(n);
+    if (it != variants_.end()) return it->second;
+    Variant v;
+    v.name = name_ + "_" + std::to_string(n);
+    v.sql = text_.substr(0, text_.rfind(" VALUES (")) + " VALUES ";
+    int param = 0;
+    for (size_t k = 0; k < n; ++k) {
+      v.sql += k ? ", (" : "(";
+      for (size_t c = 0; c < values_.size(); ++c)
+        v.sql += (c ? ", $" : "$") + std::to_string(++param);
+      v.sql += ")";
+    }
+    auto& stored = variants_.emplace(n, std::move(v)).first->second;
+    pipeline_->SendPrepare(stored.name, &stored.sql);
+    return stored;
+  }
   void Clear() {
     if (result_ != nullptr) PQclear(result_);
     result_ = nullptr;
     row_ = -1;
   }
 
+  const Database* db_;
   PGconn* conn_;
   Pipeline* pipeline_;
+  LeafTables* leaves_;
   std::string name_;
   std::string text_;  // the SQL, for StorageFault::statement()
   bool pipelined_;    // Run() need not wait for the answer
+  // A plain insert's table: its rows may be held and sent several at once
+  // (when no foreign key refers to the table).
+  std::string insert_table_;
+  struct HeldRow {
+    std::vector<std::string> values;
+    std::vector<bool> is_null;
+  };
+  std::vector<HeldRow> held_;
+  std::map<size_t, Variant> variants_;
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   PGresult* result_ = nullptr;
@@ -251,9 +441,11 @@ class PgStatement final : public Statement {
 
 class PgDatabase final : public Database {
  public:
-  PgDatabase(PGconn* conn, std::string uri) : conn_(conn), uri_(std::move(uri)), pipeline_(conn) {}
+  PgDatabase(PGconn* conn, std::string uri)
+      : conn_(conn), uri_(std::move(uri)), pipeline_(conn), leaves_(conn, &pipeline_) {}
   ~PgDatabase() override {
     try {
+      pipeline_.DiscardHeldRows();
       pipeline_.Drain(false);
     } catch (const StorageFault&) {
       // The connection is gone; what it held is rolled back by the server.
@@ -267,7 +459,14 @@ class PgDatabase final : public Database {
   void ExecScript(std::string_view sql) override {
     const std::string text(sql);
     // Writes about to be rolled back may have failed: that is no news.
-    pipeline_.Drain(text.rfind("ROLLBACK", 0) != 0);
+    const bool rollback = text.rfind("ROLLBACK", 0) == 0;
+    if (rollback) pipeline_.DiscardHeldRows();
+    pipeline_.Drain(!rollback);
+    // A script may change the schema (a migration): which tables are
+    // referred to is read again.
+    if (text.rfind("COMMIT", 0) != 0 && !rollback && text.rfind("BEGIN", 0) != 0 &&
+        text.rfind("SAVEPOINT", 0) != 0 && text.rfind("RELEASE", 0) != 0)
+      leaves_.Forget();
     PGresult* r = PQexec(conn_, text.c_str());
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -302,12 +501,13 @@ class PgDatabase final : public Database {
     PGresult* d = PQdescribePrepared(conn_, name.c_str());
     params = PQnparams(d);
     PQclear(d);
-    return std::make_unique<PgStatement>(conn_, &pipeline_, name, text, params);
+    return std::make_unique<PgStatement>(this, conn_, &pipeline_, &leaves_, name, text, params);
   }
   void DoBegin() override { ExecScript("BEGIN"); }
   void DoBeginRead() override { ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   void DoCommit() override { ExecScript("COMMIT"); }
   void DoRollback() override {
+    pipeline_.DiscardHeldRows();
     pipeline_.Drain(false);
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
@@ -365,6 +565,7 @@ class PgDatabase final : public Database {
   PGconn* conn_;
   std::string uri_;
   Pipeline pipeline_;
+  LeafTables leaves_;
   PGconn* id_conn_ = nullptr;  // autocommit, for id blocks only
 };
 

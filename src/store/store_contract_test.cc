@@ -141,6 +141,60 @@ TEST(StoreContract, AFailedWriteIsThrownBeforeAnythingCommits) {
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t WHERE i = 4001"), 0);
 }
 
+// Writes reach the server in the order made, whatever an engine holds back
+// to send together: an update finds the rows inserted before it, and a row
+// that another refers to is there before the row that refers to it.
+TEST(StoreContract, WritesTakeEffectInTheOrderMade) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript(
+      "CREATE TABLE parent (id BIGINT PRIMARY KEY); "
+      "CREATE TABLE child (id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL REFERENCES "
+      "parent(id), n BIGINT NOT NULL)");
+  auto parent = db->Prepare("INSERT INTO parent (id) VALUES (?)");
+  auto child = db->Prepare("INSERT INTO child (id, parent_id, n) VALUES (?, ?, ?)");
+  auto bump = db->Prepare("UPDATE child SET n = n + 1 WHERE parent_id = ?");
+  {
+    Transaction tx(*db);
+    for (int p = 1; p <= 300; ++p) {
+      parent->BindInt(1, p);
+      parent->Run();
+      for (int c = 0; c < 3; ++c) {
+        child->BindInt(1, p * 10 + c);
+        child->BindInt(2, p);
+        child->BindInt(3, 0);
+        child->Run();
+      }
+      if (p % 7 == 0) {
+        bump->BindInt(1, p);
+        bump->Run();
+      }
+    }
+    tx.Commit();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM child"), 900);
+  EXPECT_EQ(db->QueryInt("SELECT SUM(n) FROM child"), 3 * (300 / 7));
+}
+
+// A statement outside a transaction commits on its own and is done when Run
+// returns: another connection sees it at once, and a session lock let go is
+// free for the next holder.
+TEST(StoreContract, AStatementOutsideATransactionIsDoneWhenRunReturns) {
+  const std::string target = testing::NewTestTarget();
+  auto a = Open(target);
+  auto b = Open(target);
+  a->ExecScript("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+  auto insert = a->Prepare("INSERT INTO t (i) VALUES (?)");
+  insert->BindInt(1, 1);
+  insert->Run();
+  EXPECT_EQ(b->QueryInt("SELECT COUNT(*) FROM t"), 1);
+  { BatchLock held(*a, "contract"); }
+  bool waited = false;
+  {
+    BatchLock next(*b, "contract", [&] { waited = true; });
+  }
+  EXPECT_FALSE(waited);
+}
+
 // A fault's message is for users and holds no SQL; the statement that failed
 // is kept apart, for debugging.
 TEST(StoreContract, AFaultKeepsItsStatementOutOfTheMessage) {
