@@ -18,6 +18,7 @@
 #include "store/admin_units.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/partition.h"
 
 namespace tdcs::app {
 
@@ -172,6 +173,7 @@ class Generator {
   std::vector<District> districts_;
   std::vector<Commune> communes_;
   std::map<std::string, int64_t> office_ids_;
+  std::map<int64_t, int64_t> office_branch_;  // office id → its branch's id base
   GenerateSummary summary_;
   std::map<int64_t, int64_t> citizen_serial_;  // (province, century-sex, year) → count
   int64_t batches_ = 0;
@@ -227,6 +229,7 @@ void Generator::BuildNetwork() {
                           b.id, "seat",          open};
     store_.AddOffice(seat);
     office_ids_[seat.code] = seat.id;
+    office_branch_[seat.id] = store::BranchIdBase(store_.db(), b.id);
     ++summary_.branches;
     ++summary_.seats;
     for (const auto& d : districts_) {
@@ -235,6 +238,7 @@ void Generator::BuildNetwork() {
                          b.id, "office",      open};
       store_.AddOffice(o);
       office_ids_[o.code] = o.id;
+      office_branch_[o.id] = store::BranchIdBase(store_.db(), b.id);
       ++summary_.offices;
     }
   }
@@ -359,7 +363,11 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
   const std::string address_tail = ", " + c.admin->full_name + ", " + c.district->admin->full_name +
                                    ", " + admin_.Province(store::kLegacyEra, province)->full_name;
   for (int m = 0; m < size; ++m) {
-    const int64_t id = next_borrower++;
+    // The code is the sequence's value, the id that value in the branch's range
+    // (store/partition.h): the same data on either engine.
+    const int64_t serial_id = next_borrower++;
+    const auto branch = office_branch_.find(c.office_id);
+    const int64_t id = (branch == office_branch_.end() ? 0 : branch->second) + serial_id;
     const network::Sex sex = random_.Chance(women_group ? 950'000 : 450'000) ? network::Sex::kFemale
                                                                              : network::Sex::kMale;
     const bool minority = random_.Chance(minority_share);
@@ -377,7 +385,7 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
     char citizen[16], code[16];
     std::snprintf(citizen, sizeof citizen, "0%s%d%02d%06lld", province.c_str(), century_sex,
                   year % 100, static_cast<long long>(serial));
-    std::snprintf(code, sizeof code, "%010lld", static_cast<long long>(id));
+    std::snprintf(code, sizeof code, "%010lld", static_cast<long long>(serial_id));
     std::vector<std::string> categories;
     const uint64_t pick = random_.Below(100);
     categories.push_back(pick < 30   ? "poor"
@@ -455,7 +463,8 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   const int term = kTerms[random_.Below(3)];
   loans::Loan loan;
   auto& t = loan.terms;
-  t.loan_id = next_loan_++;
+  const int64_t loan_serial = next_loan_++;
+  t.loan_id = store::InRangeOf(borrower.id, loan_serial);
   t.borrower_id = borrower.id;
   t.office_id = c.office_id;
   t.program = program;
@@ -485,7 +494,7 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   const Money outstanding =
       Money::Dong(t.approved.dong() * (installments - past) / installments).RoundDownTo(100'000);
   store::LoanApplication application{
-      std::to_string(t.loan_id + 1'000'000'000'000'000LL).substr(0, 16),
+      std::to_string(loan_serial + 1'000'000'000'000'000LL).substr(0, 16),
       disbursed_on,
       disbursed_on,
       disbursed_on,

@@ -21,6 +21,7 @@
 #include "store/admin_units.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/partition.h"
 #include "text/text.h"
 
 namespace tdcs::app {
@@ -1055,11 +1056,15 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
           ReportProgress(progress, ++done, static_cast<int64_t>(borrower_plan.size()), "write");
           continue;
         }
-        b.row.id = next_borrower++;
+        // In the range of the branch of its group (store/partition.h).
+        b.row.id = store::GroupIdBase(
+                       db, b.membership ? std::optional(b.membership->group_id) : std::nullopt,
+                       b.membership ? b.membership->period.from : b.row.valid_from) +
+                   next_borrower++;
         store.AddBorrower(b.row);
         if (b.membership) {
-          store::MembershipRow m{next_membership++, b.row.id, b.membership->group_id,
-                                 b.membership->role, b.membership->period};
+          store::MembershipRow m{store::InRangeOf(b.row.id, next_membership++), b.row.id,
+                                 b.membership->group_id, b.membership->role, b.membership->period};
           store.AddMembership(m);
         }
         ReportProgress(progress, ++done, static_cast<int64_t>(borrower_plan.size()), "write");

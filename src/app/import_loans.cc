@@ -11,6 +11,7 @@
 #include "network/network.h"
 #include "programs/program.h"
 #include "store/network_store.h"
+#include "store/partition.h"
 #include "store/program_store.h"
 
 namespace tdcs::app {
@@ -250,7 +251,7 @@ void WriteLoans(store::Database& db, std::vector<LoanImport>& plan, const Progre
   int64_t done = 0;
   for (auto& row : plan) {
     loans::Loan& loan = row.loan;
-    loan.terms.loan_id = next_id++;
+    loan.terms.loan_id = store::InRangeOf(loan.terms.borrower_id, next_id++);
     for (auto& p : row.opened.postings) p.loan_id = loan.terms.loan_id;
     store.InsertLoan(loan, row.application);
     store::LoanTxn txn;

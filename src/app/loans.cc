@@ -15,6 +15,7 @@
 #include "savings/savings.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/partition.h"
 #include "store/program_store.h"
 
 namespace tdcs::app {
@@ -482,7 +483,9 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
                      "The borrower is in no savings-and-loan group on " + r.date.ToIso());
   loans::Loan loan;
   auto& t = loan.terms;
-  t.loan_id = mode == Decision::kDecideRecorded ? recorded_id : store.ReserveIds("loan", 1);
+  t.loan_id = mode == Decision::kDecideRecorded
+                  ? recorded_id
+                  : store::InRangeOf(*borrower, store.ReserveIds("loan", 1));
   t.borrower_id = *borrower;
   t.office_id = placement->office_id;
   t.program = r.program;
@@ -892,7 +895,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
     if (!outcome.ok()) return outcome.error();
     store.SaveSavings(*account);
     // The entry names its savings transaction, as loan entries name theirs.
-    const int64_t txn = store.ReserveIds("savings_txn", 1);
+    const int64_t txn = store::InRangeOf(account->id, store.ReserveIds("savings_txn", 1));
     const int64_t entry = store.PostEntry(
         ledger::BuildEntry(date, kind_key, std::move(outcome).value().postings), 0, txn);
     store.AddSavingsTxn(account->id, date, kind_key, amount, entry, 0, txn);

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "base/check.h"
+#include "store/partition.h"
 
 namespace tdcs::store {
 namespace {
@@ -244,11 +245,16 @@ int64_t SealUnchainedEntries(Database& db) {
   Transaction tx(db);
   ChainHead head = LockChainHead(db);
   int64_t sealed = 0;
-  for (int64_t after = head.entry_id;;) {
+  // Entries without a position are those written before the chain, in the id
+  // range of the head's entry (range 0: ids from before the partitions by
+  // branch, store/partition.h); later ranges were chained as written.
+  const int64_t range_end = IdRangeBase(head.entry_id) + kBranchIdSpan;
+  for (int64_t after = head.entry_id; after < range_end;) {
     auto page = EntriesPage(db, kIdPageEnd, kEntriesBetween, after, kSealPage);
     if (page.empty()) break;
     for (auto& entry : page) {
       after = entry.id;
+      if (after >= range_end) break;
       if (entry.chain_seq) continue;  // already in the chain
       entry.chain_seq = head.seq + 1;
       const ChainHash hash = entry.ComputeHash(head.hash);

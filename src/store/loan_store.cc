@@ -5,6 +5,7 @@
 
 #include "base/check.h"
 #include "store/calendar_store.h"
+#include "store/partition.h"
 
 namespace tdcs::store {
 namespace {
@@ -127,7 +128,9 @@ int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_
   Money sum;
   for (const auto& p : entry.postings) sum += p.amount;
   TDCS_CHECK_MSG(sum.IsZero(), "unbalanced entry reached the store");
-  const int64_t id = ReserveIds("journal_entry", 1);
+  // In the range of its loan, or of the household whose savings it moves.
+  const int64_t id = InRangeOf(loan_id != 0 ? loan_id : entry.postings.front().borrower_id,
+                               ReserveIds("journal_entry", 1));
   ChainHead& head = Head();
   const std::string date = entry.date.ToIso();
   const EntryView view{head.seq + 1, id, date, entry.kind, loan_id, txn_id, reverses_entry_id};
@@ -515,7 +518,7 @@ constexpr const char* kInsertTxn =
     "INSERT INTO loan_txn (id, loan_id, txn_date, kind, amount_dong, months, party_id, entry_id, "
     "reverses, reversed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
 int64_t LoanStore::AddTxn(LoanTxn& t) {
-  if (t.id == 0) t.id = ReserveIds("loan_txn", 1);
+  if (t.id == 0) t.id = InRangeOf(t.loan_id, ReserveIds("loan_txn", 1));
   auto& st = db_.Cached(kInsertTxn);
   st.BindInt(1, t.id);
   st.BindInt(2, t.loan_id);
@@ -563,7 +566,7 @@ int64_t LoanStore::AddTxn(LoanTxn& t) {
 }
 
 void LoanStore::RecordTxn(LoanTxn& t, const ledger::Entry& entry, int64_t reverses_entry_id) {
-  if (t.id == 0) t.id = ReserveIds("loan_txn", 1);
+  if (t.id == 0) t.id = InRangeOf(t.loan_id, ReserveIds("loan_txn", 1));
   t.entry_id = PostEntry(entry, t.loan_id, t.id, reverses_entry_id);
   AddTxn(t);
 }
@@ -710,7 +713,7 @@ std::vector<savings::Account> LoanStore::LoadSavingsOf(const std::vector<int64_t
 
 void LoanStore::SaveSavings(savings::Account& a) {
   if (a.id == 0) {
-    a.id = ReserveIds("savings_account", 1);
+    a.id = InRangeOf(a.borrower_id, ReserveIds("savings_account", 1));
     auto& st = db_.Cached(
         "INSERT INTO savings_account (id, borrower_id, office_id, balance_dong, accrual, "
         "accrued_to) VALUES (?, ?, ?, ?, ?, ?)");
@@ -734,7 +737,7 @@ void LoanStore::SaveSavings(savings::Account& a) {
 
 int64_t LoanStore::AddSavingsTxn(int64_t account_id, Date date, const std::string& kind,
                                  Money amount, int64_t entry_id, int64_t reverses, int64_t id) {
-  if (id == 0) id = ReserveIds("savings_txn", 1);
+  if (id == 0) id = InRangeOf(account_id, ReserveIds("savings_txn", 1));
   auto& st = db_.Cached(
       "INSERT INTO savings_txn (id, account_id, txn_date, kind, amount_dong, entry_id, reverses) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");

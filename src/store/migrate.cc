@@ -1,8 +1,7 @@
 #include "store/migrate.h"
 
-#include <set>
-
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "base/embedded.h"
@@ -34,6 +33,10 @@ const std::vector<Migration>& AllMigrations() {
   return all;
 }
 
+bool RunsOn(Engine engine, const Migration& m) {
+  return engine == Engine::kPostgres || m.sql.rfind(kPostgresOnly, 0) != 0;
+}
+
 std::string ForEngine(Engine engine, const std::string& sql) {
   const std::string token = "ID_PK";
   const std::string replacement =
@@ -63,7 +66,7 @@ std::vector<int> Migrate(Database& db) {
   for (const auto& m : AllMigrations()) {
     if (done.count(m.version)) continue;
     Transaction tx(db);
-    db.ExecScript(ForEngine(db.engine(), m.sql));
+    if (RunsOn(db.engine(), m)) db.ExecScript(ForEngine(db.engine(), m.sql));
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

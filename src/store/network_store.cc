@@ -5,6 +5,7 @@
 #include <map>
 
 #include "base/check.h"
+#include "store/partition.h"
 
 namespace tdcs::store {
 namespace {
@@ -156,6 +157,7 @@ void NetworkStore::AddBranch(BranchRow& r) {
   if (r.id == 0) r.id = ReserveIds("branch", 1);
   InsertIdentity(db_, "branch", r.id, r.code, r.period);
   InsertBranchVersion(db_, r);
+  AddBranchPartitions(db_, r.id);
 }
 
 void NetworkStore::AddOffice(OfficeRow& r) {
@@ -305,7 +307,7 @@ constexpr const char* kInsertMembership =
     "INSERT INTO membership (id, borrower_id, group_id, role, valid_from, valid_to) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 void NetworkStore::AddMembership(MembershipRow& r) {
-  if (r.id == 0) r.id = ReserveIds("membership", 1);
+  if (r.id == 0) r.id = InRangeOf(r.borrower_id, ReserveIds("membership", 1));
   auto& st = db_.Cached(kInsertMembership);
   st.BindInt(1, r.id);
   st.BindInt(2, r.borrower_id);

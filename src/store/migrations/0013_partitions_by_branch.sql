@@ -1,0 +1,239 @@
+-- postgres-only
+-- 0013: the large tables are partitioned by branch (PostgreSQL declarative
+-- partitioning; docs/ARCHITECTURE.md "Partitions by branch"). SQLite records
+-- this migration and runs none of it.
+--
+-- A branch's rows take their ids from the branch's own range: branch b owns
+-- [b × 2^40, (b + 1) × 2^40) (store/partition.h), and every large table is
+-- partitioned by RANGE on its id (or on the id of the row it belongs to), one
+-- partition per branch. So PRIMARY KEY (id) holds the partition key and every
+-- foreign key stays as it was. A household's branch is the branch of its
+-- group when it is registered; its versions, memberships, loans, loan
+-- transactions, journal entries, postings, savings account and movements
+-- take ids in the household's range.
+--
+-- Partitions of each table:
+--   <table>_b0       range 0, [MINVALUE, 2^40): the rows written before this
+--                    migration (their ids are small) and households registered
+--                    without a group;
+--   <table>_b<id>    one per branch, created with the branch
+--                    (tdcs_add_branch_partitions, called by NetworkStore::AddBranch).
+-- There is no DEFAULT partition: every id is in a branch's range by
+-- construction, and a write for a branch whose partitions are detached
+-- (archived, being moved) fails, instead of landing in a default partition
+-- that would then refuse the branch's partitions back.
+--
+-- A unique key that is not the partition key cannot be a unique index of a
+-- partitioned table. Borrower codes, citizen IDs, loan codes and journal
+-- chain positions are kept unique in small unpartitioned key tables
+-- (unique_*), written by triggers; a savings account's borrower is unique in
+-- each partition, and a CHECK keeps an account in its borrower's range, so
+-- that is unique everywhere.
+--
+-- Existing databases: the tables are renamed, the partitioned ones created,
+-- the rows copied (into range 0) and the old tables dropped, in this one
+-- transaction (docs/OPERATIONS.md: time and disk it takes).
+
+CREATE FUNCTION tdcs_add_branch_partitions(branch BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  parent TEXT;
+  part TEXT;
+  low TEXT := CASE WHEN branch = 0 THEN 'MINVALUE' ELSE (branch << 40)::TEXT END;
+  high TEXT := ((branch + 1) << 40)::TEXT;
+BEGIN
+  FOREACH parent IN ARRAY ARRAY['borrower', 'borrower_version', 'membership', 'loan', 'loan_txn',
+                                'loan_opening', 'journal_entry', 'posting', 'savings_account',
+                                'savings_txn'] LOOP
+    part := parent || '_b' || branch;
+    IF to_regclass(part) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', part,
+                     parent, low, high);
+    END IF;
+  END LOOP;
+  EXECUTE format('CREATE UNIQUE INDEX IF NOT EXISTS %I ON %I (borrower_id)',
+                 'savings_account_b' || branch || '_borrower', 'savings_account_b' || branch);
+END $$;
+
+-- A branch's partitions out of the tables and back (docs/OPERATIONS.md):
+-- detached, they are plain tables holding the branch's rows, to dump,
+-- archive or move. Referencing tables first; a detached table's copies of
+-- the foreign keys are dropped (what they point to is detached with it), and
+-- attaching makes and checks them again. Detaching refuses while a row
+-- elsewhere still points into the branch (a loan inherited by a household of
+-- another branch, an application waiting in loan_application_detail).
+CREATE FUNCTION tdcs_detach_branch_partitions(branch BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  parent TEXT;
+  part TEXT;
+  fk RECORD;
+BEGIN
+  FOREACH parent IN ARRAY ARRAY['posting', 'savings_txn', 'loan_opening', 'journal_entry',
+                                'loan_txn', 'savings_account', 'loan', 'membership',
+                                'borrower_version', 'borrower'] LOOP
+    part := parent || '_b' || branch;
+    EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', parent, part);
+    FOR fk IN SELECT conname FROM pg_constraint
+               WHERE conrelid = part::regclass AND contype = 'f' AND conparentid = 0
+    LOOP
+      EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', part, fk.conname);
+    END LOOP;
+  END LOOP;
+END $$;
+
+CREATE FUNCTION tdcs_attach_branch_partitions(branch BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  parent TEXT;
+  low TEXT := CASE WHEN branch = 0 THEN 'MINVALUE' ELSE (branch << 40)::TEXT END;
+  high TEXT := ((branch + 1) << 40)::TEXT;
+BEGIN
+  FOREACH parent IN ARRAY ARRAY['borrower', 'borrower_version', 'membership', 'loan',
+                                'savings_account', 'loan_txn', 'journal_entry', 'loan_opening',
+                                'savings_txn', 'posting'] LOOP
+    EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', parent,
+                   parent || '_b' || branch, low, high);
+  END LOOP;
+END $$;
+
+ALTER TABLE borrower RENAME TO borrower_unpartitioned;
+ALTER TABLE borrower_version RENAME TO borrower_version_unpartitioned;
+ALTER TABLE membership RENAME TO membership_unpartitioned;
+ALTER TABLE loan RENAME TO loan_unpartitioned;
+ALTER TABLE loan_txn RENAME TO loan_txn_unpartitioned;
+ALTER TABLE loan_opening RENAME TO loan_opening_unpartitioned;
+ALTER TABLE journal_entry RENAME TO journal_entry_unpartitioned;
+ALTER TABLE posting RENAME TO posting_unpartitioned;
+ALTER TABLE savings_account RENAME TO savings_account_unpartitioned;
+ALTER TABLE savings_txn RENAME TO savings_txn_unpartitioned;
+
+CREATE TABLE borrower (LIKE borrower_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (id);
+CREATE TABLE borrower_version (LIKE borrower_version_unpartitioned INCLUDING DEFAULTS)
+  PARTITION BY RANGE (borrower_id);
+CREATE TABLE membership (LIKE membership_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (id);
+CREATE TABLE loan (LIKE loan_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (id);
+CREATE TABLE loan_txn (LIKE loan_txn_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (id);
+CREATE TABLE loan_opening (LIKE loan_opening_unpartitioned INCLUDING DEFAULTS)
+  PARTITION BY RANGE (txn_id);
+CREATE TABLE journal_entry (LIKE journal_entry_unpartitioned INCLUDING DEFAULTS)
+  PARTITION BY RANGE (id);
+CREATE TABLE posting (LIKE posting_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (entry_id);
+CREATE TABLE savings_account (LIKE savings_account_unpartitioned INCLUDING DEFAULTS)
+  PARTITION BY RANGE (id);
+CREATE TABLE savings_txn (LIKE savings_txn_unpartitioned INCLUDING DEFAULTS)
+  PARTITION BY RANGE (id);
+
+SELECT tdcs_add_branch_partitions(0);
+SELECT tdcs_add_branch_partitions(id) FROM branch ORDER BY id;
+
+INSERT INTO borrower SELECT * FROM borrower_unpartitioned;
+INSERT INTO borrower_version SELECT * FROM borrower_version_unpartitioned;
+INSERT INTO membership SELECT * FROM membership_unpartitioned;
+INSERT INTO loan SELECT * FROM loan_unpartitioned;
+INSERT INTO loan_txn SELECT * FROM loan_txn_unpartitioned;
+INSERT INTO loan_opening SELECT * FROM loan_opening_unpartitioned;
+INSERT INTO journal_entry SELECT * FROM journal_entry_unpartitioned;
+INSERT INTO posting SELECT * FROM posting_unpartitioned;
+INSERT INTO savings_account SELECT * FROM savings_account_unpartitioned;
+INSERT INTO savings_txn SELECT * FROM savings_txn_unpartitioned;
+
+-- Their keys and indexes go with them, and loan_application_detail's
+-- foreign key to loan (made again below).
+DROP TABLE savings_txn_unpartitioned, savings_account_unpartitioned, posting_unpartitioned,
+  journal_entry_unpartitioned, loan_opening_unpartitioned, loan_txn_unpartitioned,
+  loan_unpartitioned, membership_unpartitioned, borrower_version_unpartitioned,
+  borrower_unpartitioned CASCADE;
+
+-- The keys, foreign keys and indexes of migrations 0001–0012, on the
+-- partitioned tables (each partition gets its own; later partitions too).
+ALTER TABLE borrower ADD PRIMARY KEY (id);
+CREATE INDEX borrower_code ON borrower (code);
+CREATE INDEX borrower_citizen_id ON borrower (citizen_id);
+CREATE INDEX borrower_name_folded ON borrower (name_folded);
+ALTER TABLE borrower_version ADD PRIMARY KEY (borrower_id, valid_from);
+ALTER TABLE borrower_version ADD FOREIGN KEY (borrower_id) REFERENCES borrower (id);
+ALTER TABLE borrower_version ADD FOREIGN KEY (village_id) REFERENCES village (id);
+ALTER TABLE membership ADD PRIMARY KEY (id);
+ALTER TABLE membership ADD FOREIGN KEY (borrower_id) REFERENCES borrower (id);
+ALTER TABLE membership ADD FOREIGN KEY (group_id) REFERENCES savings_group (id);
+CREATE INDEX membership_borrower ON membership (borrower_id, valid_from);
+CREATE INDEX membership_group ON membership (group_id, valid_from);
+ALTER TABLE loan ADD PRIMARY KEY (id);
+ALTER TABLE loan ADD FOREIGN KEY (borrower_id) REFERENCES borrower (id);
+ALTER TABLE loan ADD FOREIGN KEY (program_code) REFERENCES program (code);
+CREATE INDEX loan_code ON loan (code);
+CREATE INDEX loan_next_event ON loan (next_event_date);
+CREATE INDEX loan_borrower ON loan (borrower_id);
+CREATE INDEX loan_session_day ON loan (session_day, id);
+ALTER TABLE loan_application_detail ADD FOREIGN KEY (loan_id) REFERENCES loan (id);
+ALTER TABLE loan_txn ADD PRIMARY KEY (id);
+ALTER TABLE loan_txn ADD FOREIGN KEY (loan_id) REFERENCES loan (id);
+CREATE INDEX loan_txn_loan ON loan_txn (loan_id, id);
+ALTER TABLE loan_opening ADD PRIMARY KEY (txn_id);
+ALTER TABLE loan_opening ADD FOREIGN KEY (txn_id) REFERENCES loan_txn (id);
+ALTER TABLE journal_entry ADD PRIMARY KEY (id);
+CREATE INDEX journal_entry_loan ON journal_entry (loan_id);
+CREATE INDEX journal_entry_chain ON journal_entry (chain_seq);
+ALTER TABLE posting ADD FOREIGN KEY (entry_id) REFERENCES journal_entry (id);
+CREATE INDEX posting_entry ON posting (entry_id);
+CREATE INDEX posting_loan ON posting (loan_id);
+ALTER TABLE savings_account ADD PRIMARY KEY (id);
+ALTER TABLE savings_account ADD FOREIGN KEY (borrower_id) REFERENCES borrower (id);
+ALTER TABLE savings_account ADD CONSTRAINT savings_account_in_borrower_range
+  CHECK (id >> 40 = borrower_id >> 40);
+ALTER TABLE savings_txn ADD PRIMARY KEY (id);
+ALTER TABLE savings_txn ADD FOREIGN KEY (account_id) REFERENCES savings_account (id);
+CREATE INDEX savings_txn_account ON savings_txn (account_id, id);
+
+-- The unique keys that are not partition keys. A row's key is taken when it
+-- is inserted (or its key column updated) and given back when it is deleted,
+-- so the key tables refuse what the unique indexes refused. (Detaching or
+-- dropping a partition keeps its rows' keys taken: an archived code is not
+-- given out again.)
+CREATE TABLE unique_borrower_code (code TEXT PRIMARY KEY, borrower_id BIGINT NOT NULL);
+CREATE TABLE unique_borrower_citizen_id (citizen_id TEXT PRIMARY KEY, borrower_id BIGINT NOT NULL);
+CREATE TABLE unique_loan_code (code TEXT PRIMARY KEY, loan_id BIGINT NOT NULL);
+CREATE TABLE unique_chain_seq (chain_seq BIGINT PRIMARY KEY, entry_id BIGINT NOT NULL);
+INSERT INTO unique_borrower_code SELECT code, id FROM borrower;
+INSERT INTO unique_borrower_citizen_id SELECT citizen_id, id FROM borrower;
+INSERT INTO unique_loan_code SELECT code, id FROM loan;
+INSERT INTO unique_chain_seq SELECT chain_seq, id FROM journal_entry WHERE chain_seq IS NOT NULL;
+
+CREATE FUNCTION tdcs_unique_borrower_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    DELETE FROM unique_borrower_code WHERE code = OLD.code;
+    DELETE FROM unique_borrower_citizen_id WHERE citizen_id = OLD.citizen_id;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO unique_borrower_code (code, borrower_id) VALUES (NEW.code, NEW.id);
+    INSERT INTO unique_borrower_citizen_id (citizen_id, borrower_id) VALUES (NEW.citizen_id, NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER borrower_unique_keys AFTER INSERT OR DELETE OR UPDATE OF id, code, citizen_id
+  ON borrower FOR EACH ROW EXECUTE FUNCTION tdcs_unique_borrower_keys();
+
+CREATE FUNCTION tdcs_unique_loan_code() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    DELETE FROM unique_loan_code WHERE code = OLD.code;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO unique_loan_code (code, loan_id) VALUES (NEW.code, NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER loan_unique_code AFTER INSERT OR DELETE OR UPDATE OF id, code
+  ON loan FOR EACH ROW EXECUTE FUNCTION tdcs_unique_loan_code();
+
+CREATE FUNCTION tdcs_unique_chain_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.chain_seq IS NOT NULL THEN
+    DELETE FROM unique_chain_seq WHERE chain_seq = OLD.chain_seq;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.chain_seq IS NOT NULL THEN
+    INSERT INTO unique_chain_seq (chain_seq, entry_id) VALUES (NEW.chain_seq, NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER journal_entry_unique_chain_seq AFTER INSERT OR DELETE OR UPDATE OF id, chain_seq
+  ON journal_entry FOR EACH ROW EXECUTE FUNCTION tdcs_unique_chain_seq();
