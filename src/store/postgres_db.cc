@@ -232,8 +232,9 @@ bool MayPipeline(std::string_view sql) {
          sql.find("pg_advisory_unlock(") == std::string_view::npos;
 }
 
-// The tables of the schema that no foreign key refers to, read from the
-// catalog when first asked and again after a script (a migration) ran.
+// The tables of the schema that no foreign key refers to (nor to any of
+// their partitions), read from the catalog when first asked and again after
+// a script (a migration) ran.
 class LeafTables {
  public:
   LeafTables(PGconn* conn, Pipeline* pipeline) : conn_(conn), pipeline_(pipeline) {}
@@ -248,11 +249,12 @@ class LeafTables {
 
  private:
   void Read() {
-    PGresult* r = PQexec(conn_,
-                         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                         "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN "
-                         "('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE "
-                         "f.contype = 'f' AND f.confrelid = c.oid)");
+    PGresult* r =
+        PQexec(conn_,
+               "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT EXISTS "
+               "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND (f.confrelid = c.oid OR "
+               "f.confrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = c.oid)))");
     tables_.clear();
     if (PQresultStatus(r) == PGRES_TUPLES_OK)
       for (int i = 0; i < PQntuples(r); ++i) tables_.insert(PQgetvalue(r, i, 0));
