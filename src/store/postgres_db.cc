@@ -77,6 +77,16 @@ class RowBuffer {
   virtual void DiscardRows() = 0;
 };
 
+// Whether `sql` names `table` (as a whole word).
+bool NamesTable(const std::string& sql, const std::string& table) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = sql.find(table); at != std::string::npos; at = sql.find(table, at + 1)) {
+    const size_t end = at + table.size();
+    if ((at == 0 || !word(sql[at - 1])) && (end == sql.size() || !word(sql[end]))) return true;
+  }
+  return false;
+}
+
 // The writes sent and not yet answered on one connection, and the rows held
 // for multi-row inserts.
 class Pipeline {
@@ -91,7 +101,7 @@ class Pipeline {
             const char* const* params) {
     for (auto it = holding_.begin(); it != holding_.end();) {
       RowBuffer* buffer = *it;
-      if (text->find(buffer->table()) == std::string::npos) {
+      if (!NamesTable(*text, buffer->table())) {
         ++it;
         continue;
       }
@@ -232,8 +242,9 @@ bool MayPipeline(std::string_view sql) {
          sql.find("pg_advisory_unlock(") == std::string_view::npos;
 }
 
-// The tables of the schema that no foreign key refers to (nor to any of
-// their partitions), read from the catalog when first asked and again after
+// The tables of the schema that no foreign key checked at once refers to
+// (nor to any of their partitions; a key checked at commit waits for the
+// whole transaction), read from the catalog when first asked and again after
 // a script (a migration) ran.
 class LeafTables {
  public:
@@ -253,7 +264,8 @@ class LeafTables {
         PQexec(conn_,
                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT EXISTS "
-               "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND (f.confrelid = c.oid OR "
+               "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND NOT f.condeferred AND "
+               "(f.confrelid = c.oid OR "
                "f.confrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = c.oid)))");
     tables_.clear();
     if (PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -647,7 +659,9 @@ std::unique_ptr<Database> OpenPostgres(const std::string& uri) {
     throw StorageFault("postgres connect: " + RedactPassword(message, uri));
   }
   auto db = std::make_unique<PgDatabase>(conn, uri);
-  db->ExecScript("SET client_min_messages=warning; SET DateStyle=ISO; SET client_encoding=UTF8");
+  db->ExecScript(
+      "SET client_min_messages=warning; SET DateStyle=ISO; SET client_encoding=UTF8; "
+      "SET plan_cache_mode=force_generic_plan");
   return db;
 }
 
