@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test test-slow run bench bench-national clean format
+.PHONY: deps build test test-slow run bench bench-national bench-engines clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -40,6 +40,11 @@ run: build
 bench: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/province|ImportBorrowers|Find'
 	$(BUILD)/loans_bench --benchmark_filter='province|Collections|Fsync'
+
+# SQLite and PostgreSQL side by side (a private durable PostgreSQL cluster):
+# load, sessions, end of day, verify. PROFILE=province for the larger run.
+bench-engines: build
+	bench/engines.sh $(BUILD)
 
 bench-national: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/national'

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <exception>
 #include <map>
 #include <regex>
 #include <set>
@@ -141,16 +142,14 @@ class Pipeline {
       buffer->SendRows();
     }
   }
-  void DiscardHeldRows() {
-    for (RowBuffer* buffer : holding_) buffer->DiscardRows();
-    holding_.clear();
-  }
-
   // Sends the rows held, reads every answer and leaves pipeline mode. The
   // first failure is thrown (with its statement) when `throw_errors`.
   void Drain(bool throw_errors) {
     SendHeldRows();
-    if (pending_.empty()) return;
+    if (pending_.empty()) {
+      if (throw_errors) ThrowUnseenFailure();
+      return;
+    }
     PGresult* failed = nullptr;
     const std::string* failed_text = nullptr;
     bool broken = PQpipelineSync(conn_) != 1;
@@ -185,18 +184,27 @@ class Pipeline {
       if (failed != nullptr) PQclear(failed);
       throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
     }
-    if (failed == nullptr) return;
-    if (!throw_errors) {
-      PQclear(failed);
-      return;
+    if (failed != nullptr) {
+      // Kept when nobody can be told now (a statement's destructor drains):
+      // the next drain that can throw, throws it, unless a rollback came
+      // first.
+      try {
+        ThrowResultError(failed, "postgres: ", *failed_text);
+      } catch (...) {
+        PQclear(failed);
+        if (!unseen_failure_) unseen_failure_ = std::current_exception();
+      }
     }
-    try {
-      ThrowResultError(failed, "postgres: ", *failed_text);
-    } catch (...) {
-      PQclear(failed);
-      throw;
-    }
+    if (throw_errors) ThrowUnseenFailure();
   }
+
+  // Held rows dropped, then (after the drain) a failure forgotten: the
+  // transaction (or savepoint) they belonged to is being rolled back.
+  void DiscardHeldRows() {
+    for (RowBuffer* buffer : holding_) buffer->DiscardRows();
+    holding_.clear();
+  }
+  void ForgetFailure() { unseen_failure_ = nullptr; }
 
  private:
   void Enter() {
@@ -211,9 +219,17 @@ class Pipeline {
     throw StorageFault("postgres: " + message.substr(0, message.find('\n')), sql);
   }
 
+  void ThrowUnseenFailure() {
+    if (!unseen_failure_) return;
+    std::exception_ptr failure = unseen_failure_;
+    unseen_failure_ = nullptr;
+    std::rethrow_exception(failure);
+  }
+
   PGconn* conn_;
   std::vector<const std::string*> pending_;  // the statements' SQL, for faults
   std::set<RowBuffer*> holding_;
+  std::exception_ptr unseen_failure_;
 };
 
 // "INSERT INTO table (columns) VALUES ($1, …, $n)" and nothing more: the
@@ -222,12 +238,16 @@ class Pipeline {
 // another table can depend on it, and everything it depends on was sent
 // before it.
 std::string PlainInsertTable(const std::string& sql, int params) {
-  static const std::regex kPlain(R"(^INSERT INTO (\w+) \([^()]*\) VALUES \(([$0-9, ]*)\)$)");
+  static const std::regex kPlain(
+      R"(^INSERT INTO (\w+) \([^()]*\) VALUES \(((?:\$\d+|NULL)(?:, (?:\$\d+|NULL))*)\)$)");
   std::smatch m;
   if (!std::regex_match(sql, m, kPlain)) return "";
-  std::string expected;
-  for (int k = 1; k <= params; ++k) expected += (k > 1 ? ", $" : "$") + std::to_string(k);
-  return m[2] == expected ? m[1].str() : "";
+  // The parameters in order, each once ($1, $2, …, with NULLs among them).
+  int next = 1;
+  const std::string values = m[2];
+  for (size_t at = values.find('$'); at != std::string::npos; at = values.find('$', at + 1))
+    if (std::stoi(values.substr(at + 1)) != next++) return "";
+  return next == params + 1 ? m[1].str() : "";
 }
 
 // Whether Run() may send the statement without waiting for its answer: any
@@ -413,12 +433,23 @@ class PgStatement final : public Statement, private RowBuffer {
     if (it != variants_.end()) return it->second;
     Variant v;
     v.name = name_ + "_" + std::to_string(n);
-    v.sql = text_.substr(0, text_.rfind(" VALUES (")) + " VALUES ";
-    int param = 0;
+    const size_t values = text_.rfind(" VALUES (");
+    v.sql = text_.substr(0, values) + " VALUES ";
+    // The row as written ("$1, NULL, $2"), its parameters renumbered per row.
+    const std::string row = text_.substr(values + 9, text_.size() - values - 10);
     for (size_t k = 0; k < n; ++k) {
       v.sql += k ? ", (" : "(";
-      for (size_t c = 0; c < values_.size(); ++c)
-        v.sql += (c ? ", $" : "$") + std::to_string(++param);
+      for (size_t at = 0; at < row.size();) {
+        if (row[at] != '$') {
+          v.sql += row[at++];
+          continue;
+        }
+        size_t end = at + 1;
+        while (end < row.size() && std::isdigit(static_cast<unsigned char>(row[end]))) ++end;
+        v.sql +=
+            "$" + std::to_string(k * values_.size() + std::stoul(row.substr(at + 1, end - at - 1)));
+        at = end;
+      }
       v.sql += ")";
     }
     auto& stored = variants_.emplace(n, std::move(v)).first->second;
@@ -476,6 +507,7 @@ class PgDatabase final : public Database {
     const bool rollback = text.rfind("ROLLBACK", 0) == 0;
     if (rollback) pipeline_.DiscardHeldRows();
     pipeline_.Drain(!rollback);
+    if (rollback) pipeline_.ForgetFailure();
     // A script may change the schema (a migration): which tables are
     // referred to is read again.
     if (text.rfind("COMMIT", 0) != 0 && !rollback && text.rfind("BEGIN", 0) != 0 &&
@@ -523,6 +555,7 @@ class PgDatabase final : public Database {
   void DoRollback() override {
     pipeline_.DiscardHeldRows();
     pipeline_.Drain(false);
+    pipeline_.ForgetFailure();
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
   }
   void LockKey(std::string_view name) override {
@@ -661,7 +694,7 @@ std::unique_ptr<Database> OpenPostgres(const std::string& uri) {
   auto db = std::make_unique<PgDatabase>(conn, uri);
   db->ExecScript(
       "SET client_min_messages=warning; SET DateStyle=ISO; SET client_encoding=UTF8; "
-      "SET plan_cache_mode=force_generic_plan");
+      "SET plan_cache_mode=force_generic_plan; SET jit=off");
   return db;
 }
 

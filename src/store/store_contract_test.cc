@@ -119,6 +119,21 @@ TEST(StoreContract, AFailedWriteIsThrownBeforeAnythingCommits) {
     }
     EXPECT_EQ(count(), 2500);
   }
+  // Nor is it lost when a statement is thrown away in between (its cleanup
+  // cannot report the failure): the commit still names the failed write.
+  try {
+    Transaction tx(*db);
+    {
+      auto passing = db->Prepare("SELECT COUNT(*) FROM t WHERE i < ?");
+      insert->BindInt(1, 8);
+      insert->Run();
+    }
+    tx.Commit();
+    FAIL() << "duplicate key accepted";
+  } catch (const StorageFault& fault) {
+    EXPECT_NE(fault.statement().find("INSERT INTO t"), std::string::npos) << fault.what();
+  }
+  EXPECT_EQ(count(), 2500);
   // A failure inside a savepoint that is rolled back leaves the outer
   // transaction whole.
   {
