@@ -251,8 +251,19 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER borrower_unique_keys AFTER INSERT OR DELETE OR UPDATE OF id, code, citizen_id
+CREATE TRIGGER borrower_unique_keys AFTER DELETE OR UPDATE OF id, code, citizen_id
   ON borrower FOR EACH ROW EXECUTE FUNCTION tdcs_unique_borrower_keys();
+-- Inserted rows take their keys once per statement (a multi-row insert
+-- writes its keys in two statements, not two per row).
+CREATE FUNCTION tdcs_unique_borrower_keys_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO unique_borrower_code (code, borrower_id) SELECT code, id FROM inserted;
+  INSERT INTO unique_borrower_citizen_id (citizen_id, borrower_id) SELECT citizen_id, id FROM inserted;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER borrower_unique_keys_inserted AFTER INSERT ON borrower
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
+  EXECUTE FUNCTION tdcs_unique_borrower_keys_inserted();
 
 CREATE FUNCTION tdcs_unique_loan_code() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -264,8 +275,16 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER loan_unique_code AFTER INSERT OR DELETE OR UPDATE OF id, code
+CREATE TRIGGER loan_unique_code AFTER DELETE OR UPDATE OF id, code
   ON loan FOR EACH ROW EXECUTE FUNCTION tdcs_unique_loan_code();
+CREATE FUNCTION tdcs_unique_loan_code_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO unique_loan_code (code, loan_id) SELECT code, id FROM inserted;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER loan_unique_code_inserted AFTER INSERT ON loan
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
+  EXECUTE FUNCTION tdcs_unique_loan_code_inserted();
 
 CREATE FUNCTION tdcs_unique_chain_seq() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -277,5 +296,14 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER journal_entry_unique_chain_seq AFTER INSERT OR DELETE OR UPDATE OF id, chain_seq
+CREATE TRIGGER journal_entry_unique_chain_seq AFTER DELETE OR UPDATE OF id, chain_seq
   ON journal_entry FOR EACH ROW EXECUTE FUNCTION tdcs_unique_chain_seq();
+CREATE FUNCTION tdcs_unique_chain_seq_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO unique_chain_seq (chain_seq, entry_id)
+    SELECT chain_seq, id FROM inserted WHERE chain_seq IS NOT NULL;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER journal_entry_unique_chain_seq_inserted AFTER INSERT ON journal_entry
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
+  EXECUTE FUNCTION tdcs_unique_chain_seq_inserted();
