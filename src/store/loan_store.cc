@@ -295,6 +295,7 @@ constexpr const char* kUpdateLoan =
     "UPDATE loan SET (" TDCS_LOAN_UPDATE_COLUMNS
     ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
 void LoanStore::UpdateLoan(const loans::Loan& l) {
+  ahead_loans_.erase(l.terms.loan_id);  // what was read ahead is no longer it
   auto& st = db_.Cached(kUpdateLoan);
   BindLoanState(st, 1, l);
   st.BindInt(kLoanStateColumns + 1, l.terms.loan_id);
@@ -308,6 +309,7 @@ constexpr const char* kLoadLoan =
     "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments, "
     "interest_charge FROM loan WHERE id = ?";
 void LoanStore::SetLoanBorrower(int64_t loan_id, int64_t borrower_id) {
+  ahead_loans_.erase(loan_id);
   auto& st = db_.Cached("UPDATE loan SET borrower_id = ? WHERE id = ?");
   st.BindInt(1, borrower_id);
   st.BindInt(2, loan_id);

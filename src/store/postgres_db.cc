@@ -9,9 +9,10 @@
 // costs one round trip, not one per row. The pipeline is drained (a sync
 // point, every answer read, the first failure thrown with its statement)
 // before anything that needs an answer: a read, a script, a prepare, a
-// commit — and every kMaxPending writes, so neither side's socket buffer
-// fills while the other waits. Order is the connection's order, so a read
-// sees every write sent before it.
+// commit — and every kMaxPending statements, so that the answers owed stay
+// bounded (libpq reads what arrives while it waits to send, so a long
+// pipeline does not deadlock on full socket buffers either). Order is the
+// connection's order, so a read sees every write sent before it.
 #include "store/postgres_db.h"
 
 #include <libpq-fe.h>
@@ -118,17 +119,21 @@ class Pipeline {
     if (pending_.size() >= kMaxPending) Drain(true);
   }
   // Sends the preparation of `sql` as `name` (a multi-row insert's).
-  void SendPrepare(const std::string& name, const std::string* sql) {
+  // `*prepared` is set now and cleared by the drain if the server did not
+  // prepare it (it failed, or an earlier failure aborted the pipeline), so
+  // that it is prepared again before its next use.
+  void SendPrepare(const std::string& name, const std::string* sql, bool* prepared) {
     Enter();
     if (PQsendPrepare(conn_, name.c_str(), sql->c_str(), 0, nullptr) != 1) Fail(*sql);
-    pending_.push_back(sql);
+    pending_.push_back({sql, prepared});
+    *prepared = true;
   }
   void SendNow(const std::string& name, const std::string* text, int count,
                const char* const* params) {
     Enter();
     if (PQsendQueryPrepared(conn_, name.c_str(), count, params, nullptr, nullptr, 0) != 1)
       Fail(*text);
-    pending_.push_back(text);
+    pending_.push_back({text, nullptr});
   }
 
   // A statement that holds rows (until SendHeldRows) and one that no longer
@@ -153,19 +158,24 @@ class Pipeline {
     PGresult* failed = nullptr;
     const std::string* failed_text = nullptr;
     bool broken = PQpipelineSync(conn_) != 1;
-    for (const std::string* text : pending_) {
-      if (broken) break;
+    for (const Pending& pending : pending_) {
+      if (broken || PQstatus(conn_) != CONNECTION_OK) {
+        broken = true;
+        if (pending.prepared) *pending.prepared = false;
+        continue;
+      }
       // Each query's answer is its result(s), then NULL.
       while (PGresult* r = PQgetResult(conn_)) {
         const auto status = PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && pending.prepared)
+          *pending.prepared = false;
         if (status == PGRES_FATAL_ERROR && failed == nullptr) {
           failed = r;
-          failed_text = text;
+          failed_text = pending.text;
           continue;
         }
         PQclear(r);
       }
-      if (PQstatus(conn_) != CONNECTION_OK) broken = true;
     }
     pending_.clear();
     // The sync point's answer, then out of pipeline mode.
@@ -212,6 +222,9 @@ class Pipeline {
       throw StorageFault(std::string("postgres: cannot enter pipeline mode: ") +
                          PQerrorMessage(conn_));
   }
+  // The connection could not take a statement: the transaction is lost, and
+  // the fault ends it (nothing catches a StorageFault and goes on in the
+  // same transaction), so the rows held for it go too.
   [[noreturn]] void Fail(const std::string& sql) {
     const std::string message = PQerrorMessage(conn_);
     DiscardHeldRows();
@@ -227,7 +240,11 @@ class Pipeline {
   }
 
   PGconn* conn_;
-  std::vector<const std::string*> pending_;  // the statements' SQL, for faults
+  struct Pending {
+    const std::string* text;  // the statement's SQL, for faults
+    bool* prepared;           // a preparation's: whether the server has it
+  };
+  std::vector<Pending> pending_;
   std::set<RowBuffer*> holding_;
   std::exception_ptr unseen_failure_;
 };
@@ -319,8 +336,6 @@ class PgStatement final : public Statement, private RowBuffer {
         is_null_(param_count, true) {}
   ~PgStatement() override {
     Clear();
-    std::string sql = "DEALLOCATE \"" + name_ + "\"";
-    for (const auto& [n, variant] : variants_) sql += "; DEALLOCATE \"" + variant.name + "\"";
     try {
       pipeline_->Forget(this);
       if (!held_.empty()) SendRows();
@@ -328,7 +343,11 @@ class PgStatement final : public Statement, private RowBuffer {
     } catch (const StorageFault&) {
       return;  // the connection is gone, and its statements with it
     }
-    PQclear(PQexec(conn_, sql.c_str()));
+    // One by one: a failed one (never prepared) does not stop the others.
+    std::vector<std::string> names{name_};
+    for (const auto& [n, variant] : variants_)
+      if (variant.prepared) names.push_back(variant.name);
+    for (const auto& name : names) PQclear(PQexec(conn_, ("DEALLOCATE \"" + name + "\"").c_str()));
   }
 
   void Run() override {
@@ -427,10 +446,15 @@ class PgStatement final : public Statement, private RowBuffer {
   // The insert of `n` rows at once, prepared (in the pipeline) when first used.
   struct Variant {
     std::string name, sql;
+    bool prepared = false;  // as far as the server is known to have it
   };
   const Variant& VariantOf(size_t n) {
     auto it = variants_.find(n);
-    if (it != variants_.end()) return it->second;
+    if (it != variants_.end()) {
+      if (!it->second.prepared)
+        pipeline_->SendPrepare(it->second.name, &it->second.sql, &it->second.prepared);
+      return it->second;
+    }
     Variant v;
     v.name = name_ + "_" + std::to_string(n);
     const size_t values = text_.rfind(" VALUES (");
@@ -453,7 +477,7 @@ class PgStatement final : public Statement, private RowBuffer {
       v.sql += ")";
     }
     auto& stored = variants_.emplace(n, std::move(v)).first->second;
-    pipeline_->SendPrepare(stored.name, &stored.sql);
+    pipeline_->SendPrepare(stored.name, &stored.sql, &stored.prepared);
     return stored;
   }
   void Clear() {

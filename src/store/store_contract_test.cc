@@ -190,6 +190,36 @@ TEST(StoreContract, WritesTakeEffectInTheOrderMade) {
   EXPECT_EQ(db->QueryInt("SELECT SUM(n) FROM child"), 3 * (300 / 7));
 }
 
+// A transaction that fails leaves the connection as good as new: the next
+// one writes the same statements (PostgreSQL prepares again what the failed
+// pipeline did not).
+TEST(StoreContract, AFailedTransactionLeavesTheConnectionWhole) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript("CREATE TABLE t (i BIGINT PRIMARY KEY); CREATE TABLE u (i BIGINT)");
+  db->ExecScript("INSERT INTO t (i) VALUES (1); INSERT INTO t (i) VALUES (2)");
+  auto clash = db->Prepare("UPDATE t SET i = 1 WHERE i = 2");
+  auto insert = db->Prepare("INSERT INTO u (i) VALUES (?)");
+  auto two_rows = [&] {
+    for (int k = 0; k < 2; ++k) {
+      insert->BindInt(1, k);
+      insert->Run();
+    }
+  };
+  try {
+    Transaction tx(*db);
+    clash->Run();
+    two_rows();
+    tx.Commit();
+    FAIL() << "duplicate key accepted";
+  } catch (const StorageFault&) {
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM u"), 0);
+  Transaction tx(*db);
+  two_rows();
+  tx.Commit();
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM u"), 2);
+}
+
 // A statement outside a transaction commits on its own and is done when Run
 // returns: another connection sees it at once, and a session lock let go is
 // free for the next holder.

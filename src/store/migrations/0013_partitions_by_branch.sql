@@ -307,3 +307,20 @@ END $$;
 CREATE TRIGGER journal_entry_unique_chain_seq_inserted AFTER INSERT ON journal_entry
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
   EXECUTE FUNCTION tdcs_unique_chain_seq_inserted();
+
+-- A row's id is its place: it never changes (an id moved to another range
+-- would move the row between partitions, past the key triggers above).
+CREATE FUNCTION tdcs_refuse_id_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the id of a % row does not change', TG_TABLE_NAME;
+END $$;
+CREATE TRIGGER borrower_id_fixed BEFORE UPDATE OF id ON borrower
+  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION tdcs_refuse_id_change();
+CREATE TRIGGER loan_id_fixed BEFORE UPDATE OF id ON loan
+  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION tdcs_refuse_id_change();
+CREATE TRIGGER journal_entry_id_fixed BEFORE UPDATE OF id ON journal_entry
+  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION tdcs_refuse_id_change();
+
+-- The planner's statistics for the new tables.
+ANALYZE borrower, borrower_version, membership, loan, loan_txn, loan_opening, journal_entry,
+  posting, savings_account, savings_txn;
