@@ -760,6 +760,11 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
   serve->add_option("--port", serve_options.port, "port, 1-65535 (0: any free port, printed)");
+  serve
+      ->add_option("--read-db", serve_options.read_db_target,
+                   "a hot standby (postgresql:// URI) that the read-only routes read from; "
+                   "everything else uses --db / máy chủ dự phòng cho các yêu cầu chỉ đọc")
+      ->check(IsNotEmpty());
   add_db(serve);
 
   HideDefaultsOfRequired(app);
@@ -823,6 +828,15 @@ int main(int argc, char** argv) {
       }
       serve_options.db_target = db_target;
       OpenInitialised(db_target);
+      if (!serve_options.read_db_target.empty()) {
+        try {
+          OpenInitialised(serve_options.read_db_target);
+        } catch (const StorageFault& fault) {
+          fmt::print(stderr, "Lỗi lưu trữ / storage fault (--read-db): {}\n",
+                     app::RedactPassword(fault.what(), serve_options.read_db_target));
+          return kExitFault;
+        }
+      }
       return http::Serve(serve_options);
     }
   } catch (const StorageFault& fault) {

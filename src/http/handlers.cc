@@ -163,41 +163,53 @@ Response ViewLoan(app::Connection& connection, const Request& request, const std
   return Response{200, "application/json", LoanDetailsJson(details.value())};
 }
 
-// A route: method, path pattern (the whole path), handler with the captures.
-// Handlers that read the books borrow a connection for the call only.
+// A route: method, path pattern (the whole path), whether it only reads the
+// books, handler with the captures. Handlers that read the books borrow a
+// connection for the call only: from the read pool (`tdcs serve --read-db`,
+// a hot standby) when the route only reads, from the main pool otherwise.
 struct Route {
   const char* method;
   std::regex pattern;
+  bool reads;
   std::function<Response(app::ConnectionPool&, const Request&, const std::smatch&)> handle;
 };
 
+// Runs `handler` on a connection of `pool`. A read that finds its connection
+// lost (the database restarted since the connection was last used) runs
+// once more on a new one: it wrote nothing, so running it again is safe.
 template <typename Handler>
 auto WithConnection(Handler handler) {
   return [handler](app::ConnectionPool& pool, const Request& request, const std::smatch& match) {
-    auto connection = pool.Acquire();
-    return handler(*connection, request, match);
+    for (int attempt = 1;; ++attempt) {
+      auto connection = pool.Acquire();
+      try {
+        return handler(*connection, request, match);
+      } catch (const StorageFault&) {
+        if (attempt >= 2 || !connection->IsBroken()) throw;
+      }
+    }
   };
 }
 
 const std::vector<Route>& Routes() {
   static const std::vector<Route> routes = {
-      {"GET", std::regex("/"),
+      {"GET", std::regex("/"), true,
        [](app::ConnectionPool&, const Request&, const std::smatch&) {
          return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
        }},
-      {"GET", std::regex("/api/health"),
+      {"GET", std::regex("/api/health"), true,
        [](app::ConnectionPool&, const Request&, const std::smatch&) {
          return Json(200, json{{"status", "ok"}});
        }},
-      {"GET", std::regex("/api/network/summary"),
+      {"GET", std::regex("/api/network/summary"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return NetworkSummary(c, r);
        })},
-      {"GET", std::regex("/api/borrowers"),
+      {"GET", std::regex("/api/borrowers"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return FindBorrowers(c, r);
        })},
-      {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"),
+      {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch& m) {
          return ViewLoan(c, r, m[1].str());
        })},
@@ -205,13 +217,14 @@ const std::vector<Route>& Routes() {
   return routes;
 }
 
-Response Route(app::ConnectionPool& pool, const Request& request) {
+Response Route(app::ConnectionPool& pool, app::ConnectionPool& read_pool, const Request& request) {
   bool path_known = false;
   for (const auto& route : Routes()) {
     std::smatch match;
     if (!std::regex_match(request.path, match, route.pattern)) continue;
     path_known = true;
-    if (request.method == route.method) return route.handle(pool, request, match);
+    if (request.method == route.method)
+      return route.handle(route.reads ? read_pool : pool, request, match);
   }
   if (path_known)
     return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
@@ -291,7 +304,7 @@ Response FaultAnswer(const Request& request, std::exception_ptr fault) {
 
 Response Api::Handle(const Request& request) {
   try {
-    return Route(pool_, request);
+    return Route(pool_, read_pool_ ? *read_pool_ : pool_, request);
   } catch (...) {
     return FaultAnswer(request, std::current_exception());
   }

@@ -403,6 +403,12 @@ int Serve(const ServeOptions& options) {
     auto connection = pool.Acquire();  // fails now, not at the first request
     where = connection->Describe();
   }
+  std::unique_ptr<app::ConnectionPool> read_pool;
+  if (!options.read_db_target.empty()) {
+    read_pool = std::make_unique<app::ConnectionPool>(options.read_db_target, limits.threads);
+    auto connection = read_pool->Acquire();
+    where += "; reads: " + connection->Describe();
+  }
   // The signals are taken by sigwait below, so every thread started after
   // this blocks them.
   sigset_t signals;
@@ -410,7 +416,7 @@ int Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  Api api(pool);
+  Api api(pool, read_pool.get());
   std::string error;
   auto server = Server::Start(api, options.host, options.port, limits, &error);
   if (!server) {

@@ -68,6 +68,8 @@ class Server {
 
 struct ServeOptions {
   std::string db_target;
+  // Where the routes that only read go (a hot standby); empty: db_target.
+  std::string read_db_target;
   std::string host = "127.0.0.1";
   int port = 8080;  // 1–65535, or 0 for any free port (the one chosen is printed)
 };

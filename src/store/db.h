@@ -133,6 +133,10 @@ class Database {
   virtual std::string Describe() const = 0;
   // The SQLite file behind the connection (empty for PostgreSQL and :memory:).
   virtual std::string FilePath() const { return {}; }
+  // Whether the connection is lost (the PostgreSQL server restarted, went
+  // away, or ended the session): it cannot be used again, only replaced by a
+  // new one. Never true for SQLite.
+  virtual bool Broken() const { return false; }
 
   // Convenience: the first column of the first row as an integer, or nullopt.
   std::optional<int64_t> QueryInt(std::string_view sql);

@@ -350,6 +350,7 @@ class PgDatabase final : public Database {
   void BackupTo(const std::string&) override {
     throw StorageFault("back up PostgreSQL with pg_dump (see docs/OPERATIONS.md)");
   }
+  bool Broken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
   std::string Describe() const override {
     return std::string("postgresql: database ") + PQdb(conn_) + " at " + PQhost(conn_);
   }
