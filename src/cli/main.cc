@@ -632,8 +632,12 @@ int main(int argc, char** argv) {
   add_db(summary);
 
   std::string backup_to;
-  auto* backup = app.add_subcommand("backup", "Online copy of an SQLite database / sao lưu");
-  backup->add_option("--to", backup_to, "the copy to write (must not exist)")
+  auto* backup = app.add_subcommand(
+      "backup", "Online copy: SQLite file, or PostgreSQL base backup (pg_basebackup) / sao lưu");
+  backup
+      ->add_option("--to", backup_to,
+                   "the copy to write, which must not exist: a file (SQLite) or a directory "
+                   "(PostgreSQL)")
       ->required()
       ->check(IsNotEmpty());
   add_db(backup);

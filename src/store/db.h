@@ -124,8 +124,9 @@ class Database {
   // Appends " FOR UPDATE" to a SELECT on engines with row locks.
   virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays
-  // in use (SQLite online backup). PostgreSQL is backed up with its own tools
-  // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
+  // in use: SQLite's online backup into the file `path`; on PostgreSQL a base
+  // backup of the whole cluster into the directory `path` (pg_basebackup,
+  // store/pg_tools.h), for a restore with archived WAL (docs/OPERATIONS.md).
   virtual void BackupTo(const std::string& path) = 0;
   // Folds the write-ahead log into the main file (SQLite); a no-op elsewhere.
   virtual void Checkpoint() {}
