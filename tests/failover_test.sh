@@ -89,6 +89,14 @@ wait_for "25 acknowledged payments" enough_acked || exit 1
 read -r _ first_code _ first_txn <"$work/acked"
 loan_json=$(curl -s "http://127.0.0.1:$port/api/loans/$first_code")
 check "a read from the standby shows an acknowledged payment" grep -q "\"id\":$first_txn," <<<"$loan_json"
+# The health check: the primary with its synchronous standby, the standby
+# streaming from it.
+health=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$port/api/health")
+check "health: 200" grep -q ' 200$' <<<"$health"
+check "health: the primary and its synchronous standby" \
+  grep -q '"database":{"engine":"postgresql","reachable":true,"role":"primary","standbys":\[{"client":"",.*"name":"standby1",.*"state":"streaming","sync_state":"sync"' <<<"$health"
+check "health: the read database is a standby, streaming" \
+  grep -q '"read_database":{"engine":"postgresql","reachable":true,"receiving":"streaming","replay_delay_seconds":[0-9.e-]*,"role":"standby"}' <<<"$health"
 
 pg_kill primary
 wait "$loop_pid"
@@ -99,8 +107,17 @@ check "the payments stopped on a failure, not at their end" test -f "$work/faile
 check "the failed payment exited 3 (storage fault)" grep -q '^exit 3:' "$work/failed"
 echo "acknowledged payments: $acked of $attempted sent"
 
+# The primary is gone: the health check says so (503), and that the standby
+# still answers.
+health=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$port/api/health")
+check "health after the kill: 503, the database unreachable" \
+  grep -q '"code":"DATABASE_UNREACHABLE","database":{"engine":"postgresql","reachable":false},"field":"database"' <<<"$health"
+check "health after the kill: the standby answers" \
+  grep -q '"read_database":{"engine":"postgresql","reachable":true,.*"role":"standby"}.* 503$' <<<"$health"
 as_postgres "$pg_bin/pg_ctl" -D "$work/standby" -w -t 60 promote >/dev/null
 check "the standby is promoted" test "$(pg_sql standby 'SELECT pg_is_in_recovery()')" = f
+check "health: the promoted standby is a primary" \
+  bash -c "curl -s 'http://127.0.0.1:$port/api/health' | grep -q '\"read_database\":{\"engine\":\"postgresql\",\"reachable\":true,\"role\":\"primary\",\"standbys\":\[\]}'"
 
 # Every acknowledged payment is there, exactly once, under its key.
 missing=0

@@ -79,6 +79,8 @@ class ConnectionPool {
   };
   // Waits for a free connection (opening one when fewer than `size` exist).
   Lease Acquire();
+  // What the connections open (for messages, redacted: RedactPassword).
+  const std::string& target() const { return target_; }
 
  private:
   void Return(std::unique_ptr<Connection> connection);

@@ -40,6 +40,7 @@ enum class HttpRejection {
   kEncodingUnsupported,  // a Content-Encoding other than identity (415, the server)
   kBadRequest,           // a request the server cannot read (400, the server)
   kStorageFault,         // the database could not answer: try again (503)
+  kDatabaseUnreachable,  // GET /api/health: a database does not answer (503)
   kInternalError,        // a bug (500)
 };
 std::string_view RejectionKey(HttpRejection code);
