@@ -100,8 +100,13 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
   std::lock_guard lock(mutex_);
   // A connection left inside a transaction by a fault, or lost, is not lent
-  // again.
-  if (Db(*connection).InTransaction() || connection->IsBroken()) {
+  // again. A lost one says the server restarted or went away: the idle ones,
+  // to the same server, are closed too rather than found lost one by one.
+  if (connection->IsBroken()) {
+    opened_ -= 1 + static_cast<int>(idle_.size());
+    idle_.clear();
+    available_.notify_all();
+  } else if (Db(*connection).InTransaction()) {
     --opened_;
   } else {
     idle_.push_back(std::move(connection));

@@ -57,8 +57,9 @@ class Connection {
 // Connections for concurrent readers and writers: one is lent to each caller
 // at a time and returned when the lease ends. At most `size` exist. A
 // connection returned broken (IsBroken) or inside a transaction is closed,
-// and the next Acquire opens a new one: after a database restart the pool
-// heals by itself.
+// and the next Acquire opens a new one; a broken one closes every idle
+// connection with it (they reach the same server): after a database restart
+// the pool heals by itself.
 class ConnectionPool {
  public:
   ConnectionPool(std::string target, int size);

@@ -396,7 +396,8 @@ std::unique_ptr<Server> Server::Start(Api& api, const std::string& host, int por
 }
 
 int Serve(const ServeOptions& options) {
-  const ServerLimits limits;
+  ServerLimits limits;
+  limits.threads = options.pool;
   app::ConnectionPool pool(options.db_target, limits.threads);
   std::string where;
   {

@@ -270,6 +270,17 @@ class BatchLock {
   int fd_ = -1;
 };
 
+// TDCS_STATEMENT_TIMEOUT_SECONDS: how long one statement may run, waits for
+// locks included, before it is cancelled with a StorageFault; 0 (unset, the
+// default) for no limit. PostgreSQL: `SET statement_timeout` on every
+// connection Open makes (never applied to COMMIT: a cancelled wait for a
+// synchronous standby would leave a commit acknowledged on one server only).
+// SQLite: a writer waits for the write lock at most this long (less than
+// TDCS_LOCK_WAIT_SECONDS), and one step of a statement that runs longer is
+// interrupted. Read once per process; must be a whole number (the command
+// line refuses anything else before it opens a database).
+int64_t StatementTimeoutSeconds();
+
 // The 64-bit key of a lock name (FNV-1a), shared by both engines' lock calls.
 int64_t LockKeyOf(std::string_view name);
 
