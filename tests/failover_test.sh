@@ -152,6 +152,22 @@ done <"$work/attempted"
 check "a resent acknowledged payment is answered 'already posted', not posted again" \
   test "$repeated" = "$acked"
 check "the books still verify" bash -c "'$tdcs' verify --deep --db '$S' >/dev/null 2>&1"
+# With a synchronous standby named that does not answer, a payment waits: a
+# statement timeout does not cut its commit short and acknowledge it on one
+# server. Once the standby is no longer required, the payment (in doubt: it
+# may have committed here, or not) sent again with its key is there once.
+pg_sql standby "ALTER SYSTEM SET synchronous_standby_names = 'nobody'" >/dev/null
+pg_sql standby "SELECT pg_reload_conf()" >/dev/null
+waiting_code=$(sed -n "$((attempted + 2))p" "$work/codes")
+TDCS_STATEMENT_TIMEOUT_SECONDS=1 timeout 4 "$tdcs" loan pay "$waiting_code" 100000 --key waits \
+  --db "$S" >/dev/null 2>&1
+check "without its synchronous standby a payment is not acknowledged" test $? -eq 124
+pg_sql standby "ALTER SYSTEM RESET synchronous_standby_names" >/dev/null
+pg_sql standby "SELECT pg_reload_conf()" >/dev/null
+check "sent again, the payment in doubt posts" \
+  bash -c "'$tdcs' loan pay '$waiting_code' 100000 --key waits --db '$S' >/dev/null"
+check "once" test "$(pg_sql standby "SELECT count(*) FROM loan_txn t JOIN loan l ON l.id = t.loan_id
+                                     WHERE l.code = '$waiting_code' AND t.kind = 'pay'")" = 1
 # The promoted server takes new payments (no synchronous standby is named on
 # it yet: its commits do not wait).
 next_code=$(sed -n "$((attempted + 1))p" "$work/codes")

@@ -273,8 +273,9 @@ class BatchLock {
 // TDCS_STATEMENT_TIMEOUT_SECONDS: how long one statement may run, waits for
 // locks included, before it is cancelled with a StorageFault; 0 (unset, the
 // default) for no limit. PostgreSQL: `SET statement_timeout` on every
-// connection Open makes (never applied to COMMIT: a cancelled wait for a
-// synchronous standby would leave a commit acknowledged on one server only).
+// connection Open makes (PostgreSQL stops the timer before a commit, so a
+// COMMIT waiting for its synchronous standby waits on: a payment is never
+// acknowledged on one server only).
 // SQLite: a writer waits for the write lock at most this long (less than
 // TDCS_LOCK_WAIT_SECONDS), and one step of a statement that runs longer is
 // interrupted. Read once per process; must be a whole number (the command

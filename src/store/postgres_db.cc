@@ -45,8 +45,6 @@ namespace {
 
 std::atomic<int> statement_counter{0};
 
-constexpr const char* kCommitWithoutTimeout = "SET LOCAL statement_timeout = 0; COMMIT";
-
 // Writes sent before the pipeline is drained (each answer is a few dozen
 // bytes: a few thousand fit well inside the socket buffers).
 constexpr size_t kMaxPending = 1000;
@@ -282,8 +280,7 @@ class PgDatabase final : public Database {
       }
     }
     // COMMIT of a transaction that failed answers "ROLLBACK", not an error.
-    const bool rolled_back = (text == "COMMIT" || text == kCommitWithoutTimeout) &&
-                             std::string_view(PQcmdStatus(r)) == "ROLLBACK";
+    const bool rolled_back = text == "COMMIT" && std::string_view(PQcmdStatus(r)) == "ROLLBACK";
     PQclear(r);
     if (rolled_back) throw StorageFault("postgres: the transaction failed and was rolled back");
   }
@@ -310,12 +307,7 @@ class PgDatabase final : public Database {
   }
   void DoBegin() override { ExecScript("BEGIN"); }
   void DoBeginRead() override { ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
-  // With a statement timeout, COMMIT runs without one: cancelling its wait
-  // for a synchronous standby would commit on this server only, and say so
-  // with a mere warning.
-  void DoCommit() override {
-    ExecScript(StatementTimeoutSeconds() > 0 ? kCommitWithoutTimeout : "COMMIT");
-  }
+  void DoCommit() override { ExecScript("COMMIT"); }
   void DoRollback() override {
     pipeline_.Drain(false);
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) ExecScript("ROLLBACK");
