@@ -97,6 +97,10 @@ check "health: the primary and its synchronous standby" \
   grep -q '"database":{"engine":"postgresql","reachable":true,"role":"primary","standbys":\[{"client":"",.*"name":"standby1",.*"state":"streaming","sync_state":"sync"' <<<"$health"
 check "health: the read database is a standby, streaming" \
   grep -q '"read_database":{"engine":"postgresql","reachable":true,"receiving":"streaming","replay_delay_seconds":[0-9.e-]*,"role":"standby"}' <<<"$health"
+# Reports run on the standby while payments go on.
+check "verify runs on the standby" bash -c "'$tdcs' verify --db '$S' >/dev/null 2>&1"
+check "export runs on the standby" \
+  bash -c "'$tdcs' export borrowers '$work/borrowers.csv' --db '$S' 2>/dev/null && [ \$(wc -l <'$work/borrowers.csv') -eq 8426 ]"
 
 pg_kill primary
 wait "$loop_pid"
