@@ -255,5 +255,28 @@ any_port=$(sed -n 's|.*serving at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/se
 check "--port 0 prints the port it listens on" bash -c "[ -n '$any_port' ] && [ '$any_port' != 0 ] && curl -s http://127.0.0.1:$any_port/api/health | grep -q ok"
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
 
+# TDCS_STATEMENT_TIMEOUT_SECONDS: whole seconds, else a usage error; on SQLite
+# a writer waits for the write lock at most that long.
+check "a statement timeout that is not a number exits 2" \
+  bash -c "TDCS_STATEMENT_TIMEOUT_SECONDS=soon '$tdcs' summary --db '$db' 2>&1 >/dev/null | grep -q 'invalid TDCS_STATEMENT_TIMEOUT_SECONDS'; [ \${PIPESTATUS[0]} -eq 2 ]"
+check "a pool size of 0 exits 2" exits 2 env TDCS_DB_POOL=0 "$tdcs" serve --db "$work/demo.db" --port 0
+mkfifo "$work/locker"
+sqlite3 "$work/demo.db" <"$work/locker" >/dev/null 2>&1 &
+locker=$!
+exec 3>"$work/locker"
+echo "BEGIN IMMEDIATE;" >&3
+for _ in $(seq 600); do
+  sqlite3 "$work/demo.db" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || break
+  sleep 0.1
+done
+TDCS_STATEMENT_TIMEOUT_SECONDS=1 "$tdcs" loan pay 1000000000000001 100000 --key locked \
+  --db "$work/demo.db" >"$work/locked.out" 2>&1
+check "a writer kept from the lock past the statement timeout exits 3" test $? -eq 3
+check "and says another writer held the database" contains "$work/locked.out" "another writer held the database too long"
+exec 3>&-
+wait "$locker"
+check "once the lock is free it posts" \
+  bash -c "TDCS_STATEMENT_TIMEOUT_SECONDS=1 '$tdcs' loan pay 1000000000000001 100000 --key locked --db '$work/demo.db' | grep -q 'transaction'"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

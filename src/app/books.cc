@@ -6,6 +6,7 @@
 #include "batch/close.h"
 #include "batch/verify.h"
 #include "store/network_store.h"
+#include "store/pg_tools.h"
 
 namespace tdcs::app {
 
@@ -18,7 +19,7 @@ TDCS_DEFINE_REJECTIONS(CloseRejection, TDCS_CLOSE_REJECTIONS)
 
 #define TDCS_BACKUP_REJECTIONS(X)                \
   X(kBackupTargetExists, "BACKUP_TARGET_EXISTS") \
-  X(kBackupEngine, "BACKUP_ENGINE")
+  X(kBackupToolMissing, "BACKUP_TOOL_MISSING")
 TDCS_DEFINE_REJECTIONS(BackupRejection, TDCS_BACKUP_REJECTIONS)
 #undef TDCS_BACKUP_REJECTIONS
 
@@ -54,10 +55,12 @@ Status Backup(Connection& connection, const Context&, const std::string& path) {
     return MakeError(BackupRejection::kBackupTargetExists, "to", "Tệp đã tồn tại: " + path,
                      "The file exists: " + path);
   store::Database& db = Db(connection);
-  if (db.engine() == store::Engine::kPostgres)
-    return MakeError(BackupRejection::kBackupEngine, "db",
-                     "Sao lưu PostgreSQL bằng công cụ của PostgreSQL (xem docs/OPERATIONS.md)",
-                     "Back up PostgreSQL with its own tools (see docs/OPERATIONS.md)");
+  if (db.engine() == store::Engine::kPostgres && store::FindPostgresTool("pg_basebackup").empty())
+    return MakeError(BackupRejection::kBackupToolMissing, "db",
+                     "Không tìm thấy pg_basebackup để sao lưu PostgreSQL: hãy cài gói "
+                     "postgresql-client (apt-get install postgresql-client)",
+                     "pg_basebackup, which backs up PostgreSQL, is not installed: install the "
+                     "postgresql-client package (apt-get install postgresql-client)");
   db.BackupTo(path);
   return Status::Ok();
 }

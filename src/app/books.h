@@ -61,13 +61,16 @@ NetworkCounts CountNetwork(Connection& connection, const Context& context, Date 
 // What Backup answers.
 enum class BackupRejection {
   kBackupTargetExists,  // the target file exists
-  kBackupEngine,        // the database is PostgreSQL: use its own tools
+  kBackupToolMissing,   // PostgreSQL, and no pg_basebackup on this machine
 };
 std::string_view RejectionKey(BackupRejection code);
 std::span<const RejectionEntry<BackupRejection>> RejectionTable(BackupRejection);
 
-// An online, consistent copy of an SQLite database to `path` (which must not
-// exist: BACKUP_TARGET_EXISTS). PostgreSQL: BACKUP_ENGINE (docs/OPERATIONS.md).
+// An online, consistent copy of the database to `path`, which must not exist
+// (BACKUP_TARGET_EXISTS): SQLite, the file `path`; PostgreSQL, a base backup
+// of the cluster into the directory `path` with pg_basebackup
+// (BACKUP_TOOL_MISSING when it is not installed; docs/OPERATIONS.md "Backup").
+// A failure of the copy itself is a StorageFault.
 Status Backup(Connection& connection, const Context& context, const std::string& path);
 
 }  // namespace tdcs::app

@@ -67,6 +67,7 @@ std::string RedactPassword(const std::string& text, const std::string& target) {
 }
 bool Connection::IsPostgres() const { return impl_->db->engine() == store::Engine::kPostgres; }
 void Connection::Checkpoint() { impl_->db->Checkpoint(); }
+bool Connection::IsBroken() const { return impl_->db->Broken(); }
 
 ConnectionPool::ConnectionPool(std::string target, int size)
     : target_(std::move(target)), size_(size < 1 ? 1 : size) {}
@@ -98,8 +99,14 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 
 void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
   std::lock_guard lock(mutex_);
-  // A connection left inside a transaction by a fault is not lent again.
-  if (Db(*connection).InTransaction()) {
+  // A connection left inside a transaction by a fault, or lost, is not lent
+  // again. A lost one says the server restarted or went away: the idle ones,
+  // to the same server, are closed too rather than found lost one by one.
+  if (connection->IsBroken()) {
+    opened_ -= 1 + static_cast<int>(idle_.size());
+    idle_.clear();
+    available_.notify_all();
+  } else if (Db(*connection).InTransaction()) {
     --opened_;
   } else {
     idle_.push_back(std::move(connection));

@@ -42,6 +42,9 @@ class Connection {
   bool IsPostgres() const;
   // Folds SQLite's write-ahead log into the file; nothing on PostgreSQL.
   void Checkpoint();
+  // Whether the database connection is lost (a PostgreSQL server that
+  // restarted or went away): only a new Connection can reach it again.
+  bool IsBroken() const;
 
   struct Impl;
 
@@ -52,7 +55,11 @@ class Connection {
 };
 
 // Connections for concurrent readers and writers: one is lent to each caller
-// at a time and returned when the lease ends. At most `size` exist.
+// at a time and returned when the lease ends. At most `size` exist. A
+// connection returned broken (IsBroken) or inside a transaction is closed,
+// and the next Acquire opens a new one; a broken one closes every idle
+// connection with it (they reach the same server): after a database restart
+// the pool heals by itself.
 class ConnectionPool {
  public:
   ConnectionPool(std::string target, int size);
@@ -73,6 +80,8 @@ class ConnectionPool {
   };
   // Waits for a free connection (opening one when fewer than `size` exist).
   Lease Acquire();
+  // What the connections open (for messages, redacted: RedactPassword).
+  const std::string& target() const { return target_; }
 
  private:
   void Return(std::unique_ptr<Connection> connection);

@@ -45,6 +45,8 @@ constexpr int kExitFault = 3;
 // A close over more days than this at once asks for --yes first: a mistyped
 // year would otherwise run the end of day for decades.
 constexpr int kCloseDaysUnconfirmed = 31;
+// The most database connections (and threads) `tdcs serve --db-pool` takes.
+constexpr int kMaxPool = 256;
 // The longest `tdcs find` query, as the server's `q` (docs/API.md).
 constexpr size_t kFindQueryMaxBytes = 200;
 
@@ -632,8 +634,12 @@ int main(int argc, char** argv) {
   add_db(summary);
 
   std::string backup_to;
-  auto* backup = app.add_subcommand("backup", "Online copy of an SQLite database / sao lưu");
-  backup->add_option("--to", backup_to, "the copy to write (must not exist)")
+  auto* backup = app.add_subcommand(
+      "backup", "Online copy: SQLite file, or PostgreSQL base backup (pg_basebackup) / sao lưu");
+  backup
+      ->add_option("--to", backup_to,
+                   "the copy to write, which must not exist: a file (SQLite) or a directory "
+                   "(PostgreSQL)")
       ->required()
       ->check(IsNotEmpty());
   add_db(backup);
@@ -760,8 +766,29 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
   serve->add_option("--port", serve_options.port, "port, 1-65535 (0: any free port, printed)");
+  auto* db_pool =
+      serve
+          ->add_option("--db-pool", serve_options.pool,
+                       "database connections to each database, and server threads ($TDCS_DB_POOL "
+                       "when set) / số kết nối cơ sở dữ liệu")
+          ->check(CLI::Range(1, kMaxPool));
+  serve
+      ->add_option("--read-db", serve_options.read_db_target,
+                   "a hot standby (postgresql:// URI) that the read-only routes read from; "
+                   "everything else uses --db / máy chủ dự phòng cho các yêu cầu chỉ đọc")
+      ->check(IsNotEmpty());
   add_db(serve);
 
+  // Settings from the environment are checked before anything opens a database.
+  if (const char* env = std::getenv("TDCS_STATEMENT_TIMEOUT_SECONDS");
+      env != nullptr && *env != '\0' && !IsDigits(env, 9)) {
+    fmt::print(stderr,
+               "TDCS_STATEMENT_TIMEOUT_SECONDS không hợp lệ / invalid "
+               "TDCS_STATEMENT_TIMEOUT_SECONDS '{}': số giây / whole seconds, 0 = không giới hạn / "
+               "no limit\n",
+               env);
+    return kExitUsage;
+  }
   HideDefaultsOfRequired(app);
   try {
     app.parse(argc, argv);
@@ -821,8 +848,26 @@ int main(int argc, char** argv) {
                    serve_options.port);
         return kExitUsage;
       }
+      if (const char* env = std::getenv("TDCS_DB_POOL");
+          env != nullptr && *env != '\0' && db_pool->count() == 0) {
+        if (!IsDigits(env, 4) || std::stoi(env) < 1 || std::stoi(env) > kMaxPool) {
+          fmt::print(stderr, "TDCS_DB_POOL không hợp lệ / invalid TDCS_DB_POOL '{}': 1–{}\n", env,
+                     kMaxPool);
+          return kExitUsage;
+        }
+        serve_options.pool = std::stoi(env);
+      }
       serve_options.db_target = db_target;
       OpenInitialised(db_target);
+      if (!serve_options.read_db_target.empty()) {
+        try {
+          OpenInitialised(serve_options.read_db_target);
+        } catch (const StorageFault& fault) {
+          fmt::print(stderr, "Lỗi lưu trữ / storage fault (--read-db): {}\n",
+                     app::RedactPassword(fault.what(), serve_options.read_db_target));
+          return kExitFault;
+        }
+      }
       return http::Serve(serve_options);
     }
   } catch (const StorageFault& fault) {
@@ -830,6 +875,14 @@ int main(int argc, char** argv) {
     // developer's eyes.
     fmt::print(stderr, "Lỗi lưu trữ / storage fault: {}\n",
                app::RedactPassword(fault.what(), db_target));
+    // A batch run keeps what it finished (each day, each session is its own
+    // transaction); the same command goes on from there.
+    if (*close || *simulate)
+      fmt::print(stderr,
+                 "Phần đã xong được giữ lại; khi cơ sở dữ liệu trả lời, hãy chạy lại đúng lệnh này "
+                 "để làm tiếp (không việc nào làm hai lần) / what was finished is kept; once the "
+                 "database answers, run the same command again to go on (nothing is done "
+                 "twice)\n");
     if (DebugMode() && !fault.statement().empty())
       fmt::print(stderr, "TDCS_DEBUG: {}\n", fault.statement());
     return kExitFault;

@@ -9,6 +9,7 @@
 
 #include "app/books.h"
 #include "app/find.h"
+#include "app/health.h"
 #include "app/loans.h"
 #include "base/date.h"
 #include "base/embedded.h"
@@ -31,6 +32,7 @@ namespace tdcs::http {
   X(kEncodingUnsupported, "ENCODING_UNSUPPORTED") \
   X(kBadRequest, "BAD_REQUEST")                   \
   X(kStorageFault, "STORAGE_FAULT")               \
+  X(kDatabaseUnreachable, "DATABASE_UNREACHABLE") \
   X(kInternalError, "INTERNAL_ERROR")
 TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
 #undef TDCS_HTTP_REJECTIONS
@@ -99,6 +101,7 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
     set(HttpRejection::kHeadersTooLarge, 431);
     set(HttpRejection::kInternalError, 500);
     set(HttpRejection::kStorageFault, 503);
+    set(HttpRejection::kDatabaseUnreachable, 503);
     return map;
   }();
   return *statuses;
@@ -163,41 +166,117 @@ Response ViewLoan(app::Connection& connection, const Request& request, const std
   return Response{200, "application/json", LoanDetailsJson(details.value())};
 }
 
-// A route: method, path pattern (the whole path), handler with the captures.
-// Handlers that read the books borrow a connection for the call only.
+// The pools a route may use: `main` (--db), and `read` (--read-db, or main).
+struct Pools {
+  app::ConnectionPool& main;
+  app::ConnectionPool* read;  // null without --read-db
+};
+
+json LagSeconds(const std::optional<int64_t>& microseconds) {
+  if (!microseconds) return nullptr;
+  return static_cast<double>(*microseconds) / 1e6;
+}
+
+json HealthJson(const app::DatabaseHealth& h) {
+  json out{{"engine", h.postgres ? "postgresql" : "sqlite"}, {"reachable", h.reachable}};
+  if (!h.reachable || !h.postgres) return out;
+  out["role"] = h.standby ? "standby" : "primary";
+  if (h.standby) {
+    out["replay_delay_seconds"] = LagSeconds(h.replay_delay_us);
+    out["receiving"] = h.receiver_status.empty() ? json(nullptr) : json(h.receiver_status);
+    return out;
+  }
+  json standbys = json::array();
+  for (const auto& s : h.standbys)
+    standbys.push_back({{"name", s.name},
+                        {"client", s.client},
+                        {"state", s.state},
+                        {"sync_state", s.sync_state},
+                        {"write_lag_seconds", LagSeconds(s.write_lag_us)},
+                        {"flush_lag_seconds", LagSeconds(s.flush_lag_us)},
+                        {"replay_lag_seconds", LagSeconds(s.replay_lag_us)}});
+  out["standbys"] = standbys;
+  return out;
+}
+
+// Whether the server can reach its databases: 200 when it can, 503
+// DATABASE_UNREACHABLE (the health document with the error's fields) when
+// one of them does not answer; why goes to the log.
+Response Health(const Pools& pools) {
+  const auto main = app::CheckHealth(pools.main);
+  json body{{"status", "ok"}, {"database", HealthJson(main)}};
+  std::optional<app::DatabaseHealth> read;
+  if (pools.read) {
+    read = app::CheckHealth(*pools.read);
+    body["read_database"] = HealthJson(*read);
+  }
+  const bool main_down = !main.reachable, read_down = read && !read->reachable;
+  if (!main_down && !read_down) return Json(200, body);
+  if (main_down) std::fprintf(stderr, "GET /api/health: %s\n", main.fault.c_str());
+  if (read_down) std::fprintf(stderr, "GET /api/health: --read-db: %s\n", read->fault.c_str());
+  const Error error =
+      main_down ? MakeError(HttpRejection::kDatabaseUnreachable, "database",
+                            "Không kết nối được cơ sở dữ liệu", "The database cannot be reached")
+                : MakeError(HttpRejection::kDatabaseUnreachable, "read_database",
+                            "Không kết nối được cơ sở dữ liệu đọc (--read-db)",
+                            "The read database (--read-db) cannot be reached");
+  body["status"] = "unavailable";
+  body["code"] = error.code;
+  body["field"] = error.field;
+  body["message_vi"] = error.message_vi;
+  body["message_en"] = error.message_en;
+  return Json(HttpStatusOf(error), body);
+}
+
+// A route: method, path pattern (the whole path), whether it only reads the
+// books, handler with the captures. Handlers that read the books borrow a
+// connection for the call only: from the read pool (`tdcs serve --read-db`,
+// a hot standby) when the route only reads, from the main pool otherwise.
 struct Route {
   const char* method;
   std::regex pattern;
-  std::function<Response(app::ConnectionPool&, const Request&, const std::smatch&)> handle;
+  bool reads;
+  std::function<Response(const Pools&, app::ConnectionPool&, const Request&, const std::smatch&)>
+      handle;
 };
 
+// Runs `handler` on a connection of `pool`. A read that finds its connection
+// lost (the database restarted since the connection was last used) runs
+// once more on a new one: it wrote nothing, so running it again is safe.
 template <typename Handler>
 auto WithConnection(Handler handler) {
-  return [handler](app::ConnectionPool& pool, const Request& request, const std::smatch& match) {
-    auto connection = pool.Acquire();
-    return handler(*connection, request, match);
+  return [handler](const Pools&, app::ConnectionPool& pool, const Request& request,
+                   const std::smatch& match) {
+    for (int attempt = 1;; ++attempt) {
+      auto connection = pool.Acquire();
+      try {
+        return handler(*connection, request, match);
+      } catch (const StorageFault&) {
+        if (attempt >= 2 || !connection->IsBroken()) throw;
+      }
+    }
   };
 }
 
 const std::vector<Route>& Routes() {
   static const std::vector<Route> routes = {
-      {"GET", std::regex("/"),
-       [](app::ConnectionPool&, const Request&, const std::smatch&) {
+      {"GET", std::regex("/"), true,
+       [](const Pools&, app::ConnectionPool&, const Request&, const std::smatch&) {
          return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
        }},
-      {"GET", std::regex("/api/health"),
-       [](app::ConnectionPool&, const Request&, const std::smatch&) {
-         return Json(200, json{{"status", "ok"}});
+      {"GET", std::regex("/api/health"), true,
+       [](const Pools& pools, app::ConnectionPool&, const Request&, const std::smatch&) {
+         return Health(pools);
        }},
-      {"GET", std::regex("/api/network/summary"),
+      {"GET", std::regex("/api/network/summary"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return NetworkSummary(c, r);
        })},
-      {"GET", std::regex("/api/borrowers"),
+      {"GET", std::regex("/api/borrowers"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return FindBorrowers(c, r);
        })},
-      {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"),
+      {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch& m) {
          return ViewLoan(c, r, m[1].str());
        })},
@@ -205,13 +284,15 @@ const std::vector<Route>& Routes() {
   return routes;
 }
 
-Response Route(app::ConnectionPool& pool, const Request& request) {
+Response Route(const Pools& pools, const Request& request) {
   bool path_known = false;
   for (const auto& route : Routes()) {
     std::smatch match;
     if (!std::regex_match(request.path, match, route.pattern)) continue;
     path_known = true;
-    if (request.method == route.method) return route.handle(pool, request, match);
+    if (request.method == route.method)
+      return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, request,
+                          match);
   }
   if (path_known)
     return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
@@ -291,7 +372,7 @@ Response FaultAnswer(const Request& request, std::exception_ptr fault) {
 
 Response Api::Handle(const Request& request) {
   try {
-    return Route(pool_, request);
+    return Route(Pools{pool_, read_pool_}, request);
   } catch (...) {
     return FaultAnswer(request, std::current_exception());
   }

@@ -11,7 +11,8 @@
 // what it says goes to the log (stderr), never to the client.
 //
 // Thread safety: Handle may be called from many threads at once; each call
-// borrows its own connection from the pool.
+// borrows its own connection from the pool. A read that finds its connection
+// lost (the database restarted) runs once more on a new connection.
 #pragma once
 
 #include <exception>
@@ -39,6 +40,7 @@ enum class HttpRejection {
   kEncodingUnsupported,  // a Content-Encoding other than identity (415, the server)
   kBadRequest,           // a request the server cannot read (400, the server)
   kStorageFault,         // the database could not answer: try again (503)
+  kDatabaseUnreachable,  // GET /api/health: a database does not answer (503)
   kInternalError,        // a bug (500)
 };
 std::string_view RejectionKey(HttpRejection code);
@@ -79,12 +81,16 @@ Response FaultAnswer(const Request& request, std::exception_ptr fault);
 
 class Api {
  public:
-  explicit Api(app::ConnectionPool& pool) : pool_(pool) {}
+  // `pool` serves every route; `read_pool`, when given (a hot standby's
+  // connections, `tdcs serve --read-db`), serves the routes that only read.
+  explicit Api(app::ConnectionPool& pool, app::ConnectionPool* read_pool = nullptr)
+      : pool_(pool), read_pool_(read_pool) {}
   // Never throws.
   Response Handle(const Request& request);
 
  private:
   app::ConnectionPool& pool_;
+  app::ConnectionPool* read_pool_;
 };
 
 }  // namespace tdcs::http

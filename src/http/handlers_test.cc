@@ -50,7 +50,15 @@ TEST_F(ApiTest, PageAndHealth) {
   EXPECT_NE(page.content_type.find("text/html"), std::string::npos);
   // The page places server values as text, never as HTML.
   EXPECT_EQ(page.body.find("innerHTML"), std::string::npos);
-  EXPECT_EQ(Get("/api/health").body, R"({"status":"ok"})");
+  // The health check asks the database.
+  auto health = Get("/api/health");
+  EXPECT_EQ(health.status, 200);
+  const auto body = nlohmann::json::parse(health.body);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["database"]["reachable"], true);
+  EXPECT_EQ(body["database"]["engine"],
+            target_.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite");
+  EXPECT_FALSE(body.contains("read_database"));
 }
 
 TEST_F(ApiTest, NetworkSummaryOnADate) {
@@ -136,8 +144,39 @@ TEST(ApiFaults, StorageFaultIs503) {
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_NE(r.body.find("STORAGE_FAULT"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("nonexistent"), std::string::npos) << r.body;
-  // The health check needs no database.
-  EXPECT_EQ(api.Handle(Request{"GET", "/api/health", {}, ""}).status, 200);
+  // The health check says the database cannot be reached, and not where it is.
+  auto health = api.Handle(Request{"GET", "/api/health", {}, ""});
+  EXPECT_EQ(health.status, 503);
+  const auto body = nlohmann::json::parse(health.body);
+  EXPECT_EQ(body["status"], "unavailable");
+  EXPECT_EQ(body["code"], "DATABASE_UNREACHABLE");
+  EXPECT_EQ(body["field"], "database");
+  EXPECT_EQ(body["database"], (nlohmann::json{{"engine", "sqlite"}, {"reachable", false}}));
+  EXPECT_EQ(health.body.find("nonexistent"), std::string::npos) << health.body;
+}
+
+// With a read pool (tdcs serve --read-db) the routes that only read use it,
+// and the health check answers for both databases.
+TEST_F(ApiTest, ReadsGoToTheReadPool) {
+  app::ConnectionPool missing("/nonexistent-tdcs-dir/none.db", 1);
+  Api reads_elsewhere(missing, pool_.get());
+  const Request summary{"GET", "/api/network/summary", {{"on", "2021-01-01"}}, ""};
+  const Request health{"GET", "/api/health", {}, ""};
+  EXPECT_EQ(reads_elsewhere.Handle(summary).status, 200);
+  auto answer = reads_elsewhere.Handle(health);
+  EXPECT_EQ(answer.status, 503);
+  auto body = nlohmann::json::parse(answer.body);
+  EXPECT_EQ(body["field"], "database");
+  EXPECT_EQ(body["read_database"]["reachable"], true);
+
+  Api read_pool_gone(*pool_, &missing);
+  EXPECT_EQ(read_pool_gone.Handle(summary).status, 503);
+  answer = read_pool_gone.Handle(health);
+  EXPECT_EQ(answer.status, 503);
+  body = nlohmann::json::parse(answer.body);
+  EXPECT_EQ(body["field"], "read_database");
+  EXPECT_EQ(body["database"]["reachable"], true);
+  EXPECT_EQ(body["read_database"]["reachable"], false);
 }
 
 // Every rejection's status follows its code's meaning, not its route.

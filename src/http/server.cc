@@ -396,12 +396,19 @@ std::unique_ptr<Server> Server::Start(Api& api, const std::string& host, int por
 }
 
 int Serve(const ServeOptions& options) {
-  const ServerLimits limits;
+  ServerLimits limits;
+  limits.threads = options.pool;
   app::ConnectionPool pool(options.db_target, limits.threads);
   std::string where;
   {
     auto connection = pool.Acquire();  // fails now, not at the first request
     where = connection->Describe();
+  }
+  std::unique_ptr<app::ConnectionPool> read_pool;
+  if (!options.read_db_target.empty()) {
+    read_pool = std::make_unique<app::ConnectionPool>(options.read_db_target, limits.threads);
+    auto connection = read_pool->Acquire();
+    where += "; reads: " + connection->Describe();
   }
   // The signals are taken by sigwait below, so every thread started after
   // this blocks them.
@@ -410,7 +417,7 @@ int Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  Api api(pool);
+  Api api(pool, read_pool.get());
   std::string error;
   auto server = Server::Start(api, options.host, options.port, limits, &error);
   if (!server) {

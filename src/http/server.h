@@ -37,7 +37,7 @@ struct ServerLimits {
   std::chrono::milliseconds write_timeout = std::chrono::seconds(30);
   int connections_max = 512;  // more are closed as soon as they are accepted
   // Threads that read, write and run Api::Handle; Serve gives its pool as
-  // many database connections.
+  // many database connections (ServeOptions::pool, tdcs serve --db-pool).
   int threads = 8;
 };
 
@@ -68,8 +68,13 @@ class Server {
 
 struct ServeOptions {
   std::string db_target;
+  // Where the routes that only read go (a hot standby); empty: db_target.
+  std::string read_db_target;
   std::string host = "127.0.0.1";
   int port = 8080;  // 1–65535, or 0 for any free port (the one chosen is printed)
+  // Database connections to each database (--db, --read-db), and as many
+  // threads: a request holds one of each while its handler runs.
+  int pool = 8;
 };
 
 // Serves the database until SIGINT or SIGTERM; returns the process exit

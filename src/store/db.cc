@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -70,9 +72,24 @@ int64_t Database::ReserveIdBlock(const std::string& sequence, int64_t count) {
   return next - count;
 }
 
+int64_t StatementTimeoutSeconds() {
+  static const int64_t seconds = [] {
+    const char* text = std::getenv("TDCS_STATEMENT_TIMEOUT_SECONDS");
+    if (text == nullptr || *text == '\0' || std::strlen(text) > 9) return int64_t{0};
+    for (const char* c = text; *c != '\0'; ++c)
+      if (*c < '0' || *c > '9') return int64_t{0};
+    return static_cast<int64_t>(std::atoll(text));
+  }();
+  return seconds;
+}
+
 std::unique_ptr<Database> Open(const std::string& target, OpenMode mode) {
-  if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0)
-    return OpenPostgres(target);
+  if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0) {
+    auto db = OpenPostgres(target);
+    if (const int64_t seconds = StatementTimeoutSeconds(); seconds > 0)
+      db->ExecScript("SET statement_timeout = " + std::to_string(seconds * 1000));
+    return db;
+  }
   return OpenSqlite(target, mode);
 }
 

@@ -134,8 +134,9 @@ class Database {
   // Appends " FOR UPDATE" to a SELECT on engines with row locks.
   virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays
-  // in use (SQLite online backup). PostgreSQL is backed up with its own tools
-  // (pg_dump; docs/OPERATIONS.md): there this throws StorageFault.
+  // in use: SQLite's online backup into the file `path`; on PostgreSQL a base
+  // backup of the whole cluster into the directory `path` (pg_basebackup,
+  // store/pg_tools.h), for a restore with archived WAL (docs/OPERATIONS.md).
   virtual void BackupTo(const std::string& path) = 0;
   // Folds the write-ahead log into the main file (SQLite); a no-op elsewhere.
   virtual void Checkpoint() {}
@@ -143,6 +144,10 @@ class Database {
   virtual std::string Describe() const = 0;
   // The SQLite file behind the connection (empty for PostgreSQL and :memory:).
   virtual std::string FilePath() const { return {}; }
+  // Whether the connection is lost (the PostgreSQL server restarted, went
+  // away, or ended the session): it cannot be used again, only replaced by a
+  // new one. Never true for SQLite.
+  virtual bool Broken() const { return false; }
 
   // Convenience: the first column of the first row as an integer, or nullopt.
   std::optional<int64_t> QueryInt(std::string_view sql);
@@ -306,6 +311,18 @@ class BatchLock {
   std::string lock_path_;  // SQLite: the lock file (empty otherwise)
   int fd_ = -1;
 };
+
+// TDCS_STATEMENT_TIMEOUT_SECONDS: how long one statement may run, waits for
+// locks included, before it is cancelled with a StorageFault; 0 (unset, the
+// default) for no limit. PostgreSQL: `SET statement_timeout` on every
+// connection Open makes (PostgreSQL stops the timer before a commit, so a
+// COMMIT waiting for its synchronous standby waits on: a payment is never
+// acknowledged on one server only).
+// SQLite: a writer waits for the write lock at most this long (less than
+// TDCS_LOCK_WAIT_SECONDS), and one step of a statement that runs longer is
+// interrupted. Read once per process; must be a whole number (the command
+// line refuses anything else before it opens a database).
+int64_t StatementTimeoutSeconds();
 
 // The 64-bit key of a lock name (FNV-1a), shared by both engines' lock calls.
 int64_t LockKeyOf(std::string_view name);

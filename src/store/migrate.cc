@@ -49,13 +49,19 @@ std::string ForEngine(Engine engine, const std::string& sql) {
 }
 
 int SchemaVersion(Database& db) {
-  db.ExecScript(kCreateMigrationTable);
+  // Read only (no CREATE TABLE IF NOT EXISTS): a hot standby answers too.
+  const char* exists = db.engine() == Engine::kPostgres
+                           ? "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() "
+                             "AND tablename = 'schema_migration'"
+                           : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                             "AND name = 'schema_migration'";
+  if (db.QueryInt(exists).value_or(0) == 0) return 0;
   return static_cast<int>(db.QueryInt(kSelectVersion).value_or(0));
 }
 
 std::vector<int> Migrate(Database& db) {
   std::vector<int> applied;
-  SchemaVersion(db);
+  db.ExecScript(kCreateMigrationTable);
   // Every migration not yet recorded is applied, in order: a database made
   // while a lower-numbered migration was still on another branch gets it too.
   std::set<int64_t> done;

@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "store/pg_tools.h"
+
 namespace tdcs::store {
 
 std::string NumberPlaceholders(std::string_view sql) {
@@ -625,9 +627,8 @@ class PgDatabase final : public Database {
     if (!ok) return Database::ReserveIdBlock(sequence, count);
     return next - count;
   }
-  void BackupTo(const std::string&) override {
-    throw StorageFault("back up PostgreSQL with pg_dump (see docs/OPERATIONS.md)");
-  }
+  void BackupTo(const std::string& dir) override { PostgresBaseBackup(uri_, dir); }
+  bool Broken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
   std::string Describe() const override {
     return std::string("postgresql: database ") + PQdb(conn_) + " at " + PQhost(conn_);
   }

@@ -16,6 +16,26 @@
 namespace tdcs::store {
 namespace {
 
+// TDCS_STATEMENT_TIMEOUT_SECONDS: the progress handler interrupts a step
+// that has run longer (a Database is used by one thread at a time, so the
+// thread's last step is the connection's).
+thread_local std::chrono::steady_clock::time_point step_started;
+void StepStarts() {
+  if (StatementTimeoutSeconds() > 0) step_started = std::chrono::steady_clock::now();
+}
+int InterruptLateStep(void*) {
+  return std::chrono::steady_clock::now() - step_started >
+                 std::chrono::seconds(StatementTimeoutSeconds())
+             ? 1
+             : 0;
+}
+[[noreturn]] void StatementTimedOut(const std::string& sql) {
+  throw StorageFault("sqlite: câu lệnh chạy quá TDCS_STATEMENT_TIMEOUT_SECONDS (" +
+                         std::to_string(StatementTimeoutSeconds()) +
+                         " s) / a statement ran longer than TDCS_STATEMENT_TIMEOUT_SECONDS",
+                     sql);
+}
+
 class SqliteStatement final : public Statement {
  public:
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
@@ -31,6 +51,7 @@ class SqliteStatement final : public Statement {
   void BindNull(int index) override { Check(sqlite3_bind_null(stmt_, index)); }
 
   bool Step() override {
+    StepStarts();
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -38,6 +59,7 @@ class SqliteStatement final : public Statement {
     sqlite3_reset(stmt_);
     if (rc == SQLITE_BUSY)
       throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
+    if (rc == SQLITE_INTERRUPT) StatementTimedOut(sqlite3_sql(stmt_));
     throw StorageFault("sqlite: " + message, sqlite3_sql(stmt_));
   }
   bool IsNull(int column) const override {
@@ -75,11 +97,13 @@ class SqliteDatabase final : public Database {
   void ExecScript(std::string_view sql) override {
     char* err = nullptr;
     const std::string text(sql);
+    StepStarts();
     if (const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
       std::string message = err ? err : "unknown";
       sqlite3_free(err);
       if (rc == SQLITE_BUSY)
         throw StorageFault("sqlite: another writer held the database too long (" + message + ")");
+      if (rc == SQLITE_INTERRUPT) StatementTimedOut(text);
       throw StorageFault("sqlite: " + message, text);
     }
   }
@@ -150,8 +174,12 @@ int WaitForWriter(void* deadline_ms, int attempt) {
 int64_t* LockWaitMs() {
   static int64_t wait_ms = [] {
     const char* text = std::getenv("TDCS_LOCK_WAIT_SECONDS");
-    const long long seconds = text ? std::atoll(text) : 600;
-    return static_cast<int64_t>(seconds > 0 ? seconds : 600) * 1000;
+    long long seconds = text ? std::atoll(text) : 600;
+    if (seconds <= 0) seconds = 600;
+    // A statement timeout bounds the wait for the lock too.
+    if (const int64_t limit = StatementTimeoutSeconds(); limit > 0 && limit < seconds)
+      seconds = limit;
+    return static_cast<int64_t>(seconds) * 1000;
   }();
   return &wait_ms;
 }
@@ -174,6 +202,8 @@ std::unique_ptr<Database> OpenSqlite(const std::string& path, OpenMode mode) {
   }
   auto db = std::make_unique<SqliteDatabase>(raw, path);
   sqlite3_busy_handler(raw, WaitForWriter, LockWaitMs());
+  if (StatementTimeoutSeconds() > 0)
+    sqlite3_progress_handler(raw, 10000, InterruptLateStep, nullptr);
   db->ExecScript(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
       "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
