@@ -23,12 +23,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failures=0
-passes=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
-}
 txn_of() { sed -n 's/.*giao dịch\/transaction \([0-9]*\),.*/\1/p' <<<"$1"; }
 
 # The primary, its books, then the standby from a base backup of it.

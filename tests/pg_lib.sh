@@ -66,3 +66,12 @@ wait_for() {
   echo "gave up waiting for: $what" >&2
   return 1
 }
+
+# Counted checks: `check NAME COMMAND...` passes when COMMAND succeeds;
+# $passes and $failures are the totals a test reports at its end.
+failures=0
+passes=0
+check() {
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
+}

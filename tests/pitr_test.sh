@@ -14,12 +14,6 @@ work=$(mktemp -d /tmp/tdcs-pitr.XXXXXX)
 source "$here/pg_lib.sh"
 pg_own "$work"
 trap 'pg_stop_all; rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
-}
 # What the books hold: loan transactions (count, sum), journal entries, the
 # business date.
 books() {

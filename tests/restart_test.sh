@@ -24,12 +24,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-failures=0
-passes=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAILED: $name" >&2; failures=$((failures + 1)); fi
-}
 get() { curl -s -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$1"; }
 answers() {  # answers STATUS PATH [TEXT]: GET PATH is STATUS, its body holds TEXT
   [ "$(get "$2")" = "$1" ] && grep -q -- "${3:-}" "$work/body"

@@ -1,6 +1,5 @@
 #include "store/pg_tools.h"
 
-#include <libpq-fe.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 
 #include "base/fault.h"
 #include "store/db.h"
+#include "store/postgres_db.h"
 
 extern char** environ;
 
@@ -29,32 +29,23 @@ bool IsExecutable(const std::filesystem::path& path) {
 // "key='value' …" of every parameter of `uri` but the password, which goes
 // to *password (libpq reads PGPASSWORD from the environment).
 std::string ConninfoWithoutPassword(const std::string& uri, std::string* password) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
-  if (options == nullptr) {
-    std::string message = error ? error : "cannot parse the connection string";
-    PQfreemem(error);
-    throw StorageFault("pg_basebackup: " + RedactPassword(message, uri));
-  }
   std::string out;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr || *o->val == '\0') continue;
-    const std::string_view keyword = o->keyword;
-    if (keyword == "password") {
-      *password = o->val;
-      continue;
-    }
-    // pg_basebackup connects for replication, to no database.
-    if (keyword == "dbname" || keyword == "replication") continue;
-    std::string value;
-    for (const char* c = o->val; *c != '\0'; ++c) {
-      if (*c == '\'' || *c == '\\') value += '\\';
-      value += *c;
-    }
-    if (!out.empty()) out += ' ';
-    out += std::string(keyword) + "='" + value + "'";
-  }
-  PQconninfoFree(options);
+  ForEachConnectionParameter(uri, "pg_basebackup",
+                             [&](std::string_view keyword, const std::string& given) {
+                               if (keyword == "password") {
+                                 *password = given;
+                                 return;
+                               }
+                               // pg_basebackup connects for replication, to no database.
+                               if (keyword == "dbname" || keyword == "replication") return;
+                               std::string value;
+                               for (char c : given) {
+                                 if (c == '\'' || c == '\\') value += '\\';
+                                 value += c;
+                               }
+                               if (!out.empty()) out += ' ';
+                               out += std::string(keyword) + "='" + value + "'";
+                             });
   return out;
 }
 

@@ -688,19 +688,33 @@ std::string RedactPassword(std::string text, const std::string& target) {
   return text;
 }
 
-std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name) {
+void ForEachConnectionParameter(
+    const std::string& uri, const std::string& who,
+    const std::function<void(std::string_view keyword, const std::string& value)>& each) {
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(server_uri.c_str(), &error);
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
   if (options == nullptr) {
     std::string message = error ? error : "cannot parse the connection string";
     PQfreemem(error);
-    throw StorageFault("postgres: " + RedactPassword(message, server_uri));
+    throw StorageFault(who + ": " + RedactPassword(message, uri));
   }
-  std::string uri = "postgresql://?dbname=" + PercentEncode(name);
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
-    if (o->val != nullptr && *o->val != '\0' && std::string_view(o->keyword) != "dbname")
-      uri += std::string("&") + o->keyword + "=" + PercentEncode(o->val);
+  try {
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+      if (o->val != nullptr && *o->val != '\0') each(o->keyword, o->val);
+  } catch (...) {
+    PQconninfoFree(options);
+    throw;
+  }
   PQconninfoFree(options);
+}
+
+std::string CreateScratchDatabase(const std::string& server_uri, const std::string& name) {
+  std::string uri = "postgresql://?dbname=" + PercentEncode(name);
+  ForEachConnectionParameter(server_uri, "postgres",
+                             [&](std::string_view keyword, const std::string& value) {
+                               if (keyword != "dbname")
+                                 uri += "&" + std::string(keyword) + "=" + PercentEncode(value);
+                             });
   OpenPostgres(server_uri)->ExecScript("CREATE DATABASE \"" + name + "\"");
   return uri;
 }
