@@ -178,6 +178,29 @@ void Transaction::CommitAndContinue() {
   db_.Begin();
 }
 
+std::string ArrayLiteral(const std::vector<int64_t>& values, size_t begin, size_t end) {
+  std::string out = "{";
+  for (size_t k = begin; k < end; ++k) {
+    if (k > begin) out += ',';
+    out += std::to_string(values[k]);
+  }
+  return out + "}";
+}
+
+std::string ArrayLiteral(const std::vector<std::string>& values, size_t begin, size_t end) {
+  std::string out = "{";
+  for (size_t k = begin; k < end; ++k) {
+    if (k > begin) out += ',';
+    out += '"';
+    for (char c : values[k]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit) {
   auto& st = db.Cached(sql);
   st.BindInt(1, after);

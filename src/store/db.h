@@ -25,6 +25,7 @@
 // again (RunTransaction, a bounded number of times).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -210,30 +211,51 @@ void DropDatabase(const std::string& server_uri, const std::string& name);
 // page of at most `limit` keys after `after`; nullopt when none is left.
 std::optional<int64_t> PageEnd(Database& db, const char* sql, int64_t after, int limit);
 
-// Runs `head` + " IN (?, …)" + `tail` for `values`, kInChunk at a time (the
-// last chunk padded with its first value, so that one prepared statement
-// serves every chunk), binding the `fixed` texts before the list; `row`
-// reads each row. A batch reads this way in a few round trips, not one per
-// key. Rows come chunk by chunk: `tail`'s ORDER BY orders within a chunk.
+// Runs `head` + " IN (…)" + `tail` for `values`, a chunk at a time, binding
+// the `fixed` texts before the list; `row` reads each row. A batch reads this
+// way in a few round trips, not one per key. Rows come chunk by chunk:
+// `tail`'s ORDER BY orders within a chunk.
+// SQLite binds kInChunk values as "IN (?, …)" (the last chunk padded with its
+// first value, so that one prepared statement serves every chunk).
+// PostgreSQL binds kInArrayChunk values as one array, "IN (SELECT unnest(?))":
+// the planner then probes the index once per key, where a long IN list is
+// re-checked against every list element for every row a bitmap scan finds
+// (and a partitioned table is probed partition by partition).
 inline constexpr size_t kInChunk = 200;
+inline constexpr size_t kInArrayChunk = 1000;
+// A PostgreSQL array literal of values[begin, end): {1,2} or {"a","b"}.
+std::string ArrayLiteral(const std::vector<int64_t>& values, size_t begin, size_t end);
+std::string ArrayLiteral(const std::vector<std::string>& values, size_t begin, size_t end);
 template <typename Value, typename Row>
 void QueryIn(Database& db, std::string_view head, std::string_view tail,
              const std::vector<std::string>& fixed, const std::vector<Value>& values, Row&& row) {
+  constexpr bool kIntegral = std::is_integral_v<Value>;
+  const bool as_array = db.engine() == Engine::kPostgres;
+  const size_t chunk = as_array ? kInArrayChunk : kInChunk;
   std::string sql(head);
-  sql += " IN (";
-  for (size_t k = 0; k < kInChunk; ++k) sql += k ? ", ?" : "?";
-  sql += ")";
+  if (as_array) {
+    sql += kIntegral ? " IN (SELECT unnest(CAST(? AS bigint[])))"
+                     : " IN (SELECT unnest(CAST(? AS text[])))";
+  } else {
+    sql += " IN (";
+    for (size_t k = 0; k < kInChunk; ++k) sql += k ? ", ?" : "?";
+    sql += ")";
+  }
   sql += tail;
-  for (size_t start = 0; start < values.size(); start += kInChunk) {
+  for (size_t start = 0; start < values.size(); start += chunk) {
     auto& st = db.Cached(sql);
     int index = 1;
     for (const auto& f : fixed) st.BindText(index++, f);
-    for (size_t k = 0; k < kInChunk; ++k) {
-      const Value& v = values[start + k < values.size() ? start + k : start];
-      if constexpr (std::is_integral_v<Value>)
-        st.BindInt(index++, v);
-      else
-        st.BindText(index++, v);
+    if (as_array) {
+      st.BindText(index++, ArrayLiteral(values, start, std::min(values.size(), start + chunk)));
+    } else {
+      for (size_t k = 0; k < kInChunk; ++k) {
+        const Value& v = values[start + k < values.size() ? start + k : start];
+        if constexpr (kIntegral)
+          st.BindInt(index++, v);
+        else
+          st.BindText(index++, v);
+      }
     }
     while (st.Step()) row(static_cast<const Statement&>(st));
     st.Reset();

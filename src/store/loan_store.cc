@@ -395,7 +395,12 @@ bool LoanStore::ReadAheadValid() const {
 std::vector<int64_t> LoanStore::FindLoanIds(const std::vector<std::string>& codes) {
   StartReadAhead();
   std::vector<int64_t> ids;
-  QueryIn(db_, "SELECT code, id FROM loan WHERE code", "", {}, codes, [&](const Statement& st) {
+  // PostgreSQL: the key table of loan codes (one index, never updated) rather
+  // than the code index of every branch partition of loan.
+  const char* head = db_.engine() == Engine::kPostgres
+                         ? "SELECT code, loan_id FROM unique_loan_code WHERE code"
+                         : "SELECT code, id FROM loan WHERE code";
+  QueryIn(db_, head, "", {}, codes, [&](const Statement& st) {
     if (ahead_loan_ids_.emplace(st.GetText(0), st.GetInt(1)).second) ids.push_back(st.GetInt(1));
   });
   return ids;
