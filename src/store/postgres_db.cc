@@ -269,6 +269,52 @@ std::string PlainInsertTable(const std::string& sql, int params) {
   return next == params + 1 ? m[1].str() : "";
 }
 
+// "UPDATE table SET a = $1, b = $2 WHERE id = $3" or "UPDATE table SET (a, b)
+// = ($1, $2) WHERE id = $3", parameters in order, the key last: the table and
+// the columns set, or an empty table. Such an update (every column set to a
+// value, the row found by its key) may be held and sent with others as one
+// UPDATE … FROM (VALUES …): a later one for the same row replaces the held
+// one, which is what running both would leave.
+struct PlainUpdate {
+  std::string table;
+  std::vector<std::string> columns;
+};
+PlainUpdate PlainUpdateOf(const std::string& sql, int params) {
+  static const std::regex kPairs(
+      R"(^UPDATE (\w+) SET ((?:\w+ = \$\d+)(?:, \w+ = \$\d+)*) WHERE id = \$(\d+)$)");
+  static const std::regex kRow(
+      R"(^UPDATE (\w+) SET \((\w+(?:, \w+)*)\) = \((\$\d+(?:, \$\d+)*)\) WHERE id = \$(\d+)$)");
+  static const std::regex kName(R"(\w+)");
+  static const std::regex kParam(R"(\$(\d+))");
+  static const std::regex kPair(R"((\w+) = (\$\d+))");
+  std::smatch m;
+  PlainUpdate out;
+  std::string names, numbers, key;
+  if (std::regex_match(sql, m, kPairs)) {
+    const std::string pairs = m[2];
+    for (std::sregex_iterator it(pairs.begin(), pairs.end(), kPair), end; it != end; ++it) {
+      names += (names.empty() ? "" : ", ") + (*it)[1].str();
+      numbers += (*it)[2].str() + " ";
+    }
+    key = m[3];
+  } else if (std::regex_match(sql, m, kRow)) {
+    names = m[2];
+    numbers = m[3];
+    key = m[4];
+  } else {
+    return {};
+  }
+  int next = 1;
+  for (std::sregex_iterator it(numbers.begin(), numbers.end(), kParam), end; it != end; ++it)
+    if (std::stoi((*it)[1]) != next++) return {};
+  if (std::stoi(key) != next || next != params) return {};
+  for (std::sregex_iterator it(names.begin(), names.end(), kName), end; it != end; ++it)
+    out.columns.push_back(it->str());
+  if (static_cast<int>(out.columns.size()) != params - 1) return {};
+  out.table = m[1];
+  return out;
+}
+
 // Whether Run() may send the statement without waiting for its answer: any
 // statement whose rows are not read (writes, row locks, transaction-scoped
 // advisory locks) — the server runs it in order before whatever follows. A
@@ -334,6 +380,8 @@ class PgStatement final : public Statement, private RowBuffer {
         text_(std::move(text)),
         pipelined_(MayPipeline(text_)),
         insert_table_(PlainInsertTable(text_, param_count)),
+        update_(insert_table_.empty() ? PlainUpdateOf(text_, param_count) : PlainUpdate{}),
+        held_table_(insert_table_.empty() ? update_.table : insert_table_),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
@@ -354,7 +402,17 @@ class PgStatement final : public Statement, private RowBuffer {
 
   void Run() override {
     if (!pipelined_ || result_ != nullptr || !db_->InTransaction()) return Statement::Run();
-    if (!insert_table_.empty() && leaves_->Contains(insert_table_)) {
+    if (!held_table_.empty() && leaves_->Contains(held_table_) && Typed()) {
+      if (!update_.table.empty()) {
+        // The row's key is the last parameter: a second update of a held
+        // row takes its place.
+        auto [at, fresh] = held_keys_.try_emplace(values_.back(), held_.size());
+        if (!fresh) {
+          held_[at->second] = {values_, is_null_};
+          Reset();
+          return;
+        }
+      }
       held_.push_back({values_, is_null_});
       pipeline_->Hold(this);
       if (held_.size() >= kRowsPerInsert) {
@@ -372,6 +430,7 @@ class PgStatement final : public Statement, private RowBuffer {
   void SendRows() override {
     const std::vector<HeldRow> rows = std::move(held_);
     held_.clear();
+    held_keys_.clear();
     for (size_t i = 0; i < rows.size();) {
       size_t n = kRowsPerInsert;
       while (n > rows.size() - i) n /= 2;
@@ -389,8 +448,11 @@ class PgStatement final : public Statement, private RowBuffer {
       i += n;
     }
   }
-  void DiscardRows() override { held_.clear(); }
-  const std::string& table() const override { return insert_table_; }
+  void DiscardRows() override {
+    held_.clear();
+    held_keys_.clear();
+  }
+  const std::string& table() const override { return held_table_; }
 
   void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
   void BindText(int index, std::string_view value) override { Set(index, std::string(value)); }
@@ -459,6 +521,12 @@ class PgStatement final : public Statement, private RowBuffer {
     }
     Variant v;
     v.name = name_ + "_" + std::to_string(n);
+    if (!update_.table.empty()) {
+      v.sql = UpdateOfRows(n);
+      auto& stored = variants_.emplace(n, std::move(v)).first->second;
+      pipeline_->SendPrepare(stored.name, &stored.sql, &stored.prepared);
+      return stored;
+    }
     const size_t values = text_.rfind(" VALUES (");
     v.sql = text_.substr(0, values) + " VALUES ";
     // The row as written ("$1, NULL, $2"), its parameters renumbered per row.
@@ -482,6 +550,58 @@ class PgStatement final : public Statement, private RowBuffer {
     pipeline_->SendPrepare(stored.name, &stored.sql, &stored.prepared);
     return stored;
   }
+  // "UPDATE t AS tdcs_u SET a = tdcs_v.a, … FROM (VALUES (CAST($1 AS …), …,
+  // CAST($k AS …)), …) AS tdcs_v (a, …, tdcs_key) WHERE tdcs_u.id =
+  // tdcs_v.tdcs_key" for `n` rows: each row's parameters cast to its column's
+  // type (a VALUES list does not know it).
+  std::string UpdateOfRows(size_t n) const {
+    const auto& columns = update_.columns;
+    std::string sql = "UPDATE " + update_.table + " AS tdcs_u SET ";
+    for (size_t c = 0; c < columns.size(); ++c)
+      sql += (c ? ", " : "") + columns[c] + " = tdcs_v." + columns[c];
+    sql += " FROM (VALUES ";
+    for (size_t k = 0; k < n; ++k) {
+      sql += k ? ", (" : "(";
+      for (size_t c = 0; c < values_.size(); ++c)
+        sql += (c ? ", CAST($" : "CAST($") + std::to_string(k * values_.size() + c + 1) + " AS " +
+               column_types_[c] + ")";
+      sql += ")";
+    }
+    sql += ") AS tdcs_v (";
+    for (const auto& column : columns) sql += column + ", ";
+    return sql + "tdcs_key) WHERE tdcs_u.id = tdcs_v.tdcs_key";
+  }
+  // Whether the types of an update's columns are known (read from the
+  // catalog at its first run; an insert needs none). A column not found
+  // leaves the update unheld.
+  bool Typed() {
+    if (update_.table.empty() || !column_types_.empty()) return true;
+    pipeline_->Drain(true);
+    const std::string table = update_.table;
+    const char* params[] = {table.c_str()};
+    PGresult* r = PQexecParams(conn_,
+                               "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                               "WHERE attrelid = CAST($1 AS regclass) AND attnum > 0 AND "
+                               "NOT attisdropped",
+                               1, nullptr, params, nullptr, nullptr, 0);
+    std::map<std::string, std::string> types;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+      for (int i = 0; i < PQntuples(r); ++i) types[PQgetvalue(r, i, 0)] = PQgetvalue(r, i, 1);
+    PQclear(r);
+    std::vector<std::string> found;
+    for (const auto& column : update_.columns) {
+      auto it = types.find(column);
+      if (it == types.end()) break;
+      found.push_back(it->second);
+    }
+    if (found.size() != update_.columns.size() || !types.count("id")) {
+      held_table_.clear();
+      return false;
+    }
+    found.push_back(types["id"]);
+    column_types_ = std::move(found);
+    return true;
+  }
   void Clear() {
     if (result_ != nullptr) PQclear(result_);
     result_ = nullptr;
@@ -498,6 +618,13 @@ class PgStatement final : public Statement, private RowBuffer {
   // A plain insert's table: its rows may be held and sent several at once
   // (when no foreign key refers to the table).
   std::string insert_table_;
+  // A plain update's table and columns, and the types of its parameters.
+  PlainUpdate update_;
+  std::vector<std::string> column_types_;
+  // The table whose rows this statement may hold (an insert's or an update's).
+  std::string held_table_;
+  // An update's held rows by key (its last parameter).
+  std::map<std::string, size_t> held_keys_;
   struct HeldRow {
     std::vector<std::string> values;
     std::vector<bool> is_null;

@@ -190,6 +190,85 @@ TEST(StoreContract, WritesTakeEffectInTheOrderMade) {
   EXPECT_EQ(db->QueryInt("SELECT SUM(n) FROM child"), 3 * (300 / 7));
 }
 
+// Updates of whole rows by key, however an engine sends them together, leave
+// what running them one by one would: the last update of a row wins, a read
+// sees every update before it, a statement of another shape waits for them,
+// a savepoint rolled back undoes just its own, and NULLs, dates and texts with
+// quotes arrive as they were bound.
+TEST(StoreContract, UpdatesByKeyLeaveWhatRunningThemInOrderWould) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript(
+      "CREATE TABLE acct (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL, note TEXT, "
+      "due DATE)");
+  auto insert = db->Prepare("INSERT INTO acct (id, balance, note, due) VALUES (?, 0, NULL, NULL)");
+  auto set_pairs = db->Prepare("UPDATE acct SET balance = ?, note = ? WHERE id = ?");
+  auto set_row = db->Prepare("UPDATE acct SET (balance, note, due) = (?, ?, ?) WHERE id = ?");
+  auto add = db->Prepare("UPDATE acct SET balance = balance + 1 WHERE id = ?");
+  auto balance = [&](int64_t id) {
+    auto& st = db->Cached("SELECT balance FROM acct WHERE id = ?");
+    st.BindInt(1, id);
+    int64_t value = st.Step() ? st.GetInt(0) : -1;
+    st.Reset();
+    return value;
+  };
+  {
+    Transaction tx(*db);
+    for (int id = 1; id <= 500; ++id) {
+      insert->BindInt(1, id);
+      insert->Run();
+    }
+    for (int round = 1; round <= 3; ++round)
+      for (int id = 1; id <= 500; ++id) {
+        set_pairs->BindInt(1, id * 10 + round);
+        set_pairs->BindText(2, "it's \"round\" " + std::to_string(round));
+        set_pairs->BindInt(3, id);
+        set_pairs->Run();
+      }
+    EXPECT_EQ(balance(7), 73);  // a read sees the last update before it
+    for (int id = 1; id <= 500; ++id) {
+      set_row->BindInt(1, id);
+      if (id % 2)
+        set_row->BindNull(2);
+      else
+        set_row->BindText(2, "even");
+      set_row->BindText(3, "2026-07-0" + std::to_string(id % 9 + 1));
+      set_row->BindInt(4, id);
+      set_row->Run();
+      if (id % 5 == 0) {  // another shape of update on the same table
+        add->BindInt(1, id);
+        add->Run();
+      }
+    }
+    {
+      Transaction inner(*db);
+      set_row->BindInt(1, -1);
+      set_row->BindNull(2);
+      set_row->BindNull(3);
+      set_row->BindInt(4, 3);
+      set_row->Run();
+    }  // rolled back: account 3 keeps what it had
+    tx.Commit();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT SUM(balance) FROM acct"), 500 * 501 / 2 + 100);
+  EXPECT_EQ(balance(3), 3);
+  EXPECT_EQ(balance(10), 11);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM acct WHERE note IS NULL"), 250);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM acct WHERE note = 'even'"), 250);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM acct WHERE due = '2026-07-05'"),
+            db->QueryInt("SELECT COUNT(*) FROM acct WHERE id % 9 = 4"));
+  {
+    Transaction tx(*db);
+    set_pairs->BindInt(1, 99);
+    set_pairs->BindText(2, "it's \"quoted\" \\ too");
+    set_pairs->BindInt(3, 2);
+    set_pairs->Run();
+    tx.Commit();
+  }
+  auto note = db->Prepare("SELECT note FROM acct WHERE id = 2");
+  ASSERT_TRUE(note->Step());
+  EXPECT_EQ(note->GetText(0), "it's \"quoted\" \\ too");
+}
+
 // A transaction that fails leaves the connection as good as new: the next
 // one writes the same statements (PostgreSQL prepares again what the failed
 // pipeline did not).
