@@ -33,6 +33,10 @@ const std::vector<Migration>& AllMigrations() {
   return all;
 }
 
+// From this migration on, PostgreSQL's text columns compare bytewise
+// (0014_text_compares_bytewise.sql, its function tdcs_text_bytewise()).
+constexpr int64_t kTextBytewiseSince = 14;
+
 bool RunsOn(Engine engine, const Migration& m) {
   return engine == Engine::kPostgres || m.sql.rfind(kPostgresOnly, 0) != 0;
 }
@@ -73,6 +77,9 @@ std::vector<int> Migrate(Database& db) {
     if (done.count(m.version)) continue;
     Transaction tx(db);
     if (RunsOn(db.engine(), m)) db.ExecScript(ForEngine(db.engine(), m.sql));
+    // A migration after 0014 may add text columns: they compare bytewise too.
+    if (db.engine() == Engine::kPostgres && m.version > kTextBytewiseSince)
+      db.ExecScript("SELECT tdcs_text_bytewise()");
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);
