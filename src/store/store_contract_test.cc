@@ -31,6 +31,24 @@ TEST(StoreContract, MigratesOnceAndRecordsTheVersion) {
   EXPECT_TRUE(Migrate(*db).empty());
 }
 
+// The schema's text compares bytewise on both engines (UTF-8 bytes order as
+// code points): upper case before lower, "Đ" (U+0110) after "z", and a key
+// that differs only in case or accent is another key.
+TEST(StoreContract, TheSchemasTextComparesBytewise) {
+  auto db = testing::NewTestDatabase();
+  Migrate(*db);
+  auto put = db->Prepare("INSERT INTO batch_state (name, value) VALUES (?, '')");
+  for (const char* name : {"b", "Đông", "a", "B", "z", "Dong", "dong"}) {
+    put->BindText(1, name);
+    put->Run();
+  }
+  std::string order;
+  auto read = db->Prepare("SELECT name FROM batch_state ORDER BY name");
+  while (read->Step()) order += read->GetText(0) + " ";
+  EXPECT_EQ(order, "B Dong a b dong z Đông ");
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM batch_state WHERE name > 'Z'"), 5);
+}
+
 TEST(StoreContract, BindsAndReadsEveryType) {
   auto db = testing::NewTestDatabase();
   db->ExecScript("CREATE TABLE t (i BIGINT, s TEXT, d DATE)");
