@@ -738,6 +738,12 @@ class PgDatabase final : public Database {
         id_conn_ = nullptr;
         return Database::ReserveIdBlock(sequence, count);
       }
+      // A reservation's commit need not wait for its own flush: any
+      // transaction that uses the ids commits after it, and flushing that
+      // commit (to disk, and to a synchronous standby) flushes the WAL
+      // before it, the reservation included. A reservation lost in a crash
+      // had no committed user, so handing its ids out again is harmless.
+      PQclear(PQexec(id_conn_, "SET synchronous_commit = off"));
     }
     const std::string count_text = std::to_string(count);
     const char* params[] = {count_text.c_str(), sequence.c_str()};
