@@ -689,7 +689,10 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   if (!loan_id)
     return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
   store.LockLoan(*loan_id);
-  loans::Loan loan = *store.LoadLoan(*loan_id);
+  auto loaded = store.LoadLoan(*loan_id);
+  if (!loaded)
+    return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
+  loans::Loan loan = std::move(*loaded);
   // Interest is computed on the program's rates: a rate change waits for
   // this action, and this action for a rate change (RATES_LOCK).
   db.LockKeyShared("program:" + loan.terms.program);

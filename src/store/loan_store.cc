@@ -396,9 +396,11 @@ std::vector<int64_t> LoanStore::FindLoanIds(const std::vector<std::string>& code
   StartReadAhead();
   std::vector<int64_t> ids;
   // PostgreSQL: the key table of loan codes (one index, never updated) rather
-  // than the code index of every branch partition of loan.
+  // than the code index of every branch partition of loan; joined to loan,
+  // since the codes of a detached (archived) branch stay in the key table.
   const char* head = db_.engine() == Engine::kPostgres
-                         ? "SELECT code, loan_id FROM unique_loan_code WHERE code"
+                         ? "SELECT k.code, k.loan_id FROM unique_loan_code k JOIN loan l ON "
+                           "l.id = k.loan_id WHERE k.code"
                          : "SELECT code, id FROM loan WHERE code";
   QueryIn(db_, head, "", {}, codes, [&](const Statement& st) {
     if (ahead_loan_ids_.emplace(st.GetText(0), st.GetInt(1)).second) ids.push_back(st.GetInt(1));

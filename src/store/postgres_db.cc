@@ -71,7 +71,8 @@ constexpr size_t kMaxPending = 1000;
   throw StorageFault(prefix + message, detail);
 }
 
-// A statement holding rows to insert as one multi-row INSERT.
+// A statement holding rows to insert as one multi-row INSERT, or to update
+// as one UPDATE … FROM (VALUES …).
 class RowBuffer {
  public:
   virtual ~RowBuffer() = default;
@@ -79,6 +80,10 @@ class RowBuffer {
   virtual const std::string& table() const = 0;
   // The transaction (or savepoint) they were for is rolled back.
   virtual void DiscardRows() = 0;
+  // An update's rows (sent after the inserts held for the same table).
+  virtual bool Updates() const = 0;
+  // Whether an update of the row with key `key` is held.
+  virtual bool HoldsKey(const std::string& key) const = 0;
 };
 
 // Whether `sql` names `table` (as a whole word).
@@ -103,15 +108,7 @@ class Pipeline {
   // statement depends on them unless it names them.
   void Send(const std::string& name, const std::string* text, int count,
             const char* const* params) {
-    for (auto it = holding_.begin(); it != holding_.end();) {
-      RowBuffer* buffer = *it;
-      if (!NamesTable(*text, buffer->table())) {
-        ++it;
-        continue;
-      }
-      it = holding_.erase(it);
-      buffer->SendRows();
-    }
+    SendWhere([&](const RowBuffer* b) { return NamesTable(*text, b->table()); });
     SendNow(name, text, count, params);
     DrainWhenFull();
   }
@@ -143,11 +140,17 @@ class Pipeline {
   void Hold(RowBuffer* buffer) { holding_.insert(buffer); }
   void Forget(RowBuffer* buffer) { holding_.erase(buffer); }
   void SendHeldRows() {
-    while (!holding_.empty()) {
-      RowBuffer* buffer = *holding_.begin();
-      holding_.erase(holding_.begin());
-      buffer->SendRows();
-    }
+    SendWhere([](const RowBuffer*) { return true; });
+  }
+  // Sends the rows held for `table`, whichever statements hold them.
+  void SendTable(const std::string& table) {
+    SendWhere([&](const RowBuffer* b) { return b->table() == table; });
+  }
+  // Whether an update of `table`'s row `key` is held.
+  bool HoldsUpdateOf(const std::string& table, const std::string& key) const {
+    for (const RowBuffer* b : holding_)
+      if (b->Updates() && b->table() == table && b->HoldsKey(key)) return true;
+    return false;
   }
   // Sends the rows held, reads every answer and leaves pipeline mode. The
   // first failure is thrown (with its statement) when `throw_errors`.
@@ -208,6 +211,26 @@ class Pipeline {
       }
     }
     if (throw_errors) ThrowUnseenFailure();
+  }
+
+  // Sends the held rows of the buffers `wanted` picks: every insert first,
+  // then every update. An update held after the insert of its row must find
+  // the row; and an insert is never held while an update of its key is
+  // (the update is sent first, see PgStatement::Run), so no update held
+  // before an insert is moved after it.
+  template <typename Wanted>
+  void SendWhere(Wanted&& wanted) {
+    for (const bool updates : {false, true}) {
+      for (auto it = holding_.begin(); it != holding_.end();) {
+        RowBuffer* buffer = *it;
+        if (buffer->Updates() != updates || !wanted(buffer)) {
+          ++it;
+          continue;
+        }
+        it = holding_.erase(it);
+        buffer->SendRows();
+      }
+    }
   }
 
   // Held rows dropped, then (after the drain) a failure forgotten: the
@@ -311,8 +334,33 @@ PlainUpdate PlainUpdateOf(const std::string& sql, int params) {
   for (std::sregex_iterator it(names.begin(), names.end(), kName), end; it != end; ++it)
     out.columns.push_back(it->str());
   if (static_cast<int>(out.columns.size()) != params - 1) return {};
+  // A new key would leave the held row's key (its last parameter) stale.
+  for (const auto& column : out.columns)
+    if (column == "id") return {};
   out.table = m[1];
   return out;
+}
+
+// The parameter (0-based) a plain insert binds its "id" column to, or -1.
+int InsertKeyParam(const std::string& sql) {
+  const size_t open = sql.find(" (");
+  const size_t close = sql.find(") VALUES (");
+  if (open == std::string::npos || close == std::string::npos) return -1;
+  auto split = [](const std::string& list) {
+    std::vector<std::string> out;
+    for (size_t at = 0;;) {
+      const size_t comma = list.find(", ", at);
+      out.push_back(list.substr(at, comma - at));
+      if (comma == std::string::npos) return out;
+      at = comma + 2;
+    }
+  };
+  const auto columns = split(sql.substr(open + 2, close - open - 2));
+  const auto values = split(sql.substr(close + 10, sql.size() - close - 11));
+  for (size_t i = 0; i < columns.size() && i < values.size(); ++i)
+    if (columns[i] == "id" && values[i].size() > 1 && values[i][0] == '$')
+      return std::stoi(values[i].substr(1)) - 1;
+  return -1;
 }
 
 // Whether Run() may send the statement without waiting for its answer: any
@@ -382,13 +430,14 @@ class PgStatement final : public Statement, private RowBuffer {
         insert_table_(PlainInsertTable(text_, param_count)),
         update_(insert_table_.empty() ? PlainUpdateOf(text_, param_count) : PlainUpdate{}),
         held_table_(insert_table_.empty() ? update_.table : insert_table_),
+        insert_key_(insert_table_.empty() ? -1 : InsertKeyParam(text_)),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
     Clear();
     try {
+      if (!held_.empty()) pipeline_->SendTable(held_table_);
       pipeline_->Forget(this);
-      if (!held_.empty()) SendRows();
       pipeline_->Drain(false);
     } catch (const StorageFault&) {
       return;  // the connection is gone, and its statements with it
@@ -402,22 +451,36 @@ class PgStatement final : public Statement, private RowBuffer {
 
   void Run() override {
     if (!pipelined_ || result_ != nullptr || !db_->InTransaction()) return Statement::Run();
-    if (!held_table_.empty() && leaves_->Contains(held_table_) && Typed()) {
-      if (!update_.table.empty()) {
-        // The row's key is the last parameter: a second update of a held
-        // row takes its place.
+    const bool updates = !update_.table.empty();
+    // An update's key is its last parameter; one bound NULL finds no row
+    // and is sent as it is (after what is held for its table).
+    if (!held_table_.empty() && !(updates && is_null_.back()) && leaves_->Contains(held_table_) &&
+        Typed()) {
+      if (updates) {
+        // A second update of a held row takes its place.
         auto [at, fresh] = held_keys_.try_emplace(values_.back(), held_.size());
         if (!fresh) {
           held_[at->second] = {values_, is_null_};
           Reset();
           return;
         }
+      } else if (insert_key_ >= 0 && !is_null_[insert_key_] &&
+                 pipeline_->HoldsUpdateOf(held_table_, values_[insert_key_])) {
+        // An update of this key came first (and found no row): it goes
+        // out before the insert, as it ran.
+        pipeline_->SendTable(held_table_);
       }
       held_.push_back({values_, is_null_});
       pipeline_->Hold(this);
       if (held_.size() >= kRowsPerInsert) {
-        pipeline_->Forget(this);
-        SendRows();
+        if (updates) {
+          // The inserts held for the table go first: an update may be of
+          // a row one of them inserts.
+          pipeline_->SendTable(held_table_);
+        } else {
+          pipeline_->Forget(this);
+          SendRows();
+        }
         pipeline_->DrainWhenFull();
       }
     } else {
@@ -453,6 +516,8 @@ class PgStatement final : public Statement, private RowBuffer {
     held_keys_.clear();
   }
   const std::string& table() const override { return held_table_; }
+  bool Updates() const override { return !update_.table.empty(); }
+  bool HoldsKey(const std::string& key) const override { return held_keys_.count(key) != 0; }
 
   void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
   void BindText(int index, std::string_view value) override { Set(index, std::string(value)); }
@@ -591,7 +656,9 @@ class PgStatement final : public Statement, private RowBuffer {
     std::vector<std::string> found;
     for (const auto& column : update_.columns) {
       auto it = types.find(column);
-      if (it == types.end()) break;
+      // A length-limited type ("character varying(20)") is not cast: an
+      // explicit cast would cut what an assignment refuses.
+      if (it == types.end() || it->second.find('(') != std::string::npos) break;
       found.push_back(it->second);
     }
     if (found.size() != update_.columns.size() || !types.count("id")) {
@@ -623,6 +690,8 @@ class PgStatement final : public Statement, private RowBuffer {
   std::vector<std::string> column_types_;
   // The table whose rows this statement may hold (an insert's or an update's).
   std::string held_table_;
+  // The parameter an insert binds the row's key to (-1: none).
+  int insert_key_;
   // An update's held rows by key (its last parameter).
   std::map<std::string, size_t> held_keys_;
   struct HeldRow {

@@ -287,6 +287,39 @@ TEST(StoreContract, UpdatesByKeyLeaveWhatRunningThemInOrderWould) {
   EXPECT_EQ(note->GetText(0), "it's \"quoted\" \\ too");
 }
 
+// A row inserted and then updated in the same transaction, one after the
+// other as an import does (with reads between some of them), keeps its
+// update, however many rows each statement holds; an update whose key is
+// NULL finds nothing and takes no other row's place; an update of a key not
+// yet inserted finds nothing, as it did when it ran.
+TEST(StoreContract, AnUpdateFollowsTheInsertOfItsRow) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript("CREATE TABLE item (id BIGINT PRIMARY KEY, state TEXT NOT NULL)");
+  auto insert = db->Prepare("INSERT INTO item (id, state) VALUES (?, 'new')");
+  auto advance = db->Prepare("UPDATE item SET state = ? WHERE id = ?");
+  {
+    Transaction tx(*db);
+    advance->BindText(1, "early");
+    advance->BindInt(2, 1000);  // not inserted yet: finds nothing
+    advance->Run();
+    for (int id = 1; id <= 1000; ++id) {
+      insert->BindInt(1, id);
+      insert->Run();
+      if (id == 1 || id == 300) EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM item"), id);
+      advance->BindText(1, "advanced");
+      advance->BindInt(2, id);
+      advance->Run();
+      if (id == 500) {
+        advance->BindText(1, "lost");
+        advance->BindNull(2);
+        advance->Run();
+      }
+    }
+    tx.Commit();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM item WHERE state = 'advanced'"), 1000);
+}
+
 // A transaction that fails leaves the connection as good as new: the next
 // one writes the same statements (PostgreSQL prepares again what the failed
 // pipeline did not).
