@@ -22,6 +22,7 @@
 #include "app/setup.h"
 #include "batch/close.h"
 #include "batch/verify.h"
+#include "store/loan_store.h"
 #include "store/migrate.h"
 #include "test_db.h"
 
@@ -237,6 +238,15 @@ TEST(Partitions, ABranchIsDetachedReadAloneAndAttachedAgain) {
         app::Import(*db.connection, app::SystemContext(), app::ImportKind::kBorrowers, in));
   }
   EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM borrower"), 3);
+  // Its loan codes stay taken in the key table, but a batch finds no loan
+  // behind them (a session line for one is an unknown loan).
+  {
+    Transaction tx(*db);
+    LoanStore store(*db);
+    EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM unique_loan_code WHERE code = 'H1'"), 1);
+    EXPECT_TRUE(store.FindLoanIds({"H1"}).empty());
+    EXPECT_EQ(store.FindLoanIds({"H1", "L1"}).size(), 1u);
+  }
   // Attached again, the book is whole.
   db->ExecScript("SELECT tdcs_attach_branch_partitions(" + std::to_string(hn) + ")");
   EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM journal_entry"), entries);

@@ -275,21 +275,38 @@ class Pipeline {
 };
 
 // "INSERT INTO table (columns) VALUES ($1, …, $n)" and nothing more: the
-// table's name, or empty. Such an insert into a table no foreign key refers
-// to may be held and sent with others as one multi-row INSERT: no row of
-// another table can depend on it, and everything it depends on was sent
-// before it.
-std::string PlainInsertTable(const std::string& sql, int params) {
+// table's name (empty if the statement is not such an insert), and the
+// parameter (0-based) its "id" column takes, or -1. Such an insert into a
+// table no foreign key refers to may be held and sent with others as one
+// multi-row INSERT: no row of another table can depend on it, and everything
+// it depends on was sent before it.
+struct PlainInsert {
+  std::string table;
+  int key = -1;
+};
+PlainInsert PlainInsertOf(const std::string& sql, int params) {
   static const std::regex kPlain(
-      R"(^INSERT INTO (\w+) \([^()]*\) VALUES \(((?:\$\d+|NULL)(?:, (?:\$\d+|NULL))*)\)$)");
+      R"(^INSERT INTO (\w+) \(([^()]*)\) VALUES \(((?:\$\d+|NULL)(?:, (?:\$\d+|NULL))*)\)$)");
+  static const std::regex kItem(R"([^, ]+)");
   std::smatch m;
-  if (!std::regex_match(sql, m, kPlain)) return "";
+  if (!std::regex_match(sql, m, kPlain)) return {};
+  const std::string columns = m[2], values = m[3];
+  std::vector<std::string> names, items;
+  for (std::sregex_iterator it(columns.begin(), columns.end(), kItem), end; it != end; ++it)
+    names.push_back(it->str());
+  for (std::sregex_iterator it(values.begin(), values.end(), kItem), end; it != end; ++it)
+    items.push_back(it->str());
   // The parameters in order, each once ($1, $2, …, with NULLs among them).
+  PlainInsert out;
   int next = 1;
-  const std::string values = m[2];
-  for (size_t at = values.find('$'); at != std::string::npos; at = values.find('$', at + 1))
-    if (std::stoi(values.substr(at + 1)) != next++) return "";
-  return next == params + 1 ? m[1].str() : "";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i] == "NULL") continue;
+    if (std::stoi(items[i].substr(1)) != next++) return {};
+    if (i < names.size() && names[i] == "id") out.key = next - 2;
+  }
+  if (next != params + 1 || names.size() != items.size()) return {};
+  out.table = m[1];
+  return out;
 }
 
 // "UPDATE table SET a = $1, b = $2 WHERE id = $3" or "UPDATE table SET (a, b)
@@ -339,28 +356,6 @@ PlainUpdate PlainUpdateOf(const std::string& sql, int params) {
     if (column == "id") return {};
   out.table = m[1];
   return out;
-}
-
-// The parameter (0-based) a plain insert binds its "id" column to, or -1.
-int InsertKeyParam(const std::string& sql) {
-  const size_t open = sql.find(" (");
-  const size_t close = sql.find(") VALUES (");
-  if (open == std::string::npos || close == std::string::npos) return -1;
-  auto split = [](const std::string& list) {
-    std::vector<std::string> out;
-    for (size_t at = 0;;) {
-      const size_t comma = list.find(", ", at);
-      out.push_back(list.substr(at, comma - at));
-      if (comma == std::string::npos) return out;
-      at = comma + 2;
-    }
-  };
-  const auto columns = split(sql.substr(open + 2, close - open - 2));
-  const auto values = split(sql.substr(close + 10, sql.size() - close - 11));
-  for (size_t i = 0; i < columns.size() && i < values.size(); ++i)
-    if (columns[i] == "id" && values[i].size() > 1 && values[i][0] == '$')
-      return std::stoi(values[i].substr(1)) - 1;
-  return -1;
 }
 
 // Whether Run() may send the statement without waiting for its answer: any
@@ -427,10 +422,9 @@ class PgStatement final : public Statement, private RowBuffer {
         name_(std::move(name)),
         text_(std::move(text)),
         pipelined_(MayPipeline(text_)),
-        insert_table_(PlainInsertTable(text_, param_count)),
-        update_(insert_table_.empty() ? PlainUpdateOf(text_, param_count) : PlainUpdate{}),
-        held_table_(insert_table_.empty() ? update_.table : insert_table_),
-        insert_key_(insert_table_.empty() ? -1 : InsertKeyParam(text_)),
+        insert_(PlainInsertOf(text_, param_count)),
+        update_(insert_.table.empty() ? PlainUpdateOf(text_, param_count) : PlainUpdate{}),
+        held_table_(insert_.table.empty() ? update_.table : insert_.table),
         values_(param_count),
         is_null_(param_count, true) {}
   ~PgStatement() override {
@@ -464,8 +458,8 @@ class PgStatement final : public Statement, private RowBuffer {
           Reset();
           return;
         }
-      } else if (insert_key_ >= 0 && !is_null_[insert_key_] &&
-                 pipeline_->HoldsUpdateOf(held_table_, values_[insert_key_])) {
+      } else if (insert_.key >= 0 && !is_null_[insert_.key] &&
+                 pipeline_->HoldsUpdateOf(held_table_, values_[insert_.key])) {
         // An update of this key came first (and found no row): it goes
         // out before the insert, as it ran.
         pipeline_->SendTable(held_table_);
@@ -682,16 +676,14 @@ class PgStatement final : public Statement, private RowBuffer {
   std::string name_;
   std::string text_;  // the SQL, for StorageFault::statement()
   bool pipelined_;    // Run() need not wait for the answer
-  // A plain insert's table: its rows may be held and sent several at once
-  // (when no foreign key refers to the table).
-  std::string insert_table_;
+  // A plain insert's table and key parameter: its rows may be held and sent
+  // several at once (when no foreign key refers to the table).
+  PlainInsert insert_;
   // A plain update's table and columns, and the types of its parameters.
   PlainUpdate update_;
   std::vector<std::string> column_types_;
   // The table whose rows this statement may hold (an insert's or an update's).
   std::string held_table_;
-  // The parameter an insert binds the row's key to (-1: none).
-  int insert_key_;
   // An update's held rows by key (its last parameter).
   std::map<std::string, size_t> held_keys_;
   struct HeldRow {

@@ -297,11 +297,13 @@ TEST(StoreContract, AnUpdateFollowsTheInsertOfItsRow) {
   db->ExecScript("CREATE TABLE item (id BIGINT PRIMARY KEY, state TEXT NOT NULL)");
   auto insert = db->Prepare("INSERT INTO item (id, state) VALUES (?, 'new')");
   auto advance = db->Prepare("UPDATE item SET state = ? WHERE id = ?");
+  // The same update as another statement, so that it is held apart.
+  auto early = db->Prepare("UPDATE item SET state = ? WHERE id = ?");
   {
     Transaction tx(*db);
-    advance->BindText(1, "early");
-    advance->BindInt(2, 1000);  // not inserted yet: finds nothing
-    advance->Run();
+    early->BindText(1, "early");
+    early->BindInt(2, 1000);  // not inserted yet: finds nothing
+    early->Run();
     for (int id = 1; id <= 1000; ++id) {
       insert->BindInt(1, id);
       insert->Run();
