@@ -543,11 +543,15 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
 GenerateSummary Generator::Run() {
   store::Transaction tx(db_);
   BuildNetwork();
+  // The households, their loans and books are a bulk load: their keys are
+  // checked once, at the end (PostgreSQL).
+  store::ForeignKeysCheckedAtEnd keys(db_);
   if (progress_) progress_(0, profile_.borrowers, "borrowers");
   BuildGroupsAndBorrowers(tx);
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
   loan_store_.SetBusinessDate(options_.until);
   loan_store_.FlushBalances();
+  keys.Finish();
   tx.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +
                   summary_.points * 2 + summary_.villages * 2 + summary_.groups * 2 +

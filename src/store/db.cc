@@ -108,6 +108,9 @@ void Database::BeginRead() {
 }
 
 void Database::Commit() {
+  // Nothing to commit: the transaction was rolled back (a failed check
+  // ended it), and saying it committed would lose its writes unseen.
+  if (!in_transaction_) throw StorageFault("no transaction to commit: it was rolled back");
   DoCommit();
   in_transaction_ = false;
 }

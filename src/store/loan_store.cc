@@ -1,5 +1,6 @@
 #include "store/loan_store.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -102,8 +103,9 @@ int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
   if (count == 1) {
     auto& block = id_blocks_[sequence];
     if (block.next == block.end || db_.RolledBackSince(block.transaction)) {
-      block.next = ReserveIds(sequence, kIdBlock);
-      block.end = block.next + kIdBlock;
+      block.next = ReserveIds(sequence, block.size);
+      block.end = block.next + block.size;
+      block.size = std::min(block.size * 2, kMaxIdBlock);
       block.transaction = db_.InTransaction() ? db_.TransactionSerial() : 0;
     }
     return block.next++;

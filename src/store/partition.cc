@@ -1,5 +1,7 @@
 #include "store/partition.h"
 
+#include <exception>
+
 #include "base/check.h"
 
 namespace tdcs::store {
@@ -43,6 +45,47 @@ void AddBranchPartitions(Database& db, int64_t branch_id) {
   while (st.Step()) {
   }
   st.Reset();
+}
+
+ForeignKeysCheckedAtEnd::ForeignKeysCheckedAtEnd(Database& db) : db_(db) {
+  if (db_.engine() != Engine::kPostgres) return;
+  TDCS_CHECK_MSG(db_.InTransaction(), "foreign keys are set aside only inside a transaction");
+  // Each key once: those a partition inherits go with its table's.
+  auto st = db_.Prepare(
+      "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
+      "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+      "JOIN pg_namespace n ON n.oid = t.relnamespace "
+      "WHERE c.contype = 'f' AND c.conparentid = 0 AND n.nspname = current_schema() "
+      "ORDER BY 1, 2");
+  while (st->Step()) keys_.push_back({st->GetText(0), st->GetText(1), st->GetText(2)});
+  st.reset();
+  for (const Key& key : keys_)
+    db_.ExecScript("ALTER TABLE " + key.table + " DROP CONSTRAINT " + key.name);
+}
+
+void ForeignKeysCheckedAtEnd::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (keys_.empty()) return;
+  // A check is one join of the table with the one it refers to: memory for
+  // hashing it, until the transaction ends.
+  db_.ExecScript("SET LOCAL work_mem = '256MB'");
+  for (const Key& key : keys_)
+    db_.ExecScript("ALTER TABLE " + key.table + " ADD CONSTRAINT " + key.name + " " +
+                   key.definition);
+}
+
+ForeignKeysCheckedAtEnd::~ForeignKeysCheckedAtEnd() {
+  if (finished_ || std::uncaught_exceptions() > 0) return;
+  try {
+    Finish();
+  } catch (const StorageFault&) {
+    try {
+      db_.Rollback();
+    } catch (const StorageFault&) {
+      // The connection is gone, and the transaction with it.
+    }
+  }
 }
 
 }  // namespace tdcs::store

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "base/date.h"
 #include "store/db.h"
@@ -42,5 +44,33 @@ int64_t GroupIdBase(Database& db, std::optional<int64_t> group_id, Date on);
 // Creates branch `branch_id`'s partition of every partitioned table
 // (PostgreSQL; nothing on SQLite). Inside the transaction that adds the branch.
 void AddBranchPartitions(Database& db, int64_t branch_id);
+
+// The foreign keys of a bulk load checked once, at its end, by one join per
+// key instead of one lookup per row (PostgreSQL; nothing on SQLite, whose
+// keys are not enforced row by row). Made inside the load's transaction: every
+// foreign key of the schema is dropped, and Finish() adds each again, which
+// checks every row there is; a row that breaks one is a StorageFault and the
+// transaction rolls back, the keys with it. Until the transaction ends every
+// table with a key is locked against other sessions (ACCESS EXCLUSIVE), so no
+// one else writes, or reads, while the keys are away.
+class ForeignKeysCheckedAtEnd {
+ public:
+  explicit ForeignKeysCheckedAtEnd(Database& db);
+  ForeignKeysCheckedAtEnd(const ForeignKeysCheckedAtEnd&) = delete;
+  ForeignKeysCheckedAtEnd& operator=(const ForeignKeysCheckedAtEnd&) = delete;
+  // Not finished: unless an exception is on its way (the transaction will roll
+  // back), the keys are added again; if that fails, the transaction is
+  // rolled back here, so that it cannot commit without them.
+  ~ForeignKeysCheckedAtEnd();
+  void Finish();
+
+ private:
+  struct Key {
+    std::string table, name, definition;
+  };
+  Database& db_;
+  std::vector<Key> keys_;
+  bool finished_ = false;
+};
 
 }  // namespace tdcs::store

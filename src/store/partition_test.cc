@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -185,6 +186,83 @@ TEST(Partitions, EachBranchsRowsSitInItsOwnPartitions) {
             Count(*db, "SELECT COUNT(*) FROM journal_entry"));
   auto verified = batch::Verify(*db, true);
   EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
+// A bulk load's foreign keys are set aside and checked once, at its end:
+// each comes back as it was, and a row that breaks one fails the load, which
+// rolls back with the keys (SQLite: nothing set aside, nothing to check).
+TEST(Partitions, ALoadsForeignKeysAreCheckedAtItsEnd) {
+  auto db = TwoBranchBook();
+  auto keys = [&] {
+    if (!OnPostgres()) return std::string();
+    auto st = db->Prepare(
+        "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' ORDER BY 1");
+    std::string all;
+    while (st->Step()) all += st->GetText(0) + "\n";
+    return all;
+  };
+  const std::string before = keys();
+  if (OnPostgres()) EXPECT_GT(std::count(before.begin(), before.end(), '\n'), 20) << before;
+  const int64_t loan = *db->QueryInt("SELECT id FROM loan WHERE code = 'H1'");
+  const std::string orphan_txn =
+      "INSERT INTO loan_txn (id, loan_id, txn_date, kind, amount_dong, months, party_id) "
+      "VALUES (" +
+      std::to_string(loan + 900) + ", " + std::to_string(loan + 7) +
+      ", '2024-01-02', 'repay', 1, 0, 0)";
+  {
+    Transaction tx(*db);
+    ForeignKeysCheckedAtEnd set_aside(*db);
+    if (OnPostgres()) {
+      EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), 0);
+    }
+    db->ExecScript("UPDATE loan SET term_months = term_months WHERE code = 'H1'");
+    set_aside.Finish();
+    tx.Commit();
+  }
+  EXPECT_EQ(keys(), before);
+  // A transaction to a loan that is not there, written while the keys are
+  // away: the check at the end refuses it, and nothing stays.
+  const int64_t txns = Count(*db, "SELECT COUNT(*) FROM loan_txn");
+  if (OnPostgres()) {
+    try {
+      Transaction tx(*db);
+      ForeignKeysCheckedAtEnd set_aside(*db);
+      db->ExecScript(orphan_txn);
+      set_aside.Finish();
+      tx.Commit();
+      FAIL() << "a row without its loan was accepted";
+    } catch (const StorageFault& fault) {
+      EXPECT_NE(std::string(fault.what()).find("foreign key"), std::string::npos) << fault.what();
+    }
+    EXPECT_EQ(keys(), before);
+    EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM loan_txn"), txns);
+    // Not finished, and no exception on its way: the keys are added again
+    // (the row refused, the transaction rolled back).
+    try {
+      Transaction tx(*db);
+      {
+        ForeignKeysCheckedAtEnd set_aside(*db);
+        db->ExecScript(orphan_txn);
+      }
+      tx.Commit();
+      FAIL() << "committed without the keys";
+    } catch (const StorageFault&) {
+    }
+    EXPECT_EQ(keys(), before);
+    EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM loan_txn"), txns);
+  }
+  // With the keys back, the same row is refused at commit as ever.
+  if (OnPostgres()) {
+    EXPECT_THROW(
+        {
+          Transaction tx(*db);
+          db->ExecScript(orphan_txn);
+          tx.Commit();
+        },
+        StorageFault);
+    EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM loan_txn"), txns);
+  }
 }
 
 TEST(Partitions, KeysStayUniqueAcrossBranches) {

@@ -156,6 +156,47 @@ class Pipeline {
   // first failure is thrown (with its statement) when `throw_errors`.
   void Drain(bool throw_errors) {
     SendHeldRows();
+    Sync(throw_errors);
+  }
+
+  // Copies `data` (rows in COPY's text format) into `table`'s `columns` with
+  // COPY … FROM STDIN, after everything sent before it has run (COPY does not
+  // travel in pipeline mode). A failure is kept like a pipelined
+  // statement's, for the next drain that can throw; the transaction is
+  // aborted by it, so nothing after it is written either.
+  void Copy(const std::string& table, const std::vector<std::string>& columns,
+            const std::string& data, const std::string& statement) {
+    Sync(false);
+    if (unseen_failure_) return;  // the transaction is aborted: it would fail
+    std::string sql = "COPY " + table + " (";
+    for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c];
+    sql += ") FROM STDIN";
+    PGresult* r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) == PGRES_COPY_IN) {
+      PQclear(r);
+      const bool sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
+      if (PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent") != 1 ||
+          PQstatus(conn_) != CONNECTION_OK)
+        throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
+      r = PQgetResult(conn_);
+    }
+    PGresult* failed = nullptr;
+    for (; r != nullptr; r = PQgetResult(conn_)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr) {
+        failed = r;
+        continue;
+      }
+      PQclear(r);
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      if (failed != nullptr) PQclear(failed);
+      throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
+    }
+    if (failed != nullptr) Keep(failed, statement);
+  }
+
+  // Reads every answer owed and leaves pipeline mode (nothing held is sent).
+  void Sync(bool throw_errors) {
     if (pending_.empty()) {
       if (throw_errors) ThrowUnseenFailure();
       return;
@@ -199,17 +240,7 @@ class Pipeline {
       if (failed != nullptr) PQclear(failed);
       throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
     }
-    if (failed != nullptr) {
-      // Kept when nobody can be told now (a statement's destructor drains):
-      // the next drain that can throw, throws it, unless a rollback came
-      // first.
-      try {
-        ThrowResultError(failed, "postgres: ", *failed_text);
-      } catch (...) {
-        PQclear(failed);
-        if (!unseen_failure_) unseen_failure_ = std::current_exception();
-      }
-    }
+    if (failed != nullptr) Keep(failed, *failed_text);
     if (throw_errors) ThrowUnseenFailure();
   }
 
@@ -257,6 +288,18 @@ class Pipeline {
     throw StorageFault("postgres: " + message.substr(0, message.find('\n')), sql);
   }
 
+  // A failure kept when nobody can be told now (a statement's destructor
+  // drains): the next drain that can throw, throws it, unless a rollback
+  // came first. The first one is kept: what failed after it failed for it.
+  void Keep(PGresult* failed, const std::string& statement) {
+    try {
+      ThrowResultError(failed, "postgres: ", statement);
+    } catch (...) {
+      PQclear(failed);
+      if (!unseen_failure_) unseen_failure_ = std::current_exception();
+    }
+  }
+
   void ThrowUnseenFailure() {
     if (!unseen_failure_) return;
     std::exception_ptr failure = unseen_failure_;
@@ -283,6 +326,8 @@ class Pipeline {
 struct PlainInsert {
   std::string table;
   int key = -1;
+  std::vector<std::string> columns;
+  std::vector<int> param_of;  // each column's parameter (0-based), -1 for NULL
 };
 PlainInsert PlainInsertOf(const std::string& sql, int params) {
   static const std::regex kPlain(
@@ -300,12 +345,17 @@ PlainInsert PlainInsertOf(const std::string& sql, int params) {
   PlainInsert out;
   int next = 1;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (items[i] == "NULL") continue;
+    if (items[i] == "NULL") {
+      out.param_of.push_back(-1);
+      continue;
+    }
     if (std::stoi(items[i].substr(1)) != next++) return {};
+    out.param_of.push_back(next - 2);
     if (i < names.size() && names[i] == "id") out.key = next - 2;
   }
   if (next != params + 1 || names.size() != items.size()) return {};
   out.table = m[1];
+  out.columns = std::move(names);
   return out;
 }
 
@@ -410,6 +460,34 @@ class LeafTables {
 // Rows of one insert sent together, at most (a power of two per statement,
 // so that a handful of prepared statements serve every count).
 constexpr size_t kRowsPerInsert = 64;
+// Rows an insert holds at most; from kRowsToCopy rows on they go as one
+// COPY, which the server reads faster than a multi-row INSERT (but which
+// waits for every statement sent before it: worth it for a bulk load's
+// thousands of rows, not for a session batch's dozens).
+constexpr size_t kRowsHeld = 4096;
+constexpr size_t kRowsToCopy = 512;
+
+// `value` in COPY's text format, appended to `out`.
+void AppendCopyValue(std::string& out, const std::string& value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
 
 class PgStatement final : public Statement, private RowBuffer {
  public:
@@ -466,7 +544,7 @@ class PgStatement final : public Statement, private RowBuffer {
       }
       held_.push_back({values_, is_null_});
       pipeline_->Hold(this);
-      if (held_.size() >= kRowsPerInsert) {
+      if (held_.size() >= (updates ? kRowsPerInsert : kRowsHeld)) {
         if (updates) {
           // The inserts held for the table go first: an update may be of
           // a row one of them inserts.
@@ -488,6 +566,23 @@ class PgStatement final : public Statement, private RowBuffer {
     const std::vector<HeldRow> rows = std::move(held_);
     held_.clear();
     held_keys_.clear();
+    if (update_.table.empty() && rows.size() >= kRowsToCopy) {
+      std::string data;
+      data.reserve(rows.size() * 16 * insert_.columns.size());
+      for (const HeldRow& row : rows) {
+        for (size_t c = 0; c < insert_.param_of.size(); ++c) {
+          if (c) data += '\t';
+          const int p = insert_.param_of[c];
+          if (p < 0 || row.is_null[p])
+            data += "\\N";
+          else
+            AppendCopyValue(data, row.values[p]);
+        }
+        data += '\n';
+      }
+      pipeline_->Copy(insert_.table, insert_.columns, data, text_);
+      return;
+    }
     for (size_t i = 0; i < rows.size();) {
       size_t n = kRowsPerInsert;
       while (n > rows.size() - i) n /= 2;

@@ -174,6 +174,84 @@ TEST(StoreContract, AFailedWriteIsThrownBeforeAnythingCommits) {
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM t WHERE i = 4001"), 0);
 }
 
+// Thousands of rows of one insert (a bulk load's: PostgreSQL sends them with
+// COPY) arrive exactly as bound: text with tabs, line breaks, backslashes
+// and quotes, NULLs bound and written, in every count around the batch
+// sizes; a duplicate among them fails the commit, and nothing of it stays.
+TEST(StoreContract, ManyRowsOfAnInsertArriveAsBound) {
+  auto db = testing::NewTestDatabase();
+  db->ExecScript(
+      "CREATE TABLE bulk (id BIGINT PRIMARY KEY, label TEXT, n BIGINT, gone TEXT, day DATE)");
+  auto insert = db->Prepare("INSERT INTO bulk (id, label, n, gone, day) VALUES (?, ?, ?, NULL, ?)");
+  auto label = [](int i) {
+    static const char* kOdd[] = {
+        "tab\there", "line\nbreak\r\n", "back\\slash\\N", "quote ' and \"", "Nguyễn Thị Hoà", "",
+        "\\."};
+    return std::string(kOdd[i % 7]) + " #" + std::to_string(i);
+  };
+  int64_t next = 1;
+  for (int rows : {511, 512, 4095, 4096, 4097, 9000}) {
+    {
+      Transaction tx(*db);
+      for (int k = 0; k < rows; ++k, ++next) {
+        insert->BindInt(1, next);
+        if (next % 11 == 0)
+          insert->BindNull(2);
+        else
+          insert->BindText(2, label(static_cast<int>(next)));
+        insert->BindInt(3, -next * 1'000'000'007);
+        insert->BindText(4, "2025-07-01");
+        insert->Run();
+      }
+      tx.Commit();
+    }
+    EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM bulk"), next - 1) << rows;
+  }
+  auto read = db->Prepare("SELECT id, label, n, gone, day FROM bulk ORDER BY id");
+  int64_t expected = 1;
+  while (read->Step()) {
+    ASSERT_EQ(read->GetInt(0), expected);
+    if (expected % 11 == 0)
+      EXPECT_TRUE(read->IsNull(1)) << expected;
+    else
+      EXPECT_EQ(read->GetText(1), label(static_cast<int>(expected)));
+    EXPECT_EQ(read->GetInt(2), -expected * 1'000'000'007);
+    EXPECT_TRUE(read->IsNull(3));
+    EXPECT_EQ(read->GetText(4), "2025-07-01");
+    ++expected;
+  }
+  EXPECT_EQ(expected, next);
+  // A duplicate in the middle of a bulk insert: the commit fails, naming
+  // the insert, and none of its rows stay.
+  try {
+    Transaction tx(*db);
+    for (int k = 0; k < 6000; ++k) {
+      insert->BindInt(1, k == 3000 ? 5 : next + k);
+      insert->BindText(2, "dup");
+      insert->BindInt(3, k);
+      insert->BindText(4, "2025-07-01");
+      insert->Run();
+    }
+    tx.Commit();
+    FAIL() << "duplicate key accepted";
+  } catch (const StorageFault& fault) {
+    EXPECT_NE(fault.statement().find("INSERT INTO bulk"), std::string::npos) << fault.what();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM bulk"), next - 1);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM bulk WHERE label = 'dup'"), 0);
+  // The connection goes on as before.
+  {
+    Transaction tx(*db);
+    insert->BindInt(1, next);
+    insert->BindText(2, "after");
+    insert->BindInt(3, 0);
+    insert->BindText(4, "2026-01-01");
+    insert->Run();
+    tx.Commit();
+  }
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM bulk WHERE label = 'after'"), 1);
+}
+
 // Writes reach the server in the order made, whatever an engine holds back
 // to send together: an update finds the rows inserted before it, and a row
 // that another refers to is there before the row that refers to it.
