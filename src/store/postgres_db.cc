@@ -161,9 +161,11 @@ class Pipeline {
 
   // Copies `data` (rows in COPY's text format) into `table`'s `columns` with
   // COPY … FROM STDIN, after everything sent before it has run (COPY does not
-  // travel in pipeline mode). A failure is kept like a pipelined
-  // statement's, for the next drain that can throw; the transaction is
-  // aborted by it, so nothing after it is written either.
+  // travel in pipeline mode). Its answer is read before anything else is
+  // sent (FinishCopy), so the server copies while the caller goes on. A
+  // failure is kept like a pipelined statement's, for the next drain that
+  // can throw; the transaction is aborted by it, so nothing after it is
+  // written either.
   void Copy(const std::string& table, const std::vector<std::string>& columns,
             const std::string& data, const std::string& statement) {
     Sync(false);
@@ -171,32 +173,21 @@ class Pipeline {
     std::string sql = "COPY " + table + " (";
     for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c];
     sql += ") FROM STDIN";
+    copying_ = statement;
     PGresult* r = PQexec(conn_, sql.c_str());
-    if (PQresultStatus(r) == PGRES_COPY_IN) {
-      PQclear(r);
-      const bool sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
-      if (PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent") != 1 ||
-          PQstatus(conn_) != CONNECTION_OK)
-        throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
-      r = PQgetResult(conn_);
-    }
-    PGresult* failed = nullptr;
-    for (; r != nullptr; r = PQgetResult(conn_)) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr) {
-        failed = r;
-        continue;
-      }
-      PQclear(r);
-    }
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      if (failed != nullptr) PQclear(failed);
+    if (PQresultStatus(r) != PGRES_COPY_IN) return ReadCopyAnswer(r);
+    PQclear(r);
+    const bool sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
+    if (PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent") != 1 ||
+        PQstatus(conn_) != CONNECTION_OK) {
+      copying_.clear();
       throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
     }
-    if (failed != nullptr) Keep(failed, statement);
   }
 
   // Reads every answer owed and leaves pipeline mode (nothing held is sent).
   void Sync(bool throw_errors) {
+    FinishCopy();
     if (pending_.empty()) {
       if (throw_errors) ThrowUnseenFailure();
       return;
@@ -274,6 +265,7 @@ class Pipeline {
 
  private:
   void Enter() {
+    FinishCopy();
     if (pending_.empty() && PQenterPipelineMode(conn_) != 1)
       throw StorageFault(std::string("postgres: cannot enter pipeline mode: ") +
                          PQerrorMessage(conn_));
@@ -286,6 +278,29 @@ class Pipeline {
     DiscardHeldRows();
     Drain(false);
     throw StorageFault("postgres: " + message.substr(0, message.find('\n')), sql);
+  }
+
+  // Reads the answer of the COPY in flight, if one is.
+  void FinishCopy() {
+    if (!copying_.empty()) ReadCopyAnswer(PQgetResult(conn_));
+  }
+  // The answers of the COPY in flight, from `r` on.
+  void ReadCopyAnswer(PGresult* r) {
+    PGresult* failed = nullptr;
+    for (; r != nullptr; r = PQgetResult(conn_)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr) {
+        failed = r;
+        continue;
+      }
+      PQclear(r);
+    }
+    const std::string statement = std::move(copying_);
+    copying_.clear();
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      if (failed != nullptr) PQclear(failed);
+      throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
+    }
+    if (failed != nullptr) Keep(failed, statement);
   }
 
   // A failure kept when nobody can be told now (a statement's destructor
@@ -313,6 +328,7 @@ class Pipeline {
     bool* prepared;           // a preparation's: whether the server has it
   };
   std::vector<Pending> pending_;
+  std::string copying_;  // the statement of the COPY whose answer is owed
   std::set<RowBuffer*> holding_;
   std::exception_ptr unseen_failure_;
 };
