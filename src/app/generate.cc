@@ -611,7 +611,13 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
     store::BatchLock lock(db, "generate");
     store::Transaction tx(db);
     auto summary = GenerateIn(db, options, *profile, progress);
-    if (summary.ok()) tx.Commit();
+    if (!summary.ok()) return summary;
+    tx.Commit();
+    // The planner's statistics of the tables just filled, before the first
+    // session reads them (the server's own analysis comes a minute or more
+    // later; until then it plans for empty tables).
+    if (progress) progress(0, 0, "analyze");
+    db.ExecScript("ANALYZE");
     return summary;
   }
   const std::string path = db.FilePath();

@@ -510,9 +510,12 @@ void LoanStore::SetCapitalPlan(int64_t office_id, const std::string& program, in
   st.Run();
 }
 
+// In the order of the (session_day, id) index, which the day fixes to id
+// order: ordered by id alone, a planner may walk a partition's whole key
+// index instead, filtering (PostgreSQL did, 50 ms a page).
 constexpr const char* kLoansOfSessionDay =
     "SELECT id, code FROM loan WHERE session_day = ? AND id > ? AND status = 'active' "
-    "ORDER BY id LIMIT ?";
+    "ORDER BY session_day, id LIMIT ?";
 std::vector<std::pair<int64_t, std::string>> LoanStore::ActiveLoansOfSessionDay(int session_day,
                                                                                 int64_t after_id,
                                                                                 int limit) {
