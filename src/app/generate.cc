@@ -617,7 +617,12 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
     // session reads them (the server's own analysis comes a minute or more
     // later; until then it plans for empty tables).
     if (progress) progress(0, 0, "analyze");
-    db.ExecScript("ANALYZE");
+    try {
+      db.ExecScript("ANALYZE");
+    } catch (const StorageFault& fault) {
+      // Committed: the generation stands, without statistics for now.
+      summary.value().analyze_failed = fault.what();
+    }
     return summary;
   }
   const std::string path = db.FilePath();

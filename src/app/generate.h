@@ -43,6 +43,9 @@ struct GenerateSummary {
   int64_t savings_accounts = 0;
   Money savings;
   bool reform_applied = false;
+  // PostgreSQL: the planner's statistics could not be gathered after the
+  // commit (the data is there; ANALYZE is to be run, or left to autovacuum).
+  std::string analyze_failed;
 };
 
 // What Generate answers.

@@ -261,6 +261,11 @@ int RunGenerate(const std::string& db_target, const app::GenerateOptions& option
       s.reform_applied ? "; moved onto the 2025 structure" : "", s.rows, seconds,
       s.rows / std::max(seconds, 1e-9),
       ec ? std::string() : fmt::format("; database {:.1f} MiB", size / 1048576.0));
+  if (!s.analyze_failed.empty())
+    fmt::print(stderr,
+               "Cảnh báo / warning: dữ liệu đã ghi, nhưng chưa thu thống kê (chạy ANALYZE) / the "
+               "data is committed, but its statistics were not gathered (run ANALYZE): {}\n",
+               s.analyze_failed);
   return 0;
 }
 

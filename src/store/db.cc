@@ -72,6 +72,19 @@ int64_t Database::ReserveIdBlock(const std::string& sequence, int64_t count) {
   return next - count;
 }
 
+int64_t IdBlocks::Next(const std::string& sequence) {
+  Block& block = blocks_[sequence];
+  if (block.next == block.end || db_.RolledBackSince(block.transaction)) {
+    // The first block, or one given up to a rollback: small.
+    if (block.size == 0 || block.next != block.end) block.size = first_block_;
+    block.next = db_.ReserveIdBlock(sequence, block.size);
+    block.end = block.next + block.size;
+    block.size = std::min(block.size * 2, kMaxIdBlock);
+    block.transaction = db_.InTransaction() ? db_.TransactionSerial() : 0;
+  }
+  return block.next++;
+}
+
 int64_t StatementTimeoutSeconds() {
   static const int64_t seconds = [] {
     const char* text = std::getenv("TDCS_STATEMENT_TIMEOUT_SECONDS");

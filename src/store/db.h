@@ -186,6 +186,37 @@ class Database {
   uint64_t last_rollback_serial_ = 0;
 };
 
+// Single ids of sequences, from blocks reserved at once (ReserveIdBlock),
+// for one store object: a use case's, or a bulk load's. Blocks double from
+// the first size (kIdBlock unless told) to kMaxIdBlock as the object uses a
+// sequence, so a bulk load asks
+// a few hundred times, not once per 256 rows (each ask updates one row of
+// id_sequence, whose old versions a long transaction keeps, so asks slow
+// down as they add up). A rollback since a block was reserved may have given
+// it back (SQLite reserves inside the transaction): the next id then comes
+// from a new block, small again. Ids reserved and not used are a gap.
+// Blocks are not shared between objects: ids a use case takes after another
+// has locked and written a loan are higher than that one's (a loan's
+// transactions are in the order of their ids).
+class IdBlocks {
+ public:
+  explicit IdBlocks(Database& db, int64_t first_block = kIdBlock)
+      : db_(db), first_block_(first_block) {}
+  int64_t Next(const std::string& sequence);
+  static constexpr int64_t kIdBlock = 256;
+  static constexpr int64_t kMaxIdBlock = 65536;
+
+ private:
+  struct Block {
+    int64_t next = 0, end = 0;  // end exclusive
+    int64_t size = 0;           // of the next block (0: the first)
+    uint64_t transaction = 0;   // the serial it was reserved in (0: outside any)
+  };
+  Database& db_;
+  int64_t first_block_;
+  std::unordered_map<std::string, Block> blocks_;
+};
+
 // Whether opening an SQLite file that does not exist creates it. A mistyped
 // path must not leave a stray empty database behind: only the commands that
 // build a database (init, generate) create one. (A PostgreSQL database is

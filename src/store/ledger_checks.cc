@@ -277,5 +277,4 @@ std::map<int64_t, EntryPostings> LoanPostingsByEntry(Database& db,
   return out;
 }
 
-
 }  // namespace tdcs::store

@@ -100,16 +100,7 @@ std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
 }
 
 int64_t LoanStore::ReserveIds(const std::string& sequence, int64_t count) {
-  if (count == 1) {
-    auto& block = id_blocks_[sequence];
-    if (block.next == block.end || db_.RolledBackSince(block.transaction)) {
-      block.next = ReserveIds(sequence, block.size);
-      block.end = block.next + block.size;
-      block.size = std::min(block.size * 2, kMaxIdBlock);
-      block.transaction = db_.InTransaction() ? db_.TransactionSerial() : 0;
-    }
-    return block.next++;
-  }
+  if (count == 1) return ids_.Next(sequence);
   return db_.ReserveIdBlock(sequence, count);
 }
 

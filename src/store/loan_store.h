@@ -64,18 +64,11 @@ struct SavingsTxn {
 
 class LoanStore {
  public:
-  explicit LoanStore(Database& db) : db_(db) {}
+  explicit LoanStore(Database& db) : db_(db), ids_(db) {}
 
-  // Reserves `count` consecutive ids. Single ids come from a block reserved
-  // at once and kept across commits; a rollback since the block was
-  // reserved gave it back, so the next id comes from a new block. A
-  // sequence's blocks double from kIdBlock to kMaxIdBlock as it is used, so
-  // a bulk load asks for ids a few dozen times, not once per 256 rows (each
-  // ask updates one row of id_sequence, whose old versions a long
-  // transaction keeps). Ids a process reserved and did not use are a gap.
+  // Reserves `count` consecutive ids; a single one comes from the
+  // block this object keeps (IdBlocks).
   int64_t ReserveIds(const std::string& sequence, int64_t count);
-  static constexpr int64_t kIdBlock = 256;
-  static constexpr int64_t kMaxIdBlock = 65536;
 
   // Writes an entry with its postings at the next position of the journal
   // chain and updates ledger_balance; returns its id (0 when the entry has no
@@ -230,13 +223,8 @@ class LoanStore {
 
  private:
   Database& db_;
+  IdBlocks ids_;  // this object's single ids
   std::map<std::string, loans::RateTimeline> rates_;
-  struct IdBlock {
-    int64_t next = 0, end = 0;  // end exclusive
-    int64_t size = kIdBlock;    // of the next block
-    uint64_t transaction = 0;   // the serial it was reserved in (0: outside any)
-  };
-  std::map<std::string, IdBlock> id_blocks_;
   void WriteBalance(const std::string& account, const std::string& program, int fund_source,
                     int64_t office_id, int64_t delta);
   bool defer_balances_ = false;

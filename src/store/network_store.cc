@@ -150,6 +150,8 @@ void InsertGroupVersion(Database& db, const GroupRow& r) {
 }  // namespace
 
 int64_t NetworkStore::ReserveIds(const std::string& sequence, int64_t count) {
+  // A branch's id is its partitions' range (at most 8,192): never a block.
+  if (count == 1 && sequence != "branch") return ids_.Next(sequence);
   return db_.ReserveIdBlock(sequence, count);
 }
 

@@ -83,9 +83,13 @@ struct NetworkCounts {
 
 class NetworkStore {
  public:
-  explicit NetworkStore(Database& db) : db_(db) {}
+  // Single ids one at a time at first (a use case adding one unit takes
+  // exactly its id), then in growing blocks (a load's thousands).
+  explicit NetworkStore(Database& db) : db_(db), ids_(db, 1) {}
 
-  // Reserves `count` consecutive ids of a sequence; returns the first.
+  // Reserves `count` consecutive ids of a sequence; returns the first. A
+  // single one comes from the block this object keeps (IdBlocks), but a
+  // branch's.
   int64_t ReserveIds(const std::string& sequence, int64_t count);
 
   // Inserts identity + first version; assigns row.id if it is 0.
@@ -200,6 +204,7 @@ class NetworkStore {
  private:
   void BindBorrowerOn(Statement& st, Date on);
   Database& db_;
+  IdBlocks ids_;  // this object's single ids
 };
 
 // Statement text and row mapping for ForEachBorrowerOn.

@@ -47,44 +47,57 @@ void AddBranchPartitions(Database& db, int64_t branch_id) {
   st.Reset();
 }
 
-ForeignKeysCheckedAtEnd::ForeignKeysCheckedAtEnd(Database& db) : db_(db) {
+ForeignKeysCheckedAtEnd::ForeignKeysCheckedAtEnd(Database& db)
+    : db_(db), exceptions_(std::uncaught_exceptions()) {
   if (db_.engine() != Engine::kPostgres) return;
   TDCS_CHECK_MSG(db_.InTransaction(), "foreign keys are set aside only inside a transaction");
-  // Each key once: those a partition inherits go with its table's.
+  // Each key once: those a partition inherits go with its table's. A key
+  // from one partitioned table to another (loan.borrower_id: a loan may be
+  // inherited across branches) stays, checked row by row: added again, it
+  // would be checked partition by partition, each joined with the whole
+  // other table (on the national book, minutes for every branch).
   auto st = db_.Prepare(
       "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
       "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+      "JOIN pg_class r ON r.oid = c.confrelid "
       "JOIN pg_namespace n ON n.oid = t.relnamespace "
       "WHERE c.contype = 'f' AND c.conparentid = 0 AND n.nspname = current_schema() "
+      "AND NOT (t.relkind = 'p' AND r.relkind = 'p') "
       "ORDER BY 1, 2");
   while (st->Step()) keys_.push_back({st->GetText(0), st->GetText(1), st->GetText(2)});
   st.reset();
+  if (keys_.empty()) return;
   for (const Key& key : keys_)
     db_.ExecScript("ALTER TABLE " + key.table + " DROP CONSTRAINT " + key.name);
 }
 
 void ForeignKeysCheckedAtEnd::Finish() {
-  if (finished_) return;
-  finished_ = true;
-  if (keys_.empty()) return;
+  if (finished_ || keys_.empty()) return;
   // A check is one join of the table with the one it refers to: memory for
-  // hashing it, until the transaction ends.
+  // hashing it, and no statement timeout (a national table's join is long),
+  // until the transaction ends.
   db_.ExecScript("SET LOCAL work_mem = '256MB'");
+  db_.ExecScript("SET LOCAL statement_timeout = 0");
+  // The checks the kept keys owe are made now (a table with checks owed
+  // cannot take a key); after, every key is checked at commit again, as it
+  // was made (the schema's deferrable keys are all INITIALLY DEFERRED).
+  db_.ExecScript("SET CONSTRAINTS ALL IMMEDIATE");
   for (const Key& key : keys_)
     db_.ExecScript("ALTER TABLE " + key.table + " ADD CONSTRAINT " + key.name + " " +
                    key.definition);
+  db_.ExecScript("SET CONSTRAINTS ALL DEFERRED");
+  finished_ = true;
 }
 
 ForeignKeysCheckedAtEnd::~ForeignKeysCheckedAtEnd() {
-  if (finished_ || std::uncaught_exceptions() > 0) return;
+  // An exception on its way (thrown since the keys were set aside) rolls
+  // the transaction back, and the keys with it.
+  if (finished_ || std::uncaught_exceptions() > exceptions_) return;
   try {
     Finish();
-  } catch (const StorageFault&) {
-    try {
-      db_.Rollback();
-    } catch (const StorageFault&) {
-      // The connection is gone, and the transaction with it.
-    }
+  } catch (...) {
+    // The failed check aborted the transaction on the server: it cannot
+    // commit (a COMMIT answered with a rollback is a fault), keys or not.
   }
 }
 

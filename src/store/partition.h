@@ -46,13 +46,16 @@ int64_t GroupIdBase(Database& db, std::optional<int64_t> group_id, Date on);
 void AddBranchPartitions(Database& db, int64_t branch_id);
 
 // The foreign keys of a bulk load checked once, at its end, by one join per
-// key instead of one lookup per row (PostgreSQL; nothing on SQLite, whose
-// keys are not enforced row by row). Made inside the load's transaction: every
-// foreign key of the schema is dropped, and Finish() adds each again, which
-// checks every row there is; a row that breaks one is a StorageFault and the
-// transaction rolls back, the keys with it. Until the transaction ends every
-// table with a key is locked against other sessions (ACCESS EXCLUSIVE), so no
-// one else writes, or reads, while the keys are away.
+// key instead of one lookup per row (PostgreSQL; nothing on SQLite, where a
+// key's check is a cheap in-process lookup). Made inside the load's
+// transaction: every foreign key of the schema (but those from one
+// partitioned table to another, still checked row by row) is dropped, and Finish() adds
+// each again, which checks every row there is; a row that breaks one is a
+// StorageFault and aborts the transaction, which rolls back with the keys.
+// Until the transaction ends the tables on either side of a key are locked
+// (ACCESS EXCLUSIVE): other sessions that read them wait for the load.
+// Made before the transaction writes to a table whose key is checked at
+// commit (a key with checks still owed cannot be dropped: the server refuses).
 class ForeignKeysCheckedAtEnd {
  public:
   explicit ForeignKeysCheckedAtEnd(Database& db);
@@ -60,7 +63,7 @@ class ForeignKeysCheckedAtEnd {
   ForeignKeysCheckedAtEnd& operator=(const ForeignKeysCheckedAtEnd&) = delete;
   // Not finished: unless an exception is on its way (the transaction will roll
   // back), the keys are added again; if that fails, the transaction is
-  // rolled back here, so that it cannot commit without them.
+  // aborted on the server and cannot commit.
   ~ForeignKeysCheckedAtEnd();
   void Finish();
 
@@ -70,6 +73,7 @@ class ForeignKeysCheckedAtEnd {
   };
   Database& db_;
   std::vector<Key> keys_;
+  int exceptions_;  // uncaught when made
   bool finished_ = false;
 };
 

@@ -17,8 +17,10 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdlib>
 #include <exception>
 #include <map>
 #include <regex>
@@ -167,20 +169,28 @@ class Pipeline {
   // can throw; the transaction is aborted by it, so nothing after it is
   // written either.
   void Copy(const std::string& table, const std::vector<std::string>& columns,
-            const std::string& data, const std::string& statement) {
+            const std::string& data, size_t rows, const std::string& statement) {
     Sync(false);
     if (unseen_failure_) return;  // the transaction is aborted: it would fail
+    // Out of pipeline mode (a send that failed may have left it entered).
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF && PQexitPipelineMode(conn_) != 1)
+      return KeepFault("postgres: cannot leave pipeline mode for COPY: ", statement);
     std::string sql = "COPY " + table + " (";
     for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c];
     sql += ") FROM STDIN";
-    copying_ = statement;
+    copy_ = {true, statement, rows};
     PGresult* r = PQexec(conn_, sql.c_str());
     if (PQresultStatus(r) != PGRES_COPY_IN) return ReadCopyAnswer(r);
     PQclear(r);
-    const bool sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
+    // In pieces (PQputCopyData counts in int).
+    constexpr size_t kPiece = size_t{1} << 20;
+    bool sent = true;
+    for (size_t at = 0; sent && at < data.size(); at += kPiece)
+      sent = PQputCopyData(conn_, data.data() + at,
+                           static_cast<int>(std::min(kPiece, data.size() - at))) == 1;
     if (PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent") != 1 ||
         PQstatus(conn_) != CONNECTION_OK) {
-      copying_.clear();
+      copy_ = {};
       throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
     }
   }
@@ -282,25 +292,41 @@ class Pipeline {
 
   // Reads the answer of the COPY in flight, if one is.
   void FinishCopy() {
-    if (!copying_.empty()) ReadCopyAnswer(PQgetResult(conn_));
+    if (copy_.in_flight) ReadCopyAnswer(PQgetResult(conn_));
   }
-  // The answers of the COPY in flight, from `r` on.
+  // The answers of the COPY in flight, from `r` on: it wrote every row, or
+  // its failure is kept (no answer at all is a failure too).
   void ReadCopyAnswer(PGresult* r) {
+    const CopyInFlight copy = std::move(copy_);
+    copy_ = {};
     PGresult* failed = nullptr;
+    bool done = false;
+    size_t copied = 0;
     for (; r != nullptr; r = PQgetResult(conn_)) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr) {
+      if (failed == nullptr && !done && PQresultStatus(r) == PGRES_COMMAND_OK) {
+        done = true;
+        copied = std::strtoull(PQcmdTuples(r), nullptr, 10);
+      } else if (failed == nullptr && PQresultStatus(r) != PGRES_COMMAND_OK) {
         failed = r;
         continue;
       }
       PQclear(r);
     }
-    const std::string statement = std::move(copying_);
-    copying_.clear();
     if (PQstatus(conn_) != CONNECTION_OK) {
       if (failed != nullptr) PQclear(failed);
       throw StorageFault(std::string("postgres: connection lost: ") + PQerrorMessage(conn_));
     }
-    if (failed != nullptr) Keep(failed, statement);
+    if (failed != nullptr) return Keep(failed, copy.statement);
+    if (!done || copied != copy.rows)
+      KeepFault("postgres: COPY wrote " + std::to_string(copied) + " of " +
+                    std::to_string(copy.rows) + " rows: ",
+                copy.statement);
+  }
+  // A failure of TDCS's own making, kept the same way.
+  void KeepFault(const std::string& message, const std::string& statement) {
+    if (!unseen_failure_)
+      unseen_failure_ =
+          std::make_exception_ptr(StorageFault(message + PQerrorMessage(conn_), statement));
   }
 
   // A failure kept when nobody can be told now (a statement's destructor
@@ -328,7 +354,13 @@ class Pipeline {
     bool* prepared;           // a preparation's: whether the server has it
   };
   std::vector<Pending> pending_;
-  std::string copying_;  // the statement of the COPY whose answer is owed
+  // The COPY whose answer is owed: its INSERT (for faults) and its rows.
+  struct CopyInFlight {
+    bool in_flight = false;
+    std::string statement;
+    size_t rows = 0;
+  };
+  CopyInFlight copy_;
   std::set<RowBuffer*> holding_;
   std::exception_ptr unseen_failure_;
 };
@@ -596,7 +628,7 @@ class PgStatement final : public Statement, private RowBuffer {
         }
         data += '\n';
       }
-      pipeline_->Copy(insert_.table, insert_.columns, data, text_);
+      pipeline_->Copy(insert_.table, insert_.columns, data, rows.size(), text_);
       return;
     }
     for (size_t i = 0; i < rows.size();) {
@@ -625,7 +657,14 @@ class PgStatement final : public Statement, private RowBuffer {
   bool HoldsKey(const std::string& key) const override { return held_keys_.count(key) != 0; }
 
   void BindInt(int index, int64_t value) override { Set(index, std::to_string(value)); }
-  void BindText(int index, std::string_view value) override { Set(index, std::string(value)); }
+  void BindText(int index, std::string_view value) override {
+    // libpq's text parameters end at a NUL byte: refused, never cut short.
+    if (value.find('\0') != std::string_view::npos)
+      throw StorageFault(
+          "postgres: a text value holds a NUL byte (parameter " + std::to_string(index) + ")",
+          text_);
+    Set(index, std::string(value));
+  }
   void BindNull(int index) override { is_null_.at(index - 1) = true; }
 
   bool Step() override {
