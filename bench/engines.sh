@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SQLite and PostgreSQL side by side on the bulk paths, each with durable
 # commits: the same generated books loaded, then a month of commune sessions
-# with their end of day, then end of day alone, then verify --deep.
+# with their end of day, then end of day alone, then verify --deep and the
+# network summary; last, the generated borrowers and memberships exported and
+# imported into an empty database.
 #
 #   bench/engines.sh [BUILD_DIR]          (make bench-engines)
 #   PROFILE=province bench/engines.sh     demo (default), province or national
@@ -53,7 +55,12 @@ timed() {
   echo "$start $end" | awk '{printf "%.2f", $2 - $1}'
 }
 
-declare -A load rows sessions rate close verify
+declare -A load rows sessions rate close verify import imported summary
+# The files the import path reads: the generated network, groups, borrowers
+# and memberships, exported once (from SQLite) and imported into an empty
+# database on each engine.
+files=$root/files
+mkdir -p "$files"
 for engine in sqlite postgres; do
   db=$sqlite
   [ $engine = postgres ] && db=$pg
@@ -67,7 +74,34 @@ for engine in sqlite postgres; do
   close[$engine]=$(timed "$tdcs" close --to "$close_to" --db "$db")
   verify[$engine]=$(timed "$tdcs" verify --deep --db "$db")
   grep -q "0 lỗi" "$root/last" || { cat "$root/last" >&2; exit 1; }
+  summary[$engine]=$(timed "$tdcs" summary --db "$db")
+  if [ $engine = sqlite ]; then
+    for kind in network groups borrowers memberships; do
+      "$tdcs" export "$kind" "$files/$kind.csv" --db "$db" >/dev/null
+    done
+  fi
 done
+
+# Imports: an empty database each, the four files in order; the figure is
+# the borrowers and memberships (the bulk of the rows).
+psql -q "$server" -c "CREATE DATABASE bench_import" >/dev/null
+for engine in sqlite postgres; do
+  db=$root/import.db
+  [ $engine = postgres ] && db="postgresql:///bench_import?host=$root/pg/socket&user=postgres"
+  "$tdcs" init --db "$db" >/dev/null
+  for kind in network groups; do
+    "$tdcs" import "$kind" "$files/$kind.csv" --db "$db" >"$root/last" 2>&1 ||
+      { cat "$root/last" >&2; exit 1; }
+  done
+  start=$(date +%s.%N)
+  for kind in borrowers memberships; do
+    "$tdcs" import "$kind" "$files/$kind.csv" --db "$db" >"$root/last" 2>&1 ||
+      { cat "$root/last" >&2; exit 1; }
+  done
+  end=$(date +%s.%N)
+  import[$engine]=$(echo "$start $end" | awk '{printf "%.2f", $2 - $1}')
+done
+imported=$(($(wc -l <"$files/borrowers.csv") + $(wc -l <"$files/memberships.csv") - 2))
 
 ratio() { echo "$1 $2" | awk '{ if ($1 > 0) printf "%.1f×", $2 / $1; else print "-" }'; }
 printf '\n%-46s %12s %12s %8s\n' "path ($profile)" "SQLite" "PostgreSQL" "PG/SQLite"
@@ -81,3 +115,7 @@ printf '%-46s %11ss %11ss %8s\n' "end of day: tdcs close, one month" \
   "${close[sqlite]}" "${close[postgres]}" "$(ratio "${close[sqlite]}" "${close[postgres]}")"
 printf '%-46s %11ss %11ss %8s\n' "verify --deep" \
   "${verify[sqlite]}" "${verify[postgres]}" "$(ratio "${verify[sqlite]}" "${verify[postgres]}")"
+printf '%-46s %11ss %11ss %8s\n' "import: borrowers + memberships ($imported rows)" \
+  "${import[sqlite]}" "${import[postgres]}" "$(ratio "${import[sqlite]}" "${import[postgres]}")"
+printf '%-46s %11ss %11ss %8s\n' "report: tdcs summary" \
+  "${summary[sqlite]}" "${summary[postgres]}" "$(ratio "${summary[sqlite]}" "${summary[postgres]}")"
