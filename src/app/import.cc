@@ -318,11 +318,19 @@ class UnitDirectory {
   explicit UnitDirectory(store::NetworkStore& store) : store_(store) {}
   // Looks a code up in `table` among the file's rows first, then the database.
   std::optional<KnownUnit> Find(const std::string& table, const std::string& code) {
-    auto it = file_.find(table + ":" + code);
+    const std::string key = table + ":" + code;
+    auto it = file_.find(key);
     if (it != file_.end()) return it->second;
+    // The database's answer, once per code (a file names the same village
+    // and group on many rows); nothing in the file's transaction changes it
+    // before the checks end.
+    auto seen = stored_.find(key);
+    if (seen != stored_.end()) return seen->second;
     auto id = store_.FindUnit(table, code);
-    if (!id) return std::nullopt;
-    return KnownUnit{table, id->id, id->period, "", ""};
+    std::optional<KnownUnit> unit;
+    if (id) unit = KnownUnit{table, id->id, id->period, "", ""};
+    stored_.emplace(key, unit);
+    return unit;
   }
   void AddFromFile(const std::string& table, const std::string& code, KnownUnit unit) {
     file_[table + ":" + code] = std::move(unit);
@@ -337,6 +345,7 @@ class UnitDirectory {
  private:
   store::NetworkStore& store_;
   std::unordered_map<std::string, KnownUnit> file_;
+  std::unordered_map<std::string, std::optional<KnownUnit>> stored_;
 };
 
 void ReportProgress(const ProgressFn& progress, int64_t done, int64_t total, const char* phase) {
@@ -731,6 +740,20 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
   auto province_known = [&](const std::string& code) {
     return admin.legacy_provinces.count(code) > 0 || admin.new_provinces.count(code) > 0;
   };
+  // The borrowers the file's codes and citizen IDs name already, read at
+  // once rather than row by row.
+  std::vector<std::string> all_codes, all_citizen_ids;
+  for (const Line& l : lines) {
+    if (!l["code"].empty()) all_codes.push_back(l["code"]);
+    if (!l["citizen_id"].empty()) all_citizen_ids.push_back(l["citizen_id"]);
+  }
+  const auto stored_codes = store.FindBorrowerIdsByCode(all_codes);
+  const auto stored_citizen_ids = store.FindBorrowerIdsByCitizenId(all_citizen_ids);
+  auto stored_code = [&](const std::string& code) -> std::optional<int64_t> {
+    auto it = stored_codes.find(code);
+    if (it == stored_codes.end()) return std::nullopt;
+    return it->second;
+  };
   int64_t done = 0;
   for (const Line& l : lines) {
     ReportProgress(progress, ++done, static_cast<int64_t>(lines.size()), "check");
@@ -779,8 +802,8 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
       }
     }
     std::optional<store::BorrowerRow> stored;
-    if (!b.code.empty() && (codes.count(b.code) || store.FindBorrowerIdByCode(b.code))) {
-      const auto id = codes.count(b.code) ? std::nullopt : store.FindBorrowerIdByCode(b.code);
+    if (!b.code.empty() && (codes.count(b.code) || stored_code(b.code))) {
+      const auto id = codes.count(b.code) ? std::nullopt : stored_code(b.code);
       if (update && id) {
         stored = store.LoadBorrower(*id);
       } else {
@@ -788,9 +811,10 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
         ok = false;
       }
     }
-    const auto holder = b.citizen_id.empty() || citizen_ids.count(b.citizen_id)
-                            ? std::nullopt
-                            : store.FindBorrowerIdByCitizenId(b.citizen_id);
+    std::optional<int64_t> holder;
+    if (!b.citizen_id.empty() && !citizen_ids.count(b.citizen_id))
+      if (auto it = stored_citizen_ids.find(b.citizen_id); it != stored_citizen_ids.end())
+        holder = it->second;
     if (!b.citizen_id.empty() &&
         (citizen_ids.count(b.citizen_id) || (holder && (!stored || *holder != stored->id)))) {
       e.Add(MakeError(ImportRejection::kCitizenIdDuplicate, "citizen_id",
@@ -809,7 +833,8 @@ std::vector<BorrowerPlan> CheckBorrowers(const std::vector<Line>& lines, store::
     }
     std::optional<store::NetworkStore::Identity> group;
     if (!l["group_code"].empty()) {
-      group = store.FindUnit("savings_group", l["group_code"]);
+      if (auto unit = units.Find("savings_group", l["group_code"]))
+        group = store::NetworkStore::Identity{unit->id, unit->period};
       if (!group) {
         e.Add(
             Unknown(ImportRejection::kGroupUnknown, "group_code", "Tổ", "Group", l["group_code"]));
@@ -857,6 +882,11 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
                                                store::NetworkStore& store, ImportReport& report) {
   std::vector<MembershipChange> plan;
   std::set<int64_t> ended;  // memberships a `leave` of this file ends
+  // The borrowers and groups the file names, read at once.
+  std::vector<std::string> all_codes;
+  for (const Line& l : lines) all_codes.push_back(l["borrower_code"]);
+  const auto borrowers = store.FindBorrowerIdsByCode(all_codes);
+  std::unordered_map<std::string, std::optional<store::NetworkStore::Identity>> groups;
   for (const Line& l : lines) {
     LineErrors e(report, l.line);
     MembershipChange c;
@@ -878,13 +908,17 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
                       "Role must be member, leader or deputy"));
       ok = false;
     }
-    auto borrower = store.FindBorrowerIdByCode(c.borrower_code);
+    std::optional<int64_t> borrower;
+    if (auto it = borrowers.find(c.borrower_code); it != borrowers.end()) borrower = it->second;
     if (!borrower) {
       e.Add(Unknown(ImportRejection::kBorrowerUnknown, "borrower_code", "Hộ vay", "Borrower",
                     c.borrower_code));
       ok = false;
     }
-    auto group = store.FindUnit("savings_group", c.group_code);
+    auto known = groups.find(c.group_code);
+    if (known == groups.end())
+      known = groups.emplace(c.group_code, store.FindUnit("savings_group", c.group_code)).first;
+    const auto& group = known->second;
     if (!group) {
       e.Add(Unknown(ImportRejection::kGroupUnknown, "group_code", "Tổ", "Group", c.group_code));
       ok = false;
@@ -1050,6 +1084,16 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
           "membership",
           std::count_if(borrower_plan.begin(), borrower_plan.end(),
                         [](const BorrowerPlan& b) { return b.membership.has_value(); }));
+      // The id base of each group on each day, asked once (a read between
+      // the rows would send the rows held so far, one by one).
+      std::map<std::pair<int64_t, Date>, int64_t> bases;
+      for (auto& b : borrower_plan) {
+        if (b.revision) continue;
+        const std::pair<int64_t, Date> at{b.membership ? b.membership->group_id : 0,
+                                          b.membership ? b.membership->period.from : Date()};
+        if (at.first != 0 && !bases.count(at))
+          bases[at] = store::GroupIdBase(db, at.first, at.second);
+      }
       for (auto& b : borrower_plan) {
         if (b.revision) {
           store.ReviseBorrower(b.row);
@@ -1057,9 +1101,8 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
           continue;
         }
         // In the range of the branch of its group (store/partition.h).
-        b.row.id = store::GroupIdBase(
-                       db, b.membership ? std::optional(b.membership->group_id) : std::nullopt,
-                       b.membership ? b.membership->period.from : b.row.valid_from) +
+        b.row.id = (b.membership ? bases.at({b.membership->group_id, b.membership->period.from})
+                                 : store::GroupIdBase(db, std::nullopt, b.row.valid_from)) +
                    next_borrower++;
         store.AddBorrower(b.row);
         if (b.membership) {

@@ -599,6 +599,33 @@ std::optional<int64_t> NetworkStore::FindBorrowerIdByCode(const std::string& cod
 }
 
 namespace {
+std::unordered_map<std::string, int64_t> BorrowerIdsBy(Database& db, const char* pg_head,
+                                                       const char* head,
+                                                       const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, int64_t> out;
+  QueryIn(db, db.engine() == Engine::kPostgres ? pg_head : head, "", {}, keys,
+          [&](const Statement& st) { out.emplace(st.GetText(0), st.GetInt(1)); });
+  return out;
+}
+}  // namespace
+
+std::unordered_map<std::string, int64_t> NetworkStore::FindBorrowerIdsByCode(
+    const std::vector<std::string>& codes) {
+  return BorrowerIdsBy(db_,
+                       "SELECT k.code, k.borrower_id FROM unique_borrower_code k JOIN borrower b "
+                       "ON b.id = k.borrower_id WHERE k.code",
+                       "SELECT code, id FROM borrower WHERE code", codes);
+}
+
+std::unordered_map<std::string, int64_t> NetworkStore::FindBorrowerIdsByCitizenId(
+    const std::vector<std::string>& citizen_ids) {
+  return BorrowerIdsBy(db_,
+                       "SELECT k.citizen_id, k.borrower_id FROM unique_borrower_citizen_id k "
+                       "JOIN borrower b ON b.id = k.borrower_id WHERE k.citizen_id",
+                       "SELECT citizen_id, id FROM borrower WHERE citizen_id", citizen_ids);
+}
+
+namespace {
 std::vector<MembershipRow> ReadMemberships(Statement& st) {
   std::vector<MembershipRow> out;
   while (st.Step()) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -149,6 +150,13 @@ class NetworkStore {
                            const std::string& area_code, Date on);
   std::optional<int64_t> FindBorrowerIdByCitizenId(const std::string& citizen_id);
   std::optional<int64_t> FindBorrowerIdByCode(const std::string& code);
+  // The same for many at once (an import's): code (or citizen ID) → id, for
+  // those that exist. PostgreSQL reads the key tables (one index each)
+  // rather than the index of every branch partition.
+  std::unordered_map<std::string, int64_t> FindBorrowerIdsByCode(
+      const std::vector<std::string>& codes);
+  std::unordered_map<std::string, int64_t> FindBorrowerIdsByCitizenId(
+      const std::vector<std::string>& citizen_ids);
   std::string BorrowerCode(int64_t borrower_id);
   std::optional<Date> BorrowerValidFrom(int64_t borrower_id);
   // The date the network was moved onto the 2025 structure, if it was.
