@@ -77,7 +77,7 @@ for engine in sqlite postgres; do
   summary[$engine]=$(timed "$tdcs" summary --db "$db")
   if [ $engine = sqlite ]; then
     for kind in network groups borrowers memberships; do
-      "$tdcs" export "$kind" "$files/$kind.csv" --db "$db" >/dev/null
+      "$tdcs" export "$kind" "$files/$kind.csv" --db "$db" >/dev/null 2>&1
     done
   fi
 done

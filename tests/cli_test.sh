@@ -138,6 +138,24 @@ check "backup refuses to overwrite" bash -c "! '$tdcs' backup --db '$db' --to '$
 check "a long close without --yes exits 1" test $? -eq 1
 check "a long close says how long and what to pass" bash -c "grep -q 'would run 13149 days' '$work/close-long.out' && grep -q -- '--yes.*CONFIRMATION_REQUIRED' '$work/close-long.out'"
 check "close" bash -c "'$tdcs' close --to 2026-09-30 --yes --db '$work/demo.db' | grep -q 'closed to 30/09/2026: 92'"
+# The session calendar: an office's sessions in a month; a session moved.
+"$tdcs" export network "$work/demo-network.csv" --db "$work/demo.db" >/dev/null
+point=$(awk -F, '$1 == "point" {print $2; exit}' "$work/demo-network.csv")
+office=$(awk -F, '$1 == "point" {print $4; exit}' "$work/demo-network.csv")
+day=$(awk -F, '$1 == "point" {print $6; exit}' "$work/demo-network.csv")
+fixed=$(printf '2026-12-%02d' "$day")
+moved_to=$(date -d "$fixed - 1 day" +%F)
+check "help session calendar" bash -c "'$tdcs' session calendar --help >/dev/null"
+check "help session move" bash -c "'$tdcs' session move --help >/dev/null"
+check "session calendar" bash -c "'$tdcs' session calendar --office '$office' --month 2026-12 --db '$work/demo.db' | grep -q '$point'"
+check "session calendar csv header" bash -c "'$tdcs' session calendar --office '$office' --month 2026-12 --format csv --db '$work/demo.db' | head -1 | grep -q '^point_code,point_name,session_day,date,moved,reason,day_off'"
+check "session move" bash -c "'$tdcs' session move --point '$point' --month 2026-12 --to $moved_to --reason 'Họp ban đại diện' --db '$work/demo.db' | grep -q 'moved'"
+check "the calendar shows the move" bash -c "'$tdcs' session calendar --office '$office' --month 2026-12 --format csv --db '$work/demo.db' | grep '^$point,' | grep -q '$moved_to,yes,Họp ban đại diện'"
+check "a month mistyped is refused" bash -c "'$tdcs' session calendar --office '$office' --month 2026-13 --db '$work/demo.db' 2>&1 | grep -q MONTH_INVALID"
+check "an unknown office is refused" bash -c "'$tdcs' session calendar --office NOSUCH --month 2026-12 --db '$work/demo.db' 2>&1 | grep -q OFFICE_UNKNOWN"
+check "a session already held cannot move" bash -c "! '$tdcs' session move --point '$point' --month 2026-09 --to 2026-09-20 --reason x --db '$work/demo.db' 2>'$work/move.err' && grep -q SESSION_MOVE_NOT_AHEAD '$work/move.err'"
+check "a move needs a reason" exits 2 "$tdcs" session move --point "$point" --month 2026-12 --to 2026-12-02 --db "$work/demo.db"
+check "moved back to its day" bash -c "'$tdcs' session move --point '$point' --month 2026-12 --to $fixed --reason 'trở lại' --db '$work/demo.db' | grep -q 'back on its day'"
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
 "$tdcs" simulate --to 2026-10-31 --db "$work/demo.db" >"$work/simulate-again.out" 2>&1

@@ -473,6 +473,7 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   t.term_months = term;
   t.every_months = 12;
   t.session_day = c.session_day;
+  t.point_id = c.point_id;
   const bool arrears = random_.Chance(9'000);
   const bool frozen = !arrears && random_.Chance(600);
   // Recent loans are more common than old ones (disbursement keeps growing).

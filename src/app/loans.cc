@@ -502,6 +502,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     study_and_grace = r.study_months + GraceAfterStudyMonths(db, r.date);
   t.grace_months = r.grace_months == 0 ? study_and_grace : r.grace_months;
   t.session_day = placement->session_day;
+  t.point_id = placement->point_id;
   t.charge_at_month_end = r.charge_at_month_end.value_or(
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
   if (mode == Decision::kApplyOnly) {

@@ -25,9 +25,11 @@
 #include "app/import.h"
 #include "app/loans.h"
 #include "app/network_ops.h"
+#include "app/sessions.h"
 #include "app/setup.h"
 #include "app/simulate.h"
 #include "base/check.h"
+#include "base/csv.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
 #include "http/json_views.h"
@@ -290,6 +292,54 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
       "đơn vị hội/association units {}\n",
       on->ToVietnamese(), c.branches, c.offices, c.seats, c.points, c.villages, c.groups,
       c.borrowers, c.memberships, c.association_units);
+  return 0;
+}
+
+// tdcs session calendar: an office's sessions in a month, as a table or CSV.
+int RunSessionCalendar(const std::string& db_target, const std::string& office,
+                       const std::string& month_text, const std::string& format) {
+  auto db = OpenInitialised(db_target);
+  auto month = app::ParseMonth(month_text, "month");
+  if (!month.ok()) return Rejected(month.error());
+  auto entries = app::SessionCalendar(*db, kContext, office, month.value());
+  if (!entries.ok()) return Rejected(entries.error());
+  if (format == "csv") {
+    csv::WriteRow(std::cout, {"point_code", "point_name", "session_day", "date", "moved", "reason",
+                              "day_off"});
+    for (const auto& e : entries.value())
+      csv::WriteRow(std::cout,
+                    {e.point_code, e.point_name, std::to_string(e.session_day), e.date.ToIso(),
+                     e.moved ? "yes" : "no", e.reason, e.day_off ? "yes" : "no"});
+    return 0;
+  }
+  fmt::print("Lịch giao dịch xã / commune sessions: PGD/office {}, tháng/month {}/{}\n", office,
+             month.value().month, month.value().year);
+  for (const auto& e : entries.value()) {
+    std::string note;
+    if (e.moved) note = "dời / moved: " + e.reason;
+    if (e.day_off) note = "ngày nghỉ, chưa dời / a day off, not moved";
+    static const char* kWeekday[] = {"CN", "T2", "T3", "T4", "T5", "T6", "T7"};
+    fmt::print("{}  {}  {:<12} {}{}\n", e.date.ToVietnamese(), kWeekday[e.date.Weekday()],
+               e.point_code, e.point_name, note.empty() ? "" : "  (" + note + ")");
+  }
+  fmt::print("{} phiên / sessions\n", entries.value().size());
+  return 0;
+}
+
+// tdcs session move: one month's session of a point to another day.
+int RunSessionMove(const std::string& db_target, const app::SessionMoveRequest& request) {
+  auto db = OpenInitialised(db_target);
+  auto result = app::MoveSession(*db, kContext, request);
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  if (r.removed)
+    fmt::print("Phiên tháng {}/{} của điểm {} trở lại ngày {} / back on its day {}\n",
+               request.month.month, request.month.year, request.point_code, r.to.ToVietnamese(),
+               r.to.ToIso());
+  else
+    fmt::print("Phiên tháng {}/{} của điểm {}: {} → {} / moved {} → {}\n", request.month.month,
+               request.month.year, request.point_code, r.from.ToVietnamese(), r.to.ToVietnamese(),
+               r.from.ToIso(), r.to.ToIso());
   return 0;
 }
 
@@ -767,6 +817,33 @@ int main(int argc, char** argv) {
     savings_actions[verb] = sub;
   }
 
+  // tdcs session …: the commune session calendar.
+  auto* session = app.add_subcommand("session", "Commune sessions / giao dịch xã");
+  session->require_subcommand(1);
+  std::string session_office, session_month, session_format = "text", session_to;
+  app::SessionMoveRequest move_request;
+  auto* session_calendar =
+      session->add_subcommand("calendar", "An office's sessions in a month / lịch giao dịch");
+  session_calendar->add_option("--office", session_office, "office code")->required();
+  session_calendar->add_option("--month", session_month, "month (YYYY-MM)")->required();
+  session_calendar->add_option("--format", session_format, "text | csv")
+      ->check(CLI::IsMember({"text", "csv"}));
+  add_db(session_calendar);
+  auto* session_move = session->add_subcommand(
+      "move", "Move one month's session to another day / dời phiên giao dịch");
+  session_move->add_option("--point", move_request.point_code, "commune point code")->required();
+  session_move->add_option("--month", session_month, "the month whose session moves (YYYY-MM)")
+      ->required();
+  session_move
+      ->add_option("--to", session_to,
+                   "the new day (YYYY-MM-DD); its session day "
+                   "itself takes the move back")
+      ->required()
+      ->check(IsDate());
+  session_move->add_option("--reason", move_request.reason, "why (a holiday, a decision)")
+      ->required();
+  add_db(session_move);
+
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
   serve->add_option("--host", serve_options.host, "address to listen on");
@@ -827,6 +904,15 @@ int main(int argc, char** argv) {
       if (*loan_show) return RunLoanShow(*db, lo, *on);
       for (const auto& [verb, sub] : loan_actions)
         if (*sub) return RunLoanAction(*db, verb, lo, *on);
+    }
+    if (*session_calendar)
+      return RunSessionCalendar(db_target, session_office, session_month, session_format);
+    if (*session_move) {
+      auto month = app::ParseMonth(session_month, "month");
+      if (!month.ok()) return Rejected(month.error());
+      move_request.month = month.value();
+      move_request.to = CheckedDate(session_to);
+      return RunSessionMove(db_target, move_request);
     }
     if (*savings) {
       auto db = OpenInitialised(db_target);

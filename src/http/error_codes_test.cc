@@ -17,6 +17,7 @@
 #include "app/import.h"
 #include "app/loans.h"
 #include "app/network_ops.h"
+#include "app/sessions.h"
 #include "app/settings.h"
 #include "app/simulate.h"
 #include "base/calendar.h"
@@ -26,6 +27,7 @@
 #include "http/handlers.h"
 #include "loans/amortization.h"
 #include "loans/loan.h"
+#include "loans/session_calendar.h"
 #include "money/money.h"
 #include "network/network.h"
 #include "programs/program.h"
@@ -78,6 +80,8 @@ CodeOwners EveryEnum() {
   Collect<app::GenerateRejection>("app::GenerateRejection", owners);
   Collect<app::ReformRejection>("app::ReformRejection", owners);
   Collect<app::SimulationRejection>("app::SimulationRejection", owners);
+  Collect<app::SessionRejection>("app::SessionRejection", owners);
+  Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);
   return owners;

@@ -131,10 +131,10 @@ void FallDue(Loan& loan, Installment& inst) {
 std::optional<Date> OverdueDate(const Loan& loan, const Installment& inst) {
   if (inst.state != InstallmentState::kDue) return std::nullopt;
   if (loan.rule == OverdueRule::kPerInstallment)
-    return FirstSessionAfter(inst.due, loan.terms.session_day);
+    return FirstSessionAfter(inst.due, loan.terms.session_day, loan.terms.session_moves);
   const Installment* last = Final(loan);
   if (last == nullptr || last->state == InstallmentState::kFuture) return std::nullopt;
-  return FirstSessionAfter(last->due, loan.terms.session_day);
+  return FirstSessionAfter(last->due, loan.terms.session_day, loan.terms.session_moves);
 }
 
 void TransferToOverdue(Loan& loan, Installment& inst, Outcome& out) {
@@ -225,13 +225,6 @@ ledger::Posting LoanDimensions(const Loan& loan) {
   p.loan_id = loan.terms.loan_id;
   p.borrower_id = loan.terms.borrower_id;
   return p;
-}
-
-Date FirstSessionAfter(Date date, int session_day) {
-  Date candidate = Date::MonthDayClamped(date.year(), date.month(), session_day);
-  if (candidate > date) return candidate;
-  const Date next_month = Date::MonthDayClamped(date.year(), date.month(), 1).AddMonths(1);
-  return Date::MonthDayClamped(next_month.year(), next_month.month(), session_day);
 }
 
 std::optional<Date> NextEventDate(const Loan& loan) {

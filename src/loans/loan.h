@@ -54,6 +54,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "ledger/ledger.h"
+#include "loans/session_calendar.h"
 #include "money/money.h"
 
 namespace tdcs::loans {
@@ -99,7 +100,11 @@ struct LoanTerms {
   int term_months = 12;
   int every_months = 12;
   int grace_months = 0;
-  int session_day = 1;  // of the borrower's commune point
+  int session_day = 1;   // of the borrower's commune point
+  int64_t point_id = 0;  // the commune point it is served at (0: none known)
+  // That point's sessions held on another day (0015): overdue transfers
+  // happen at the moved sessions.
+  SessionMoves session_moves;
   // Interest is charged when collected (default), or also at every month end
   // (a setting): then the first day of each month charges the month's interest.
   bool charge_at_month_end = false;
@@ -237,9 +242,6 @@ using ReplayStep = std::function<bool(size_t index, const Outcome& action_outcom
 Result<Outcome> Replay(Loan& loan, const std::vector<RecordedAction>& actions, Date to,
                        const RateTimeline& rates, const HolidayCalendar& calendar,
                        const ReplayStep& each = nullptr);
-
-// The first commune session strictly after `date`.
-Date FirstSessionAfter(Date date, int session_day);
 
 // The dimensions a loan's postings carry.
 ledger::Posting LoanDimensions(const Loan& loan);

@@ -49,6 +49,46 @@ TEST(LoanTest, InstallmentsFollowTheFormula) {
   EXPECT_EQ(PrincipalDue(moved).dong(), 24'000'000);
 }
 
+// RULES §6.1: a moved session is the month's session; the first session
+// after a date is the earliest session after it, whichever month it is of.
+TEST(SessionCalendarTest, AMovedSessionIsTheMonthsSession) {
+  const SessionMoves moves{
+      {2026, 11, D("2026-11-10")}, {2026, 12, D("2026-12-03")}, {2027, 1, D("2027-02-02")}};
+  EXPECT_EQ(SessionDateIn(2026, 11, 7, moves), D("2026-11-10"));
+  EXPECT_EQ(SessionDateIn(2026, 10, 7, moves), D("2026-10-07"));
+  EXPECT_EQ(FirstSessionAfter(D("2026-10-22"), 7, moves), D("2026-11-10"));
+  EXPECT_EQ(FirstSessionAfter(D("2026-11-07"), 7, moves), D("2026-11-10"));
+  EXPECT_EQ(FirstSessionAfter(D("2026-11-10"), 7, moves), D("2026-12-03"));
+  // Moved earlier: a due date between the moved and the fixed day waits
+  // for the next month's session.
+  EXPECT_EQ(FirstSessionAfter(D("2026-12-04"), 7, moves), D("2027-02-02"));
+  // January's session held on 02/02: still before February's on 07/02.
+  EXPECT_EQ(FirstSessionAfter(D("2027-01-20"), 7, moves), D("2027-02-02"));
+  EXPECT_EQ(FirstSessionAfter(D("2027-02-02"), 7, moves), D("2027-02-07"));
+}
+
+TEST(SessionCalendarTest, AMoveIsDecidedAheadAndKeepsTheOrder) {
+  const Date today = D("2026-10-20");
+  EXPECT_TRUE(CheckSessionMove(2026, 11, 7, D("2026-11-10"), "Lễ", today, {}, false).ok());
+  auto code = [&](int y, int m, Date to, const std::string& reason, Date on, bool holiday) {
+    auto r = CheckSessionMove(y, m, 7, to, reason, on, {}, holiday);
+    return r.ok() ? std::string("ok") : r.error().code;
+  };
+  EXPECT_EQ(code(2026, 10, D("2026-10-21"), "x", today, false), "SESSION_MOVE_NOT_AHEAD");
+  EXPECT_EQ(code(2026, 11, D("2026-10-20"), "x", today, false), "SESSION_MOVE_NOT_AHEAD");
+  EXPECT_EQ(code(2026, 11, D("2026-11-07"), "x", today, false), "SESSION_MOVE_SAME_DAY");
+  EXPECT_EQ(code(2026, 11, D("2026-12-07"), "x", today, false), "SESSION_MOVE_OUT_OF_ORDER");
+  EXPECT_EQ(code(2026, 11, D("2026-10-07"), "x", D("2026-09-30"), false),
+            "SESSION_MOVE_OUT_OF_ORDER");
+  EXPECT_EQ(code(2026, 11, D("2026-11-09"), "x", today, true), "SESSION_MOVE_ON_HOLIDAY");
+  EXPECT_EQ(code(2026, 11, D("2026-11-09"), "  ", today, false), "SESSION_MOVE_REASON_MISSING");
+  // The months around it as moved: December's session moved to 03/12 bounds
+  // November's.
+  const SessionMoves december{{2026, 12, D("2026-12-03")}};
+  EXPECT_FALSE(CheckSessionMove(2026, 11, 7, D("2026-12-04"), "x", today, december, false).ok());
+  EXPECT_TRUE(CheckSessionMove(2026, 11, 7, D("2026-12-02"), "x", today, december, false).ok());
+}
+
 TEST(LoanTest, OverdueAtTheFirstSessionStrictlyAfterTheDueDate) {
   // Disbursed from 1 March 2026: per installment. Due 22/10, session day 7 → overdue 07/11.
   Loan l = NewLoan(Money::Dong(20'000'000), 24, 12, 7);

@@ -13,6 +13,7 @@
 #include "app/books.h"
 #include "app/import.h"
 #include "app/loans.h"
+#include "app/sessions.h"
 #include "app/settings.h"
 #include "app/setup.h"
 #include "loans/amortization.h"
@@ -199,6 +200,21 @@ class Runner {
       h.name_en = h.name_vi;
       auto s = AddHoliday(*db_, context_, h);
       if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
+    if (verb == "session-move") {
+      // session-move POINT YYYY-MM DATE [REASON…]
+      if (w.size() < 4) throw LineError{"usage: session-move POINT YYYY-MM YYYY-MM-DD [REASON…]"};
+      auto month = ParseMonth(w[2], "month");
+      if (!month.ok()) throw LineError{"not a month: " + w[2]};
+      SessionMoveRequest r;
+      r.point_code = Code(points_, w[1], "point");
+      r.month = month.value();
+      r.to = ParseDate(w[3]);
+      for (size_t i = 4; i < w.size(); ++i) r.reason += (i > 4 ? " " : "") + w[i];
+      if (r.reason.empty()) r.reason = "Ngày nghỉ lễ";
+      auto moved = MoveSession(*db_, context_, r);
+      if (!moved.ok()) return moved.error();
       return std::nullopt;
     }
     if (verb == "savings-rate") {

@@ -79,4 +79,46 @@ HolidayCalendar ReadHolidayCalendar(Database& db) {
   return HolidayCalendar(std::move(rows));
 }
 
+std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(
+    Database& db, const std::vector<int64_t>& point_ids) {
+  std::map<int64_t, std::vector<SessionMoveRow>> out;
+  QueryIn(db,
+          "SELECT point_id, month, moved_to, reason, decided_on, decided_by FROM session_move "
+          "WHERE point_id",
+          " ORDER BY point_id, month", {}, point_ids, [&](const Statement& st) {
+            SessionMoveRow row;
+            row.point_id = st.GetInt(0);
+            const std::string month = st.GetText(1);
+            row.move.year = std::stoi(month.substr(0, 4));
+            row.move.month = std::stoi(month.substr(5, 2));
+            row.move.moved_to = *Date::Parse(st.GetText(2));
+            row.reason = st.GetText(3);
+            row.decided_on = *Date::Parse(st.GetText(4));
+            row.decided_by = st.GetText(5);
+            out[row.point_id].push_back(std::move(row));
+          });
+  return out;
+}
+
+void SaveSessionMove(Database& db, const SessionMoveRow& row) {
+  RemoveSessionMove(db, row.point_id, row.move.year, row.move.month);
+  auto& st = db.Cached(
+      "INSERT INTO session_move (point_id, month, moved_to, reason, decided_on, decided_by) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  st.BindInt(1, row.point_id);
+  st.BindText(2, loans::MonthKey(row.move.year, row.move.month));
+  st.BindText(3, row.move.moved_to.ToIso());
+  st.BindText(4, row.reason);
+  st.BindText(5, row.decided_on.ToIso());
+  st.BindText(6, row.decided_by);
+  st.Run();
+}
+
+void RemoveSessionMove(Database& db, int64_t point_id, int year, int month) {
+  auto& st = db.Cached("DELETE FROM session_move WHERE point_id = ? AND month = ?");
+  st.BindInt(1, point_id);
+  st.BindText(2, loans::MonthKey(year, month));
+  st.Run();
+}
+
 }  // namespace tdcs::store

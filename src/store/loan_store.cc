@@ -250,9 +250,10 @@ std::string InsertLoanSql() {
   std::string columns =
       "id, code, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
       "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
-      "commune_certified_on, decided_on, rejection_reason, borrower_id, " TDCS_LOAN_UPDATE_COLUMNS;
+      "commune_certified_on, decided_on, rejection_reason, borrower_id, "
+      "point_id, " TDCS_LOAN_UPDATE_COLUMNS;
   std::string values;
-  for (int k = 0; k < 17 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
+  for (int k = 0; k < 18 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
   return "INSERT INTO loan (" + columns + ") VALUES (" + values + ")";
 }
 
@@ -280,7 +281,11 @@ void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
   else
     st.BindText(16, a.rejection_reason);
   st.BindInt(17, t.borrower_id);
-  BindLoanState(st, 18, loan);
+  if (t.point_id == 0)
+    st.BindNull(18);
+  else
+    st.BindInt(18, t.point_id);
+  BindLoanState(st, 19, loan);
   st.Run();
 }
 
@@ -300,7 +305,7 @@ constexpr const char* kLoadLoan =
     "every_months, grace_months, session_day, status, disbursed_on, overdue_rule, disbursed_dong, "
     "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, "
     "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments, "
-    "interest_charge FROM loan WHERE id = ?";
+    "interest_charge, point_id FROM loan WHERE id = ?";
 void LoanStore::SetLoanBorrower(int64_t loan_id, int64_t borrower_id) {
   ahead_loans_.erase(loan_id);
   auto& st = db_.Cached("UPDATE loan SET borrower_id = ? WHERE id = ?");
@@ -342,6 +347,7 @@ loans::Loan ReadLoan(const Statement& st) {
   l.frozen_months = static_cast<int>(st.GetInt(24));
   l.installments = DecodeInstallments(st.GetText(25));
   t.charge_at_month_end = st.GetText(26) == "month_end";
+  t.point_id = st.IsNull(27) ? 0 : st.GetInt(27);
   return l;
 }
 
@@ -361,6 +367,12 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   if (!st.Step()) return std::nullopt;
   loans::Loan l = ReadLoan(st);
   st.Reset();
+  if (l.terms.point_id != 0) {
+    std::vector<loans::Loan> one;
+    one.push_back(std::move(l));
+    AttachSessionMoves(one);
+    return std::move(one.front());
+  }
   return l;
 }
 
@@ -409,7 +421,27 @@ std::vector<loans::Loan> LoanStore::LoadLoans(const std::vector<int64_t>& loan_i
           {}, loan_ids, [&](const Statement& st) {
             if (seen.insert(st.GetInt(0)).second) out.push_back(ReadLoan(st));
           });
+  AttachSessionMoves(out);
   return out;
+}
+
+void LoanStore::AttachSessionMoves(std::vector<loans::Loan>& loans) {
+  std::vector<int64_t> unknown;
+  for (const auto& l : loans)
+    if (l.terms.point_id != 0 && !session_moves_.count(l.terms.point_id) &&
+        (unknown.empty() || unknown.back() != l.terms.point_id))
+      unknown.push_back(l.terms.point_id);
+  if (!unknown.empty()) {
+    std::sort(unknown.begin(), unknown.end());
+    unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+    auto found = SessionMovesOf(db_, unknown);
+    for (int64_t point : unknown) {
+      loans::SessionMoves& moves = session_moves_[point];
+      for (const auto& row : found[point]) moves.push_back(row.move);
+    }
+  }
+  for (auto& l : loans)
+    if (l.terms.point_id != 0) l.terms.session_moves = session_moves_.at(l.terms.point_id);
 }
 
 void LoanStore::ReadAheadLoans(const std::vector<int64_t>& loan_ids) {

@@ -112,6 +112,10 @@ class LoanStore {
   std::vector<int64_t> FindLoanIds(const std::vector<std::string>& codes);
   // The loans with these ids (the unknown ones left out), in no set order.
   std::vector<loans::Loan> LoadLoans(const std::vector<int64_t>& loan_ids);
+  // Fills each loan's terms.session_moves from its point's moved sessions
+  // (read once per point for this object's life: a move is recorded ahead of
+  // the sessions it moves, never while a use case runs on them).
+  void AttachSessionMoves(std::vector<loans::Loan>& loans);
   void ReadAheadLoans(const std::vector<int64_t>& loan_ids);
   struct IdempotencyKey;
   void ReadAheadIdempotencyKeys(const std::vector<IdempotencyKey>& keys);
@@ -223,7 +227,8 @@ class LoanStore {
 
  private:
   Database& db_;
-  IdBlocks ids_;  // this object's single ids
+  IdBlocks ids_;                                          // this object's single ids
+  std::map<int64_t, loans::SessionMoves> session_moves_;  // by point
   std::map<std::string, loans::RateTimeline> rates_;
   void WriteBalance(const std::string& account, const std::string& program, int fund_source,
                     int64_t office_id, int64_t delta);
