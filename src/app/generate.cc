@@ -486,7 +486,9 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
       options_.until.AddMonths(-months_ago).AddDays(-static_cast<int32_t>(random_.Below(25)));
   if (disbursed_on < borrower.valid_from) disbursed_on = borrower.valid_from;
   const Date maturity = disbursed_on.AddMonths(term);
-  const Date opened = arrears ? maturity.AddDays(-1) : options_.until;
+  // A loan in arrears is one past its maturity: taken over the day before it
+  // (and brought to `until`, overdue); one not yet due is taken over on `until`.
+  const Date opened = arrears && maturity <= options_.until ? maturity.AddDays(-1) : options_.until;
   if (opened <= disbursed_on || maturity <= opened) return;
   const int installments = term / 12;
   int past = 0;

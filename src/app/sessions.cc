@@ -22,8 +22,8 @@ TDCS_DEFINE_REJECTIONS(SessionRejection, TDCS_SESSION_REJECTIONS)
 Result<Month> ParseMonth(const std::string& text, const std::string& field) {
   Month m;
   if (text.size() == 7 && text[4] == '-' &&
-      std::all_of(text.begin(), text.begin() + 4, ::isdigit) && ::isdigit(text[5]) &&
-      ::isdigit(text[6])) {
+      std::all_of(text.begin(), text.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }) &&
+      text[5] >= '0' && text[5] <= '9' && text[6] >= '0' && text[6] <= '9') {
     m.year = std::stoi(text.substr(0, 4));
     m.month = std::stoi(text.substr(5, 2));
     if (m.year >= 1900 && m.year <= 2999 && m.month >= 1 && m.month <= 12) return m;
@@ -72,34 +72,37 @@ Result<SessionMoveResult> MoveSession(Connection& connection, const Context& con
                      "The database has no business date yet");
   const int session_day = links->second;
   auto rows = store::SessionMovesOf(db, {point->id});
-  loans::SessionMoves others;
-  for (const auto& row : rows[point->id])
-    if (row.move.year != r.month.year || row.move.month != r.month.month)
-      others.push_back(row.move);
-  loans::SessionMoves all = others;
-  for (const auto& row : rows[point->id])
-    if (row.move.year == r.month.year && row.move.month == r.month.month) all.push_back(row.move);
+  loans::SessionMoves all;
+  for (const auto& row : rows[point->id]) all.push_back(row.move);
   SessionMoveResult result;
   result.from = loans::SessionDateIn(r.month.year, r.month.month, session_day, all);
   const Date fixed = loans::FixedSessionDateIn(r.month.year, r.month.month, session_day);
-  const bool moved_now = all.size() != others.size();
+  const bool moved_now = result.from != fixed;
+  // The point's loans are locked and woken for the new day (a session moved
+  // earlier may carry their overdue transfer); what they were brought to
+  // bounds what is still ahead, with the business date.
+  Date processed = *today;
+  if (auto last = store::LoanStore(db).WakeLoansOfPoint(point->id, session_day, r.to);
+      last && *last > processed)
+    processed = *last;
+  result.to = r.to;
   if (moved_now && r.to == fixed) {
     // Back on its day: the same checks but the holiday's (its day is its day).
-    auto back = loans::CheckSessionMove(r.month.year, r.month.month, session_day, r.to,
-                                        r.reason.empty() ? "-" : r.reason, *today, all, false);
+    auto back = loans::CheckSessionMove(r.month.year, r.month.month, session_day, r.to, r.reason,
+                                        processed, all, false);
     if (!back.ok()) return back.error();
     store::RemoveSessionMove(db, point->id, r.month.year, r.month.month);
-    result.to = r.to;
     result.removed = true;
     tx.Commit();
     return result;
   }
-  const bool holiday = store::ReadHolidayCalendar(db).IsHoliday(r.to, *today);
+  // A holiday recorded today is in the calendar from tomorrow: the new day's
+  // own calendar says.
+  const bool holiday = store::ReadHolidayCalendar(db).IsHoliday(r.to, r.to);
   auto move = loans::CheckSessionMove(r.month.year, r.month.month, session_day, r.to, r.reason,
-                                      *today, all, holiday);
+                                      processed, all, holiday);
   if (!move.ok()) return move.error();
   store::SaveSessionMove(db, {point->id, move.value(), r.reason, *today, context.actor.login});
-  result.to = r.to;
   tx.Commit();
   return result;
 }

@@ -1,6 +1,6 @@
 // Commune sessions (RULES §6): the calendar of an office's points for a
 // month, and a session moved to another day by a holiday or an office's
-// decision (a dated setting per point and month, with its reason).
+// decision (recorded per point and month, with its reason).
 #pragma once
 
 #include <string>

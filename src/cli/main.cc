@@ -63,6 +63,15 @@ CLI::Validator IsDate() {
       "DATE");
 }
 
+CLI::Validator IsMonth() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (app::ParseMonth(text, "month").ok()) return {};
+        return "tháng không hợp lệ / not a month (YYYY-MM): '" + text + "'";
+      },
+      "MONTH");
+}
+
 // 1 to `max_digits` decimal digits, nothing else (no sign: "-1" is refused,
 // not wrapped around).
 bool IsDigits(const std::string& text, size_t max_digits) {
@@ -825,7 +834,9 @@ int main(int argc, char** argv) {
   auto* session_calendar =
       session->add_subcommand("calendar", "An office's sessions in a month / lịch giao dịch");
   session_calendar->add_option("--office", session_office, "office code")->required();
-  session_calendar->add_option("--month", session_month, "month (YYYY-MM)")->required();
+  session_calendar->add_option("--month", session_month, "month (YYYY-MM)")
+      ->required()
+      ->check(IsMonth());
   session_calendar->add_option("--format", session_format, "text | csv")
       ->check(CLI::IsMember({"text", "csv"}));
   add_db(session_calendar);
@@ -833,7 +844,8 @@ int main(int argc, char** argv) {
       "move", "Move one month's session to another day / dời phiên giao dịch");
   session_move->add_option("--point", move_request.point_code, "commune point code")->required();
   session_move->add_option("--month", session_month, "the month whose session moves (YYYY-MM)")
-      ->required();
+      ->required()
+      ->check(IsMonth());
   session_move
       ->add_option("--to", session_to,
                    "the new day (YYYY-MM-DD); its session day "

@@ -87,6 +87,25 @@ TEST(SessionCalendarTest, AMoveIsDecidedAheadAndKeepsTheOrder) {
   const SessionMoves december{{2026, 12, D("2026-12-03")}};
   EXPECT_FALSE(CheckSessionMove(2026, 11, 7, D("2026-12-04"), "x", today, december, false).ok());
   EXPECT_TRUE(CheckSessionMove(2026, 11, 7, D("2026-12-02"), "x", today, december, false).ok());
+  // Chained moves cannot put two sessions out of order: February's held on
+  // 03/03 does not let January's go to 02/03 (past February's own day).
+  const SessionMoves february{{2027, 2, D("2027-03-03"), 7}};
+  EXPECT_TRUE(CheckSessionMove(2027, 2, 7, D("2027-03-03"), "x", today, {}, false).ok());
+  EXPECT_EQ(code(2027, 1, D("2027-03-02"), "x", today, false), "SESSION_MOVE_OUT_OF_ORDER");
+  EXPECT_FALSE(CheckSessionMove(2027, 1, 7, D("2027-03-02"), "x", today, february, false).ok());
+  EXPECT_EQ(CheckSessionMove(2026, 11, 7, D("2026-11-09"), std::string(501, 'a'), today, {}, false)
+                .error()
+                .code,
+            "SESSION_MOVE_REASON_TOO_LONG");
+}
+
+// A move is of the session day it moves: a loan that keeps another day (its
+// point's day changed since) keeps its own sessions.
+TEST(SessionCalendarTest, AMoveIsOfItsSessionDay) {
+  const SessionMoves moves{{2026, 11, D("2026-11-18"), 15}};
+  EXPECT_EQ(SessionDateIn(2026, 11, 15, moves), D("2026-11-18"));
+  EXPECT_EQ(SessionDateIn(2026, 11, 7, moves), D("2026-11-07"));
+  EXPECT_EQ(FirstSessionAfter(D("2026-11-01"), 7, moves), D("2026-11-07"));
 }
 
 TEST(LoanTest, OverdueAtTheFirstSessionStrictlyAfterTheDueDate) {

@@ -17,6 +17,7 @@ namespace tdcs::loans {
 struct SessionMove {
   int year = 0, month = 0;  // the month whose session moves
   Date moved_to;
+  int session_day = 0;  // the session day it moves (loans of another keep theirs)
 };
 using SessionMoves = std::vector<SessionMove>;
 
@@ -24,7 +25,7 @@ using SessionMoves = std::vector<SessionMove>;
 std::string MonthKey(int year, int month);
 
 // The session of a point meeting on `session_day`, in (year, month), moved
-// if a move of that month is in `moves`.
+// if a move of that month (of that session day) is in `moves`.
 Date SessionDateIn(int year, int month, int session_day, const SessionMoves& moves);
 // The session day's date in (year, month), unmoved.
 Date FixedSessionDateIn(int year, int month, int session_day);
@@ -38,18 +39,21 @@ enum class SessionMoveRejection {
   kSessionMoveOutOfOrder,     // not after the month before's session, or not before the next one's
   kSessionMoveOnHoliday,      // the day it goes to is a public holiday
   kSessionMoveReasonMissing,  // no reason given
+  kSessionMoveReasonTooLong,  // a reason over 500 bytes, or with control characters
 };
 std::string_view RejectionKey(SessionMoveRejection code);
 std::span<const RejectionEntry<SessionMoveRejection>> RejectionTable(SessionMoveRejection);
 
-// Whether the session of (year, month) may move to `to`, decided on
-// `business_date`: both the day it leaves and `to` after the business date
-// (a move is decided ahead, so nothing already applied depends on it); `to`
-// another day, strictly between the sessions of the month before and the
-// month after (`others`: the point's other moves), not a public holiday
-// (`is_holiday`), with a reason.
+// Whether the session of (year, month) may move to `to`: both the day it
+// leaves and `to` after `processed` — the later of the business date and the
+// latest transaction of a loan served at the point (a move is
+// decided ahead, so nothing already applied depends on it); `to` another day,
+// strictly between the sessions of the month before and the month after,
+// both as moved (`others`: the point's other moves) and on their session
+// days, so that sessions stay in order however moves are chained; not a
+// public holiday (`is_holiday`); with a reason.
 Result<SessionMove> CheckSessionMove(int year, int month, int session_day, Date to,
-                                     const std::string& reason, Date business_date,
+                                     const std::string& reason, Date processed,
                                      const SessionMoves& others, bool is_holiday);
 
 }  // namespace tdcs::loans

@@ -83,7 +83,8 @@ std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(
     Database& db, const std::vector<int64_t>& point_ids) {
   std::map<int64_t, std::vector<SessionMoveRow>> out;
   QueryIn(db,
-          "SELECT point_id, month, moved_to, reason, decided_on, decided_by FROM session_move "
+          "SELECT point_id, month, moved_to, reason, decided_on, decided_by, session_day "
+          "FROM session_move "
           "WHERE point_id",
           " ORDER BY point_id, month", {}, point_ids, [&](const Statement& st) {
             SessionMoveRow row;
@@ -95,6 +96,7 @@ std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(
             row.reason = st.GetText(3);
             row.decided_on = *Date::Parse(st.GetText(4));
             row.decided_by = st.GetText(5);
+            row.move.session_day = static_cast<int>(st.GetInt(6));
             out[row.point_id].push_back(std::move(row));
           });
   return out;
@@ -103,14 +105,15 @@ std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(
 void SaveSessionMove(Database& db, const SessionMoveRow& row) {
   RemoveSessionMove(db, row.point_id, row.move.year, row.move.month);
   auto& st = db.Cached(
-      "INSERT INTO session_move (point_id, month, moved_to, reason, decided_on, decided_by) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO session_move (point_id, month, moved_to, reason, decided_on, decided_by, "
+      "session_day) VALUES (?, ?, ?, ?, ?, ?, ?)");
   st.BindInt(1, row.point_id);
   st.BindText(2, loans::MonthKey(row.move.year, row.move.month));
   st.BindText(3, row.move.moved_to.ToIso());
   st.BindText(4, row.reason);
   st.BindText(5, row.decided_on.ToIso());
   st.BindText(6, row.decided_by);
+  st.BindInt(7, row.move.session_day);
   st.Run();
 }
 

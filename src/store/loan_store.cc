@@ -367,12 +367,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   if (!st.Step()) return std::nullopt;
   loans::Loan l = ReadLoan(st);
   st.Reset();
-  if (l.terms.point_id != 0) {
-    std::vector<loans::Loan> one;
-    one.push_back(std::move(l));
-    AttachSessionMoves(one);
-    return std::move(one.front());
-  }
+  AttachSessionMoves(l);
   return l;
 }
 
@@ -442,6 +437,41 @@ void LoanStore::AttachSessionMoves(std::vector<loans::Loan>& loans) {
   }
   for (auto& l : loans)
     if (l.terms.point_id != 0) l.terms.session_moves = session_moves_.at(l.terms.point_id);
+}
+
+void LoanStore::AttachSessionMoves(loans::Loan& loan) {
+  if (loan.terms.point_id == 0) return;
+  std::vector<loans::Loan> one;
+  one.push_back(std::move(loan));
+  AttachSessionMoves(one);
+  loan = std::move(one.front());
+}
+
+std::optional<Date> LoanStore::WakeLoansOfPoint(int64_t point_id, int session_day, Date day) {
+  // Found through the (session_day, id) index; the update locks them, so a
+  // payment on one of them waits for the move, or the move for it.
+  auto& wake = db_.Cached(
+      "UPDATE loan SET next_event_date = CASE WHEN next_event_date IS NULL OR next_event_date > ? "
+      "THEN ? ELSE next_event_date END WHERE session_day = ? AND point_id = ? AND status = "
+      "'active'");
+  wake.BindText(1, day.ToIso());
+  wake.BindText(2, day.ToIso());
+  wake.BindInt(3, session_day);
+  wake.BindInt(4, point_id);
+  wake.Run();
+  // The latest transaction of any of them (a payment may be dated ahead of
+  // the business date): what it posted was computed on the calendar then.
+  // A transaction's id is in its loan's range (partitions by branch).
+  auto& last = db_.Cached(
+      "SELECT MAX(t.txn_date) FROM loan l JOIN loan_txn t ON t.loan_id = l.id "
+      "AND t.id >= (l.id >> 40) << 40 AND t.id < ((l.id >> 40) + 1) << 40 "
+      "WHERE l.session_day = ? AND l.point_id = ? AND l.status = 'active'");
+  last.BindInt(1, session_day);
+  last.BindInt(2, point_id);
+  std::optional<Date> out;
+  if (last.Step() && !last.IsNull(0)) out = Date::Parse(last.GetText(0));
+  last.Reset();
+  return out;
 }
 
 void LoanStore::ReadAheadLoans(const std::vector<int64_t>& loan_ids) {

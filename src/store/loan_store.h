@@ -116,6 +116,12 @@ class LoanStore {
   // (read once per point for this object's life: a move is recorded ahead of
   // the sessions it moves, never while a use case runs on them).
   void AttachSessionMoves(std::vector<loans::Loan>& loans);
+  void AttachSessionMoves(loans::Loan& loan);
+  // Wakes the active loans of session day `session_day` served at a point
+  // for end of day on `day` at the latest (a session moved earlier: their
+  // overdue transfer may now fall on it), and locks them; the date of the
+  // latest transaction of any of them.
+  std::optional<Date> WakeLoansOfPoint(int64_t point_id, int session_day, Date day);
   void ReadAheadLoans(const std::vector<int64_t>& loan_ids);
   struct IdempotencyKey;
   void ReadAheadIdempotencyKeys(const std::vector<IdempotencyKey>& keys);
