@@ -158,6 +158,34 @@ check "a refusal exits 1" exits 1 "$tdcs" session calendar --office NOSUCH --mon
 check "a session already held cannot move" bash -c "! '$tdcs' session move --point '$point' --month 2026-09 --to 2026-09-20 --reason x --db '$work/demo.db' 2>'$work/move.err' && grep -q SESSION_MOVE_NOT_AHEAD '$work/move.err'"
 check "a move needs a reason" exits 2 "$tdcs" session move --point "$point" --month 2026-12 --to 2026-12-02 --db "$work/demo.db"
 check "moved back to its day" bash -c "'$tdcs' session move --point '$point' --month 2026-12 --to $fixed --reason 'trở lại' --db '$work/demo.db' | grep -q 'back on its day'"
+# List 13/TD as the posting form, posted back a batch per group.
+session_date=$(printf '2026-10-%02d' "$day")
+"$tdcs" session list --point "$point" --date "$session_date" --db "$work/demo.db" >"$work/list.csv"
+check "session list" test $? -eq 0
+check "session list columns" bash -c "head -1 '$work/list.csv' | grep -q '^point_code,session_date,group_code,borrower_code,loan_code,principal_outstanding,overdue,interest_due,principal_due,savings_due,interest_paid,principal_paid,savings_paid$'"
+check "session list has the members" test "$(wc -l <"$work/list.csv")" -gt 5
+check "session list on another day is refused" bash -c "! '$tdcs' session list --point '$point' --date 2026-10-31 --db '$work/demo.db' 2>'$work/list.err' && grep -q NOT_A_SESSION_DATE '$work/list.err'"
+check "session list as text, with group totals" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format text --db '$work/demo.db' | grep -q 'group total'"
+group1=$(awk -F, 'NR == 2 {print $3}' "$work/list.csv")
+group2=$(awk -F, -v g="$group1" 'NR > 1 && $3 != g {print $3; exit}' "$work/list.csv")
+# Group 1 paid what it owes, its first line 1,000 đ short of the interest;
+# group 2 likewise, but one line pays more than its loan owes.
+awk -F, -v OFS=, -v g1="$group1" -v g2="$group2" '
+  NR == 1 {print; next}
+  $3 == g1 || $3 == g2 {
+    n[$3]++
+    $11 = $8 - (n[$3] == 1 && $3 == g1 ? 1000 : 0); $12 = $7 + $9; $13 = 10000
+    if ($3 == g2 && n[$3] == 2) $12 = $6 + 1000000000
+    print
+  }' "$work/list.csv" >"$work/filled.csv"
+"$tdcs" session post "$work/filled.csv" --key S1 --db "$work/demo.db" >"$work/post.out" 2>"$work/post.err"
+check "session post exits 1 when a group is refused" test $? -eq 1
+check "one group posted, one refused" grep -q '1 tổ đã ghi/groups posted.* 0 tổ đã ghi trước đó/already posted, 1 tổ bị từ chối/refused' "$work/post.out"
+check "the short line is flagged by its loan" grep -q 'flagged: dòng/line 2 [0-9]* interest short' "$work/post.out"
+check "the line paying more than owed refuses its group" grep -q PAYMENT_EXCEEDS_DEBT "$work/post.err"
+"$tdcs" session post "$work/filled.csv" --key S1 --db "$work/demo.db" >"$work/post2.out" 2>&1
+check "the same file again posts nothing twice" grep -q '0 tổ đã ghi/groups posted.*1 tổ đã ghi trước đó/already posted' "$work/post2.out"
+check "the books verify after the session" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q '0 lỗi'"
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
 "$tdcs" simulate --to 2026-10-31 --db "$work/demo.db" >"$work/simulate-again.out" 2>&1

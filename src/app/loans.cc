@@ -10,6 +10,7 @@
 
 #include "app/internal/access.h"
 #include "app/internal/loan_rules.h"
+#include "app/internal/session_lines.h"
 #include "batch/close.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
@@ -911,6 +912,45 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
 }
 
 }  // namespace
+
+std::vector<RowError> ApplySessionLines(store::Database& db, const Context& context, Date date,
+                                        const std::vector<SessionLineToApply>& lines) {
+  std::vector<RowError> errors;
+  store::LoanStore store(db);
+  std::vector<Collection> loans;
+  for (const auto& l : lines)
+    if (!l.loan_code.empty() && l.loan_paid.dong() > 0) loans.push_back({l.loan_code, {}, ""});
+  LockBatch(db, store, context.actor.login, loans);
+  Context quiet = context;
+  quiet.idempotency_key.clear();  // the batch has its key; its lines have none
+  for (const auto& l : lines) {
+    if (!l.loan_code.empty() && l.loan_paid.dong() > 0) {
+      LoanAction a;
+      a.kind = LoanActionKind::kPay;
+      a.loan_code = l.loan_code;
+      a.amount = l.loan_paid;
+      a.date = date;
+      auto r = ApplyLoanAction(db, store, context.actor.login, "", a);
+      if (!r.ok()) errors.push_back({l.line, r.error()});
+    }
+  }
+  // The deposits after the payments: each is written by a store of its own,
+  // which reads the journal's head as the payments left it (one store's
+  // cached head would not know of another's entries).
+  for (const auto& l : lines) {
+    if (l.savings_paid.dong() > 0) {
+      SavingsAction a;
+      a.kind = SavingsActionKind::kDeposit;
+      a.borrower_code = l.borrower_code;
+      a.amount = l.savings_paid;
+      a.date = date;
+      store::Transaction deposit(db);  // a savepoint: a refused deposit leaves nothing
+      auto r = ApplySavingsAction(db, deposit, quiet, a);
+      if (!r.ok()) errors.push_back({l.line, r.error()});
+    }
+  }
+  return errors;
+}
 
 Result<ActionResult> ActOnSavings(Connection& connection, const Context& context,
                                   const SavingsAction& action) {

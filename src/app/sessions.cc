@@ -1,21 +1,34 @@
 #include "app/sessions.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "app/internal/access.h"
+#include "app/internal/session_lines.h"
+#include "app/loans.h"
+#include "base/csv.h"
 #include "loans/session_calendar.h"
 #include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/program_store.h"
 
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_SESSION_REJECTIONS(X)    \
-  X(kPointUnknown, "POINT_UNKNOWN")   \
-  X(kOfficeUnknown, "OFFICE_UNKNOWN") \
-  X(kMonthInvalid, "MONTH_INVALID")   \
-  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")
+#define TDCS_SESSION_REJECTIONS(X)                 \
+  X(kPointUnknown, "POINT_UNKNOWN")                \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")              \
+  X(kMonthInvalid, "MONTH_INVALID")                \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
+  X(kNotASessionDate, "NOT_A_SESSION_DATE")        \
+  X(kSessionClosed, "SESSION_CLOSED")              \
+  X(kSessionFileInvalid, "SESSION_FILE_INVALID")   \
+  X(kAmountInvalid, "AMOUNT_INVALID")              \
+  X(kLineNotAtSession, "LINE_NOT_AT_SESSION")      \
+  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED")
 TDCS_DEFINE_REJECTIONS(SessionRejection, TDCS_SESSION_REJECTIONS)
 #undef TDCS_SESSION_REJECTIONS
 
@@ -153,6 +166,290 @@ Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const
     return a.date != b.date ? a.date < b.date : a.point_code < b.point_code;
   });
   return out;
+}
+
+namespace {
+
+// A point open on `date` whose session that month is on `date`: its id.
+Result<int64_t> SessionPoint(store::Database& db, const std::string& point_code, Date date) {
+  store::NetworkStore network(db);
+  const Month month{date.year(), date.month()};
+  auto point = network.FindUnit("commune_point", point_code);
+  std::optional<std::pair<int64_t, int>> links;
+  if (point) links = network.PointLinksOn(point->id, date);
+  if (!point || !links) return PointUnknown(point_code, month);
+  loans::SessionMoves moves;
+  for (const auto& row : store::SessionMovesOf(db, {point->id})[point->id])
+    moves.push_back(row.move);
+  // The session held on `date`: this month's, or the month before's moved
+  // into this one.
+  for (int back : {0, 1}) {
+    const Date first = loans::FixedSessionDateIn(month.year, month.month, 1).AddMonths(-back);
+    if (loans::SessionDateIn(first.year(), first.month(), links->second, moves) == date)
+      return point->id;
+  }
+  const Date held = loans::SessionDateIn(month.year, month.month, links->second, moves);
+  return MakeError(SessionRejection::kNotASessionDate, "date",
+                   "Phiên tháng " + std::to_string(month.month) + "/" + std::to_string(month.year) +
+                       " của điểm " + point_code + " họp ngày " + held.ToVietnamese() +
+                       ", không phải " + date.ToVietnamese(),
+                   "Point " + point_code + "'s session of " +
+                       loans::MonthKey(month.year, month.month) + " is on " + held.ToIso() +
+                       ", not " + date.ToIso());
+}
+
+std::string Dong(Money m) { return std::to_string(m.dong()); }
+
+}  // namespace
+
+const std::vector<std::string>& SessionListColumns() {
+  static const std::vector<std::string> kColumns = {
+      "point_code",    "session_date",          "group_code",    "borrower_code",
+      "loan_code",     "principal_outstanding", "overdue",       "interest_due",
+      "principal_due", "savings_due",           "interest_paid", "principal_paid",
+      "savings_paid"};
+  return kColumns;
+}
+
+Result<std::vector<SessionListLine>> SessionList(Connection& connection, const Context& context,
+                                                 const std::string& point_code, Date date) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction tx(db);
+  auto point = SessionPoint(db, point_code, date);
+  if (!point.ok()) return point.error();
+  // What each member is expected to save at a session (a dated setting; none
+  // by default).
+  const Money savings_due =
+      Money::Dong(std::stoll(store::SettingOn(db, "session.savings_due_dong", date).value_or("0")));
+  std::vector<SessionListLine> out;
+  for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
+    SessionListLine l;
+    l.point_code = point_code;
+    l.session_date = date;
+    l.group_code = m.group_code;
+    l.borrower_code = m.borrower_code;
+    l.loan_code = m.loan_code;
+    l.savings_due = savings_due;
+    if (!m.loan_code.empty()) {
+      auto view = ViewLoan(connection, context, m.loan_code, date);
+      if (!view.ok()) return view.error();
+      const auto& v = view.value();
+      l.principal_outstanding = v.principal;
+      l.overdue = v.overdue;
+      l.interest_due = v.interest_due;
+      l.principal_due = v.principal_due;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+namespace {
+
+Result<Money> PaidAmount(const std::string& text, const std::string& field) {
+  if (text.empty()) return Money::Zero();
+  if (text.size() <= 15 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return Money::Dong(std::stoll(text));
+  return MakeError(SessionRejection::kAmountInvalid, field,
+                   "Số tiền '" + text + "' không hợp lệ (số đồng nguyên, từ 0)",
+                   "Amount '" + text + "' is invalid (whole đồng, 0 or more)");
+}
+
+Error FileInvalid(const std::string& field, const std::string& vi, const std::string& en) {
+  return MakeError(SessionRejection::kSessionFileInvalid, field, vi, en);
+}
+
+}  // namespace
+
+Result<SessionPostReport> PostSessionFile(Connection& connection, const Context& context,
+                                          std::istream& in, const std::string& key) {
+  store::Database& db = Db(connection);
+  // The file: a header naming the list's columns, then its lines.
+  csv::Reader reader(in);
+  csv::Row header;
+  if (!reader.Next(header)) return FileInvalid("file", "Tệp trống", "The file is empty");
+  std::map<std::string, size_t> at;
+  for (size_t i = 0; i < header.fields.size(); ++i) at[header.fields[i]] = i;
+  for (const auto& column : SessionListColumns())
+    if (!at.count(column))
+      return FileInvalid(column, "Thiếu cột " + column, "Column " + column + " is missing");
+  struct Line {
+    int line;
+    std::string group, borrower, loan;
+    Money interest_paid, principal_paid, savings_paid;
+  };
+  std::vector<Line> lines;
+  std::vector<RowError> bad;
+  SessionPostReport report;
+  std::optional<Date> date;
+  csv::Row row;
+  while (reader.Next(row)) {
+    auto field = [&](const std::string& name) -> std::string {
+      const size_t i = at.at(name);
+      return i < row.fields.size() ? row.fields[i] : std::string();
+    };
+    if (row.fields.size() != header.fields.size()) {
+      bad.push_back({row.line, FileInvalid("file", "Số cột không khớp tiêu đề",
+                                           "The row's fields do not match the header")});
+      continue;
+    }
+    const auto day = Date::Parse(field("session_date"));
+    if (report.point_code.empty()) report.point_code = field("point_code");
+    if (!date && day) date = day;
+    if (field("point_code") != report.point_code || !day || *day != *date) {
+      bad.push_back(
+          {row.line, FileInvalid("session_date", "Mọi dòng phải cùng điểm giao dịch và ngày phiên",
+                                 "Every line must be of the same point and session")});
+      continue;
+    }
+    Line l{row.line, field("group_code"), field("borrower_code"), field("loan_code"), {}, {}, {}};
+    bool ok = true;
+    for (auto [name, target] : {std::pair{"interest_paid", &l.interest_paid},
+                                std::pair{"principal_paid", &l.principal_paid},
+                                std::pair{"savings_paid", &l.savings_paid}}) {
+      auto amount = PaidAmount(field(name), name);
+      if (amount.ok())
+        *target = amount.value();
+      else {
+        bad.push_back({row.line, amount.error()});
+        ok = false;
+      }
+    }
+    if (ok) lines.push_back(std::move(l));
+  }
+  if (!reader.error().empty())
+    return FileInvalid("file", "Tệp CSV hỏng: " + reader.error(),
+                       "Malformed CSV: " + reader.error());
+  if (!bad.empty() && lines.empty() && !date) {
+    report.refused = std::move(bad);
+    return report;
+  }
+  if (!date) return FileInvalid("file", "Tệp không có dòng nào", "The file has no lines");
+  report.session_date = *date;
+  // What was due, as the list says it now (the file's own figures are not
+  // trusted), and which loans and members each group has at the session.
+  auto due = SessionList(connection, context, report.point_code, *date);
+  if (!due.ok()) return due.error();
+  std::map<std::pair<std::string, std::string>, SessionListLine> expected;  // group, loan|borrower
+  for (const auto& d : due.value())
+    expected[{d.group_code, d.loan_code.empty() ? "member:" + d.borrower_code : d.loan_code}] = d;
+  auto point = SessionPoint(db, report.point_code, *date);
+  if (!point.ok()) return point.error();
+  // The lines by group, in the file's order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<Line>> by_group;
+  for (auto& l : lines) {
+    if (!by_group.count(l.group)) order.push_back(l.group);
+    by_group[l.group].push_back(std::move(l));
+  }
+  // Lines refused before anything is posted refuse their group.
+  std::map<int, std::string> group_of_line;
+  for (const auto& [group, group_lines] : by_group)
+    for (const auto& l : group_lines) group_of_line[l.line] = group;
+  std::set<std::string> refused_groups;
+  for (const auto& b : bad)
+    if (group_of_line.count(b.line)) refused_groups.insert(group_of_line[b.line]);
+  report.refused = bad;
+  for (const auto& group : order) {
+    const auto& group_lines = by_group[group];
+    std::vector<RowError> errors;
+    std::vector<SessionLineToApply> apply;
+    std::vector<SessionPostReport::Flag> flags;
+    std::string request;
+    Money amount;
+    for (const auto& l : group_lines) {
+      request += std::to_string(l.line) + "|" + l.borrower + "|" + l.loan + "|" +
+                 Dong(l.interest_paid) + "|" + Dong(l.principal_paid) + "|" + Dong(l.savings_paid) +
+                 "\n";
+      auto it = expected.find({group, l.loan.empty() ? "member:" + l.borrower : l.loan});
+      if (it == expected.end() || it->second.borrower_code != l.borrower) {
+        errors.push_back(
+            {l.line, MakeError(SessionRejection::kLineNotAtSession,
+                               l.loan.empty() ? "borrower_code" : "loan_code",
+                               "Khoản vay " + l.loan + " của hộ " + l.borrower +
+                                   " không thuộc tổ " + group + " tại phiên này",
+                               "Loan " + l.loan + " of borrower " + l.borrower +
+                                   " is not one of group " + group + "'s at this session")});
+        continue;
+      }
+      const auto& d = it->second;
+      auto flag = [&](Money paid, Money owed, const char* what) {
+        if (paid < owed) flags.push_back({l.line, l.loan, std::string(what) + " short"});
+        if (paid > owed) flags.push_back({l.line, l.loan, std::string(what) + " over"});
+      };
+      if (!l.loan.empty()) {
+        flag(l.interest_paid, d.interest_due, "interest");
+        flag(l.principal_paid, d.principal_due + d.overdue, "principal");
+      }
+      amount += l.interest_paid + l.principal_paid + l.savings_paid;
+      apply.push_back(
+          {l.line, l.borrower, l.loan, l.interest_paid + l.principal_paid, l.savings_paid});
+    }
+    if (refused_groups.count(group)) {
+      for (auto& e : errors) report.refused.push_back(std::move(e));
+      ++report.groups_refused;
+      continue;
+    }
+    const std::string hash = store::NetworkStore::ContentHash(request);
+    const std::string batch_key = key + ":" + group;
+    enum class Outcome { kPosted, kRepeated, kRefused } outcome = Outcome::kRefused;
+    store::RunTransaction(db, [&](store::Transaction& tx) {
+      errors.erase(
+          std::remove_if(errors.begin(), errors.end(),
+                         [](const RowError& e) { return e.error.code != "LINE_NOT_AT_SESSION"; }),
+          errors.end());
+      db.LockKey("session-batch:" + batch_key);
+      if (auto seen = store::SessionBatchHash(db, key, group)) {
+        if (*seen == hash) {
+          outcome = Outcome::kRepeated;
+          return 0;
+        }
+        errors.push_back(
+            {group_lines.front().line,
+             MakeError(SessionRejection::kIdempotencyKeyReused, "key",
+                       "Khóa " + key + " đã dùng cho tổ " + group + " với các dòng khác",
+                       "Key " + key + " was used for group " + group + " with other lines")});
+        return 0;
+      }
+      if (!errors.empty()) return 0;
+      const auto status = store::SessionStatus(db, point.value(), *date);
+      if (status && *status == "closed") {
+        errors.push_back({group_lines.front().line,
+                          MakeError(SessionRejection::kSessionClosed, "session_date",
+                                    "Phiên " + date->ToVietnamese() + " đã đóng",
+                                    "The session of " + date->ToIso() + " is closed")});
+        return 0;
+      }
+      const Date today = store::LoanStore(db).BusinessDate().value_or(*date);
+      if (!status) store::OpenSession(db, point.value(), *date, today, context.actor.login);
+      auto line_errors = ApplySessionLines(db, context, *date, apply);
+      if (!line_errors.empty()) {
+        errors = std::move(line_errors);
+        return 0;  // rolled back: nothing of the group stays
+      }
+      store::RecordSessionBatch(
+          db, {key, group, point.value(), *date, hash, static_cast<int64_t>(group_lines.size()),
+               amount.dong(), static_cast<int64_t>(flags.size()), context.actor.login});
+      tx.Commit();
+      outcome = Outcome::kPosted;
+      return 0;
+    });
+    if (outcome == Outcome::kPosted) {
+      ++report.groups_posted;
+      report.lines_posted += static_cast<int64_t>(group_lines.size());
+      report.collected += amount;
+      for (auto& f : flags) report.flagged.push_back(std::move(f));
+    } else if (outcome == Outcome::kRepeated) {
+      ++report.groups_repeated;
+    } else {
+      ++report.groups_refused;
+      for (auto& e : errors) report.refused.push_back(std::move(e));
+    }
+  }
+  std::sort(report.refused.begin(), report.refused.end(),
+            [](const RowError& a, const RowError& b) { return a.line < b.line; });
+  return report;
 }
 
 }  // namespace tdcs::app

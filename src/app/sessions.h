@@ -3,6 +3,7 @@
 // decision (recorded per point and month, with its reason).
 #pragma once
 
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "app/context.h"
 #include "base/date.h"
 #include "base/result.h"
+#include "money/money.h"
 
 namespace tdcs::app {
 
@@ -20,6 +22,13 @@ enum class SessionRejection {
   kOfficeUnknown,        // no such office
   kMonthInvalid,         // not YYYY-MM
   kBusinessDateMissing,  // the database has no business date yet
+  kNotASessionDate,      // the point's session that month is on another day
+  kSessionClosed,        // posting into a session already closed
+  kSessionFileInvalid,  // the posting file: a column missing, a point or date not the same on every
+                        // row
+  kAmountInvalid,       // a paid amount that is not a whole number of đồng, 0 or more
+  kLineNotAtSession,    // a line whose loan (or member) is not one of its group's at the session
+  kIdempotencyKeyReused,  // the key and group posted before with other lines
 };
 std::string_view RejectionKey(SessionRejection code);
 std::span<const RejectionEntry<SessionRejection>> RejectionTable(SessionRejection);
@@ -61,5 +70,43 @@ struct CalendarEntry {
 };
 Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const Context& context,
                                                    const std::string& office_code, Month month);
+
+// List 13/TD as the posting form (RULES §6.2): one line per member's active
+// loan (a member without one: a line of savings alone) of every group the
+// point serves on its session `date` — what is due then.
+struct SessionListLine {
+  std::string point_code;
+  Date session_date;
+  std::string group_code, borrower_code, loan_code;
+  Money principal_outstanding, overdue, interest_due, principal_due, savings_due;
+};
+Result<std::vector<SessionListLine>> SessionList(Connection& connection, const Context& context,
+                                                 const std::string& point_code, Date date);
+// The list's columns, in order; interest_paid, principal_paid and
+// savings_paid are left empty for the officer to fill in.
+const std::vector<std::string>& SessionListColumns();
+
+// Posts a filled-in list (CSV, the columns above): one atomic batch per
+// group under `key` + the group's code. A line that breaks a rule (an
+// unknown or settled loan, a loan not of the group, a payment larger than
+// owed, a deposit below the minimum) refuses its whole group, every bad line
+// listed, and nothing of that group is posted; a line paid differently from
+// what was due is posted and flagged (short or over). The same file posted
+// again posts nothing twice. Posting into a session not open yet opens it.
+struct SessionPostReport {
+  std::string point_code;
+  Date session_date;
+  int groups_posted = 0, groups_repeated = 0, groups_refused = 0;
+  int64_t lines_posted = 0;
+  Money collected;  // interest, principal and savings of the groups posted
+  struct Flag {
+    int line = 0;
+    std::string loan_code, what;  // short | over, of interest or principal
+  };
+  std::vector<Flag> flagged;
+  std::vector<RowError> refused;  // by file line
+};
+Result<SessionPostReport> PostSessionFile(Connection& connection, const Context& context,
+                                          std::istream& in, const std::string& key);
 
 }  // namespace tdcs::app

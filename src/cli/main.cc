@@ -335,6 +335,72 @@ int RunSessionCalendar(const std::string& db_target, const std::string& office,
   return 0;
 }
 
+// tdcs session list: list 13/TD, the posting form.
+int RunSessionList(const std::string& db_target, const std::string& point, const std::string& day,
+                   const std::string& format) {
+  auto db = OpenInitialised(db_target);
+  auto lines = app::SessionList(*db, kContext, point, CheckedDate(day));
+  if (!lines.ok()) return Rejected(lines.error());
+  auto dong = [](Money m) { return std::to_string(m.dong()); };
+  if (format == "csv") {
+    csv::WriteRow(std::cout, app::SessionListColumns());
+    for (const auto& l : lines.value())
+      csv::WriteRow(std::cout,
+                    {l.point_code, l.session_date.ToIso(), l.group_code, l.borrower_code,
+                     l.loan_code, dong(l.principal_outstanding), dong(l.overdue),
+                     dong(l.interest_due), dong(l.principal_due), dong(l.savings_due), "", "", ""});
+    return 0;
+  }
+  fmt::print("Danh sách 13/TD / list 13/TD: điểm/point {}, phiên/session {}\n", point,
+             CheckedDate(day).ToVietnamese());
+  std::string group;
+  Money interest, principal;
+  auto total = [&] {
+    if (!group.empty())
+      fmt::print("  Cộng tổ / group total {}: lãi/interest {} đ, gốc/principal {} đ\n", group,
+                 interest.ToVietnamese(), principal.ToVietnamese());
+  };
+  for (const auto& l : lines.value()) {
+    if (l.group_code != group) {
+      total();
+      group = l.group_code;
+      interest = principal = Money::Zero();
+      fmt::print("Tổ / group {}\n", group);
+    }
+    interest += l.interest_due;
+    principal += l.principal_due + l.overdue;
+    fmt::print("  {} {:<18} dư nợ {:>14}  quá hạn {:>12}  lãi {:>10}  gốc đến hạn {:>12}\n",
+               l.borrower_code, l.loan_code.empty() ? "(tiết kiệm)" : l.loan_code,
+               l.principal_outstanding.ToVietnamese(), l.overdue.ToVietnamese(),
+               l.interest_due.ToVietnamese(), l.principal_due.ToVietnamese());
+  }
+  total();
+  return 0;
+}
+
+// tdcs session post: a filled-in list posted back, a batch per group.
+int RunSessionPost(const std::string& db_target, const std::string& file, const std::string& key) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "Không mở được tệp / cannot open {}\n", file);
+    return kExitRejected;
+  }
+  auto db = OpenInitialised(db_target);
+  auto result = app::PostSessionFile(*db, kContext, in, key);
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  fmt::print(
+      "Phiên / session {} {}: {} tổ đã ghi/groups posted ({} dòng/lines, {} đ), {} tổ đã ghi "
+      "trước đó/already posted, {} tổ bị từ chối/refused\n",
+      r.point_code, r.session_date.ToVietnamese(), r.groups_posted, r.lines_posted,
+      r.collected.ToVietnamese(), r.groups_repeated, r.groups_refused);
+  for (const auto& f : r.flagged)
+    fmt::print("  chênh lệch / flagged: dòng/line {} {} {}\n", f.line, f.loan_code, f.what);
+  if (!r.refused.empty()) fmt::print(stderr, "Từ chối / refused:\n");
+  PrintErrors(r.refused);
+  return r.refused.empty() ? 0 : kExitRejected;
+}
+
 // tdcs session move: one month's session of a point to another day.
 int RunSessionMove(const std::string& db_target, const app::SessionMoveRequest& request) {
   auto db = OpenInitialised(db_target);
@@ -855,6 +921,23 @@ int main(int argc, char** argv) {
   session_move->add_option("--reason", move_request.reason, "why (a holiday, a decision)")
       ->required();
   add_db(session_move);
+  std::string list_point, list_date, list_format = "csv", post_file, post_key;
+  auto* session_list = session->add_subcommand(
+      "list", "List 13/TD of a session, the posting form / danh sách 13/TD");
+  session_list->add_option("--point", list_point, "commune point code")->required();
+  session_list->add_option("--date", list_date, "the session's date (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  session_list->add_option("--format", list_format, "csv | text")
+      ->check(CLI::IsMember({"csv", "text"}));
+  add_db(session_list);
+  auto* session_post = session->add_subcommand(
+      "post", "Post a filled-in list, a batch per group / ghi phiên giao dịch");
+  session_post->add_option("file", post_file, "the list, filled in (CSV)")->required();
+  session_post->add_option("--key", post_key, "idempotency key (posting again with it posts once)")
+      ->required()
+      ->check(IsNotEmpty());
+  add_db(session_post);
 
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
@@ -917,6 +1000,8 @@ int main(int argc, char** argv) {
       for (const auto& [verb, sub] : loan_actions)
         if (*sub) return RunLoanAction(*db, verb, lo, *on);
     }
+    if (*session_list) return RunSessionList(db_target, list_point, list_date, list_format);
+    if (*session_post) return RunSessionPost(db_target, post_file, post_key);
     if (*session_calendar)
       return RunSessionCalendar(db_target, session_office, session_month, session_format);
     if (*session_move) {

@@ -124,4 +124,76 @@ void RemoveSessionMove(Database& db, int64_t point_id, int year, int month) {
   st.Run();
 }
 
+std::optional<std::string> SessionStatus(Database& db, int64_t point_id, Date date) {
+  auto& st =
+      db.Cached("SELECT status FROM commune_session WHERE point_id = ? AND session_date = ?");
+  st.BindInt(1, point_id);
+  st.BindText(2, date.ToIso());
+  std::optional<std::string> out;
+  if (st.Step()) out = st.GetText(0);
+  st.Reset();
+  return out;
+}
+
+void OpenSession(Database& db, int64_t point_id, Date date, Date on, const std::string& by) {
+  auto& st = db.Cached(
+      "INSERT INTO commune_session (point_id, session_date, status, opened_on, opened_by) "
+      "VALUES (?, ?, 'open', ?, ?)");
+  st.BindInt(1, point_id);
+  st.BindText(2, date.ToIso());
+  st.BindText(3, on.ToIso());
+  st.BindText(4, by);
+  st.Run();
+}
+
+std::optional<std::string> SessionBatchHash(Database& db, const std::string& key,
+                                            const std::string& group_code) {
+  auto& st = db.Cached(
+      "SELECT request_hash FROM session_batch WHERE idempotency_key = ? AND group_code = ?");
+  st.BindText(1, key);
+  st.BindText(2, group_code);
+  std::optional<std::string> out;
+  if (st.Step()) out = st.GetText(0);
+  st.Reset();
+  return out;
+}
+
+void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
+  auto& st = db.Cached(
+      "INSERT INTO session_batch (idempotency_key, group_code, point_id, session_date, "
+      "request_hash, lines, amount_dong, flagged, posted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.BindText(1, r.key);
+  st.BindText(2, r.group_code);
+  st.BindInt(3, r.point_id);
+  st.BindText(4, r.session_date.ToIso());
+  st.BindText(5, r.request_hash);
+  st.BindInt(6, r.lines);
+  st.BindInt(7, r.amount_dong);
+  st.BindInt(8, r.flagged);
+  st.BindText(9, r.posted_by);
+  st.Run();
+}
+
+std::vector<SessionMemberLoan> MemberLoansAtPoint(Database& db, int64_t point_id, Date date) {
+  auto st = db.Prepare(
+      "SELECT g.code, b.code, l.code FROM savings_group_version v "
+      "JOIN savings_group g ON g.id = v.group_id "
+      "JOIN membership m ON m.group_id = v.group_id AND m.valid_from <= ? "
+      "AND (m.valid_to IS NULL OR m.valid_to > ?) "
+      "JOIN borrower b ON b.id = m.borrower_id "
+      "LEFT JOIN loan l ON l.borrower_id = b.id AND l.status = 'active' "
+      "WHERE v.point_id = ? AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?) "
+      "ORDER BY g.code, b.code, l.code");
+  const std::string day = date.ToIso();
+  st->BindText(1, day);
+  st->BindText(2, day);
+  st->BindInt(3, point_id);
+  st->BindText(4, day);
+  st->BindText(5, day);
+  std::vector<SessionMemberLoan> out;
+  while (st->Step())
+    out.push_back({st->GetText(0), st->GetText(1), st->IsNull(2) ? "" : st->GetText(2)});
+  return out;
+}
+
 }  // namespace tdcs::store

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,29 @@ std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(
 void SaveSessionMove(Database& db, const SessionMoveRow& row);
 // Removes the move of a point and month (its session is on its day again).
 void RemoveSessionMove(Database& db, int64_t point_id, int year, int month);
+
+// Commune sessions as records (migration 0016).
+// The status of a point's session on a date (open | closed), if recorded.
+std::optional<std::string> SessionStatus(Database& db, int64_t point_id, Date date);
+void OpenSession(Database& db, int64_t point_id, Date date, Date on, const std::string& by);
+// A group batch posted under a key: the hash of what it posted.
+std::optional<std::string> SessionBatchHash(Database& db, const std::string& key,
+                                            const std::string& group_code);
+struct SessionBatchRow {
+  std::string key, group_code;
+  int64_t point_id = 0;
+  Date session_date;
+  std::string request_hash;
+  int64_t lines = 0, amount_dong = 0, flagged = 0;
+  std::string posted_by;
+};
+void RecordSessionBatch(Database& db, const SessionBatchRow& row);
+// The members of the groups a point serves on a date, each with each of
+// their active loans (a member without one: an empty loan code), by group,
+// borrower, loan.
+struct SessionMemberLoan {
+  std::string group_code, borrower_code, loan_code;
+};
+std::vector<SessionMemberLoan> MemberLoansAtPoint(Database& db, int64_t point_id, Date date);
 
 }  // namespace tdcs::store
