@@ -217,6 +217,56 @@ class Runner {
       if (!moved.ok()) return moved.error();
       return std::nullopt;
     }
+    if (verb == "session-post") {
+      // session-post POINT KEY GROUP B/L/INTEREST/PRINCIPAL/SAVINGS… [flagged N]
+      // [repeat yes|no]: one group's batch at today's session of POINT.
+      if (w.size() < 5)
+        throw LineError{
+            "usage: session-post POINT KEY GROUP B/L/I/P/S… [flagged N] [repeat yes|no]"};
+      std::ostringstream file;
+      for (size_t c = 0; c < SessionListColumns().size(); ++c)
+        file << (c ? "," : "") << SessionListColumns()[c];
+      file << "\n";
+      std::optional<int> flagged;
+      std::optional<bool> repeat;
+      const std::string group = Code(groups_, w[3], "group");
+      for (size_t i = 4; i < w.size(); ++i) {
+        if (w[i] == "flagged" && i + 1 < w.size()) {
+          flagged = ParseInt(w[++i]);
+          continue;
+        }
+        if (w[i] == "repeat" && i + 1 < w.size()) {
+          repeat = w[++i] == "yes";
+          continue;
+        }
+        std::vector<std::string> part;
+        std::stringstream in(w[i]);
+        for (std::string item; std::getline(in, item, '/');) part.push_back(item);
+        if (part.size() != 5)
+          throw LineError{"a line is BORROWER/LOAN/INTEREST/PRINCIPAL/SAVINGS: " + w[i]};
+        const std::string borrower = Code(borrowers_, part[0], "borrower");
+        const std::string loan = part[1] == "-" ? "" : part[1];
+        file << Code(points_, w[1], "point") << "," << Today().ToIso() << "," << group << ","
+             << borrower << "," << loan << ",0,0,0,0,0," << part[2] << "," << part[3] << ","
+             << part[4] << "\n";
+      }
+      Context context = context_;
+      std::istringstream in(file.str());
+      auto posted = PostSessionFile(*db_, context, in, w[2]);
+      if (!posted.ok()) return posted.error();
+      const auto& r = posted.value();
+      if (!r.refused.empty()) return r.refused.front().error;
+      if (flagged && static_cast<int>(r.flagged.size()) != *flagged) {
+        std::string what;
+        for (const auto& f : r.flagged) what += " " + f.loan_code + " " + f.what + ";";
+        throw LineError{"flagged " + std::to_string(r.flagged.size()) + " (" + what +
+                        " ), expected " + std::to_string(*flagged)};
+      }
+      if (repeat && (r.groups_repeated == 1) != *repeat)
+        throw LineError{*repeat ? "posted again, expected a repeat"
+                                : "a repeat, expected a posting"};
+      return std::nullopt;
+    }
     if (verb == "savings-rate") {
       if (w.size() != 3) throw LineError{"usage: savings-rate YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[2]);
