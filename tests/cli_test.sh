@@ -160,6 +160,10 @@ check "a move needs a reason" exits 2 "$tdcs" session move --point "$point" --mo
 check "moved back to its day" bash -c "'$tdcs' session move --point '$point' --month 2026-12 --to $fixed --reason 'trở lại' --db '$work/demo.db' | grep -q 'back on its day'"
 # List 13/TD as the posting form, posted back a batch per group.
 session_date=$(printf '2026-10-%02d' "$day")
+"$tdcs" session list --point "$point" --date "$session_date" --db "$work/demo.db" >"$work/list-ahead.csv"
+check "a session's list can be printed ahead" test $? -eq 0
+# It is posted on its day, after that day's end of day.
+"$tdcs" close --to "$session_date" --db "$work/demo.db" >/dev/null
 "$tdcs" session list --point "$point" --date "$session_date" --db "$work/demo.db" >"$work/list.csv"
 check "session list" test $? -eq 0
 check "session list columns" bash -c "head -1 '$work/list.csv' | grep -q '^point_code,session_date,group_code,borrower_code,loan_code,principal_outstanding,overdue,interest_due,principal_due,savings_due,interest_paid,principal_paid,savings_paid$'"
@@ -181,10 +185,20 @@ awk -F, -v OFS=, -v g1="$group1" -v g2="$group2" '
 "$tdcs" session post "$work/filled.csv" --key S1 --db "$work/demo.db" >"$work/post.out" 2>"$work/post.err"
 check "session post exits 1 when a group is refused" test $? -eq 1
 check "one group posted, one refused" grep -q '1 tổ đã ghi/groups posted.* 0 tổ đã ghi trước đó/already posted, 1 tổ bị từ chối/refused' "$work/post.out"
-check "the short line is flagged by its loan" grep -q 'flagged: dòng/line 2 [0-9]* interest short' "$work/post.out"
+check "the short line is flagged by its loan" grep -q 'flagged: dòng/line 2 [0-9]* thiếu / short' "$work/post.out"
 check "the line paying more than owed refuses its group" grep -q PAYMENT_EXCEEDS_DEBT "$work/post.err"
 "$tdcs" session post "$work/filled.csv" --key S1 --db "$work/demo.db" >"$work/post2.out" 2>&1
 check "the same file again posts nothing twice" grep -q '0 tổ đã ghi/groups posted.*1 tổ đã ghi trước đó/already posted' "$work/post2.out"
+"$tdcs" session post "$work/filled.csv" --key S2 --db "$work/demo.db" >"$work/post3.out" 2>&1
+check "a group posted under another key is refused" grep -q GROUP_ALREADY_POSTED "$work/post3.out"
+awk -F, -v OFS=, -v g2="$group2" 'NR == 1 || $3 == g2 {if ($3 == g2) $12 = "abc"; print}' \
+  "$work/filled.csv" >"$work/bad-amount.csv"
+"$tdcs" session post "$work/bad-amount.csv" --key S3 --db "$work/demo.db" >"$work/post4.out" 2>&1
+check "a bad amount refuses its group" grep -q 'AMOUNT_INVALID' "$work/post4.out"
+check "and nothing of it is posted" grep -q '0 tổ đã ghi/groups posted' "$work/post4.out"
+"$tdcs" close --to "$(date -d "$session_date + 1 day" +%F)" --db "$work/demo.db" >/dev/null
+"$tdcs" session post "$work/filled.csv" --key S4 --db "$work/demo.db" >"$work/post5.out" 2>&1
+check "a session is posted on its day only" grep -q SESSION_NOT_TODAY "$work/post5.out"
 check "the books verify after the session" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q '0 lỗi'"
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"

@@ -921,6 +921,16 @@ std::vector<RowError> ApplySessionLines(store::Database& db, const Context& cont
   for (const auto& l : lines)
     if (!l.loan_code.empty() && l.loan_paid.dong() > 0) loans.push_back({l.loan_code, {}, ""});
   LockBatch(db, store, context.actor.login, loans);
+  // Then every saver's savings, by ascending id, before the first entry
+  // takes the journal's head (the order of a loan action's locks).
+  std::vector<std::string> savers;
+  for (const auto& l : lines)
+    if (l.savings_paid.dong() > 0) savers.push_back(l.borrower_code);
+  std::vector<int64_t> saver_ids;
+  for (const auto& [code, id] : store::NetworkStore(db).FindBorrowerIdsByCode(savers))
+    saver_ids.push_back(id);
+  std::sort(saver_ids.begin(), saver_ids.end());
+  for (int64_t id : saver_ids) db.LockKey("savings:" + std::to_string(id));
   Context quiet = context;
   quiet.idempotency_key.clear();  // the batch has its key; its lines have none
   for (const auto& l : lines) {

@@ -8,6 +8,7 @@
 #include "app/internal/access.h"
 #include "app/internal/session_lines.h"
 #include "app/loans.h"
+#include "base/check.h"
 #include "base/csv.h"
 #include "loans/session_calendar.h"
 #include "store/calendar_store.h"
@@ -18,17 +19,20 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_SESSION_REJECTIONS(X)                 \
-  X(kPointUnknown, "POINT_UNKNOWN")                \
-  X(kOfficeUnknown, "OFFICE_UNKNOWN")              \
-  X(kMonthInvalid, "MONTH_INVALID")                \
-  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
-  X(kNotASessionDate, "NOT_A_SESSION_DATE")        \
-  X(kSessionClosed, "SESSION_CLOSED")              \
-  X(kSessionFileInvalid, "SESSION_FILE_INVALID")   \
-  X(kAmountInvalid, "AMOUNT_INVALID")              \
-  X(kLineNotAtSession, "LINE_NOT_AT_SESSION")      \
-  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED")
+#define TDCS_SESSION_REJECTIONS(X)                   \
+  X(kPointUnknown, "POINT_UNKNOWN")                  \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")                \
+  X(kMonthInvalid, "MONTH_INVALID")                  \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")   \
+  X(kNotASessionDate, "NOT_A_SESSION_DATE")          \
+  X(kSessionClosed, "SESSION_CLOSED")                \
+  X(kSessionFileInvalid, "SESSION_FILE_INVALID")     \
+  X(kAmountInvalid, "AMOUNT_INVALID")                \
+  X(kLineNotAtSession, "LINE_NOT_AT_SESSION")        \
+  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED") \
+  X(kSessionNotToday, "SESSION_NOT_TODAY")           \
+  X(kLineDuplicate, "LINE_DUPLICATE")                \
+  X(kGroupAlreadyPosted, "GROUP_ALREADY_POSTED")
 TDCS_DEFINE_REJECTIONS(SessionRejection, TDCS_SESSION_REJECTIONS)
 #undef TDCS_SESSION_REJECTIONS
 
@@ -182,8 +186,8 @@ Result<int64_t> SessionPoint(store::Database& db, const std::string& point_code,
   for (const auto& row : store::SessionMovesOf(db, {point->id})[point->id])
     moves.push_back(row.move);
   // The session held on `date`: this month's, or the month before's moved
-  // into this one.
-  for (int back : {0, 1}) {
+  // into this one, or the next month's moved back into it.
+  for (int back : {0, 1, -1}) {
     const Date first = loans::FixedSessionDateIn(month.year, month.month, 1).AddMonths(-back);
     if (loans::SessionDateIn(first.year(), first.month(), links->second, moves) == date)
       return point->id;
@@ -219,9 +223,12 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
   if (!point.ok()) return point.error();
   // What each member is expected to save at a session (a dated setting; none
   // by default).
-  const Money savings_due =
-      Money::Dong(std::stoll(store::SettingOn(db, "session.savings_due_dong", date).value_or("0")));
+  const std::string setting = store::SettingOn(db, "session.savings_due_dong", date).value_or("0");
+  const auto savings_due = Money::ParseAmount(setting);
+  TDCS_CHECK_MSG(savings_due.has_value(),
+                 "the setting session.savings_due_dong is not an amount of đồng");
   std::vector<SessionListLine> out;
+  std::string last_member;
   for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
     SessionListLine l;
     l.point_code = point_code;
@@ -229,7 +236,9 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
     l.group_code = m.group_code;
     l.borrower_code = m.borrower_code;
     l.loan_code = m.loan_code;
-    l.savings_due = savings_due;
+    // A member saves once a session: on their first line.
+    if (m.group_code + ":" + m.borrower_code != last_member) l.savings_due = *savings_due;
+    last_member = m.group_code + ":" + m.borrower_code;
     if (!m.loan_code.empty()) {
       auto view = ViewLoan(connection, context, m.loan_code, date);
       if (!view.ok()) return view.error();
@@ -248,12 +257,12 @@ namespace {
 
 Result<Money> PaidAmount(const std::string& text, const std::string& field) {
   if (text.empty()) return Money::Zero();
-  if (text.size() <= 15 &&
-      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return Money::Dong(std::stoll(text));
+  if (auto amount = Money::ParseAmount(text)) return *amount;
   return MakeError(SessionRejection::kAmountInvalid, field,
-                   "Số tiền '" + text + "' không hợp lệ (số đồng nguyên, từ 0)",
-                   "Amount '" + text + "' is invalid (whole đồng, 0 or more)");
+                   "Số tiền '" + text +
+                       "' không hợp lệ (số đồng nguyên từ 0, ví dụ 150000 hoặc "
+                       "150.000)",
+                   "Amount '" + text + "' is invalid (whole đồng from 0, e.g. 150000 or 150.000)");
 }
 
 Error FileInvalid(const std::string& field, const std::string& vi, const std::string& en) {
@@ -275,131 +284,169 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
     if (!at.count(column))
       return FileInvalid(column, "Thiếu cột " + column, "Column " + column + " is missing");
   struct Line {
-    int line;
+    int line = 0;
     std::string group, borrower, loan;
     Money interest_paid, principal_paid, savings_paid;
+    std::vector<Error> errors;  // found reading it: they refuse its group
   };
-  std::vector<Line> lines;
-  std::vector<RowError> bad;
   SessionPostReport report;
   std::optional<Date> date;
+  std::vector<std::string> order;  // groups in the file's order
+  std::map<std::string, std::vector<Line>> by_group;
+  std::vector<RowError> unreadable;  // rows of no group: the whole file is refused
   csv::Row row;
   while (reader.Next(row)) {
+    if (std::all_of(row.fields.begin(), row.fields.end(),
+                    [](const std::string& f) { return f.empty(); }))
+      continue;  // a blank row
     auto field = [&](const std::string& name) -> std::string {
       const size_t i = at.at(name);
       return i < row.fields.size() ? row.fields[i] : std::string();
     };
-    if (row.fields.size() != header.fields.size()) {
-      bad.push_back({row.line, FileInvalid("file", "Số cột không khớp tiêu đề",
-                                           "The row's fields do not match the header")});
+    Line l;
+    l.line = row.line;
+    l.group = field("group_code");
+    l.borrower = field("borrower_code");
+    l.loan = field("loan_code");
+    if (l.group.empty()) {
+      unreadable.push_back({row.line, FileInvalid("group_code", "Dòng không có mã tổ",
+                                                  "The line has no group code")});
       continue;
     }
+    if (row.fields.size() != header.fields.size())
+      l.errors.push_back(FileInvalid("file",
+                                     "Dòng có " + std::to_string(row.fields.size()) +
+                                         " cột, tiêu đề có " + std::to_string(header.fields.size()),
+                                     "The line has " + std::to_string(row.fields.size()) +
+                                         " fields, the header " +
+                                         std::to_string(header.fields.size())));
     const auto day = Date::Parse(field("session_date"));
+    if (!day)
+      l.errors.push_back(FileInvalid(
+          "session_date", "Ngày phiên '" + field("session_date") + "' không hợp lệ (YYYY-MM-DD)",
+          "Session date '" + field("session_date") + "' is invalid (YYYY-MM-DD)"));
     if (report.point_code.empty()) report.point_code = field("point_code");
     if (!date && day) date = day;
-    if (field("point_code") != report.point_code || !day || *day != *date) {
-      bad.push_back(
-          {row.line, FileInvalid("session_date", "Mọi dòng phải cùng điểm giao dịch và ngày phiên",
-                                 "Every line must be of the same point and session")});
-      continue;
-    }
-    Line l{row.line, field("group_code"), field("borrower_code"), field("loan_code"), {}, {}, {}};
-    bool ok = true;
+    if (field("point_code") != report.point_code)
+      l.errors.push_back(FileInvalid("point_code",
+                                     "Mọi dòng phải cùng điểm giao dịch " + report.point_code,
+                                     "Every line must be of point " + report.point_code));
+    else if (day && *day != *date)
+      l.errors.push_back(FileInvalid("session_date",
+                                     "Mọi dòng phải cùng ngày phiên " + date->ToIso(),
+                                     "Every line must be of the session of " + date->ToIso()));
     for (auto [name, target] : {std::pair{"interest_paid", &l.interest_paid},
                                 std::pair{"principal_paid", &l.principal_paid},
                                 std::pair{"savings_paid", &l.savings_paid}}) {
       auto amount = PaidAmount(field(name), name);
       if (amount.ok())
         *target = amount.value();
-      else {
-        bad.push_back({row.line, amount.error()});
-        ok = false;
-      }
+      else
+        l.errors.push_back(amount.error());
     }
-    if (ok) lines.push_back(std::move(l));
+    if (l.loan.empty() && !(l.interest_paid + l.principal_paid).IsZero())
+      l.errors.push_back(MakeError(SessionRejection::kAmountInvalid, "principal_paid",
+                                   "Dòng không có khoản vay chỉ nhận tiết kiệm",
+                                   "A line without a loan takes savings only"));
+    if (!by_group.count(l.group)) order.push_back(l.group);
+    by_group[l.group].push_back(std::move(l));
   }
   if (!reader.error().empty())
     return FileInvalid("file", "Tệp CSV hỏng: " + reader.error(),
                        "Malformed CSV: " + reader.error());
-  if (!bad.empty() && lines.empty() && !date) {
-    report.refused = std::move(bad);
+  if (!unreadable.empty()) {
+    report.refused = std::move(unreadable);  // nothing posted: whose group would it be?
     return report;
   }
   if (!date) return FileInvalid("file", "Tệp không có dòng nào", "The file has no lines");
   report.session_date = *date;
-  // What was due, as the list says it now (the file's own figures are not
+  auto point = SessionPoint(db, report.point_code, *date);
+  if (!point.ok()) return point.error();
+  // Posted on the session's day: after its end of day has run (the day's
+  // events applied), before the next.
+  const auto today = store::LoanStore(db).BusinessDate();
+  if (!today || *today != *date)
+    return MakeError(
+        SessionRejection::kSessionNotToday, "session_date",
+        "Phiên " + date->ToVietnamese() + " chỉ ghi được vào ngày đó (ngày làm việc: " +
+            (today ? today->ToVietnamese() : std::string("chưa có")) + "; chạy tdcs close --to " +
+            date->ToIso() + " trước)",
+        "The session of " + date->ToIso() + " is posted on its day (the business date is " +
+            (today ? today->ToIso() : std::string("not set")) + "; run tdcs close --to " +
+            date->ToIso() + " first)");
+  // What is due, as the list says it now (the file's own figures are not
   // trusted), and which loans and members each group has at the session.
   auto due = SessionList(connection, context, report.point_code, *date);
   if (!due.ok()) return due.error();
-  std::map<std::pair<std::string, std::string>, SessionListLine> expected;  // group, loan|borrower
+  std::map<std::pair<std::string, std::string>, SessionListLine> expected;  // group, loan|member
   for (const auto& d : due.value())
-    expected[{d.group_code, d.loan_code.empty() ? "member:" + d.borrower_code : d.loan_code}] = d;
-  auto point = SessionPoint(db, report.point_code, *date);
-  if (!point.ok()) return point.error();
-  // The lines by group, in the file's order.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<Line>> by_group;
-  for (auto& l : lines) {
-    if (!by_group.count(l.group)) order.push_back(l.group);
-    by_group[l.group].push_back(std::move(l));
-  }
-  // Lines refused before anything is posted refuse their group.
-  std::map<int, std::string> group_of_line;
-  for (const auto& [group, group_lines] : by_group)
-    for (const auto& l : group_lines) group_of_line[l.line] = group;
-  std::set<std::string> refused_groups;
-  for (const auto& b : bad)
-    if (group_of_line.count(b.line)) refused_groups.insert(group_of_line[b.line]);
-  report.refused = bad;
+    expected.try_emplace(
+        {d.group_code, d.loan_code.empty() ? "member:" + d.borrower_code : d.loan_code}, d);
+  std::set<std::string> loans_seen, savers_seen;
   for (const auto& group : order) {
-    const auto& group_lines = by_group[group];
+    auto& group_lines = by_group[group];
     std::vector<RowError> errors;
     std::vector<SessionLineToApply> apply;
     std::vector<SessionPostReport::Flag> flags;
-    std::string request;
+    std::vector<std::string> canonical;
     Money amount;
-    for (const auto& l : group_lines) {
-      request += std::to_string(l.line) + "|" + l.borrower + "|" + l.loan + "|" +
-                 Dong(l.interest_paid) + "|" + Dong(l.principal_paid) + "|" + Dong(l.savings_paid) +
-                 "\n";
+    for (auto& l : group_lines) {
+      for (auto& e : l.errors) errors.push_back({l.line, std::move(e)});
+      l.errors.clear();
       auto it = expected.find({group, l.loan.empty() ? "member:" + l.borrower : l.loan});
       if (it == expected.end() || it->second.borrower_code != l.borrower) {
         errors.push_back(
-            {l.line, MakeError(SessionRejection::kLineNotAtSession,
-                               l.loan.empty() ? "borrower_code" : "loan_code",
-                               "Khoản vay " + l.loan + " của hộ " + l.borrower +
-                                   " không thuộc tổ " + group + " tại phiên này",
-                               "Loan " + l.loan + " of borrower " + l.borrower +
-                                   " is not one of group " + group + "'s at this session")});
+            {l.line,
+             l.loan.empty()
+                 ? MakeError(SessionRejection::kLineNotAtSession, "borrower_code",
+                             "Hộ " + l.borrower + " không phải thành viên không vay của tổ " +
+                                 group + " tại phiên này",
+                             "Borrower " + l.borrower +
+                                 " is not a member without a loan of group " + group +
+                                 " at this session")
+                 : MakeError(SessionRejection::kLineNotAtSession, "loan_code",
+                             "Khoản vay " + l.loan + " của hộ " + l.borrower + " không thuộc tổ " +
+                                 group + " tại phiên này",
+                             "Loan " + l.loan + " of borrower " + l.borrower +
+                                 " is not one of group " + group + "'s at this session")});
         continue;
       }
+      if (!l.loan.empty() && !loans_seen.insert(l.loan).second)
+        errors.push_back({l.line, MakeError(SessionRejection::kLineDuplicate, "loan_code",
+                                            "Khoản vay " + l.loan + " có hai dòng",
+                                            "Loan " + l.loan + " is on two lines")});
+      if (!l.savings_paid.IsZero() && !savers_seen.insert(l.borrower).second)
+        errors.push_back({l.line, MakeError(SessionRejection::kLineDuplicate, "savings_paid",
+                                            "Hộ " + l.borrower + " gửi tiết kiệm trên hai dòng",
+                                            "Borrower " + l.borrower + " saves on two lines")});
       const auto& d = it->second;
-      auto flag = [&](Money paid, Money owed, const char* what) {
-        if (paid < owed) flags.push_back({l.line, l.loan, std::string(what) + " short"});
-        if (paid > owed) flags.push_back({l.line, l.loan, std::string(what) + " over"});
-      };
+      // The payment is one (interest first, RULES §4.5): flagged on what it
+      // comes to against all that is owed.
       if (!l.loan.empty()) {
-        flag(l.interest_paid, d.interest_due, "interest");
-        flag(l.principal_paid, d.principal_due + d.overdue, "principal");
+        const Money paid = l.interest_paid + l.principal_paid;
+        const Money owed = d.interest_due + d.principal_due + d.overdue;
+        if (paid < owed) flags.push_back({l.line, l.loan, "thiếu / short"});
+        if (paid > owed) flags.push_back({l.line, l.loan, "thừa / over"});
       }
       amount += l.interest_paid + l.principal_paid + l.savings_paid;
       apply.push_back(
           {l.line, l.borrower, l.loan, l.interest_paid + l.principal_paid, l.savings_paid});
+      canonical.push_back(l.borrower + "|" + l.loan + "|" + Dong(l.interest_paid) + "|" +
+                          Dong(l.principal_paid) + "|" + Dong(l.savings_paid));
     }
-    if (refused_groups.count(group)) {
-      for (auto& e : errors) report.refused.push_back(std::move(e));
-      ++report.groups_refused;
-      continue;
-    }
+    // What the batch posts, whatever the order of its lines: the hash the
+    // key is kept with.
+    std::sort(canonical.begin(), canonical.end());
+    std::string request = report.point_code + "|" + date->ToIso() + "|" + group + "\n";
+    for (const auto& c : canonical) request += c + "\n";
     const std::string hash = store::NetworkStore::ContentHash(request);
-    const std::string batch_key = key + ":" + group;
     enum class Outcome { kPosted, kRepeated, kRefused } outcome = Outcome::kRefused;
+    const std::vector<RowError> read_errors = errors;
     store::RunTransaction(db, [&](store::Transaction& tx) {
-      errors.erase(
-          std::remove_if(errors.begin(), errors.end(),
-                         [](const RowError& e) { return e.error.code != "LINE_NOT_AT_SESSION"; }),
-          errors.end());
-      db.LockKey("session-batch:" + batch_key);
+      errors = read_errors;
+      // One batch of a session at a time: its opening, and a group posted
+      // once whatever the key.
+      db.LockKey("session:" + std::to_string(point.value()) + ":" + date->ToIso());
       if (auto seen = store::SessionBatchHash(db, key, group)) {
         if (*seen == hash) {
           outcome = Outcome::kRepeated;
@@ -412,6 +459,14 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
                        "Key " + key + " was used for group " + group + " with other lines")});
         return 0;
       }
+      if (auto other = store::SessionBatchKeyOf(db, point.value(), *date, group)) {
+        errors.push_back({group_lines.front().line,
+                          MakeError(SessionRejection::kGroupAlreadyPosted, "group_code",
+                                    "Tổ " + group + " đã ghi phiên này (khóa " + *other + ")",
+                                    "Group " + group + " is posted at this session already (key " +
+                                        *other + ")")});
+        return 0;
+      }
       if (!errors.empty()) return 0;
       const auto status = store::SessionStatus(db, point.value(), *date);
       if (status && *status == "closed") {
@@ -421,8 +476,7 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
                                     "The session of " + date->ToIso() + " is closed")});
         return 0;
       }
-      const Date today = store::LoanStore(db).BusinessDate().value_or(*date);
-      if (!status) store::OpenSession(db, point.value(), *date, today, context.actor.login);
+      if (!status) store::OpenSession(db, point.value(), *date, *today, context.actor.login);
       auto line_errors = ApplySessionLines(db, context, *date, apply);
       if (!line_errors.empty()) {
         errors = std::move(line_errors);

@@ -29,6 +29,9 @@ enum class SessionRejection {
   kAmountInvalid,       // a paid amount that is not a whole number of đồng, 0 or more
   kLineNotAtSession,    // a line whose loan (or member) is not one of its group's at the session
   kIdempotencyKeyReused,  // the key and group posted before with other lines
+  kSessionNotToday,       // posting a session on another day than its own (the business date)
+  kLineDuplicate,         // a loan on two lines, or a member saving on two
+  kGroupAlreadyPosted,    // the group's batch of the session is posted already, under another key
 };
 std::string_view RejectionKey(SessionRejection code);
 std::span<const RejectionEntry<SessionRejection>> RejectionTable(SessionRejection);

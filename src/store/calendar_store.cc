@@ -158,6 +158,20 @@ std::optional<std::string> SessionBatchHash(Database& db, const std::string& key
   return out;
 }
 
+std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Date date,
+                                             const std::string& group_code) {
+  auto& st = db.Cached(
+      "SELECT idempotency_key FROM session_batch WHERE point_id = ? AND session_date = ? AND "
+      "group_code = ?");
+  st.BindInt(1, point_id);
+  st.BindText(2, date.ToIso());
+  st.BindText(3, group_code);
+  std::optional<std::string> out;
+  if (st.Step()) out = st.GetText(0);
+  st.Reset();
+  return out;
+}
+
 void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
   auto& st = db.Cached(
       "INSERT INTO session_batch (idempotency_key, group_code, point_id, session_date, "

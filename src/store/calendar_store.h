@@ -57,6 +57,9 @@ struct SessionBatchRow {
   std::string posted_by;
 };
 void RecordSessionBatch(Database& db, const SessionBatchRow& row);
+// The key a group's batch of a session was posted under, if it was.
+std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Date date,
+                                             const std::string& group_code);
 // The members of the groups a point serves on a date, each with each of
 // their active loans (a member without one: an empty loan code), by group,
 // borrower, loan.
