@@ -124,15 +124,22 @@ void RemoveSessionMove(Database& db, int64_t point_id, int year, int month) {
   st.Run();
 }
 
+namespace {
+// The first column of the statement's first row, if it has one.
+std::optional<std::string> FirstText(Statement& st) {
+  std::optional<std::string> out;
+  if (st.Step()) out = st.GetText(0);
+  st.Reset();
+  return out;
+}
+}  // namespace
+
 std::optional<std::string> SessionStatus(Database& db, int64_t point_id, Date date) {
   auto& st =
       db.Cached("SELECT status FROM commune_session WHERE point_id = ? AND session_date = ?");
   st.BindInt(1, point_id);
   st.BindText(2, date.ToIso());
-  std::optional<std::string> out;
-  if (st.Step()) out = st.GetText(0);
-  st.Reset();
-  return out;
+  return FirstText(st);
 }
 
 void OpenSession(Database& db, int64_t point_id, Date date, Date on, const std::string& by) {
@@ -152,10 +159,7 @@ std::optional<std::string> SessionBatchHash(Database& db, const std::string& key
       "SELECT request_hash FROM session_batch WHERE idempotency_key = ? AND group_code = ?");
   st.BindText(1, key);
   st.BindText(2, group_code);
-  std::optional<std::string> out;
-  if (st.Step()) out = st.GetText(0);
-  st.Reset();
-  return out;
+  return FirstText(st);
 }
 
 std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Date date,
@@ -166,10 +170,7 @@ std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Dat
   st.BindInt(1, point_id);
   st.BindText(2, date.ToIso());
   st.BindText(3, group_code);
-  std::optional<std::string> out;
-  if (st.Step()) out = st.GetText(0);
-  st.Reset();
-  return out;
+  return FirstText(st);
 }
 
 void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
