@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config curl ccache
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libicu-dev libcli11-dev nlohmann-json3-dev libboost-dev
-  libfmt-dev libsodium-dev
+  libfmt-dev libsodium-dev libxlsxwriter-dev
   libgtest-dev libbenchmark-dev
 )
 missing=()

@@ -169,6 +169,9 @@ check "session list" test $? -eq 0
 check "session list columns" bash -c "head -1 '$work/list.csv' | grep -q '^point_code,session_date,group_code,borrower_code,loan_code,principal_outstanding,overdue,interest_due,principal_due,savings_due,interest_paid,principal_paid,savings_paid$'"
 check "session list has the members" test "$(wc -l <"$work/list.csv")" -gt 5
 check "session list on another day is refused" bash -c "! '$tdcs' session list --point '$point' --date 2026-10-31 --db '$work/demo.db' 2>'$work/list.err' && grep -q NOT_A_SESSION_DATE '$work/list.err'"
+check "session list as a printable page" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format html --db '$work/demo.db' | grep -q '<h2>Tổ / group'"
+check "session list as a workbook" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format xlsx --output '$work/list.xlsx' --db '$work/demo.db' >/dev/null && [ \"\$(head -c 2 '$work/list.xlsx')\" = PK ]"
+check "a workbook needs its file" exits 2 "$tdcs" session list --point "$point" --date "$session_date" --format xlsx --db "$work/demo.db"
 check "session list as text, with group totals" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format text --db '$work/demo.db' | grep -q 'group total'"
 group1=$(awk -F, 'NR == 2 {print $3}' "$work/list.csv")
 group2=$(awk -F, -v g="$group1" 'NR > 1 && $3 != g {print $3; exit}' "$work/list.csv")

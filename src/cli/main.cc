@@ -32,6 +32,7 @@
 #include "base/csv.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
+#include "cli/session_forms.h"
 #include "http/json_views.h"
 #include "http/server.h"
 #include "scenario/scenario.h"
@@ -337,11 +338,29 @@ int RunSessionCalendar(const std::string& db_target, const std::string& office,
 
 // tdcs session list: list 13/TD, the posting form.
 int RunSessionList(const std::string& db_target, const std::string& point, const std::string& day,
-                   const std::string& format) {
+                   const std::string& format, const std::string& output) {
   auto db = OpenInitialised(db_target);
   auto lines = app::SessionList(*db, kContext, point, CheckedDate(day));
   if (!lines.ok()) return Rejected(lines.error());
   auto dong = [](Money m) { return std::to_string(m.dong()); };
+  if (format == "html") {
+    cli::WriteSessionListHtml(lines.value(), point, CheckedDate(day), std::cout);
+    return 0;
+  }
+  if (format == "xlsx") {
+    if (output.empty()) {
+      fmt::print(stderr, "--format xlsx cần --output TỆP / needs --output FILE\n");
+      return kExitUsage;
+    }
+    const std::string error =
+        cli::WriteSessionListXlsx(lines.value(), point, CheckedDate(day), output);
+    if (!error.empty()) {
+      fmt::print(stderr, "Không ghi được / cannot write {}: {}\n", output, error);
+      return kExitRejected;
+    }
+    fmt::print("Đã ghi / written {}: {} dòng/lines\n", output, lines.value().size());
+    return 0;
+  }
   if (format == "csv") {
     csv::WriteRow(std::cout, app::SessionListColumns());
     for (const auto& l : lines.value())
@@ -921,15 +940,16 @@ int main(int argc, char** argv) {
   session_move->add_option("--reason", move_request.reason, "why (a holiday, a decision)")
       ->required();
   add_db(session_move);
-  std::string list_point, list_date, list_format = "csv", post_file, post_key;
+  std::string list_point, list_date, list_format = "csv", list_output, post_file, post_key;
   auto* session_list = session->add_subcommand(
       "list", "List 13/TD of a session, the posting form / danh sách 13/TD");
   session_list->add_option("--point", list_point, "commune point code")->required();
   session_list->add_option("--date", list_date, "the session's date (YYYY-MM-DD)")
       ->required()
       ->check(IsDate());
-  session_list->add_option("--format", list_format, "csv | text")
-      ->check(CLI::IsMember({"csv", "text"}));
+  session_list->add_option("--format", list_format, "csv | text | html | xlsx")
+      ->check(CLI::IsMember({"csv", "text", "html", "xlsx"}));
+  session_list->add_option("--output", list_output, "the workbook's file (xlsx)");
   add_db(session_list);
   auto* session_post = session->add_subcommand(
       "post", "Post a filled-in list, a batch per group / ghi phiên giao dịch");
@@ -1000,7 +1020,8 @@ int main(int argc, char** argv) {
       for (const auto& [verb, sub] : loan_actions)
         if (*sub) return RunLoanAction(*db, verb, lo, *on);
     }
-    if (*session_list) return RunSessionList(db_target, list_point, list_date, list_format);
+    if (*session_list)
+      return RunSessionList(db_target, list_point, list_date, list_format, list_output);
     if (*session_post) return RunSessionPost(db_target, post_file, post_key);
     if (*session_calendar)
       return RunSessionCalendar(db_target, session_office, session_month, session_format);
