@@ -1072,6 +1072,27 @@ Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::str
   return ViewOf(db, store, loan_code, loan.value(), on);
 }
 
+Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connection,
+                                                              const Context&,
+                                                              const std::string& loan_code,
+                                                              Date from, Date to) {
+  store::Database& db = Db(connection);
+  store::LoanStore store(db);
+  auto id = store.FindLoanId(loan_code);
+  if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
+  auto loan = LoanAsOf(store, *id, from);
+  if (!loan.ok()) return loan.error();
+  std::vector<UpcomingInstallment> out;
+  loans::Loan ahead = loan.value();
+  if (ahead.status != loans::LoanStatus::kActive || ahead.IsFrozen()) return out;
+  const auto& rates = store.Rates(ahead.terms.program);
+  loans::Advance(ahead, to, rates);
+  for (const auto& i : ahead.installments)
+    if (i.due > from && i.due <= to && i.shares > 0 && !i.amount.IsZero())
+      out.push_back({i.due, i.amount});
+  return out;
+}
+
 Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::string& loan_code,
                              Date on) {
   store::Database& db = Db(connection);

@@ -278,6 +278,19 @@ struct LoanDetails {
 Result<LoanDetails> ShowLoan(Connection& connection, const Context& context,
                              const std::string& loan_code, Date on);
 
+// The installments of a loan falling due after `from` up to `to`, with what
+// each will come to if nothing is paid before it (the loan as of `from`
+// brought to each due date by the rules of §4.5: the amount is fixed when it
+// falls due). For the due list a commune point is given ahead (RULES §6.2).
+struct UpcomingInstallment {
+  Date due;
+  Money amount;
+};
+Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connection,
+                                                              const Context& context,
+                                                              const std::string& loan_code,
+                                                              Date from, Date to);
+
 // Loans of a borrower, a group or an office (the loans whose office it is),
 // by loan number; at most `limit`.
 struct LoanListFilter {

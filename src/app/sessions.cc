@@ -253,6 +253,26 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
   return out;
 }
 
+Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& context,
+                                         const std::string& point_code, Date date, int days) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction tx(db);
+  auto point = SessionPoint(db, point_code, date);
+  if (!point.ok()) return point.error();
+  std::vector<DueListLine> out;
+  for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
+    if (m.loan_code.empty()) continue;
+    auto upcoming =
+        UpcomingInstallments(connection, context, m.loan_code, date, date.AddDays(days));
+    if (!upcoming.ok()) return upcoming.error();
+    for (const auto& u : upcoming.value())
+      out.push_back({m.group_code, m.borrower_code, m.loan_code, u.due, u.amount});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const DueListLine& a, const DueListLine& b) { return a.due < b.due; });
+  return out;
+}
+
 namespace {
 
 Result<Money> PaidAmount(const std::string& text, const std::string& field) {

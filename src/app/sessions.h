@@ -89,6 +89,17 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
 // savings_paid are left empty for the officer to fill in.
 const std::vector<std::string>& SessionListColumns();
 
+// The installments falling due in the `days` after a session (30 by
+// default: the list the office gives the group leaders ahead), per member's
+// loan of the point's groups, by due date.
+struct DueListLine {
+  std::string group_code, borrower_code, loan_code;
+  Date due;
+  Money amount;
+};
+Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& context,
+                                         const std::string& point_code, Date date, int days = 30);
+
 // Posts a filled-in list (CSV, the columns above): one atomic batch per
 // group under `key` + the group's code. A line that breaks a rule (an
 // unknown or settled loan, a loan not of the group, a payment larger than

@@ -397,6 +397,34 @@ int RunSessionList(const std::string& db_target, const std::string& point, const
   return 0;
 }
 
+// tdcs session due: the installments falling due in the days after a session.
+int RunSessionDue(const std::string& db_target, const std::string& point, const std::string& day,
+                  int days, const std::string& format) {
+  auto db = OpenInitialised(db_target);
+  auto lines = app::DueList(*db, kContext, point, CheckedDate(day), days);
+  if (!lines.ok()) return Rejected(lines.error());
+  if (format == "csv") {
+    csv::WriteRow(std::cout, {"group_code", "borrower_code", "loan_code", "due_date", "amount"});
+    for (const auto& l : lines.value())
+      csv::WriteRow(std::cout, {l.group_code, l.borrower_code, l.loan_code, l.due.ToIso(),
+                                std::to_string(l.amount.dong())});
+    return 0;
+  }
+  fmt::print(
+      "Kỳ hạn trả nợ đến hạn trong {} ngày sau phiên {} / installments due in the {} days after "
+      "the session, điểm/point {}\n",
+      days, CheckedDate(day).ToVietnamese(), days, point);
+  Money total;
+  for (const auto& l : lines.value()) {
+    fmt::print("  {}  tổ {}  {}  {}  {:>14} đ\n", l.due.ToVietnamese(), l.group_code,
+               l.borrower_code, l.loan_code, l.amount.ToVietnamese());
+    total += l.amount;
+  }
+  fmt::print("{} kỳ / installments, cộng / total {} đ\n", lines.value().size(),
+             total.ToVietnamese());
+  return 0;
+}
+
 // tdcs session post: a filled-in list posted back, a batch per group.
 int RunSessionPost(const std::string& db_target, const std::string& file, const std::string& key) {
   std::ifstream in(file, std::ios::binary);
@@ -951,6 +979,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "text", "html", "xlsx"}));
   session_list->add_option("--output", list_output, "the workbook's file (xlsx)");
   add_db(session_list);
+  int due_days = 30;
+  auto* session_due = session->add_subcommand(
+      "due", "Installments due in the days after a session / danh sách nợ đến hạn");
+  session_due->add_option("--point", list_point, "commune point code")->required();
+  session_due->add_option("--date", list_date, "the session's date (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  session_due->add_option("--days", due_days, "days ahead")->check(CLI::Range(1, 366));
+  session_due->add_option("--format", list_format, "csv | text")
+      ->check(CLI::IsMember({"csv", "text"}));
+  add_db(session_due);
   auto* session_post = session->add_subcommand(
       "post", "Post a filled-in list, a batch per group / ghi phiên giao dịch");
   session_post->add_option("file", post_file, "the list, filled in (CSV)")->required();
@@ -1023,6 +1062,7 @@ int main(int argc, char** argv) {
     if (*session_list)
       return RunSessionList(db_target, list_point, list_date, list_format, list_output);
     if (*session_post) return RunSessionPost(db_target, post_file, post_key);
+    if (*session_due) return RunSessionDue(db_target, list_point, list_date, due_days, list_format);
     if (*session_calendar)
       return RunSessionCalendar(db_target, session_office, session_month, session_format);
     if (*session_move) {
