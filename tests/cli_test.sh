@@ -172,7 +172,9 @@ check "session list on another day is refused" bash -c "! '$tdcs' session list -
 check "session list as a printable page" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format html --db '$work/demo.db' | grep -q '<h2>Tổ / group'"
 check "session list as a workbook" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format xlsx --output '$work/list.xlsx' --db '$work/demo.db' >/dev/null && [ \"\$(head -c 2 '$work/list.xlsx')\" = PK ]"
 check "a workbook needs its file" exits 2 "$tdcs" session list --point "$point" --date "$session_date" --format xlsx --db "$work/demo.db"
-check "the due list" bash -c "'$tdcs' session due --point '$point' --date '$session_date' --days 365 --db '$work/demo.db' | head -1 | grep -q '^group_code,borrower_code,loan_code,due_date,amount$'"
+check "a workbook is not written over a file" exits 1 "$tdcs" session list --point "$point" --date "$session_date" --format xlsx --output "$work/list.xlsx" --db "$work/demo.db"
+check "--output is for a workbook" exits 2 "$tdcs" session list --point "$point" --date "$session_date" --output "$work/x.csv" --db "$work/demo.db"
+check "the due list" bash -c "'$tdcs' session due --point '$point' --date '$session_date' --days 365 --db '$work/demo.db' | head -1 | grep -q '^group_code,borrower_code,loan_code,due_date,principal_due$'"
 check "the due list has the installments of the year" test "$("$tdcs" session due --point "$point" --date "$session_date" --days 365 --db "$work/demo.db" | wc -l)" -gt 2
 check "the due list as text, with its total" bash -c "'$tdcs' session due --point '$point' --date '$session_date' --format text --db '$work/demo.db' | tail -1 | grep -q 'installments, cộng / total'"
 check "session list as text, with group totals" bash -c "'$tdcs' session list --point '$point' --date '$session_date' --format text --db '$work/demo.db' | grep -q 'group total'"

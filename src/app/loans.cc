@@ -1084,7 +1084,8 @@ Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connec
   if (!loan.ok()) return loan.error();
   std::vector<UpcomingInstallment> out;
   loans::Loan ahead = loan.value();
-  if (ahead.status != loans::LoanStatus::kActive || ahead.IsFrozen()) return out;
+  // (A freeze that ends before `to` moves its installments after its end.)
+  if (ahead.status != loans::LoanStatus::kActive) return out;
   const auto& rates = store.Rates(ahead.terms.program);
   loans::Advance(ahead, to, rates);
   for (const auto& i : ahead.installments)

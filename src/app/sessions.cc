@@ -175,6 +175,19 @@ Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const
 namespace {
 
 // A point open on `date` whose session that month is on `date`: its id.
+// The point's next session after `date` (its session day and moves).
+Date NextSessionOf(store::Database& db, const std::string& point_code, Date date) {
+  store::NetworkStore network(db);
+  auto point = network.FindUnit("commune_point", point_code);
+  if (!point) return date;
+  auto links = network.PointLinksOn(point->id, date);
+  if (!links) return date;
+  loans::SessionMoves moves;
+  for (const auto& row : store::SessionMovesOf(db, {point->id})[point->id])
+    moves.push_back(row.move);
+  return loans::FirstSessionAfter(date, links->second, moves);
+}
+
 Result<int64_t> SessionPoint(store::Database& db, const std::string& point_code, Date date) {
   store::NetworkStore network(db);
   const Month month{date.year(), date.month()};
@@ -259,11 +272,18 @@ Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& 
   store::ReadTransaction tx(db);
   auto point = SessionPoint(db, point_code, date);
   if (!point.ok()) return point.error();
+  // The `days` after the session, and at least to the next session (that
+  // day included): no installment falls between two lists.
+  Date to = date.AddDays(std::max(days, 1));
+  if (const Date next = NextSessionOf(db, point_code, date); next > to) to = next;
   std::vector<DueListLine> out;
   for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
     if (m.loan_code.empty()) continue;
-    auto upcoming =
-        UpcomingInstallments(connection, context, m.loan_code, date, date.AddDays(days));
+    auto upcoming = UpcomingInstallments(connection, context, m.loan_code, date, to);
+    // A loan taken on after the session's day has nothing due then.
+    if (!upcoming.ok() && (upcoming.error().code == "LOAN_NOT_YET_APPLIED" ||
+                           upcoming.error().code == "LOAN_NOT_YET_TAKEN_OVER"))
+      continue;
     if (!upcoming.ok()) return upcoming.error();
     for (const auto& u : upcoming.value())
       out.push_back({m.group_code, m.borrower_code, m.loan_code, u.due, u.amount});

@@ -90,8 +90,9 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
 const std::vector<std::string>& SessionListColumns();
 
 // The installments falling due in the `days` after a session (30 by
-// default: the list the office gives the group leaders ahead), per member's
-// loan of the point's groups, by due date.
+// default), and at least up to the next session, that day included: the list
+// the office gives the group leaders ahead. Per member's loan of the point's
+// groups, by due date; `amount` is the installment's principal.
 struct DueListLine {
   std::string group_code, borrower_code, loan_code;
   Date due;

@@ -339,6 +339,18 @@ int RunSessionCalendar(const std::string& db_target, const std::string& office,
 // tdcs session list: list 13/TD, the posting form.
 int RunSessionList(const std::string& db_target, const std::string& point, const std::string& day,
                    const std::string& format, const std::string& output) {
+  if (format == "xlsx" && output.empty()) {
+    fmt::print(stderr, "--format xlsx cần --output TỆP / needs --output FILE\n");
+    return kExitUsage;
+  }
+  if (format != "xlsx" && !output.empty()) {
+    fmt::print(stderr, "--output chỉ dùng với --format xlsx / is for --format xlsx only\n");
+    return kExitUsage;
+  }
+  if (!output.empty() && std::filesystem::exists(output)) {
+    fmt::print(stderr, "Tệp đã tồn tại / file exists: {}\n", output);
+    return kExitRejected;
+  }
   auto db = OpenInitialised(db_target);
   auto lines = app::SessionList(*db, kContext, point, CheckedDate(day));
   if (!lines.ok()) return Rejected(lines.error());
@@ -348,15 +360,11 @@ int RunSessionList(const std::string& db_target, const std::string& point, const
     return 0;
   }
   if (format == "xlsx") {
-    if (output.empty()) {
-      fmt::print(stderr, "--format xlsx cần --output TỆP / needs --output FILE\n");
-      return kExitUsage;
-    }
     const std::string error =
         cli::WriteSessionListXlsx(lines.value(), point, CheckedDate(day), output);
     if (!error.empty()) {
       fmt::print(stderr, "Không ghi được / cannot write {}: {}\n", output, error);
-      return kExitRejected;
+      return kExitFault;
     }
     fmt::print("Đã ghi / written {}: {} dòng/lines\n", output, lines.value().size());
     return 0;
@@ -404,7 +412,8 @@ int RunSessionDue(const std::string& db_target, const std::string& point, const 
   auto lines = app::DueList(*db, kContext, point, CheckedDate(day), days);
   if (!lines.ok()) return Rejected(lines.error());
   if (format == "csv") {
-    csv::WriteRow(std::cout, {"group_code", "borrower_code", "loan_code", "due_date", "amount"});
+    csv::WriteRow(std::cout,
+                  {"group_code", "borrower_code", "loan_code", "due_date", "principal_due"});
     for (const auto& l : lines.value())
       csv::WriteRow(std::cout, {l.group_code, l.borrower_code, l.loan_code, l.due.ToIso(),
                                 std::to_string(l.amount.dong())});

@@ -62,6 +62,8 @@ std::string WriteSessionListXlsx(const std::vector<app::SessionListLine>& lines,
   lxw_format* bold = workbook_add_format(book);
   format_set_bold(bold);
   format_set_text_wrap(bold);
+  lxw_format* heading = workbook_add_format(book);
+  format_set_bold(heading);
   lxw_format* money = workbook_add_format(book);
   format_set_num_format(money, "#,##0");  // shown with dots in a Vietnamese locale
   lxw_format* total = workbook_add_format(book);
@@ -69,9 +71,13 @@ std::string WriteSessionListXlsx(const std::vector<app::SessionListLine>& lines,
   format_set_bold(total);
   for (const auto& [group, rows] : ByGroup(lines)) {
     lxw_worksheet* sheet = workbook_add_worksheet(book, ("Tổ " + group).c_str());
+    if (sheet == nullptr) {
+      workbook_close(book);
+      return "the sheet name 'Tổ " + group + "' is refused (31 characters at most, no []:*?/\\)";
+    }
     const std::string title = "Danh sách 13/TD — điểm giao dịch " + point + ", phiên " +
                               date.ToVietnamese() + ", tổ " + group;
-    worksheet_write_string(sheet, 0, 0, title.c_str(), bold);
+    worksheet_write_string(sheet, 0, 0, title.c_str(), heading);
     for (size_t c = 0; c < Headers().size(); ++c)
       worksheet_write_string(sheet, 1, static_cast<lxw_col_t>(c), Headers()[c].c_str(), bold);
     worksheet_freeze_panes(sheet, 2, 0);
