@@ -175,20 +175,15 @@ Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const
 namespace {
 
 // A point open on `date` whose session that month is on `date`: its id.
-// The point's next session after `date` (its session day and moves).
-Date NextSessionOf(store::Database& db, const std::string& point_code, Date date) {
-  store::NetworkStore network(db);
-  auto point = network.FindUnit("commune_point", point_code);
-  if (!point) return date;
-  auto links = network.PointLinksOn(point->id, date);
-  if (!links) return date;
+// A point's session on a date: the point, its session day and its moves.
+struct HeldSession {
+  int64_t point_id = 0;
+  int session_day = 1;
   loans::SessionMoves moves;
-  for (const auto& row : store::SessionMovesOf(db, {point->id})[point->id])
-    moves.push_back(row.move);
-  return loans::FirstSessionAfter(date, links->second, moves);
-}
+};
 
-Result<int64_t> SessionPoint(store::Database& db, const std::string& point_code, Date date) {
+// The point open on `date` whose session (as moved) is on `date`.
+Result<HeldSession> SessionPoint(store::Database& db, const std::string& point_code, Date date) {
   store::NetworkStore network(db);
   const Month month{date.year(), date.month()};
   auto point = network.FindUnit("commune_point", point_code);
@@ -203,7 +198,7 @@ Result<int64_t> SessionPoint(store::Database& db, const std::string& point_code,
   for (int back : {0, 1, -1}) {
     const Date first = loans::FixedSessionDateIn(month.year, month.month, 1).AddMonths(-back);
     if (loans::SessionDateIn(first.year(), first.month(), links->second, moves) == date)
-      return point->id;
+      return HeldSession{point->id, links->second, std::move(moves)};
   }
   const Date held = loans::SessionDateIn(month.year, month.month, links->second, moves);
   return MakeError(SessionRejection::kNotASessionDate, "date",
@@ -242,7 +237,7 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
                  "the setting session.savings_due_dong is not an amount of đồng");
   std::vector<SessionListLine> out;
   std::string last_member;
-  for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
+  for (const auto& m : store::MemberLoansAtPoint(db, point.value().point_id, date)) {
     SessionListLine l;
     l.point_code = point_code;
     l.session_date = date;
@@ -275,9 +270,11 @@ Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& 
   // The `days` after the session, and at least to the next session (that
   // day included): no installment falls between two lists.
   Date to = date.AddDays(std::max(days, 1));
-  if (const Date next = NextSessionOf(db, point_code, date); next > to) to = next;
+  const HeldSession& held = point.value();
+  if (const Date next = loans::FirstSessionAfter(date, held.session_day, held.moves); next > to)
+    to = next;
   std::vector<DueListLine> out;
-  for (const auto& m : store::MemberLoansAtPoint(db, point.value(), date)) {
+  for (const auto& m : store::MemberLoansAtPoint(db, point.value().point_id, date)) {
     if (m.loan_code.empty()) continue;
     auto upcoming = UpcomingInstallments(connection, context, m.loan_code, date, to);
     // A loan taken on after the session's day has nothing due then.
@@ -486,7 +483,7 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
       errors = read_errors;
       // One batch of a session at a time: its opening, and a group posted
       // once whatever the key.
-      db.LockKey("session:" + std::to_string(point.value()) + ":" + date->ToIso());
+      db.LockKey("session:" + std::to_string(point.value().point_id) + ":" + date->ToIso());
       if (auto seen = store::SessionBatchHash(db, key, group)) {
         if (*seen == hash) {
           outcome = Outcome::kRepeated;
@@ -499,7 +496,7 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
                        "Key " + key + " was used for group " + group + " with other lines")});
         return 0;
       }
-      if (auto other = store::SessionBatchKeyOf(db, point.value(), *date, group)) {
+      if (auto other = store::SessionBatchKeyOf(db, point.value().point_id, *date, group)) {
         errors.push_back({group_lines.front().line,
                           MakeError(SessionRejection::kGroupAlreadyPosted, "group_code",
                                     "Tổ " + group + " đã ghi phiên này (khóa " + *other + ")",
@@ -508,7 +505,7 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
         return 0;
       }
       if (!errors.empty()) return 0;
-      const auto status = store::SessionStatus(db, point.value(), *date);
+      const auto status = store::SessionStatus(db, point.value().point_id, *date);
       if (status && *status == "closed") {
         errors.push_back({group_lines.front().line,
                           MakeError(SessionRejection::kSessionClosed, "session_date",
@@ -516,15 +513,16 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
                                     "The session of " + date->ToIso() + " is closed")});
         return 0;
       }
-      if (!status) store::OpenSession(db, point.value(), *date, *today, context.actor.login);
+      if (!status)
+        store::OpenSession(db, point.value().point_id, *date, *today, context.actor.login);
       auto line_errors = ApplySessionLines(db, context, *date, apply);
       if (!line_errors.empty()) {
         errors = std::move(line_errors);
         return 0;  // rolled back: nothing of the group stays
       }
-      store::RecordSessionBatch(
-          db, {key, group, point.value(), *date, hash, static_cast<int64_t>(group_lines.size()),
-               amount.dong(), static_cast<int64_t>(flags.size()), context.actor.login});
+      store::RecordSessionBatch(db, {key, group, point.value().point_id, *date, hash,
+                                     static_cast<int64_t>(group_lines.size()), amount.dong(),
+                                     static_cast<int64_t>(flags.size()), context.actor.login});
       tx.Commit();
       outcome = Outcome::kPosted;
       return 0;
