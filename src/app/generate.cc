@@ -621,7 +621,7 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
     // later; until then it plans for empty tables).
     if (progress) progress(0, 0, "analyze");
     try {
-      db.ExecScript("ANALYZE");
+      store::AnalyzeTables(db);
     } catch (const StorageFault& fault) {
       // Committed: the generation stands, without statistics for now.
       summary.value().analyze_failed = fault.what();

@@ -47,6 +47,10 @@ void AddBranchPartitions(Database& db, int64_t branch_id) {
   st.Reset();
 }
 
+void AnalyzeTables(Database& db) {
+  if (db.engine() == Engine::kPostgres) db.ExecScript("ANALYZE");
+}
+
 ForeignKeysCheckedAtEnd::ForeignKeysCheckedAtEnd(Database& db)
     : db_(db), exceptions_(std::uncaught_exceptions()) {
   if (db_.engine() != Engine::kPostgres) return;

@@ -45,6 +45,10 @@ int64_t GroupIdBase(Database& db, std::optional<int64_t> group_id, Date on);
 // (PostgreSQL; nothing on SQLite). Inside the transaction that adds the branch.
 void AddBranchPartitions(Database& db, int64_t branch_id);
 
+// Gathers the planner's statistics of every table (PostgreSQL ANALYZE, after
+// a bulk load; nothing on SQLite).
+void AnalyzeTables(Database& db);
+
 // The foreign keys of a bulk load checked once, at its end, by one join per
 // key instead of one lookup per row (PostgreSQL; nothing on SQLite, where a
 // key's check is a cheap in-process lookup). Made inside the load's
