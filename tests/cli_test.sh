@@ -348,5 +348,35 @@ wait "$locker"
 check "once the lock is free it posts" \
   bash -c "TDCS_STATEMENT_TIMEOUT_SECONDS=1 '$tdcs' loan pay 1000000000000001 100000 --key locked --db '$work/demo.db' | grep -q 'transaction'"
 
+# Reconciliation (list 15/TD) and inspections (06/TD), RULES §8.
+campaign="DC-$point-${session_date//-/}"
+check "reconcile open" bash -c "'$tdcs' reconcile open --unit '$point' --date '$session_date' --db '$work/demo.db' | grep -q '$campaign'"
+"$tdcs" reconcile open --unit "$point" --date "$session_date" --db "$work/demo.db" >/dev/null 2>"$work/rec.err"
+check "a unit reconciled twice on a date exits 1" test $? -eq 1
+check "and says so" grep -q CAMPAIGN_EXISTS "$work/rec.err"
+check "a reconciliation date mistyped exits 2" exits 2 "$tdcs" reconcile open --unit "$point" --date 2026-13-01 --db "$work/demo.db"
+check "a reconciliation after the business date exits 1" exits 1 "$tdcs" reconcile open --unit "$point" --date 2099-01-01 --db "$work/demo.db"
+"$tdcs" reconcile list --campaign "$campaign" --format csv --db "$work/demo.db" >"$work/rec.csv"
+check "list 15/TD as CSV" bash -c "head -1 '$work/rec.csv' | grep -q '^campaign,as_of,office_code,point_code,group_code,association,borrower_code,borrower_name,principal,interest,savings,answer'"
+check "list 15/TD has the households" test "$(wc -l <"$work/rec.csv")" -gt 5
+check "list 15/TD as text, with group totals" bash -c "'$tdcs' reconcile list --campaign '$campaign' --db '$work/demo.db' | grep -q 'Cộng tổ / group total'"
+rec_borrower=$(awk -F, 'NR == 2 {print $7}' "$work/rec.csv")
+check "an answer needs one of --confirmed, --discrepancy" exits 2 "$tdcs" reconcile answer --campaign "$campaign" --borrower "$rec_borrower" --db "$work/demo.db"
+check "not both" exits 2 "$tdcs" reconcile answer --campaign "$campaign" --borrower "$rec_borrower" --confirmed --discrepancy x --db "$work/demo.db"
+check "reconcile answer" exits 0 "$tdcs" reconcile answer --campaign "$campaign" --borrower "$rec_borrower" --confirmed --db "$work/demo.db"
+"$tdcs" reconcile resolve --campaign "$campaign" --borrower "$rec_borrower" --resolution x --db "$work/demo.db" >/dev/null 2>"$work/resolve.err"
+check "a confirmed line is not resolved" test $? -eq 1
+check "and says why" grep -q RECONCILE_NOT_A_DISCREPANCY "$work/resolve.err"
+check "reconcile progress" bash -c "'$tdcs' reconcile progress --campaign '$campaign' --by group --db '$work/demo.db' | grep -q '^  Cộng / total *1 / [0-9.]* hộ, [0-9]* %'"
+check "reconcile progress by something unknown exits 1" exits 1 "$tdcs" reconcile progress --campaign "$campaign" --by village --db "$work/demo.db"
+check "inspect new-loans" exits 0 "$tdcs" inspect new-loans --office "$office" --date "$session_date" --db "$work/demo.db"
+check "inspect dormant" bash -c "'$tdcs' inspect dormant --office '$office' --date '$session_date' --format csv --db '$work/demo.db' | head -1 | grep -q '^association,group_code,loan_code'"
+check "inspect plan" bash -c "'$tdcs' inspect plan --unit '$office' --year 2026 --db '$work/demo.db' | grep -q 'groups added, 0 tổ'"
+check "inspect plan again adds nothing" bash -c "'$tdcs' inspect plan --unit '$office' --year 2026 --db '$work/demo.db' | grep -q ': 0 tổ thêm vào'"
+check "inspect plan-list" bash -c "'$tdcs' inspect plan-list --year 2026 --association women --db '$work/demo.db' | grep -q 'tháng/month'"
+check "an inspection of nothing exits 2" exits 2 "$tdcs" inspect record --date "$session_date" --result ok --db "$work/demo.db"
+check "a wrong result exits 1" bash -c "'$tdcs' inspect record --group '$group1' --date '$session_date' --result good --db '$work/demo.db' 2>&1 | grep -q 'result: .*INSPECTION_RESULT_INVALID'"
+check "inspect record" exits 0 "$tdcs" inspect record --group "$group1" --date "$session_date" --result ok --note "Sổ sách đầy đủ" --db "$work/demo.db"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

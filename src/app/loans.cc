@@ -1061,6 +1061,24 @@ const char* InstallmentStateKey(loans::InstallmentState s) {
 
 }  // namespace
 
+std::map<int64_t, SessionDue> SessionDuesOnBusinessDate(store::Database& db,
+                                                        const std::vector<int64_t>& loan_ids,
+                                                        Date date) {
+  store::LoanStore store(db);
+  std::map<int64_t, SessionDue> out;
+  for (auto& loan : store.LoadLoans(loan_ids)) {
+    const auto& rates = store.Rates(loan.terms.program);
+    loans::Advance(loan, date, rates);
+    SessionDue d;
+    d.principal = loan.Principal();
+    d.overdue = loan.overdue;
+    d.principal_due = loans::PrincipalDue(loan);
+    d.interest_due = loan.disbursed_on ? loans::InterestDue(loan, date, rates) : Money::Zero();
+    out.emplace(loan.terms.loan_id, d);
+  }
+  return out;
+}
+
 Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::string& loan_code,
                           Date on) {
   store::Database& db = Db(connection);

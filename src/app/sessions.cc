@@ -10,8 +10,10 @@
 #include "app/loans.h"
 #include "base/check.h"
 #include "base/csv.h"
+#include "ledger/ledger.h"
 #include "loans/session_calendar.h"
 #include "store/calendar_store.h"
+#include "store/fee_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -32,7 +34,11 @@ namespace tdcs::app {
   X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED") \
   X(kSessionNotToday, "SESSION_NOT_TODAY")           \
   X(kLineDuplicate, "LINE_DUPLICATE")                \
-  X(kGroupAlreadyPosted, "GROUP_ALREADY_POSTED")
+  X(kGroupAlreadyPosted, "GROUP_ALREADY_POSTED")     \
+  X(kSessionNotOpen, "SESSION_NOT_OPEN")             \
+  X(kSessionInFuture, "SESSION_IN_FUTURE")           \
+  X(kCashDifference, "CASH_DIFFERENCE")              \
+  X(kReasonTooLong, "REASON_TOO_LONG")
 TDCS_DEFINE_REJECTIONS(SessionRejection, TDCS_SESSION_REJECTIONS)
 #undef TDCS_SESSION_REJECTIONS
 
@@ -237,7 +243,17 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
                  "the setting session.savings_due_dong is not an amount of đồng");
   std::vector<SessionListLine> out;
   std::string last_member;
-  for (const auto& m : store::MemberLoansAtPoint(db, point.value().point_id, date)) {
+  const auto members = store::MemberLoansAtPoint(db, point.value().point_id, date);
+  // A session on the business date reads its loans at once, as they stand;
+  // a list of another day replays each loan to it.
+  std::map<int64_t, SessionDue> now;
+  if (const auto today = store::LoanStore(db).BusinessDate(); today && *today == date) {
+    std::vector<int64_t> ids;
+    for (const auto& m : members)
+      if (m.loan_id != 0) ids.push_back(m.loan_id);
+    now = SessionDuesOnBusinessDate(db, ids, date);
+  }
+  for (const auto& m : members) {
     SessionListLine l;
     l.point_code = point_code;
     l.session_date = date;
@@ -247,7 +263,12 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
     // A member saves once a session: on their first line.
     if (m.group_code + ":" + m.borrower_code != last_member) l.savings_due = *savings_due;
     last_member = m.group_code + ":" + m.borrower_code;
-    if (!m.loan_code.empty()) {
+    if (auto it = now.find(m.loan_id); it != now.end()) {
+      l.principal_outstanding = it->second.principal;
+      l.overdue = it->second.overdue;
+      l.interest_due = it->second.interest_due;
+      l.principal_due = it->second.principal_due;
+    } else if (!m.loan_code.empty()) {
       auto view = ViewLoan(connection, context, m.loan_code, date);
       if (!view.ok()) return view.error();
       const auto& v = view.value();
@@ -308,9 +329,30 @@ Error FileInvalid(const std::string& field, const std::string& vi, const std::st
 
 }  // namespace
 
+namespace {
+
+// A line of a posting, with what was found wrong reading it (that refuses
+// its group).
+void OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
+                    const std::string& by);
+
+struct ParsedLine {
+  int line = 0;
+  std::string group, borrower, loan;
+  Money interest_paid, principal_paid, savings_paid;
+  std::vector<Error> errors;
+};
+
+Result<SessionPostReport> PostGroups(Connection& connection, const Context& context,
+                                     SessionPostReport report, Date date,
+                                     const std::vector<std::string>& order,
+                                     std::map<std::string, std::vector<ParsedLine>>& by_group,
+                                     const std::string& key);
+
+}  // namespace
+
 Result<SessionPostReport> PostSessionFile(Connection& connection, const Context& context,
                                           std::istream& in, const std::string& key) {
-  store::Database& db = Db(connection);
   // The file: a header naming the list's columns, then its lines.
   csv::Reader reader(in);
   csv::Row header;
@@ -320,12 +362,7 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
   for (const auto& column : SessionListColumns())
     if (!at.count(column))
       return FileInvalid(column, "Thiếu cột " + column, "Column " + column + " is missing");
-  struct Line {
-    int line = 0;
-    std::string group, borrower, loan;
-    Money interest_paid, principal_paid, savings_paid;
-    std::vector<Error> errors;  // found reading it: they refuse its group
-  };
+  using Line = ParsedLine;
   SessionPostReport report;
   std::optional<Date> date;
   std::vector<std::string> order;  // groups in the file's order
@@ -381,10 +418,6 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
       else
         l.errors.push_back(amount.error());
     }
-    if (l.loan.empty() && !(l.interest_paid + l.principal_paid).IsZero())
-      l.errors.push_back(MakeError(SessionRejection::kAmountInvalid, "principal_paid",
-                                   "Dòng không có khoản vay chỉ nhận tiết kiệm",
-                                   "A line without a loan takes savings only"));
     if (!by_group.count(l.group)) order.push_back(l.group);
     by_group[l.group].push_back(std::move(l));
   }
@@ -396,7 +429,42 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
     return report;
   }
   if (!date) return FileInvalid("file", "Tệp không có dòng nào", "The file has no lines");
-  report.session_date = *date;
+  return PostGroups(connection, context, std::move(report), *date, order, by_group, key);
+}
+
+Result<SessionPostReport> PostSession(Connection& connection, const Context& context,
+                                      const std::string& point_code, Date date,
+                                      const std::vector<SessionPostLine>& lines,
+                                      const std::string& key) {
+  SessionPostReport report;
+  report.point_code = point_code;
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<ParsedLine>> by_group;
+  for (const auto& l : lines) {
+    if (!by_group.count(l.group_code)) order.push_back(l.group_code);
+    by_group[l.group_code].push_back({l.line,
+                                      l.group_code,
+                                      l.borrower_code,
+                                      l.loan_code,
+                                      l.interest_paid,
+                                      l.principal_paid,
+                                      l.savings_paid,
+                                      {}});
+  }
+  if (lines.empty()) return FileInvalid("file", "Không có dòng nào", "There are no lines");
+  return PostGroups(connection, context, std::move(report), date, order, by_group, key);
+}
+
+namespace {
+
+Result<SessionPostReport> PostGroups(Connection& connection, const Context& context,
+                                     SessionPostReport report, Date session_date,
+                                     const std::vector<std::string>& order,
+                                     std::map<std::string, std::vector<ParsedLine>>& by_group,
+                                     const std::string& key) {
+  store::Database& db = Db(connection);
+  const std::optional<Date> date = session_date;
+  report.session_date = session_date;
   auto point = SessionPoint(db, report.point_code, *date);
   if (!point.ok()) return point.error();
   // Posted on the session's day: after its end of day has run (the day's
@@ -427,9 +495,20 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
     std::vector<SessionPostReport::Flag> flags;
     std::vector<std::string> canonical;
     Money amount;
+    // What the whole group had due, members absent included.
+    Money interest_due, interest_paid, principal_due, principal_paid;
+    for (const auto& d : due.value())
+      if (d.group_code == group) {
+        interest_due += d.interest_due;
+        principal_due += d.principal_due + d.overdue;
+      }
     for (auto& l : group_lines) {
       for (auto& e : l.errors) errors.push_back({l.line, std::move(e)});
       l.errors.clear();
+      if (l.loan.empty() && !(l.interest_paid + l.principal_paid).IsZero())
+        errors.push_back({l.line, MakeError(SessionRejection::kAmountInvalid, "principal_paid",
+                                            "Dòng không có khoản vay chỉ nhận tiết kiệm",
+                                            "A line without a loan takes savings only")});
       auto it = expected.find({group, l.loan.empty() ? "member:" + l.borrower : l.loan});
       if (it == expected.end() || it->second.borrower_code != l.borrower) {
         errors.push_back(
@@ -464,6 +543,11 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
         const Money owed = d.interest_due + d.principal_due + d.overdue;
         if (paid < owed) flags.push_back({l.line, l.loan, "thiếu / short"});
         if (paid > owed) flags.push_back({l.line, l.loan, "thừa / over"});
+        // Interest first: what of the payment went to the interest due, and
+        // what of the rest to the principal due (overdue included).
+        const Money to_interest = std::min(paid, d.interest_due);
+        interest_paid += to_interest;
+        principal_paid += std::min(paid - to_interest, d.principal_due + d.overdue);
       }
       amount += l.interest_paid + l.principal_paid + l.savings_paid;
       apply.push_back(
@@ -513,16 +597,17 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
                                     "The session of " + date->ToIso() + " is closed")});
         return 0;
       }
-      if (!status)
-        store::OpenSession(db, point.value().point_id, *date, *today, context.actor.login);
+      if (!status) OpenAndPayFees(db, point.value().point_id, *date, *today, context.actor.login);
       auto line_errors = ApplySessionLines(db, context, *date, apply);
       if (!line_errors.empty()) {
         errors = std::move(line_errors);
         return 0;  // rolled back: nothing of the group stays
       }
-      store::RecordSessionBatch(db, {key, group, point.value().point_id, *date, hash,
-                                     static_cast<int64_t>(group_lines.size()), amount.dong(),
-                                     static_cast<int64_t>(flags.size()), context.actor.login});
+      store::RecordSessionBatch(
+          db, {key, group, point.value().point_id, *date, hash,
+               static_cast<int64_t>(group_lines.size()), amount.dong(),
+               static_cast<int64_t>(flags.size()), context.actor.login, interest_due.dong(),
+               interest_paid.dong(), principal_due.dong(), principal_paid.dong()});
       tx.Commit();
       outcome = Outcome::kPosted;
       return 0;
@@ -542,6 +627,170 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
   std::sort(report.refused.begin(), report.refused.end(),
             [](const RowError& a, const RowError& b) { return a.line < b.line; });
   return report;
+}
+
+}  // namespace
+
+namespace {
+
+// Opens a point's session and pays out at it what the point owes: the
+// commission of its groups' boards and the commune associations' fee
+// shares not paid yet (RULES §6.4), one entry per payable and office.
+void OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
+                    const std::string& by) {
+  store::OpenSession(db, point_id, date, today, by);
+  std::map<std::pair<std::string, int64_t>, Money> owed;  // (kind, office) → amount
+  for (const auto& l : store::UnpaidAtPoint(db, point_id))
+    if (l.amount_dong > 0) owed[{l.kind, l.office_id}] += Money::Dong(l.amount_dong);
+  store::LoanStore loans(db);
+  for (const auto& [what, amount] : owed) {
+    const bool commission = what.first == "commission";
+    ledger::Posting dims;
+    dims.office_id = what.second;
+    std::vector<ledger::Posting> postings;
+    ledger::AddTransfer(
+        postings, dims,
+        commission ? ledger::account::kCommissionPayable : ledger::account::kFeePayable,
+        ledger::account::kCashPoint, amount);
+    loans.PostEntry(
+        ledger::BuildEntry(today, commission ? "commission_paid" : "fee_paid", std::move(postings)),
+        0, 0);
+  }
+  store::MarkPaidAtSession(db, point_id, date);
+}
+
+Error NotToday(Date date, std::optional<Date> today) {
+  return MakeError(SessionRejection::kSessionNotToday, "date",
+                   "Phiên " + date.ToVietnamese() + " chỉ mở được vào ngày đó (ngày làm việc: " +
+                       (today ? today->ToVietnamese() : std::string("chưa có")) + ")",
+                   "The session of " + date.ToIso() + " opens on its day (the business date is " +
+                       (today ? today->ToIso() : std::string("not set")) + ")");
+}
+
+}  // namespace
+
+Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& context,
+                                         const std::string& point_code, Date date) {
+  store::Database& db = Db(connection);
+  auto point = SessionPoint(db, point_code, date);
+  if (!point.ok()) return point.error();
+  const auto today = store::LoanStore(db).BusinessDate();
+  if (!today || *today != date) return NotToday(date, today);
+  SessionOpened out;
+  store::Transaction tx(db);
+  db.LockKey("session:" + std::to_string(point.value().point_id) + ":" + date.ToIso());
+  if (auto record = store::ReadSession(db, point.value().point_id, date)) {
+    if (record->status == "closed")
+      return MakeError(SessionRejection::kSessionClosed, "date",
+                       "Phiên " + date.ToVietnamese() + " đã đóng",
+                       "The session of " + date.ToIso() + " is closed");
+    out.already_open = true;
+    return out;
+  }
+  for (const auto& l : store::UnpaidAtPoint(db, point.value().point_id))
+    (l.kind == "commission" ? out.commission_paid : out.fees_paid) += Money::Dong(l.amount_dong);
+  OpenAndPayFees(db, point.value().point_id, date, *today, context.actor.login);
+  tx.Commit();
+  return out;
+}
+
+Result<std::optional<Money>> SessionCashExpected(Connection& connection, const Context&,
+                                                 const std::string& point_code, Date date) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction tx(db);
+  auto point = SessionPoint(db, point_code, date);
+  if (!point.ok()) return point.error();
+  auto record = store::ReadSession(db, point.value().point_id, date);
+  if (!record || record->status != "open") return std::optional<Money>();
+  return std::optional<Money>(store::SessionCashOf(db, point.value().point_id, date).Net());
+}
+
+std::string OpenSessionStatus(Connection& connection, const std::string& point_code, Date date) {
+  store::Database& db = Db(connection);
+  auto point = store::NetworkStore(db).FindUnit("commune_point", point_code);
+  if (!point) return "";
+  auto record = store::ReadSession(db, point->id, date);
+  return record ? record->status : "";
+}
+
+Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context& context,
+                                          const SessionCloseRequest& r) {
+  store::Database& db = Db(connection);
+  if (r.counted.IsNegative())
+    return MakeError(SessionRejection::kAmountInvalid, "counted",
+                     "Số tiền mặt kiểm đếm không được âm", "The cash counted cannot be negative");
+  if (r.brought.IsNegative())
+    return MakeError(SessionRejection::kAmountInvalid, "brought",
+                     "Số tiền mặt mang đến không được âm", "The cash brought cannot be negative");
+  if (r.reason.size() > 500)
+    return MakeError(SessionRejection::kReasonTooLong, "reason", "Lý do dài quá 500 byte",
+                     "The reason is longer than 500 bytes");
+  auto point = SessionPoint(db, r.point_code, r.date);
+  if (!point.ok()) return point.error();
+  const int64_t point_id = point.value().point_id;
+  const auto today = store::LoanStore(db).BusinessDate();
+  if (!today || *today < r.date)
+    return MakeError(SessionRejection::kSessionInFuture, "date",
+                     "Phiên " + r.date.ToVietnamese() + " chưa đến (ngày làm việc: " +
+                         (today ? today->ToVietnamese() : std::string("chưa có")) + ")",
+                     "The session of " + r.date.ToIso() + " has not come yet (business date: " +
+                         (today ? today->ToIso() : std::string("not set")) + ")");
+  store::Transaction tx(db);
+  db.LockKey("session:" + std::to_string(point_id) + ":" + r.date.ToIso());
+  auto record = store::ReadSession(db, point_id, r.date);
+  if (!record)
+    return MakeError(SessionRejection::kSessionNotOpen, "date",
+                     "Phiên " + r.date.ToVietnamese() + " của điểm " + r.point_code +
+                         " chưa mở (tdcs session open, hoặc ghi một tổ)",
+                     "The session of " + r.date.ToIso() + " at point " + r.point_code +
+                         " is not open (tdcs session open, or post a group)");
+  if (record->status == "closed")
+    return MakeError(SessionRejection::kSessionClosed, "date",
+                     "Phiên " + r.date.ToVietnamese() + " đã đóng",
+                     "The session of " + r.date.ToIso() + " is closed");
+  const store::SessionCash cash = store::SessionCashOf(db, point_id, r.date);
+  SessionClosed out;
+  out.cash_in = cash.customers_in;
+  out.cash_out = cash.customers_out;
+  out.fees_paid = cash.fees_paid;
+  out.brought = r.brought;
+  out.expected = r.brought + cash.Net();
+  out.counted = r.counted;
+  out.difference = r.counted - out.expected;
+  if (!out.difference.IsZero() && r.reason.empty())
+    return MakeError(
+        SessionRejection::kCashDifference, "counted",
+        "Tiền mặt kiểm đếm " + r.counted.ToVietnamese() + " đ khác sổ sách " +
+            out.expected.ToVietnamese() + " đ (" +
+            (out.difference.IsNegative() ? "thiếu " : "thừa ") +
+            (out.difference.IsNegative() ? Money::Zero() - out.difference : out.difference)
+                .ToVietnamese() +
+            " đ): ghi lý do (--reason) để hạch toán chênh lệch",
+        "The cash counted, " + Dong(r.counted) + " đ, differs from the books' " +
+            Dong(out.expected) + " đ (" + (out.difference.IsNegative() ? "short " : "over ") +
+            Dong(out.difference.IsNegative() ? Money::Zero() - out.difference : out.difference) +
+            " đ): give a reason (--reason) to post the difference");
+  if (!out.difference.IsZero()) {
+    // A shortage is owed by whoever held the cash until it is settled; a
+    // surplus is owed back to whoever it belongs to.
+    store::NetworkStore network(db);
+    auto links = network.PointLinksOn(point_id, r.date);
+    ledger::Posting dims;
+    dims.office_id = links ? links->first : 0;
+    std::vector<ledger::Posting> postings;
+    const bool short_ = out.difference.IsNegative();
+    ledger::AddTransfer(postings, dims,
+                        short_ ? ledger::account::kCashShortage : ledger::account::kCashPoint,
+                        short_ ? ledger::account::kCashPoint : ledger::account::kCashSurplus,
+                        short_ ? Money::Zero() - out.difference : out.difference);
+    store::LoanStore(db).PostEntry(
+        ledger::BuildEntry(*today, short_ ? "cash_shortage" : "cash_surplus", std::move(postings)),
+        0, 0);
+  }
+  store::CloseSession(db, point_id, r.date, out.expected.dong(), r.counted.dong(), r.reason, *today,
+                      context.actor.login);
+  tx.Commit();
+  return out;
 }
 
 }  // namespace tdcs::app

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ enum class SessionRejection {
   kSessionNotToday,       // posting a session on another day than its own (the business date)
   kLineDuplicate,         // a loan on two lines, or a member saving on two
   kGroupAlreadyPosted,    // the group's batch of the session is posted already, under another key
+  kSessionNotOpen,        // closing a session that was never opened
+  kSessionInFuture,       // closing a session whose day has not come
+  kCashDifference,        // the cash counted differs from the books and no reason is given
+  kReasonTooLong,         // a reason over 500 bytes
 };
 std::string_view RejectionKey(SessionRejection code);
 std::span<const RejectionEntry<SessionRejection>> RejectionTable(SessionRejection);
@@ -123,5 +128,53 @@ struct SessionPostReport {
 };
 Result<SessionPostReport> PostSessionFile(Connection& connection, const Context& context,
                                           std::istream& in, const std::string& key);
+// The same from lines already read (the simulation, the server): `line`
+// numbers them in the report.
+struct SessionPostLine {
+  int line = 0;
+  std::string group_code, borrower_code, loan_code;
+  Money interest_paid, principal_paid, savings_paid;
+};
+Result<SessionPostReport> PostSession(Connection& connection, const Context& context,
+                                      const std::string& point_code, Date date,
+                                      const std::vector<SessionPostLine>& lines,
+                                      const std::string& key);
+
+// Opens a point's session on its day (the business date) and pays out at it
+// the commission and commune fee shares the point owes (RULES §6.4). An open
+// session is left as it is; a closed one is refused.
+struct SessionOpened {
+  bool already_open = false;
+  Money commission_paid, fees_paid;
+};
+Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& context,
+                                         const std::string& point_code, Date date);
+
+// Closes a session with the cash counted at the point (RULES §6.3): the
+// books' cash of the session is the cash brought from the office, plus what
+// came in (payments, deposits), less what went out (disbursements,
+// withdrawals, commission and fees paid). A
+// difference is refused without a reason; with one it is posted as a
+// shortage (CASH_SHORTAGE) or a surplus (CASH_SURPLUS). Nothing more is
+// posted into a closed session.
+struct SessionCloseRequest {
+  std::string point_code;
+  Date date;
+  Money counted;
+  std::string reason;
+  Money brought;  // from the office's vault to the session
+};
+struct SessionClosed {
+  Money brought, cash_in, cash_out, fees_paid, expected, counted, difference;
+};
+// The cash of a point's session by the books so far (brought nothing):
+// what came in less what went out. None when the session is not open.
+Result<std::optional<Money>> SessionCashExpected(Connection& connection, const Context& context,
+                                                 const std::string& point_code, Date date);
+// The status of a point's session on a date: "", open or closed.
+std::string OpenSessionStatus(Connection& connection, const std::string& point_code, Date date);
+
+Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context& context,
+                                          const SessionCloseRequest& request);
 
 }  // namespace tdcs::app

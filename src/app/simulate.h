@@ -1,9 +1,11 @@
 // Simulated monthly commune sessions, for demos and benchmarks: day by day up
-// to a date, the end of day runs, and at every commune point whose session
-// falls on the day the group leaders pay in what their members owe — the
-// interest due and any principal due or overdue — for most loans (a seeded
-// share pays nothing, so arrears appear). Collections are posted per batch of
-// a session (PostCollections), as a real session posts them.
+// to a date, the end of day runs, and every commune point whose session (as
+// moved) falls on the day holds it as a real one is held (app/sessions.h):
+// its list 13/TD, each member who comes paying what the list says is due —
+// the interest, any principal due or overdue, the expected savings — posted
+// as one batch per group, and the session closed with the cash the books
+// say. A seeded share of members misses each session (more in a few weak
+// groups), so arrears appear and group ratings spread.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,8 @@ namespace tdcs::app {
 
 struct SimulationSummary {
   int days = 0;
-  int64_t payments = 0;
+  int64_t payments = 0;  // member lines posted at the sessions
+  int64_t sessions = 0;  // sessions held and closed
   int64_t rejected = 0;
   Money collected;
   double close_seconds = 0, posting_seconds = 0;

@@ -15,10 +15,12 @@
 #include <iostream>
 #include <map>
 #include <string_view>
+#include <tuple>
 
 #include "app/books.h"
 #include "app/connection.h"
 #include "app/context.h"
+#include "app/entrusted_work.h"
 #include "app/export.h"
 #include "app/find.h"
 #include "app/generate.h"
@@ -30,6 +32,7 @@
 #include "app/simulate.h"
 #include "base/check.h"
 #include "base/csv.h"
+#include "cli/oversight_commands.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
 #include "cli/session_forms.h"
@@ -455,6 +458,155 @@ int RunSessionPost(const std::string& db_target, const std::string& file, const 
   if (!r.refused.empty()) fmt::print(stderr, "Từ chối / refused:\n");
   PrintErrors(r.refused);
   return r.refused.empty() ? 0 : kExitRejected;
+}
+
+// tdcs session open / close: the session as a record, with its cash.
+int RunSessionOpen(const std::string& db_target, const std::string& point, const std::string& day) {
+  auto db = OpenInitialised(db_target);
+  auto result = app::OpenCommuneSession(*db, kContext, point, CheckedDate(day));
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  if (r.already_open)
+    fmt::print("Phiên {} {} đã mở trước đó / was open already\n", point,
+               CheckedDate(day).ToVietnamese());
+  else
+    fmt::print(
+        "Đã mở phiên / opened {} {}: chi hoa hồng/commission paid {} đ, phí ủy thác cấp xã/commune "
+        "fees paid {} đ\n",
+        point, CheckedDate(day).ToVietnamese(), r.commission_paid.ToVietnamese(),
+        r.fees_paid.ToVietnamese());
+  return 0;
+}
+
+int RunSessionClose(const std::string& db_target, app::SessionCloseRequest request,
+                    const std::string& day, const std::string& counted,
+                    const std::string& brought) {
+  for (auto [name, text, target] : {std::tuple{"--counted", &counted, &request.counted},
+                                    std::tuple{"--brought", &brought, &request.brought}}) {
+    auto amount = Money::ParseAmount(*text);
+    if (!amount) {
+      fmt::print(stderr,
+                 "{}: số tiền không hợp lệ '{}' (đồng nguyên từ 0) / invalid amount (whole đồng "
+                 "from 0)\n",
+                 name, *text);
+      return kExitUsage;
+    }
+    *target = *amount;
+  }
+  request.date = CheckedDate(day);
+  auto db = OpenInitialised(db_target);
+  auto result = app::CloseCommuneSession(*db, kContext, request);
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  fmt::print(
+      "Đã đóng phiên / closed {} {}: mang đến/brought {} đ, thu/in {} đ, chi/out {} đ, hoa hồng "
+      "và phí/fees paid {} đ, tồn theo sổ/books {} đ, kiểm đếm/counted {} đ",
+      request.point_code, request.date.ToVietnamese(), r.brought.ToVietnamese(),
+      r.cash_in.ToVietnamese(), r.cash_out.ToVietnamese(), r.fees_paid.ToVietnamese(),
+      r.expected.ToVietnamese(), r.counted.ToVietnamese());
+  if (r.difference.IsNegative())
+    fmt::print(", thiếu/short {} đ ({})\n", (Money::Zero() - r.difference).ToVietnamese(),
+               request.reason);
+  else if (!r.difference.IsZero())
+    fmt::print(", thừa/over {} đ ({})\n", r.difference.ToVietnamese(), request.reason);
+  else
+    fmt::print(", khớp/matches\n");
+  return 0;
+}
+
+// tdcs rate-groups: the month's BC0437.
+int RunRateGroups(const std::string& db_target, const std::string& month_text,
+                  const std::string& format) {
+  auto month = app::ParseMonth(month_text, "month");
+  if (!month.ok()) return Rejected(month.error());
+  auto db = OpenInitialised(db_target);
+  auto result = app::RateGroups(*db, kContext, month.value());
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  if (format == "csv") {
+    fmt::print(
+        "group_code,association,commune_code,session_share_percent,session_share_points,"
+        "overdue_ratio_percent,overdue_ratio_points,principal_repaid_percent,"
+        "principal_repaid_points,interest_collected_percent,interest_collected_points,"
+        "savers_share_percent,savers_share_points,savings_growth_percent,savings_growth_points,"
+        "total,class\n");
+    for (const auto& g : r.groups) {
+      fmt::print("{},{},{}", g.group_code, g.association_code, g.commune_code);
+      for (int i = 0; i < 6; ++i)
+        fmt::print(",{},{}", app::PercentPlain(g.figure_bp[i]), g.points[i]);
+      fmt::print(",{},{}\n", g.total, g.class_key);
+    }
+    return 0;
+  }
+  auto line = [](const char* vi, const char* en, const app::ClassCounts& c) {
+    auto pct = [&](int64_t n) { return app::ShareVietnamese(n, c.Total()); };
+    fmt::print(
+        "{} / {}: {} — tốt/good {} ({}), khá/fair {} ({}), trung bình/average {} ({}), "
+        "yếu/weak {} ({})\n",
+        vi, en, c.Total(), c.good, pct(c.good), c.fair, pct(c.fair), c.average, pct(c.average),
+        c.weak, pct(c.weak));
+  };
+  fmt::print("Xếp loại tổ TK&VV tháng {}/{} (BC0437) / group ratings of {}\n", r.month.month,
+             r.month.year, month_text);
+  line("Tổ", "groups", r.group_classes);
+  line("Xã", "communes", r.commune_classes);
+  line("Đơn vị hội cấp xã", "association units", r.unit_classes);
+  return 0;
+}
+
+// tdcs fees run / statement.
+int RunFees(const std::string& db_target, const std::string& month_text) {
+  auto month = app::ParseMonth(month_text, "month");
+  if (!month.ok()) return Rejected(month.error());
+  auto db = OpenInitialised(db_target);
+  auto result = app::RunFees(*db, kContext, month.value());
+  if (!result.ok()) return Rejected(result.error());
+  const auto& r = result.value();
+  fmt::print(
+      "Hoa hồng và phí ủy thác tháng {}/{} / commission and fees of {}: lãi thực thu/interest "
+      "collected {} đ; hoa hồng/commission {} đ ({} tổ/groups: đủ/full {}, giảm/reduced {}, không "
+      "trả/withheld {}); phí ủy thác/fees {} đ — trung ương/central {} đ, tỉnh/province {} đ, "
+      "huyện/district {} đ, xã/commune {} đ\n",
+      r.month.month, r.month.year, month_text, r.interest_collected.ToVietnamese(),
+      r.commission.ToVietnamese(), r.groups, r.full, r.reduced, r.withheld, r.fees.ToVietnamese(),
+      r.by_level[0].ToVietnamese(), r.by_level[1].ToVietnamese(), r.by_level[2].ToVietnamese(),
+      r.by_level[3].ToVietnamese());
+  return 0;
+}
+
+int RunFeeStatement(const std::string& db_target, const std::string& month_text,
+                    app::FeeStatementRequest request, const std::string& format) {
+  auto month = app::ParseMonth(month_text, "month");
+  if (!month.ok()) return Rejected(month.error());
+  request.month = month.value();
+  auto db = OpenInitialised(db_target);
+  auto result = app::FeeStatement(*db, kContext, request);
+  if (!result.ok()) return Rejected(result.error());
+  Money total;
+  if (format == "csv")
+    fmt::print(
+        "group_code,kind,level,association,area_code,interest_collected,rate_percent,"
+        "overdue_ratio_percent,collection_ratio_percent,quality,percent,amount,paid_on\n");
+  for (const auto& l : result.value()) {
+    total += l.amount;
+    if (format == "csv")
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.group_code, l.kind, l.level,
+                 l.association_code, l.area_code, l.interest_collected.dong(),
+                 app::PercentPlain(l.rate_bp), app::PercentPlain(l.overdue_ratio_bp),
+                 app::PercentPlain(l.collection_ratio_bp), l.quality, l.percent, l.amount.dong(),
+                 l.paid_on ? l.paid_on->ToIso() : "");
+    else
+      fmt::print(
+          "{} {} {}: lãi thực thu/interest {} đ × {} × {} % ({}; NQH/overdue {}, thu "
+          "lãi/collected {}) = {} đ{}\n",
+          l.group_code, l.kind == "commission" ? "hoa hồng/commission" : "phí/fee", l.level,
+          l.interest_collected.ToVietnamese(), app::PercentVietnamese(l.rate_bp), l.percent,
+          l.quality, app::PercentVietnamese(l.overdue_ratio_bp),
+          app::PercentVietnamese(l.collection_ratio_bp), l.amount.ToVietnamese(),
+          l.paid_on ? ", đã trả/paid " + l.paid_on->ToVietnamese() : "");
+  }
+  if (format != "csv") fmt::print("Cộng / total: {} đ\n", total.ToVietnamese());
+  return 0;
 }
 
 // tdcs session move: one month's session of a point to another day.
@@ -1006,6 +1158,72 @@ int main(int argc, char** argv) {
       ->required()
       ->check(IsNotEmpty());
   add_db(session_post);
+  std::string close_counted, close_brought = "0";
+  app::SessionCloseRequest close_request;
+  auto* session_open = session->add_subcommand(
+      "open", "Open a session, paying the commission and fees owed / mở phiên giao dịch");
+  session_open->add_option("--point", list_point, "commune point code")->required();
+  session_open->add_option("--date", list_date, "the session's date (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  add_db(session_open);
+  auto* session_close = session->add_subcommand(
+      "close", "Close a session with the cash counted / đóng phiên, kiểm đếm tiền mặt");
+  session_close->add_option("--point", close_request.point_code, "commune point code")->required();
+  session_close->add_option("--date", list_date, "the session's date (YYYY-MM-DD)")
+      ->required()
+      ->check(IsDate());
+  session_close->add_option("--counted", close_counted, "the cash counted at the point (đồng)")
+      ->required();
+  session_close->add_option("--brought", close_brought,
+                            "the cash brought from the office to the session (đồng)");
+  session_close->add_option("--reason", close_request.reason,
+                            "why the cash differs from the books (posts the difference)");
+  add_db(session_close);
+
+  // tdcs rate-groups, tdcs fees: the month's entrusted work.
+  std::string entrusted_month, entrusted_format = "text";
+  auto* rate_groups = app.add_subcommand(
+      "rate-groups", "Rate every group for a month (BC0437) / xếp loại tổ TK&VV");
+  rate_groups->add_option("--month", entrusted_month, "month (YYYY-MM)")
+      ->required()
+      ->check(IsMonth());
+  rate_groups->add_option("--format", entrusted_format, "text | csv")
+      ->check(CLI::IsMember({"text", "csv"}));
+  add_db(rate_groups);
+  auto* fees =
+      app.add_subcommand("fees", "Commission and entrustment fees / hoa hồng và phí ủy thác");
+  fees->require_subcommand(1);
+  auto* fees_run = fees->add_subcommand(
+      "run", "Compute and post a month's commission and fees / tính và hạch toán");
+  fees_run->add_option("--month", entrusted_month, "month (YYYY-MM)")->required()->check(IsMonth());
+  add_db(fees_run);
+  app::FeeStatementRequest statement_request;
+  auto* fees_statement =
+      fees->add_subcommand("statement", "A group's or an association unit's statement / bảng kê");
+  fees_statement->add_option("--month", entrusted_month, "month (YYYY-MM)")
+      ->required()
+      ->check(IsMonth());
+  auto* statement_group =
+      fees_statement->add_option("--group", statement_request.group_code, "group code");
+  auto* statement_association =
+      fees_statement
+          ->add_option("--association", statement_request.association,
+                       "association 11 farmers, 12 women, 13 veterans, 14 youth")
+          ->check(CLI::Range(11, 14))
+          ->excludes(statement_group);
+  fees_statement
+      ->add_option("--level", statement_request.level, "central | province | district | commune")
+      ->check(CLI::IsMember({"central", "province", "district", "commune"}))
+      ->needs(statement_association);
+  fees_statement->add_option("--area", statement_request.area_code,
+                             "the level's province, district or commune code");
+  fees_statement->add_option("--format", entrusted_format, "text | csv")
+      ->check(CLI::IsMember({"text", "csv"}));
+  add_db(fees_statement);
+
+  // tdcs reconcile … and tdcs inspect … (RULES §8).
+  auto oversight = cli::AddOversightCommands(app, add_db);
 
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
@@ -1068,9 +1286,24 @@ int main(int argc, char** argv) {
       for (const auto& [verb, sub] : loan_actions)
         if (*sub) return RunLoanAction(*db, verb, lo, *on);
     }
+    if (auto status = cli::RunOversightCommand(*oversight, db_target)) return *status;
     if (*session_list)
       return RunSessionList(db_target, list_point, list_date, list_format, list_output);
     if (*session_post) return RunSessionPost(db_target, post_file, post_key);
+    if (*session_open) return RunSessionOpen(db_target, list_point, list_date);
+    if (*session_close)
+      return RunSessionClose(db_target, close_request, list_date, close_counted, close_brought);
+    if (*rate_groups) return RunRateGroups(db_target, entrusted_month, entrusted_format);
+    if (*fees_run) return RunFees(db_target, entrusted_month);
+    if (*fees_statement) {
+      if (statement_request.group_code.empty() && statement_request.level.empty()) {
+        fmt::print(stderr,
+                   "Cần --group, hoặc --association với --level / --group, or --association "
+                   "with --level, is needed\n");
+        return kExitUsage;
+      }
+      return RunFeeStatement(db_target, entrusted_month, statement_request, entrusted_format);
+    }
     if (*session_due) return RunSessionDue(db_target, list_point, list_date, due_days, list_format);
     if (*session_calendar)
       return RunSessionCalendar(db_target, session_office, session_month, session_format);

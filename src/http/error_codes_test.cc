@@ -13,10 +13,13 @@
 #include <string_view>
 
 #include "app/books.h"
+#include "app/entrusted_work.h"
 #include "app/generate.h"
 #include "app/import.h"
+#include "app/inspect.h"
 #include "app/loans.h"
 #include "app/network_ops.h"
+#include "app/reconcile.h"
 #include "app/sessions.h"
 #include "app/settings.h"
 #include "app/simulate.h"
@@ -24,6 +27,7 @@
 #include "base/result.h"
 #include "batch/close.h"
 #include "cli/rejections.h"
+#include "entrusted/rating.h"
 #include "http/handlers.h"
 #include "loans/amortization.h"
 #include "loans/loan.h"
@@ -81,6 +85,10 @@ CodeOwners EveryEnum() {
   Collect<app::ReformRejection>("app::ReformRejection", owners);
   Collect<app::SimulationRejection>("app::SimulationRejection", owners);
   Collect<app::SessionRejection>("app::SessionRejection", owners);
+  Collect<app::EntrustedRejection>("app::EntrustedRejection", owners);
+  Collect<entrusted::EntrustedSettingRejection>("entrusted::EntrustedSettingRejection", owners);
+  Collect<app::ReconcileRejection>("app::ReconcileRejection", owners);
+  Collect<app::InspectionRejection>("app::InspectionRejection", owners);
   Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);

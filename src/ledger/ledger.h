@@ -40,6 +40,12 @@ inline constexpr const char* kMemoRescheduled = "MEMO_RESCHEDULED";
 inline constexpr const char* kMemoExtended = "MEMO_EXTENDED";
 inline constexpr const char* kMemoInherited = "MEMO_INHERITED";
 inline constexpr const char* kMemoContra = "MEMO_CONTRA";  // the other side of every memo posting
+inline constexpr const char* kCommissionExpense = "COMMISSION_EXPENSE";
+inline constexpr const char* kCommissionPayable = "COMMISSION_PAYABLE";  // to group boards
+inline constexpr const char* kFeeExpense = "ENTRUSTMENT_FEE_EXPENSE";
+inline constexpr const char* kFeePayable = "ENTRUSTMENT_FEE_PAYABLE";  // to associations
+inline constexpr const char* kCashShortage = "CASH_SHORTAGE";  // counted short at a session
+inline constexpr const char* kCashSurplus = "CASH_SURPLUS";    // counted over at a session
 }  // namespace account
 
 struct Posting {

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "app/books.h"
+#include "app/entrusted_work.h"
 #include "app/import.h"
+#include "app/inspect.h"
 #include "app/loans.h"
+#include "app/reconcile.h"
 #include "app/sessions.h"
 #include "app/settings.h"
 #include "app/setup.h"
@@ -267,6 +270,67 @@ class Runner {
                                 : "a repeat, expected a posting"};
       return std::nullopt;
     }
+    if (verb == "session-open") {
+      // session-open POINT [commission AMOUNT] [fees AMOUNT]: today's session
+      // opened, and what it paid out.
+      if (w.size() < 2) throw LineError{"usage: session-open POINT [commission N] [fees N]"};
+      auto opened = OpenCommuneSession(*db_, context_, Code(points_, w[1], "point"), Today());
+      if (!opened.ok()) return opened.error();
+      for (const auto& [key, want] : Options(w, 2)) {
+        const Money got = key == "commission" ? opened.value().commission_paid
+                          : key == "fees"     ? opened.value().fees_paid
+                                              : throw LineError{"unknown field " + key};
+        if (got != ParseMoney(want))
+          throw LineError{key + " paid " + got.ToVietnamese() + ", expected " +
+                          ParseMoney(want).ToVietnamese()};
+      }
+      return std::nullopt;
+    }
+    if (verb == "session-close") {
+      // session-close POINT COUNTED [brought N] [expected N] [reason WORDS…]:
+      // today's session closed with the cash counted.
+      if (w.size() < 3)
+        throw LineError{
+            "usage: session-close POINT COUNTED [brought N] [expected N] [reason WORDS…]"};
+      SessionCloseRequest request{Code(points_, w[1], "point"), Today(), ParseMoney(w[2]), "", {}};
+      std::optional<Money> expected;
+      for (size_t i = 3; i < w.size(); ++i) {
+        if (w[i] == "expected" && i + 1 < w.size()) {
+          expected = ParseMoney(w[++i]);
+        } else if (w[i] == "brought" && i + 1 < w.size()) {
+          request.brought = ParseMoney(w[++i]);
+        } else if (w[i] == "reason") {
+          for (size_t j = i + 1; j < w.size(); ++j) request.reason += (j > i + 1 ? " " : "") + w[j];
+          break;
+        } else {
+          throw LineError{"unknown field " + w[i]};
+        }
+      }
+      auto closed = CloseCommuneSession(*db_, context_, request);
+      if (!closed.ok()) return closed.error();
+      if (expected && closed.value().expected != *expected)
+        throw LineError{"the books' cash is " + closed.value().expected.ToVietnamese() +
+                        ", expected " + expected->ToVietnamese()};
+      return std::nullopt;
+    }
+    if (verb == "rate-groups" || verb == "fees") {
+      // rate-groups YYYY-MM / fees YYYY-MM: the month's rating, or its
+      // commission and fees posted.
+      if (w.size() != 2) throw LineError{"usage: " + verb + " YYYY-MM"};
+      auto month = ParseMonth(w[1], "month");
+      if (!month.ok()) return month.error();
+      if (verb == "fees") {
+        auto run = RunFees(*db_, context_, month.value());
+        if (!run.ok()) return run.error();
+        fee_month_ = month.value();
+        return std::nullopt;
+      }
+      auto rated = RateGroups(*db_, context_, month.value());
+      if (!rated.ok()) return rated.error();
+      rating_ = std::move(rated.value());
+      return std::nullopt;
+    }
+    if (verb.rfind("reconcile-", 0) == 0 || verb.rfind("inspect-", 0) == 0) return Oversight(w);
     if (verb == "savings-rate") {
       if (w.size() != 3) throw LineError{"usage: savings-rate YYYY-MM-DD PERCENT"};
       auto rate = Rate::ParsePercent(w[2]);
@@ -534,6 +598,154 @@ class Runner {
     return std::nullopt;
   }
 
+  // Reconciliation and inspections (RULES §8). A unit is an office, point or
+  // group of the scenario, or `national`.
+  std::string Unit(const std::string& name) {
+    if (name == "national") return name;
+    if (offices_.count(name)) return "office:" + offices_[name];
+    if (points_.count(name)) return "point:" + points_[name];
+    if (groups_.count(name)) return "group:" + groups_[name];
+    throw LineError{"unknown unit " + name};
+  }
+  static std::string Words(const std::vector<std::string>& w, size_t from) {
+    std::string out;
+    for (size_t i = from; i < w.size(); ++i) out += (i > from ? " " : "") + w[i];
+    return out;
+  }
+
+  std::optional<Error> Oversight(const std::vector<std::string>& w) {
+    const std::string& verb = w[0];
+    if (verb == "reconcile-open") {
+      if (w.size() != 4) throw LineError{"usage: reconcile-open UNIT YYYY-MM-DD CODE"};
+      auto opened = OpenReconciliation(*db_, context_, {Unit(w[1]), ParseDate(w[2]), w[3]});
+      if (!opened.ok()) return opened.error();
+      return std::nullopt;
+    }
+    if (verb == "reconcile-answer") {
+      if (w.size() < 4 || (w[3] != "confirmed" && w[3] != "discrepancy"))
+        throw LineError{"usage: reconcile-answer CODE BORROWER confirmed|discrepancy [NOTE…]"};
+      auto s = AnswerReconciliation(
+          *db_, context_,
+          {w[1], Code(borrowers_, w[2], "borrower"), w[3] == "confirmed", Words(w, 4)});
+      if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
+    if (verb == "reconcile-resolve") {
+      if (w.size() < 3) throw LineError{"usage: reconcile-resolve CODE BORROWER TEXT…"};
+      auto s = ResolveReconciliation(*db_, context_, w[1], Code(borrowers_, w[2], "borrower"),
+                                     Words(w, 3));
+      if (!s.ok()) return s.error();
+      return std::nullopt;
+    }
+    if (verb == "inspect-plan") {
+      if (w.size() != 3) throw LineError{"usage: inspect-plan UNIT YEAR"};
+      auto r = PlanInspections(*db_, context_, {Unit(w[1]), ParseInt(w[2])});
+      if (!r.ok()) return r.error();
+      return std::nullopt;
+    }
+    if (verb == "inspect-record") {
+      // inspect-record loan L|group G ok|issue [NOTE…]: today.
+      if (w.size() < 4 || (w[1] != "loan" && w[1] != "group"))
+        throw LineError{"usage: inspect-record loan L|group G ok|issue [NOTE…]"};
+      InspectionRecordRequest r;
+      if (w[1] == "loan")
+        r.loan_code = w[2];
+      else
+        r.group_code = Code(groups_, w[2], "group");
+      r.date = Today();
+      r.result = w[3];
+      r.note = Words(w, 4);
+      auto id = RecordInspection(*db_, context_, r);
+      if (!id.ok()) return id.error();
+      return std::nullopt;
+    }
+    throw LineError{"unknown line: " + verb};
+  }
+
+  // expect reconcile CODE [households N] [answered N] [open N] [resolved N]
+  //   [percent P]; expect reconcile-line CODE BORROWER [principal X]
+  //   [interest Y] [savings Z] [answer A]; expect inspections OFFICE
+  //   [new N] [new-inspected N] [dormant N] [plan-YEAR N] [plan-done-YEAR N]
+  //   [plan-month-YEAR-M N] (today).
+  template <typename MoneyCheck>
+  void ExpectOversight(const std::vector<std::string>& w, std::vector<std::string>& mismatches,
+                       MoneyCheck& money) {
+    if (w.size() < 3) throw LineError{"usage: expect " + w[1] + " CODE …"};
+    if (w[1] == "reconcile") {
+      auto p = ReconciliationProgress(*db_, context_, w[2]);
+      if (!p.ok()) throw LineError{p.error().ToString()};
+      const auto& t = p.value().total;
+      for (const auto& [key, want] : Options(w, 3)) {
+        if (key == "households")
+          Compare(mismatches, key, std::to_string(t.households), want);
+        else if (key == "answered")
+          Compare(mismatches, key, std::to_string(t.answered), want);
+        else if (key == "open")
+          Compare(mismatches, key, std::to_string(t.discrepancies - t.resolved), want);
+        else if (key == "resolved")
+          Compare(mismatches, key, std::to_string(t.resolved), want);
+        else if (key == "percent")
+          Compare(mismatches, key, std::to_string(t.percent), want);
+        else
+          throw LineError{"unknown field " + key};
+      }
+      return;
+    }
+    if (w[1] == "reconcile-line") {
+      if (w.size() < 4) throw LineError{"usage: expect reconcile-line CODE BORROWER …"};
+      auto list = ListReconciliation(*db_, context_, w[2], "");
+      if (!list.ok()) throw LineError{list.error().ToString()};
+      const std::string code = Code(borrowers_, w[3], "borrower");
+      const ReconcileLine* line = nullptr;
+      for (const auto& l : list.value().lines)
+        if (l.borrower_code == code) line = &l;
+      if (!line) throw LineError{"borrower " + w[3] + " has no line in " + w[2]};
+      for (const auto& [key, want] : Options(w, 4)) {
+        if (key == "principal")
+          money(key, line->principal, want);
+        else if (key == "interest")
+          money(key, line->interest, want);
+        else if (key == "savings")
+          money(key, line->savings, want);
+        else if (key == "answer")
+          Compare(mismatches, key, line->answer.empty() ? "none" : line->answer, want);
+        else
+          throw LineError{"unknown field " + key};
+      }
+      return;
+    }
+    const std::string office = Code(offices_, w[2], "office");
+    for (const auto& [key, want] : Options(w, 3)) {
+      if (key == "new" || key == "new-inspected") {
+        auto r = NewLoansToInspect(*db_, context_, office, Today());
+        if (!r.ok()) throw LineError{r.error().ToString()};
+        size_t n = 0;
+        for (const auto& l : r.value()) n += key == "new" || l.inspected_on ? 1 : 0;
+        Compare(mismatches, key, std::to_string(n), want);
+      } else if (key == "dormant") {
+        auto r = DormantLoans(*db_, context_, office, Today());
+        if (!r.ok()) throw LineError{r.error().ToString()};
+        Compare(mismatches, key, std::to_string(r.value().size()), want);
+      } else if (key.rfind("plan-", 0) == 0) {
+        // plan-YEAR, plan-done-YEAR, plan-month-YEAR-M
+        std::vector<std::string> part;
+        std::stringstream in(key);
+        for (std::string item; std::getline(in, item, '-');) part.push_back(item);
+        const bool done = part.size() == 3 && part[1] == "done";
+        const bool month = part.size() == 4 && part[1] == "month";
+        if (!(part.size() == 2 || done || month)) throw LineError{"unknown field " + key};
+        auto plan = InspectionPlan(*db_, context_, ParseInt(part[done || month ? 2 : 1]));
+        if (!plan.ok()) throw LineError{plan.error().ToString()};
+        size_t n = 0;
+        for (const auto& e : plan.value())
+          n += (!done || e.done_on) && (!month || e.month == ParseInt(part[3])) ? 1 : 0;
+        Compare(mismatches, key, std::to_string(n), want);
+      } else {
+        throw LineError{"unknown field " + key};
+      }
+    }
+  }
+
   void Fail(const std::vector<std::string>& w) {
     std::vector<std::string> action(w.begin() + 1, w.end());
     std::string expected_code;
@@ -566,6 +778,8 @@ class Runner {
     if (w[1] == "verify") {
       auto report = Verify(*db_, context_, true);
       for (const auto& p : report.problems) mismatches.push_back(p);
+    } else if (w[1] == "reconcile" || w[1] == "reconcile-line" || w[1] == "inspections") {
+      ExpectOversight(w, mismatches, money);
     } else if (w[1] == "total") {
       auto o = Options(w, 2);
       auto totals = CurrentPortfolio(*db_, context_);
@@ -580,6 +794,58 @@ class Runner {
           money(key, totals.frozen, want);
         else
           throw LineError{"unknown total " + key};
+      }
+    } else if (w[1] == "rating" && w.size() >= 3) {
+      // expect rating GROUP [total N] [class K] [CRITERION POINTS]… [CRITERION-figure PERCENT]…
+      if (!rating_) throw LineError{"no rate-groups yet"};
+      const std::string code = Code(groups_, w[2], "group");
+      auto it = std::find_if(rating_->groups.begin(), rating_->groups.end(),
+                             [&](const GroupRating& g) { return g.group_code == code; });
+      if (it == rating_->groups.end()) throw LineError{"group " + w[2] + " was not rated"};
+      static const char* kKeys[] = {"session_share",      "overdue_ratio", "principal_repaid",
+                                    "interest_collected", "savers_share",  "savings_growth"};
+      for (const auto& [key, want] : Options(w, 3)) {
+        if (key == "total") {
+          Compare(mismatches, key, std::to_string(it->total), want);
+          continue;
+        }
+        if (key == "class") {
+          Compare(mismatches, key, it->class_key, want);
+          continue;
+        }
+        bool known = false;
+        for (int i = 0; i < 6; ++i) {
+          if (key == kKeys[i]) {
+            Compare(mismatches, key, std::to_string(it->points[i]), want);
+            known = true;
+          } else if (key == std::string(kKeys[i]) + "-figure") {
+            Compare(mismatches, key, PercentPlain(it->figure_bp[i]), want);
+            known = true;
+          }
+        }
+        if (!known) throw LineError{"unknown field " + key};
+      }
+    } else if (w[1] == "fee" && w.size() >= 3) {
+      // expect fee GROUP [commission N] [commission-quality Q] [fee-LEVEL N]…
+      if (!fee_month_) throw LineError{"no fees yet"};
+      FeeStatementRequest request;
+      request.month = *fee_month_;
+      request.group_code = Code(groups_, w[2], "group");
+      auto lines = FeeStatement(*db_, context_, request);
+      if (!lines.ok()) throw LineError{lines.error().ToString()};
+      for (const auto& [key, want] : Options(w, 3)) {
+        const FeeLine* found = nullptr;
+        const bool quality = key.size() > 8 && key.substr(key.size() - 8) == "-quality";
+        const std::string which = quality ? key.substr(0, key.size() - 8) : key;
+        for (const auto& l : lines.value())
+          if ((which == "commission" && l.kind == "commission") ||
+              (l.kind == "fee" && which == "fee-" + l.level))
+            found = &l;
+        if (!found) throw LineError{"no line " + which};
+        if (quality)
+          Compare(mismatches, key, found->quality, want);
+        else
+          money(key, found->amount, want);
       }
     } else if (schedules_.count(w[1])) {
       if (w.size() < 4 || w[2] != "installment")
@@ -665,7 +931,9 @@ class Runner {
   std::map<std::string, std::vector<loans::ScheduledInstallment>> schedules_;
   // (kind, name) → the line that gave the name.
   std::map<std::pair<std::string, std::string>, int> named_on_line_;
-  bool in_fail_ = false;  // running the action of a `fail` line
+  bool in_fail_ = false;                 // running the action of a `fail` line
+  std::optional<RatingSummary> rating_;  // the last rate-groups
+  std::optional<Month> fee_month_;       // the last fees
   int villages_ = 0;
 };
 

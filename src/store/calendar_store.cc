@@ -176,7 +176,9 @@ std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Dat
 void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
   auto& st = db.Cached(
       "INSERT INTO session_batch (idempotency_key, group_code, point_id, session_date, "
-      "request_hash, lines, amount_dong, flagged, posted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "request_hash, lines, amount_dong, flagged, posted_by, interest_due_dong, "
+      "interest_paid_dong, principal_due_dong, principal_paid_dong) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.BindText(1, r.key);
   st.BindText(2, r.group_code);
   st.BindInt(3, r.point_id);
@@ -186,12 +188,16 @@ void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
   st.BindInt(7, r.amount_dong);
   st.BindInt(8, r.flagged);
   st.BindText(9, r.posted_by);
+  st.BindInt(10, r.interest_due_dong);
+  st.BindInt(11, r.interest_paid_dong);
+  st.BindInt(12, r.principal_due_dong);
+  st.BindInt(13, r.principal_paid_dong);
   st.Run();
 }
 
 std::vector<SessionMemberLoan> MemberLoansAtPoint(Database& db, int64_t point_id, Date date) {
   auto st = db.Prepare(
-      "SELECT g.code, b.code, l.code FROM savings_group_version v "
+      "SELECT g.code, b.code, l.code, l.id FROM savings_group_version v "
       "JOIN savings_group g ON g.id = v.group_id "
       "JOIN membership m ON m.group_id = v.group_id AND m.valid_from <= ? "
       "AND (m.valid_to IS NULL OR m.valid_to > ?) "
@@ -207,7 +213,8 @@ std::vector<SessionMemberLoan> MemberLoansAtPoint(Database& db, int64_t point_id
   st->BindText(5, day);
   std::vector<SessionMemberLoan> out;
   while (st->Step())
-    out.push_back({st->GetText(0), st->GetText(1), st->IsNull(2) ? "" : st->GetText(2)});
+    out.push_back({st->GetText(0), st->GetText(1), st->IsNull(2) ? "" : st->GetText(2),
+                   st->IsNull(3) ? 0 : st->GetInt(3)});
   return out;
 }
 

@@ -55,6 +55,10 @@ struct SessionBatchRow {
   std::string request_hash;
   int64_t lines = 0, amount_dong = 0, flagged = 0;
   std::string posted_by;
+  // What the list had due and what the lines paid of it (a payment goes to
+  // interest first): the rating's interest collection and principal repayment.
+  int64_t interest_due_dong = 0, interest_paid_dong = 0;
+  int64_t principal_due_dong = 0, principal_paid_dong = 0;
 };
 void RecordSessionBatch(Database& db, const SessionBatchRow& row);
 // The key a group's batch of a session was posted under, if it was.
@@ -65,6 +69,7 @@ std::optional<std::string> SessionBatchKeyOf(Database& db, int64_t point_id, Dat
 // borrower, loan.
 struct SessionMemberLoan {
   std::string group_code, borrower_code, loan_code;
+  int64_t loan_id = 0;  // 0 without a loan
 };
 std::vector<SessionMemberLoan> MemberLoansAtPoint(Database& db, int64_t point_id, Date date);
 

@@ -3,6 +3,7 @@
 // payment and deposit (app/loans.cc). Private to the application layer.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,15 @@ struct SessionLineToApply {
 // back: what the others wrote goes with it.
 std::vector<RowError> ApplySessionLines(store::Database& db, const Context& context, Date date,
                                         const std::vector<SessionLineToApply>& lines);
+
+// What each loan of `loan_ids` stands at and owes at a session held on the
+// business date `date`, from the loans' state brought to that day (one read
+// for all: the state holds every transaction up to the business date).
+struct SessionDue {
+  Money principal, overdue, interest_due, principal_due;
+};
+std::map<int64_t, SessionDue> SessionDuesOnBusinessDate(store::Database& db,
+                                                        const std::vector<int64_t>& loan_ids,
+                                                        Date date);
 
 }  // namespace tdcs::app
