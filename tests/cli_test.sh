@@ -207,6 +207,16 @@ check "and nothing of it is posted" grep -q '0 tổ đã ghi/groups posted' "$wo
 "$tdcs" close --to "$(date -d "$session_date + 1 day" +%F)" --db "$work/demo.db" >/dev/null
 "$tdcs" session post "$work/filled.csv" --key S4 --db "$work/demo.db" >"$work/post5.out" 2>&1
 check "a session is posted on its day only" grep -q SESSION_NOT_TODAY "$work/post5.out"
+# Closing the session with the cash counted (RULES §6.3), a day late.
+check "help session close" bash -c "'$tdcs' session close --help | grep -q -- '--counted'"
+check "a counted amount mistyped is a usage error" exits 2 "$tdcs" session close --point "$point" --date "$session_date" --counted 12abc --db "$work/demo.db"
+"$tdcs" session close --point "$point" --date "$session_date" --counted 1 --db "$work/demo.db" >"$work/close1.out" 2>&1
+check "cash that differs is refused without a reason" test $? -eq 1
+check "and says both amounts" bash -c "grep -q CASH_DIFFERENCE '$work/close1.out' && grep -q 'khác sổ sách' '$work/close1.out' && grep -q 'differs from the books' '$work/close1.out'"
+check "a session of another day is refused" bash -c "'$tdcs' session close --point '$point' --date 2026-10-31 --counted 0 --db '$work/demo.db' 2>&1 | grep -q NOT_A_SESSION_DATE"
+check "closed with the difference and its reason" bash -c "'$tdcs' session close --point '$point' --date '$session_date' --counted 0 --brought 0 --reason 'Kiểm đếm lại' --db '$work/demo.db' | grep -q 'closed'"
+check "a closed session takes no more" bash -c "'$tdcs' session close --point '$point' --date '$session_date' --counted 0 --reason x --db '$work/demo.db' 2>&1 | grep -q SESSION_CLOSED"
+check "the difference is posted" bash -c "[ \"\$(sqlite3 '$work/demo.db' \"SELECT COUNT(*) FROM journal_entry WHERE kind IN ('cash_shortage', 'cash_surplus')\")\" = 1 ]"
 check "the books verify after the session" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q '0 lỗi'"
 check "close backwards rejected" bash -c "! '$tdcs' close --to 2026-01-01 --db '$work/demo.db' 2>/dev/null"
 check "simulate" bash -c "'$tdcs' simulate --to 2026-10-31 --db '$work/demo.db' | grep -q 'payments'"
@@ -240,6 +250,18 @@ check "loan show json" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-1
 check "loan as of a past date" bash -c "'$tdcs' loan show CLI1 --format json --on 2026-10-31 $d | grep -q '\"transactions\":\\[{[^]]*disburse[^]]*}\\]'"
 check "loan before its application" bash -c "'$tdcs' loan show CLI1 --on 2026-01-01 $d 2>&1 | grep -q LOAN_NOT_YET_APPLIED"
 check "loan list" bash -c "'$tdcs' loan list --borrower 0000000001 $d | grep -q CLI1"
+# The month's ratings, commission and fees (RULES §6.4, §7).
+check "a month not over is not rated" bash -c "'$tdcs' rate-groups --month 2026-11 --db '$work/demo.db' 2>&1 | grep -q MONTH_NOT_OVER"
+check "a rating month mistyped is a usage error" exits 2 "$tdcs" rate-groups --month 2026-1 --db "$work/demo.db"
+check "rate-groups" bash -c "'$tdcs' rate-groups --month 2026-10 --db '$work/demo.db' | grep -q 'Tổ / groups: .* tốt/good'"
+check "rate-groups csv" bash -c "'$tdcs' rate-groups --month 2026-10 --format csv --db '$work/demo.db' | head -1 | grep -q '^group_code,association,commune_code,session_share_percent'"
+check "fees run" bash -c "'$tdcs' fees run --month 2026-10 --db '$work/demo.db' | grep -q 'hoa hồng/commission'"
+check "fees run once" bash -c "'$tdcs' fees run --month 2026-10 --db '$work/demo.db' 2>&1 | grep -q FEES_ALREADY_RUN"
+check "a group's statement" bash -c "'$tdcs' fees statement --month 2026-10 --group '$group1' --db '$work/demo.db' | grep -q 'Cộng / total'"
+check "a statement of an unknown group" bash -c "'$tdcs' fees statement --month 2026-10 --group NOSUCH --db '$work/demo.db' 2>&1 | grep -q GROUP_UNKNOWN"
+check "a statement needs a group or a unit" exits 2 "$tdcs" fees statement --month 2026-10 --db "$work/demo.db"
+check "a level needs its association" exits 2 "$tdcs" fees statement --month 2026-10 --level commune --db "$work/demo.db"
+check "the books verify after the month's work" bash -c "'$tdcs' verify --deep --db '$work/demo.db' | grep -q '0 lỗi'"
 check "loan list needs one filter" bash -c "'$tdcs' loan list $d 2>&1 | grep -q LOAN_FILTER_REQUIRED"
 check "loan reverse" bash -c "'$tdcs' loan reverse CLI1 --on 2026-11-30 $d | grep -q 'entry'"
 check "savings deposit" bash -c "'$tdcs' savings deposit 0000000001 50000 --on 2026-11-30 $d | grep -q 'entry'"
