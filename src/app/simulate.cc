@@ -87,8 +87,11 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
       auto held = OpenSessionStatus(connection, point, day);
       if (held == "closed") continue;  // done by a run before this one
     }
+    // One transaction per point, each group's batch a savepoint of it (a
+    // group refused rolls back alone), the closing in it too.
+    store::Transaction tx(db);
     auto list = SessionList(connection, context, point, day);
-    if (!list.ok()) continue;
+    if (!list.ok()) continue;  // (rolls the empty transaction back)
     std::vector<SessionPostLine> lines;
     std::string group;
     uint32_t skip = skip_per_million;
@@ -130,6 +133,7 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
       }
       if (CloseCommuneSession(connection, context, close).ok()) ++summary.sessions;
     }
+    tx.Commit();
   }
   store::Transaction tx(db);
   store::LoanStore(db).SetBatchState(kSessionsDone, day.ToIso());

@@ -304,9 +304,12 @@ BatchLock::~BatchLock() {
   }
 }
 
-ReadTransaction::ReadTransaction(Database& db) : db_(db) { db_.BeginRead(); }
+ReadTransaction::ReadTransaction(Database& db) : db_(db), nested_(db.InTransaction()) {
+  if (!nested_) db_.BeginRead();
+}
 
 ReadTransaction::~ReadTransaction() {
+  if (nested_) return;
   try {
     db_.Rollback();
   } catch (const StorageFault&) {

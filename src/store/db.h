@@ -316,7 +316,8 @@ class Transaction {
 
 // RAII read-only transaction: every read inside sees one consistent snapshot,
 // whatever writers commit meanwhile (verify reads the whole book this way).
-// Ends when destroyed; it has nothing to commit.
+// Ends when destroyed; it has nothing to commit. Inside another transaction
+// it reads in that one (a batch that lists and posts in one transaction).
 class ReadTransaction {
  public:
   explicit ReadTransaction(Database& db);
@@ -326,6 +327,7 @@ class ReadTransaction {
 
  private:
   Database& db_;
+  bool nested_ = false;
 };
 
 // Runs `body` in a Transaction, again (up to `attempts` times) when it fails

@@ -83,7 +83,9 @@ SessionCash SessionCashOf(Database& db, int64_t point_id, Date date) {
       "JOIN membership m ON m.borrower_id = p.borrower_id AND " +
       ValidOn("m") + " JOIN savings_group_version g ON g.group_id = m.group_id AND " +
       ValidOn("g") +
-      " WHERE e.entry_date = ? AND p.account_code = 'CASH_POINT' AND p.loan_id = 0 AND "
+      // (loan_id + 0: the day's entries lead, not every savings posting
+      // there is through the loan index.)
+      " WHERE e.entry_date = ? AND p.account_code = 'CASH_POINT' AND p.loan_id + 0 = 0 AND "
       "p.borrower_id <> 0 AND g.point_id = ? GROUP BY e.id");
   for (int i = 1; i <= 5; ++i) savings.BindText(i, day);
   savings.BindInt(6, point_id);
