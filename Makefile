@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test test-slow run bench bench-national bench-engines clean format
+.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +45,11 @@ bench: build
 # load, sessions, end of day, verify. PROFILE=province for the larger run.
 bench-engines: build
 	bench/engines.sh $(BUILD)
+
+# A month of sessions through the session record on PostgreSQL beside
+# pgbench's TPC-B, then ratings and fees. PROFILE=national for the full book.
+bench-sessions: build
+	bench/sessions.sh $(BUILD)
 
 bench-national: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/national'

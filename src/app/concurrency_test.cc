@@ -15,6 +15,7 @@
 #include "app/books.h"
 #include "app/import.h"
 #include "app/loans.h"
+#include "app/sessions.h"
 #include "test_db.h"
 
 namespace tdcs::app {
@@ -116,6 +117,69 @@ TEST(Concurrency, PaymentsOnTheSameLoansAreAllPostedOnce) {
             deposits.load());
   EXPECT_EQ(Count(target, "SELECT balance_dong FROM savings_account"), deposits.load() * 5'000);
   EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM idempotency_record"), kThreads * kPayments);
+  ExpectBooksVerify(target);
+}
+
+// Two officers post the same group's batch at once, under one key and under
+// two; then two close the session at once: the group is posted once, the
+// session closed once, and the books verify.
+TEST(Concurrency, ASessionsBatchAndItsClosingHappenOnce) {
+  const std::string target = LoanBook(3, 2);
+  const Date session = *Date::Parse("2024-04-07");
+  std::vector<SessionListLine> list;
+  {
+    auto connection = Connection::Open(target);
+    ASSERT_TRUE(CloseTo(*connection, SystemContext(), {session, nullptr, nullptr}).ok());
+    auto listed = SessionList(*connection, SystemContext(), "P11581", session);
+    ASSERT_TRUE(listed.ok()) << listed.error().ToString();
+    list = listed.value();
+  }
+  std::vector<SessionPostLine> lines;
+  for (const auto& l : list)
+    lines.push_back({static_cast<int>(lines.size()) + 2, l.group_code, l.borrower_code, l.loan_code,
+                     l.interest_due, Money::Zero(), Money::Dong(10'000)});
+  std::atomic<int> posted{0}, repeated{0}, refused{0}, closed{0}, closed_refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto connection = Connection::Open(target);
+      auto r = PostSession(*connection, SystemContext(), "P11581", session, lines,
+                           t % 2 ? "S-A" : "S-B");
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+      posted += r.value().groups_posted;
+      repeated += r.value().groups_repeated;
+      refused += r.value().groups_refused;
+      for (const auto& e : r.value().refused)
+        EXPECT_TRUE(e.error.code == "GROUP_ALREADY_POSTED") << e.error.ToString();
+    });
+  for (auto& t : threads) t.join();
+  threads.clear();
+  EXPECT_EQ(posted.load(), 1);
+  EXPECT_EQ(repeated.load(), 1);  // the same key as the one posted
+  EXPECT_EQ(refused.load(), 2);   // the other key
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM session_batch"), 1);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM savings_txn WHERE kind = 'deposit'"), 3);
+  Money expected;
+  {
+    auto connection = Connection::Open(target);
+    auto cash = SessionCashExpected(*connection, SystemContext(), "P11581", session);
+    ASSERT_TRUE(cash.ok() && cash.value());
+    expected = *cash.value();
+  }
+  EXPECT_GT(expected, Money::Dong(30'000));
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      auto connection = Connection::Open(target);
+      auto r = CloseCommuneSession(*connection, SystemContext(),
+                                   {"P11581", session, expected, "", Money::Zero()});
+      if (r.ok())
+        ++closed;
+      else if (r.error().code == "SESSION_CLOSED")
+        ++closed_refused;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(closed.load(), 1);
+  EXPECT_EQ(closed_refused.load(), kThreads - 1);
   ExpectBooksVerify(target);
 }
 

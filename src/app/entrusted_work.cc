@@ -52,8 +52,27 @@ std::optional<Error> CheckMonthOver(store::Database& db, Month m, const char* wh
 // What a group did in the month and each criterion's figure.
 struct Figures {
   store::GroupMonth g;
+  Date session;  // the month's session at the group's point, as moved
   int64_t bp[6] = {0, 0, 0, 0, 0, 0};
 };
+
+// A month's session (as moved) still ahead of or on the business date: the
+// month is not over for its point.
+std::optional<Error> CheckSessionsHeld(store::Database& db, Month m,
+                                       const std::vector<Figures>& figures) {
+  const auto today = store::LoanStore(db).BusinessDate();
+  for (const auto& f : figures)
+    if (today && f.session >= *today) {
+      const auto code = store::GroupCodes(db, {f.g.group_id}).at(f.g.group_id);
+      return MakeError(EntrustedRejection::kMonthNotOver, "month",
+                       "Phiên tháng " + std::to_string(m.month) + "/" + std::to_string(m.year) +
+                           " của tổ " + code + " họp ngày " + f.session.ToVietnamese() +
+                           ", chưa qua",
+                       "The " + loans::MonthKey(m.year, m.month) + " session of group " + code +
+                           " is on " + f.session.ToIso() + ", not over yet");
+    }
+  return std::nullopt;
+}
 
 std::vector<Figures> ComputeFigures(store::Database& db, Month m) {
   const Date first = FirstOf(m), last = LastOf(m);
@@ -75,10 +94,15 @@ std::vector<Figures> ComputeFigures(store::Database& db, Month m) {
                .first;
     }
     Figures f;
+    f.session = it->second;
+    // The month's transactions, and its session's when moved out of it.
     int64_t all = 0, at_session = 0;
     for (const auto& [day, count] : g.transactions) {
+      if (day == it->second)
+        at_session += count;
+      else if (day < first || day > last)
+        continue;
       all += count;
-      if (day == it->second) at_session += count;
     }
     using entrusted::ShareBp;
     f.bp[0] = ShareBp(at_session, all, 0);
@@ -203,7 +227,10 @@ Result<RatingSummary> RateGroups(Connection& connection, const Context& context,
   RatingSummary summary;
   summary.month = month;
   store::Transaction tx(db);
+  // One rating of a month at a time (it replaces the month's rows).
+  db.LockKey("rating:" + loans::MonthKey(month.year, month.month));
   const auto figures = ComputeFigures(db, month);
+  if (auto e = CheckSessionsHeld(db, month, figures)) return *e;
   std::vector<store::GroupRatingRow> rows;
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> communes;  // sum, n
   std::map<std::tuple<int, std::string, std::string>, std::pair<int64_t, int64_t>> units;
@@ -218,6 +245,10 @@ Result<RatingSummary> RateGroups(Connection& connection, const Context& context,
     for (size_t i = 0; i < 6; ++i) {
       row.figure_bp[i] = out.figure_bp[i] = f.bp[i];
       row.points[i] = out.points[i] = entrusted::PointsFor(mappings[i], f.bp[i]);
+      // No savings at all: nothing has grown.
+      if (entrusted::kAllCriteria[i] == Criterion::kSavingsGrowth && f.g.savings_end.IsZero() &&
+          f.g.savings_before.IsZero())
+        row.points[i] = out.points[i] = 0;
       row.total += row.points[i];
     }
     const auto klass = entrusted::ClassOf(classes.value(), row.total);
@@ -280,7 +311,9 @@ Result<FeeSummary> RunFees(Connection& connection, const Context& context, Month
   const Date today = *store::LoanStore(db).BusinessDate();
   std::vector<store::FeeLineRow> lines;
   std::map<int64_t, std::pair<Money, Money>> by_office;  // commission, fee
-  for (const auto& f : ComputeFigures(db, month)) {
+  const auto figures = ComputeFigures(db, month);
+  if (auto e = CheckSessionsHeld(db, month, figures)) return *e;
+  for (const auto& f : figures) {
     const auto& g = f.g;
     // The structure in force at the month's end: no district level from the
     // reform on.

@@ -14,6 +14,7 @@
 #include "batch/close.h"
 #include "loans/loan.h"
 #include "savings/savings.h"
+#include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/partition.h"
@@ -71,7 +72,8 @@ TDCS_DEFINE_REJECTIONS(LoanApplicationRejection, TDCS_LOAN_APPLICATION_REJECTION
   X(kNothingToReverse, "NOTHING_TO_REVERSE")                   \
   X(kReversalNotAllowed, "REVERSAL_NOT_ALLOWED")               \
   X(kReversalBreaksLater, "REVERSAL_BREAKS_LATER")             \
-  X(kCollectionTooLarge, "COLLECTION_TOO_LARGE")
+  X(kCollectionTooLarge, "COLLECTION_TOO_LARGE")               \
+  X(kSessionClosed, "SESSION_CLOSED")
 TDCS_DEFINE_REJECTIONS(LoanActionRejection, TDCS_LOAN_ACTION_REJECTIONS)
 #undef TDCS_LOAN_ACTION_REJECTIONS
 
@@ -84,7 +86,8 @@ TDCS_DEFINE_REJECTIONS(LoanActionRejection, TDCS_LOAN_ACTION_REJECTIONS)
   X(kReversalBreaksLater, "REVERSAL_BREAKS_LATER")        \
   X(kAmountInvalid, "AMOUNT_INVALID")                     \
   X(kSavingsDepositTooSmall, "SAVINGS_DEPOSIT_TOO_SMALL") \
-  X(kSavingsInsufficient, "SAVINGS_INSUFFICIENT")
+  X(kSavingsInsufficient, "SAVINGS_INSUFFICIENT")         \
+  X(kSessionClosed, "SESSION_CLOSED")
 TDCS_DEFINE_REJECTIONS(SavingsActionRejection, TDCS_SAVINGS_ACTION_REJECTIONS)
 #undef TDCS_SAVINGS_ACTION_REJECTIONS
 
@@ -681,6 +684,28 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
 namespace {
 
 // The action inside the caller's transaction; on a rejection nothing was written.
+namespace {
+
+// Cash at a commune point on a day is its session's (RULES §6.3): once the
+// session is closed, nothing more moves cash there that day. A movement
+// waits for a closing in progress (the closing takes the key alone).
+template <typename Code>
+std::optional<Error> SessionClosedFor(store::Database& db, int64_t point_id, Date date, Code code) {
+  if (point_id == 0) return std::nullopt;
+  db.LockKeyShared("session:" + std::to_string(point_id) + ":" + date.ToIso());
+  const auto status = store::SessionStatus(db, point_id, date);
+  if (!status || *status != "closed") return std::nullopt;
+  return MakeError(code, "date",
+                   "Phiên giao dịch ngày " + date.ToVietnamese() +
+                       " tại điểm của khoản này đã đóng: tiền mặt của ngày đó không nhận thêm "
+                       "(ghi vào ngày làm việc sau)",
+                   "The session of " + date.ToIso() +
+                       " at its commune point is closed: no more cash moves there that day "
+                       "(post it on the next business day)");
+}
+
+}  // namespace
+
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
                                      const std::string& actor, const std::string& key,
                                      const LoanAction& a) {
@@ -702,6 +727,11 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   // head is locked by the first entry), in the order a deposit takes them.
   if (a.kind == LoanActionKind::kPayFromSavings || a.kind == LoanActionKind::kReverseLast)
     db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
+  if (a.kind == LoanActionKind::kDisburse || a.kind == LoanActionKind::kPay ||
+      a.kind == LoanActionKind::kReverseLast)
+    if (auto closed =
+            SessionClosedFor(db, loan.terms.point_id, a.date, LoanActionRejection::kSessionClosed))
+      return *closed;
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
         LoanActionRejection::kActionBackdated, "date",
@@ -869,6 +899,10 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
                    a.borrower_code);
   db.LockKey("savings:" + std::to_string(*borrower));
   db.LockKeyShared("savings-rate");
+  if (auto placement = network.PlacementOn(*borrower, date))
+    if (auto closed =
+            SessionClosedFor(db, placement->point_id, date, SavingsActionRejection::kSessionClosed))
+      return *closed;
   auto account = store.LoadSavings(*borrower);
   if (!account && kind == SavingsActionKind::kReverseLast)
     return MakeError(SavingsActionRejection::kNothingToReverse, "borrower",

@@ -164,6 +164,7 @@ enum class LoanActionRejection {
   kReversalNotAllowed,         // reverse: an opening balance, or a savings repayment not recorded
   kReversalBreaksLater,        // reverse: a later transaction would no longer hold
   kCollectionTooLarge,         // PostCollections: over kCollectionLinesMax lines (the whole batch)
+  kSessionClosed,  // disburse, pay, reverse: the loan's point's session that day is closed
 };
 std::string_view RejectionKey(LoanActionRejection code);
 std::span<const RejectionEntry<LoanActionRejection>> RejectionTable(LoanActionRejection);
@@ -210,6 +211,7 @@ enum class SavingsActionRejection {
   kAmountInvalid,           // savings::SavingsRejection
   kSavingsDepositTooSmall,  // savings::SavingsRejection
   kSavingsInsufficient,     // savings::SavingsRejection
+  kSessionClosed,           // the member's point's session that day is closed
 };
 std::string_view RejectionKey(SavingsActionRejection code);
 std::span<const RejectionEntry<SavingsActionRejection>> RejectionTable(SavingsActionRejection);

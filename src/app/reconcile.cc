@@ -25,6 +25,7 @@ namespace tdcs::app {
   X(kCampaignCodeDuplicate, "CAMPAIGN_CODE_DUPLICATE")  \
   X(kCampaignExists, "CAMPAIGN_EXISTS")                 \
   X(kCampaignEmpty, "CAMPAIGN_EMPTY")                   \
+  X(kCampaignTooLarge, "CAMPAIGN_TOO_LARGE")            \
   X(kCampaignUnknown, "CAMPAIGN_UNKNOWN")               \
   X(kBorrowerUnknown, "BORROWER_UNKNOWN")               \
   X(kBorrowerNotInCampaign, "BORROWER_NOT_IN_CAMPAIGN") \
@@ -170,7 +171,18 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
   std::vector<store::ReconcileLineRow> lines;
   ReconcileOpened out;
   std::string last_group;
-  for (const auto& m : store::MembersInArea(db, a.area, r.as_of)) {
+  const auto members = store::MembersInArea(db, a.area, r.as_of);
+  // A campaign is opened in one transaction, every household's loans
+  // replayed to its date: a branch at most (the seeds' largest, 254,076).
+  if (members.size() > kCampaignHouseholdsMax)
+    return MakeError(ReconcileRejection::kCampaignTooLarge, "unit",
+                     "Đơn vị " + a.code + " có " + std::to_string(members.size()) + " hộ, quá " +
+                         std::to_string(kCampaignHouseholdsMax) +
+                         " hộ một đợt: mở đợt theo chi nhánh hoặc phòng giao dịch",
+                     "Unit " + a.code + " has " + std::to_string(members.size()) +
+                         " households, over " + std::to_string(kCampaignHouseholdsMax) +
+                         " a campaign: open one per branch or office");
+  for (const auto& m : members) {
     store::ReconcileLineRow line;
     line.borrower_id = m.borrower_id;
     line.group_id = m.group_id;

@@ -20,6 +20,9 @@
 
 namespace tdcs::app {
 
+// The most households one campaign takes (it is opened in one transaction).
+inline constexpr size_t kCampaignHouseholdsMax = 300'000;
+
 enum class ReconcileRejection {
   kUnitUnknown,            // no branch, office, point or group with the code, or not open then
   kUnitAmbiguous,          // the code is of two kinds of unit: say which (office:CODE)
@@ -29,6 +32,7 @@ enum class ReconcileRejection {
   kCampaignCodeDuplicate,  // the campaign code exists already
   kCampaignExists,         // the unit was reconciled on that date already
   kCampaignEmpty,          // no household of the area owes or has saved anything then
+  kCampaignTooLarge,       // an area of more than kCampaignHouseholdsMax households
   kCampaignUnknown,        // no such campaign
   kBorrowerUnknown,        // no such borrower
   kBorrowerNotInCampaign,  // the borrower has no line in the campaign

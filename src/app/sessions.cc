@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "app/internal/access.h"
 #include "app/internal/session_lines.h"
@@ -186,6 +187,7 @@ struct HeldSession {
   int64_t point_id = 0;
   int session_day = 1;
   loans::SessionMoves moves;
+  std::string month;  // YYYY-MM: the month whose session is held that day
 };
 
 // The point open on `date` whose session (as moved) is on `date`.
@@ -204,7 +206,8 @@ Result<HeldSession> SessionPoint(store::Database& db, const std::string& point_c
   for (int back : {0, 1, -1}) {
     const Date first = loans::FixedSessionDateIn(month.year, month.month, 1).AddMonths(-back);
     if (loans::SessionDateIn(first.year(), first.month(), links->second, moves) == date)
-      return HeldSession{point->id, links->second, std::move(moves)};
+      return HeldSession{point->id, links->second, std::move(moves),
+                         loans::MonthKey(first.year(), first.month())};
   }
   const Date held = loans::SessionDateIn(month.year, month.month, links->second, moves);
   return MakeError(SessionRejection::kNotASessionDate, "date",
@@ -333,8 +336,8 @@ namespace {
 
 // A line of a posting, with what was found wrong reading it (that refuses
 // its group).
-void OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
-                    const std::string& by);
+std::pair<Money, Money> OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
+                                       const std::string& by);
 
 struct ParsedLine {
   int line = 0;
@@ -505,6 +508,15 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
     for (auto& l : group_lines) {
       for (auto& e : l.errors) errors.push_back({l.line, std::move(e)});
       l.errors.clear();
+      for (auto [name, amount] : {std::pair{"interest_paid", l.interest_paid},
+                                  std::pair{"principal_paid", l.principal_paid},
+                                  std::pair{"savings_paid", l.savings_paid}})
+        if (amount.IsNegative() || amount.dong() > kAmountMaxDong)
+          errors.push_back({l.line, MakeError(SessionRejection::kAmountInvalid, name,
+                                              "Số tiền " + std::string(name) +
+                                                  " không hợp lệ: " + amount.ToVietnamese() + " đ",
+                                              "The amount " + std::string(name) +
+                                                  " is invalid: " + Dong(amount) + " đ")});
       if (l.loan.empty() && !(l.interest_paid + l.principal_paid).IsZero())
         errors.push_back({l.line, MakeError(SessionRejection::kAmountInvalid, "principal_paid",
                                             "Dòng không có khoản vay chỉ nhận tiết kiệm",
@@ -604,10 +616,11 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
         return 0;  // rolled back: nothing of the group stays
       }
       store::RecordSessionBatch(
-          db, {key, group, point.value().point_id, *date, hash,
-               static_cast<int64_t>(group_lines.size()), amount.dong(),
-               static_cast<int64_t>(flags.size()), context.actor.login, interest_due.dong(),
-               interest_paid.dong(), principal_due.dong(), principal_paid.dong()});
+          db,
+          {key, group, point.value().point_id, *date, hash,
+           static_cast<int64_t>(group_lines.size()), amount.dong(),
+           static_cast<int64_t>(flags.size()), context.actor.login, interest_due.dong(),
+           interest_paid.dong(), principal_due.dong(), principal_paid.dong(), point.value().month});
       tx.Commit();
       outcome = Outcome::kPosted;
       return 0;
@@ -636,11 +649,17 @@ namespace {
 // Opens a point's session and pays out at it what the point owes: the
 // commission of its groups' boards and the commune associations' fee
 // shares not paid yet (RULES §6.4), one entry per payable and office.
-void OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
-                    const std::string& by) {
+// Returns the commission and the fees paid.
+std::pair<Money, Money> OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today,
+                                       const std::string& by) {
   store::OpenSession(db, point_id, date, today, by);
+  // What is paid is exactly what is marked paid: the lines read here, by
+  // their keys (a fees run committing meanwhile adds lines for the next
+  // session), one opening of the point at a time.
+  db.LockKey("fees-point:" + std::to_string(point_id));
+  const auto unpaid = store::UnpaidAtPoint(db, point_id);
   std::map<std::pair<std::string, int64_t>, Money> owed;  // (kind, office) → amount
-  for (const auto& l : store::UnpaidAtPoint(db, point_id))
+  for (const auto& l : unpaid)
     if (l.amount_dong > 0) owed[{l.kind, l.office_id}] += Money::Dong(l.amount_dong);
   store::LoanStore loans(db);
   for (const auto& [what, amount] : owed) {
@@ -656,7 +675,11 @@ void OpenAndPayFees(store::Database& db, int64_t point_id, Date date, Date today
         ledger::BuildEntry(today, commission ? "commission_paid" : "fee_paid", std::move(postings)),
         0, 0);
   }
-  store::MarkPaidAtSession(db, point_id, date);
+  store::MarkPaidAtSession(db, unpaid, date);
+  std::pair<Money, Money> paid;
+  for (const auto& [what, amount] : owed)
+    (what.first == "commission" ? paid.first : paid.second) += amount;
+  return paid;
 }
 
 Error NotToday(Date date, std::optional<Date> today) {
@@ -687,9 +710,8 @@ Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& 
     out.already_open = true;
     return out;
   }
-  for (const auto& l : store::UnpaidAtPoint(db, point.value().point_id))
-    (l.kind == "commission" ? out.commission_paid : out.fees_paid) += Money::Dong(l.amount_dong);
-  OpenAndPayFees(db, point.value().point_id, date, *today, context.actor.login);
+  std::tie(out.commission_paid, out.fees_paid) =
+      OpenAndPayFees(db, point.value().point_id, date, *today, context.actor.login);
   tx.Commit();
   return out;
 }
@@ -722,9 +744,12 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
   if (r.brought.IsNegative())
     return MakeError(SessionRejection::kAmountInvalid, "brought",
                      "Số tiền mặt mang đến không được âm", "The cash brought cannot be negative");
-  if (r.reason.size() > 500)
-    return MakeError(SessionRejection::kReasonTooLong, "reason", "Lý do dài quá 500 byte",
-                     "The reason is longer than 500 bytes");
+  if (r.reason.size() > 500 || std::any_of(r.reason.begin(), r.reason.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20;
+      }))
+    return MakeError(SessionRejection::kReasonTooLong, "reason",
+                     "Lý do dài quá 500 byte hoặc có ký tự điều khiển",
+                     "The reason is longer than 500 bytes or has control characters");
   auto point = SessionPoint(db, r.point_code, r.date);
   if (!point.ok()) return point.error();
   const int64_t point_id = point.value().point_id;
@@ -757,7 +782,9 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
   out.expected = r.brought + cash.Net();
   out.counted = r.counted;
   out.difference = r.counted - out.expected;
-  if (!out.difference.IsZero() && r.reason.empty())
+  const bool blank =
+      std::all_of(r.reason.begin(), r.reason.end(), [](char c) { return c == ' ' || c == '\t'; });
+  if (!out.difference.IsZero() && blank)
     return MakeError(
         SessionRejection::kCashDifference, "counted",
         "Tiền mặt kiểm đếm " + r.counted.ToVietnamese() + " đ khác sổ sách " +

@@ -106,9 +106,12 @@ TEST(FeesTest, AFeeSplitsBetweenTheLevelsInForceAndAddsUp) {
   EXPECT_EQ(parts[3].amount, Money::Dong(9'240));
   parts = SplitFee(Money::Dong(9'093), after, false);
   ASSERT_EQ(parts.size(), 3u);
-  EXPECT_EQ(parts[0].amount, Money::Dong(455));    // 454.65
-  EXPECT_EQ(parts[1].amount, Money::Dong(1'364));  // 1,363.95
-  EXPECT_EQ(parts[2].amount, Money::Dong(7'274));  // the rest
+  EXPECT_EQ(parts[0].amount, Money::Dong(454));    // 454.65 down
+  EXPECT_EQ(parts[1].amount, Money::Dong(1'363));  // 1,363.95 down
+  EXPECT_EQ(parts[2].amount, Money::Dong(7'276));  // the rest
+  // No share below 0, even with the commune's 0 %.
+  parts = SplitFee(Money::Dong(1), {50, 50, 0, 0}, true);
+  EXPECT_EQ(parts[3].amount, Money::Dong(1));
   // Rounding never loses or makes a đồng.
   for (int64_t fee = 0; fee < 2'000; ++fee) {
     Money sum;

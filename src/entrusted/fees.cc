@@ -79,7 +79,7 @@ std::string_view LevelVi(Level l) {
 
 std::vector<FeePart> SplitFee(Money fee, const LevelShares& shares, bool district_in_force) {
   auto part = [&](int percent) {
-    return Money::Dong(DivideRoundHalfUp(static_cast<__int128>(fee.dong()) * percent, 100));
+    return Money::Dong(DivideRoundDown(static_cast<__int128>(fee.dong()) * percent, 100));
   };
   std::vector<FeePart> out;
   Money left = fee;

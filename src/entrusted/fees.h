@@ -48,8 +48,9 @@ std::string_view LevelVi(Level l);   // Trung ương | Tỉnh | Huyện | Xã
 struct LevelShares {
   int central = 0, province = 0, district = 0, commune = 0;
 };
-// The fee split between the levels: each level's share half up, the commune
-// taking what rounding leaves, so the parts add up to `fee` exactly. Without
+// The fee split between the levels: each upper level's share rounded down,
+// the commune taking the rest, so the parts add up to `fee` exactly and none
+// is below 0. Without
 // a district level in force its share must be 0 (a setting error otherwise,
 // checked by CheckShares).
 struct FeePart {

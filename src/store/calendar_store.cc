@@ -177,8 +177,8 @@ void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
   auto& st = db.Cached(
       "INSERT INTO session_batch (idempotency_key, group_code, point_id, session_date, "
       "request_hash, lines, amount_dong, flagged, posted_by, interest_due_dong, "
-      "interest_paid_dong, principal_due_dong, principal_paid_dong) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "interest_paid_dong, principal_due_dong, principal_paid_dong, session_month) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.BindText(1, r.key);
   st.BindText(2, r.group_code);
   st.BindInt(3, r.point_id);
@@ -192,6 +192,7 @@ void RecordSessionBatch(Database& db, const SessionBatchRow& r) {
   st.BindInt(11, r.interest_paid_dong);
   st.BindInt(12, r.principal_due_dong);
   st.BindInt(13, r.principal_paid_dong);
+  st.BindText(14, r.session_month);
   st.Run();
 }
 

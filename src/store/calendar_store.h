@@ -59,6 +59,7 @@ struct SessionBatchRow {
   // interest first): the rating's interest collection and principal repayment.
   int64_t interest_due_dong = 0, interest_paid_dong = 0;
   int64_t principal_due_dong = 0, principal_paid_dong = 0;
+  std::string session_month;  // YYYY-MM: the month whose session it is
 };
 void RecordSessionBatch(Database& db, const SessionBatchRow& row);
 // The key a group's batch of a session was posted under, if it was.

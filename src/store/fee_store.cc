@@ -70,29 +70,35 @@ SessionCash SessionCashOf(Database& db, int64_t point_id, Date date) {
     }
     st.Reset();
   };
-  // Each entry's cash, so that money in and money out are told apart.
+  // Each entry's cash, so that money in and money out are told apart; the
+  // point's loans and members lead, not the day's journal (a month's first
+  // day carries every savings account's interest).
   auto& loans = db.Cached(
-      "SELECT SUM(p.amount_dong) FROM journal_entry e JOIN posting p ON p.entry_id = e.id "
-      "JOIN loan l ON l.id = p.loan_id WHERE e.entry_date = ? AND p.account_code = 'CASH_POINT' "
-      "AND p.loan_id <> 0 AND l.point_id = ? GROUP BY e.id");
-  loans.BindText(1, day);
-  loans.BindInt(2, point_id);
+      "SELECT SUM(p.amount_dong) FROM posting p WHERE p.account_code = 'CASH_POINT' AND "
+      "p.loan_id <> 0 AND p.entry_id IN (SELECT t.entry_id FROM loan l JOIN loan_txn t ON "
+      "t.loan_id = l.id WHERE l.point_id = ? AND t.txn_date = ? AND t.entry_id IS NOT NULL) "
+      "GROUP BY p.entry_id");
+  loans.BindInt(1, point_id);
+  loans.BindText(2, day);
   add(loans);
   auto& savings = db.Cached(
-      "SELECT SUM(p.amount_dong) FROM journal_entry e JOIN posting p ON p.entry_id = e.id "
-      "JOIN membership m ON m.borrower_id = p.borrower_id AND " +
-      ValidOn("m") + " JOIN savings_group_version g ON g.group_id = m.group_id AND " +
-      ValidOn("g") +
-      // (loan_id + 0: the day's entries lead, not every savings posting
-      // there is through the loan index.)
-      " WHERE e.entry_date = ? AND p.account_code = 'CASH_POINT' AND p.loan_id + 0 = 0 AND "
-      "p.borrower_id <> 0 AND g.point_id = ? GROUP BY e.id");
-  for (int i = 1; i <= 5; ++i) savings.BindText(i, day);
-  savings.BindInt(6, point_id);
+      "SELECT SUM(p.amount_dong) FROM posting p WHERE p.account_code = 'CASH_POINT' AND "
+      "p.loan_id = 0 AND p.entry_id IN (SELECT t.entry_id FROM savings_group_version g "
+      "JOIN membership m ON m.group_id = g.group_id AND " +
+      ValidOn("m") +
+      " JOIN savings_account a ON a.borrower_id = m.borrower_id JOIN savings_txn t ON "
+      "t.account_id = a.id WHERE g.point_id = ? AND " +
+      ValidOn("g") + " AND t.txn_date = ? AND t.entry_id IS NOT NULL) GROUP BY p.entry_id");
+  savings.BindText(1, day);
+  savings.BindText(2, day);
+  savings.BindInt(3, point_id);
+  savings.BindText(4, day);
+  savings.BindText(5, day);
+  savings.BindText(6, day);
   add(savings);
   auto& fees = db.Cached(
-      "SELECT COALESCE(SUM(amount_dong), 0) FROM fee_line WHERE paid_point_id = ? AND "
-      "paid_on = ?");
+      "SELECT COALESCE(SUM(amount_dong), 0) FROM fee_line WHERE point_id = ? AND paid_on = ? "
+      "AND paid_point_id = point_id");
   fees.BindInt(1, point_id);
   fees.BindText(2, day);
   if (fees.Step()) cash.fees_paid = Money::Dong(fees.GetInt(0));
@@ -202,24 +208,25 @@ std::vector<GroupMonth> ReadGroupMonths(Database& db, Date first, Date last) {
         "WHERE e.entry_date >= ? AND e.entry_date <= ? AND p.borrower_id <> 0 AND "
         "(e.kind IN ('pay', 'pay_savings', 'deposit') OR (e.kind = 'reverse' AND r.kind IN "
         "('pay', 'pay_savings'))) GROUP BY m.group_id, e.entry_date, e.kind");
-    st->BindText(1, start);
-    st->BindText(2, end);
+    st->BindText(1, first.AddDays(-kSessionMoveReachDays).ToIso());
+    st->BindText(2, last.AddDays(kSessionMoveReachDays).ToIso());
     while (st->Step()) {
       GroupMonth* g = group(st->GetInt(0));
       if (!g) continue;
       const std::string kind = st->GetText(2);
-      if (kind != "reverse") g->transactions[*Date::Parse(st->GetText(1))] += st->GetInt(3);
-      g->interest_collected += Money::Dong(IntOr0(*st, 4));
+      const Date day = *Date::Parse(st->GetText(1));
+      if (kind != "reverse") g->transactions[day] += st->GetInt(3);
+      // The interest collected in the month itself.
+      if (day >= first && day <= last) g->interest_collected += Money::Dong(IntOr0(*st, 4));
     }
   }
   {
     auto st = db.Prepare(
         "SELECT sg.id, SUM(b.interest_due_dong), SUM(b.interest_paid_dong), "
         "SUM(b.principal_due_dong), SUM(b.principal_paid_dong) FROM session_batch b "
-        "JOIN savings_group sg ON sg.code = b.group_code WHERE b.session_date >= ? AND "
-        "b.session_date <= ? GROUP BY sg.id");
-    st->BindText(1, start);
-    st->BindText(2, end);
+        "JOIN savings_group sg ON sg.code = b.group_code WHERE b.session_month = ? "
+        "GROUP BY sg.id");
+    st->BindText(1, start.substr(0, 7));
     while (st->Step()) {
       GroupMonth* g = group(st->GetInt(0));
       if (!g) continue;
@@ -399,14 +406,18 @@ std::vector<FeeLineRow> UnpaidAtPoint(Database& db, int64_t point_id) {
   return ReadFeeRows(st);
 }
 
-void MarkPaidAtSession(Database& db, int64_t point_id, Date date) {
+void MarkPaidAtSession(Database& db, const std::vector<FeeLineRow>& lines, Date date) {
   auto& st = db.Cached(
-      "UPDATE fee_line SET paid_on = ?, paid_point_id = ? WHERE point_id = ? AND paid_on IS "
-      "NULL AND (kind = 'commission' OR level = 'commune')");
-  st.BindText(1, date.ToIso());
-  st.BindInt(2, point_id);
-  st.BindInt(3, point_id);
-  st.Run();
+      "UPDATE fee_line SET paid_on = ?, paid_point_id = point_id WHERE month = ? AND kind = ? "
+      "AND group_id = ? AND level = ? AND paid_on IS NULL");
+  for (const auto& l : lines) {
+    st.BindText(1, date.ToIso());
+    st.BindText(2, l.month);
+    st.BindText(3, l.kind);
+    st.BindInt(4, l.group_id);
+    st.BindText(5, l.level);
+    st.Run();
+  }
 }
 
 }  // namespace tdcs::store

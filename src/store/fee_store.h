@@ -51,13 +51,16 @@ struct GroupMonth {
   Money savings_end, savings_before;  // at the month's end and the month before's
   Money outstanding, overdue;         // principal at the month's end
   Money interest_collected;           // in the month (payments less their reversals)
-  // Payments and deposits of the month by day.
+  // Payments and deposits by day, of the month and the month's edges
+  // (a session moved across one).
   std::map<Date, int64_t> transactions;
-  // From the session batches of the month.
+  // From the batches of the month's session (as moved).
   bool posted_at_session = false;
   Money interest_due, interest_paid, principal_due, principal_paid;
 };
 std::vector<GroupMonth> ReadGroupMonths(Database& db, Date first, Date last);
+// How far around a month its session may have moved: the transactions read.
+inline constexpr int kSessionMoveReachDays = 31;
 
 // A group's rating of a month as stored.
 struct GroupRatingRow {
@@ -92,9 +95,9 @@ bool FeeRunExists(Database& db, const std::string& month);
 void RecordFeeRun(Database& db, const std::string& month, Date on, const std::string& by,
                   int64_t commission, int64_t fee, const std::vector<FeeLineRow>& lines);
 std::vector<FeeLineRow> ReadFeeLines(Database& db, const std::string& month);
-// The commission and commune fee shares of a point not paid yet (amounts
-// above 0), and marking them paid at its session.
+// The commission and commune fee shares of a point not paid yet, and
+// marking those lines (by their keys) paid at its session on `date`.
 std::vector<FeeLineRow> UnpaidAtPoint(Database& db, int64_t point_id);
-void MarkPaidAtSession(Database& db, int64_t point_id, Date date);
+void MarkPaidAtSession(Database& db, const std::vector<FeeLineRow>& lines, Date date);
 
 }  // namespace tdcs::store

@@ -111,11 +111,13 @@ std::optional<GroupOfBorrower> GroupOfBorrowerOn(Database& db, int64_t borrower_
 
 std::vector<std::string> LoanCodesOfBorrower(Database& db, int64_t borrower_id, Date disbursed_by) {
   auto& st = db.Cached(
-      "SELECT code FROM loan WHERE (borrower_id = ? OR approved_borrower_id = ?) "
-      "AND disbursed_on IS NOT NULL AND disbursed_on <= ? ORDER BY code");
+      "SELECT code FROM loan WHERE borrower_id = ? AND disbursed_on IS NOT NULL AND "
+      "disbursed_on <= ? UNION SELECT code FROM loan WHERE approved_borrower_id = ? AND "
+      "disbursed_on IS NOT NULL AND disbursed_on <= ? ORDER BY code");
   st.BindInt(1, borrower_id);
-  st.BindInt(2, borrower_id);
-  st.BindText(3, disbursed_by.ToIso());
+  st.BindText(2, disbursed_by.ToIso());
+  st.BindInt(3, borrower_id);
+  st.BindText(4, disbursed_by.ToIso());
   std::vector<std::string> out;
   while (st.Step()) out.push_back(st.GetText(0));
   st.Reset();

@@ -16,10 +16,16 @@ ALTER TABLE session_batch ADD COLUMN interest_due_dong BIGINT NOT NULL DEFAULT 0
 ALTER TABLE session_batch ADD COLUMN interest_paid_dong BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE session_batch ADD COLUMN principal_due_dong BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE session_batch ADD COLUMN principal_paid_dong BIGINT NOT NULL DEFAULT 0;
+-- The month whose session it was (a session moved across a month's edge
+-- belongs to its own month).
+ALTER TABLE session_batch ADD COLUMN session_month TEXT NOT NULL DEFAULT '';
+UPDATE session_batch SET session_month = substr(CAST(session_date AS TEXT), 1, 7);
 CREATE INDEX session_batch_session ON session_batch (point_id, session_date);
 
--- The journal by date: a month's entries (fees, ratings, a session's cash).
+-- The journal by date (a month's entries: fees, ratings) and a point's
+-- loans (a session's cash).
 CREATE INDEX journal_entry_date ON journal_entry (entry_date);
+CREATE INDEX loan_point ON loan (point_id);
 
 -- The group rating of a month (BC0437): each criterion's figure (basis
 -- points: 1 % = 100) and points, the total and the class. Rated again, a

@@ -70,6 +70,8 @@ CREATE INDEX inspection_group ON inspection (group_id, inspected_on);
 
 -- The loans an office disbursed in a window (new loans to inspect).
 CREATE INDEX loan_office_disbursed ON loan (office_id, disbursed_on);
+-- A household's loans, those it took over as an heir included.
+CREATE INDEX loan_approved_borrower ON loan (approved_borrower_id);
 
 INSERT INTO id_sequence (name, next_value) VALUES ('reconcile_campaign', 1), ('inspection', 1)
   ON CONFLICT (name) DO NOTHING;
