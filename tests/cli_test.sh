@@ -356,15 +356,20 @@ mkfifo "$work/locker"
 sqlite3 "$work/demo.db" <"$work/locker" >/dev/null 2>&1 &
 locker=$!
 exec 3>"$work/locker"
-echo "BEGIN IMMEDIATE;" >&3
+# The holder waits for the lock (a probe below may hold it for an instant),
+# and the probes go on until the holder has it.
+printf '.timeout 30000\nBEGIN IMMEDIATE;\n' >&3
+held=no
 for _ in $(seq 600); do
-  sqlite3 "$work/demo.db" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || break
+  sqlite3 "$work/demo.db" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 || { held=yes; break; }
   sleep 0.1
 done
+check "the test's own holder has the write lock" test "$held" = yes
 TDCS_STATEMENT_TIMEOUT_SECONDS=1 "$tdcs" loan pay 1000000000000001 100000 --key locked \
   --db "$work/demo.db" >"$work/locked.out" 2>&1
 check "a writer kept from the lock past the statement timeout exits 3" test $? -eq 3
 check "and says another writer held the database" contains "$work/locked.out" "another writer held the database too long"
+contains "$work/locked.out" "another writer held the database too long" || sed 's/^/  | /' "$work/locked.out" >&2
 exec 3>&-
 wait "$locker"
 check "once the lock is free it posts" \
