@@ -683,18 +683,26 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
 
 namespace {
 
-// The action inside the caller's transaction; on a rejection nothing was written.
-namespace {
-
 // Cash at a commune point on a day is its session's (RULES §6.3): once the
-// session is closed, nothing more moves cash there that day. A movement
-// waits for a closing in progress (the closing takes the key alone).
-template <typename Code>
-std::optional<Error> SessionClosedFor(store::Database& db, int64_t point_id, Date date, Code code) {
-  if (point_id == 0) return std::nullopt;
-  db.LockKeyShared("session:" + std::to_string(point_id) + ":" + date.ToIso());
+// session is closed, nothing more moves cash there that day. The point's
+// session lock for the day is taken shared (a closing takes it alone, and
+// a session's batch before its loans): whether the session is closed. An
+// open answer holds to the transaction's end (nobody closes it meanwhile)
+// and is asked of the server once.
+bool SessionClosedOn(store::Database& db, int64_t point_id, Date date) {
+  if (point_id == 0) return false;
+  const std::string name = SessionLockName(point_id, date);
+  const std::string open = "open " + name;
+  if (db.HeldInTransaction(open)) return false;
+  db.LockKeyShared(name);
   const auto status = store::SessionStatus(db, point_id, date);
-  if (!status || *status != "closed") return std::nullopt;
+  if (status && *status == "closed") return true;
+  db.NoteHeldInTransaction(open);
+  return false;
+}
+
+template <typename Code>
+Error SessionClosedError(Code code, Date date) {
   return MakeError(code, "date",
                    "Phiên giao dịch ngày " + date.ToVietnamese() +
                        " tại điểm của khoản này đã đóng: tiền mặt của ngày đó không nhận thêm "
@@ -704,22 +712,60 @@ std::optional<Error> SessionClosedFor(store::Database& db, int64_t point_id, Dat
                        "(post it on the next business day)");
 }
 
+// Whether reversing the loan's last transaction moves cash: a disbursement
+// or a cash payment (not a payment from savings, a freeze, …).
+bool LastTxnMovedCash(store::LoanStore& store, int64_t loan_id) {
+  const store::LoanTxn* target = nullptr;
+  const auto txns = store.Txns(loan_id);
+  for (const auto& t : txns)
+    if (t.kind != "reverse" && t.reversed_by == 0) target = &t;
+  return target != nullptr && (target->kind == LoanActionKey(LoanActionKind::kDisburse) ||
+                               target->kind == LoanActionKey(LoanActionKind::kPay));
+}
+
 }  // namespace
 
+std::string SessionLockName(int64_t point_id, Date date) {
+  return "session:" + std::to_string(point_id) + ":" + date.ToIso();
+}
+
+void NoteSessionClosed(store::Database& db, int64_t point_id, Date date) {
+  db.ForgetHeldInTransaction("open " + SessionLockName(point_id, date));
+}
+
+namespace {
+
+// A loan action inside the caller's transaction; on a rejection nothing was
+// written. `session_held`: the caller holds the session's lock alone and
+// found it open (a session's own batch).
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
                                      const std::string& actor, const std::string& key,
-                                     const LoanAction& a) {
+                                     const LoanAction& a, bool session_held = false) {
   const std::string request = RequestText(a);
   const store::LoanStore::IdempotencyKey idempotency{actor, "loan", key};
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   auto loan_id = store.FindLoanId(a.loan_code);
   if (!loan_id)
     return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
+  // Cash moves at the loan's point: its session's lock before the loan's,
+  // the order a session's batch takes them in.
+  const bool cash =
+      !session_held && (a.kind == LoanActionKind::kDisburse || a.kind == LoanActionKind::kPay ||
+                        a.kind == LoanActionKind::kReverseLast);
+  int64_t point = 0;
+  bool closed = false;
+  if (cash) {
+    point = store.LoanPoint(*loan_id).value_or(0);
+    closed = SessionClosedOn(db, point, a.date);
+  }
   store.LockLoan(*loan_id);
   auto loaded = store.LoadLoan(*loan_id);
   if (!loaded)
     return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
   loans::Loan loan = std::move(*loaded);
+  // (A loan moved to another point meanwhile: that point's session.)
+  if (cash && loan.terms.point_id != point)
+    closed = SessionClosedOn(db, loan.terms.point_id, a.date);
   // Interest is computed on the program's rates: a rate change waits for
   // this action, and this action for a rate change (RATES_LOCK).
   db.LockKeyShared("program:" + loan.terms.program);
@@ -727,11 +773,9 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   // head is locked by the first entry), in the order a deposit takes them.
   if (a.kind == LoanActionKind::kPayFromSavings || a.kind == LoanActionKind::kReverseLast)
     db.LockKey("savings:" + std::to_string(loan.terms.borrower_id));
-  if (a.kind == LoanActionKind::kDisburse || a.kind == LoanActionKind::kPay ||
-      a.kind == LoanActionKind::kReverseLast)
-    if (auto closed =
-            SessionClosedFor(db, loan.terms.point_id, a.date, LoanActionRejection::kSessionClosed))
-      return *closed;
+  if (closed &&
+      (a.kind != LoanActionKind::kReverseLast || LastTxnMovedCash(store, loan.terms.loan_id)))
+    return SessionClosedError(LoanActionRejection::kSessionClosed, a.date);
   if (loan.disbursed_on && a.date < loan.processed_to)
     return MakeError(
         LoanActionRejection::kActionBackdated, "date",
@@ -801,13 +845,14 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   return result;
 }
 
-// Locks, before any line runs, every idempotency key and then every loan of
-// a batch in one order (keys, then loans by id), so that two batches over the
-// same loans wait for each other instead of deadlocking.
-// Then reads the batch's loans and keys ahead, a few queries for the whole
-// batch.
+// Locks, before any line runs, every idempotency key, then (unless the
+// caller holds its session) the session of every point the batch's loans are
+// held at, shared, and then every loan, each in one order (keys, points and
+// loans by id): two batches, or a batch and a session's own batch, over the
+// same loans wait for each other instead of deadlocking. Then reads the
+// batch's loans and keys ahead, a few queries for the whole batch.
 void LockBatch(store::Database& db, store::LoanStore& store, const std::string& actor,
-               const std::vector<Collection>& lines) {
+               const std::vector<Collection>& lines, Date date, bool session_held) {
   std::set<std::string> lock_names;
   std::vector<store::LoanStore::IdempotencyKey> keys;
   std::vector<std::string> codes;
@@ -821,6 +866,11 @@ void LockBatch(store::Database& db, store::LoanStore& store, const std::string& 
   std::vector<int64_t> loans = store.FindLoanIds(codes);
   std::sort(loans.begin(), loans.end());
   for (const auto& name : lock_names) db.LockKey(name);
+  if (!session_held) {
+    std::set<int64_t> points;
+    for (const auto& [loan, point] : store.LoanPoints(loans)) points.insert(point);
+    for (int64_t point : points) SessionClosedOn(db, point, date);  // (the answer is kept)
+  }
   for (int64_t id : loans) store.LockLoan(id);
   store.ReadAheadIdempotencyKeys(keys);
   store.ReadAheadLoans(loans);
@@ -852,7 +902,7 @@ CollectionReport PostCollections(Connection& connection, const Context& context,
   return store::RunTransaction(db, [&](store::Transaction& tx) {
     CollectionReport report;
     store::LoanStore store(db);
-    LockBatch(db, store, context.actor.login, lines);
+    LockBatch(db, store, context.actor.login, lines, date, false);
     store.DeferBalances();
     for (size_t i = 0; i < lines.size(); ++i) {
       LoanAction a;
@@ -876,8 +926,10 @@ CollectionReport PostCollections(Connection& connection, const Context& context,
 
 namespace {
 
+// `session_held`: as for ApplyLoanAction.
 Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction& tx,
-                                        const Context& context, const SavingsAction& a) {
+                                        const Context& context, const SavingsAction& a,
+                                        bool session_held = false) {
   const SavingsActionKind kind = a.kind;
   const Money amount = a.amount;
   const Date date = a.date;
@@ -897,18 +949,18 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   if (!borrower)
     return Unknown(SavingsActionRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    a.borrower_code);
+  // Savings move cash at the member's point: its session's lock first (the
+  // order a session's batch takes them in), then the account's.
+  const auto placement = network.PlacementOn(*borrower, date);
+  if (!session_held && placement && SessionClosedOn(db, placement->point_id, date))
+    return SessionClosedError(SavingsActionRejection::kSessionClosed, date);
   db.LockKey("savings:" + std::to_string(*borrower));
   db.LockKeyShared("savings-rate");
-  if (auto placement = network.PlacementOn(*borrower, date))
-    if (auto closed =
-            SessionClosedFor(db, placement->point_id, date, SavingsActionRejection::kSessionClosed))
-      return *closed;
   auto account = store.LoadSavings(*borrower);
   if (!account && kind == SavingsActionKind::kReverseLast)
     return MakeError(SavingsActionRejection::kNothingToReverse, "borrower",
                      "Hộ vay chưa có tài khoản tiết kiệm", "The borrower has no savings account");
   if (!account) {
-    auto placement = network.PlacementOn(*borrower, date);
     if (!placement)
       return MakeError(SavingsActionRejection::kBorrowerNotInGroup, "borrower",
                        "Hộ vay không thuộc tổ TK&VV nào vào ngày " + date.ToVietnamese(),
@@ -954,7 +1006,8 @@ std::vector<RowError> ApplySessionLines(store::Database& db, const Context& cont
   std::vector<Collection> loans;
   for (const auto& l : lines)
     if (!l.loan_code.empty() && l.loan_paid.dong() > 0) loans.push_back({l.loan_code, {}, ""});
-  LockBatch(db, store, context.actor.login, loans);
+  LockBatch(db, store, context.actor.login, loans, date, true);
+  store.DeferBalances();
   // Then every saver's savings, by ascending id, before the first entry
   // takes the journal's head (the order of a loan action's locks).
   std::vector<std::string> savers;
@@ -974,13 +1027,15 @@ std::vector<RowError> ApplySessionLines(store::Database& db, const Context& cont
       a.loan_code = l.loan_code;
       a.amount = l.loan_paid;
       a.date = date;
-      auto r = ApplyLoanAction(db, store, context.actor.login, "", a);
+      auto r = ApplyLoanAction(db, store, context.actor.login, "", a, true);
       if (!r.ok()) errors.push_back({l.line, r.error()});
     }
   }
-  // The deposits after the payments: each is written by a store of its own,
-  // which reads the journal's head as the payments left it (one store's
-  // cached head would not know of another's entries).
+  // The payments' balances and the journal's head written once. Then the
+  // deposits: each is written by a store of its own, which reads the
+  // journal's head as the payments left it (one store's cached head would
+  // not know of another's entries).
+  store.FlushBalances();
   for (const auto& l : lines) {
     if (l.savings_paid.dong() > 0) {
       SavingsAction a;
@@ -989,7 +1044,7 @@ std::vector<RowError> ApplySessionLines(store::Database& db, const Context& cont
       a.amount = l.savings_paid;
       a.date = date;
       store::Transaction deposit(db);  // a savepoint: a refused deposit leaves nothing
-      auto r = ApplySavingsAction(db, deposit, quiet, a);
+      auto r = ApplySavingsAction(db, deposit, quiet, a, true);
       if (!r.ok()) errors.push_back({l.line, r.error()});
     }
   }

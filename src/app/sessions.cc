@@ -579,7 +579,7 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
       errors = read_errors;
       // One batch of a session at a time: its opening, and a group posted
       // once whatever the key.
-      db.LockKey("session:" + std::to_string(point.value().point_id) + ":" + date->ToIso());
+      db.LockKey(SessionLockName(point.value().point_id, *date));
       if (auto seen = store::SessionBatchHash(db, key, group)) {
         if (*seen == hash) {
           outcome = Outcome::kRepeated;
@@ -701,7 +701,7 @@ Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& 
   if (!today || *today != date) return NotToday(date, today);
   SessionOpened out;
   store::Transaction tx(db);
-  db.LockKey("session:" + std::to_string(point.value().point_id) + ":" + date.ToIso());
+  db.LockKey(SessionLockName(point.value().point_id, date));
   if (auto record = store::ReadSession(db, point.value().point_id, date)) {
     if (record->status == "closed")
       return MakeError(SessionRejection::kSessionClosed, "date",
@@ -761,7 +761,7 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
                      "The session of " + r.date.ToIso() + " has not come yet (business date: " +
                          (today ? today->ToIso() : std::string("not set")) + ")");
   store::Transaction tx(db);
-  db.LockKey("session:" + std::to_string(point_id) + ":" + r.date.ToIso());
+  db.LockKey(SessionLockName(point_id, r.date));
   auto record = store::ReadSession(db, point_id, r.date);
   if (!record)
     return MakeError(SessionRejection::kSessionNotOpen, "date",
@@ -816,6 +816,7 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
   }
   store::CloseSession(db, point_id, r.date, out.expected.dong(), r.counted.dong(), r.reason, *today,
                       context.actor.login);
+  NoteSessionClosed(db, point_id, r.date);
   tx.Commit();
   return out;
 }

@@ -132,6 +132,8 @@ class Database {
   // noting it. Outside a transaction nothing is held.
   bool HeldInTransaction(const std::string& what) const;
   void NoteHeldInTransaction(std::string what);
+  // Unnotes `what` (a fact noted this way that the transaction itself ended).
+  void ForgetHeldInTransaction(const std::string& what) { held_.erase(what); }
   // Appends " FOR UPDATE" to a SELECT on engines with row locks.
   virtual std::string ForUpdate(std::string_view select) const = 0;
   // Writes a consistent copy of the whole database to `path` while it stays

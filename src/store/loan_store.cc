@@ -408,6 +408,25 @@ std::vector<int64_t> LoanStore::FindLoanIds(const std::vector<std::string>& code
   return ids;
 }
 
+std::map<int64_t, int64_t> LoanStore::LoanPoints(const std::vector<int64_t>& loan_ids) {
+  std::map<int64_t, int64_t> out;
+  QueryIn(db_, "SELECT id, point_id FROM loan WHERE id", "", {}, loan_ids,
+          [&](const Statement& st) { out[st.GetInt(0)] = st.IsNull(1) ? 0 : st.GetInt(1); });
+  return out;
+}
+
+std::optional<int64_t> LoanStore::LoanPoint(int64_t loan_id) {
+  if (ReadAheadValid())
+    if (auto it = ahead_loans_.find(loan_id); it != ahead_loans_.end())
+      return it->second.terms.point_id;
+  auto& st = db_.Cached("SELECT point_id FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  std::optional<int64_t> point;
+  if (st.Step()) point = st.IsNull(0) ? 0 : st.GetInt(0);
+  st.Reset();
+  return point;
+}
+
 std::vector<loans::Loan> LoanStore::LoadLoans(const std::vector<int64_t>& loan_ids) {
   std::vector<loans::Loan> out;
   out.reserve(loan_ids.size());

@@ -110,6 +110,11 @@ class LoanStore {
   // and keys after locking them, so that nobody changes them meanwhile.
   // The ids of the loans with these codes (the unknown ones left out).
   std::vector<int64_t> FindLoanIds(const std::vector<std::string>& codes);
+  // The commune point each loan of `loan_ids` is held at (0: none), read
+  // without a lock (a batch takes its points' session locks before its loans').
+  std::map<int64_t, int64_t> LoanPoints(const std::vector<int64_t>& loan_ids);
+  // One loan's: from the batch's read-ahead when it holds the loan.
+  std::optional<int64_t> LoanPoint(int64_t loan_id);
   // The loans with these ids (the unknown ones left out), in no set order.
   std::vector<loans::Loan> LoadLoans(const std::vector<int64_t>& loan_ids);
   // Fills each loan's terms.session_moves from its point's moved sessions

@@ -15,6 +15,12 @@
 
 namespace tdcs::app {
 
+// The advisory lock of a point's session on a day: a session's batches and
+// its closing take it alone; every other movement of cash there, shared.
+std::string SessionLockName(int64_t point_id, Date date);
+// Tells the transaction's cached answers that it closed that session.
+void NoteSessionClosed(store::Database& db, int64_t point_id, Date date);
+
 struct SessionLineToApply {
   int line = 0;  // of the file
   std::string borrower_code, loan_code;
