@@ -871,7 +871,7 @@ void LockBatch(store::Database& db, store::LoanStore& store, const std::string& 
     for (const auto& [loan, point] : store.LoanPoints(loans)) points.insert(point);
     for (int64_t point : points) SessionClosedOn(db, point, date);  // (the answer is kept)
   }
-  for (int64_t id : loans) store.LockLoan(id);
+  store.LockLoans(loans);
   store.ReadAheadIdempotencyKeys(keys);
   store.ReadAheadLoans(loans);
 }

@@ -51,7 +51,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
       // two wait for each other rather than deadlock; a loan a payment has
       // just brought past the day is skipped.
       std::sort(ids.begin(), ids.end());
-      for (int64_t id : ids) store.LockLoan(id);
+      store.LockLoans(ids);
       store.ReadAheadLoans(ids);  // one query for the batch, after the locks
       for (int64_t id : ids) {
         loans::Loan loan = *store.LoadLoan(id);

@@ -997,6 +997,23 @@ void LoanStore::LockLoan(int64_t loan_id) {
   db_.NoteHeldInTransaction(std::move(held));
 }
 
+void LoanStore::LockLoans(const std::vector<int64_t>& loan_ids) {
+  if (db_.engine() != Engine::kPostgres) return;
+  std::vector<int64_t> wanted;
+  wanted.reserve(loan_ids.size());
+  for (int64_t id : loan_ids)
+    if (!db_.HeldInTransaction("loan-row:" + std::to_string(id))) wanted.push_back(id);
+  if (wanted.size() < 2) {
+    for (int64_t id : wanted) LockLoan(id);
+    return;
+  }
+  TDCS_CHECK(std::is_sorted(wanted.begin(), wanted.end()));
+  // FOR UPDATE locks the rows as the sort hands them over: in id order.
+  QueryIn(db_, "SELECT id FROM loan WHERE id", " ORDER BY id FOR UPDATE", {}, wanted,
+          [](const Statement&) {});
+  for (int64_t id : wanted) db_.NoteHeldInTransaction("loan-row:" + std::to_string(id));
+}
+
 std::string LoanStore::IdempotencyLockName(const IdempotencyKey& key) {
   return "idempotency:" + std::to_string(key.actor.size()) + ":" + key.actor + ":" +
          std::to_string(key.kind.size()) + ":" + key.kind + ":" + key.key;

@@ -187,6 +187,9 @@ class LoanStore {
   // Locks the loan's row until the transaction ends (PostgreSQL FOR UPDATE;
   // SQLite's writer holds the database). Call before LoadLoan in a write.
   void LockLoan(int64_t loan_id);
+  // Locks the rows of loans not yet held, in ascending id order, in one
+  // statement per chunk (`ids` ascending).
+  void LockLoans(const std::vector<int64_t>& loan_ids);
 
   // Idempotency: the stored request and result for an actor's key of a kind.
   // The caller locks the key (Database::LockKey(IdempotencyLockName(…)))
