@@ -154,8 +154,8 @@ class Generator {
   void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
                            int64_t& next_borrower);
   void AddSavings(const store::BorrowerRow& borrower, const Commune& commune);
-  void AddLoan(const store::BorrowerRow& borrower, const Commune& commune,
-               const std::string& category);
+  void AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
+               const Commune& commune, const std::string& category);
   Date RandomDate(Date from, Date to) {
     return from.AddDays(
         static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
@@ -418,7 +418,7 @@ void Generator::AddBorrowersOfGroup(const store::GroupRow& group, const Commune&
                                     Period{joined, std::nullopt}};
     store_.AddMembership(membership);
     ++summary_.borrowers;
-    AddLoan(b, c,
+    AddLoan(b, group, c,
             categories.front() == "ethnic_minority" && categories.size() > 1 ? categories[1]
                                                                              : categories.front());
     AddSavings(b, c);
@@ -449,8 +449,8 @@ void Generator::AddSavings(const store::BorrowerRow& borrower, const Commune& c)
 // balances a new system of record receives from the old one), calibrated to
 // RULES §9: about 57 million đồng outstanding per household, overdue about
 // 0.5 % and frozen about 0.05 % of outstanding.
-void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
-                        const std::string& category) {
+void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
+                        const Commune& c, const std::string& category) {
   static const std::map<std::string, std::string> kProgram = {
       {"poor", "01"},         {"near_poor", "19"},         {"escaped_poverty", "21"},
       {"job_creation", "03"}, {"student_household", "02"}, {"disadvantaged_area", "07"},
@@ -474,6 +474,8 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const Commune& c,
   t.every_months = 12;
   t.session_day = c.session_day;
   t.point_id = c.point_id;
+  t.group_id = group.id;
+  t.association = group.association_code;
   const bool arrears = random_.Chance(9'000);
   const bool frozen = !arrears && random_.Chance(600);
   // Recent loans are more common than old ones (disbursement keeps growing).

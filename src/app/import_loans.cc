@@ -197,6 +197,8 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
     t.office_id = placement ? placement->office_id : 0;
     t.session_day = placement ? placement->session_day : 1;
     t.point_id = placement ? placement->point_id : 0;
+    t.group_id = placement ? placement->group_id : 0;
+    t.association = placement ? placement->association : 0;
     loans_store.AttachSessionMoves(row.loan);  // its point's moved sessions
     t.program = l["program"];
     t.fund_source = *fund_source;

@@ -405,8 +405,9 @@ Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Dat
   reversal.date = date;
   reversal.kind = "reverse";
   reversal.reverses = target->id;
-  store.RecordTxn(reversal, ledger::BuildEntry(date, "reverse", std::move(delta)),
-                  target->entry_id);
+  ledger::Entry reversal_entry = ledger::BuildEntry(date, "reverse", std::move(delta));
+  reversal_entry.undoes = target->kind;
+  store.RecordTxn(reversal, reversal_entry, target->entry_id);
   store.MarkReversed(target->id, reversal.id);
   if (savings_reversal) {
     const int64_t txn = store.AddSavingsTxn(account->id, date, "reverse", repayment->amount,
@@ -507,6 +508,8 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   t.grace_months = r.grace_months == 0 ? study_and_grace : r.grace_months;
   t.session_day = placement->session_day;
   t.point_id = placement->point_id;
+  t.group_id = placement->group_id;
+  t.association = placement->association;
   t.charge_at_month_end = r.charge_at_month_end.value_or(
       store::SettingOn(db, "interest.charge", r.date).value_or("collection") == "month_end");
   if (mode == Decision::kApplyOnly) {

@@ -20,6 +20,7 @@ InitSummary InitDatabase(Connection& connection) {
   out.migrations_applied = store::Migrate(db);
   // Entries written before the journal chain existed join it now, once.
   store::SealUnchainedEntries(db);
+
   out.admin_rows = store::LoadAdminUnits(db);
   std::vector<RowError> errors;
   auto catalog = store::ParseProgramCatalog(EmbeddedData("programs.csv"), errors);

@@ -1,6 +1,7 @@
 #include "batch/verify.h"
 
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "store/journal_chain.h"
 #include "store/ledger_checks.h"
 #include "store/loan_store.h"
+#include "store/report_store.h"
 
 namespace tdcs::batch {
 namespace {
@@ -609,6 +611,43 @@ void DeepCheckSavings(store::Database& db, VerifyReport& report) {
 
 }  // namespace
 
+// The reports' read model against the journal: every series' value on
+// every day either side has it (a day one side lacks has the value of its
+// latest earlier day).
+void CheckReportModel(store::Database& db, VerifyReport& report) {
+  Problems problems(report);
+  const auto expected = store::ComputeModel(db);
+  const auto stored = store::ReadModel(db);
+  auto value_on = [](const std::map<Date, int64_t>* days, Date day) -> int64_t {
+    if (days == nullptr) return 0;
+    auto it = days->upper_bound(day);
+    return it == days->begin() ? 0 : std::prev(it)->second;
+  };
+  std::set<store::SeriesKey> keys;
+  for (const auto& [k, v] : expected) keys.insert(k);
+  for (const auto& [k, v] : stored) keys.insert(k);
+  for (const auto& key : keys) {
+    const auto e = expected.find(key);
+    const auto s = stored.find(key);
+    const auto* e_days = e == expected.end() ? nullptr : &e->second;
+    const auto* s_days = s == stored.end() ? nullptr : &s->second;
+    std::set<Date> days;
+    if (e_days)
+      for (const auto& [d, v] : *e_days) days.insert(d);
+    if (s_days)
+      for (const auto& [d, v] : *s_days) days.insert(d);
+    for (Date day : days) {
+      const int64_t want = value_on(e_days, day), have = value_on(s_days, day);
+      if (want == have) continue;
+      problems.Add("Số liệu báo cáo " + key.Text() + " ngày " + day.ToVietnamese() + " là " +
+                       Num(have) + ", sổ cái cho " + Num(want),
+                   "Report figure " + key.Text() + " on " + day.ToIso() + " is " + Num(have) +
+                       ", the journal gives " + Num(want));
+      break;  // one day per series: the first that differs
+    }
+  }
+}
+
 VerifyReport Verify(store::Database& db, bool deep, const std::function<void(const char*)>& phase) {
   auto say = [&](const char* name) {
     if (phase) phase(name);
@@ -635,6 +674,8 @@ VerifyReport Verify(store::Database& db, bool deep, const std::function<void(con
   say("transactions");
   CheckLoanTxns(db, report);
   CheckSavingsTxns(db, report);
+  say("report figures");
+  CheckReportModel(db, report);
   if (deep) {
     say("replay of every loan");
     DeepCheck(db, report);

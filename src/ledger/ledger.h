@@ -44,8 +44,8 @@ inline constexpr const char* kCommissionExpense = "COMMISSION_EXPENSE";
 inline constexpr const char* kCommissionPayable = "COMMISSION_PAYABLE";  // to group boards
 inline constexpr const char* kFeeExpense = "ENTRUSTMENT_FEE_EXPENSE";
 inline constexpr const char* kFeePayable = "ENTRUSTMENT_FEE_PAYABLE";  // to associations
-inline constexpr const char* kCashShortage = "CASH_SHORTAGE";  // counted short at a session
-inline constexpr const char* kCashSurplus = "CASH_SURPLUS";    // counted over at a session
+inline constexpr const char* kCashShortage = "CASH_SHORTAGE";          // counted short at a session
+inline constexpr const char* kCashSurplus = "CASH_SURPLUS";            // counted over at a session
 }  // namespace account
 
 struct Posting {
@@ -62,6 +62,9 @@ struct Entry {
   Date date;
   std::string kind;  // disburse, pay, overdue, freeze, … (the action that posted it)
   std::vector<Posting> postings;
+  // A reversal (kind "reverse"): the kind of the transaction it undoes, so
+  // that the turnover that transaction counted is taken back (not hashed).
+  std::string undoes;
 };
 
 // Drops zero postings, merges postings with the same account and dimensions,

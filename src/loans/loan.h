@@ -102,6 +102,10 @@ struct LoanTerms {
   int grace_months = 0;
   int session_day = 1;   // of the borrower's commune point
   int64_t point_id = 0;  // the commune point it is served at (0: none known)
+  // The savings group it was taken on in, and that group's association: the
+  // units it is reported under (0: none known).
+  int64_t group_id = 0;
+  int association = 0;
   // That point's sessions held on another day (0015): overdue transfers
   // happen at the moved sessions.
   SessionMoves session_moves;

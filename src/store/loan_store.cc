@@ -168,6 +168,7 @@ int64_t LoanStore::PostEntry(const ledger::Entry& entry, int64_t loan_id, int64_
       WriteBalance(p.account, p.program, p.fund_source, p.office_id, p.amount.dong());
     }
   }
+  if (loan_id != 0) ReportEntry(entry, loan_id);
   return id;
 }
 
@@ -197,6 +198,7 @@ void LoanStore::FlushBalances() {
     if (delta != 0)
       WriteBalance(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), delta);
   pending_balances_.clear();
+  reports_.Flush();
   // A head from a transaction that has ended is not this transaction's to write.
   if (head_unwritten_ && head_transaction_ == db_.TransactionSerial()) WriteChainHead(db_, *head_);
   head_unwritten_ = false;
@@ -251,9 +253,9 @@ std::string InsertLoanSql() {
       "id, code, approved_borrower_id, office_id, program_code, fund_source, approved_dong, "
       "term_months, every_months, grace_months, session_day, applied_on, group_reviewed_on, "
       "commune_certified_on, decided_on, rejection_reason, borrower_id, "
-      "point_id, " TDCS_LOAN_UPDATE_COLUMNS;
+      "point_id, group_id, association_code, " TDCS_LOAN_UPDATE_COLUMNS;
   std::string values;
-  for (int k = 0; k < 18 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
+  for (int k = 0; k < 20 + kLoanStateColumns; ++k) values += k ? ", ?" : "?";
   return "INSERT INTO loan (" + columns + ") VALUES (" + values + ")";
 }
 
@@ -285,8 +287,14 @@ void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
     st.BindNull(18);
   else
     st.BindInt(18, t.point_id);
-  BindLoanState(st, 19, loan);
+  if (t.group_id == 0)
+    st.BindNull(19);
+  else
+    st.BindInt(19, t.group_id);
+  st.BindInt(20, t.association);
+  BindLoanState(st, 21, loan);
   st.Run();
+  NoteReportLoan(loan, true);
 }
 
 constexpr const char* kUpdateLoan =
@@ -305,7 +313,7 @@ constexpr const char* kLoadLoan =
     "every_months, grace_months, session_day, status, disbursed_on, overdue_rule, disbursed_dong, "
     "normal_dong, overdue_dong, frozen_dong, interest_unpaid_dong, accrual, accrued_to, "
     "processed_to, extension_months, frozen_from, frozen_until, frozen_months, installments, "
-    "interest_charge, point_id FROM loan WHERE id = ?";
+    "interest_charge, point_id, group_id, association_code FROM loan WHERE id = ?";
 void LoanStore::SetLoanBorrower(int64_t loan_id, int64_t borrower_id) {
   ahead_loans_.erase(loan_id);
   auto& st = db_.Cached("UPDATE loan SET borrower_id = ? WHERE id = ?");
@@ -348,6 +356,8 @@ loans::Loan ReadLoan(const Statement& st) {
   l.installments = DecodeInstallments(st.GetText(25));
   t.charge_at_month_end = st.GetText(26) == "month_end";
   t.point_id = st.IsNull(27) ? 0 : st.GetInt(27);
+  t.group_id = st.IsNull(28) ? 0 : st.GetInt(28);
+  t.association = static_cast<int>(st.GetInt(29));
   return l;
 }
 
@@ -359,6 +369,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
     if (it != ahead_loans_.end()) {
       loans::Loan l = std::move(it->second);
       ahead_loans_.erase(it);
+      NoteReportLoan(l, false);
       return l;
     }
   }
@@ -368,7 +379,73 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   loans::Loan l = ReadLoan(st);
   st.Reset();
   AttachSessionMoves(l);
+  NoteReportLoan(l, false);
   return l;
+}
+
+namespace {
+
+reports::LoanPlace PlaceOf(const loans::LoanTerms& t) {
+  reports::LoanPlace place;
+  place.group_id = t.group_id;
+  place.point_id = t.point_id;
+  place.office_id = t.office_id;
+  place.association = t.association;
+  place.program = t.program;
+  place.fund_source = t.fund_source;
+  place.term_months = t.term_months;
+  return place;
+}
+
+}  // namespace
+
+void LoanStore::NoteReportLoan(const loans::Loan& loan, bool is_new) {
+  if (!db_.InTransaction()) return;
+  if (report_transaction_ != db_.TransactionSerial() || db_.RolledBackSince(report_transaction_)) {
+    report_loans_.clear();
+    report_transaction_ = db_.TransactionSerial();
+  }
+  // Once noted, what the transaction's own postings did is what counts.
+  if (report_loans_.count(loan.terms.loan_id)) return;
+  ReportLoan r;
+  r.place = PlaceOf(loan.terms);
+  r.position.principal = is_new ? 0 : loan.Principal().dong();
+  r.position.borrower_id = loan.terms.borrower_id;
+  report_loans_.emplace(loan.terms.loan_id, std::move(r));
+}
+
+LoanStore::ReportLoan& LoanStore::ReportLoanOf(int64_t loan_id) {
+  if (report_transaction_ != db_.TransactionSerial() || db_.RolledBackSince(report_transaction_)) {
+    report_loans_.clear();
+    report_transaction_ = db_.TransactionSerial();
+  }
+  auto it = report_loans_.find(loan_id);
+  if (it != report_loans_.end()) return it->second;
+  // Not loaded through this store: its row, as the committed postings left it.
+  auto& st = db_.Cached(
+      "SELECT COALESCE(group_id, 0), COALESCE(point_id, 0), office_id, association_code, "
+      "program_code, fund_source, term_months, normal_dong + overdue_dong + frozen_dong, "
+      "borrower_id FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  TDCS_CHECK_MSG(st.Step(), "an entry for a loan that does not exist");
+  ReportLoan r;
+  r.place.group_id = st.GetInt(0);
+  r.place.point_id = st.GetInt(1);
+  r.place.office_id = st.GetInt(2);
+  r.place.association = static_cast<int>(st.GetInt(3));
+  r.place.program = st.GetText(4);
+  r.place.fund_source = static_cast<int>(st.GetInt(5));
+  r.place.term_months = static_cast<int>(st.GetInt(6));
+  r.position.principal = st.GetInt(7);
+  r.position.borrower_id = st.GetInt(8);
+  st.Reset();
+  return report_loans_.emplace(loan_id, std::move(r)).first->second;
+}
+
+void LoanStore::ReportEntry(const ledger::Entry& entry, int64_t loan_id) {
+  ReportLoan& loan = ReportLoanOf(loan_id);
+  reports_.Add(loan.place, entry.date, reports::LoanEntryEffect(loan.place, loan.position, entry));
+  if (!defer_balances_) reports_.Flush();
 }
 
 std::optional<int64_t> LoanStore::FindLoanId(const std::string& code) {

@@ -18,6 +18,7 @@
 #include "savings/savings.h"
 #include "store/db.h"
 #include "store/journal_chain.h"
+#include "store/report_store.h"
 
 namespace tdcs::store {
 
@@ -248,6 +249,20 @@ class LoanStore {
                     int64_t office_id, int64_t delta);
   bool defer_balances_ = false;
   std::map<std::tuple<std::string, std::string, int, int64_t>, int64_t> pending_balances_;
+  // The reports' read model (store/report_store.h): each loan's place and
+  // its principal as this transaction's postings have left it, noted when
+  // the loan is loaded or inserted (else read from its row at its first
+  // entry); valid for the transaction numbered report_transaction_.
+  struct ReportLoan {
+    reports::LoanPlace place;
+    reports::LoanPosition position;
+  };
+  void NoteReportLoan(const loans::Loan& loan, bool is_new);
+  ReportLoan& ReportLoanOf(int64_t loan_id);
+  void ReportEntry(const ledger::Entry& entry, int64_t loan_id);
+  ReportWriter reports_{db_};
+  std::map<int64_t, ReportLoan> report_loans_;
+  uint64_t report_transaction_ = 0;
   // The chain head as this transaction has moved it: valid only while
   // db_.TransactionSerial() still equals head_transaction_, so a head cached
   // in a transaction that rolled back (or ended) is never used again.

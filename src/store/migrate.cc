@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/embedded.h"
+#include "store/report_store.h"
 
 namespace tdcs::store {
 namespace {
@@ -36,6 +37,8 @@ const std::vector<Migration>& AllMigrations() {
 // From this migration on, PostgreSQL's text columns compare bytewise
 // (0014_text_compares_bytewise.sql, its function tdcs_text_bytewise()).
 constexpr int64_t kTextBytewiseSince = 14;
+// 0019_report_model.sql: the reports' read model (store/report_store.h).
+constexpr int64_t kReportModelSince = 19;
 
 bool RunsOn(Engine engine, const Migration& m) {
   return engine == Engine::kPostgres || m.sql.rfind(kPostgresOnly, 0) != 0;
@@ -80,6 +83,9 @@ std::vector<int> Migrate(Database& db) {
     // A migration after 0014 may add text columns: they compare bytewise too.
     if (db.engine() == Engine::kPostgres && m.version > kTextBytewiseSince)
       db.ExecScript("SELECT tdcs_text_bytewise()");
+    // The reports' read model of a database that already has a journal is
+    // built from it, in the migration's transaction.
+    if (m.version == kReportModelSince) RebuildReportModel(db);
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

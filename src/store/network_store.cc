@@ -681,7 +681,8 @@ NetworkCounts NetworkStore::CountsOn(Date on) {
 }
 
 constexpr const char* kPlacementOn =
-    "SELECT m.group_id, g.point_id, p.office_id, p.session_day FROM membership m "
+    "SELECT m.group_id, g.point_id, p.office_id, p.session_day, g.association_code "
+    "FROM membership m "
     "JOIN savings_group_version g ON g.group_id = m.group_id "
     "AND g.valid_from <= ? AND (g.valid_to IS NULL OR g.valid_to > ?) "
     "JOIN commune_point_version p ON p.point_id = g.point_id "
@@ -694,7 +695,8 @@ std::optional<NetworkStore::Placement> NetworkStore::PlacementOn(int64_t borrowe
   st.BindInt(5, borrower_id);
   BindOn(st, on, 6);
   if (!st.Step()) return std::nullopt;
-  Placement p{st.GetInt(0), st.GetInt(1), st.GetInt(2), static_cast<int>(st.GetInt(3))};
+  Placement p{st.GetInt(0), st.GetInt(1), st.GetInt(2), static_cast<int>(st.GetInt(3)),
+              static_cast<int>(st.GetInt(4))};
   st.Reset();
   return p;
 }

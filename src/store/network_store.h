@@ -184,6 +184,7 @@ class NetworkStore {
   struct Placement {
     int64_t group_id = 0, point_id = 0, office_id = 0;
     int session_day = 1;
+    int association = 0;  // the group's
   };
   std::optional<Placement> PlacementOn(int64_t borrower_id, Date on);
   // The household's categories (';'-separated) on a date.

@@ -1,0 +1,297 @@
+#include "store/report_store.h"
+
+#include <map>
+#include <unordered_map>
+
+#include "base/check.h"
+#include "ledger/ledger.h"
+
+namespace tdcs::store {
+
+std::string SeriesKey::Text() const {
+  std::string out(1, level);
+  out += '|';
+  out += std::to_string(unit_id);
+  out += '|';
+  out += std::to_string(association);
+  out += '|';
+  out += program;
+  out += '|';
+  out += std::to_string(fund_source);
+  out += '|';
+  out += measure;
+  return out;
+}
+
+void ReportWriter::AddAtLevels(const reports::LoanPlace& place, Date day,
+                               const std::string& measure, const std::string& program,
+                               int fund_source, int64_t delta) {
+  const std::pair<char, int64_t> units[] = {{kLevelNation, 0},
+                                            {kLevelOffice, place.office_id},
+                                            {kLevelPoint, place.point_id},
+                                            {kLevelGroup, place.group_id}};
+  for (const auto& [level, unit] : units) {
+    if (level != kLevelNation && unit == 0) continue;
+    pending_[{SeriesKey{level, unit, place.association, program, fund_source, measure}, day}] +=
+        delta;
+  }
+}
+
+constexpr const char* kHouseholdChange =
+    "INSERT INTO report_household (borrower_id, group_id, loans_owing) VALUES (?, ?, ?) "
+    "ON CONFLICT (borrower_id, group_id) DO UPDATE SET loans_owing = "
+    "report_household.loans_owing + excluded.loans_owing RETURNING loans_owing";
+
+void ReportWriter::Add(const reports::LoanPlace& place, Date day,
+                       const reports::EntryEffect& effect) {
+  for (const auto& d : effect.deltas)
+    AddAtLevels(place, day, d.measure, d.program, d.fund_source, d.delta);
+  if (place.group_id == 0) return;  // a household is counted in its group
+  for (const auto& h : effect.households) {
+    auto& st = db_.Cached(kHouseholdChange);
+    st.BindInt(1, h.borrower_id);
+    st.BindInt(2, place.group_id);
+    st.BindInt(3, h.change);
+    TDCS_CHECK(st.Step());
+    const int64_t now = st.GetInt(0);
+    st.Reset();
+    if (h.change > 0 && now == 1)
+      AddAtLevels(place, day, std::string(reports::kCustomers), "", 0, 1);
+    else if (h.change < 0 && now == 0)
+      AddAtLevels(place, day, std::string(reports::kCustomers), "", 0, -1);
+  }
+}
+
+constexpr const char* kInsertKey =
+    "INSERT INTO report_key (key, level, unit_id, association_code, program_code, fund_source, "
+    "measure) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING";
+// The day's value: the day's row plus the change, or (no row yet) the value
+// of the latest day before it plus the change.
+constexpr const char* kUpsertDay =
+    "INSERT INTO report_day (key, day, value) VALUES (?, ?, ? + COALESCE((SELECT d.value FROM "
+    "report_day d WHERE d.key = ? AND d.day < ? ORDER BY d.day DESC LIMIT 1), 0)) "
+    "ON CONFLICT (key, day) DO UPDATE SET value = report_day.value + ?";
+// A back-dated change: every later day's value moves by it too.
+constexpr const char* kShiftLater =
+    "UPDATE report_day SET value = value + ? WHERE key = ? AND day > ?";
+
+void ReportWriter::Flush() {
+  TDCS_CHECK_MSG(pending_.empty() || db_.InTransaction(), "report changes outside a transaction");
+  std::string last_key;
+  for (const auto& [at, delta] : pending_) {
+    if (delta == 0) continue;
+    const auto& [series, day] = at;
+    const std::string key = series.Text();
+    const std::string iso = day.ToIso();
+    if (key != last_key) {
+      auto& k = db_.Cached(kInsertKey);
+      k.BindText(1, key);
+      k.BindText(2, std::string(1, series.level));
+      k.BindInt(3, series.unit_id);
+      k.BindInt(4, series.association);
+      k.BindText(5, series.program);
+      k.BindInt(6, series.fund_source);
+      k.BindText(7, series.measure);
+      k.Run();
+      last_key = key;
+    }
+    auto& u = db_.Cached(kUpsertDay);
+    u.BindText(1, key);
+    u.BindText(2, iso);
+    u.BindInt(3, delta);
+    u.BindText(4, key);
+    u.BindText(5, iso);
+    u.BindInt(6, delta);
+    u.Run();
+    auto& s = db_.Cached(kShiftLater);
+    s.BindInt(1, delta);
+    s.BindText(2, key);
+    s.BindText(3, iso);
+    s.Run();
+  }
+  pending_.clear();
+}
+
+std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
+                                  Date on) {
+  std::map<std::tuple<int, std::string, int, std::string>, int64_t> sum;
+  QueryIn(db,
+          "SELECT k.association_code, k.program_code, k.fund_source, k.measure, "
+          "(SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
+          "ORDER BY d.day DESC LIMIT 1) FROM report_key k WHERE k.level = ? AND k.unit_id",
+          "", {on.ToIso(), std::string(1, level)}, units, [&](const Statement& st) {
+            if (st.IsNull(4)) return;
+            sum[{static_cast<int>(st.GetInt(0)), st.GetText(1), static_cast<int>(st.GetInt(2)),
+                 st.GetText(3)}] += st.GetInt(4);
+          });
+  std::vector<SeriesValue> out;
+  out.reserve(sum.size());
+  for (const auto& [k, v] : sum)
+    out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), v});
+  return out;
+}
+
+std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db) {
+  std::map<SeriesKey, std::map<Date, int64_t>> out;
+  auto st = db.Prepare(
+      "SELECT k.level, k.unit_id, k.association_code, k.program_code, k.fund_source, k.measure, "
+      "d.day, d.value FROM report_key k JOIN report_day d ON d.key = k.key");
+  while (st->Step()) {
+    SeriesKey key{st->GetText(0).empty() ? kLevelNation : st->GetText(0)[0],
+                  st->GetInt(1),
+                  static_cast<int>(st->GetInt(2)),
+                  st->GetText(3),
+                  static_cast<int>(st->GetInt(4)),
+                  st->GetText(5)};
+    out[key][*Date::Parse(st->GetText(6))] = st->GetInt(7);
+  }
+  return out;
+}
+
+namespace {
+
+// Every loan entry, in the journal's order, with its postings and the loan's
+// place: the changes the model should have had.
+struct Rebuilt {
+  std::map<SeriesKey, std::map<Date, int64_t>> deltas;        // per series, per day
+  std::map<std::pair<int64_t, int64_t>, int64_t> households;  // (borrower, group) → owing
+};
+
+Rebuilt Replay(Database& db) {
+  Rebuilt out;
+  struct Loan {
+    reports::LoanPlace place;
+    reports::LoanPosition position;
+  };
+  std::unordered_map<int64_t, Loan> loans;
+  {
+    auto st = db.Prepare(
+        "SELECT id, COALESCE(group_id, 0), COALESCE(point_id, 0), association_code, "
+        "program_code, fund_source, term_months, approved_borrower_id, office_id FROM loan");
+    while (st->Step()) {
+      Loan l;
+      l.place.group_id = st->GetInt(1);
+      l.place.point_id = st->GetInt(2);
+      l.place.association = static_cast<int>(st->GetInt(3));
+      l.place.program = st->GetText(4);
+      l.place.fund_source = static_cast<int>(st->GetInt(5));
+      l.place.term_months = static_cast<int>(st->GetInt(6));
+      l.position.borrower_id = st->GetInt(7);
+      l.place.office_id = st->GetInt(8);
+      loans.emplace(st->GetInt(0), std::move(l));
+    }
+  }
+  auto add = [&](const reports::LoanPlace& place, Date day, const std::string& measure,
+                 const std::string& program, int fund_source, int64_t delta) {
+    const std::pair<char, int64_t> units[] = {{kLevelNation, 0},
+                                              {kLevelOffice, place.office_id},
+                                              {kLevelPoint, place.point_id},
+                                              {kLevelGroup, place.group_id}};
+    for (const auto& [level, unit] : units) {
+      if (level != kLevelNation && unit == 0) continue;
+      out.deltas[SeriesKey{level, unit, place.association, program, fund_source, measure}][day] +=
+          delta;
+    }
+  };
+  auto apply = [&](int64_t loan_id, ledger::Entry& entry) {
+    auto it = loans.find(loan_id);
+    if (it == loans.end() || entry.postings.empty()) return;
+    const reports::LoanPlace& place = it->second.place;
+    const auto effect = reports::LoanEntryEffect(place, it->second.position, entry);
+    for (const auto& d : effect.deltas)
+      add(place, entry.date, d.measure, d.program, d.fund_source, d.delta);
+    if (place.group_id == 0) return;
+    for (const auto& h : effect.households) {
+      int64_t& owing = out.households[{h.borrower_id, place.group_id}];
+      owing += h.change;
+      if (h.change > 0 && owing == 1)
+        add(place, entry.date, std::string(reports::kCustomers), "", 0, 1);
+      else if (h.change < 0 && owing == 0)
+        add(place, entry.date, std::string(reports::kCustomers), "", 0, -1);
+    }
+  };
+  auto st = db.Prepare(
+      "SELECT e.id, e.entry_date, e.kind, e.loan_id, COALESCE(r.kind, ''), p.account_code, "
+      "p.office_id, p.borrower_id, p.amount_dong FROM journal_entry e "
+      "JOIN posting p ON p.entry_id = e.id "
+      "LEFT JOIN loan_txn t ON t.id = e.txn_id LEFT JOIN loan_txn r ON r.id = t.reverses "
+      "WHERE e.loan_id IS NOT NULL AND e.loan_id <> 0 ORDER BY e.chain_seq");
+  int64_t current = 0, current_loan = 0;
+  ledger::Entry entry;
+  while (st->Step()) {
+    const int64_t id = st->GetInt(0);
+    if (id != current) {
+      apply(current_loan, entry);
+      entry = ledger::Entry{};
+      entry.date = *Date::Parse(st->GetText(1));
+      entry.kind = st->GetText(2);
+      entry.undoes = st->GetText(4);
+      current = id;
+      current_loan = st->GetInt(3);
+    }
+    ledger::Posting p;
+    p.account = st->GetText(5);
+    p.office_id = st->GetInt(6);
+    p.borrower_id = st->GetInt(7);
+    p.amount = Money::Dong(st->GetInt(8));
+    entry.postings.push_back(std::move(p));
+  }
+  apply(current_loan, entry);
+  return out;
+}
+
+}  // namespace
+
+std::map<SeriesKey, std::map<Date, int64_t>> ComputeModel(Database& db) {
+  auto rebuilt = Replay(db);
+  // Running sums: a series' value at the end of each day it changed.
+  for (auto& [key, days] : rebuilt.deltas) {
+    int64_t running = 0;
+    for (auto& [day, value] : days) {
+      running += value;
+      value = running;
+    }
+  }
+  return std::move(rebuilt.deltas);
+}
+
+void RebuildReportModel(Database& db) {
+  TDCS_CHECK(db.InTransaction());
+  auto rebuilt = Replay(db);
+  db.ExecScript("DELETE FROM report_day; DELETE FROM report_key; DELETE FROM report_household");
+  for (auto& [key, days] : rebuilt.deltas) {
+    int64_t running = 0;
+    bool first = true;
+    for (const auto& [day, delta] : days) {
+      running += delta;
+      if (first) {
+        auto& k = db.Cached(kInsertKey);
+        k.BindText(1, key.Text());
+        k.BindText(2, std::string(1, key.level));
+        k.BindInt(3, key.unit_id);
+        k.BindInt(4, key.association);
+        k.BindText(5, key.program);
+        k.BindInt(6, key.fund_source);
+        k.BindText(7, key.measure);
+        k.Run();
+        first = false;
+      }
+      auto& d = db.Cached("INSERT INTO report_day (key, day, value) VALUES (?, ?, ?)");
+      d.BindText(1, key.Text());
+      d.BindText(2, day.ToIso());
+      d.BindInt(3, running);
+      d.Run();
+    }
+  }
+  for (const auto& [k, owing] : rebuilt.households) {
+    if (owing == 0) continue;
+    auto& h = db.Cached(
+        "INSERT INTO report_household (borrower_id, group_id, loans_owing) VALUES (?, ?, ?)");
+    h.BindInt(1, k.first);
+    h.BindInt(2, k.second);
+    h.BindInt(3, owing);
+    h.Run();
+  }
+}
+
+}  // namespace tdcs::store

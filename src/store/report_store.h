@@ -1,0 +1,78 @@
+// The reports' read model (migration 0019, docs/RULES.md §9): per unit —
+// nation, office, commune point, savings group — association, program and
+// fund source, each measure's value at the end of every day it changed.
+// ReportWriter adds the effect of loan entries in the caller's transaction
+// (LoanStore::PostEntry calls it); ValuesOn reads what the model holds on a
+// date for a set of units.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "base/date.h"
+#include "reports/measures.h"
+#include "store/db.h"
+
+namespace tdcs::store {
+
+// Levels of the model.
+inline constexpr char kLevelNation = 'n';
+inline constexpr char kLevelOffice = 'o';
+inline constexpr char kLevelPoint = 'p';
+inline constexpr char kLevelGroup = 'g';
+
+struct SeriesKey {
+  char level = kLevelNation;
+  int64_t unit_id = 0;
+  int association = 0;
+  std::string program;
+  int fund_source = 0;
+  std::string measure;
+  std::string Text() const;
+  auto Tie() const { return std::tie(level, unit_id, association, program, fund_source, measure); }
+  bool operator<(const SeriesKey& o) const { return Tie() < o.Tie(); }
+};
+
+class ReportWriter {
+ public:
+  explicit ReportWriter(Database& db) : db_(db) {}
+  // The effect of one loan entry dated `day`, at each level the loan has a
+  // unit at. Household changes are counted at once (a read of
+  // report_household); the rest is kept until Flush.
+  void Add(const reports::LoanPlace& place, Date day, const reports::EntryEffect& effect);
+  // Writes what was added, in the caller's transaction.
+  void Flush();
+  // Drops what was added and not written (its transaction rolled back).
+  void Discard() { pending_.clear(); }
+
+ private:
+  void AddAtLevels(const reports::LoanPlace& place, Date day, const std::string& measure,
+                   const std::string& program, int fund_source, int64_t delta);
+  Database& db_;
+  std::map<std::pair<SeriesKey, Date>, int64_t> pending_;
+};
+
+// A series' value on a date, summed over the units asked for.
+struct SeriesValue {
+  int association = 0;
+  std::string program;
+  int fund_source = 0;
+  std::string measure;
+  int64_t value = 0;
+};
+std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
+                                  Date on);
+
+// Every series with every day, as the model holds it (for the check).
+std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db);
+
+// The model as the journal says it should be: every loan entry in date
+// order, from nothing (RULES §9). `Rebuild` replaces the tables with it.
+std::map<SeriesKey, std::map<Date, int64_t>> ComputeModel(Database& db);
+void RebuildReportModel(Database& db);
+
+}  // namespace tdcs::store
