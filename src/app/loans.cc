@@ -10,6 +10,7 @@
 
 #include "app/internal/access.h"
 #include "app/internal/loan_rules.h"
+#include "app/internal/loan_history.h"
 #include "app/internal/session_lines.h"
 #include "batch/close.h"
 #include "loans/loan.h"
@@ -1096,8 +1097,8 @@ Result<loans::Loan> ReplayedTo(store::LoanStore& store, int64_t loan_id, Date on
   return fresh;
 }
 
-// The loan as it stood on `on`: not yet applied for (LOAN_NOT_YET_APPLIED),
-// an application not yet decided, or its transactions up to `on` replayed.
+}  // namespace
+
 Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) {
   if (auto applied = store.AppliedOn(loan_id); applied && on < *applied)
     return MakeError(LoanViewRejection::kLoanNotYetApplied, "on",
@@ -1120,6 +1121,8 @@ Result<loans::Loan> LoanAsOf(store::LoanStore& store, int64_t loan_id, Date on) 
       loan.value().status = loans::LoanStatus::kApplied;
   return loan;
 }
+
+namespace {
 
 LoanView ViewOf(store::Database& db, store::LoanStore& store, const std::string& code,
                 const loans::Loan& loan, Date on) {

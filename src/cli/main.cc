@@ -22,6 +22,7 @@
 #include "app/context.h"
 #include "app/entrusted_work.h"
 #include "app/export.h"
+#include "app/reports.h"
 #include "app/find.h"
 #include "app/generate.h"
 #include "app/import.h"
@@ -33,6 +34,7 @@
 #include "base/check.h"
 #include "base/csv.h"
 #include "cli/oversight_commands.h"
+#include "cli/report_commands.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
 #include "cli/session_forms.h"
@@ -218,8 +220,9 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
   if (!on) return kExitRejected;
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
-    return app::Export(*db, kContext, *kind, {*on, mask}, out,
-                       [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); });
+    auto report = [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); };
+    if (*kind == app::ImportKind::kLoans) return app::ExportLoans(*db, kContext, *on, out, report);
+    return app::Export(*db, kContext, *kind, {*on, mask}, out, report);
   };
   int64_t rows = 0;
   if (to_stdout) {
@@ -929,9 +932,11 @@ int main(int argc, char** argv) {
   add_db(import);
 
   auto* export_ = app.add_subcommand("export", "Export as CSV / xuất CSV");
-  export_->add_option("kind", kind, "network | groups | borrowers | memberships")
+  export_->add_option("kind", kind,
+                      "network | groups | borrowers | memberships | loans (each loan as it stood "
+                      "on --on, from its own transactions)")
       ->required()
-      ->check(CLI::IsMember(kinds));
+      ->check(CLI::IsMember(import_kinds));
   export_->add_option("file", file, "output file (default: standard output)");
   export_->add_option("--on", on_text, "the structure as of this date (default: the business date)")
       ->check(IsDate());
@@ -1224,6 +1229,8 @@ int main(int argc, char** argv) {
 
   // tdcs reconcile … and tdcs inspect … (RULES §8).
   auto oversight = cli::AddOversightCommands(app, add_db);
+  // tdcs report … (RULES §9).
+  auto reports = cli::AddReportCommands(app, add_db);
 
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
@@ -1287,6 +1294,7 @@ int main(int argc, char** argv) {
         if (*sub) return RunLoanAction(*db, verb, lo, *on);
     }
     if (auto status = cli::RunOversightCommand(*oversight, db_target)) return *status;
+    if (auto status = cli::RunReportCommand(*reports, db_target)) return *status;
     if (*session_list)
       return RunSessionList(db_target, list_point, list_date, list_format, list_output);
     if (*session_post) return RunSessionPost(db_target, post_file, post_key);

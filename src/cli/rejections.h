@@ -17,6 +17,7 @@ enum class CommandRejection {
   kQueryInvalid,          // `tdcs find`: the query is empty or over 200 bytes
   kConfirmationRequired,  // `tdcs close` of more than 31 days at once without --yes
   kExportTargetExists,    // `tdcs export` to a file that exists, without --force
+  kOutputRequired,        // `tdcs report --format xlsx` without --out (a workbook is a file)
 };
 
 // The wire strings: a small table, as the command line has no library of its own.
@@ -26,6 +27,7 @@ inline std::span<const RejectionEntry<CommandRejection>> RejectionTable(CommandR
       {CommandRejection::kQueryInvalid, "QUERY_INVALID"},
       {CommandRejection::kConfirmationRequired, "CONFIRMATION_REQUIRED"},
       {CommandRejection::kExportTargetExists, "EXPORT_TARGET_EXISTS"},
+      {CommandRejection::kOutputRequired, "OUTPUT_REQUIRED"},
   };
   static_assert(InDeclarationOrder(kTable), "CommandRejection is listed out of order");
   return kTable;

@@ -1,5 +1,7 @@
 #include "cli/session_forms.h"
 
+#include "cli/report_forms.h"
+
 #include <xlsxwriter.h>
 
 #include <map>
@@ -27,29 +29,6 @@ std::map<std::string, std::vector<const app::SessionListLine*>> ByGroup(
     const std::vector<app::SessionListLine>& lines) {
   std::map<std::string, std::vector<const app::SessionListLine*>> out;
   for (const auto& l : lines) out[l.group_code].push_back(&l);
-  return out;
-}
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
   return out;
 }
 
@@ -112,23 +91,23 @@ void WriteSessionListHtml(const std::vector<app::SessionListLine>& lines, const 
                           Date date, std::ostream& out) {
   out << "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
          "<title>Danh sách 13/TD — "
-      << Escape(point) << " — " << date.ToVietnamese()
+      << HtmlEscape(point) << " — " << date.ToVietnamese()
       << "</title><style>body{font-family:sans-serif;font-size:11pt}"
          "table{border-collapse:collapse;width:100%;margin-bottom:1.5em;page-break-inside:avoid}"
          "th,td{border:1px solid #444;padding:2px 4px}td.n{text-align:right}"
          "th{background:#eee}tr.t td{font-weight:bold}"
          "@media print{h2{page-break-before:auto}}</style></head><body>\n"
-      << "<h1>Danh sách 13/TD / List 13/TD</h1>\n<p>Điểm giao dịch / point " << Escape(point)
+      << "<h1>Danh sách 13/TD / List 13/TD</h1>\n<p>Điểm giao dịch / point " << HtmlEscape(point)
       << ", phiên / session " << date.ToVietnamese() << "</p>\n";
   for (const auto& [group, rows] : ByGroup(lines)) {
-    out << "<h2>Tổ / group " << Escape(group) << "</h2>\n<table><thead><tr>";
-    for (const auto& h : Headers()) out << "<th>" << Escape(h) << "</th>";
+    out << "<h2>Tổ / group " << HtmlEscape(group) << "</h2>\n<table><thead><tr>";
+    for (const auto& h : Headers()) out << "<th>" << HtmlEscape(h) << "</th>";
     out << "</tr></thead><tbody>\n";
     Money sums[5];
     for (const auto* l : rows) {
       const Money values[5] = {l->principal_outstanding, l->overdue, l->interest_due,
                                l->principal_due, l->savings_due};
-      out << "<tr><td>" << Escape(l->borrower_code) << "</td><td>" << Escape(l->loan_code)
+      out << "<tr><td>" << HtmlEscape(l->borrower_code) << "</td><td>" << HtmlEscape(l->loan_code)
           << "</td>";
       for (int c = 0; c < 5; ++c) {
         out << "<td class=\"n\">" << values[c].ToVietnamese() << "</td>";

@@ -20,6 +20,7 @@
 #include "app/loans.h"
 #include "app/network_ops.h"
 #include "app/reconcile.h"
+#include "app/reports.h"
 #include "app/sessions.h"
 #include "app/settings.h"
 #include "app/simulate.h"
@@ -89,6 +90,7 @@ CodeOwners EveryEnum() {
   Collect<entrusted::EntrustedSettingRejection>("entrusted::EntrustedSettingRejection", owners);
   Collect<app::ReconcileRejection>("app::ReconcileRejection", owners);
   Collect<app::InspectionRejection>("app::InspectionRejection", owners);
+  Collect<app::ReportRejection>("app::ReportRejection", owners);
   Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);

@@ -11,6 +11,7 @@
 #include "app/find.h"
 #include "app/health.h"
 #include "app/loans.h"
+#include "app/reports.h"
 #include "base/date.h"
 #include "base/embedded.h"
 #include "base/fault.h"
@@ -158,6 +159,47 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
   return Json(200, json{{"borrowers", list}, {"more", found.more}});
 }
 
+// The headline report (docs/API.md "Reports"): ?unit=&at=&from=&structure=
+// &association=&program=&fund=, as `tdcs report headline --format json`.
+Response HeadlineReport(app::Connection& connection, const Request& request) {
+  auto text = [&](const char* name) {
+    auto it = request.params.find(name);
+    return it == request.params.end() ? std::string() : it->second;
+  };
+  app::ReportRequest r;
+  if (!text("unit").empty()) r.unit = text("unit");
+  for (const char* name : {"at", "from", "structure"}) {
+    const std::string value = text(name);
+    if (value.empty()) continue;
+    auto parsed = Date::Parse(value);
+    if (!parsed)
+      return ErrorAnswer(MakeError(HttpRejection::kDateFormat, name,
+                                   "Ngày không hợp lệ (YYYY-MM-DD)", "Invalid date (YYYY-MM-DD)"));
+    if (std::string_view(name) == "at") r.at = *parsed;
+    if (std::string_view(name) == "from") r.from = *parsed;
+    if (std::string_view(name) == "structure") r.structure_on = *parsed;
+  }
+  if (text("at").empty()) {
+    Request on_request;  // the business date, as every read without a date
+    auto today = DateParam(connection, on_request);
+    if (!today.ok()) return ErrorAnswer(today.error());
+    r.at = today.value();
+  }
+  r.association = text("association");
+  r.program = text("program");
+  const std::string fund = text("fund");
+  if (!fund.empty()) {
+    if (fund != "1" && fund != "2")
+      return ErrorAnswer(MakeError(app::ReportRejection::kFundSourceUnknown, "fund",
+                                   "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
+                                   "A fund source is 1 (central) or 2 (local budget)"));
+    r.fund_source = fund == "1" ? 1 : 2;
+  }
+  auto report = app::Headline(connection, app::SystemContext(), r);
+  if (!report.ok()) return ErrorAnswer(report.error());
+  return Response{200, "application/json", HeadlineJson(report.value())};
+}
+
 Response ViewLoan(app::Connection& connection, const Request& request, const std::string& code) {
   auto on = DateParam(connection, request);
   if (!on.ok()) return ErrorAnswer(on.error());
@@ -275,6 +317,10 @@ const std::vector<Route>& Routes() {
       {"GET", std::regex("/api/borrowers"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
          return FindBorrowers(c, r);
+       })},
+      {"GET", std::regex("/api/reports/headline"), true,
+       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
+         return HeadlineReport(c, r);
        })},
       {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"), true,
        WithConnection([](app::Connection& c, const Request& r, const std::smatch& m) {

@@ -95,6 +95,29 @@ TEST_F(ApiTest, ErrorsAreJson) {
   EXPECT_NE(method.body.find("METHOD_NOT_ALLOWED"), std::string::npos);
 }
 
+// The headline report over HTTP is the command line's JSON: the keys the
+// dashboard reads, and a report's errors with their fields.
+TEST_F(ApiTest, HeadlineReport) {
+  auto r = Get("/api/reports/headline", {{"at", "2021-01-01"}, {"unit", "PGD312"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["unit"], "PGD312");
+  EXPECT_EQ(body["unit_kind"], "office");
+  EXPECT_EQ(body["outstanding_dong"], 0);
+  EXPECT_EQ(body["groups"], 3);  // testing::kGroupsCsv
+  EXPECT_EQ(body["households"], 1);
+  for (const char* key : {"farmers", "women", "veterans", "youth"})
+    EXPECT_TRUE(body["by_association"].contains(key)) << key;
+  EXPECT_TRUE(body["by_program"].is_object());
+  auto unknown = Get("/api/reports/headline", {{"at", "2021-01-01"}, {"unit", "PGD999"}});
+  EXPECT_NE(unknown.body.find("UNIT_UNKNOWN"), std::string::npos) << unknown.body;
+  auto bad_date = Get("/api/reports/headline", {{"at", "2021-02-30"}});
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_NE(bad_date.body.find("\"field\":\"at\""), std::string::npos) << bad_date.body;
+  auto bad_fund = Get("/api/reports/headline", {{"at", "2021-01-01"}, {"fund", "3"}});
+  EXPECT_NE(bad_fund.body.find("FUND_SOURCE_UNKNOWN"), std::string::npos) << bad_fund.body;
+}
+
 TEST_F(ApiTest, EveryAddressAnswersOtherMethodsWith405) {
   for (const char* path : {"/", "/api/health", "/api/loans/L1"}) {
     auto r = api_->Handle(Request{"DELETE", path, {}, ""});

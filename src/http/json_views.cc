@@ -6,6 +6,7 @@ namespace tdcs::http {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 json OptionalDate(const std::optional<Date>& d) { return d ? json(d->ToIso()) : json(nullptr); }
 
@@ -54,6 +55,70 @@ std::string LoanDetailsJson(const app::LoanDetails& d) {
               {"schedule", schedule},
               {"transactions", transactions}}
       .dump();
+}
+
+std::string HeadlineJson(const app::HeadlineReport& r) {
+  const int64_t outstanding = r.end.Outstanding();
+  ordered_json by_association = {{"farmers", 0}, {"women", 0}, {"veterans", 0}, {"youth", 0}};
+  for (const auto& [a, amount] : r.by_association)
+    by_association[app::AssociationReportKey(a)] = amount;
+  ordered_json by_program = ordered_json::object();
+  for (const auto& [p, amount] : r.by_program) by_program[p] = amount;
+  ordered_json overdue_by_program = ordered_json::object();
+  for (const auto& [p, amount] : r.overdue_by_program) overdue_by_program[p] = amount;
+  ordered_json frozen_by_program = ordered_json::object();
+  for (const auto& [p, amount] : r.frozen_by_program) frozen_by_program[p] = amount;
+  ordered_json by_fund = ordered_json::object();
+  for (const auto& [f, amount] : r.by_fund_source) by_fund[app::FundSourceKey(f)] = amount;
+  ordered_json ratings = {{"month", r.rating_month.empty() ? ordered_json(nullptr) : ordered_json(r.rating_month)}};
+  for (const char* k : {"tot", "kha", "trung_binh", "yeu"}) {
+    const auto it = r.ratings.find(k);
+    ratings[k] = it == r.ratings.end() ? 0 : it->second;
+  }
+  ordered_json filters = ordered_json::object();
+  if (!r.association.empty()) filters["association"] = r.association;
+  if (!r.program.empty()) filters["program"] = r.program;
+  if (r.fund_source) filters["fund_source"] = *r.fund_source;
+  ordered_json out = {
+      {"report", "headline"},
+      {"unit", r.unit_kind == "national" ? std::string("national") : r.unit_code},
+      {"unit_kind", r.unit_kind},
+      {"unit_name", r.unit_name},
+      {"at", r.at.ToIso()},
+      {"from", r.from.ToIso()},
+      {"structure_on", r.structure_on.ToIso()},
+      {"filters", filters},
+      {"outstanding_dong", outstanding},
+      {"normal_dong", r.end.normal},
+      {"overdue_dong", r.end.overdue},
+      {"frozen_dong", r.end.frozen},
+      {"overdue_ratio_bp", r.OverdueBp()},
+      {"frozen_ratio_bp", r.FrozenBp()},
+      {"outstanding_before_dong", r.start.Outstanding()},
+      {"growth_dong", r.GrowthDong()},
+      {"interest_receivable_dong", r.end.interest_receivable},
+      {"lent_dong", r.lent},
+      {"collected_dong", r.collected},
+      {"interest_collected_dong", r.interest_collected},
+      {"written_off_dong", r.written_off},
+      {"customers", r.end.customers},
+      {"loans", r.end.loans},
+      {"groups", r.groups},
+      {"households", r.households},
+      {"points", r.points},
+      {"by_association", by_association},
+      {"by_program", by_program},
+      {"overdue_by_program", overdue_by_program},
+      {"frozen_by_program", frozen_by_program},
+      {"by_fund_source", by_fund},
+      {"by_term",
+       {{"short", r.end.short_term}, {"medium", r.end.medium_term}, {"long", r.end.long_term}}},
+      {"averages",
+       {{"per_customer_dong", r.end.customers ? outstanding / r.end.customers : 0},
+        {"per_group_dong", r.groups ? outstanding / r.groups : 0},
+        {"per_point_dong", r.points ? outstanding / r.points : 0}}},
+      {"ratings", ratings}};
+  return out.dump(2) + "\n";
 }
 
 }  // namespace tdcs::http

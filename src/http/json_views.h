@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/loans.h"
+#include "app/reports.h"
 
 namespace tdcs::http {
 
@@ -14,5 +15,11 @@ namespace tdcs::http {
 //  "interest_due_dong","interest_unpaid_dong","term_months","every_months","grace_months",
 //  "session_day","disbursed_on","maturity","next_due","schedule":[…],"transactions":[…]}
 std::string LoanDetailsJson(const app::LoanDetails& details);
+
+// The headline report (docs/API.md "Reports"): {"report":"headline","unit",
+//  "unit_kind","unit_name","at","from","structure_on","outstanding_dong",
+//  "overdue_dong","frozen_dong","customers","groups","by_association":
+//  {"farmers","women","veterans","youth"},"by_program":{code: đồng}, …}
+std::string HeadlineJson(const app::HeadlineReport& report);
 
 }  // namespace tdcs::http

@@ -1,5 +1,6 @@
 #include "store/report_store.h"
 
+#include <cstdio>
 #include <map>
 #include <unordered_map>
 
@@ -128,6 +129,113 @@ std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<in
   out.reserve(sum.size());
   for (const auto& [k, v] : sum)
     out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), v});
+  return out;
+}
+
+std::vector<int64_t> OfficesOfBranchOn(Database& db, int64_t branch_id, Date on) {
+  auto st = db.Prepare(
+      "SELECT office_id FROM office_version WHERE branch_id = ? AND valid_from <= ? AND "
+      "(valid_to IS NULL OR valid_to > ?) ORDER BY office_id");
+  st->BindInt(1, branch_id);
+  st->BindText(2, on.ToIso());
+  st->BindText(3, on.ToIso());
+  std::vector<int64_t> out;
+  while (st->Step()) out.push_back(st->GetInt(0));
+  return out;
+}
+
+std::vector<int64_t> PointsOfCommuneOn(Database& db, const std::string& era,
+                                       const std::string& code, Date on) {
+  auto st = db.Prepare(
+      "SELECT point_id FROM commune_point_version WHERE report_commune_era = ? AND "
+      "report_commune_code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
+      "ORDER BY point_id");
+  st->BindText(1, era);
+  st->BindText(2, code);
+  st->BindText(3, on.ToIso());
+  st->BindText(4, on.ToIso());
+  std::vector<int64_t> out;
+  while (st->Step()) out.push_back(st->GetInt(0));
+  return out;
+}
+
+namespace {
+
+// The groups in force on a date at their points in force then (four date
+// placeholders), then the association's filter and the filter of a level's
+// units (QueryIn's list follows it).
+constexpr const char* kGroupsOn =
+    " FROM savings_group_version gv JOIN commune_point_version pv ON pv.point_id = gv.point_id "
+    "AND pv.valid_from <= ? AND (pv.valid_to IS NULL OR pv.valid_to > ?) "
+    "WHERE gv.valid_from <= ? AND (gv.valid_to IS NULL OR gv.valid_to > ?)";
+
+std::string LevelColumn(char level) {
+  switch (level) {
+    case kLevelOffice:
+      return " AND pv.office_id";
+    case kLevelPoint:
+      return " AND gv.point_id";
+    case kLevelGroup:
+      return " AND gv.group_id";
+  }
+  return "";
+}
+
+// Runs `head` + kGroupsOn + the level's filter + `tail` for each chunk of
+// units (the whole bank: once, unfiltered), binding `fixed` first.
+template <typename Row>
+void OverGroupsOn(Database& db, const std::string& head, const std::string& tail, char level,
+                  const std::vector<int64_t>& units, std::vector<std::string> fixed, int association,
+                  Date on, Row&& row) {
+  const std::string day = on.ToIso();
+  for (int k = 0; k < 4; ++k) fixed.push_back(day);
+  std::string sql = head + kGroupsOn;
+  // An association code is a number (11–14): written into the statement.
+  if (association != 0) sql += " AND gv.association_code = " + std::to_string(association);
+  if (level == kLevelNation) {
+    auto st = db.Prepare(sql + tail);
+    int i = 1;
+    for (const auto& f : fixed) st->BindText(i++, f);
+    while (st->Step()) row(*st);
+    return;
+  }
+  if (units.empty()) return;
+  QueryIn(db, sql + LevelColumn(level), tail, fixed, units, row);
+}
+
+}  // namespace
+
+NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int64_t>& units,
+                                int association, Date on) {
+  NetworkFigures out;
+  OverGroupsOn(db, "SELECT COUNT(*), COUNT(DISTINCT gv.point_id)", "", level, units, {},
+               association, on, [&](const Statement& st) {
+                 out.groups += st.GetInt(0);
+                 out.points += st.GetInt(1);
+               });
+  // Members in force on the date (the first two placeholders).
+  OverGroupsOn(db,
+               "SELECT COUNT(*) FROM membership m WHERE m.valid_from <= ? AND "
+               "(m.valid_to IS NULL OR m.valid_to > ?) AND m.group_id IN (SELECT gv.group_id",
+               ")", level, units, {on.ToIso(), on.ToIso()}, association, on,
+               [&](const Statement& st) { out.households += st.GetInt(0); });
+  return out;
+}
+
+RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>& units,
+                            int association, Date on) {
+  RatingCounts out;
+  char month[8];
+  std::snprintf(month, sizeof month, "%04d-%02d", on.year(), on.month());
+  auto latest = db.Prepare("SELECT MAX(month) FROM group_rating WHERE month <= ?");
+  latest->BindText(1, month);
+  if (!latest->Step() || latest->IsNull(0)) return out;
+  out.month = latest->GetText(0);
+  OverGroupsOn(db,
+               "SELECT r.class, COUNT(*) FROM group_rating r WHERE r.month = ? AND "
+               "r.group_id IN (SELECT gv.group_id",
+               ") GROUP BY r.class", level, units, {out.month}, association, on,
+               [&](const Statement& st) { out.by_class[st.GetText(0)] += st.GetInt(1); });
   return out;
 }
 

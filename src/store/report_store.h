@@ -67,6 +67,31 @@ struct SeriesValue {
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
                                   Date on);
 
+// The units of the model an area is made of on a structure date: the
+// offices of a branch; the commune points whose reporting commune is (era,
+// code) — the point's version in force then.
+std::vector<int64_t> OfficesOfBranchOn(Database& db, int64_t branch_id, Date on);
+std::vector<int64_t> PointsOfCommuneOn(Database& db, const std::string& era,
+                                       const std::string& code, Date on);
+
+// What the network holds on a date in the units asked for (at `level`),
+// optionally of one association: groups in force, their member households,
+// the commune points they meet at.
+struct NetworkFigures {
+  int64_t groups = 0, households = 0, points = 0;
+};
+NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int64_t>& units,
+                                int association, Date on);
+
+// The latest month rated on or before `on` (YYYY-MM; "" when none) and its
+// groups in the units by class (tot, kha, trung_binh, yeu).
+struct RatingCounts {
+  std::string month;
+  std::map<std::string, int64_t> by_class;
+};
+RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>& units,
+                            int association, Date on);
+
 // Every series with every day, as the model holds it (for the check).
 std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db);
 

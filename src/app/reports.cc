@@ -1,0 +1,446 @@
+#include "app/reports.h"
+
+#include <array>
+
+#include "app/internal/access.h"
+#include "app/internal/area.h"
+#include "app/internal/loan_history.h"
+#include "app/reconcile.h"
+#include "base/csv.h"
+#include "loans/loan.h"
+#include "network/network.h"
+#include "reports/measures.h"
+#include "store/loan_store.h"
+#include "store/network_store.h"
+#include "store/program_store.h"
+#include "store/report_store.h"
+
+namespace tdcs::app {
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_REPORT_REJECTIONS(X)                 \
+  X(kUnitUnknown, "UNIT_UNKNOWN")                 \
+  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")             \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")           \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")   \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")           \
+  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")    \
+  X(kPeriodInvalid, "PERIOD_INVALID")             \
+  X(kDateBeforeBank, "DATE_BEFORE_BANK")          \
+  X(kReportUnknown, "REPORT_UNKNOWN")             \
+  X(kFormatUnknown, "FORMAT_UNKNOWN")
+TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
+#undef TDCS_REPORT_REJECTIONS
+
+namespace {
+
+constexpr std::string_view kReportNames[] = {"headline"};
+
+// The bank's first day: no report before it.
+Date BankFounded() { return *Date::FromCivil(1995, 10, 4); }
+
+// 2025's reform date (setting admin.reform_date).
+Date ReformDate(store::Database& db, Date on) {
+  const auto value = store::SettingOn(db, "admin.reform_date", on);
+  if (value)
+    if (auto d = Date::Parse(*value)) return *d;
+  return *Date::FromCivil(2025, 7, 1);
+}
+
+// A scope: the model's units at one level, and the filters.
+struct Scope {
+  char level = store::kLevelNation;
+  std::vector<int64_t> units{0};
+  std::string kind, code, name;
+};
+
+Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date structure_on) {
+  Scope scope;
+  if (unit.rfind("commune:", 0) == 0) {
+    // commune:CODE, commune:L:CODE, commune:N:CODE.
+    std::string rest = unit.substr(8), era;
+    if (rest.size() > 2 && rest[1] == ':' && (rest[0] == 'L' || rest[0] == 'N')) {
+      era = rest.substr(0, 1);
+      rest = rest.substr(2);
+    }
+    const Date reform = ReformDate(db, structure_on);
+    if (era.empty()) era = structure_on < reform ? "L" : "N";
+    // The structure of that era: its communes' points as they stood on the
+    // structure date if it is of the era, else on the era's last (or first) day.
+    Date on = structure_on;
+    if (era == "L" && on >= reform) on = reform.AddDays(-1);
+    if (era == "N" && on < reform) on = reform;
+    auto name = db.Prepare("SELECT full_name FROM admin_commune WHERE era = ? AND code = ?");
+    name->BindText(1, era);
+    name->BindText(2, rest);
+    if (!name->Step())
+      return MakeError(ReportRejection::kCommuneUnknown, "unit",
+                       "Không có xã/phường mã '" + rest + "' trong danh mục " +
+                           (era == "L" ? "trước" : "từ") + " 01/07/2025",
+                       "No commune with code '" + rest + "' in the structure " +
+                           (era == "L" ? "before" : "from") + " 1 July 2025");
+    scope.level = store::kLevelPoint;
+    scope.units = store::PointsOfCommuneOn(db, era, rest, on);
+    scope.kind = "commune";
+    scope.code = era + ":" + rest;
+    scope.name = name->GetText(0);
+    return scope;
+  }
+  auto area = ResolveArea(db, unit, structure_on, ReportRejection::kUnitUnknown,
+                          ReportRejection::kUnitAmbiguous);
+  if (!area.ok()) return area.error();
+  const auto& a = area.value();
+  scope.kind = a.kind;
+  scope.code = a.code;
+  switch (a.area.kind) {
+    case store::AreaKind::kNational:
+      scope.name = "Toàn quốc";
+      return scope;
+    case store::AreaKind::kBranch:
+      scope.level = store::kLevelOffice;
+      scope.units = store::OfficesOfBranchOn(db, a.area.unit_id, structure_on);
+      break;
+    case store::AreaKind::kOffice:
+      scope.level = store::kLevelOffice;
+      scope.units = {a.area.unit_id};
+      break;
+    case store::AreaKind::kPoint:
+      scope.level = store::kLevelPoint;
+      scope.units = {a.area.unit_id};
+      break;
+    case store::AreaKind::kGroup:
+      scope.level = store::kLevelGroup;
+      scope.units = {a.area.unit_id};
+      break;
+  }
+  const char* table = a.area.kind == store::AreaKind::kBranch   ? "branch_version"
+                      : a.area.kind == store::AreaKind::kOffice ? "office_version"
+                      : a.area.kind == store::AreaKind::kPoint  ? "commune_point_version"
+                                                                : "savings_group_version";
+  const char* id = a.area.kind == store::AreaKind::kBranch   ? "branch_id"
+                   : a.area.kind == store::AreaKind::kOffice ? "office_id"
+                   : a.area.kind == store::AreaKind::kPoint  ? "point_id"
+                                                             : "group_id";
+  auto name = db.Prepare(std::string("SELECT name FROM ") + table + " WHERE " + id +
+                         " = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1");
+  name->BindInt(1, a.area.unit_id);
+  name->BindText(2, structure_on.ToIso());
+  if (name->Step()) scope.name = name->GetText(0);
+  return scope;
+}
+
+struct Filters {
+  int association = 0;
+  std::string program;
+  std::optional<int> fund_source;
+  bool Keep(const store::SeriesValue& v) const {
+    if (association != 0 && v.association != association) return false;
+    if (v.measure == reports::kCustomers) return program.empty() && !fund_source;
+    if (!program.empty() && v.program != program) return false;
+    if (fund_source && v.fund_source != *fund_source) return false;
+    return true;
+  }
+};
+
+void AddTo(ReportFigures& f, const store::SeriesValue& v) {
+  const std::string_view m = v.measure;
+  const std::string bal(reports::kBalancePrefix);
+  if (m == bal + ledger::account::kLoanNormal) f.normal += v.value;
+  if (m == bal + ledger::account::kLoanOverdue) f.overdue += v.value;
+  if (m == bal + ledger::account::kLoanFrozen) f.frozen += v.value;
+  if (m == bal + ledger::account::kInterestReceivable) f.interest_receivable += v.value;
+  if (m == bal + ledger::account::kWriteOffPrincipal) f.written_off_principal += v.value;
+  if (m == bal + ledger::account::kWriteOffInterest) f.written_off_interest += v.value;
+  if (m == reports::kDisbursed) f.disbursed += v.value;
+  if (m == reports::kRepaid) f.repaid += v.value;
+  if (m == reports::kInterestCollected) f.interest_collected += v.value;
+  const std::string term(reports::kTermPrefix);
+  if (m == term + "s") f.short_term += v.value;
+  if (m == term + "m") f.medium_term += v.value;
+  if (m == term + "l") f.long_term += v.value;
+  if (m == reports::kLoansOwing) f.loans += v.value;
+  if (m == reports::kCustomers) f.customers += v.value;
+}
+
+bool IsPrincipal(std::string_view measure) {
+  const std::string bal(reports::kBalancePrefix);
+  return measure == bal + ledger::account::kLoanNormal ||
+         measure == bal + ledger::account::kLoanOverdue ||
+         measure == bal + ledger::account::kLoanFrozen;
+}
+
+int64_t Bp(int64_t part, int64_t whole) {
+  if (whole == 0) return 0;
+  const __int128 scaled = static_cast<__int128>(part) * 10'000;
+  // Half away from zero, to the basis point.
+  return static_cast<int64_t>((scaled + (scaled >= 0 ? whole / 2 : -whole / 2)) / whole);
+}
+
+}  // namespace
+
+int64_t HeadlineReport::OverdueBp() const { return Bp(end.overdue, end.Outstanding()); }
+int64_t HeadlineReport::FrozenBp() const { return Bp(end.frozen, end.Outstanding()); }
+
+std::span<const std::string_view> ReportNames() { return kReportNames; }
+
+Result<HeadlineReport> Headline(Connection& connection, const Context& context,
+                                const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  HeadlineReport out;
+  out.at = r.at;
+  out.from = r.from.value_or(*Date::FromCivil(r.at.year(), 1, 1));
+  out.structure_on = r.structure_on.value_or(r.at);
+  if (out.at < BankFounded() || out.structure_on < BankFounded())
+    return MakeError(ReportRejection::kDateBeforeBank, r.at < BankFounded() ? "at" : "structure",
+                     "Ngân hàng hoạt động từ 04/10/1995: không có số liệu trước ngày đó",
+                     "The bank opened on 1995-10-04: there are no figures before that day");
+  if (out.from > out.at)
+    return MakeError(ReportRejection::kPeriodInvalid, "from",
+                     "Từ ngày " + out.from.ToVietnamese() + " sau đến ngày " +
+                         out.at.ToVietnamese(),
+                     "From " + out.from.ToIso() + " is after to " + out.at.ToIso());
+  Filters filters;
+  if (!r.association.empty()) {
+    auto a = ParseAssociationCode(r.association, "association");
+    if (!a.ok())
+      return MakeError(ReportRejection::kAssociationUnknown, "association",
+                       a.error().message_vi, a.error().message_en);
+    filters.association = a.value();
+    out.association = std::string(network::AssociationKey(static_cast<network::Association>(
+        filters.association)));
+  }
+  if (!r.program.empty()) {
+    const auto programs = store::ReadPrograms(db);
+    if (!programs.count(r.program))
+      return MakeError(ReportRejection::kProgramUnknown, "program",
+                       "Không có chương trình mã '" + r.program + "'",
+                       "No program with code '" + r.program + "'");
+    filters.program = out.program = r.program;
+  }
+  if (r.fund_source) {
+    if (*r.fund_source != 1 && *r.fund_source != 2)
+      return MakeError(ReportRejection::kFundSourceUnknown, "fund_source",
+                       "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
+                       "A fund source is 1 (central) or 2 (local budget)");
+    filters.fund_source = out.fund_source = r.fund_source;
+  }
+  store::ReadTransaction snapshot(db);  // every figure from one state of the books
+  auto scope = ResolveScope(db, r.unit, out.structure_on);
+  if (!scope.ok()) return scope.error();
+  const Scope& s = scope.value();
+  out.unit_kind = s.kind;
+  out.unit_code = s.code;
+  out.unit_name = s.name;
+  if (!s.units.empty()) {
+    for (const auto& v : store::ValuesOn(db, s.level, s.units, out.at)) {
+      if (!filters.Keep(v)) continue;
+      AddTo(out.end, v);
+      if (IsPrincipal(v.measure)) {
+        out.by_association[v.association] += v.value;
+        out.by_program[v.program] += v.value;
+        out.by_fund_source[v.fund_source] += v.value;
+      }
+      const std::string bal(reports::kBalancePrefix);
+      if (v.measure == bal + ledger::account::kLoanOverdue)
+        out.overdue_by_program[v.program] += v.value;
+      if (v.measure == bal + ledger::account::kLoanFrozen)
+        out.frozen_by_program[v.program] += v.value;
+    }
+    for (const auto& v : store::ValuesOn(db, s.level, s.units, out.from.AddDays(-1)))
+      if (filters.Keep(v)) AddTo(out.start, v);
+  }
+  out.lent = out.end.disbursed - out.start.disbursed;
+  out.collected = out.end.repaid - out.start.repaid;
+  out.interest_collected = out.end.interest_collected - out.start.interest_collected;
+  out.written_off = out.end.written_off_principal - out.start.written_off_principal;
+  // Groups and households of the network on the day (whose structure: the
+  // day's own; a unit's groups are those at its points then).
+  const auto network = store::NetworkFiguresOn(db, s.level, s.units, filters.association, out.at);
+  out.groups = network.groups;
+  out.households = network.households;
+  out.points = network.points;
+  const auto ratings = store::RatingCountsOn(db, s.level, s.units, filters.association, out.at);
+  out.rating_month = ratings.month;
+  out.ratings = ratings.by_class;
+  return out;
+}
+
+int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
+                    const ProgressFn& progress) {
+  (void)context;
+  store::Database& db = Db(connection);
+  store::ReadTransaction snapshot(db);
+  struct Row {
+    int64_t id;
+    std::string code, group, office, point;
+    int association;
+  };
+  std::vector<Row> rows;
+  {
+    auto st = db.Prepare(
+        "SELECT l.id, l.code, COALESCE(g.code, ''), o.code, COALESCE(p.code, ''), "
+        "l.association_code FROM loan l JOIN office o ON o.id = l.office_id "
+        "LEFT JOIN savings_group g ON g.id = l.group_id "
+        "LEFT JOIN commune_point p ON p.id = l.point_id WHERE l.applied_on <= ? ORDER BY l.code");
+    st->BindText(1, on.ToIso());
+    while (st->Step())
+      rows.push_back({st->GetInt(0), st->GetText(1), st->GetText(2), st->GetText(3),
+                      st->GetText(4), static_cast<int>(st->GetInt(5))});
+  }
+  csv::WriteRow(out, {"loan_code", "borrower_code", "group_code", "association", "program",
+                      "fund_source", "office_code", "point_code", "principal_dong",
+                      "overdue_dong", "frozen_dong", "status"});
+  store::LoanStore store(db);
+  store::NetworkStore network(db);
+  int64_t written = 0, done = 0;
+  for (const auto& row : rows) {
+    if (progress && ++done % 1000 == 0)
+      progress(done, static_cast<int64_t>(rows.size()), "loans");
+    auto loan = LoanAsOf(store, row.id, on);
+    if (!loan.ok()) continue;  // not yet taken over on that day
+    const loans::Loan& l = loan.value();
+    const std::string association =
+        row.association >= 11 && row.association <= 14
+            ? std::string(network::AssociationKey(static_cast<network::Association>(row.association)))
+            : std::string();
+    csv::WriteRow(out, {row.code, network.BorrowerCode(l.terms.borrower_id), row.group,
+                        association, l.terms.program, std::to_string(l.terms.fund_source),
+                        row.office, row.point, std::to_string(l.Principal().dong()),
+                        std::to_string(l.overdue.dong()), std::to_string(l.frozen.dong()),
+                        std::string(loans::LoanStatusKey(l.status))});
+    ++written;
+  }
+  if (progress) progress(done, static_cast<int64_t>(rows.size()), "loans");
+  return written;
+}
+
+std::string AssociationReportKey(int association) {
+  if (association >= 11 && association <= 14)
+    return std::string(network::AssociationKey(static_cast<network::Association>(association)));
+  return "none";
+}
+
+std::string FundSourceKey(int fund_source) {
+  return fund_source == 1 ? "central" : fund_source == 2 ? "local_budget" : "none";
+}
+
+namespace {
+
+std::string AssociationLabel(int association) {
+  if (association >= 11 && association <= 14) {
+    const auto a = static_cast<network::Association>(association);
+    return std::string(network::AssociationNameVi(a)) + " / " +
+           std::string(network::AssociationKey(a));
+  }
+  return "Không qua hội / none";
+}
+
+std::string ClassLabel(const std::string& key) {
+  if (key == "tot") return "Tốt / good";
+  if (key == "kha") return "Khá / fair";
+  if (key == "trung_binh") return "Trung bình / average";
+  if (key == "yeu") return "Yếu / weak";
+  return key;
+}
+
+}  // namespace
+
+ReportLayout LayoutOf(const HeadlineReport& r) {
+  using C = ReportCell;
+  ReportLayout out;
+  out.title = "Báo cáo chỉ tiêu chủ yếu / Headline indicators";
+  out.subtitle = (r.unit_kind == "national" ? std::string("Toàn quốc / national")
+                                            : r.unit_kind + " " + r.unit_code + " " + r.unit_name) +
+                 " — ngày / at " + r.at.ToVietnamese() + ", kỳ / period " +
+                 r.from.ToVietnamese() + "–" + r.at.ToVietnamese();
+  if (!r.association.empty()) out.subtitle += ", hội / association " + r.association;
+  if (!r.program.empty()) out.subtitle += ", chương trình / program " + r.program;
+  if (r.fund_source) out.subtitle += ", nguồn vốn / fund " + FundSourceKey(*r.fund_source);
+  if (r.structure_on != r.at)
+    out.subtitle += ", theo địa giới ngày / in the structure of " + r.structure_on.ToVietnamese();
+
+  const Date before = r.from.AddDays(-1);
+  ReportSheet main{"Chỉ tiêu", {"Chỉ tiêu / Indicator", "Giá trị / Value"}, {}};
+  auto row = [&](const std::string& label, ReportCell value) {
+    main.rows.push_back({C::Text(label), std::move(value)});
+  };
+  const int64_t outstanding = r.end.Outstanding();
+  row("Tổng dư nợ / Outstanding (đ)", C::Dong(outstanding));
+  row("Dư nợ ngày " + before.ToVietnamese() + " / Outstanding on " + before.ToIso() + " (đ)",
+      C::Dong(r.start.Outstanding()));
+  row("Tăng trưởng / Growth (đ)", C::Dong(r.GrowthDong()));
+  row("Tỷ lệ tăng trưởng / Growth (%)", C::Bp(Bp(r.GrowthDong(), r.start.Outstanding())));
+  row("Dư nợ trong hạn / Current (đ)", C::Dong(r.end.normal));
+  row("Nợ quá hạn / Overdue (đ)", C::Dong(r.end.overdue));
+  row("Tỷ lệ nợ quá hạn / Overdue ratio (%)", C::Bp(r.OverdueBp()));
+  row("Nợ khoanh / Frozen (đ)", C::Dong(r.end.frozen));
+  row("Tỷ lệ nợ khoanh / Frozen ratio (%)", C::Bp(r.FrozenBp()));
+  row("Doanh số cho vay / Lent in the period (đ)", C::Dong(r.lent));
+  row("Doanh số thu nợ / Collected in the period (đ)", C::Dong(r.collected));
+  row("Lãi đã thu / Interest collected in the period (đ)", C::Dong(r.interest_collected));
+  row("Xóa nợ gốc / Principal written off in the period (đ)", C::Dong(r.written_off));
+  row("Lãi phải thu / Interest receivable (đ)", C::Dong(r.end.interest_receivable));
+  row("Khách hàng còn dư nợ / Customers with outstanding", C::Count(r.end.customers));
+  row("Khoản vay còn dư nợ / Loans with outstanding", C::Count(r.end.loans));
+  row("Tổ TK&VV / Savings groups", C::Count(r.groups));
+  row("Hộ thành viên / Member households", C::Count(r.households));
+  row("Điểm giao dịch xã / Commune points", C::Count(r.points));
+  row("Dư nợ bình quân/hộ / Average per customer (đ)",
+      C::Dong(r.end.customers ? outstanding / r.end.customers : 0));
+  row("Dư nợ bình quân/tổ / Average per group (đ)", C::Dong(r.groups ? outstanding / r.groups : 0));
+  row("Dư nợ bình quân/điểm / Average per commune point (đ)",
+      C::Dong(r.points ? outstanding / r.points : 0));
+  row("Ngắn hạn / Short term (đ)", C::Dong(r.end.short_term));
+  row("Trung hạn / Medium term (đ)", C::Dong(r.end.medium_term));
+  row("Dài hạn / Long term (đ)", C::Dong(r.end.long_term));
+  out.sheets.push_back(std::move(main));
+
+  ReportSheet programs{"Theo chương trình",
+                       {"Chương trình / Program", "Dư nợ / Outstanding (đ)", "Tỷ trọng / Share (%)",
+                        "Nợ quá hạn / Overdue (đ)", "Nợ khoanh / Frozen (đ)"},
+                       {}};
+  for (const auto& [program, amount] : r.by_program) {
+    const auto o = r.overdue_by_program.find(program);
+    const auto f = r.frozen_by_program.find(program);
+    programs.rows.push_back({C::Text(program), C::Dong(amount), C::Bp(Bp(amount, outstanding)),
+                             C::Dong(o == r.overdue_by_program.end() ? 0 : o->second),
+                             C::Dong(f == r.frozen_by_program.end() ? 0 : f->second)});
+  }
+  out.sheets.push_back(std::move(programs));
+
+  ReportSheet associations{"Theo hội đoàn thể",
+                           {"Hội / Association", "Dư nợ ủy thác / Outstanding (đ)",
+                            "Tỷ trọng / Share (%)"},
+                           {}};
+  for (const auto& [association, amount] : r.by_association)
+    associations.rows.push_back(
+        {C::Text(AssociationLabel(association)), C::Dong(amount), C::Bp(Bp(amount, outstanding))});
+  out.sheets.push_back(std::move(associations));
+
+  ReportSheet funds{"Theo nguồn vốn",
+                    {"Nguồn vốn / Fund source", "Dư nợ / Outstanding (đ)", "Tỷ trọng / Share (%)"},
+                    {}};
+  for (const auto& [fund, amount] : r.by_fund_source)
+    funds.rows.push_back({C::Text(fund == 1   ? "Trung ương / central"
+                                  : fund == 2 ? "Ngân sách địa phương / local budget"
+                                              : "Khác / other"),
+                          C::Dong(amount), C::Bp(Bp(amount, outstanding))});
+  out.sheets.push_back(std::move(funds));
+
+  ReportSheet ratings{"Xếp loại tổ",
+                      {"Loại / Class (" + (r.rating_month.empty() ? "—" : r.rating_month) + ")",
+                       "Số tổ / Groups", "Tỷ lệ / Share (%)"},
+                      {}};
+  int64_t rated = 0;
+  for (const auto& [k, n] : r.ratings) rated += n;
+  for (const char* k : {"tot", "kha", "trung_binh", "yeu"}) {
+    const auto it = r.ratings.find(k);
+    const int64_t n = it == r.ratings.end() ? 0 : it->second;
+    ratings.rows.push_back({C::Text(ClassLabel(k)), C::Count(n), C::Bp(Bp(n, rated))});
+  }
+  out.sheets.push_back(std::move(ratings));
+  return out;
+}
+
+}  // namespace tdcs::app

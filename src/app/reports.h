@@ -1,0 +1,133 @@
+// Reports for any unit and any date (docs/RULES.md §9), read from the
+// reports' read model (store/report_store.h): what a report costs depends
+// on the units in its scope and the dates asked, not on the number of loans.
+// And the per-loan export they are checked against, computed from each
+// loan's own transactions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/connection.h"
+#include "app/context.h"
+#include "app/import.h"
+#include "base/date.h"
+#include "base/result.h"
+
+namespace tdcs::app {
+
+enum class ReportRejection {
+  kUnitUnknown,          // no unit with the code (or not open on the structure date)
+  kUnitAmbiguous,        // the code is of two kinds of unit: say which (office:CODE)
+  kCommuneUnknown,       // commune:CODE names no commune of that structure
+  kAssociationUnknown,   // not 11–14 (or farmers, women, veterans, youth)
+  kProgramUnknown,       // no program with the code
+  kFundSourceUnknown,    // not 1 (central) or 2 (local budget)
+  kPeriodInvalid,        // --from after --to
+  kDateBeforeBank,       // a date before the bank's first day (04/10/1995)
+  kReportUnknown,        // a report name not in the list
+  kFormatUnknown,        // not json, csv, xlsx or html
+};
+std::string_view RejectionKey(ReportRejection code);
+std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection);
+
+// What a report is about. `unit`: national; a branch, office, commune point
+// or group code (kind:CODE when a code is of two kinds); commune:CODE (the
+// commune of the structure in force on the structure date) or
+// commune:L:CODE / commune:N:CODE (before / from the 2025 reform).
+struct ReportRequest {
+  std::string unit = "national";
+  Date at;                      // balances at the end of this day
+  std::optional<Date> from;     // turnover from this day (default: 1 January of `at`'s year)
+  std::optional<Date> structure_on;  // whose structure (default: `at`)
+  std::string association;      // farmers | women | veterans | youth | 11–14 ("": all)
+  std::string program;          // a program code ("": all)
+  std::optional<int> fund_source;  // 1 central, 2 local budget
+};
+
+// The model's figures, summed over a scope, at the end of one day.
+struct ReportFigures {
+  int64_t normal = 0, overdue = 0, frozen = 0;  // principal by state, đồng
+  int64_t interest_receivable = 0;
+  int64_t written_off_principal = 0, written_off_interest = 0;  // since the start
+  int64_t disbursed = 0, repaid = 0, interest_collected = 0;    // since the start
+  int64_t short_term = 0, medium_term = 0, long_term = 0;       // principal by term
+  int64_t loans = 0, customers = 0;                             // owing
+  int64_t Outstanding() const { return normal + overdue + frozen; }
+};
+
+struct HeadlineReport {
+  std::string unit_kind;  // national | branch | office | point | group | commune
+  std::string unit_code, unit_name;
+  Date at, from, structure_on;
+  std::string association, program;  // the filters, "" for none
+  std::optional<int> fund_source;
+  ReportFigures end;    // at the end of `at`
+  ReportFigures start;  // at the end of the day before `from`
+  // Turnover over [from, at].
+  int64_t lent = 0, collected = 0, interest_collected = 0, written_off = 0;
+  // Outstanding at `at` by association (11–14), program, fund source.
+  std::map<int, int64_t> by_association;
+  std::map<std::string, int64_t> by_program;
+  std::map<int, int64_t> by_fund_source;
+  // Overdue and frozen by program (the ratios per program).
+  std::map<std::string, int64_t> overdue_by_program, frozen_by_program;
+  // The network on `at` in the scope.
+  int64_t groups = 0, households = 0, points = 0;
+  std::string rating_month;  // YYYY-MM of the latest rating on or before `at`
+  std::map<std::string, int64_t> ratings;  // class → groups
+  // Ratios in basis points (1/100 of a percent) of outstanding at `at`.
+  int64_t GrowthDong() const { return end.Outstanding() - start.Outstanding(); }
+  int64_t OverdueBp() const;
+  int64_t FrozenBp() const;
+};
+
+Result<HeadlineReport> Headline(Connection& connection, const Context& context,
+                                const ReportRequest& request);
+
+// A report laid out as sheets of rows, for the CSV, XLSX and HTML forms: a
+// cell is text, đồng, a count or a ratio in basis points.
+struct ReportCell {
+  enum class Kind { kText, kDong, kCount, kBp } kind = Kind::kText;
+  std::string text;
+  int64_t value = 0;
+  static ReportCell Text(std::string t) { return {Kind::kText, std::move(t), 0}; }
+  static ReportCell Dong(int64_t v) { return {Kind::kDong, {}, v}; }
+  static ReportCell Count(int64_t v) { return {Kind::kCount, {}, v}; }
+  static ReportCell Bp(int64_t v) { return {Kind::kBp, {}, v}; }
+};
+struct ReportSheet {
+  std::string name;  // ≤ 31 characters (a workbook's sheet name)
+  std::vector<std::string> headers;
+  std::vector<std::vector<ReportCell>> rows;
+};
+struct ReportLayout {
+  std::string title;     // Vietnamese / English
+  std::string subtitle;  // the unit, the date, the filters
+  std::vector<ReportSheet> sheets;
+};
+ReportLayout LayoutOf(const HeadlineReport& report);
+
+// Names for the reports' keys: association 11–14 → farmers…; fund source
+// 1 → central, 2 → local_budget; class keys as stored (tot, kha, …).
+std::string AssociationReportKey(int association);
+std::string FundSourceKey(int fund_source);
+
+// The report names `tdcs report NAME` knows, and whether `name` is one.
+std::span<const std::string_view> ReportNames();
+
+// One row per loan as it stood at the end of `on` (tdcs export loans),
+// computed from the loan's own transactions (replayed to the date), not from
+// the read model: code, borrower, group, association, program, fund source,
+// office, commune point, principal, overdue, frozen, status. Loans applied
+// for after `on`, or taken over after it, are left out. Returns the rows
+// written.
+int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
+                    const ProgressFn& progress = nullptr);
+
+}  // namespace tdcs::app

@@ -1,0 +1,317 @@
+// Reports (RULES §9) against the per-loan export: on a generated district
+// with months of sessions either side of the 2025 reform, and back-dated
+// payments and reversals, every unit's headline figures at several dates
+// equal the export's loans summed by an obvious computation here.
+#include "app/reports.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "app/generate.h"
+#include "app/loans.h"
+#include "app/network_ops.h"
+#include "app/simulate.h"
+#include "base/csv.h"
+#include "batch/verify.h"
+#include "test_db.h"
+
+namespace tdcs::app {
+namespace {
+
+Date D(const char* iso) { return *Date::Parse(iso); }
+
+struct ExportedLoan {
+  std::map<std::string, std::string> field;
+  int64_t principal = 0, overdue = 0, frozen = 0;
+};
+
+std::vector<ExportedLoan> Exported(Connection& db, Date on) {
+  std::ostringstream out;
+  ExportLoans(db, SystemContext(), on, out);
+  std::istringstream in(out.str());
+  csv::Reader reader(in);
+  csv::Row header, row;
+  EXPECT_TRUE(reader.Next(header));
+  std::vector<ExportedLoan> loans;
+  while (reader.Next(row)) {
+    ExportedLoan l;
+    for (size_t i = 0; i < header.fields.size(); ++i) l.field[header.fields[i]] = row.fields[i];
+    l.principal = std::stoll(l.field["principal_dong"]);
+    l.overdue = std::stoll(l.field["overdue_dong"]);
+    l.frozen = std::stoll(l.field["frozen_dong"]);
+    loans.push_back(std::move(l));
+  }
+  EXPECT_TRUE(reader.error().empty()) << reader.error();
+  return loans;
+}
+
+// The export's loans whose `column` is `value` ("" column: every loan),
+// summed: outstanding, overdue, frozen, loans owing, households owing (per
+// group), and outstanding by association and program.
+struct Sums {
+  int64_t outstanding = 0, overdue = 0, frozen = 0, loans = 0, customers = 0;
+  std::map<std::string, int64_t> by_association, by_program;
+};
+Sums Sum(const std::vector<ExportedLoan>& loans,
+         const std::function<bool(const ExportedLoan&)>& keep) {
+  Sums s;
+  std::set<std::string> households;
+  for (const auto& l : loans) {
+    if (!keep(l)) continue;
+    s.outstanding += l.principal;
+    s.overdue += l.overdue;
+    s.frozen += l.frozen;
+    if (l.principal > 0) {
+      ++s.loans;
+      households.insert(l.field.at("borrower_code") + "|" + l.field.at("group_code"));
+      s.by_association[l.field.at("association")] += l.principal;
+      s.by_program[l.field.at("program")] += l.principal;
+    }
+  }
+  s.customers = static_cast<int64_t>(households.size());
+  return s;
+}
+
+class ReportsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    target_ = new std::string(testing::NewTestTarget());
+    auto generated = Generate(*target_, SystemContext(), {"demo", 3, D("2025-04-30")});
+    ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+    db_ = Connection::Open(*target_).release();
+    ASSERT_TRUE(SimulateSessions(*db_, SystemContext(), D("2025-06-30"), 3).ok());
+    ASSERT_TRUE(ApplyReform2025(*db_, SystemContext()).ok());
+    ASSERT_TRUE(SimulateSessions(*db_, SystemContext(), D("2025-08-31"), 3).ok());
+    // Back-dated: a reversal of a session payment, a payment and its reversal.
+    auto& store_db = testing::DbOf(*db_);
+    auto last_pay = [&](int offset) {
+      auto st = store_db.Prepare(
+          "SELECT l.code FROM loan_txn t JOIN loan l ON l.id = t.loan_id WHERE t.kind = 'pay' "
+          "AND t.txn_date = '2025-08-21' ORDER BY t.id DESC LIMIT 1 OFFSET " +
+          std::to_string(offset));
+      EXPECT_TRUE(st->Step());
+      return st->GetText(0);
+    };
+    const std::string reversed = last_pay(0), paid = last_pay(1);
+    auto act = [&](LoanActionKind kind, const std::string& code, const char* date, int64_t amount) {
+      LoanAction a;
+      a.kind = kind;
+      a.loan_code = code;
+      a.date = D(date);
+      a.amount = Money::Dong(amount);
+      auto r = ActOnLoan(*db_, SystemContext(), a);
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+    };
+    act(LoanActionKind::kReverseLast, reversed, "2025-08-22", 0);
+    act(LoanActionKind::kPay, paid, "2025-08-25", 5'000'000);
+    act(LoanActionKind::kReverseLast, paid, "2025-08-27", 0);
+    act(LoanActionKind::kPay, paid, "2025-08-28", 7'000'000);
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete target_;
+  }
+
+  HeadlineReport Report(const std::string& unit, Date at, const std::string& association = "",
+                        const std::string& program = "") {
+    ReportRequest r;
+    r.unit = unit;
+    r.at = at;
+    r.association = association;
+    r.program = program;
+    auto report = Headline(*db_, SystemContext(), r);
+    EXPECT_TRUE(report.ok()) << report.error().ToString();
+    return report.ok() ? report.value() : HeadlineReport{};
+  }
+
+  static void ExpectSame(const HeadlineReport& r, const Sums& s, const std::string& what) {
+    EXPECT_EQ(r.end.Outstanding(), s.outstanding) << what;
+    EXPECT_EQ(r.end.overdue, s.overdue) << what;
+    EXPECT_EQ(r.end.frozen, s.frozen) << what;
+    EXPECT_EQ(r.end.loans, s.loans) << what;
+    for (const auto& [association, amount] : r.by_association) {
+      const auto it = s.by_association.find(AssociationReportKey(association));
+      EXPECT_EQ(amount, it == s.by_association.end() ? 0 : it->second) << what << " " << association;
+    }
+    for (const auto& [program, amount] : r.by_program) {
+      const auto it = s.by_program.find(program);
+      EXPECT_EQ(amount, it == s.by_program.end() ? 0 : it->second) << what << " " << program;
+    }
+  }
+
+  std::vector<std::string> Codes(const char* sql) {
+    std::vector<std::string> out;
+    auto st = testing::DbOf(*db_).Prepare(sql);
+    while (st->Step()) out.push_back(st->GetText(0));
+    return out;
+  }
+
+  static std::string* target_;
+  static Connection* db_;
+};
+std::string* ReportsTest::target_ = nullptr;
+Connection* ReportsTest::db_ = nullptr;
+
+const char* const kDates[] = {"2025-04-30", "2025-06-15", "2025-06-30", "2025-07-01",
+                              "2025-08-21", "2025-08-24", "2025-08-26", "2025-08-31"};
+
+TEST_F(ReportsTest, EveryUnitAtEveryDateAddsUpToItsLoans) {
+  const auto offices = Codes("SELECT code FROM office ORDER BY code");
+  const auto points = Codes("SELECT code FROM commune_point ORDER BY code");
+  const auto groups = Codes("SELECT code FROM savings_group ORDER BY code LIMIT 25");
+  for (const char* iso : kDates) {
+    const Date at = D(iso);
+    const auto loans = Exported(*db_, at);
+    ASSERT_FALSE(loans.empty()) << iso;
+    const auto all = Sum(loans, [](const ExportedLoan&) { return true; });
+    const auto national = Report("national", at);
+    ExpectSame(national, all, std::string("national ") + iso);
+    EXPECT_EQ(national.end.customers, all.customers) << iso;
+    for (const auto& o : offices)
+      ExpectSame(Report("office:" + o, at),
+                 Sum(loans, [&](const ExportedLoan& l) { return l.field.at("office_code") == o; }),
+                 "office " + o + " " + iso);
+    for (const auto& p : points) {
+      const auto r = Report("point:" + p, at);
+      const auto s = Sum(loans, [&](const ExportedLoan& l) { return l.field.at("point_code") == p; });
+      ExpectSame(r, s, "point " + p + " " + iso);
+      EXPECT_EQ(r.end.customers, s.customers) << p << " " << iso;
+    }
+    for (const auto& g : groups) {
+      const auto r = Report("group:" + g, at);
+      const auto s = Sum(loans, [&](const ExportedLoan& l) { return l.field.at("group_code") == g; });
+      ExpectSame(r, s, "group " + g + " " + iso);
+      EXPECT_EQ(r.end.customers, s.customers) << g << " " << iso;
+    }
+    for (const char* association : {"farmers", "women", "veterans", "youth"})
+      ExpectSame(Report("national", at, association),
+                 Sum(loans,
+                     [&](const ExportedLoan& l) { return l.field.at("association") == association; }),
+                 std::string("association ") + association + " " + iso);
+    for (const char* program : {"01", "19"})
+      ExpectSame(
+          Report("national", at, "", program),
+          Sum(loans, [&](const ExportedLoan& l) { return l.field.at("program") == program; }),
+          std::string("program ") + program + " " + iso);
+  }
+}
+
+// A commune of either structure is its points' sum, whichever date is asked:
+// last year's figures in this year's communes, and the reverse.
+TEST_F(ReportsTest, CommunesOfEitherStructureAddUp) {
+  auto points_of = [&](const std::string& era, const std::string& code) {
+    const char* on = era == "L" ? "2025-06-30" : "2025-07-01";
+    std::set<std::string> out;
+    for (const auto& p :
+         Codes(("SELECT p.code FROM commune_point p JOIN commune_point_version v ON "
+                "v.point_id = p.id WHERE v.report_commune_era = '" +
+                era + "' AND v.report_commune_code = '" + code + "' AND v.valid_from <= '" + on +
+                "' AND (v.valid_to IS NULL OR v.valid_to > '" + on + "')")
+                   .c_str()))
+      out.insert(p);
+    return out;
+  };
+  const auto legacy = Codes(
+      "SELECT DISTINCT report_commune_code FROM commune_point_version WHERE "
+      "report_commune_era = 'L'");
+  const auto reformed = Codes(
+      "SELECT DISTINCT report_commune_code FROM commune_point_version WHERE "
+      "report_commune_era = 'N'");
+  ASSERT_FALSE(legacy.empty());
+  ASSERT_FALSE(reformed.empty());
+  for (const char* iso : {"2025-06-15", "2025-08-26"}) {
+    const Date at = D(iso);
+    const auto loans = Exported(*db_, at);
+    int64_t legacy_total = 0, reformed_total = 0;
+    for (const auto& [era, codes] : {std::pair{std::string("L"), legacy}, {"N", reformed}}) {
+      for (const auto& code : codes) {
+        const auto points = points_of(era, code);
+        const auto r = Report("commune:" + era + ":" + code, at);
+        EXPECT_EQ(r.unit_kind, "commune");
+        ExpectSame(r, Sum(loans, [&](const ExportedLoan& l) {
+                     return points.count(l.field.at("point_code")) > 0;
+                   }),
+                   "commune " + era + ":" + code + " " + iso);
+        (era == "L" ? legacy_total : reformed_total) += r.end.Outstanding();
+      }
+    }
+    // Every point is in one commune of each structure: both add up to the whole.
+    const auto whole = Report("national", at).end.Outstanding();
+    EXPECT_EQ(legacy_total, whole) << iso;
+    EXPECT_EQ(reformed_total, whole) << iso;
+  }
+}
+
+// Turnover over a period is the difference of the running sums: what was
+// lent and collected between two dates adds up across the months, and the
+// back-dated reversal took its payment out of August's collections.
+TEST_F(ReportsTest, TurnoverOfAPeriodAddsUpAcrossTheReform) {
+  ReportRequest r;
+  r.at = D("2025-08-31");
+  r.from = D("2025-05-01");
+  const auto whole = Headline(*db_, SystemContext(), r);
+  ASSERT_TRUE(whole.ok());
+  int64_t collected = 0, interest = 0;
+  for (auto [from, to] : {std::pair{"2025-05-01", "2025-06-30"}, {"2025-07-01", "2025-08-31"}}) {
+    r.from = D(from);
+    r.at = D(to);
+    const auto part = Headline(*db_, SystemContext(), r);
+    ASSERT_TRUE(part.ok());
+    collected += part.value().collected;
+    interest += part.value().interest_collected;
+  }
+  EXPECT_GT(whole.value().collected, 0);
+  EXPECT_EQ(whole.value().collected, collected);
+  EXPECT_EQ(whole.value().interest_collected, interest);
+  // Collected principal is what the outstanding fell by (nothing was lent).
+  EXPECT_EQ(whole.value().lent, 0);
+  EXPECT_EQ(whole.value().start.Outstanding() - whole.value().end.Outstanding(),
+            whole.value().collected + whole.value().written_off);
+  // The principal collected, from the transactions themselves.
+  const auto txns = Codes(
+      "SELECT COALESCE(SUM(-p.amount_dong), 0) FROM posting p JOIN journal_entry e ON "
+      "e.id = p.entry_id WHERE e.entry_date BETWEEN '2025-05-01' AND '2025-08-31' AND "
+      "p.account_code IN ('LOAN_NORMAL', 'LOAN_OVERDUE', 'LOAN_FROZEN') AND "
+      "(e.kind = 'pay' OR e.kind = 'reverse')");
+  ASSERT_EQ(txns.size(), 1u);
+  EXPECT_EQ(whole.value().collected, std::stoll(txns[0]));
+}
+
+TEST_F(ReportsTest, TheNetworkAndTheBooksVerify) {
+  const auto r = Report("national", D("2025-08-31"));
+  EXPECT_EQ(r.groups, 250);
+  EXPECT_GT(r.households, 8'000);
+  EXPECT_GT(r.points, 0);
+  auto verified = batch::Verify(testing::DbOf(*db_), false);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
+TEST_F(ReportsTest, BadRequestsAreRefusedNamingTheField) {
+  ReportRequest r;
+  r.at = D("2025-08-31");
+  r.unit = "PGD999";
+  auto bad = Headline(*db_, SystemContext(), r);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "UNIT_UNKNOWN");
+  EXPECT_EQ(bad.error().field, "unit");
+  r.unit = "commune:N:99999";
+  EXPECT_EQ(Headline(*db_, SystemContext(), r).error().code, "COMMUNE_UNKNOWN");
+  r.unit = "national";
+  r.association = "students";
+  EXPECT_EQ(Headline(*db_, SystemContext(), r).error().code, "ASSOCIATION_UNKNOWN");
+  r.association = "";
+  r.program = "99";
+  EXPECT_EQ(Headline(*db_, SystemContext(), r).error().code, "PROGRAM_UNKNOWN");
+  r.program = "";
+  r.from = D("2025-09-01");
+  EXPECT_EQ(Headline(*db_, SystemContext(), r).error().field, "from");
+  r.from.reset();
+  r.at = D("1990-01-01");
+  EXPECT_EQ(Headline(*db_, SystemContext(), r).error().code, "DATE_BEFORE_BANK");
+}
+
+}  // namespace
+}  // namespace tdcs::app

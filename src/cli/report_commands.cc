@@ -1,0 +1,159 @@
+#include "cli/report_commands.h"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/connection.h"
+#include "app/context.h"
+#include "app/loans.h"
+#include "app/reports.h"
+#include "base/date.h"
+#include "base/fault.h"
+#include "cli/rejections.h"
+#include "cli/report_forms.h"
+#include "http/json_views.h"
+
+namespace tdcs::cli {
+
+constexpr int kExitRejected = 1;
+
+struct ReportCommands {
+  CLI::App* report = nullptr;
+  std::string name, unit = "national", at, from, to, structure, association, program, fund,
+                    format = "json", out;
+  bool force = false;
+};
+
+namespace {
+
+const app::Context kContext = app::SystemContext();
+
+CLI::Validator IsDate() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (Date::Parse(text)) return {};
+        return "ngày không hợp lệ / not a date (YYYY-MM-DD): '" + text + "'";
+      },
+      "DATE");
+}
+
+int Rejected(const Error& error) {
+  fmt::print(stderr, "{}\n", error.ToString());
+  return kExitRejected;
+}
+
+int Run(const ReportCommands& c, const std::string& db_target) {
+  bool known = false;
+  for (auto n : app::ReportNames()) known = known || n == c.name;
+  if (!known) {
+    std::string names;
+    for (auto n : app::ReportNames()) names += (names.empty() ? "" : ", ") + std::string(n);
+    return Rejected(MakeError(app::ReportRejection::kReportUnknown, "name",
+                              "Không có báo cáo '" + c.name + "' (có: " + names + ")",
+                              "No report '" + c.name + "' (there are: " + names + ")"));
+  }
+  if (c.format != "json" && c.format != "csv" && c.format != "xlsx" && c.format != "html")
+    return Rejected(MakeError(app::ReportRejection::kFormatUnknown, "format",
+                              "Định dạng '" + c.format + "' không có (json, csv, xlsx, html)",
+                              "No format '" + c.format + "' (json, csv, xlsx, html)"));
+  const bool to_stdout = c.out.empty() || c.out == "-";
+  if (c.format == "xlsx" && to_stdout)
+    return Rejected(MakeError(CommandRejection::kOutputRequired, "out",
+                              "Tệp Excel cần --out TỆP.xlsx",
+                              "A workbook needs --out FILE.xlsx"));
+  std::error_code ignored;
+  if (!to_stdout && !c.force && std::filesystem::exists(c.out, ignored))
+    return Rejected(MakeError(CommandRejection::kExportTargetExists, "out",
+                              "Tệp " + c.out + " đã có; thêm --force để ghi đè",
+                              "File " + c.out + " exists; pass --force to overwrite it"));
+  auto db = app::Connection::OpenInitialised(db_target);
+  app::ReportRequest r;
+  r.unit = c.unit;
+  const std::string& at = !c.to.empty() ? c.to : c.at;
+  if (!at.empty()) {
+    r.at = *Date::Parse(at);
+  } else {
+    auto today = app::BusinessDate(*db);
+    if (!today) {
+      fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --at / no business date yet: use --at\n");
+      return kExitRejected;
+    }
+    r.at = *today;
+  }
+  if (!c.from.empty()) r.from = *Date::Parse(c.from);
+  if (!c.structure.empty()) r.structure_on = *Date::Parse(c.structure);
+  r.association = c.association;
+  r.program = c.program;
+  if (!c.fund.empty()) {
+    if (c.fund != "1" && c.fund != "2")
+      return Rejected(MakeError(app::ReportRejection::kFundSourceUnknown, "fund",
+                                "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
+                                "A fund source is 1 (central) or 2 (local budget)"));
+    r.fund_source = c.fund == "1" ? 1 : 2;
+  }
+  auto report = app::Headline(*db, kContext, r);
+  if (!report.ok()) return Rejected(report.error());
+  if (c.format == "xlsx") {
+    const std::string error = WriteReportXlsx(app::LayoutOf(report.value()), c.out);
+    if (!error.empty()) throw StorageFault("cannot write " + c.out + ": " + error);
+    fmt::print(stderr, "Đã ghi / wrote {}\n", c.out);
+    return 0;
+  }
+  auto write = [&](std::ostream& out) {
+    if (c.format == "json")
+      out << http::HeadlineJson(report.value());
+    else if (c.format == "csv")
+      WriteReportCsv(app::LayoutOf(report.value()), out);
+    else
+      WriteReportHtml(app::LayoutOf(report.value()), out);
+  };
+  if (to_stdout) {
+    write(std::cout);
+  } else {
+    std::ofstream out(c.out, std::ios::binary);
+    write(out);
+    if (!out.flush()) throw StorageFault("cannot write " + c.out);
+    fmt::print(stderr, "Đã ghi / wrote {}\n", c.out);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
+                                                  const std::function<void(CLI::App*)>& add_db) {
+  auto c = std::make_shared<ReportCommands>();
+  c->report = app.add_subcommand(
+      "report", "Reports for any unit and date / báo cáo theo đơn vị và ngày (RULES §9)");
+  c->report->add_option("name", c->name, "headline")->required();
+  c->report->add_option("--unit", c->unit,
+                        "national; a branch, office, commune point or group code (kind:CODE); "
+                        "commune:CODE, commune:L:CODE, commune:N:CODE");
+  c->report->add_option("--at", c->at, "balances at the end of this day (default: business date)")
+      ->check(IsDate());
+  c->report->add_option("--from", c->from, "turnover from this day (default: 1 January)")
+      ->check(IsDate());
+  c->report->add_option("--to", c->to, "the period's last day (the same as --at)")->check(IsDate());
+  c->report->add_option("--structure", c->structure,
+                        "the network's structure of this date (default: --at)")
+      ->check(IsDate());
+  c->report->add_option("--association", c->association,
+                        "farmers | women | veterans | youth (or 11–14)");
+  c->report->add_option("--program", c->program, "a program code");
+  c->report->add_option("--fund", c->fund, "1 central | 2 local budget");
+  c->report->add_option("--format", c->format, "json (default) | csv | xlsx | html");
+  c->report->add_option("--out", c->out, "output file (default: standard output)");
+  c->report->add_flag("--force", c->force, "overwrite the output file / ghi đè tệp đã có");
+  add_db(c->report);
+  return c;
+}
+
+std::optional<int> RunReportCommand(const ReportCommands& c, const std::string& db_target) {
+  if (!*c.report) return std::nullopt;
+  return Run(c, db_target);
+}
+
+}  // namespace tdcs::cli
