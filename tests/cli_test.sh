@@ -405,5 +405,26 @@ check "an inspection of nothing exits 2" exits 2 "$tdcs" inspect record --date "
 check "a wrong result exits 1" bash -c "'$tdcs' inspect record --group '$group1' --date '$session_date' --result good --db '$work/demo.db' 2>&1 | grep -q 'result: .*INSPECTION_RESULT_INVALID'"
 check "inspect record" exits 0 "$tdcs" inspect record --group "$group1" --date "$session_date" --result ok --note "Sổ sách đầy đủ" --db "$work/demo.db"
 
+# Reports (RULES §9): the headline in each form, and the export it adds up to.
+"$tdcs" report headline --unit "$office" --at "$session_date" --db "$work/demo.db" >"$work/headline.json"
+check "report headline json" contains "$work/headline.json" '"unit": "'"$office"'"'
+check "report headline has the associations" contains "$work/headline.json" '"women": [0-9]'
+"$tdcs" export loans --on "$session_date" --db "$work/demo.db" "$work/loans-export.csv" 2>/dev/null
+check "export loans" bash -c "head -1 '$work/loans-export.csv' | grep -q '^loan_code,borrower_code,group_code,association,program'"
+exported=$(awk -F, -v o="$office" 'NR > 1 && $7 == o {s += $9} END {printf "%.0f", s}' "$work/loans-export.csv")
+check "the headline's outstanding is the export's sum" contains "$work/headline.json" "\"outstanding_dong\": $exported,"
+check "report csv" bash -c "'$tdcs' report headline --format csv --at '$session_date' --db '$work/demo.db' | head -1 | grep -q '^sheet,'"
+check "report html" bash -c "'$tdcs' report headline --format html --at '$session_date' --db '$work/demo.db' | grep -q 'Tổng dư nợ'"
+check "report xlsx" exits 0 "$tdcs" report headline --format xlsx --out "$work/headline.xlsx" --at "$session_date" --db "$work/demo.db"
+check "the workbook is a zip" bash -c "unzip -l '$work/headline.xlsx' | grep -q 'xl/worksheets/sheet5.xml'"
+check "xlsx needs --out" bash -c "'$tdcs' report headline --format xlsx --db '$work/demo.db' 2>&1 | grep -q 'out: .*OUTPUT_REQUIRED'"
+check "an existing --out needs --force" bash -c "'$tdcs' report headline --format xlsx --out '$work/headline.xlsx' --db '$work/demo.db' 2>&1 | grep -q EXPORT_TARGET_EXISTS"
+check "an unknown report exits 1" bash -c "'$tdcs' report headlin --db '$work/demo.db' 2>&1 | grep -q 'name: .*REPORT_UNKNOWN'"
+check "an unknown unit exits 1" bash -c "'$tdcs' report headline --unit NOWHERE --db '$work/demo.db' 2>&1 | grep -q 'unit: .*UNIT_UNKNOWN'"
+check "a wrong date is a usage error" exits 2 "$tdcs" report headline --at 2026-02-30 --db "$work/demo.db"
+check "a period backwards exits 1" bash -c "'$tdcs' report headline --from 2026-08-01 --to 2026-07-01 --db '$work/demo.db' 2>&1 | grep -q 'from: .*PERIOD_INVALID'"
+check "a wrong association exits 1" bash -c "'$tdcs' report headline --association students --db '$work/demo.db' 2>&1 | grep -q ASSOCIATION_UNKNOWN"
+check "report --help" bash -c "'$tdcs' report --help | grep -q -- '--unit'"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
