@@ -18,23 +18,23 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_REPORT_REJECTIONS(X)                 \
-  X(kUnitUnknown, "UNIT_UNKNOWN")                 \
-  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")             \
-  X(kCommuneUnknown, "COMMUNE_UNKNOWN")           \
-  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")   \
-  X(kProgramUnknown, "PROGRAM_UNKNOWN")           \
-  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")    \
-  X(kPeriodInvalid, "PERIOD_INVALID")             \
-  X(kDateBeforeBank, "DATE_BEFORE_BANK")          \
-  X(kReportUnknown, "REPORT_UNKNOWN")             \
+#define TDCS_REPORT_REJECTIONS(X)               \
+  X(kUnitUnknown, "UNIT_UNKNOWN")               \
+  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")           \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")         \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN") \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")         \
+  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")  \
+  X(kPeriodInvalid, "PERIOD_INVALID")           \
+  X(kDateBeforeBank, "DATE_BEFORE_BANK")        \
+  X(kReportUnknown, "REPORT_UNKNOWN")           \
   X(kFormatUnknown, "FORMAT_UNKNOWN")
 TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
 #undef TDCS_REPORT_REJECTIONS
 
 namespace {
 
-constexpr std::string_view kReportNames[] = {"headline"};
+constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program"};
 
 // The bank's first day: no report before it.
 Date BankFounded() { return *Date::FromCivil(1995, 10, 4); }
@@ -183,11 +183,19 @@ int64_t HeadlineReport::FrozenBp() const { return Bp(end.frozen, end.Outstanding
 
 std::span<const std::string_view> ReportNames() { return kReportNames; }
 
-Result<HeadlineReport> Headline(Connection& connection, const Context& context,
-                                const ReportRequest& r) {
-  store::Database& db = Db(connection);
-  (void)context;
-  HeadlineReport out;
+namespace {
+
+// A request checked and its unit resolved, inside the caller's read
+// transaction: the report's heading filled in.
+struct Prepared {
+  HeadlineReport heading;
+  Scope scope;
+  Filters filters;
+};
+
+Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
+  Prepared p;
+  HeadlineReport& out = p.heading;
   out.at = r.at;
   out.from = r.from.value_or(*Date::FromCivil(r.at.year(), 1, 1));
   out.structure_on = r.structure_on.value_or(r.at);
@@ -196,19 +204,18 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
                      "Ngân hàng hoạt động từ 04/10/1995: không có số liệu trước ngày đó",
                      "The bank opened on 1995-10-04: there are no figures before that day");
   if (out.from > out.at)
-    return MakeError(ReportRejection::kPeriodInvalid, "from",
-                     "Từ ngày " + out.from.ToVietnamese() + " sau đến ngày " +
-                         out.at.ToVietnamese(),
-                     "From " + out.from.ToIso() + " is after to " + out.at.ToIso());
-  Filters filters;
+    return MakeError(
+        ReportRejection::kPeriodInvalid, "from",
+        "Từ ngày " + out.from.ToVietnamese() + " sau đến ngày " + out.at.ToVietnamese(),
+        "From " + out.from.ToIso() + " is after to " + out.at.ToIso());
+  Filters& filters = p.filters;
   if (!r.association.empty()) {
     auto a = ParseAssociationCode(r.association, "association");
     if (!a.ok())
-      return MakeError(ReportRejection::kAssociationUnknown, "association",
-                       a.error().message_vi, a.error().message_en);
+      return MakeError(ReportRejection::kAssociationUnknown, "association", a.error().message_vi,
+                       a.error().message_en);
     filters.association = a.value();
-    out.association = std::string(network::AssociationKey(static_cast<network::Association>(
-        filters.association)));
+    out.association = AssociationReportKey(filters.association);
   }
   if (!r.program.empty()) {
     const auto programs = store::ReadPrograms(db);
@@ -225,13 +232,34 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
                        "A fund source is 1 (central) or 2 (local budget)");
     filters.fund_source = out.fund_source = r.fund_source;
   }
-  store::ReadTransaction snapshot(db);  // every figure from one state of the books
   auto scope = ResolveScope(db, r.unit, out.structure_on);
   if (!scope.ok()) return scope.error();
-  const Scope& s = scope.value();
-  out.unit_kind = s.kind;
-  out.unit_code = s.code;
-  out.unit_name = s.name;
+  p.scope = std::move(scope).value();
+  out.unit_kind = p.scope.kind;
+  out.unit_code = p.scope.code;
+  out.unit_name = p.scope.name;
+  return p;
+}
+
+void Turnover(HeadlineReport& out) {
+  out.lent = out.end.disbursed - out.start.disbursed;
+  out.collected = out.end.repaid - out.start.repaid;
+  out.interest_collected = out.end.interest_collected - out.start.interest_collected;
+  out.written_off = out.end.written_off_principal - out.start.written_off_principal;
+}
+
+}  // namespace
+
+Result<HeadlineReport> Headline(Connection& connection, const Context& context,
+                                const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  store::ReadTransaction snapshot(db);  // every figure from one state of the books
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  HeadlineReport out = prepared.value().heading;
+  const Scope& s = prepared.value().scope;
+  const Filters& filters = prepared.value().filters;
   if (!s.units.empty()) {
     for (const auto& v : store::ValuesOn(db, s.level, s.units, out.at)) {
       if (!filters.Keep(v)) continue;
@@ -250,10 +278,7 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
     for (const auto& v : store::ValuesOn(db, s.level, s.units, out.from.AddDays(-1)))
       if (filters.Keep(v)) AddTo(out.start, v);
   }
-  out.lent = out.end.disbursed - out.start.disbursed;
-  out.collected = out.end.repaid - out.start.repaid;
-  out.interest_collected = out.end.interest_collected - out.start.interest_collected;
-  out.written_off = out.end.written_off_principal - out.start.written_off_principal;
+  Turnover(out);
   // Groups and households of the network on the day (whose structure: the
   // day's own; a unit's groups are those at its points then).
   const auto network = store::NetworkFiguresOn(db, s.level, s.units, filters.association, out.at);
@@ -263,6 +288,101 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
   const auto ratings = store::RatingCountsOn(db, s.level, s.units, filters.association, out.at);
   out.rating_month = ratings.month;
   out.ratings = ratings.by_class;
+  return out;
+}
+
+namespace {
+
+void Finish(BreakdownRow& row) {
+  row.lent = row.end.disbursed - row.start.disbursed;
+  row.collected = row.end.repaid - row.start.repaid;
+  row.interest_collected = row.end.interest_collected - row.start.interest_collected;
+}
+
+}  // namespace
+
+Result<BreakdownReport> ByCommune(Connection& connection, const Context& context,
+                                  const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  BreakdownReport out;
+  out.name = "by-commune";
+  out.heading = prepared.value().heading;
+  const Scope& s = prepared.value().scope;
+  const Filters& filters = prepared.value().filters;
+  // The scope's points on the structure date, by their reporting commune.
+  const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
+  std::map<int64_t, size_t> row_of_point;
+  std::map<std::string, size_t> row_of_commune;
+  std::vector<int64_t> point_ids;
+  for (const auto& p : points) {
+    const std::string key = p.commune_era + ":" + p.commune_code;
+    auto [it, added] = row_of_commune.emplace(key, out.rows.size());
+    if (added) out.rows.push_back({key, p.commune_name, {}, {}, 0, 0, 0});
+    row_of_point[p.point_id] = it->second;
+    point_ids.push_back(p.point_id);
+  }
+  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+  for (const auto& [when, end] :
+       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+    if (!point_ids.empty())
+      for (const auto& v : store::ValuesOn(db, store::kLevelPoint, point_ids, when, true)) {
+        if (!filters.Keep(v)) continue;
+        auto& row = out.rows[row_of_point.at(v.unit_id)];
+        AddTo(end ? row.end : row.start, v);
+      }
+    // The whole scope, at its own level: loans served at no point are in it
+    // and in no commune's row.
+    if (!s.units.empty())
+      for (const auto& v : store::ValuesOn(db, s.level, s.units, when))
+        if (filters.Keep(v)) AddTo(end ? total.end : total.start, v);
+  }
+  for (auto& row : out.rows) Finish(row);
+  Finish(total);
+  std::sort(out.rows.begin(), out.rows.end(),
+            [](const BreakdownRow& a, const BreakdownRow& b) { return a.code < b.code; });
+  out.total = total;
+  return out;
+}
+
+Result<BreakdownReport> ByProgram(Connection& connection, const Context& context,
+                                  const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  BreakdownReport out;
+  out.name = "by-program";
+  out.heading = prepared.value().heading;
+  const Scope& s = prepared.value().scope;
+  const Filters& filters = prepared.value().filters;
+  std::map<std::string, BreakdownRow> rows;
+  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+  const auto names = store::ReadPrograms(db);
+  for (const auto& [when, end] :
+       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+    if (s.units.empty()) continue;
+    for (const auto& v : store::ValuesOn(db, s.level, s.units, when)) {
+      if (!filters.Keep(v)) continue;
+      AddTo(end ? total.end : total.start, v);
+      if (v.measure == reports::kCustomers) continue;  // not split by program
+      auto& row = rows[v.program];
+      row.code = v.program;
+      AddTo(end ? row.end : row.start, v);
+    }
+  }
+  for (auto& [code, row] : rows) {
+    const auto it = names.find(code);
+    if (it != names.end() && !it->second.empty()) row.name = it->second.back().name_vi;
+    Finish(row);
+    out.rows.push_back(row);
+  }
+  Finish(total);
+  out.total = total;
   return out;
 }
 
@@ -285,30 +405,29 @@ int64_t ExportLoans(Connection& connection, const Context& context, Date on, std
         "LEFT JOIN commune_point p ON p.id = l.point_id WHERE l.applied_on <= ? ORDER BY l.code");
     st->BindText(1, on.ToIso());
     while (st->Step())
-      rows.push_back({st->GetInt(0), st->GetText(1), st->GetText(2), st->GetText(3),
-                      st->GetText(4), static_cast<int>(st->GetInt(5))});
+      rows.push_back({st->GetInt(0), st->GetText(1), st->GetText(2), st->GetText(3), st->GetText(4),
+                      static_cast<int>(st->GetInt(5))});
   }
   csv::WriteRow(out, {"loan_code", "borrower_code", "group_code", "association", "program",
-                      "fund_source", "office_code", "point_code", "principal_dong",
-                      "overdue_dong", "frozen_dong", "status"});
+                      "fund_source", "office_code", "point_code", "principal_dong", "overdue_dong",
+                      "frozen_dong", "status"});
   store::LoanStore store(db);
   store::NetworkStore network(db);
   int64_t written = 0, done = 0;
   for (const auto& row : rows) {
-    if (progress && ++done % 1000 == 0)
-      progress(done, static_cast<int64_t>(rows.size()), "loans");
+    if (progress && ++done % 1000 == 0) progress(done, static_cast<int64_t>(rows.size()), "loans");
     auto loan = LoanAsOf(store, row.id, on);
     if (!loan.ok()) continue;  // not yet taken over on that day
     const loans::Loan& l = loan.value();
-    const std::string association =
-        row.association >= 11 && row.association <= 14
-            ? std::string(network::AssociationKey(static_cast<network::Association>(row.association)))
-            : std::string();
-    csv::WriteRow(out, {row.code, network.BorrowerCode(l.terms.borrower_id), row.group,
-                        association, l.terms.program, std::to_string(l.terms.fund_source),
-                        row.office, row.point, std::to_string(l.Principal().dong()),
-                        std::to_string(l.overdue.dong()), std::to_string(l.frozen.dong()),
-                        std::string(loans::LoanStatusKey(l.status))});
+    const std::string association = row.association >= 11 && row.association <= 14
+                                        ? std::string(network::AssociationKey(
+                                              static_cast<network::Association>(row.association)))
+                                        : std::string();
+    csv::WriteRow(out,
+                  {row.code, network.BorrowerCode(l.terms.borrower_id), row.group, association,
+                   l.terms.program, std::to_string(l.terms.fund_source), row.office, row.point,
+                   std::to_string(l.Principal().dong()), std::to_string(l.overdue.dong()),
+                   std::to_string(l.frozen.dong()), std::string(loans::LoanStatusKey(l.status))});
     ++written;
   }
   if (progress) progress(done, static_cast<int64_t>(rows.size()), "loans");
@@ -346,19 +465,60 @@ std::string ClassLabel(const std::string& key) {
 
 }  // namespace
 
+namespace {
+
+std::string Subtitle(const HeadlineReport& r) {
+  std::string out =
+      (r.unit_kind == "national" ? std::string("Toàn quốc / national")
+                                 : r.unit_kind + " " + r.unit_code + " " + r.unit_name) +
+      " — ngày / at " + r.at.ToVietnamese() + ", kỳ / period " + r.from.ToVietnamese() + "–" +
+      r.at.ToVietnamese();
+  if (!r.association.empty()) out += ", hội / association " + r.association;
+  if (!r.program.empty()) out += ", chương trình / program " + r.program;
+  if (r.fund_source) out += ", nguồn vốn / fund " + FundSourceKey(*r.fund_source);
+  if (r.structure_on != r.at)
+    out += ", theo địa giới ngày / in the structure of " + r.structure_on.ToVietnamese();
+  return out;
+}
+
+}  // namespace
+
+ReportLayout LayoutOf(const BreakdownReport& r) {
+  using C = ReportCell;
+  ReportLayout out;
+  const bool by_commune = r.name == "by-commune";
+  out.title = by_commune ? "BCDHTD 01.1 — Dư nợ theo xã / Outstanding by commune"
+                         : "BCDHTD 01.2 — Dư nợ theo chương trình / Outstanding by program";
+  out.subtitle = Subtitle(r.heading);
+  ReportSheet sheet{
+      by_commune ? "Theo xã" : "Theo chương trình",
+      {by_commune ? "Mã xã / Commune" : "Mã / Program", "Tên / Name", "Dư nợ đầu kỳ / Opening (đ)",
+       "Doanh số cho vay / Lent (đ)", "Doanh số thu nợ / Collected (đ)",
+       "Dư nợ cuối kỳ / Closing (đ)", "Tăng trưởng / Growth (%)", "Nợ quá hạn / Overdue (đ)",
+       "Tỷ lệ NQH / Overdue (%)", "Nợ khoanh / Frozen (đ)", "Lãi đã thu / Interest (đ)",
+       "Khoản vay / Loans",
+       by_commune ? "Hộ còn dư nợ / Customers" : "Hộ (toàn đơn vị) / Customers"},
+      {}};
+  auto add = [&](const BreakdownRow& row) {
+    sheet.rows.push_back(
+        {C::Text(row.code), C::Text(row.name), C::Dong(row.start.Outstanding()), C::Dong(row.lent),
+         C::Dong(row.collected), C::Dong(row.end.Outstanding()),
+         C::Bp(Bp(row.end.Outstanding() - row.start.Outstanding(), row.start.Outstanding())),
+         C::Dong(row.end.overdue), C::Bp(Bp(row.end.overdue, row.end.Outstanding())),
+         C::Dong(row.end.frozen), C::Dong(row.interest_collected), C::Count(row.end.loans),
+         C::Count(row.end.customers)});
+  };
+  for (const auto& row : r.rows) add(row);
+  add(r.total);
+  out.sheets.push_back(std::move(sheet));
+  return out;
+}
+
 ReportLayout LayoutOf(const HeadlineReport& r) {
   using C = ReportCell;
   ReportLayout out;
   out.title = "Báo cáo chỉ tiêu chủ yếu / Headline indicators";
-  out.subtitle = (r.unit_kind == "national" ? std::string("Toàn quốc / national")
-                                            : r.unit_kind + " " + r.unit_code + " " + r.unit_name) +
-                 " — ngày / at " + r.at.ToVietnamese() + ", kỳ / period " +
-                 r.from.ToVietnamese() + "–" + r.at.ToVietnamese();
-  if (!r.association.empty()) out.subtitle += ", hội / association " + r.association;
-  if (!r.program.empty()) out.subtitle += ", chương trình / program " + r.program;
-  if (r.fund_source) out.subtitle += ", nguồn vốn / fund " + FundSourceKey(*r.fund_source);
-  if (r.structure_on != r.at)
-    out.subtitle += ", theo địa giới ngày / in the structure of " + r.structure_on.ToVietnamese();
+  out.subtitle = Subtitle(r);
 
   const Date before = r.from.AddDays(-1);
   ReportSheet main{"Chỉ tiêu", {"Chỉ tiêu / Indicator", "Giá trị / Value"}, {}};
@@ -409,10 +569,10 @@ ReportLayout LayoutOf(const HeadlineReport& r) {
   }
   out.sheets.push_back(std::move(programs));
 
-  ReportSheet associations{"Theo hội đoàn thể",
-                           {"Hội / Association", "Dư nợ ủy thác / Outstanding (đ)",
-                            "Tỷ trọng / Share (%)"},
-                           {}};
+  ReportSheet associations{
+      "Theo hội đoàn thể",
+      {"Hội / Association", "Dư nợ ủy thác / Outstanding (đ)", "Tỷ trọng / Share (%)"},
+      {}};
   for (const auto& [association, amount] : r.by_association)
     associations.rows.push_back(
         {C::Text(AssociationLabel(association)), C::Dong(amount), C::Bp(Bp(amount, outstanding))});

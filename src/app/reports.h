@@ -22,16 +22,16 @@
 namespace tdcs::app {
 
 enum class ReportRejection {
-  kUnitUnknown,          // no unit with the code (or not open on the structure date)
-  kUnitAmbiguous,        // the code is of two kinds of unit: say which (office:CODE)
-  kCommuneUnknown,       // commune:CODE names no commune of that structure
-  kAssociationUnknown,   // not 11–14 (or farmers, women, veterans, youth)
-  kProgramUnknown,       // no program with the code
-  kFundSourceUnknown,    // not 1 (central) or 2 (local budget)
-  kPeriodInvalid,        // --from after --to
-  kDateBeforeBank,       // a date before the bank's first day (04/10/1995)
-  kReportUnknown,        // a report name not in the list
-  kFormatUnknown,        // not json, csv, xlsx or html
+  kUnitUnknown,         // no unit with the code (or not open on the structure date)
+  kUnitAmbiguous,       // the code is of two kinds of unit: say which (office:CODE)
+  kCommuneUnknown,      // commune:CODE names no commune of that structure
+  kAssociationUnknown,  // not 11–14 (or farmers, women, veterans, youth)
+  kProgramUnknown,      // no program with the code
+  kFundSourceUnknown,   // not 1 (central) or 2 (local budget)
+  kPeriodInvalid,       // --from after --to
+  kDateBeforeBank,      // a date before the bank's first day (04/10/1995)
+  kReportUnknown,       // a report name not in the list
+  kFormatUnknown,       // not json, csv, xlsx or html
 };
 std::string_view RejectionKey(ReportRejection code);
 std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection);
@@ -42,12 +42,12 @@ std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection)
 // commune:L:CODE / commune:N:CODE (before / from the 2025 reform).
 struct ReportRequest {
   std::string unit = "national";
-  Date at;                      // balances at the end of this day
-  std::optional<Date> from;     // turnover from this day (default: 1 January of `at`'s year)
+  Date at;                           // balances at the end of this day
+  std::optional<Date> from;          // turnover from this day (default: 1 January of `at`'s year)
   std::optional<Date> structure_on;  // whose structure (default: `at`)
-  std::string association;      // farmers | women | veterans | youth | 11–14 ("": all)
-  std::string program;          // a program code ("": all)
-  std::optional<int> fund_source;  // 1 central, 2 local budget
+  std::string association;           // farmers | women | veterans | youth | 11–14 ("": all)
+  std::string program;               // a program code ("": all)
+  std::optional<int> fund_source;    // 1 central, 2 local budget
 };
 
 // The model's figures, summed over a scope, at the end of one day.
@@ -79,7 +79,7 @@ struct HeadlineReport {
   std::map<std::string, int64_t> overdue_by_program, frozen_by_program;
   // The network on `at` in the scope.
   int64_t groups = 0, households = 0, points = 0;
-  std::string rating_month;  // YYYY-MM of the latest rating on or before `at`
+  std::string rating_month;                // YYYY-MM of the latest rating on or before `at`
   std::map<std::string, int64_t> ratings;  // class → groups
   // Ratios in basis points (1/100 of a percent) of outstanding at `at`.
   int64_t GrowthDong() const { return end.Outstanding() - start.Outstanding(); }
@@ -89,6 +89,26 @@ struct HeadlineReport {
 
 Result<HeadlineReport> Headline(Connection& connection, const Context& context,
                                 const ReportRequest& request);
+
+// BCDHTD 01.1 (by commune: the unit's commune points on the structure date,
+// by their reporting commune) and 01.2 (by program): each row's figures at
+// the two ends of the period and its turnover; `total` is the whole unit
+// (a loan served at no commune point is in it and in no commune's row).
+struct BreakdownRow {
+  std::string code, name;
+  ReportFigures end, start;
+  int64_t lent = 0, collected = 0, interest_collected = 0;
+};
+struct BreakdownReport {
+  std::string name;        // by-commune | by-program
+  HeadlineReport heading;  // the unit, dates and filters (its figures unused)
+  std::vector<BreakdownRow> rows;
+  BreakdownRow total;
+};
+Result<BreakdownReport> ByCommune(Connection& connection, const Context& context,
+                                  const ReportRequest& request);
+Result<BreakdownReport> ByProgram(Connection& connection, const Context& context,
+                                  const ReportRequest& request);
 
 // A report laid out as sheets of rows, for the CSV, XLSX and HTML forms: a
 // cell is text, đồng, a count or a ratio in basis points.
@@ -112,6 +132,7 @@ struct ReportLayout {
   std::vector<ReportSheet> sheets;
 };
 ReportLayout LayoutOf(const HeadlineReport& report);
+ReportLayout LayoutOf(const BreakdownReport& report);
 
 // Names for the reports' keys: association 11–14 → farmers…; fund source
 // 1 → central, 2 → local_budget; class keys as stored (tot, kha, …).

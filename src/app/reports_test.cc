@@ -134,7 +134,8 @@ class ReportsTest : public ::testing::Test {
     EXPECT_EQ(r.end.loans, s.loans) << what;
     for (const auto& [association, amount] : r.by_association) {
       const auto it = s.by_association.find(AssociationReportKey(association));
-      EXPECT_EQ(amount, it == s.by_association.end() ? 0 : it->second) << what << " " << association;
+      EXPECT_EQ(amount, it == s.by_association.end() ? 0 : it->second)
+          << what << " " << association;
     }
     for (const auto& [program, amount] : r.by_program) {
       const auto it = s.by_program.find(program);
@@ -176,21 +177,24 @@ TEST_F(ReportsTest, EveryUnitAtEveryDateAddsUpToItsLoans) {
                  "office " + o + " " + iso);
     for (const auto& p : points) {
       const auto r = Report("point:" + p, at);
-      const auto s = Sum(loans, [&](const ExportedLoan& l) { return l.field.at("point_code") == p; });
+      const auto s =
+          Sum(loans, [&](const ExportedLoan& l) { return l.field.at("point_code") == p; });
       ExpectSame(r, s, "point " + p + " " + iso);
       EXPECT_EQ(r.end.customers, s.customers) << p << " " << iso;
     }
     for (const auto& g : groups) {
       const auto r = Report("group:" + g, at);
-      const auto s = Sum(loans, [&](const ExportedLoan& l) { return l.field.at("group_code") == g; });
+      const auto s =
+          Sum(loans, [&](const ExportedLoan& l) { return l.field.at("group_code") == g; });
       ExpectSame(r, s, "group " + g + " " + iso);
       EXPECT_EQ(r.end.customers, s.customers) << g << " " << iso;
     }
     for (const char* association : {"farmers", "women", "veterans", "youth"})
-      ExpectSame(Report("national", at, association),
-                 Sum(loans,
-                     [&](const ExportedLoan& l) { return l.field.at("association") == association; }),
-                 std::string("association ") + association + " " + iso);
+      ExpectSame(
+          Report("national", at, association),
+          Sum(loans,
+              [&](const ExportedLoan& l) { return l.field.at("association") == association; }),
+          std::string("association ") + association + " " + iso);
     for (const char* program : {"01", "19"})
       ExpectSame(
           Report("national", at, "", program),
@@ -231,10 +235,11 @@ TEST_F(ReportsTest, CommunesOfEitherStructureAddUp) {
         const auto points = points_of(era, code);
         const auto r = Report("commune:" + era + ":" + code, at);
         EXPECT_EQ(r.unit_kind, "commune");
-        ExpectSame(r, Sum(loans, [&](const ExportedLoan& l) {
-                     return points.count(l.field.at("point_code")) > 0;
-                   }),
-                   "commune " + era + ":" + code + " " + iso);
+        ExpectSame(
+            r,
+            Sum(loans,
+                [&](const ExportedLoan& l) { return points.count(l.field.at("point_code")) > 0; }),
+            "commune " + era + ":" + code + " " + iso);
         (era == "L" ? legacy_total : reformed_total) += r.end.Outstanding();
       }
     }
@@ -278,6 +283,57 @@ TEST_F(ReportsTest, TurnoverOfAPeriodAddsUpAcrossTheReform) {
       "(e.kind = 'pay' OR e.kind = 'reverse')");
   ASSERT_EQ(txns.size(), 1u);
   EXPECT_EQ(whole.value().collected, std::stoll(txns[0]));
+}
+
+// BCDHTD 01.1 and 01.2: each row is its loans, the rows add up to the total,
+// the total is the headline's.
+TEST_F(ReportsTest, ByCommuneAndByProgramAddUp) {
+  for (const char* iso : {"2025-06-30", "2025-08-26"}) {
+    const Date at = D(iso);
+    const auto loans = Exported(*db_, at);
+    ReportRequest r;
+    r.at = at;
+    r.unit = Codes("SELECT code FROM office WHERE code LIKE 'PGD%' ORDER BY code LIMIT 1").at(0);
+    const auto headline = Headline(*db_, SystemContext(), r);
+    ASSERT_TRUE(headline.ok());
+    auto communes = ByCommune(*db_, SystemContext(), r);
+    ASSERT_TRUE(communes.ok()) << communes.error().ToString();
+    ASSERT_FALSE(communes.value().rows.empty());
+    int64_t sum = 0;
+    for (const auto& row : communes.value().rows) {
+      const auto era = row.code.substr(0, 1), code = row.code.substr(2);
+      std::set<std::string> points;
+      for (const auto& p :
+           Codes(("SELECT p.code FROM commune_point p JOIN commune_point_version v "
+                  "ON v.point_id = p.id WHERE v.report_commune_era = '" +
+                  era + "' AND v.report_commune_code = '" + code + "' AND v.valid_from <= '" + iso +
+                  "' AND (v.valid_to IS NULL OR v.valid_to > '" + iso + "')")
+                     .c_str()))
+        points.insert(p);
+      const auto s = Sum(
+          loans, [&](const ExportedLoan& l) { return points.count(l.field.at("point_code")) > 0; });
+      EXPECT_EQ(row.end.Outstanding(), s.outstanding) << row.code << " " << iso;
+      EXPECT_EQ(row.end.overdue, s.overdue) << row.code << " " << iso;
+      EXPECT_EQ(row.end.customers, s.customers) << row.code << " " << iso;
+      sum += row.end.Outstanding();
+    }
+    EXPECT_EQ(sum, communes.value().total.end.Outstanding()) << iso;
+    EXPECT_EQ(communes.value().total.end.Outstanding(), headline.value().end.Outstanding());
+    EXPECT_EQ(communes.value().total.collected, headline.value().collected);
+    auto programs = ByProgram(*db_, SystemContext(), r);
+    ASSERT_TRUE(programs.ok());
+    sum = 0;
+    for (const auto& row : programs.value().rows) {
+      const auto s = Sum(loans, [&](const ExportedLoan& l) {
+        return l.field.at("program") == row.code && l.field.at("office_code") == r.unit;
+      });
+      EXPECT_EQ(row.end.Outstanding(), s.outstanding) << row.code << " " << iso;
+      EXPECT_EQ(row.end.loans, s.loans) << row.code << " " << iso;
+      EXPECT_FALSE(row.name.empty()) << row.code;
+      sum += row.end.Outstanding();
+    }
+    EXPECT_EQ(sum, headline.value().end.Outstanding()) << iso;
+  }
 }
 
 TEST_F(ReportsTest, TheNetworkAndTheBooksVerify) {

@@ -22,21 +22,21 @@
 #include "app/context.h"
 #include "app/entrusted_work.h"
 #include "app/export.h"
-#include "app/reports.h"
 #include "app/find.h"
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/loans.h"
 #include "app/network_ops.h"
+#include "app/reports.h"
 #include "app/sessions.h"
 #include "app/setup.h"
 #include "app/simulate.h"
 #include "base/check.h"
 #include "base/csv.h"
 #include "cli/oversight_commands.h"
-#include "cli/report_commands.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
+#include "cli/report_commands.h"
 #include "cli/session_forms.h"
 #include "http/json_views.h"
 #include "http/server.h"
@@ -932,9 +932,10 @@ int main(int argc, char** argv) {
   add_db(import);
 
   auto* export_ = app.add_subcommand("export", "Export as CSV / xuất CSV");
-  export_->add_option("kind", kind,
-                      "network | groups | borrowers | memberships | loans (each loan as it stood "
-                      "on --on, from its own transactions)")
+  export_
+      ->add_option("kind", kind,
+                   "network | groups | borrowers | memberships | loans (each loan as it stood "
+                   "on --on, from its own transactions)")
       ->required()
       ->check(CLI::IsMember(import_kinds));
   export_->add_option("file", file, "output file (default: standard output)");

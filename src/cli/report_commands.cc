@@ -62,8 +62,7 @@ int Run(const ReportCommands& c, const std::string& db_target) {
   const bool to_stdout = c.out.empty() || c.out == "-";
   if (c.format == "xlsx" && to_stdout)
     return Rejected(MakeError(CommandRejection::kOutputRequired, "out",
-                              "Tệp Excel cần --out TỆP.xlsx",
-                              "A workbook needs --out FILE.xlsx"));
+                              "Tệp Excel cần --out TỆP.xlsx", "A workbook needs --out FILE.xlsx"));
   std::error_code ignored;
   if (!to_stdout && !c.force && std::filesystem::exists(c.out, ignored))
     return Rejected(MakeError(CommandRejection::kExportTargetExists, "out",
@@ -94,21 +93,33 @@ int Run(const ReportCommands& c, const std::string& db_target) {
                                 "A fund source is 1 (central) or 2 (local budget)"));
     r.fund_source = c.fund == "1" ? 1 : 2;
   }
-  auto report = app::Headline(*db, kContext, r);
-  if (!report.ok()) return Rejected(report.error());
+  std::string json;
+  app::ReportLayout layout;
+  if (c.name == "headline") {
+    auto report = app::Headline(*db, kContext, r);
+    if (!report.ok()) return Rejected(report.error());
+    json = http::HeadlineJson(report.value());
+    layout = app::LayoutOf(report.value());
+  } else {
+    auto report = c.name == "by-commune" ? app::ByCommune(*db, kContext, r)
+                                         : app::ByProgram(*db, kContext, r);
+    if (!report.ok()) return Rejected(report.error());
+    json = http::BreakdownJson(report.value());
+    layout = app::LayoutOf(report.value());
+  }
   if (c.format == "xlsx") {
-    const std::string error = WriteReportXlsx(app::LayoutOf(report.value()), c.out);
+    const std::string error = WriteReportXlsx(layout, c.out);
     if (!error.empty()) throw StorageFault("cannot write " + c.out + ": " + error);
     fmt::print(stderr, "Đã ghi / wrote {}\n", c.out);
     return 0;
   }
   auto write = [&](std::ostream& out) {
     if (c.format == "json")
-      out << http::HeadlineJson(report.value());
+      out << json;
     else if (c.format == "csv")
-      WriteReportCsv(app::LayoutOf(report.value()), out);
+      WriteReportCsv(layout, out);
     else
-      WriteReportHtml(app::LayoutOf(report.value()), out);
+      WriteReportHtml(layout, out);
   };
   if (to_stdout) {
     write(std::cout);
@@ -128,7 +139,10 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
   auto c = std::make_shared<ReportCommands>();
   c->report = app.add_subcommand(
       "report", "Reports for any unit and date / báo cáo theo đơn vị và ngày (RULES §9)");
-  c->report->add_option("name", c->name, "headline")->required();
+  c->report
+      ->add_option("name", c->name,
+                   "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2)")
+      ->required();
   c->report->add_option("--unit", c->unit,
                         "national; a branch, office, commune point or group code (kind:CODE); "
                         "commune:CODE, commune:L:CODE, commune:N:CODE");
@@ -137,8 +151,9 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
   c->report->add_option("--from", c->from, "turnover from this day (default: 1 January)")
       ->check(IsDate());
   c->report->add_option("--to", c->to, "the period's last day (the same as --at)")->check(IsDate());
-  c->report->add_option("--structure", c->structure,
-                        "the network's structure of this date (default: --at)")
+  c->report
+      ->add_option("--structure", c->structure,
+                   "the network's structure of this date (default: --at)")
       ->check(IsDate());
   c->report->add_option("--association", c->association,
                         "farmers | women | veterans | youth (or 11–14)");

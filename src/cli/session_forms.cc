@@ -1,10 +1,10 @@
 #include "cli/session_forms.h"
 
-#include "cli/report_forms.h"
-
 #include <xlsxwriter.h>
 
 #include <map>
+
+#include "cli/report_forms.h"
 
 namespace tdcs::cli {
 

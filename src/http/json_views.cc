@@ -70,7 +70,8 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
   for (const auto& [p, amount] : r.frozen_by_program) frozen_by_program[p] = amount;
   ordered_json by_fund = ordered_json::object();
   for (const auto& [f, amount] : r.by_fund_source) by_fund[app::FundSourceKey(f)] = amount;
-  ordered_json ratings = {{"month", r.rating_month.empty() ? ordered_json(nullptr) : ordered_json(r.rating_month)}};
+  ordered_json ratings = {
+      {"month", r.rating_month.empty() ? ordered_json(nullptr) : ordered_json(r.rating_month)}};
   for (const char* k : {"tot", "kha", "trung_binh", "yeu"}) {
     const auto it = r.ratings.find(k);
     ratings[k] = it == r.ratings.end() ? 0 : it->second;
@@ -118,6 +119,56 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
         {"per_group_dong", r.groups ? outstanding / r.groups : 0},
         {"per_point_dong", r.points ? outstanding / r.points : 0}}},
       {"ratings", ratings}};
+  return out.dump(2) + "\n";
+}
+
+namespace {
+
+ordered_json Filters(const app::HeadlineReport& r) {
+  ordered_json filters = ordered_json::object();
+  if (!r.association.empty()) filters["association"] = r.association;
+  if (!r.program.empty()) filters["program"] = r.program;
+  if (r.fund_source) filters["fund_source"] = *r.fund_source;
+  return filters;
+}
+
+ordered_json RowJson(const app::BreakdownRow& row) {
+  const int64_t outstanding = row.end.Outstanding();
+  return {
+      {"code", row.code},
+      {"name", row.name},
+      {"outstanding_before_dong", row.start.Outstanding()},
+      {"lent_dong", row.lent},
+      {"collected_dong", row.collected},
+      {"interest_collected_dong", row.interest_collected},
+      {"outstanding_dong", outstanding},
+      {"overdue_dong", row.end.overdue},
+      {"frozen_dong", row.end.frozen},
+      {"overdue_ratio_bp",
+       outstanding == 0 ? 0
+                        : static_cast<int64_t>(
+                              (static_cast<__int128>(row.end.overdue) * 10'000 + outstanding / 2) /
+                              outstanding)},
+      {"loans", row.end.loans},
+      {"customers", row.end.customers}};
+}
+
+}  // namespace
+
+std::string BreakdownJson(const app::BreakdownReport& r) {
+  const auto& h = r.heading;
+  ordered_json rows = ordered_json::array();
+  for (const auto& row : r.rows) rows.push_back(RowJson(row));
+  ordered_json out = {{"report", r.name},
+                      {"unit", h.unit_kind == "national" ? std::string("national") : h.unit_code},
+                      {"unit_kind", h.unit_kind},
+                      {"unit_name", h.unit_name},
+                      {"at", h.at.ToIso()},
+                      {"from", h.from.ToIso()},
+                      {"structure_on", h.structure_on.ToIso()},
+                      {"filters", Filters(h)},
+                      {"rows", rows},
+                      {"total", RowJson(r.total)}};
   return out.dump(2) + "\n";
 }
 

@@ -22,4 +22,11 @@ std::string LoanDetailsJson(const app::LoanDetails& details);
 //  {"farmers","women","veterans","youth"},"by_program":{code: đồng}, …}
 std::string HeadlineJson(const app::HeadlineReport& report);
 
+// BCDHTD 01.1 / 01.2: {"report":"by-commune"|"by-program","unit","unit_kind",
+//  "unit_name","at","from","structure_on","filters","rows":[{"code","name",
+//  "outstanding_before_dong","lent_dong","collected_dong","interest_collected_dong",
+//  "outstanding_dong","overdue_dong","frozen_dong","overdue_ratio_bp","loans",
+//  "customers"}],"total":{…}}
+std::string BreakdownJson(const app::BreakdownReport& report);
+
 }  // namespace tdcs::http

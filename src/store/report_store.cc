@@ -1,5 +1,6 @@
 #include "store/report_store.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <unordered_map>
@@ -114,21 +115,57 @@ void ReportWriter::Flush() {
 }
 
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
-                                  Date on) {
-  std::map<std::tuple<int, std::string, int, std::string>, int64_t> sum;
+                                  Date on, bool per_unit) {
+  std::map<std::tuple<int64_t, int, std::string, int, std::string>, int64_t> sum;
   QueryIn(db,
-          "SELECT k.association_code, k.program_code, k.fund_source, k.measure, "
+          "SELECT k.unit_id, k.association_code, k.program_code, k.fund_source, k.measure, "
           "(SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
           "ORDER BY d.day DESC LIMIT 1) FROM report_key k WHERE k.level = ? AND k.unit_id",
           "", {on.ToIso(), std::string(1, level)}, units, [&](const Statement& st) {
-            if (st.IsNull(4)) return;
-            sum[{static_cast<int>(st.GetInt(0)), st.GetText(1), static_cast<int>(st.GetInt(2)),
-                 st.GetText(3)}] += st.GetInt(4);
+            if (st.IsNull(5)) return;
+            sum[{per_unit ? st.GetInt(0) : 0, static_cast<int>(st.GetInt(1)), st.GetText(2),
+                 static_cast<int>(st.GetInt(3)), st.GetText(4)}] += st.GetInt(5);
           });
   std::vector<SeriesValue> out;
   out.reserve(sum.size());
   for (const auto& [k, v] : sum)
-    out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), v});
+    out.push_back(
+        {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k), v});
+  return out;
+}
+
+std::vector<PointOn> PointsOn(Database& db, char level, const std::vector<int64_t>& units,
+                              Date on) {
+  std::string sql =
+      "SELECT v.point_id, v.office_id, p.code, v.name, v.report_commune_era, "
+      "v.report_commune_code, COALESCE(c.full_name, v.report_commune_code) "
+      "FROM commune_point_version v JOIN commune_point p ON p.id = v.point_id "
+      "LEFT JOIN admin_commune c ON c.era = v.report_commune_era AND c.code = "
+      "v.report_commune_code "
+      "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)";
+  std::vector<PointOn> out;
+  auto row = [&](const Statement& st) {
+    out.push_back({st.GetInt(0), st.GetInt(1), st.GetText(2), st.GetText(3), st.GetText(4),
+                   st.GetText(5), st.GetText(6)});
+  };
+  const std::vector<std::string> days{on.ToIso(), on.ToIso()};
+  if (level == kLevelNation) {
+    auto st = db.Prepare(sql);
+    st->BindText(1, days[0]);
+    st->BindText(2, days[1]);
+    while (st->Step()) row(*st);
+  } else if (level == kLevelOffice || level == kLevelPoint) {
+    QueryIn(db, sql + (level == kLevelOffice ? " AND v.office_id" : " AND v.point_id"), "", days,
+            units, row);
+  } else if (level == kLevelGroup) {
+    QueryIn(db,
+            sql +
+                " AND v.point_id IN (SELECT g.point_id FROM savings_group_version g WHERE "
+                "g.group_id",
+            ")", days, units, row);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PointOn& a, const PointOn& b) { return a.code < b.code; });
   return out;
 }
 
@@ -185,8 +222,8 @@ std::string LevelColumn(char level) {
 // units (the whole bank: once, unfiltered), binding `fixed` first.
 template <typename Row>
 void OverGroupsOn(Database& db, const std::string& head, const std::string& tail, char level,
-                  const std::vector<int64_t>& units, std::vector<std::string> fixed, int association,
-                  Date on, Row&& row) {
+                  const std::vector<int64_t>& units, std::vector<std::string> fixed,
+                  int association, Date on, Row&& row) {
   const std::string day = on.ToIso();
   for (int k = 0; k < 4; ++k) fixed.push_back(day);
   std::string sql = head + kGroupsOn;

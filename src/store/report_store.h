@@ -56,8 +56,10 @@ class ReportWriter {
   std::map<std::pair<SeriesKey, Date>, int64_t> pending_;
 };
 
-// A series' value on a date, summed over the units asked for.
+// A series' value on a date, summed over the units asked for (or, per
+// unit, with the unit's id).
 struct SeriesValue {
+  int64_t unit_id = 0;
   int association = 0;
   std::string program;
   int fund_source = 0;
@@ -65,7 +67,15 @@ struct SeriesValue {
   int64_t value = 0;
 };
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
-                                  Date on);
+                                  Date on, bool per_unit = false);
+
+// The commune points in force on a date within units of a level (the
+// nation: all), with their office and reporting commune then.
+struct PointOn {
+  int64_t point_id = 0, office_id = 0;
+  std::string code, name, commune_era, commune_code, commune_name;
+};
+std::vector<PointOn> PointsOn(Database& db, char level, const std::vector<int64_t>& units, Date on);
 
 // The units of the model an area is made of on a structure date: the
 // offices of a branch; the commune points whose reporting commune is (era,
