@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions clean format
+.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions bench-reports clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -50,6 +50,11 @@ bench-engines: build
 # pgbench's TPC-B, then ratings and fees. PROFILE=national for the full book.
 bench-sessions: build
 	bench/sessions.sh $(BUILD)
+
+# Reports from the read model beside plain SQL over the journal (province;
+# PROFILE=national for the whole book).
+bench-reports: build
+	bench/reports.sh $(BUILD)
 
 bench-national: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/national'
