@@ -78,9 +78,9 @@ int main(int argc, char** argv) {
            "valid_to > '" + last + "')";
   };
   const std::string in_force = in_force_of("");
-  const std::string branch = First(
-      db, "SELECT b.code FROM branch b JOIN branch_version v ON v.branch_id = b.id WHERE " +
-              in_force_of("v.") + " ORDER BY b.code");
+  const std::string branch =
+      First(db, "SELECT b.code FROM branch b JOIN branch_version v ON v.branch_id = b.id WHERE " +
+                    in_force_of("v.") + " ORDER BY b.code");
   const std::string branch_id = First(db, "SELECT id FROM branch WHERE code = '" + branch + "'");
   const std::string office =
       First(db, "SELECT o.code FROM office o JOIN office_version v ON v.office_id = o.id WHERE " +
@@ -89,8 +89,9 @@ int main(int argc, char** argv) {
                     "ON pv.office_id = o2.id) ORDER BY o.code");
   const std::string office_id = First(db, "SELECT id FROM office WHERE code = '" + office + "'");
   const std::string commune = First(
-      db, "SELECT report_commune_era || ':' || report_commune_code FROM commune_point_version WHERE " +
-              in_force + " AND office_id = " + office_id + " ORDER BY point_id");
+      db,
+      "SELECT report_commune_era || ':' || report_commune_code FROM commune_point_version WHERE " +
+          in_force + " AND office_id = " + office_id + " ORDER BY point_id");
   struct Unit {
     std::string label, unit, filter;
   };
@@ -102,7 +103,8 @@ int main(int argc, char** argv) {
            " AND " + in_force + ")"},
       {"office " + office, "office:" + office, " AND l.office_id = " + office_id},
       {"commune " + commune, "commune:" + commune,
-       " AND l.point_id IN (SELECT point_id FROM commune_point_version WHERE report_commune_era = '" +
+       " AND l.point_id IN (SELECT point_id FROM commune_point_version WHERE report_commune_era = "
+       "'" +
            commune_era + "' AND report_commune_code = '" + commune_code + "' AND " + in_force +
            ")"}};
   std::printf("%-28s %-11s %12s %12s %9s  %s\n", "unit", "date", "report ms", "plain SQL ms",
@@ -141,9 +143,10 @@ int main(int argc, char** argv) {
                   report, sql, sql / report, std::to_string(outstanding).c_str());
       if (plain.outstanding != outstanding || plain.overdue != overdue || plain.frozen != frozen) {
         std::printf("  DIFFERENT: plain SQL %lld / %lld / %lld, report %lld / %lld / %lld\n",
-                    static_cast<long long>(plain.outstanding), static_cast<long long>(plain.overdue),
-                    static_cast<long long>(plain.frozen), static_cast<long long>(outstanding),
-                    static_cast<long long>(overdue), static_cast<long long>(frozen));
+                    static_cast<long long>(plain.outstanding),
+                    static_cast<long long>(plain.overdue), static_cast<long long>(plain.frozen),
+                    static_cast<long long>(outstanding), static_cast<long long>(overdue),
+                    static_cast<long long>(frozen));
         agree = false;
       }
     }

@@ -425,6 +425,10 @@ check "a wrong date is a usage error" exits 2 "$tdcs" report headline --at 2026-
 check "a period backwards exits 1" bash -c "'$tdcs' report headline --from 2026-08-01 --to 2026-07-01 --db '$work/demo.db' 2>&1 | grep -q 'from: .*PERIOD_INVALID'"
 check "a wrong association exits 1" bash -c "'$tdcs' report headline --association students --db '$work/demo.db' 2>&1 | grep -q ASSOCIATION_UNKNOWN"
 check "report --help" bash -c "'$tdcs' report --help | grep -q -- '--unit'"
+check "report narrative" bash -c "'$tdcs' report narrative --year 2026 --db '$work/demo.db' | grep -q '^Đến ngày .*, tổng dư nợ toàn hệ thống đạt [0-9.]* tỷ đồng'"
+check "report narrative in English" bash -c "'$tdcs' report narrative --year 2026 --english --db '$work/demo.db' | grep -q 'total outstanding reached'"
+check "--year and --at together is a usage error" exits 2 "$tdcs" report narrative --year 2026 --at 2026-07-01 --db "$work/demo.db"
+check "by-commune" bash -c "'$tdcs' report by-commune --unit '$office' --at '$session_date' --db '$work/demo.db' | grep -q '\"report\": \"by-commune\"'"
 
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

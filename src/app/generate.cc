@@ -541,6 +541,7 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRo
   ls.RecordTxn(txns[0].first, txns[0].second);
   if (events) ls.PostEntry(*events, t.loan_id, 0);
   for (size_t k = 1; k < txns.size(); ++k) ls.RecordTxn(txns[k].first, txns[k].second);
+  ls.DoneWithLoan(t.loan_id);
   ++summary_.loans;
   summary_.outstanding += loan.Principal();
 }

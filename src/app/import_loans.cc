@@ -273,6 +273,7 @@ void WriteLoans(store::Database& db, std::vector<LoanImport>& plan, const Progre
     if (business_date && *business_date > row.balance.on)
       batch::AdvanceLoan(store, loan, *business_date);
     store.UpdateLoan(loan);
+    store.DoneWithLoan(loan.terms.loan_id);
     if (progress && ++done % 1000 == 0) progress(done, static_cast<int64_t>(plan.size()), "write");
   }
   store.FlushBalances();

@@ -28,13 +28,14 @@ namespace tdcs::app {
   X(kPeriodInvalid, "PERIOD_INVALID")           \
   X(kDateBeforeBank, "DATE_BEFORE_BANK")        \
   X(kReportUnknown, "REPORT_UNKNOWN")           \
-  X(kFormatUnknown, "FORMAT_UNKNOWN")
+  X(kFormatUnknown, "FORMAT_UNKNOWN")           \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")
 TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
 #undef TDCS_REPORT_REJECTIONS
 
 namespace {
 
-constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program"};
+constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program", "narrative"};
 
 // The bank's first day: no report before it.
 Date BankFounded() { return *Date::FromCivil(1995, 10, 4); }
@@ -199,10 +200,15 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   out.at = r.at;
   out.from = r.from.value_or(*Date::FromCivil(r.at.year(), 1, 1));
   out.structure_on = r.structure_on.value_or(r.at);
-  if (out.at < BankFounded() || out.structure_on < BankFounded())
-    return MakeError(ReportRejection::kDateBeforeBank, r.at < BankFounded() ? "at" : "structure",
-                     "Ngân hàng hoạt động từ 04/10/1995: không có số liệu trước ngày đó",
-                     "The bank opened on 1995-10-04: there are no figures before that day");
+  for (const auto& [field, day] : {std::pair{"at", out.at}, std::pair{"from", out.from},
+                                   std::pair{"structure", out.structure_on}})
+    if (day < BankFounded())
+      return MakeError(ReportRejection::kDateBeforeBank, field,
+                       "Ngày " + day.ToVietnamese() +
+                           ": ngân hàng hoạt động từ 04/10/1995, không có số liệu trước ngày đó",
+                       day.ToIso() +
+                           ": the bank opened on 1995-10-04; there are no figures "
+                           "before that day");
   if (out.from > out.at)
     return MakeError(
         ReportRejection::kPeriodInvalid, "from",
@@ -227,7 +233,7 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   }
   if (r.fund_source) {
     if (*r.fund_source != 1 && *r.fund_source != 2)
-      return MakeError(ReportRejection::kFundSourceUnknown, "fund_source",
+      return MakeError(ReportRejection::kFundSourceUnknown, "fund",
                        "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
                        "A fund source is 1 (central) or 2 (local budget)");
     filters.fund_source = out.fund_source = r.fund_source;
@@ -601,6 +607,159 @@ ReportLayout LayoutOf(const HeadlineReport& r) {
   }
   out.sheets.push_back(std::move(ratings));
   return out;
+}
+
+namespace {
+
+// Digits in groups of three: 157000 → "157.000" (Vietnamese) or "157,000".
+std::string Grouped(int64_t v, bool english) {
+  const bool negative = v < 0;
+  std::string digits = std::to_string(negative ? -v : v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += english ? ',' : '.';
+    out += digits[i];
+  }
+  return negative ? "-" + out : out;
+}
+
+// Đồng in the reports' units: billions (tỷ) when at least one, else
+// millions (triệu), rounded half up: 5.171 tỷ đồng, 438.213 triệu đồng.
+std::string Amount(int64_t dong, bool english) {
+  const int64_t magnitude = dong < 0 ? -dong : dong;
+  if (magnitude >= 1'000'000'000)
+    return Grouped((dong + (dong >= 0 ? 500'000'000 : -500'000'000)) / 1'000'000'000, english) +
+           (english ? " billion đồng" : " tỷ đồng");
+  return Grouped((dong + (dong >= 0 ? 500'000 : -500'000)) / 1'000'000, english) +
+         (english ? " million đồng" : " triệu đồng");
+}
+
+// Basis points as a percentage with one decimal: 1790 → "17,9 %".
+std::string Percent(int64_t bp, bool english) {
+  const int64_t tenths = (bp >= 0 ? bp + 5 : bp - 5) / 10;
+  const int64_t a = tenths < 0 ? -tenths : tenths;
+  std::string out = (tenths < 0 ? "-" : "") + std::to_string(a / 10) + (english ? "." : ",") +
+                    std::to_string(a % 10);
+  return out + (english ? "%" : " %");
+}
+
+// "more than 157,000": a count rounded down to its leading digits.
+std::string MoreThan(int64_t n, bool english) {
+  int64_t unit = 1;
+  while (n / unit >= 1000) unit *= 10;
+  const int64_t floor = n / unit * unit;
+  if (floor == n) return Grouped(n, english);
+  return (english ? "more than " : "hơn ") + Grouped(floor, english);
+}
+
+}  // namespace
+
+std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, bool english) {
+  const bool en = english;
+  const int64_t outstanding = h.end.Outstanding(), before = h.start.Outstanding();
+  const Date prior = h.from.AddDays(-1);
+  const std::string name = h.unit_name.empty() ? h.unit_code : h.unit_name;
+  // "the bank's total outstanding" / "tổng dư nợ toàn hệ thống", or the unit's.
+  const std::string whose = h.unit_kind == "national" ? (en ? "the bank's" : "toàn hệ thống")
+                                                      : (en ? name + "'s" : "của " + name);
+  std::string out;
+  // Outstanding and its growth.
+  const std::string since = prior.month() == 12 && prior.day() == 31
+                                ? (en ? "the end of " : "cuối năm ") + std::to_string(prior.year())
+                                : prior.ToVietnamese();
+  if (en) {
+    out += "As of " + h.at.ToVietnamese() + ", " + whose + " total outstanding reached " +
+           Amount(outstanding, en);
+    if (before > 0)
+      out += std::string(h.GrowthDong() >= 0 ? ", up " : ", down ") +
+             Amount(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), en) + " (" +
+             Percent(Bp(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), before), en) +
+             ") from " + since;
+  } else {
+    out += "Đến ngày " + h.at.ToVietnamese() + ", tổng dư nợ " + whose + " đạt " +
+           Amount(outstanding, en);
+    if (before > 0)
+      out += std::string(h.GrowthDong() >= 0 ? ", tăng " : ", giảm ") +
+             Amount(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), en) + " (" +
+             Percent(Bp(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), before), en) +
+             ") so với " + since;
+  }
+  if (h.program.empty() && !h.fund_source && h.end.customers > 0)
+    out += en ? ", with " + MoreThan(h.end.customers, en) + " customers still owing"
+              : ", với " + MoreThan(h.end.customers, en) + " khách hàng còn dư nợ";
+  out += ". ";
+  // Turnover.
+  if (h.lent > 0)
+    out += en ? "Lending in the period came to " + Amount(h.lent, en) + " and collections to " +
+                    Amount(h.collected, en) + ". "
+              : "Doanh số cho vay trong kỳ đạt " + Amount(h.lent, en) + ", doanh số thu nợ đạt " +
+                    Amount(h.collected, en) + ". ";
+  else if (h.collected > 0)
+    out += en ? "Collections in the period came to " + Amount(h.collected, en) + ". "
+              : "Doanh số thu nợ trong kỳ đạt " + Amount(h.collected, en) + ". ";
+  // Quality.
+  const int64_t bad = h.end.overdue + h.end.frozen;
+  out += en ? "Overdue and frozen debt was " + Amount(bad, en) + ", " +
+                  Percent(Bp(bad, outstanding), en) + " of outstanding (overdue " +
+                  Percent(h.OverdueBp(), en) + ")"
+            : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
+                  Percent(Bp(bad, outstanding), en) + " tổng dư nợ (nợ quá hạn " +
+                  Percent(h.OverdueBp(), en) + ")";
+  if (before > 0) {
+    const int64_t was = Bp(h.start.overdue, before);
+    if (h.OverdueBp() > was)
+      out += en ? ", with the overdue ratio up from " + Percent(was, en)
+                : ", tỷ lệ nợ quá hạn tăng so với " + Percent(was, en);
+  }
+  out += ". ";
+  // The associations.
+  if (outstanding > 0 && !h.by_association.empty()) {
+    std::vector<std::pair<int64_t, int>> shares;
+    for (const auto& [a, amount] : h.by_association)
+      if (a >= 11 && a <= 14) shares.push_back({amount, a});
+    std::sort(shares.rbegin(), shares.rend());
+    std::string list;
+    for (const auto& [amount, a] : shares) {
+      const auto assoc = static_cast<network::Association>(a);
+      if (!list.empty()) list += "; ";
+      list += (en ? std::string(network::AssociationKey(assoc))
+                  : std::string(network::AssociationNameVi(assoc))) +
+              " " + Amount(amount, en) + " (" + Percent(Bp(amount, outstanding), en) + ")";
+    }
+    if (!list.empty())
+      out += en ? "Entrusted through the associations: " + list + ". "
+                : "Dư nợ ủy thác qua các tổ chức hội: " + list + ". ";
+  }
+  // The network.
+  if (h.groups > 0)
+    out += en ? "Loans are served through " + Grouped(h.groups, en) + " savings groups of " +
+                    Grouped(h.households, en) + " member households. "
+              : "Cho vay thông qua " + Grouped(h.groups, en) + " tổ TK&VV với " +
+                    Grouped(h.households, en) + " hộ thành viên. ";
+  // The program that grew most, and the ratings.
+  const BreakdownRow* grew = nullptr;
+  for (const auto& row : programs.rows)
+    if (row.start.Outstanding() > 0 &&
+        (grew == nullptr || row.end.Outstanding() - row.start.Outstanding() >
+                                grew->end.Outstanding() - grew->start.Outstanding()))
+      grew = &row;
+  if (grew != nullptr && grew->end.Outstanding() > grew->start.Outstanding()) {
+    const int64_t g = grew->end.Outstanding() - grew->start.Outstanding();
+    out += en ? "The largest growth was in program " + grew->code + " (" + grew->name + "), up " +
+                    Amount(g, en) + ". "
+              : "Tăng trưởng nhiều nhất là chương trình " + grew->name + ", tăng " + Amount(g, en) +
+                    ". ";
+  }
+  int64_t rated = 0;
+  for (const auto& [k, n] : h.ratings) rated += n;
+  if (rated > 0) {
+    const auto good = h.ratings.count("tot") ? h.ratings.at("tot") : 0;
+    out += en ? Percent(Bp(good, rated), en) + " of the groups rated in " + h.rating_month +
+                    " were rated good."
+              : "Tháng " + h.rating_month.substr(5) + "/" + h.rating_month.substr(0, 4) + ", " +
+                    Percent(Bp(good, rated), en) + " số tổ xếp loại tốt.";
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "\n";
 }
 
 }  // namespace tdcs::app

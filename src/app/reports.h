@@ -22,16 +22,17 @@
 namespace tdcs::app {
 
 enum class ReportRejection {
-  kUnitUnknown,         // no unit with the code (or not open on the structure date)
-  kUnitAmbiguous,       // the code is of two kinds of unit: say which (office:CODE)
-  kCommuneUnknown,      // commune:CODE names no commune of that structure
-  kAssociationUnknown,  // not 11–14 (or farmers, women, veterans, youth)
-  kProgramUnknown,      // no program with the code
-  kFundSourceUnknown,   // not 1 (central) or 2 (local budget)
-  kPeriodInvalid,       // --from after --to
-  kDateBeforeBank,      // a date before the bank's first day (04/10/1995)
-  kReportUnknown,       // a report name not in the list
-  kFormatUnknown,       // not json, csv, xlsx or html
+  kUnitUnknown,          // no unit with the code (or not open on the structure date)
+  kUnitAmbiguous,        // the code is of two kinds of unit: say which (office:CODE)
+  kCommuneUnknown,       // commune:CODE names no commune of that structure
+  kAssociationUnknown,   // not 11–14 (or farmers, women, veterans, youth)
+  kProgramUnknown,       // no program with the code
+  kFundSourceUnknown,    // not 1 (central) or 2 (local budget)
+  kPeriodInvalid,        // --from after --to
+  kDateBeforeBank,       // a date before the bank's first day (04/10/1995)
+  kReportUnknown,        // a report name not in the list
+  kFormatUnknown,        // not json, csv, xlsx or html
+  kBusinessDateMissing,  // no date given and the database has no business date yet
 };
 std::string_view RejectionKey(ReportRejection code);
 std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection);
@@ -138,6 +139,12 @@ ReportLayout LayoutOf(const BreakdownReport& report);
 // 1 → central, 2 → local_budget; class keys as stored (tot, kha, …).
 std::string AssociationReportKey(int association);
 std::string FundSourceKey(int fund_source);
+
+// The summary a board meeting opens with (RULES §9.6), from the headline and
+// the programs' rows of the same request: Vietnamese, or English when
+// `english`; every figure rounded the way the bank's reports round them.
+std::string Narrative(const HeadlineReport& headline, const BreakdownReport& programs,
+                      bool english);
 
 // The report names `tdcs report NAME` knows, and whether `name` is one.
 std::span<const std::string_view> ReportNames();

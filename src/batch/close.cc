@@ -53,6 +53,8 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
       std::sort(ids.begin(), ids.end());
       store.LockLoans(ids);
       store.ReadAheadLoans(ids);  // one query for the batch, after the locks
+      // The batch's balances and report figures written once, at its end.
+      store.DeferBalances();
       for (int64_t id : ids) {
         loans::Loan loan = *store.LoadLoan(id);
         const auto due = loans::NextEventDate(loan);
@@ -70,6 +72,7 @@ Status CloseDay(store::Database& db, Date day, CloseSummary& summary, const Clos
         store.UpdateLoan(loan);
         ++loans_done;
       }
+      store.FlushBalances();
       tx.Commit();
       loans_today += loans_done;
       entries_today += entries_done;

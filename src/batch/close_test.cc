@@ -87,10 +87,10 @@ TEST(CloseTest, SavingsInterestIsCreditedOnTheFirstOfTheNextMonth) {
   // are credited on 01/07, each account in an entry of its own dated 01/07.
   const Date june_29 = *Date::Parse("2026-06-29");
   for (const auto& code : codes)
-    ASSERT_TRUE(app::ActOnSavings(*db.connection, app::SystemContext(),
-                                  {app::SavingsActionKind::kDeposit, code, Money::Dong(1'000'000),
-                                   june_29})
-                    .ok());
+    ASSERT_TRUE(
+        app::ActOnSavings(*db.connection, app::SystemContext(),
+                          {app::SavingsActionKind::kDeposit, code, Money::Dong(1'000'000), june_29})
+            .ok());
   ASSERT_TRUE(CloseTo(*db, *Date::Parse("2026-06-30")).ok());
   EXPECT_EQ(*db->QueryInt("SELECT COUNT(*) FROM journal_entry WHERE kind = 'savings_interest'"), 0);
   // A run stopped after the first batch of accounts resumes where it stopped.
@@ -115,7 +115,11 @@ TEST(CloseTest, SavingsInterestIsCreditedOnTheFirstOfTheNextMonth) {
   EXPECT_EQ(entries->GetInt(1), 3);
   EXPECT_FALSE(entries->Step());
   for (const auto& code : codes)
-    EXPECT_EQ(app::SavingsBalance(*db.connection, app::SystemContext(), code, *Date::Parse("2026-07-01")).value().dong(), 1'000'200);
+    EXPECT_EQ(
+        app::SavingsBalance(*db.connection, app::SystemContext(), code, *Date::Parse("2026-07-01"))
+            .value()
+            .dong(),
+        1'000'200);
   EXPECT_EQ(*db->QueryInt("SELECT COALESCE(SUM(amount_dong), 0) FROM posting WHERE account_code = "
                           "'SAVINGS_INTEREST_EXPENSE'"),
             600);

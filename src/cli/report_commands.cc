@@ -24,7 +24,8 @@ struct ReportCommands {
   CLI::App* report = nullptr;
   std::string name, unit = "national", at, from, to, structure, association, program, fund,
                     format = "json", out;
-  bool force = false;
+  bool force = false, english = false;
+  int year = 0;
 };
 
 namespace {
@@ -72,14 +73,21 @@ int Run(const ReportCommands& c, const std::string& db_target) {
   app::ReportRequest r;
   r.unit = c.unit;
   const std::string& at = !c.to.empty() ? c.to : c.at;
-  if (!at.empty()) {
+  if (c.year != 0) {
+    // A year: from 1 January to 31 December, or to the business date in
+    // the year still running.
+    r.at = *Date::FromCivil(c.year, 12, 31);
+    r.from = *Date::FromCivil(c.year, 1, 1);
+    if (auto today = app::BusinessDate(*db); today && *today < r.at && *today >= *r.from)
+      r.at = *today;
+  } else if (!at.empty()) {
     r.at = *Date::Parse(at);
   } else {
     auto today = app::BusinessDate(*db);
-    if (!today) {
-      fmt::print(stderr, "Chưa có ngày làm việc, hãy dùng --at / no business date yet: use --at\n");
-      return kExitRejected;
-    }
+    if (!today)
+      return Rejected(MakeError(app::ReportRejection::kBusinessDateMissing, "at",
+                                "Chưa có ngày làm việc: hãy cho biết ngày (--at YYYY-MM-DD)",
+                                "No business date yet: give the date (--at YYYY-MM-DD)"));
     r.at = *today;
   }
   if (!c.from.empty()) r.from = *Date::Parse(c.from);
@@ -95,6 +103,21 @@ int Run(const ReportCommands& c, const std::string& db_target) {
   }
   std::string json;
   app::ReportLayout layout;
+  if (c.name == "narrative") {
+    auto headline = app::Headline(*db, kContext, r);
+    if (!headline.ok()) return Rejected(headline.error());
+    auto programs = app::ByProgram(*db, kContext, r);
+    if (!programs.ok()) return Rejected(programs.error());
+    const std::string text = app::Narrative(headline.value(), programs.value(), c.english);
+    if (to_stdout) {
+      std::cout << text;
+    } else {
+      std::ofstream out(c.out, std::ios::binary);
+      out << text;
+      if (!out.flush()) throw StorageFault("cannot write " + c.out);
+    }
+    return 0;
+  }
   if (c.name == "headline") {
     auto report = app::Headline(*db, kContext, r);
     if (!report.ok()) return Rejected(report.error());
@@ -141,16 +164,20 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
       "report", "Reports for any unit and date / báo cáo theo đơn vị và ngày (RULES §9)");
   c->report
       ->add_option("name", c->name,
-                   "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2)")
+                   "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2) | narrative")
       ->required();
   c->report->add_option("--unit", c->unit,
                         "national; a branch, office, commune point or group code (kind:CODE); "
                         "commune:CODE, commune:L:CODE, commune:N:CODE");
-  c->report->add_option("--at", c->at, "balances at the end of this day (default: business date)")
-      ->check(IsDate());
+  auto* at =
+      c->report
+          ->add_option("--at", c->at, "balances at the end of this day (default: business date)")
+          ->check(IsDate());
   c->report->add_option("--from", c->from, "turnover from this day (default: 1 January)")
       ->check(IsDate());
-  c->report->add_option("--to", c->to, "the period's last day (the same as --at)")->check(IsDate());
+  c->report->add_option("--to", c->to, "the period's last day (the same as --at)")
+      ->check(IsDate())
+      ->excludes(at);
   c->report
       ->add_option("--structure", c->structure,
                    "the network's structure of this date (default: --at)")
@@ -160,6 +187,12 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
   c->report->add_option("--program", c->program, "a program code");
   c->report->add_option("--fund", c->fund, "1 central | 2 local budget");
   c->report->add_option("--format", c->format, "json (default) | csv | xlsx | html");
+  c->report
+      ->add_option("--year", c->year,
+                   "a calendar year: 1 January to 31 December (or to the business date)")
+      ->check(CLI::Range(1995, 2100))
+      ->excludes(at);
+  c->report->add_flag("--english", c->english, "narrative: in English / bằng tiếng Anh");
   c->report->add_option("--out", c->out, "output file (default: standard output)");
   c->report->add_flag("--force", c->force, "overwrite the output file / ghi đè tệp đã có");
   add_db(c->report);

@@ -180,10 +180,12 @@ Response HeadlineReport(app::Connection& connection, const Request& request) {
     if (std::string_view(name) == "structure") r.structure_on = *parsed;
   }
   if (text("at").empty()) {
-    Request on_request;  // the business date, as every read without a date
-    auto today = DateParam(connection, on_request);
-    if (!today.ok()) return ErrorAnswer(today.error());
-    r.at = today.value();
+    auto today = app::BusinessDate(connection);
+    if (!today)
+      return ErrorAnswer(MakeError(app::ReportRejection::kBusinessDateMissing, "at",
+                                   "Chưa có ngày làm việc: hãy cho biết ngày (?at=YYYY-MM-DD)",
+                                   "No business date yet: give the date (?at=YYYY-MM-DD)"));
+    r.at = *today;
   }
   r.association = text("association");
   r.program = text("program");

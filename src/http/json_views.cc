@@ -102,7 +102,9 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
       {"collected_dong", r.collected},
       {"interest_collected_dong", r.interest_collected},
       {"written_off_dong", r.written_off},
-      {"customers", r.end.customers},
+      // Customers are households: not split by program or fund source.
+      {"customers",
+       r.program.empty() && !r.fund_source ? ordered_json(r.end.customers) : ordered_json(nullptr)},
       {"loans", r.end.loans},
       {"groups", r.groups},
       {"households", r.households},

@@ -36,15 +36,21 @@ EntryEffect LoanEntryEffect(const LoanPlace& place, LoanPosition& position,
   const std::string_view kind =
       entry.kind == "reverse" ? std::string_view(entry.undoes) : std::string_view(entry.kind);
   int64_t principal = 0, interest = 0;
-  int64_t heir = 0;
+  int64_t heir = 0, principal_borrower = 0;
   for (const auto& p : entry.postings) {
     const int64_t amount = p.amount.dong();
     if (IsReportedAccount(p.account))
       out.deltas.push_back(
           {std::string(kBalancePrefix) + p.account, place.program, place.fund_source, amount});
-    if (IsPrincipal(p.account)) principal += amount;
+    if (IsPrincipal(p.account)) {
+      principal += amount;
+      if (principal_borrower == 0) principal_borrower = p.borrower_id;
+    }
     if (IsInterest(p.account)) interest += amount;
-    if (entry.kind == "inherit" && p.borrower_id != position.borrower_id) heir = p.borrower_id;
+    // An inheritance, or its reversal: the debt goes to the borrower its
+    // postings name.
+    if (kind == "inherit" && p.borrower_id != 0 && p.borrower_id != position.borrower_id)
+      heir = p.borrower_id;
   }
   auto add = [&](std::string_view measure, int64_t delta) {
     if (delta != 0)
@@ -57,6 +63,9 @@ EntryEffect LoanEntryEffect(const LoanPlace& place, LoanPosition& position,
   }
   add(std::string(kTermPrefix) + TermClass(place.term_months), principal);
 
+  // A loan that owes nothing is owed, from its next principal, by whoever
+  // the ledger names (an heir who took over a loan not yet disbursed).
+  if (position.principal == 0 && principal_borrower != 0) position.borrower_id = principal_borrower;
   const int64_t before = position.principal;
   position.principal += principal;
   const bool owed = before > 0, owes = position.principal > 0;

@@ -107,6 +107,8 @@ class Database {
   void Commit();
   void Rollback();
   bool InTransaction() const { return in_transaction_; }
+  // In a write transaction (Begin), not a read-only one (BeginRead).
+  bool InWriteTransaction() const { return in_transaction_ && writing_; }
   // Changes at every Begin/BeginRead: lets callers that cache what a
   // transaction locked (the journal chain head) see that it has ended.
   uint64_t TransactionSerial() const { return transaction_serial_; }

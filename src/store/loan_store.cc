@@ -1,6 +1,7 @@
 #include "store/loan_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -400,7 +401,7 @@ reports::LoanPlace PlaceOf(const loans::LoanTerms& t) {
 }  // namespace
 
 void LoanStore::NoteReportLoan(const loans::Loan& loan, bool is_new) {
-  if (!db_.InTransaction()) return;
+  if (!db_.InWriteTransaction()) return;  // a reader posts nothing
   if (report_transaction_ != db_.TransactionSerial() || db_.RolledBackSince(report_transaction_)) {
     report_loans_.clear();
     report_transaction_ = db_.TransactionSerial();
@@ -421,7 +422,9 @@ LoanStore::ReportLoan& LoanStore::ReportLoanOf(int64_t loan_id) {
   }
   auto it = report_loans_.find(loan_id);
   if (it != report_loans_.end()) return it->second;
-  // Not loaded through this store: its row, as the committed postings left it.
+  // Not loaded through this store (or the transaction rolled back to a
+  // savepoint since): its row, which every action updates right after its
+  // entry, so it holds what the loan's postings so far add up to.
   auto& st = db_.Cached(
       "SELECT COALESCE(group_id, 0), COALESCE(point_id, 0), office_id, association_code, "
       "program_code, fund_source, term_months, normal_dong + overdue_dong + frozen_dong, "

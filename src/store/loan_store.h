@@ -188,6 +188,10 @@ class LoanStore {
   // Locks the loan's row until the transaction ends (PostgreSQL FOR UPDATE;
   // SQLite's writer holds the database). Call before LoadLoan in a write.
   void LockLoan(int64_t loan_id);
+  // The caller posts nothing more for the loan in this transaction (a
+  // generated or imported loan, written whole): what the store kept of it
+  // for the reports' figures is dropped, so a long transaction stays small.
+  void DoneWithLoan(int64_t loan_id) { report_loans_.erase(loan_id); }
   // Locks the rows of loans not yet held, in ascending id order, in one
   // statement per chunk (`ids` ascending).
   void LockLoans(const std::vector<int64_t>& loan_ids);

@@ -7,6 +7,7 @@
 
 #include "base/check.h"
 #include "ledger/ledger.h"
+#include "store/journal_chain.h"
 
 namespace tdcs::store {
 
@@ -25,43 +26,66 @@ std::string SeriesKey::Text() const {
   return out;
 }
 
+namespace {
+
+// The units a loan is reported under: the nation, and its office, point and
+// group where it has one.
+std::vector<std::pair<char, int64_t>> UnitsOf(const reports::LoanPlace& place) {
+  std::vector<std::pair<char, int64_t>> out{{kLevelNation, 0}};
+  if (place.office_id != 0) out.emplace_back(kLevelOffice, place.office_id);
+  if (place.point_id != 0) out.emplace_back(kLevelPoint, place.point_id);
+  if (place.group_id != 0) out.emplace_back(kLevelGroup, place.group_id);
+  return out;
+}
+
+// A household's count of loans owing under one unit and association.
+std::string HouseholdKey(int64_t borrower_id, char level, int64_t unit, int association) {
+  return std::to_string(borrower_id) + "|" + std::string(1, level) + "|" + std::to_string(unit) +
+         "|" + std::to_string(association);
+}
+
+}  // namespace
+
 void ReportWriter::AddAtLevels(const reports::LoanPlace& place, Date day,
                                const std::string& measure, const std::string& program,
                                int fund_source, int64_t delta) {
-  const std::pair<char, int64_t> units[] = {{kLevelNation, 0},
-                                            {kLevelOffice, place.office_id},
-                                            {kLevelPoint, place.point_id},
-                                            {kLevelGroup, place.group_id}};
-  for (const auto& [level, unit] : units) {
-    if (level != kLevelNation && unit == 0) continue;
+  for (const auto& [level, unit] : UnitsOf(place))
     pending_[{SeriesKey{level, unit, place.association, program, fund_source, measure}, day}] +=
         delta;
-  }
 }
-
-constexpr const char* kHouseholdChange =
-    "INSERT INTO report_household (borrower_id, group_id, loans_owing) VALUES (?, ?, ?) "
-    "ON CONFLICT (borrower_id, group_id) DO UPDATE SET loans_owing = "
-    "report_household.loans_owing + excluded.loans_owing RETURNING loans_owing";
 
 void ReportWriter::Add(const reports::LoanPlace& place, Date day,
                        const reports::EntryEffect& effect) {
   for (const auto& d : effect.deltas)
     AddAtLevels(place, day, d.measure, d.program, d.fund_source, d.delta);
-  if (place.group_id == 0) return;  // a household is counted in its group
-  for (const auto& h : effect.households) {
-    auto& st = db_.Cached(kHouseholdChange);
-    st.BindInt(1, h.borrower_id);
-    st.BindInt(2, place.group_id);
-    st.BindInt(3, h.change);
-    TDCS_CHECK(st.Step());
-    const int64_t now = st.GetInt(0);
-    st.Reset();
-    if (h.change > 0 && now == 1)
-      AddAtLevels(place, day, std::string(reports::kCustomers), "", 0, 1);
-    else if (h.change < 0 && now == 0)
-      AddAtLevels(place, day, std::string(reports::kCustomers), "", 0, -1);
+  for (const auto& h : effect.households)
+    for (const auto& [level, unit] : UnitsOf(place))
+      households_.push_back(
+          {HouseholdKey(h.borrower_id, level, unit, place.association),
+           SeriesKey{level, unit, place.association, "", 0, std::string(reports::kCustomers)}, day,
+           h.change});
+}
+
+namespace {
+
+void CountHouseholds(const std::vector<ReportWriter::HouseholdChange>& changes,
+                     std::map<std::string, int64_t>& owing,
+                     std::map<std::pair<SeriesKey, Date>, int64_t>& series) {
+  for (const auto& c : changes) {
+    int64_t& n = owing[c.key];
+    const int64_t before = n;
+    n += c.change;
+    TDCS_CHECK_MSG(n >= 0, "a household owing fewer than no loans");
+    if (before == 0 && n > 0) series[{c.customers, c.day}] += 1;
+    if (before > 0 && n == 0) series[{c.customers, c.day}] -= 1;
   }
+}
+
+}  // namespace
+
+void ReportWriter::CountHouseholdsIn(std::map<std::string, int64_t>& owing) {
+  CountHouseholds(households_, owing, pending_);
+  households_.clear();
 }
 
 constexpr const char* kInsertKey =
@@ -78,7 +102,30 @@ constexpr const char* kShiftLater =
     "UPDATE report_day SET value = value + ? WHERE key = ? AND day > ?";
 
 void ReportWriter::Flush() {
-  TDCS_CHECK_MSG(pending_.empty() || db_.InTransaction(), "report changes outside a transaction");
+  TDCS_CHECK_MSG((pending_.empty() && households_.empty()) || db_.InTransaction(),
+                 "report changes outside a transaction");
+  if (!households_.empty()) {
+    // The households' counts as stored, then each change in posting order:
+    // a count leaving or reaching zero moves its unit's customers. (Every
+    // writer holds the journal's chain head, so no other changes them now.)
+    std::vector<std::string> keys;
+    for (const auto& h : households_) keys.push_back(h.key);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::map<std::string, int64_t> owing;
+    QueryIn(db_, "SELECT key, loans_owing FROM report_household WHERE key", "", {}, keys,
+            [&](const Statement& st) { owing[st.GetText(0)] = st.GetInt(1); });
+    CountHouseholds(households_, owing, pending_);
+    for (const auto& key : keys) {
+      auto& st = db_.Cached(
+          "INSERT INTO report_household (key, loans_owing) VALUES (?, ?) ON CONFLICT (key) "
+          "DO UPDATE SET loans_owing = excluded.loans_owing");
+      st.BindText(1, key);
+      st.BindInt(2, owing[key]);
+      st.Run();
+    }
+    households_.clear();
+  }
   std::string last_key;
   for (const auto& [at, delta] : pending_) {
     if (delta == 0) continue;
@@ -276,8 +323,8 @@ RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>
   return out;
 }
 
-std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db) {
-  std::map<SeriesKey, std::map<Date, int64_t>> out;
+ReportModel ReadModel(Database& db) {
+  ReportModel out;
   auto st = db.Prepare(
       "SELECT k.level, k.unit_id, k.association_code, k.program_code, k.fund_source, k.measure, "
       "d.day, d.value FROM report_key k JOIN report_day d ON d.key = k.key");
@@ -288,22 +335,19 @@ std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db) {
                   st->GetText(3),
                   static_cast<int>(st->GetInt(4)),
                   st->GetText(5)};
-    out[key][*Date::Parse(st->GetText(6))] = st->GetInt(7);
+    out.series[key][*Date::Parse(st->GetText(6))] = st->GetInt(7);
   }
+  auto h = db.Prepare("SELECT key, loans_owing FROM report_household WHERE loans_owing <> 0");
+  while (h->Step()) out.households[h->GetText(0)] = h->GetInt(1);
   return out;
 }
 
 namespace {
 
-// Every loan entry, in the journal's order, with its postings and the loan's
-// place: the changes the model should have had.
-struct Rebuilt {
-  std::map<SeriesKey, std::map<Date, int64_t>> deltas;        // per series, per day
-  std::map<std::pair<int64_t, int64_t>, int64_t> households;  // (borrower, group) → owing
-};
-
-Rebuilt Replay(Database& db) {
-  Rebuilt out;
+// Every loan entry, in the journal's order, through the writer's own
+// arithmetic, in memory: the model's values by day (running sums) and the
+// households' counts.
+ReportModel Replay(Database& db) {
   struct Loan {
     reports::LoanPlace place;
     reports::LoanPosition position;
@@ -326,41 +370,23 @@ Rebuilt Replay(Database& db) {
       loans.emplace(st->GetInt(0), std::move(l));
     }
   }
-  auto add = [&](const reports::LoanPlace& place, Date day, const std::string& measure,
-                 const std::string& program, int fund_source, int64_t delta) {
-    const std::pair<char, int64_t> units[] = {{kLevelNation, 0},
-                                              {kLevelOffice, place.office_id},
-                                              {kLevelPoint, place.point_id},
-                                              {kLevelGroup, place.group_id}};
-    for (const auto& [level, unit] : units) {
-      if (level != kLevelNation && unit == 0) continue;
-      out.deltas[SeriesKey{level, unit, place.association, program, fund_source, measure}][day] +=
-          delta;
-    }
-  };
+  ReportWriter writer(db);
+  ReportModel out;
   auto apply = [&](int64_t loan_id, ledger::Entry& entry) {
     auto it = loans.find(loan_id);
     if (it == loans.end() || entry.postings.empty()) return;
     const reports::LoanPlace& place = it->second.place;
-    const auto effect = reports::LoanEntryEffect(place, it->second.position, entry);
-    for (const auto& d : effect.deltas)
-      add(place, entry.date, d.measure, d.program, d.fund_source, d.delta);
-    if (place.group_id == 0) return;
-    for (const auto& h : effect.households) {
-      int64_t& owing = out.households[{h.borrower_id, place.group_id}];
-      owing += h.change;
-      if (h.change > 0 && owing == 1)
-        add(place, entry.date, std::string(reports::kCustomers), "", 0, 1);
-      else if (h.change < 0 && owing == 0)
-        add(place, entry.date, std::string(reports::kCustomers), "", 0, -1);
-    }
+    writer.Add(place, entry.date, reports::LoanEntryEffect(place, it->second.position, entry));
+    writer.CountHouseholdsIn(out.households);
   };
+  // Entries older than the chain (sealed into it when the database is
+  // initialised) first, by id.
   auto st = db.Prepare(
       "SELECT e.id, e.entry_date, e.kind, e.loan_id, COALESCE(r.kind, ''), p.account_code, "
       "p.office_id, p.borrower_id, p.amount_dong FROM journal_entry e "
       "JOIN posting p ON p.entry_id = e.id "
       "LEFT JOIN loan_txn t ON t.id = e.txn_id LEFT JOIN loan_txn r ON r.id = t.reverses "
-      "WHERE e.loan_id IS NOT NULL AND e.loan_id <> 0 ORDER BY e.chain_seq");
+      "WHERE e.loan_id IS NOT NULL AND e.loan_id <> 0 ORDER BY COALESCE(e.chain_seq, 0), e.id");
   int64_t current = 0, current_loan = 0;
   ledger::Entry entry;
   while (st->Step()) {
@@ -382,59 +408,51 @@ Rebuilt Replay(Database& db) {
     entry.postings.push_back(std::move(p));
   }
   apply(current_loan, entry);
-  return out;
-}
-
-}  // namespace
-
-std::map<SeriesKey, std::map<Date, int64_t>> ComputeModel(Database& db) {
-  auto rebuilt = Replay(db);
-  // Running sums: a series' value at the end of each day it changed.
-  for (auto& [key, days] : rebuilt.deltas) {
+  for (const auto& [at, delta] : writer.TakeChanges()) out.series[at.first][at.second] += delta;
+  for (auto& [key, days] : out.series) {
     int64_t running = 0;
     for (auto& [day, value] : days) {
       running += value;
       value = running;
     }
   }
-  return std::move(rebuilt.deltas);
+  for (auto it = out.households.begin(); it != out.households.end();)
+    it = it->second == 0 ? out.households.erase(it) : std::next(it);
+  return out;
 }
+
+}  // namespace
+
+ReportModel ComputeModel(Database& db) { return Replay(db); }
 
 void RebuildReportModel(Database& db) {
   TDCS_CHECK(db.InTransaction());
-  auto rebuilt = Replay(db);
+  LockChainHead(db);  // as every writer of the model: one at a time
+  const ReportModel model = Replay(db);
   db.ExecScript("DELETE FROM report_day; DELETE FROM report_key; DELETE FROM report_household");
-  for (auto& [key, days] : rebuilt.deltas) {
-    int64_t running = 0;
-    bool first = true;
-    for (const auto& [day, delta] : days) {
-      running += delta;
-      if (first) {
-        auto& k = db.Cached(kInsertKey);
-        k.BindText(1, key.Text());
-        k.BindText(2, std::string(1, key.level));
-        k.BindInt(3, key.unit_id);
-        k.BindInt(4, key.association);
-        k.BindText(5, key.program);
-        k.BindInt(6, key.fund_source);
-        k.BindText(7, key.measure);
-        k.Run();
-        first = false;
-      }
+  for (const auto& [key, days] : model.series) {
+    const std::string text = key.Text();
+    auto& k = db.Cached(kInsertKey);
+    k.BindText(1, text);
+    k.BindText(2, std::string(1, key.level));
+    k.BindInt(3, key.unit_id);
+    k.BindInt(4, key.association);
+    k.BindText(5, key.program);
+    k.BindInt(6, key.fund_source);
+    k.BindText(7, key.measure);
+    k.Run();
+    for (const auto& [day, value] : days) {
       auto& d = db.Cached("INSERT INTO report_day (key, day, value) VALUES (?, ?, ?)");
-      d.BindText(1, key.Text());
+      d.BindText(1, text);
       d.BindText(2, day.ToIso());
-      d.BindInt(3, running);
+      d.BindInt(3, value);
       d.Run();
     }
   }
-  for (const auto& [k, owing] : rebuilt.households) {
-    if (owing == 0) continue;
-    auto& h = db.Cached(
-        "INSERT INTO report_household (borrower_id, group_id, loans_owing) VALUES (?, ?, ?)");
-    h.BindInt(1, k.first);
-    h.BindInt(2, k.second);
-    h.BindInt(3, owing);
+  for (const auto& [key, owing] : model.households) {
+    auto& h = db.Cached("INSERT INTO report_household (key, loans_owing) VALUES (?, ?)");
+    h.BindText(1, key);
+    h.BindInt(2, owing);
     h.Run();
   }
 }

@@ -47,13 +47,30 @@ class ReportWriter {
   // Writes what was added, in the caller's transaction.
   void Flush();
   // Drops what was added and not written (its transaction rolled back).
-  void Discard() { pending_.clear(); }
+  void Discard() {
+    pending_.clear();
+    households_.clear();
+  }
+  // In memory (the replay of the journal): counts the households added
+  // against `owing` instead of the table, and hands over the series' changes.
+  void CountHouseholdsIn(std::map<std::string, int64_t>& owing);
+  std::map<std::pair<SeriesKey, Date>, int64_t> TakeChanges() { return std::move(pending_); }
+
+  // A change of a household's count of loans owing under a unit (key:
+  // "borrower|level|unit|association"), and the unit's customers series.
+  struct HouseholdChange {
+    std::string key;
+    SeriesKey customers;
+    Date day;
+    int change = 0;
+  };
 
  private:
   void AddAtLevels(const reports::LoanPlace& place, Date day, const std::string& measure,
                    const std::string& program, int fund_source, int64_t delta);
   Database& db_;
   std::map<std::pair<SeriesKey, Date>, int64_t> pending_;
+  std::vector<HouseholdChange> households_;  // in posting order
 };
 
 // A series' value on a date, summed over the units asked for (or, per
@@ -102,12 +119,19 @@ struct RatingCounts {
 RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>& units,
                             int association, Date on);
 
-// Every series with every day, as the model holds it (for the check).
-std::map<SeriesKey, std::map<Date, int64_t>> ReadModel(Database& db);
-
-// The model as the journal says it should be: every loan entry in date
-// order, from nothing (RULES §9). `Rebuild` replaces the tables with it.
-std::map<SeriesKey, std::map<Date, int64_t>> ComputeModel(Database& db);
+// The whole model: every series with every day, and every household's
+// count of loans owing per unit (key as HouseholdChange's; zeros left out).
+struct ReportModel {
+  std::map<SeriesKey, std::map<Date, int64_t>> series;
+  std::map<std::string, int64_t> households;
+};
+// As the tables hold it (for the check).
+ReportModel ReadModel(Database& db);
+// As the journal says it should be: every loan entry in the journal's
+// order, from nothing (RULES §9). RebuildReportModel replaces the tables with
+// it (in the caller's transaction; it takes the journal's chain head, as
+// every writer of the model does).
+ReportModel ComputeModel(Database& db);
 void RebuildReportModel(Database& db);
 
 }  // namespace tdcs::store

@@ -32,8 +32,7 @@ CREATE INDEX report_key_unit ON report_key (level, unit_id);
 -- before later rows (a back-dated entry) adds to them too.
 CREATE TABLE report_day (
   key TEXT NOT NULL, day DATE NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (key, day));
--- Per household and group, how many of its loans reported under the group
--- owe principal: a household owing one or more is a customer of the group.
-CREATE TABLE report_household (
-  borrower_id BIGINT NOT NULL, group_id BIGINT NOT NULL, loans_owing BIGINT NOT NULL,
-  PRIMARY KEY (borrower_id, group_id));
+-- Per household, unit and association, how many of its loans reported there
+-- owe principal: a household owing one or more is a customer of the unit.
+-- key is "borrower|level|unit|association".
+CREATE TABLE report_household (key TEXT PRIMARY KEY, loans_owing BIGINT NOT NULL);
