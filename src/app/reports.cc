@@ -198,7 +198,8 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   Prepared p;
   HeadlineReport& out = p.heading;
   out.at = r.at;
-  out.from = r.from.value_or(*Date::FromCivil(r.at.year(), 1, 1));
+  // Default: from 1 January (or the bank's first day, in its first year).
+  out.from = r.from.value_or(std::max(*Date::FromCivil(r.at.year(), 1, 1), BankFounded()));
   out.structure_on = r.structure_on.value_or(r.at);
   for (const auto& [field, day] : {std::pair{"at", out.at}, std::pair{"from", out.from},
                                    std::pair{"structure", out.structure_on}})
@@ -626,16 +627,19 @@ std::string Grouped(int64_t v, bool english) {
 // millions (triệu), rounded half up: 5.171 tỷ đồng, 438.213 triệu đồng.
 std::string Amount(int64_t dong, bool english) {
   const int64_t magnitude = dong < 0 ? -dong : dong;
-  if (magnitude >= 1'000'000'000)
+  if (magnitude >= 999'500'000)  // 1.000 triệu rounds to 1 tỷ
     return Grouped((dong + (dong >= 0 ? 500'000'000 : -500'000'000)) / 1'000'000'000, english) +
            (english ? " billion đồng" : " tỷ đồng");
   return Grouped((dong + (dong >= 0 ? 500'000 : -500'000)) / 1'000'000, english) +
          (english ? " million đồng" : " triệu đồng");
 }
 
-// Basis points as a percentage with one decimal: 1790 → "17,9 %".
-std::string Percent(int64_t bp, bool english) {
-  const int64_t tenths = (bp >= 0 ? bp + 5 : bp - 5) / 10;
+// part / whole as a percentage with one decimal, half up once: "17,9 %".
+std::string Percent(int64_t part, int64_t whole, bool english) {
+  const __int128 scaled = static_cast<__int128>(part) * 1000;
+  const int64_t tenths =
+      whole == 0 ? 0
+                 : static_cast<int64_t>((scaled + (scaled >= 0 ? whole / 2 : -whole / 2)) / whole);
   const int64_t a = tenths < 0 ? -tenths : tenths;
   std::string out = (tenths < 0 ? "-" : "") + std::to_string(a / 10) + (english ? "." : ",") +
                     std::to_string(a % 10);
@@ -661,61 +665,60 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
   // "the bank's total outstanding" / "tổng dư nợ toàn hệ thống", or the unit's.
   const std::string whose = h.unit_kind == "national" ? (en ? "the bank's" : "toàn hệ thống")
                                                       : (en ? name + "'s" : "của " + name);
+  // A figure too small to show in the reports' units is left out.
+  const auto shows = [](int64_t dong) { return dong >= 500'000 || dong <= -500'000; };
   std::string out;
-  // Outstanding and its growth.
+  // Outstanding and its change.
   const std::string since = prior.month() == 12 && prior.day() == 31
                                 ? (en ? "the end of " : "cuối năm ") + std::to_string(prior.year())
                                 : prior.ToVietnamese();
-  if (en) {
-    out += "As of " + h.at.ToVietnamese() + ", " + whose + " total outstanding reached " +
-           Amount(outstanding, en);
-    if (before > 0)
-      out += std::string(h.GrowthDong() >= 0 ? ", up " : ", down ") +
-             Amount(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), en) + " (" +
-             Percent(Bp(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), before), en) +
-             ") from " + since;
-  } else {
-    out += "Đến ngày " + h.at.ToVietnamese() + ", tổng dư nợ " + whose + " đạt " +
-           Amount(outstanding, en);
-    if (before > 0)
-      out += std::string(h.GrowthDong() >= 0 ? ", tăng " : ", giảm ") +
-             Amount(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), en) + " (" +
-             Percent(Bp(h.GrowthDong() >= 0 ? h.GrowthDong() : -h.GrowthDong(), before), en) +
-             ") so với " + since;
-  }
+  const int64_t growth = h.GrowthDong(), change = growth >= 0 ? growth : -growth;
+  out += en ? "As of " + h.at.ToVietnamese() + ", " + whose + " total outstanding reached " +
+                  Amount(outstanding, en)
+            : "Đến ngày " + h.at.ToVietnamese() + ", tổng dư nợ " + whose + " đạt " +
+                  Amount(outstanding, en);
+  if (before > 0 && shows(change))
+    out += en ? std::string(growth >= 0 ? ", up " : ", down ") + Amount(change, en) + " (" +
+                    Percent(change, before, en) + ") from " + since
+              : std::string(growth >= 0 ? ", tăng " : ", giảm ") + Amount(change, en) + " (" +
+                    Percent(change, before, en) + ") so với " + since;
   if (h.program.empty() && !h.fund_source && h.end.customers > 0)
     out += en ? ", with " + MoreThan(h.end.customers, en) + " customers still owing"
               : ", với " + MoreThan(h.end.customers, en) + " khách hàng còn dư nợ";
   out += ". ";
   // Turnover.
-  if (h.lent > 0)
+  if (shows(h.lent) && shows(h.collected))
     out += en ? "Lending in the period came to " + Amount(h.lent, en) + " and collections to " +
                     Amount(h.collected, en) + ". "
               : "Doanh số cho vay trong kỳ đạt " + Amount(h.lent, en) + ", doanh số thu nợ đạt " +
                     Amount(h.collected, en) + ". ";
-  else if (h.collected > 0)
+  else if (shows(h.lent))
+    out += en ? "Lending in the period came to " + Amount(h.lent, en) + ". "
+              : "Doanh số cho vay trong kỳ đạt " + Amount(h.lent, en) + ". ";
+  else if (shows(h.collected))
     out += en ? "Collections in the period came to " + Amount(h.collected, en) + ". "
               : "Doanh số thu nợ trong kỳ đạt " + Amount(h.collected, en) + ". ";
   // Quality.
   const int64_t bad = h.end.overdue + h.end.frozen;
-  out += en ? "Overdue and frozen debt was " + Amount(bad, en) + ", " +
-                  Percent(Bp(bad, outstanding), en) + " of outstanding (overdue " +
-                  Percent(h.OverdueBp(), en) + ")"
-            : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
-                  Percent(Bp(bad, outstanding), en) + " tổng dư nợ (nợ quá hạn " +
-                  Percent(h.OverdueBp(), en) + ")";
-  if (before > 0) {
-    const int64_t was = Bp(h.start.overdue, before);
-    if (h.OverdueBp() > was)
-      out += en ? ", with the overdue ratio up from " + Percent(was, en)
-                : ", tỷ lệ nợ quá hạn tăng so với " + Percent(was, en);
+  if (outstanding > 0 && shows(bad)) {
+    out += en ? "Overdue and frozen debt was " + Amount(bad, en) + ", " +
+                    Percent(bad, outstanding, en) + " of outstanding"
+              : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
+                    Percent(bad, outstanding, en) + " tổng dư nợ";
+    if (shows(h.end.overdue))
+      out += en ? " (overdue " + Percent(h.end.overdue, outstanding, en) + ")"
+                : " (nợ quá hạn " + Percent(h.end.overdue, outstanding, en) + ")";
+    if (before > 0 && static_cast<__int128>(h.end.overdue) * before >
+                          static_cast<__int128>(h.start.overdue) * outstanding)
+      out += en ? ", the overdue ratio up from " + Percent(h.start.overdue, before, en)
+                : ", tỷ lệ nợ quá hạn tăng từ " + Percent(h.start.overdue, before, en);
+    out += ". ";
   }
-  out += ". ";
-  // The associations.
-  if (outstanding > 0 && !h.by_association.empty()) {
+  // The associations, largest first.
+  if (outstanding > 0) {
     std::vector<std::pair<int64_t, int>> shares;
     for (const auto& [a, amount] : h.by_association)
-      if (a >= 11 && a <= 14) shares.push_back({amount, a});
+      if (a >= 11 && a <= 14 && shows(amount)) shares.push_back({amount, a});
     std::sort(shares.rbegin(), shares.rend());
     std::string list;
     for (const auto& [amount, a] : shares) {
@@ -723,7 +726,7 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
       if (!list.empty()) list += "; ";
       list += (en ? std::string(network::AssociationKey(assoc))
                   : std::string(network::AssociationNameVi(assoc))) +
-              " " + Amount(amount, en) + " (" + Percent(Bp(amount, outstanding), en) + ")";
+              " " + Amount(amount, en) + " (" + Percent(amount, outstanding, en) + ")";
     }
     if (!list.empty())
       out += en ? "Entrusted through the associations: " + list + ". "
@@ -735,28 +738,29 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
                     Grouped(h.households, en) + " member households. "
               : "Cho vay thông qua " + Grouped(h.groups, en) + " tổ TK&VV với " +
                     Grouped(h.households, en) + " hộ thành viên. ";
-  // The program that grew most, and the ratings.
+  // The program that grew most (one started in the period too).
   const BreakdownRow* grew = nullptr;
   for (const auto& row : programs.rows)
-    if (row.start.Outstanding() > 0 &&
-        (grew == nullptr || row.end.Outstanding() - row.start.Outstanding() >
-                                grew->end.Outstanding() - grew->start.Outstanding()))
+    if (grew == nullptr || row.end.Outstanding() - row.start.Outstanding() >
+                               grew->end.Outstanding() - grew->start.Outstanding())
       grew = &row;
-  if (grew != nullptr && grew->end.Outstanding() > grew->start.Outstanding()) {
+  if (grew != nullptr && shows(grew->end.Outstanding() - grew->start.Outstanding()) &&
+      grew->end.Outstanding() > grew->start.Outstanding()) {
     const int64_t g = grew->end.Outstanding() - grew->start.Outstanding();
     out += en ? "The largest growth was in program " + grew->code + " (" + grew->name + "), up " +
                     Amount(g, en) + ". "
               : "Tăng trưởng nhiều nhất là chương trình " + grew->name + ", tăng " + Amount(g, en) +
                     ". ";
   }
+  // The ratings.
   int64_t rated = 0;
   for (const auto& [k, n] : h.ratings) rated += n;
-  if (rated > 0) {
+  if (rated > 0 && h.rating_month.size() == 7) {
     const auto good = h.ratings.count("tot") ? h.ratings.at("tot") : 0;
-    out += en ? Percent(Bp(good, rated), en) + " of the groups rated in " + h.rating_month +
-                    " were rated good."
-              : "Tháng " + h.rating_month.substr(5) + "/" + h.rating_month.substr(0, 4) + ", " +
-                    Percent(Bp(good, rated), en) + " số tổ xếp loại tốt.";
+    const std::string month =
+        std::to_string(std::stoi(h.rating_month.substr(5))) + "/" + h.rating_month.substr(0, 4);
+    out += en ? Percent(good, rated, en) + " of the groups rated for " + month + " were rated good."
+              : "Tháng " + month + ", " + Percent(good, rated, en) + " số tổ được xếp loại tốt.";
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out + "\n";

@@ -140,7 +140,7 @@ ReportLayout LayoutOf(const BreakdownReport& report);
 std::string AssociationReportKey(int association);
 std::string FundSourceKey(int fund_source);
 
-// The summary a board meeting opens with (RULES §9.6), from the headline and
+// The summary a board meeting opens with (RULES §9.5), from the headline and
 // the programs' rows of the same request: Vietnamese, or English when
 // `english`; every figure rounded the way the bank's reports round them.
 std::string Narrative(const HeadlineReport& headline, const BreakdownReport& programs,

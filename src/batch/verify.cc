@@ -675,7 +675,7 @@ void CheckReportModel(store::Database& db, VerifyReport& report) {
       const int64_t want = value_on(e_days, day), have = value_on(s_days, day);
       if (want == have) continue;
       problems.Add("Số liệu báo cáo " + key.Text() + " ngày " + day.ToVietnamese() + " là " +
-                       Num(have) + ", sổ cái cho " + Num(want),
+                       Num(have) + ", nhật ký cho " + Num(want),
                    "Report figure " + key.Text() + " on " + day.ToIso() + " is " + Num(have) +
                        ", the journal gives " + Num(want));
       break;  // one day per series: the first that differs

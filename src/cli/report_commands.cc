@@ -78,8 +78,9 @@ int Run(const ReportCommands& c, const std::string& db_target) {
     // the year still running.
     r.at = *Date::FromCivil(c.year, 12, 31);
     r.from = *Date::FromCivil(c.year, 1, 1);
-    if (auto today = app::BusinessDate(*db); today && *today < r.at && *today >= *r.from)
-      r.at = *today;
+    // (A year after the business date's: its start is after that date,
+    // refused as PERIOD_INVALID.)
+    if (auto today = app::BusinessDate(*db); today && *today < r.at) r.at = *today;
   } else if (!at.empty()) {
     r.at = *Date::Parse(at);
   } else {
@@ -173,11 +174,12 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
       c->report
           ->add_option("--at", c->at, "balances at the end of this day (default: business date)")
           ->check(IsDate());
-  c->report->add_option("--from", c->from, "turnover from this day (default: 1 January)")
-      ->check(IsDate());
-  c->report->add_option("--to", c->to, "the period's last day (the same as --at)")
-      ->check(IsDate())
-      ->excludes(at);
+  auto* from =
+      c->report->add_option("--from", c->from, "turnover from this day (default: 1 January)")
+          ->check(IsDate());
+  auto* to = c->report->add_option("--to", c->to, "the period's last day (the same as --at)")
+                 ->check(IsDate())
+                 ->excludes(at);
   c->report
       ->add_option("--structure", c->structure,
                    "the network's structure of this date (default: --at)")
@@ -191,7 +193,9 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
       ->add_option("--year", c->year,
                    "a calendar year: 1 January to 31 December (or to the business date)")
       ->check(CLI::Range(1995, 2100))
-      ->excludes(at);
+      ->excludes(at)
+      ->excludes(from)
+      ->excludes(to);
   c->report->add_flag("--english", c->english, "narrative: in English / bằng tiếng Anh");
   c->report->add_option("--out", c->out, "output file (default: standard output)");
   c->report->add_flag("--force", c->force, "overwrite the output file / ghi đè tệp đã có");

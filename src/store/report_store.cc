@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "base/check.h"
+#include "base/fault.h"
 #include "ledger/ledger.h"
 #include "store/journal_chain.h"
 
@@ -75,7 +76,9 @@ void CountHouseholds(const std::vector<ReportWriter::HouseholdChange>& changes,
     int64_t& n = owing[c.key];
     const int64_t before = n;
     n += c.change;
-    TDCS_CHECK_MSG(n >= 0, "a household owing fewer than no loans");
+    if (n < 0)
+      throw StorageFault("report_household " + c.key +
+                         ": fewer than no loans owing (run tdcs verify --deep)");
     if (before == 0 && n > 0) series[{c.customers, c.day}] += 1;
     if (before > 0 && n == 0) series[{c.customers, c.day}] -= 1;
   }
