@@ -35,7 +35,8 @@ TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
 
 namespace {
 
-constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program", "narrative"};
+constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program", "by-group",
+                                             "narrative"};
 
 // The bank's first day: no report before it.
 Date BankFounded() { return *Date::FromCivil(1995, 10, 4); }
@@ -490,20 +491,86 @@ std::string Subtitle(const HeadlineReport& r) {
 
 }  // namespace
 
+Result<BreakdownReport> ByGroup(Connection& connection, const Context& context,
+                                const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  BreakdownReport out;
+  out.name = "by-group";
+  out.heading = prepared.value().heading;
+  const Scope& s = prepared.value().scope;
+  const Filters& filters = prepared.value().filters;
+  const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
+  std::map<int64_t, const store::PointOn*> point_of;
+  std::vector<int64_t> point_ids;
+  for (const auto& p : points) {
+    point_of[p.point_id] = &p;
+    point_ids.push_back(p.point_id);
+  }
+  const auto groups = store::GroupsAtPointsOn(db, point_ids, out.heading.structure_on);
+  std::map<int64_t, const store::GroupOn*> group_of;
+  std::vector<int64_t> group_ids;
+  for (const auto& g : groups) {
+    // A group of the scope only (a group's own unit: itself).
+    if (s.level == store::kLevelGroup &&
+        std::find(s.units.begin(), s.units.end(), g.group_id) == s.units.end())
+      continue;
+    group_of[g.group_id] = &g;
+    group_ids.push_back(g.group_id);
+  }
+  // (commune, association, group code, program) → row.
+  std::map<std::tuple<std::string, int, std::string, std::string>, BreakdownRow> rows;
+  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+  for (const auto& [when, end] :
+       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+    if (group_ids.empty()) continue;
+    for (const auto& v : store::ValuesOn(db, store::kLevelGroup, group_ids, when, true)) {
+      if (!filters.Keep(v)) continue;
+      AddTo(end ? total.end : total.start, v);
+      if (v.measure == reports::kCustomers) continue;  // not split by program
+      const auto* g = group_of.at(v.unit_id);
+      const auto* p = point_of.at(g->point_id);
+      const std::string commune = p->commune_era + ":" + p->commune_code;
+      auto& row = rows[{commune, v.association, g->code, v.program}];
+      row.code =
+          commune + "|" + AssociationReportKey(v.association) + "|" + g->code + "|" + v.program;
+      row.name = g->name;
+      AddTo(end ? row.end : row.start, v);
+    }
+  }
+  for (auto& [key, row] : rows) {
+    Finish(row);
+    out.rows.push_back(row);
+  }
+  Finish(total);
+  out.total = total;
+  return out;
+}
+
 ReportLayout LayoutOf(const BreakdownReport& r) {
   using C = ReportCell;
   ReportLayout out;
-  const bool by_commune = r.name == "by-commune";
+  const bool by_commune = r.name == "by-commune", by_group = r.name == "by-group";
   out.title = by_commune ? "BCDHTD 01.1 — Dư nợ theo xã / Outstanding by commune"
-                         : "BCDHTD 01.2 — Dư nợ theo chương trình / Outstanding by program";
+              : by_group
+                  ? "LEN_31 — Dư nợ theo xã, hội, tổ, chương trình / by commune, association, "
+                    "group and program"
+                  : "BCDHTD 01.2 — Dư nợ theo chương trình / Outstanding by program";
   out.subtitle = Subtitle(r.heading);
   ReportSheet sheet{
-      by_commune ? "Theo xã" : "Theo chương trình",
-      {by_commune ? "Mã xã / Commune" : "Mã / Program", "Tên / Name", "Dư nợ đầu kỳ / Opening (đ)",
-       "Doanh số cho vay / Lent (đ)", "Doanh số thu nợ / Collected (đ)",
-       "Dư nợ cuối kỳ / Closing (đ)", "Tăng trưởng / Growth (%)", "Nợ quá hạn / Overdue (đ)",
-       "Tỷ lệ NQH / Overdue (%)", "Nợ khoanh / Frozen (đ)", "Lãi đã thu / Interest (đ)",
-       "Khoản vay / Loans",
+      by_commune ? "Theo xã"
+      : by_group ? "Theo tổ"
+                 : "Theo chương trình",
+      {by_commune ? "Mã xã / Commune"
+       : by_group ? "Xã|hội|tổ|chương trình / Commune|association|group|program"
+                  : "Mã / Program",
+       "Tên / Name", "Dư nợ đầu kỳ / Opening (đ)", "Doanh số cho vay / Lent (đ)",
+       "Doanh số thu nợ / Collected (đ)", "Dư nợ cuối kỳ / Closing (đ)", "Tăng trưởng / Growth (%)",
+       "Nợ quá hạn / Overdue (đ)", "Tỷ lệ NQH / Overdue (%)", "Nợ khoanh / Frozen (đ)",
+       "Lãi đã thu / Interest (đ)", "Khoản vay / Loans",
        by_commune ? "Hộ còn dư nợ / Customers" : "Hộ (toàn đơn vị) / Customers"},
       {}};
   auto add = [&](const BreakdownRow& row) {

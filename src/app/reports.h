@@ -101,7 +101,7 @@ struct BreakdownRow {
   int64_t lent = 0, collected = 0, interest_collected = 0;
 };
 struct BreakdownReport {
-  std::string name;        // by-commune | by-program
+  std::string name;        // by-commune | by-program | by-group
   HeadlineReport heading;  // the unit, dates and filters (its figures unused)
   std::vector<BreakdownRow> rows;
   BreakdownRow total;
@@ -110,6 +110,11 @@ Result<BreakdownReport> ByCommune(Connection& connection, const Context& context
                                   const ReportRequest& request);
 Result<BreakdownReport> ByProgram(Connection& connection, const Context& context,
                                   const ReportRequest& request);
+// LEN_31: a row per group (of the unit's points on the structure date) and
+// program, in commune, association, group order; `code` is
+// "commune|association|group|program" and `name` the group's name.
+Result<BreakdownReport> ByGroup(Connection& connection, const Context& context,
+                                const ReportRequest& request);
 
 // A report laid out as sheets of rows, for the CSV, XLSX and HTML forms: a
 // cell is text, đồng, a count or a ratio in basis points.

@@ -378,6 +378,27 @@ TEST_F(ReportsTest, ByCommuneAndByProgramAddUp) {
       sum += row.end.Outstanding();
     }
     EXPECT_EQ(sum, headline.value().end.Outstanding()) << iso;
+    // LEN_31 for a point: each group × program row is its loans, and the
+    // rows add up to the point.
+    r.unit = "point:" + Codes("SELECT code FROM commune_point ORDER BY code LIMIT 1").at(0);
+    auto by_group = ByGroup(*db_, SystemContext(), r);
+    ASSERT_TRUE(by_group.ok()) << by_group.error().ToString();
+    ASSERT_FALSE(by_group.value().rows.empty());
+    sum = 0;
+    for (const auto& row : by_group.value().rows) {
+      // commune|association|group|program
+      const auto a = row.code.find('|'), b = row.code.find('|', a + 1),
+                 c = row.code.find('|', b + 1);
+      const std::string group = row.code.substr(b + 1, c - b - 1), program = row.code.substr(c + 1);
+      const auto s = Sum(loans, [&](const ExportedLoan& l) {
+        return l.field.at("group_code") == group && l.field.at("program") == program;
+      });
+      EXPECT_EQ(row.end.Outstanding(), s.outstanding) << row.code << " " << iso;
+      EXPECT_EQ(row.end.loans, s.loans) << row.code << " " << iso;
+      sum += row.end.Outstanding();
+    }
+    EXPECT_EQ(sum, Headline(*db_, SystemContext(), r).value().end.Outstanding()) << iso;
+    EXPECT_EQ(sum, by_group.value().total.end.Outstanding()) << iso;
   }
 }
 

@@ -126,6 +126,7 @@ int Run(const ReportCommands& c, const std::string& db_target) {
     layout = app::LayoutOf(report.value());
   } else {
     auto report = c.name == "by-commune" ? app::ByCommune(*db, kContext, r)
+                  : c.name == "by-group" ? app::ByGroup(*db, kContext, r)
                                          : app::ByProgram(*db, kContext, r);
     if (!report.ok()) return Rejected(report.error());
     json = http::BreakdownJson(report.value());
@@ -165,7 +166,8 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
       "report", "Reports for any unit and date / báo cáo theo đơn vị và ngày (RULES §9)");
   c->report
       ->add_option("name", c->name,
-                   "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2) | narrative")
+                   "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2) | by-group "
+                   "(LEN_31) | narrative")
       ->required();
   c->report->add_option("--unit", c->unit,
                         "national; a branch, office, commune point or group code (kind:CODE); "

@@ -184,6 +184,21 @@ std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<in
   return out;
 }
 
+std::vector<GroupOn> GroupsAtPointsOn(Database& db, const std::vector<int64_t>& points, Date on) {
+  std::vector<GroupOn> out;
+  if (points.empty()) return out;
+  QueryIn(db,
+          "SELECT gv.group_id, gv.point_id, g.code, gv.name FROM savings_group_version gv "
+          "JOIN savings_group g ON g.id = gv.group_id WHERE gv.valid_from <= ? AND "
+          "(gv.valid_to IS NULL OR gv.valid_to > ?) AND gv.point_id",
+          "", {on.ToIso(), on.ToIso()}, points, [&](const Statement& st) {
+            out.push_back({st.GetInt(0), st.GetInt(1), st.GetText(2), st.GetText(3)});
+          });
+  std::sort(out.begin(), out.end(),
+            [](const GroupOn& a, const GroupOn& b) { return a.code < b.code; });
+  return out;
+}
+
 std::vector<PointOn> PointsOn(Database& db, char level, const std::vector<int64_t>& units,
                               Date on) {
   std::string sql =

@@ -94,6 +94,13 @@ struct PointOn {
 };
 std::vector<PointOn> PointsOn(Database& db, char level, const std::vector<int64_t>& units, Date on);
 
+// The groups in force on a date at the given points: id, code, name, point.
+struct GroupOn {
+  int64_t group_id = 0, point_id = 0;
+  std::string code, name;
+};
+std::vector<GroupOn> GroupsAtPointsOn(Database& db, const std::vector<int64_t>& points, Date on);
+
 // The units of the model an area is made of on a structure date: the
 // offices of a branch; the commune points whose reporting commune is (era,
 // code) — the point's version in force then.
