@@ -615,13 +615,17 @@ ReportLayout LayoutOf(const HeadlineReport& r) {
   row("Lãi đã thu / Interest collected in the period (đ)", C::Dong(r.interest_collected));
   row("Xóa nợ gốc / Principal written off in the period (đ)", C::Dong(r.written_off));
   row("Lãi phải thu / Interest receivable (đ)", C::Dong(r.end.interest_receivable));
-  row("Khách hàng còn dư nợ / Customers with outstanding", C::Count(r.end.customers));
+  // Customers are households: not split by program or fund source.
+  const bool households_apply = r.program.empty() && !r.fund_source;
+  row("Khách hàng còn dư nợ / Customers with outstanding",
+      households_apply ? C::Count(r.end.customers) : C::Text("—"));
   row("Khoản vay còn dư nợ / Loans with outstanding", C::Count(r.end.loans));
   row("Tổ TK&VV / Savings groups", C::Count(r.groups));
   row("Hộ thành viên / Member households", C::Count(r.households));
   row("Điểm giao dịch xã / Commune points", C::Count(r.points));
   row("Dư nợ bình quân/hộ / Average per customer (đ)",
-      C::Dong(r.end.customers ? outstanding / r.end.customers : 0));
+      households_apply ? C::Dong(r.end.customers ? outstanding / r.end.customers : 0)
+                       : C::Text("—"));
   row("Dư nợ bình quân/tổ / Average per group (đ)", C::Dong(r.groups ? outstanding / r.groups : 0));
   row("Dư nợ bình quân/điểm / Average per commune point (đ)",
       C::Dong(r.points ? outstanding / r.points : 0));

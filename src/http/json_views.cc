@@ -117,7 +117,10 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
       {"by_term",
        {{"short", r.end.short_term}, {"medium", r.end.medium_term}, {"long", r.end.long_term}}},
       {"averages",
-       {{"per_customer_dong", r.end.customers ? outstanding / r.end.customers : 0},
+       {{"per_customer_dong",
+         !r.program.empty() || r.fund_source
+             ? ordered_json(nullptr)
+             : ordered_json(r.end.customers ? outstanding / r.end.customers : 0)},
         {"per_group_dong", r.groups ? outstanding / r.groups : 0},
         {"per_point_dong", r.points ? outstanding / r.points : 0}}},
       {"ratings", ratings}};
