@@ -18,18 +18,19 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_REPORT_REJECTIONS(X)               \
-  X(kUnitUnknown, "UNIT_UNKNOWN")               \
-  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")           \
-  X(kCommuneUnknown, "COMMUNE_UNKNOWN")         \
-  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN") \
-  X(kProgramUnknown, "PROGRAM_UNKNOWN")         \
-  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")  \
-  X(kPeriodInvalid, "PERIOD_INVALID")           \
-  X(kDateBeforeBank, "DATE_BEFORE_BANK")        \
-  X(kReportUnknown, "REPORT_UNKNOWN")           \
-  X(kFormatUnknown, "FORMAT_UNKNOWN")           \
-  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")
+#define TDCS_REPORT_REJECTIONS(X)                  \
+  X(kUnitUnknown, "UNIT_UNKNOWN")                  \
+  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")              \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")            \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")    \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")            \
+  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")     \
+  X(kPeriodInvalid, "PERIOD_INVALID")              \
+  X(kDateBeforeBank, "DATE_BEFORE_BANK")           \
+  X(kReportUnknown, "REPORT_UNKNOWN")              \
+  X(kFormatUnknown, "FORMAT_UNKNOWN")              \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
+  X(kDateAfterBusinessDate, "DATE_AFTER_BUSINESS_DATE")
 TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
 #undef TDCS_REPORT_REJECTIONS
 
@@ -211,6 +212,14 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
                        day.ToIso() +
                            ": the bank opened on 1995-10-04; there are no figures "
                            "before that day");
+  // A day the books have not reached yet (a mistyped year, say) would show
+  // today's figures under tomorrow's date.
+  if (const auto today = store::LoanStore(db).BusinessDate(); today && out.at > *today)
+    return MakeError(ReportRejection::kDateAfterBusinessDate, "at",
+                     "Ngày " + out.at.ToVietnamese() + " sau ngày làm việc " +
+                         today->ToVietnamese() + ": sổ sách chưa có số liệu của ngày đó",
+                     out.at.ToIso() + " is after the business date " + today->ToIso() +
+                         ": the books hold nothing of that day yet");
   if (out.from > out.at)
     return MakeError(
         ReportRejection::kPeriodInvalid, "from",

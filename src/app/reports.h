@@ -22,17 +22,18 @@
 namespace tdcs::app {
 
 enum class ReportRejection {
-  kUnitUnknown,          // no unit with the code (or not open on the structure date)
-  kUnitAmbiguous,        // the code is of two kinds of unit: say which (office:CODE)
-  kCommuneUnknown,       // commune:CODE names no commune of that structure
-  kAssociationUnknown,   // not 11–14 (or farmers, women, veterans, youth)
-  kProgramUnknown,       // no program with the code
-  kFundSourceUnknown,    // not 1 (central) or 2 (local budget)
-  kPeriodInvalid,        // --from after --to
-  kDateBeforeBank,       // a date before the bank's first day (04/10/1995)
-  kReportUnknown,        // a report name not in the list
-  kFormatUnknown,        // not json, csv, xlsx or html
-  kBusinessDateMissing,  // no date given and the database has no business date yet
+  kUnitUnknown,            // no unit with the code (or not open on the structure date)
+  kUnitAmbiguous,          // the code is of two kinds of unit: say which (office:CODE)
+  kCommuneUnknown,         // commune:CODE names no commune of that structure
+  kAssociationUnknown,     // not 11–14 (or farmers, women, veterans, youth)
+  kProgramUnknown,         // no program with the code
+  kFundSourceUnknown,      // not 1 (central) or 2 (local budget)
+  kPeriodInvalid,          // --from after --to
+  kDateBeforeBank,         // a date before the bank's first day (04/10/1995)
+  kReportUnknown,          // a report name not in the list
+  kFormatUnknown,          // not json, csv, xlsx or html
+  kBusinessDateMissing,    // no date given and the database has no business date yet
+  kDateAfterBusinessDate,  // a date after the business date: the books hold nothing of it yet
 };
 std::string_view RejectionKey(ReportRejection code);
 std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection);

@@ -460,6 +460,11 @@ TEST_F(ReportsTest, BadRequestsAreRefusedNamingTheField) {
   r.from.reset();
   r.at = D("1990-01-01");
   EXPECT_EQ(Headline(*db_, SystemContext(), r).error().code, "DATE_BEFORE_BANK");
+  r.at = D("2052-08-31");  // a mistyped year
+  const auto future = Headline(*db_, SystemContext(), r);
+  ASSERT_FALSE(future.ok());
+  EXPECT_EQ(future.error().code, "DATE_AFTER_BUSINESS_DATE");
+  EXPECT_EQ(future.error().field, "at");
 }
 
 }  // namespace
