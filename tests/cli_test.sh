@@ -422,6 +422,7 @@ check "an existing --out needs --force" bash -c "'$tdcs' report headline --forma
 check "an unknown report exits 1" bash -c "'$tdcs' report headlin --db '$work/demo.db' 2>&1 | grep -q 'name: .*REPORT_UNKNOWN'"
 check "an unknown unit exits 1" bash -c "'$tdcs' report headline --unit NOWHERE --db '$work/demo.db' 2>&1 | grep -q 'unit: .*UNIT_UNKNOWN'"
 check "a wrong date is a usage error" exits 2 "$tdcs" report headline --at 2026-02-30 --db "$work/demo.db"
+check "export loans after the business date exits 1" bash -c "'$tdcs' export loans --on 2062-01-01 --db '$work/demo.db' 2>&1 | grep -q 'on: .*DATE_AFTER_BUSINESS_DATE'"
 check "a date after the business date exits 1" bash -c "'$tdcs' report headline --at 2062-01-01 --db '$work/demo.db' 2>&1 | grep -q 'at: .*DATE_AFTER_BUSINESS_DATE'"
 check "a period backwards exits 1" bash -c "'$tdcs' report headline --from 2026-08-01 --to 2026-07-01 --db '$work/demo.db' 2>&1 | grep -q 'from: .*PERIOD_INVALID'"
 check "a wrong association exits 1" bash -c "'$tdcs' report headline --association students --db '$work/demo.db' 2>&1 | grep -q ASSOCIATION_UNKNOWN"

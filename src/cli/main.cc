@@ -218,6 +218,15 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
   auto db = OpenInitialised(db_target);
   auto on = OnOrBusinessDate(on_text, *db);
   if (!on) return kExitRejected;
+  // Loans as they stood: a day the books have not reached would be a
+  // projection, not a record.
+  if (const auto today = app::BusinessDate(*db);
+      *kind == app::ImportKind::kLoans && today && *on > *today)
+    return Rejected(MakeError(app::ReportRejection::kDateAfterBusinessDate, "on",
+                              "Ngày " + on->ToVietnamese() + " sau ngày làm việc " +
+                                  today->ToVietnamese() + ": sổ sách chưa có số liệu của ngày đó",
+                              on->ToIso() + " is after the business date " + today->ToIso() +
+                                  ": the books hold nothing of that day yet"));
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
     auto report = [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); };
