@@ -94,6 +94,23 @@ void ReportWriter::CountHouseholdsIn(std::map<std::string, int64_t>& owing) {
 constexpr const char* kInsertKey =
     "INSERT INTO report_key (key, level, unit_id, association_code, program_code, fund_source, "
     "measure) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING";
+
+namespace {
+
+// Records a series (once: a repeat does nothing).
+void WriteSeriesKey(Database& db, const SeriesKey& series, const std::string& text) {
+  auto& k = db.Cached(kInsertKey);
+  k.BindText(1, text);
+  k.BindText(2, std::string(1, series.level));
+  k.BindInt(3, series.unit_id);
+  k.BindInt(4, series.association);
+  k.BindText(5, series.program);
+  k.BindInt(6, series.fund_source);
+  k.BindText(7, series.measure);
+  k.Run();
+}
+
+}  // namespace
 // The day's value: the day's row plus the change, or (no row yet) the value
 // of the latest day before it plus the change.
 constexpr const char* kUpsertDay =
@@ -136,15 +153,7 @@ void ReportWriter::Flush() {
     const std::string key = series.Text();
     const std::string iso = day.ToIso();
     if (key != last_key) {
-      auto& k = db_.Cached(kInsertKey);
-      k.BindText(1, key);
-      k.BindText(2, std::string(1, series.level));
-      k.BindInt(3, series.unit_id);
-      k.BindInt(4, series.association);
-      k.BindText(5, series.program);
-      k.BindInt(6, series.fund_source);
-      k.BindText(7, series.measure);
-      k.Run();
+      WriteSeriesKey(db_, series, key);
       last_key = key;
     }
     auto& u = db_.Cached(kUpsertDay);
@@ -450,15 +459,7 @@ void RebuildReportModel(Database& db) {
   db.ExecScript("DELETE FROM report_day; DELETE FROM report_key; DELETE FROM report_household");
   for (const auto& [key, days] : model.series) {
     const std::string text = key.Text();
-    auto& k = db.Cached(kInsertKey);
-    k.BindText(1, text);
-    k.BindText(2, std::string(1, key.level));
-    k.BindInt(3, key.unit_id);
-    k.BindInt(4, key.association);
-    k.BindText(5, key.program);
-    k.BindInt(6, key.fund_source);
-    k.BindText(7, key.measure);
-    k.Run();
+    WriteSeriesKey(db, key, text);
     for (const auto& [day, value] : days) {
       auto& d = db.Cached("INSERT INTO report_day (key, day, value) VALUES (?, ?, ?)");
       d.BindText(1, text);
