@@ -124,6 +124,19 @@ check "uninitialised database is a fault" bash -c "'$tdcs' find x --db '$work/no
 check "generate before 2015 exits 1" test $? -eq 1
 check "generate before 2015 says why" contains "$work/early.out" "until: .*GENERATE_UNTIL_TOO_EARLY"
 check "generate before 2015 creates nothing" nothing_at "$work/early.db"
+# Calibrated to a published report: the figures, and the mistakes people make.
+"$tdcs" generate --calibrate data/calibration/an-duong-2024-03-31.csv --db "$work/ad.db" >"$work/ad.out" 2>&1
+check "calibrated generate" contains "$work/ad.out" "dư nợ/outstanding 438.213.000.000 đ"
+check "calibrated headline" bash -c "'$tdcs' report headline --unit PGD312 --db '$work/ad.db' | grep -q '\"outstanding_dong\": 438213000000'"
+check "calibrated narrative" bash -c "'$tdcs' report narrative --unit PGD312 --db '$work/ad.db' --at 2024-03-31 | grep -q 'đạt 438.213 triệu đồng'"
+printf 'unit,at,indicator,value\nPGD312,2024-03-31,outstandng_dong,5\n' >"$work/typo.csv"
+"$tdcs" generate --calibrate "$work/typo.csv" --db "$work/typo.db" >"$work/typo.out" 2>&1
+check "calibration typo exits 1" test $? -eq 1
+check "calibration typo names line and indicator" contains "$work/typo.out" "line 2: no indicator 'outstandng_dong'.*CALIBRATION_INVALID"
+check "calibration typo creates nothing" nothing_at "$work/typo.db"
+"$tdcs" generate --calibrate data/calibration/an-duong-2024-03-31.csv --until 2024-04-30 --db "$work/cu.db" >"$work/cu.out" 2>&1
+check "calibration on another --until is refused" contains "$work/cu.out" "until: .*CALIBRATION_INVALID"
+check "calibration missing file exits 2" exits 2 "$tdcs" generate --calibrate "$work/none.csv" --db "$work/none.db"
 check "generate demo" bash -c "'$tdcs' generate --profile demo --seed 3 --db '$work/demo.db' | grep -q '8425 hộ vay'"
 check "unknown profile is a usage error" bash -c "! '$tdcs' generate --profile moon --db '$work/x.db' 2>/dev/null"
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "app/calibrate.h"
 #include "app/internal/access.h"
 #include "app/internal/network_units.h"
 #include "app/names.h"
@@ -23,10 +24,13 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_GENERATE_REJECTIONS(X)          \
-  X(kProfileUnknown, "PROFILE_UNKNOWN")      \
-  X(kDatabaseNotEmpty, "DATABASE_NOT_EMPTY") \
-  X(kUntilTooEarly, "GENERATE_UNTIL_TOO_EARLY")
+#define TDCS_GENERATE_REJECTIONS(X)               \
+  X(kProfileUnknown, "PROFILE_UNKNOWN")           \
+  X(kDatabaseNotEmpty, "DATABASE_NOT_EMPTY")      \
+  X(kUntilTooEarly, "GENERATE_UNTIL_TOO_EARLY")   \
+  X(kCalibrationInvalid, "CALIBRATION_INVALID")   \
+  X(kCalibrationUnit, "CALIBRATION_UNIT_OUTSIDE") \
+  X(kCalibrationInfeasible, "CALIBRATION_INFEASIBLE")
 TDCS_DEFINE_REJECTIONS(GenerateRejection, TDCS_GENERATE_REJECTIONS)
 #undef TDCS_GENERATE_REJECTIONS
 
@@ -146,7 +150,8 @@ class Generator {
         random_(options.seed),
         admin_(store::ReadAdminIndex(db)) {}
 
-  GenerateSummary Run();
+  // The summary, or why the targets cannot be met (nothing is committed then).
+  Result<GenerateSummary> Run();
 
  private:
   void BuildNetwork();
@@ -154,8 +159,31 @@ class Generator {
   void AddBorrowersOfGroup(const store::GroupRow& group, const Commune& commune, int size,
                            int64_t& next_borrower);
   void AddSavings(const store::BorrowerRow& borrower, const Commune& commune);
+  // A loan as drawn: what WriteLoan needs to take it over.
+  struct PlannedLoan {
+    int64_t borrower_id = 0, group_id = 0, loan_serial = 0;
+    Date joined;
+    int association = 0;
+    const Commune* commune = nullptr;
+    std::string program;
+    int fund_source = 1;
+    int64_t approved = 0;  // đồng
+    int term = 36;
+    bool arrears = false, frozen = false;
+    int months_ago = 1, day_offset = 0;
+    // From Shape:
+    Date disbursed_on, opened;
+    int past = 0;             // yearly installments repaid before the take-over
+    int64_t outstanding = 0;  // đồng
+  };
   void AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
                const Commune& commune, const std::string& category);
+  std::optional<PlannedLoan> DrawLoan(const store::BorrowerRow& borrower,
+                                      const store::GroupRow& group, const Commune& commune,
+                                      const std::string& category);
+  static int RecentMonthsAgo(Random& random, int term);
+  bool Shape(PlannedLoan& p) const;
+  void WriteLoan(const PlannedLoan& p);
   Date RandomDate(Date from, Date to) {
     return from.AddDays(
         static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
@@ -179,6 +207,11 @@ class Generator {
   int64_t batches_ = 0;
   store::LoanStore loan_store_{db_};
   int64_t next_loan_ = 0;
+  // Calibrated runs: the loans drawn, written after the fit; and the fit's
+  // own random stream (the profile's draws stay as they are).
+  std::vector<PlannedLoan> planned_;
+  Random calibration_random_{options_.seed ^ 0x5eed'ca11'b4a7'e000ULL};
+  std::optional<Error> WriteCalibratedLoans();
 };
 
 void Generator::BuildNetwork() {
@@ -448,85 +481,112 @@ void Generator::AddSavings(const store::BorrowerRow& borrower, const Commune& c)
 // One loan per household, taken over as an opening balance on `until` (the
 // balances a new system of record receives from the old one), calibrated to
 // RULES §9: about 57 million đồng outstanding per household, overdue about
-// 0.5 % and frozen about 0.05 % of outstanding.
-void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
-                        const Commune& c, const std::string& category) {
+// 0.5 % and frozen about 0.05 % of outstanding. Drawn first (DrawLoan), then
+// written (WriteLoan): a calibrated run draws every loan, fits them to the
+// targets, and writes them after.
+std::optional<Generator::PlannedLoan> Generator::DrawLoan(const store::BorrowerRow& borrower,
+                                                          const store::GroupRow& group,
+                                                          const Commune& c,
+                                                          const std::string& category) {
   static const std::map<std::string, std::string> kProgram = {
       {"poor", "01"},         {"near_poor", "19"},         {"escaped_poverty", "21"},
       {"job_creation", "03"}, {"student_household", "02"}, {"disadvantaged_area", "07"},
       {"other", "06"}};
-  const std::string program = kProgram.count(category) ? kProgram.at(category) : "01";
-  int64_t amount_millions = program == "06"   ? random_.Between(20, 50)
-                            : program == "02" ? random_.Between(20, 60)
-                                              : random_.Bell(45, 100);
+  PlannedLoan p;
+  p.program = kProgram.count(category) ? kProgram.at(category) : "01";
+  p.borrower_id = borrower.id;
+  p.joined = borrower.valid_from;
+  p.group_id = group.id;
+  p.association = group.association_code;
+  p.commune = &c;
+  const int64_t amount_millions = p.program == "06"   ? random_.Between(20, 50)
+                                  : p.program == "02" ? random_.Between(20, 60)
+                                                      : random_.Bell(45, 100);
+  p.approved = amount_millions * 1'000'000;
   static const int kTerms[] = {36, 48, 60};
-  const int term = kTerms[random_.Below(3)];
+  p.term = kTerms[random_.Below(3)];
+  p.loan_serial = next_loan_++;
+  p.fund_source = random_.Chance(850'000) ? 1 : 2;
+  p.arrears = random_.Chance(9'000);
+  p.frozen = !p.arrears && random_.Chance(600);
+  // Recent loans are more common than old ones (disbursement keeps growing).
+  p.months_ago = p.arrears ? p.term + 1 : RecentMonthsAgo(random_, p.term);
+  p.day_offset = static_cast<int>(random_.Below(25));
+  if (!Shape(p)) return std::nullopt;
+  return p;
+}
+
+int Generator::RecentMonthsAgo(Random& random, int term) {
+  return 1 + static_cast<int>(random.Below(static_cast<uint64_t>(term - 1)) *
+                              random.Below(static_cast<uint64_t>(term - 1)) /
+                              static_cast<uint64_t>(term - 1));
+}
+
+// The loan's dates and drawn outstanding from its months ago; false when the
+// loan cannot be taken over on `until` so.
+bool Generator::Shape(PlannedLoan& p) const {
+  p.disbursed_on = options_.until.AddMonths(-p.months_ago).AddDays(-p.day_offset);
+  if (p.disbursed_on < p.joined) p.disbursed_on = p.joined;
+  const Date maturity = p.disbursed_on.AddMonths(p.term);
+  // A loan in arrears is one past its maturity: taken over the day before it
+  // (and brought to `until`, overdue); one not yet due is taken over on `until`.
+  p.opened = p.arrears && maturity <= options_.until ? maturity.AddDays(-1) : options_.until;
+  if (p.opened <= p.disbursed_on || maturity <= p.opened) return false;
+  const int installments = p.term / 12;
+  p.past = 0;
+  for (int k = 1; k < installments; ++k)
+    if (p.disbursed_on.AddMonths(12 * k) <= p.opened) ++p.past;
+  p.outstanding =
+      p.approved * (installments - p.past) / installments / kCalibrationStep * kCalibrationStep;
+  return true;
+}
+
+void Generator::WriteLoan(const PlannedLoan& p) {
+  const Commune& c = *p.commune;
   loans::Loan loan;
   auto& t = loan.terms;
-  const int64_t loan_serial = next_loan_++;
-  t.loan_id = store::InRangeOf(borrower.id, loan_serial);
-  t.borrower_id = borrower.id;
+  t.loan_id = store::InRangeOf(p.borrower_id, p.loan_serial);
+  t.borrower_id = p.borrower_id;
   t.office_id = c.office_id;
-  t.program = program;
-  t.fund_source = random_.Chance(850'000) ? 1 : 2;
-  t.approved = Money::Dong(amount_millions * 1'000'000);
-  t.term_months = term;
+  t.program = p.program;
+  t.fund_source = p.fund_source;
+  t.approved = Money::Dong(p.approved);
+  t.term_months = p.term;
   t.every_months = 12;
   t.session_day = c.session_day;
   t.point_id = c.point_id;
-  t.group_id = group.id;
-  t.association = group.association_code;
-  const bool arrears = random_.Chance(9'000);
-  const bool frozen = !arrears && random_.Chance(600);
-  // Recent loans are more common than old ones (disbursement keeps growing).
-  const int months_ago = arrears
-                             ? term + 1
-                             : 1 + static_cast<int>(random_.Below(static_cast<uint64_t>(term - 1)) *
-                                                    random_.Below(static_cast<uint64_t>(term - 1)) /
-                                                    static_cast<uint64_t>(term - 1));
-  Date disbursed_on =
-      options_.until.AddMonths(-months_ago).AddDays(-static_cast<int32_t>(random_.Below(25)));
-  if (disbursed_on < borrower.valid_from) disbursed_on = borrower.valid_from;
-  const Date maturity = disbursed_on.AddMonths(term);
-  // A loan in arrears is one past its maturity: taken over the day before it
-  // (and brought to `until`, overdue); one not yet due is taken over on `until`.
-  const Date opened = arrears && maturity <= options_.until ? maturity.AddDays(-1) : options_.until;
-  if (opened <= disbursed_on || maturity <= opened) return;
-  const int installments = term / 12;
-  int past = 0;
-  for (int k = 1; k < installments; ++k)
-    if (disbursed_on.AddMonths(12 * k) <= opened) ++past;
-  const Money outstanding =
-      Money::Dong(t.approved.dong() * (installments - past) / installments).RoundDownTo(100'000);
+  t.group_id = p.group_id;
+  t.association = p.association;
+  const Money outstanding = Money::Dong(p.outstanding);
   store::LoanApplication application{
-      std::to_string(loan_serial + 1'000'000'000'000'000LL).substr(0, 16),
-      disbursed_on,
-      disbursed_on,
-      disbursed_on,
-      disbursed_on,
+      std::to_string(p.loan_serial + 1'000'000'000'000'000LL).substr(0, 16),
+      p.disbursed_on,
+      p.disbursed_on,
+      p.disbursed_on,
+      p.disbursed_on,
       ""};
   store::LoanStore& ls = loan_store_;
-  const auto& rates = ls.Rates(program);
+  const auto& rates = ls.Rates(p.program);
   // The domain first, then the loan row once with its final state, then its
   // transactions and entries (RecordTxn, as every loan action is written).
-  auto opened_outcome = loans::OpenBalance(loan, opened, disbursed_on, t.approved, outstanding);
+  auto opened_outcome = loans::OpenBalance(loan, p.opened, p.disbursed_on, t.approved, outstanding);
   TDCS_CHECK(opened_outcome.ok());
   std::vector<std::pair<store::LoanTxn, ledger::Entry>> txns;
   store::LoanTxn txn;
   txn.loan_id = t.loan_id;
-  txn.date = opened;
+  txn.date = p.opened;
   txn.kind = "open";
   txn.amount = outstanding;
-  txn.party_id = disbursed_on.days();
-  txns.emplace_back(txn,
-                    ledger::BuildEntry(opened, "open", std::move(opened_outcome).value().postings));
+  txn.party_id = p.disbursed_on.days();
+  txns.emplace_back(
+      txn, ledger::BuildEntry(p.opened, "open", std::move(opened_outcome).value().postings));
   std::optional<ledger::Entry> events;
-  if (opened < options_.until) {
+  if (p.opened < options_.until) {
     auto moved = loans::Advance(loan, options_.until, rates);
     if (!moved.postings.empty())
       events = ledger::BuildEntry(options_.until, "events", std::move(moved.postings));
   }
-  if (frozen) {
+  if (p.frozen) {
     auto f = loans::Freeze(loan, options_.until, 24, rates);
     TDCS_CHECK(f.ok());
     store::LoanTxn ft;
@@ -546,7 +606,78 @@ void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRo
   summary_.outstanding += loan.Principal();
 }
 
-GenerateSummary Generator::Run() {
+void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
+                        const Commune& c, const std::string& category) {
+  auto planned = DrawLoan(borrower, group, c, category);
+  if (!options_.calibration) {
+    if (planned) WriteLoan(*planned);
+    return;
+  }
+  // Calibrated: every household has its loan, kept until the fit.
+  if (!planned) {
+    PlannedLoan p;
+    // Drawn again on the calibration's own stream, as a loan not yet due.
+    p.program = "01";
+    p.borrower_id = borrower.id;
+    p.joined = borrower.valid_from;
+    p.group_id = group.id;
+    p.association = group.association_code;
+    p.commune = &c;
+    p.approved = calibration_random_.Bell(45, 100) * 1'000'000;
+    p.term = 36;
+    p.loan_serial = next_loan_++;
+    p.fund_source = 1;
+    p.months_ago = 1;
+    p.day_offset = 0;
+    TDCS_CHECK(Shape(p));
+    planned = p;
+  }
+  planned_.push_back(*planned);
+}
+
+// Fits the drawn loans to the targets (app/calibrate.h), gives each its
+// dates for the state it is to be in, and writes them. A loan to be overdue
+// is one that matured two months or more before `until`, so that the session
+// after its maturity (§4.7) has passed whatever the point's session day.
+constexpr int kOverdueMonthsAgo(int term) { return term + 2; }
+
+std::optional<Error> Generator::WriteCalibratedLoans() {
+  std::vector<CalibrationLoan> fit;
+  fit.reserve(planned_.size());
+  for (auto& p : planned_) {
+    PlannedLoan past_due = p;
+    past_due.arrears = true;
+    past_due.months_ago = kOverdueMonthsAgo(p.term);
+    const bool may_fall = Shape(past_due) && past_due.opened < options_.until;
+    fit.push_back(
+        {p.outstanding, p.association, may_fall, p.arrears && p.opened < options_.until, p.frozen});
+  }
+  if (auto error = FitCalibration(fit, *options_.calibration, calibration_random_)) return error;
+  for (size_t i = 0; i < planned_.size(); ++i) {
+    PlannedLoan& p = planned_[i];
+    if (fit[i].overdue) {
+      p.arrears = true;
+      p.months_ago = kOverdueMonthsAgo(p.term);
+    } else if (p.arrears) {
+      p.arrears = false;
+      p.months_ago = RecentMonthsAgo(calibration_random_, p.term);
+    }
+    p.frozen = fit[i].frozen;
+    TDCS_CHECK(Shape(p));
+    // The principal fitted; the amount lent as much more as the installments
+    // already repaid make it (whole millions).
+    const int installments = p.term / 12;
+    p.outstanding = fit[i].dong;
+    const int64_t lent = static_cast<int64_t>(static_cast<__int128>(p.outstanding) * installments /
+                                              (installments - p.past));
+    p.approved = std::max((lent + 999'999) / 1'000'000 * 1'000'000, p.outstanding);
+    WriteLoan(p);
+  }
+  planned_.clear();
+  return std::nullopt;
+}
+
+Result<GenerateSummary> Generator::Run() {
   store::Transaction tx(db_);
   BuildNetwork();
   // The households, their loans and books are a bulk load: their keys are
@@ -554,6 +685,8 @@ GenerateSummary Generator::Run() {
   store::ForeignKeysCheckedAtEnd keys(db_);
   if (progress_) progress_(0, profile_.borrowers, "borrowers");
   BuildGroupsAndBorrowers(tx);
+  if (options_.calibration)
+    if (auto error = WriteCalibratedLoans()) return *error;
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
   loan_store_.SetBusinessDate(options_.until);
   loan_store_.FlushBalances();
@@ -576,7 +709,9 @@ Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& o
     return MakeError(GenerateRejection::kDatabaseNotEmpty, "db", "Cơ sở dữ liệu đã có mạng lưới",
                      "The database already holds a network");
   Generator generator(db, options, profile, progress);
-  GenerateSummary summary = generator.Run();
+  auto run = generator.Run();
+  if (!run.ok()) return run.error();
+  GenerateSummary summary = std::move(run).value();
   if (options.until >= store::ReadAdminIndex(db).reform_date) {
     if (progress) progress(0, 0, "reform");
     auto reform = ApplyReform2025In(db, std::nullopt);
@@ -584,6 +719,54 @@ Result<GenerateSummary> GenerateIn(store::Database& db, const GenerateOptions& o
     summary.reform_applied = true;
   }
   return summary;
+}
+
+// The targets against the profile, before anything is opened: their date
+// is the generation's `until`, their unit the whole of what the profile
+// generates (the nation; a one-district profile's branch or office too), and
+// the counts give the profile's. Adjusts `profile` to them.
+std::optional<Error> CheckCalibration(Profile& profile, const GenerateOptions& options) {
+  const CalibrationTargets& t = *options.calibration;
+  if (t.at != options.until)
+    return MakeError(GenerateRejection::kCalibrationInvalid, "until",
+                     "Các chỉ tiêu là của ngày " + t.at.ToVietnamese() +
+                         ": dữ liệu phải sinh đến đúng ngày đó (bỏ --until, hoặc --until " +
+                         t.at.ToIso() + ")",
+                     "The figures are of " + t.at.ToIso() +
+                         ": the data must be generated until that day (leave out --until, or "
+                         "--until " +
+                         t.at.ToIso() + ")");
+  std::vector<std::string> units = {"national"};
+  if (!profile.only_district.empty() && profile.provinces.size() == 1) {
+    units.push_back("CN" + profile.provinces[0]);
+    units.push_back("PGD" + profile.only_district);
+  }
+  if (std::find(units.begin(), units.end(), t.unit) == units.end()) {
+    std::string list;
+    for (const auto& u : units) list += (list.empty() ? "" : ", ") + u;
+    return MakeError(GenerateRejection::kCalibrationUnit, "unit",
+                     "Hồ sơ " + options.profile +
+                         " chỉ hiệu chỉnh được theo toàn bộ dữ liệu nó sinh (" + list +
+                         "), không theo '" + t.unit + "'",
+                     "The " + options.profile +
+                         " profile is calibrated on the whole of what it "
+                         "generates (" +
+                         list + "), not on '" + t.unit + "'");
+  }
+  if (t.groups) profile.groups = *t.groups;
+  if (t.households) profile.borrowers = *t.households;
+  if (profile.borrowers < profile.groups * network::kGroupMembersMin ||
+      profile.borrowers > profile.groups * network::kGroupMembersMax)
+    return MakeError(GenerateRejection::kCalibrationInfeasible, "households",
+                     std::to_string(profile.borrowers) + " hộ không chia được cho " +
+                         std::to_string(profile.groups) + " tổ (mỗi tổ " +
+                         std::to_string(network::kGroupMembersMin) + "–" +
+                         std::to_string(network::kGroupMembersMax) + " thành viên)",
+                     std::to_string(profile.borrowers) + " households cannot make " +
+                         std::to_string(profile.groups) + " groups (" +
+                         std::to_string(network::kGroupMembersMin) + "–" +
+                         std::to_string(network::kGroupMembersMax) + " members each)");
+  return std::nullopt;
 }
 
 void RemoveSqliteFiles(const std::string& path) {
@@ -609,6 +792,8 @@ Result<GenerateSummary> Generate(const std::string& target, const Context&,
                      "until must be after " + kNetworkOpens.ToIso() +
                          " (the generated network opens and the programs' rates are in force "
                          "from then)");
+  if (options.calibration)
+    if (auto bad = CheckCalibration(*profile, options)) return *bad;
   auto connection = Connection::Open(target);
   store::Database& db = Db(*connection);
   if (db.engine() == store::Engine::kPostgres) {

@@ -17,6 +17,8 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,11 +31,32 @@
 
 namespace tdcs::app {
 
+// Figures a generated dataset is made to hit on one date (`tdcs generate
+// --calibrate FILE`, RULES §9.7): a published report's, for the unit the
+// profile generates. Amounts are met to the 100.000 đ (the generated loans'
+// step), counts exactly.
+struct CalibrationTargets {
+  Date at;           // the day the figures are of: the generation's `until`
+  std::string unit;  // national, or the profile's one branch or office
+  std::optional<int64_t> outstanding, overdue, frozen;  // đồng
+  std::optional<int64_t> overdue_ppm, frozen_ppm;       // of outstanding, per million
+  std::optional<int64_t> groups, households;
+  std::map<int, int64_t> by_association;  // 11–14 → outstanding, đồng
+};
+
+// Reads a targets file: CSV with the header `unit,at,indicator,value`, a row
+// per figure (RULES §9.7 lists the indicators). Every row must name the same
+// unit and date; a bad row is refused naming its line (CALIBRATION_INVALID).
+Result<CalibrationTargets> ReadCalibration(std::istream& in, const std::string& name);
+
 struct GenerateOptions {
   std::string profile = "demo";  // demo | province | national
   uint64_t seed = 1;
   Date until = *Date::FromCivil(2026, 6, 30);
   bool savings = true;  // most members hold savings (false: loans only)
+  // Figures to hit on `until` (which must be their date); the profile's
+  // group and household counts give way to the targets'.
+  std::optional<CalibrationTargets> calibration;
 };
 
 struct GenerateSummary {
@@ -50,9 +73,12 @@ struct GenerateSummary {
 
 // What Generate answers.
 enum class GenerateRejection {
-  kProfileUnknown,    // not demo, province or national
-  kDatabaseNotEmpty,  // the database holds a network already
-  kUntilTooEarly,     // `until` is not after the network's opening, 2015-01-01 (no rates before)
+  kProfileUnknown,      // not demo, province or national
+  kDatabaseNotEmpty,    // the database holds a network already
+  kUntilTooEarly,       // `until` is not after the network's opening, 2015-01-01 (no rates before)
+  kCalibrationInvalid,  // a targets file row is malformed, unknown, repeated or of another date
+  kCalibrationUnit,     // the targets are of a unit other than the one the profile generates
+  kCalibrationInfeasible,  // the targets cannot all be met (e.g. more households than 60 a group)
 };
 std::string_view RejectionKey(GenerateRejection code);
 std::span<const RejectionEntry<GenerateRejection>> RejectionTable(GenerateRejection);

@@ -704,10 +704,11 @@ std::string Grouped(int64_t v, bool english) {
 }
 
 // Đồng in the reports' units: billions (tỷ) when at least one, else
-// millions (triệu), rounded half up: 5.171 tỷ đồng, 438.213 triệu đồng.
-std::string Amount(int64_t dong, bool english) {
+// millions (triệu), rounded half up: 5.171 tỷ đồng, 438.213 triệu đồng;
+// always millions with `millions` (an office's or a commune's report).
+std::string AmountIn(int64_t dong, bool english, bool millions) {
   const int64_t magnitude = dong < 0 ? -dong : dong;
-  if (magnitude >= 999'500'000)  // 1.000 triệu rounds to 1 tỷ
+  if (!millions && magnitude >= 999'500'000)  // 1.000 triệu rounds to 1 tỷ
     return Grouped((dong + (dong >= 0 ? 500'000'000 : -500'000'000)) / 1'000'000'000, english) +
            (english ? " billion đồng" : " tỷ đồng");
   return Grouped((dong + (dong >= 0 ? 500'000 : -500'000)) / 1'000'000, english) +
@@ -739,6 +740,10 @@ std::string MoreThan(int64_t n, bool english) {
 
 std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, bool english) {
   const bool en = english;
+  // The nation and a branch speak in billions, an office and below in
+  // millions, as their reports do.
+  const bool millions = h.unit_kind != "national" && h.unit_kind != "branch";
+  const auto Amount = [millions](int64_t dong, bool e) { return AmountIn(dong, e, millions); };
   const int64_t outstanding = h.end.Outstanding(), before = h.start.Outstanding();
   const Date prior = h.from.AddDays(-1);
   const std::string name = h.unit_name.empty() ? h.unit_code : h.unit_name;
@@ -781,11 +786,17 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
   // Quality.
   const int64_t bad = h.end.overdue + h.end.frozen;
   if (outstanding > 0 && shows(bad)) {
-    out += en ? "Overdue and frozen debt was " + Amount(bad, en) + ", " +
-                    Percent(bad, outstanding, en) + " of outstanding"
-              : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
-                    Percent(bad, outstanding, en) + " tổng dư nợ";
-    if (shows(h.end.overdue))
+    if (!shows(h.end.frozen))  // "Nợ quá hạn là 456 triệu đồng, chiếm 0,1 % tổng dư nợ"
+      out += en ? "Overdue debt was " + Amount(bad, en) + ", " + Percent(bad, outstanding, en) +
+                      " of outstanding"
+                : "Nợ quá hạn là " + Amount(bad, en) + ", chiếm " + Percent(bad, outstanding, en) +
+                      " tổng dư nợ";
+    else
+      out += en ? "Overdue and frozen debt was " + Amount(bad, en) + ", " +
+                      Percent(bad, outstanding, en) + " of outstanding"
+                : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
+                      Percent(bad, outstanding, en) + " tổng dư nợ";
+    if (shows(h.end.overdue) && shows(h.end.frozen))
       out += en ? " (overdue " + Percent(h.end.overdue, outstanding, en) + ")"
                 : " (nợ quá hạn " + Percent(h.end.overdue, outstanding, en) + ")";
     if (before > 0 && static_cast<__int128>(h.end.overdue) * before >
@@ -824,7 +835,8 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
     if (grew == nullptr || row.end.Outstanding() - row.start.Outstanding() >
                                grew->end.Outstanding() - grew->start.Outstanding())
       grew = &row;
-  if (grew != nullptr && shows(grew->end.Outstanding() - grew->start.Outstanding()) &&
+  // (Not of a unit that held nothing before the period: all of it "grew".)
+  if (grew != nullptr && before > 0 && shows(grew->end.Outstanding() - grew->start.Outstanding()) &&
       grew->end.Outstanding() > grew->start.Outstanding()) {
     const int64_t g = grew->end.Outstanding() - grew->start.Outstanding();
     out += en ? "The largest growth was in program " + grew->code + " (" + grew->name + "), up " +

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -465,6 +466,70 @@ TEST_F(ReportsTest, BadRequestsAreRefusedNamingTheField) {
   ASSERT_FALSE(future.ok());
   EXPECT_EQ(future.error().code, "DATE_AFTER_BUSINESS_DATE");
   EXPECT_EQ(future.error().field, "at");
+}
+
+}  // namespace
+}  // namespace tdcs::app
+
+namespace tdcs::app {
+namespace {
+
+// The demo district calibrated to the An Dương report of 31/03/2024
+// (data/calibration/an-duong-2024-03-31.csv): the headline has its figures,
+// the per-loan export adds up to them, and the narrative states them as the
+// article does.
+TEST(ReportsCalibrationTest, TheDemoDistrictStatesTheAnDuongFigures) {
+  std::ifstream in("data/calibration/an-duong-2024-03-31.csv", std::ios::binary);
+  ASSERT_TRUE(in);
+  auto targets = ReadCalibration(in, "an-duong-2024-03-31.csv");
+  ASSERT_TRUE(targets.ok()) << targets.error().ToString();
+  GenerateOptions options{"demo", 1, D("2024-03-31")};
+  options.calibration = targets.value();
+  const std::string target = testing::NewTestTarget();
+  auto generated = Generate(target, SystemContext(), options);
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  auto db = Connection::Open(target);
+  ReportRequest r;
+  r.unit = "PGD312";
+  r.at = D("2024-03-31");
+  const auto h = Headline(*db, SystemContext(), r);
+  ASSERT_TRUE(h.ok()) << h.error().ToString();
+  EXPECT_EQ(h.value().end.Outstanding(), 438'213'000'000);
+  EXPECT_EQ(h.value().end.overdue, 456'000'000);
+  EXPECT_EQ(h.value().end.frozen, 0);
+  EXPECT_EQ(h.value().OverdueBp(), 10);  // 0,10 %
+  EXPECT_EQ(h.value().groups, 250);
+  EXPECT_EQ(h.value().households, 8'425);
+  EXPECT_EQ(h.value().end.customers, 8'425);
+  EXPECT_EQ(h.value().by_association.at(11), 147'185'000'000);
+  EXPECT_EQ(h.value().by_association.at(12), 185'065'000'000);
+  EXPECT_EQ(h.value().by_association.at(13), 70'061'000'000);
+  // Youth, not given, takes the rest: 438.213 − 402.311 triệu.
+  EXPECT_EQ(h.value().by_association.at(14), 35'902'000'000);
+  // The independent path agrees.
+  const auto loans = Exported(*db, D("2024-03-31"));
+  const Sums s = Sum(loans, [](const ExportedLoan&) { return true; });
+  EXPECT_EQ(s.outstanding, 438'213'000'000);
+  EXPECT_EQ(s.overdue, 456'000'000);
+  EXPECT_EQ(s.customers, 8'425);
+  EXPECT_EQ(s.by_association.at("farmers"), 147'185'000'000);
+  const auto p = ByProgram(*db, SystemContext(), r);
+  ASSERT_TRUE(p.ok());
+  const std::string vi = Narrative(h.value(), p.value(), false);
+  for (const char* phrase :
+       {"Đến ngày 31/03/2024, tổng dư nợ của Phòng giao dịch NHCSXH", "đạt 438.213 triệu đồng",
+        "Nợ quá hạn là 456 triệu đồng, chiếm 0,1 % tổng dư nợ", "Hội Nông dân 147.185 triệu đồng",
+        "Hội Liên hiệp Phụ nữ 185.065 triệu đồng", "Hội Cựu chiến binh 70.061 triệu đồng",
+        "250 tổ TK&VV với 8.425 hộ thành viên"})
+    EXPECT_NE(vi.find(phrase), std::string::npos) << phrase << "\n" << vi;
+  // All of it was taken over on the day: no growth and no "largest growth" is claimed.
+  EXPECT_EQ(vi.find("tăng"), std::string::npos) << vi;
+  const std::string en = Narrative(h.value(), p.value(), true);
+  EXPECT_NE(en.find("reached 438,213 million đồng"), std::string::npos) << en;
+  EXPECT_NE(en.find("Overdue debt was 456 million đồng, 0.1% of outstanding"), std::string::npos)
+      << en;
+  auto verified = batch::Verify(testing::DbOf(*db), true);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
 }
 
 }  // namespace

@@ -973,6 +973,10 @@ int main(int argc, char** argv) {
       ->add_option("--until", until_text,
                    "last date of generated history (YYYY-MM-DD, after 2015-01-01)")
       ->check(IsDate());
+  std::string calibrate_file;
+  generate->add_option("--calibrate", calibrate_file,
+                       "targets to hit (CSV: unit,at,indicator,value); --until defaults to their "
+                       "date");
   add_db(generate);
 
   std::string reform_on;
@@ -1283,6 +1287,17 @@ int main(int argc, char** argv) {
     if (*find) return RunFind(db_target, query, show_ids);
     if (*generate) {
       gen.until = CheckedDate(until_text);
+      if (!calibrate_file.empty()) {
+        std::ifstream in(calibrate_file, std::ios::binary);
+        if (!in) {
+          fmt::print(stderr, "calibrate: không mở được tệp / cannot open {}\n", calibrate_file);
+          return kExitUsage;
+        }
+        auto targets = app::ReadCalibration(in, calibrate_file);
+        if (!targets.ok()) return Rejected(targets.error());
+        if (generate->count("--until") == 0) gen.until = targets.value().at;
+        gen.calibration = std::move(targets).value();
+      }
       return RunGenerate(db_target, gen);
     }
     if (*reform) return RunReform(db_target, reform_on);
