@@ -444,6 +444,22 @@ check "report narrative" bash -c "'$tdcs' report narrative --year 2026 --db '$wo
 check "report narrative in English" bash -c "'$tdcs' report narrative --year 2026 --english --db '$work/demo.db' | grep -q 'total outstanding reached'"
 check "--year and --at together is a usage error" exits 2 "$tdcs" report narrative --year 2026 --at 2026-07-01 --db "$work/demo.db"
 check "by-commune" bash -c "'$tdcs' report by-commune --unit '$office' --at '$session_date' --db '$work/demo.db' | grep -q '\"report\": \"by-commune\"'"
+# BC0437: the month rated (2026-10 above), a row per group, the classes adding up.
+"$tdcs" report ratings --at 2026-11-15 --db "$work/demo.db" >"$work/ratings.json"
+check "report ratings json" contains "$work/ratings.json" '"month": "2026-10"'
+check "report ratings has every group" test "$(grep -c '"class":' "$work/ratings.json")" -eq 250
+check "report ratings classes add up" test "$(sed -n '/"by_class"/,/}/p' "$work/ratings.json" | grep -o ': [0-9][0-9]*' | tr -d ': ' | paste -sd+ | bc)" -eq 250
+check "report ratings of an office" bash -c "'$tdcs' report ratings --unit '$office' --format csv --at 2026-11-15 --db '$work/demo.db' | grep -q '^Theo xã,'"
+check "report ratings xlsx" exits 0 "$tdcs" report ratings --format xlsx --out "$work/ratings.xlsx" --at 2026-11-15 --db "$work/demo.db"
+check "report ratings before any rating" bash -c "'$tdcs' report ratings --at 2020-01-31 --db '$work/demo.db' | grep -q '\"month\": null'"
+check "a mistyped report name lists the names" bash -c "'$tdcs' report rating --db '$work/demo.db' 2>&1 | grep -q 'ratings.*REPORT_UNKNOWN'"
+# The year's plan, top-down, and its attainment in the headline.
+check "a branch's plan before the nation's" bash -c "'$tdcs' plan set --year 2026 --unit CN31 --program 01 --amount 100.000.000.000 --db '$work/demo.db' 2>&1 | grep -q 'unit: .*PLAN_PARENT_MISSING'"
+check "plan set" bash -c "'$tdcs' plan set --year 2026 --program 01 --amount 200.000.000.000 --db '$work/demo.db' | grep -q 'kế hoạch/target 200.000.000.000 đ'"
+check "a branch above the nation" bash -c "'$tdcs' plan set --year 2026 --unit CN31 --program 01 --amount 300.000.000.000 --db '$work/demo.db' 2>&1 | grep -q 'amount: .*PLAN_EXCEEDS_PARENT'"
+check "a plan amount mistyped" bash -c "'$tdcs' plan set --year 2026 --program 01 --amount 2,5 --db '$work/demo.db' 2>&1 | grep -q 'amount: .*PLAN_AMOUNT_INVALID'"
+check "plan show csv" bash -c "'$tdcs' plan show --year 2026 --format csv --db '$work/demo.db' | grep -q '^Kế hoạch,01,'"
+check "the headline has the plan" bash -c "'$tdcs' report headline --db '$work/demo.db' | grep -q '\"plan_dong\": 200000000000'"
 
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -20,6 +20,7 @@
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/partition.h"
+#include "store/report_store.h"
 
 namespace tdcs::app {
 
@@ -148,7 +149,9 @@ class Generator {
         profile_(profile),
         progress_(progress),
         random_(options.seed),
-        admin_(store::ReadAdminIndex(db)) {}
+        admin_(store::ReadAdminIndex(db)) {
+    store_.DeferReportSeries();  // built once, at the end
+  }
 
   // The summary, or why the targets cannot be met (nothing is committed then).
   Result<GenerateSummary> Run();
@@ -690,6 +693,7 @@ Result<GenerateSummary> Generator::Run() {
   if (progress_) progress_(profile_.borrowers, profile_.borrowers, "borrowers");
   loan_store_.SetBusinessDate(options_.until);
   loan_store_.FlushBalances();
+  store::RebuildNetworkSeries(db_);
   keys.Finish();
   tx.Commit();
   summary_.rows = summary_.branches * 2 + (summary_.offices + summary_.seats) * 2 +

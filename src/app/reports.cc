@@ -1,15 +1,20 @@
 #include "app/reports.h"
 
+#include <algorithm>
 #include <array>
+#include <set>
+#include <tuple>
 
 #include "app/internal/access.h"
 #include "app/internal/area.h"
 #include "app/internal/loan_history.h"
 #include "app/reconcile.h"
 #include "base/csv.h"
+#include "entrusted/rating.h"
 #include "loans/loan.h"
 #include "network/network.h"
 #include "reports/measures.h"
+#include "store/fee_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/program_store.h"
@@ -18,26 +23,32 @@
 namespace tdcs::app {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_REPORT_REJECTIONS(X)                  \
-  X(kUnitUnknown, "UNIT_UNKNOWN")                  \
-  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")              \
-  X(kCommuneUnknown, "COMMUNE_UNKNOWN")            \
-  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")    \
-  X(kProgramUnknown, "PROGRAM_UNKNOWN")            \
-  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")     \
-  X(kPeriodInvalid, "PERIOD_INVALID")              \
-  X(kDateBeforeBank, "DATE_BEFORE_BANK")           \
-  X(kReportUnknown, "REPORT_UNKNOWN")              \
-  X(kFormatUnknown, "FORMAT_UNKNOWN")              \
-  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING") \
-  X(kDateAfterBusinessDate, "DATE_AFTER_BUSINESS_DATE")
+#define TDCS_REPORT_REJECTIONS(X)                       \
+  X(kUnitUnknown, "UNIT_UNKNOWN")                       \
+  X(kUnitAmbiguous, "UNIT_AMBIGUOUS")                   \
+  X(kCommuneUnknown, "COMMUNE_UNKNOWN")                 \
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")         \
+  X(kProgramUnknown, "PROGRAM_UNKNOWN")                 \
+  X(kFundSourceUnknown, "FUND_SOURCE_UNKNOWN")          \
+  X(kPeriodInvalid, "PERIOD_INVALID")                   \
+  X(kDateBeforeBank, "DATE_BEFORE_BANK")                \
+  X(kReportUnknown, "REPORT_UNKNOWN")                   \
+  X(kFormatUnknown, "FORMAT_UNKNOWN")                   \
+  X(kBusinessDateMissing, "BUSINESS_DATE_MISSING")      \
+  X(kDateAfterBusinessDate, "DATE_AFTER_BUSINESS_DATE") \
+  X(kPlanUnitInvalid, "PLAN_UNIT_INVALID")              \
+  X(kPlanParentMissing, "PLAN_PARENT_MISSING")          \
+  X(kPlanExceedsParent, "PLAN_EXCEEDS_PARENT")          \
+  X(kPlanBelowAllocated, "PLAN_BELOW_ALLOCATED")        \
+  X(kPlanAmountInvalid, "PLAN_AMOUNT_INVALID")          \
+  X(kPlanYearInvalid, "PLAN_YEAR_INVALID")
 TDCS_DEFINE_REJECTIONS(ReportRejection, TDCS_REPORT_REJECTIONS)
 #undef TDCS_REPORT_REJECTIONS
 
 namespace {
 
-constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program", "by-group",
-                                             "narrative"};
+constexpr std::string_view kReportNames[] = {"headline", "by-commune", "by-program",
+                                             "by-group", "ratings",    "narrative"};
 
 // The bank's first day: no report before it.
 Date BankFounded() { return *Date::FromCivil(1995, 10, 4); }
@@ -55,6 +66,7 @@ struct Scope {
   char level = store::kLevelNation;
   std::vector<int64_t> units{0};
   std::string kind, code, name;
+  int64_t area_id = 0;  // the branch's, office's, point's or group's own id
 };
 
 Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date structure_on) {
@@ -95,6 +107,7 @@ Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date st
   const auto& a = area.value();
   scope.kind = a.kind;
   scope.code = a.code;
+  scope.area_id = a.area.unit_id;
   switch (a.area.kind) {
     case store::AreaKind::kNational:
       scope.name = "Toàn quốc";
@@ -258,6 +271,15 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   return p;
 }
 
+// A plan's level and unit: the nation's, a branch's, an office's.
+std::optional<char> PlanLevel(const Scope& s) {
+  if (s.kind == "national") return 'n';
+  if (s.kind == "branch") return 'b';
+  if (s.kind == "office") return 'o';
+  return std::nullopt;
+}
+int64_t PlanUnit(const Scope& s) { return s.kind == "national" ? 0 : s.area_id; }
+
 void Turnover(HeadlineReport& out) {
   out.lent = out.end.disbursed - out.start.disbursed;
   out.collected = out.end.repaid - out.start.repaid;
@@ -305,6 +327,12 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
   const auto ratings = store::RatingCountsOn(db, s.level, s.units, filters.association, out.at);
   out.rating_month = ratings.month;
   out.ratings = ratings.by_class;
+  if (const auto level = PlanLevel(s); level && filters.association == 0 && !filters.fund_source) {
+    const auto targets = store::PlanTargets(db, out.at.year(), *level, {PlanUnit(s)});
+    for (const auto& [program, target] : targets)
+      if (filters.program.empty() || program == filters.program)
+        out.plan = out.plan.value_or(0) + target;
+  }
   return out;
 }
 
@@ -401,6 +429,245 @@ Result<BreakdownReport> ByProgram(Connection& connection, const Context& context
   Finish(total);
   out.total = total;
   return out;
+}
+
+Result<RatingsReport> GroupRatings(Connection& connection, const Context& context,
+                                   const ReportRequest& r) {
+  store::Database& db = Db(connection);
+  (void)context;
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  RatingsReport out;
+  out.heading = prepared.value().heading;
+  const Scope& s = prepared.value().scope;
+  const Filters& filters = prepared.value().filters;
+  out.month = store::LatestRatedMonth(db, out.heading.at);
+  if (out.month.empty()) return out;
+  // The unit's groups: by the point (or group) each was rated at.
+  std::set<int64_t> points, groups;
+  if (s.level == store::kLevelOffice)
+    for (const auto& p : store::PointsOn(db, s.level, s.units, out.heading.structure_on))
+      points.insert(p.point_id);
+  if (s.level == store::kLevelPoint) points.insert(s.units.begin(), s.units.end());
+  if (s.level == store::kLevelGroup) groups.insert(s.units.begin(), s.units.end());
+  std::vector<store::GroupRatingRow> rated;
+  for (auto& row : store::ReadGroupRatings(db, out.month)) {
+    if (filters.association != 0 && row.association_code != filters.association) continue;
+    if (s.level == store::kLevelGroup && !groups.count(row.group_id)) continue;
+    if ((s.level == store::kLevelOffice || s.level == store::kLevelPoint) &&
+        !points.count(row.point_id))
+      continue;
+    rated.push_back(std::move(row));
+  }
+  std::vector<int64_t> ids;
+  for (const auto& row : rated) ids.push_back(row.group_id);
+  const auto names = store::GroupNames(db, ids, out.heading.at);
+  for (const auto& g : rated) {
+    RatingRow row;
+    row.commune = g.commune_era + ":" + g.commune_code;
+    row.association = AssociationReportKey(g.association_code);
+    const auto name = names.find(g.group_id);
+    if (name != names.end()) std::tie(row.group_code, row.group_name) = name->second;
+    for (int i = 0; i < 6; ++i) {
+      row.figure_bp[i] = g.figure_bp[i];
+      row.points[i] = g.points[i];
+    }
+    row.total = g.total;
+    row.class_key = g.class_key;
+    ++out.by_class[row.class_key];
+    ++out.by_commune[row.commune][row.class_key];
+    out.rows.push_back(std::move(row));
+  }
+  std::sort(out.rows.begin(), out.rows.end(), [](const RatingRow& a, const RatingRow& b) {
+    return std::tie(a.commune, a.association, a.group_code) <
+           std::tie(b.commune, b.association, b.group_code);
+  });
+  return out;
+}
+
+int64_t PlanLine::AttainmentBp() const { return Bp(outstanding, target); }
+std::optional<int64_t> HeadlineReport::PlanAttainmentBp() const {
+  if (!plan) return std::nullopt;
+  return Bp(end.Outstanding(), *plan);
+}
+
+namespace {
+
+// The structure a year's plan is allocated in: the branches and their
+// offices on 31 December, or on the business date if earlier.
+Date PlanStructureDate(store::Database& db, int year) {
+  const Date end = *Date::FromCivil(year, 12, 31);
+  const auto today = store::LoanStore(db).BusinessDate();
+  return today && *today < end ? *today : end;
+}
+
+std::optional<Error> CheckPlanYear(int year) {
+  if (year >= 1995 && year <= 2100) return std::nullopt;
+  return MakeError(ReportRejection::kPlanYearInvalid, "year",
+                   "Năm kế hoạch " + std::to_string(year) + " phải từ 1995 đến 2100",
+                   "The plan's year " + std::to_string(year) + " must be 1995 to 2100");
+}
+
+// The unit's plan of the year and its attainment on `at` (in the caller's transaction).
+PlanReport PlanOf(store::Database& db, const Prepared& p, int year) {
+  PlanReport out;
+  out.heading = p.heading;
+  out.year = year;
+  const Scope& s = p.scope;
+  const char level = *PlanLevel(s);
+  const Date structure = PlanStructureDate(db, year);
+  std::vector<int64_t> parts;
+  char parts_level = 'b';
+  if (level == 'n') parts = store::BranchesOn(db, structure);
+  if (level == 'b') {
+    parts = store::OfficesOfBranchOn(db, s.area_id, structure);
+    parts_level = 'o';
+  }
+  const auto targets = store::PlanTargets(db, year, level, {PlanUnit(s)});
+  const auto allocated = parts.empty() ? std::map<std::string, int64_t>{}
+                                       : store::PlanTargets(db, year, parts_level, parts);
+  std::map<std::string, int64_t> outstanding;
+  for (const auto& v : store::ValuesOn(db, s.level, s.units, out.heading.at))
+    if (IsPrincipal(v.measure)) outstanding[v.program] += v.value;
+  const auto names = store::ReadPrograms(db);
+  std::set<std::string> programs;
+  for (const auto& [k, v] : targets) programs.insert(k);
+  for (const auto& [k, v] : allocated) programs.insert(k);
+  for (const auto& program : programs) {
+    PlanLine line;
+    line.program = program;
+    const auto it = names.find(program);
+    if (it != names.end() && !it->second.empty()) line.program_name = it->second.back().name_vi;
+    line.target = targets.count(program) ? targets.at(program) : 0;
+    line.allocated = allocated.count(program) ? allocated.at(program) : 0;
+    line.outstanding = outstanding.count(program) ? outstanding.at(program) : 0;
+    out.total.target += line.target;
+    out.total.allocated += line.allocated;
+    out.total.outstanding += line.outstanding;
+    out.lines.push_back(std::move(line));
+  }
+  out.total.program_name = "Cộng / total";
+  return out;
+}
+
+}  // namespace
+
+Result<PlanReport> SetPlan(Connection& connection, const Context& context,
+                           const PlanTargetRequest& request) {
+  store::Database& db = Db(connection);
+  (void)context;
+  if (auto bad = CheckPlanYear(request.year)) return *bad;
+  const auto amount = Money::Parse(request.amount);
+  if (!amount || amount->IsNegative())
+    return MakeError(
+        ReportRejection::kPlanAmountInvalid, "amount",
+        "Chỉ tiêu '" + request.amount +
+            "' phải là số đồng, không âm (chữ số, hoặc nhóm ba bằng dấu chấm)",
+        "The target '" + request.amount + "' must be a whole number of đồng, 0 or more");
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<PlanReport> {
+    db.LockKey("plan");  // one allocation at a time: the sums checked stay true
+    const Date structure = PlanStructureDate(db, request.year);
+    ReportRequest r;
+    r.unit = request.unit;
+    r.at = structure;
+    r.program = request.program;
+    auto prepared = Prepare(db, r);
+    if (!prepared.ok()) return prepared.error();
+    if (request.program.empty())
+      return MakeError(ReportRejection::kProgramUnknown, "program",
+                       "Kế hoạch là theo chương trình: cần --program",
+                       "A plan is per program: --program is needed");
+    const Scope& s = prepared.value().scope;
+    const auto level = PlanLevel(s);
+    if (!level)
+      return MakeError(
+          ReportRejection::kPlanUnitInvalid, "unit",
+          "Kế hoạch giao cho toàn quốc, chi nhánh hoặc phòng giao dịch, không cho '" +
+              request.unit + "'",
+          "A plan is of the nation, a branch or an office, not of '" + request.unit + "'");
+    const int64_t target = amount->dong();
+    const std::string& program = request.program;
+    const auto of = [&](char lv, const std::vector<int64_t>& units) {
+      const auto t = store::PlanTargets(db, request.year, lv, units);
+      return t.count(program) ? std::optional<int64_t>(t.at(program)) : std::nullopt;
+    };
+    // Not below what the unit has given its parts.
+    std::vector<int64_t> parts;
+    char parts_level = 'b';
+    if (*level == 'n') parts = store::BranchesOn(db, structure);
+    if (*level == 'b') {
+      parts = store::OfficesOfBranchOn(db, s.area_id, structure);
+      parts_level = 'o';
+    }
+    if (!parts.empty())
+      if (const auto given = of(parts_level, parts); given && *given > target)
+        return MakeError(ReportRejection::kPlanBelowAllocated, "amount",
+                         "Chỉ tiêu " + Money::Dong(target).ToVietnamese() +
+                             " đ thấp hơn phần đã giao cho đơn vị cấp dưới " +
+                             Money::Dong(*given).ToVietnamese() + " đ",
+                         "The target " + Money::Dong(target).ToVietnamese() +
+                             " is below what is allocated to the units below, " +
+                             Money::Dong(*given).ToVietnamese());
+    // Within the parent's, with the siblings'.
+    if (*level != 'n') {
+      char parent_level = 'n';
+      int64_t parent = 0;
+      std::vector<int64_t> siblings;
+      if (*level == 'b') {
+        siblings = store::BranchesOn(db, structure);
+      } else {
+        const auto branch = store::BranchOfOfficeOn(db, s.area_id, structure);
+        if (!branch)
+          return MakeError(
+              ReportRejection::kPlanUnitInvalid, "unit",
+              "Phòng giao dịch không thuộc chi nhánh nào ngày " + structure.ToVietnamese(),
+              "The office is of no branch on " + structure.ToIso());
+        parent_level = 'b';
+        parent = *branch;
+        siblings = store::OfficesOfBranchOn(db, parent, structure);
+      }
+      const auto parent_target = of(parent_level, {parent});
+      if (!parent_target)
+        return MakeError(
+            ReportRejection::kPlanParentMissing, "unit",
+            std::string("Chưa có kế hoạch năm ") + std::to_string(request.year) + " chương trình " +
+                program + " của " + (parent_level == 'n' ? "toàn quốc" : "chi nhánh") +
+                ": giao từ trên xuống",
+            "No plan of " + std::to_string(request.year) + " for program " + program + " of the " +
+                (parent_level == 'n' ? "nation" : "branch") + " yet: plans are allocated top-down");
+      siblings.erase(std::remove(siblings.begin(), siblings.end(), s.area_id), siblings.end());
+      const int64_t others = siblings.empty() ? 0 : of(*level, siblings).value_or(0);
+      if (others + target > *parent_target)
+        return MakeError(ReportRejection::kPlanExceedsParent, "amount",
+                         "Cộng với các đơn vị cùng cấp (" + Money::Dong(others).ToVietnamese() +
+                             " đ), chỉ tiêu vượt kế hoạch cấp trên " +
+                             Money::Dong(*parent_target).ToVietnamese() + " đ",
+                         "With the other units' (" + Money::Dong(others).ToVietnamese() +
+                             "), the target exceeds the plan above, " +
+                             Money::Dong(*parent_target).ToVietnamese());
+    }
+    store::SetPlanTarget(db, request.year, *level, PlanUnit(s), program, target,
+                         store::LoanStore(db).BusinessDate().value_or(structure));
+    PlanReport out = PlanOf(db, prepared.value(), request.year);
+    tx.Commit();
+    return out;
+  });
+}
+
+Result<PlanReport> Plan(Connection& connection, const Context& context, int year,
+                        const ReportRequest& request) {
+  store::Database& db = Db(connection);
+  (void)context;
+  if (auto bad = CheckPlanYear(year)) return *bad;
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, request);
+  if (!prepared.ok()) return prepared.error();
+  if (!PlanLevel(prepared.value().scope))
+    return MakeError(ReportRejection::kPlanUnitInvalid, "unit",
+                     "Kế hoạch giao cho toàn quốc, chi nhánh hoặc phòng giao dịch",
+                     "A plan is of the nation, a branch or an office");
+  return PlanOf(db, prepared.value(), year);
 }
 
 int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
@@ -597,6 +864,80 @@ ReportLayout LayoutOf(const BreakdownReport& r) {
   return out;
 }
 
+ReportLayout LayoutOf(const RatingsReport& r) {
+  using C = ReportCell;
+  ReportLayout out;
+  out.title = "BC0437 — Xếp loại tổ TK&VV / Savings group ratings";
+  out.subtitle = Subtitle(r.heading) + (r.month.empty() ? " · chưa xếp loại / not rated yet"
+                                                        : " · tháng / month " + r.month);
+  ReportSheet groups{
+      "Theo tổ", {"Xã / Commune", "Hội / Association", "Mã tổ / Group", "Tên tổ / Name"}, {}};
+  for (auto c : entrusted::kAllCriteria) {
+    groups.headers.push_back(std::string(entrusted::NameVi(c)) + " / " +
+                             std::string(entrusted::Key(c)) + " (%)");
+    groups.headers.push_back("Điểm / Points");
+  }
+  groups.headers.push_back("Tổng điểm / Total");
+  groups.headers.push_back("Loại / Class");
+  for (const auto& row : r.rows) {
+    std::vector<ReportCell> cells{C::Text(row.commune), C::Text(row.association),
+                                  C::Text(row.group_code), C::Text(row.group_name)};
+    for (int i = 0; i < 6; ++i) {
+      cells.push_back(C::Bp(row.figure_bp[i]));
+      cells.push_back(C::Count(row.points[i]));
+    }
+    cells.push_back(C::Count(row.total));
+    cells.push_back(C::Text(row.class_key));
+    groups.rows.push_back(std::move(cells));
+  }
+  const std::vector<entrusted::RatingClass> classes = {
+      entrusted::RatingClass::kGood, entrusted::RatingClass::kFair,
+      entrusted::RatingClass::kAverage, entrusted::RatingClass::kWeak};
+  ReportSheet by_commune{"Theo xã", {"Xã / Commune"}, {}};
+  for (auto c : classes)
+    by_commune.headers.push_back(std::string(entrusted::ClassVi(c)) + " / " +
+                                 std::string(entrusted::ClassEn(c)));
+  by_commune.headers.push_back("Tỷ lệ tốt / Good (%)");
+  const auto add = [&](const std::string& label, const std::map<std::string, int64_t>& counts) {
+    std::vector<ReportCell> cells{C::Text(label)};
+    int64_t all = 0;
+    for (auto c : classes) {
+      const auto it = counts.find(std::string(entrusted::ClassKey(c)));
+      const int64_t n = it == counts.end() ? 0 : it->second;
+      all += n;
+      cells.push_back(C::Count(n));
+    }
+    const auto good = counts.find(std::string(entrusted::ClassKey(entrusted::RatingClass::kGood)));
+    cells.push_back(C::Bp(Bp(good == counts.end() ? 0 : good->second, all)));
+    by_commune.rows.push_back(std::move(cells));
+  };
+  for (const auto& [commune, counts] : r.by_commune) add(commune, counts);
+  add("Cộng / total", r.by_class);
+  out.sheets.push_back(std::move(by_commune));
+  out.sheets.push_back(std::move(groups));
+  return out;
+}
+
+ReportLayout LayoutOf(const PlanReport& r) {
+  using C = ReportCell;
+  ReportLayout out;
+  out.title = "Kế hoạch năm " + std::to_string(r.year) + " / Plan of " + std::to_string(r.year);
+  out.subtitle = Subtitle(r.heading);
+  ReportSheet sheet{
+      "Kế hoạch",
+      {"Chương trình / Program", "Tên / Name", "Kế hoạch / Target (đ)",
+       "Đã giao cấp dưới / Allocated below (đ)", "Dư nợ / Outstanding (đ)", "Đạt / Attained (%)"},
+      {}};
+  const auto add = [&](const PlanLine& l) {
+    sheet.rows.push_back({C::Text(l.program), C::Text(l.program_name), C::Dong(l.target),
+                          C::Dong(l.allocated), C::Dong(l.outstanding), C::Bp(l.AttainmentBp())});
+  };
+  for (const auto& l : r.lines) add(l);
+  add(r.total);
+  out.sheets.push_back(std::move(sheet));
+  return out;
+}
+
 ReportLayout LayoutOf(const HeadlineReport& r) {
   using C = ReportCell;
   ReportLayout out;
@@ -613,6 +954,8 @@ ReportLayout LayoutOf(const HeadlineReport& r) {
   row("Dư nợ ngày " + before.ToVietnamese() + " / Outstanding on " + before.ToIso() + " (đ)",
       C::Dong(r.start.Outstanding()));
   row("Tăng trưởng / Growth (đ)", C::Dong(r.GrowthDong()));
+  row("Kế hoạch năm / The year's plan (đ)", r.plan ? C::Dong(*r.plan) : C::Text("—"));
+  row("Đạt kế hoạch / Plan attained (%)", r.plan ? C::Bp(Bp(outstanding, *r.plan)) : C::Text("—"));
   row("Tỷ lệ tăng trưởng / Growth (%)", C::Bp(Bp(r.GrowthDong(), r.start.Outstanding())));
   row("Dư nợ trong hạn / Current (đ)", C::Dong(r.end.normal));
   row("Nợ quá hạn / Overdue (đ)", C::Dong(r.end.overdue));
@@ -767,6 +1110,9 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
                     Percent(change, before, en) + ") from " + since
               : std::string(growth >= 0 ? ", tăng " : ", giảm ") + Amount(change, en) + " (" +
                     Percent(change, before, en) + ") so với " + since;
+  if (h.plan && *h.plan > 0)
+    out += en ? ", " + Percent(outstanding, *h.plan, en) + " of the year's plan"
+              : ", đạt " + Percent(outstanding, *h.plan, en) + " kế hoạch năm";
   if (h.program.empty() && !h.fund_source && h.end.customers > 0)
     out += en ? ", with " + MoreThan(h.end.customers, en) + " customers still owing"
               : ", với " + MoreThan(h.end.customers, en) + " khách hàng còn dư nợ";

@@ -34,6 +34,12 @@ enum class ReportRejection {
   kFormatUnknown,          // not json, csv, xlsx or html
   kBusinessDateMissing,    // no date given and the database has no business date yet
   kDateAfterBusinessDate,  // a date after the business date: the books hold nothing of it yet
+  kPlanUnitInvalid,        // a plan is of the nation, a branch or an office
+  kPlanParentMissing,      // a branch's (office's) plan before the nation's (branch's)
+  kPlanExceedsParent,      // the plans of a unit's parts above the unit's own
+  kPlanBelowAllocated,     // a unit's plan below what it has allocated to its parts
+  kPlanAmountInvalid,      // not a whole number of đồng, 0 or more
+  kPlanYearInvalid,        // a year before the bank's first (1995) or after 2100
 };
 std::string_view RejectionKey(ReportRejection code);
 std::span<const RejectionEntry<ReportRejection>> RejectionTable(ReportRejection);
@@ -81,11 +87,16 @@ struct HeadlineReport {
   std::map<std::string, int64_t> overdue_by_program, frozen_by_program;
   // The network on `at` in the scope.
   int64_t groups = 0, households = 0, points = 0;
+  // The year's plan (RULES §9.8) of the unit — the nation, a branch, an
+  // office — for `at`'s year (the program's, or all programs'); none for
+  // other units, an association or a fund source.
+  std::optional<int64_t> plan;
   std::string rating_month;                // YYYY-MM of the latest rating on or before `at`
   std::map<std::string, int64_t> ratings;  // class → groups
   // Ratios in basis points (1/100 of a percent) of outstanding at `at`.
   int64_t GrowthDong() const { return end.Outstanding() - start.Outstanding(); }
   int64_t OverdueBp() const;
+  std::optional<int64_t> PlanAttainmentBp() const;  // outstanding over the plan
   int64_t FrozenBp() const;
 };
 
@@ -117,6 +128,62 @@ Result<BreakdownReport> ByProgram(Connection& connection, const Context& context
 Result<BreakdownReport> ByGroup(Connection& connection, const Context& context,
                                 const ReportRequest& request);
 
+// BC0437: the group ratings (RULES §7) of the latest month rated on or
+// before `at`, of the unit's groups — a group is where it was rated (its
+// commune point and commune that month) — with each criterion's figure and
+// points, the total and the class; and the groups by class, of the unit and
+// of each commune. The association filter applies; program and fund do not
+// (a group is rated whole).
+struct RatingRow {
+  std::string commune, association, group_code, group_name;
+  int64_t figure_bp[6] = {0, 0, 0, 0, 0, 0};
+  int points[6] = {0, 0, 0, 0, 0, 0};
+  int total = 0;
+  std::string class_key;  // tot | kha | trung_binh | yeu
+};
+struct RatingsReport {
+  HeadlineReport heading;       // the unit, date and filters (its figures unused)
+  std::string month;            // YYYY-MM rated ("" when none is, on or before `at`)
+  std::vector<RatingRow> rows;  // by commune, association and group code
+  std::map<std::string, int64_t> by_class;
+  std::map<std::string, std::map<std::string, int64_t>> by_commune;  // commune → class → groups
+};
+Result<RatingsReport> GroupRatings(Connection& connection, const Context& context,
+                                   const ReportRequest& request);
+
+// The year's plan (RULES §9.8): per program, the outstanding the nation, a
+// branch or an office is to reach by 31 December, allocated top-down.
+struct PlanTargetRequest {
+  int year = 0;
+  std::string unit = "national";  // national, a branch or an office code
+  std::string program;
+  std::string amount;  // đồng: digits or grouped by dots ("5.171.000.000.000")
+};
+struct PlanLine {
+  std::string program, program_name;
+  int64_t target = 0;
+  int64_t allocated = 0;    // to the unit's branches / offices
+  int64_t outstanding = 0;  // at `at`
+  int64_t AttainmentBp() const;
+};
+struct PlanReport {
+  HeadlineReport heading;  // the unit and date
+  int year = 0;
+  std::vector<PlanLine> lines;  // by program
+  PlanLine total;
+};
+// Sets a target: a branch's needs the nation's for the program, an
+// office's its branch's (the branch it is of on 31 December, or the
+// business date if earlier); the parts' targets add up to at most their
+// unit's, and a unit's target cannot go below what it has allocated.
+Result<PlanReport> SetPlan(Connection& connection, const Context& context,
+                           const PlanTargetRequest& request);
+// The unit's plan of the year and its attainment at `at` (the outstanding
+// then over the target): `request.at` in the year (default: its 31
+// December, or the business date in the year running).
+Result<PlanReport> Plan(Connection& connection, const Context& context, int year,
+                        const ReportRequest& request);
+
 // A report laid out as sheets of rows, for the CSV, XLSX and HTML forms: a
 // cell is text, đồng, a count or a ratio in basis points.
 struct ReportCell {
@@ -140,6 +207,8 @@ struct ReportLayout {
 };
 ReportLayout LayoutOf(const HeadlineReport& report);
 ReportLayout LayoutOf(const BreakdownReport& report);
+ReportLayout LayoutOf(const RatingsReport& report);
+ReportLayout LayoutOf(const PlanReport& report);
 
 // Names for the reports' keys: association 11–14 → farmers…; fund source
 // 1 → central, 2 → local_budget; class keys as stored (tot, kha, …).

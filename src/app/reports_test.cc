@@ -11,12 +11,15 @@
 #include <set>
 #include <sstream>
 
+#include "app/entrusted_work.h"
 #include "app/generate.h"
 #include "app/loans.h"
 #include "app/network_ops.h"
 #include "app/simulate.h"
 #include "base/csv.h"
 #include "batch/verify.h"
+#include "store/network_store.h"
+#include "store/report_store.h"
 #include "test_db.h"
 
 namespace tdcs::app {
@@ -439,6 +442,72 @@ TEST_F(ReportsTest, TheNetworkAndTheBooksVerify) {
   EXPECT_TRUE(verified.ok()) << verified.problems.front();
 }
 
+// The year's plan, allocated top-down (RULES §9.8): the nation's first,
+// its branch's within it, the branch's offices' within the branch's; each
+// refusal names its field and changes nothing; attainment is the
+// outstanding over the target, in the headline too.
+TEST_F(ReportsTest, ThePlanIsAllocatedTopDownAndAttained) {
+  const auto set = [&](const char* unit, const char* program, const char* amount) {
+    return SetPlan(*db_, SystemContext(), {2025, unit, program, amount});
+  };
+  const auto refused = [&](const char* unit, const char* program, const char* amount,
+                           const char* code, const char* field) {
+    auto r = set(unit, program, amount);
+    ASSERT_FALSE(r.ok()) << unit << " " << amount;
+    EXPECT_EQ(r.error().code, code) << unit << " " << amount;
+    EXPECT_EQ(r.error().field, field) << unit << " " << amount;
+  };
+  refused("CN31", "01", "100.000.000.000", "PLAN_PARENT_MISSING", "unit");
+  ASSERT_TRUE(set("national", "01", "200.000.000.000").ok());
+  refused("CN31", "01", "200.000.000.001", "PLAN_EXCEEDS_PARENT", "amount");
+  ASSERT_TRUE(set("CN31", "01", "150.000.000.000").ok());
+  refused("PGD312", "01", "150.100.000.000", "PLAN_EXCEEDS_PARENT", "amount");
+  ASSERT_TRUE(set("PGD312", "01", "150.000.000.000").ok());
+  refused("national", "01", "149.000.000.000", "PLAN_BELOW_ALLOCATED", "amount");
+  refused("CN31", "01", "140.000.000.000", "PLAN_BELOW_ALLOCATED", "amount");
+  refused("PGD312", "01", "1,5", "PLAN_AMOUNT_INVALID", "amount");
+  refused("PGD312", "01", "-5", "PLAN_AMOUNT_INVALID", "amount");
+  refused("PGD312", "99", "5", "PROGRAM_UNKNOWN", "program");
+  refused("PGD312", "", "5", "PROGRAM_UNKNOWN", "program");
+  refused("PGD999", "01", "5", "UNIT_UNKNOWN", "unit");
+  EXPECT_EQ(SetPlan(*db_, SystemContext(), {1990, "national", "01", "5"}).error().code,
+            "PLAN_YEAR_INVALID");
+  const std::string point = Codes("SELECT code FROM commune_point ORDER BY code LIMIT 1").at(0);
+  refused(point.c_str(), "01", "5", "PLAN_UNIT_INVALID", "unit");
+  // Set again: replaced, not added.
+  ASSERT_TRUE(set("PGD312", "01", "120.000.000.000").ok());
+  ASSERT_TRUE(set("national", "19", "90.000.000.000").ok());
+  ReportRequest r;
+  r.unit = "national";
+  r.at = D("2025-08-31");
+  const auto plan = Plan(*db_, SystemContext(), 2025, r);
+  ASSERT_TRUE(plan.ok()) << plan.error().ToString();
+  ASSERT_EQ(plan.value().lines.size(), 2u);
+  EXPECT_EQ(plan.value().lines[0].program, "01");
+  EXPECT_EQ(plan.value().lines[0].target, 200'000'000'000);
+  EXPECT_EQ(plan.value().lines[0].allocated, 150'000'000'000);
+  EXPECT_EQ(plan.value().total.target, 290'000'000'000);
+  const auto h = Headline(*db_, SystemContext(), r);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h.value().by_program.at("01"), plan.value().lines[0].outstanding);
+  ASSERT_TRUE(h.value().plan.has_value());
+  EXPECT_EQ(*h.value().plan, 290'000'000'000);
+  EXPECT_EQ(*h.value().PlanAttainmentBp(),
+            (h.value().end.Outstanding() * 10'000 + 145'000'000'000) / 290'000'000'000);
+  r.unit = "PGD312";
+  r.program = "01";
+  const auto office = Headline(*db_, SystemContext(), r);
+  EXPECT_EQ(*office.value().plan, 120'000'000'000);
+  r.program.clear();
+  r.association = "women";
+  EXPECT_FALSE(Headline(*db_, SystemContext(), r).value().plan.has_value());
+  r.association.clear();
+  r.unit = "national";
+  const auto p = ByProgram(*db_, SystemContext(), r);
+  const std::string vi = Narrative(h.value(), p.value(), false);
+  EXPECT_NE(vi.find(" kế hoạch năm"), std::string::npos) << vi;
+}
+
 TEST_F(ReportsTest, BadRequestsAreRefusedNamingTheField) {
   ReportRequest r;
   r.at = D("2025-08-31");
@@ -530,6 +599,171 @@ TEST(ReportsCalibrationTest, TheDemoDistrictStatesTheAnDuongFigures) {
       << en;
   auto verified = batch::Verify(testing::DbOf(*db), true);
   EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
+}  // namespace
+}  // namespace tdcs::app
+
+namespace tdcs::app {
+namespace {
+
+// The nation's and each office's groups and member households come from
+// the network series (RULES §9.1); a point's are counted from the network
+// tables. After members leave, a group moves to another point and a point
+// to another office — dated back — and a change rolled back, the series
+// still equal the points' counts added up, at every date either side.
+TEST(ReportsNetworkTest, TheNetworkSeriesFollowEveryChangeOfTheNetwork) {
+  const std::string target = testing::NewTestTarget();
+  ASSERT_TRUE(Generate(target, SystemContext(), {"demo", 5, D("2024-06-30")}).ok());
+  auto db = Connection::Open(target);
+  store::Database& sdb = testing::DbOf(*db);
+  store::NetworkStore network(sdb);
+  const auto groups = network.GroupsOn(D("2024-06-30"));
+  const auto points = network.PointsOn(D("2024-06-30"));
+  const auto offices = network.OfficesOn(D("2024-06-30"));
+  ASSERT_GE(points.size(), 3u);
+  ASSERT_GE(offices.size(), 2u);  // the seat and the office
+  int64_t new_office = 0;
+  {
+    store::Transaction tx(sdb);
+    // Three members of the first group leave on 15/03/2023.
+    const auto members = network.MembershipsOfGroup(groups[0].id);
+    for (size_t k = 0; k < 3; ++k) network.EndMembership(members[k + 2].id, D("2023-03-15"));
+    // The second group moves to another point from 01/02/2022.
+    store::GroupRow moved = groups[1];
+    for (const auto& p : points)
+      if (p.id != moved.point_id) {
+        moved.point_id = p.id;
+        break;
+      }
+    moved.period = {D("2022-02-01"), std::nullopt};
+    network.ReviseGroup(moved);
+    // The last point is served by the other office (the seat) from 01/10/2023.
+    store::PointRow point = points.back();
+    for (const auto& o : offices)
+      if (o.id != point.office_id) {
+        point.office_id = new_office = o.id;
+        break;
+      }
+    point.period = {D("2023-10-01"), std::nullopt};
+    network.RevisePoint(point);
+    tx.Commit();
+  }
+  {
+    // Rolled back: leaves nothing in the series.
+    store::Transaction tx(sdb);
+    for (const auto& m : network.MembershipsOfGroup(groups[3].id))
+      network.EndMembership(m.id, D("2020-01-01"));
+  }
+  for (const char* iso : {"2015-01-01", "2020-06-30", "2022-01-31", "2022-02-01", "2023-03-14",
+                          "2023-03-15", "2023-09-30", "2023-10-01", "2024-06-30"}) {
+    const Date on = D(iso);
+    store::NetworkFigures by_points;
+    std::map<int64_t, store::NetworkFigures> by_office;
+    for (const auto& p : network.PointsOn(on)) {
+      const auto f = store::NetworkFiguresOn(sdb, store::kLevelPoint, {p.id}, 0, on);
+      by_points.groups += f.groups;
+      by_points.households += f.households;
+      by_office[p.office_id].groups += f.groups;
+      by_office[p.office_id].households += f.households;
+    }
+    const auto nation = store::NetworkFiguresOn(sdb, store::kLevelNation, {0}, 0, on);
+    EXPECT_EQ(nation.groups, by_points.groups) << iso;
+    EXPECT_EQ(nation.households, by_points.households) << iso;
+    for (const auto& o : offices) {
+      const auto f = store::NetworkFiguresOn(sdb, store::kLevelOffice, {o.id}, 0, on);
+      EXPECT_EQ(f.groups, by_office[o.id].groups) << o.code << " " << iso;
+      EXPECT_EQ(f.households, by_office[o.id].households) << o.code << " " << iso;
+    }
+    int64_t per_association = 0;
+    for (int a = 11; a <= 14; ++a)
+      per_association += store::NetworkFiguresOn(sdb, store::kLevelNation, {0}, a, on).households;
+    EXPECT_EQ(per_association, nation.households) << iso;
+  }
+  // The moved point's groups count at the seat from 01/10/2023.
+  // The month's ratings by class: the nation's and each office's counts
+  // (written with the ratings) equal their points' (read from the ratings).
+  auto rated = RateGroups(*db, SystemContext(), {2024, 5});
+  ASSERT_TRUE(rated.ok()) << rated.error().ToString();
+  const Date rated_on = D("2024-06-30");
+  std::map<std::string, int64_t> by_points;
+  std::map<int64_t, std::map<std::string, int64_t>> by_office;
+  for (const auto& p : network.PointsOn(rated_on))
+    for (const auto& [k, n] :
+         store::RatingCountsOn(sdb, store::kLevelPoint, {p.id}, 0, rated_on).by_class) {
+      by_points[k] += n;
+      by_office[p.office_id][k] += n;
+    }
+  const auto nation_ratings = store::RatingCountsOn(sdb, store::kLevelNation, {0}, 0, rated_on);
+  EXPECT_EQ(nation_ratings.month, "2024-05");
+  EXPECT_EQ(nation_ratings.by_class, by_points);
+  int64_t rated_groups = 0;
+  for (const auto& [k, n] : by_points) rated_groups += n;
+  EXPECT_EQ(rated_groups, 250);
+  for (const auto& o : offices)
+    EXPECT_EQ(store::RatingCountsOn(sdb, store::kLevelOffice, {o.id}, 0, rated_on).by_class,
+              by_office[o.id])
+        << o.code;
+  // BC0437: a row per group rated, the classes as the counts say.
+  ReportRequest rr;
+  rr.at = rated_on;
+  const auto bc0437 = GroupRatings(*db, SystemContext(), rr);
+  ASSERT_TRUE(bc0437.ok()) << bc0437.error().ToString();
+  EXPECT_EQ(bc0437.value().month, "2024-05");
+  EXPECT_EQ(bc0437.value().rows.size(), 250u);
+  EXPECT_EQ(bc0437.value().by_class, by_points);
+  size_t office_rows = 0;
+  for (const auto& o : offices) {
+    rr.unit = o.code;
+    const auto of_office = GroupRatings(*db, SystemContext(), rr);
+    ASSERT_TRUE(of_office.ok()) << of_office.error().ToString();
+    office_rows += of_office.value().rows.size();
+    EXPECT_EQ(of_office.value().by_class, by_office[o.id]) << o.code;
+  }
+  EXPECT_EQ(office_rows, 250u);
+  rr.unit = "national";
+  rr.association = "youth";
+  int64_t youth = 0;
+  for (const auto& row : GroupRatings(*db, SystemContext(), rr).value().rows) {
+    EXPECT_EQ(row.association, "youth");
+    ++youth;
+  }
+  EXPECT_EQ(youth, [&] {
+    int64_t n = 0;
+    for (const auto& [k, c] :
+         store::RatingCountsOn(sdb, store::kLevelNation, {0}, 14, rated_on).by_class)
+      n += c;
+    return n;
+  }());
+  const auto layout = LayoutOf(bc0437.value());
+  ASSERT_EQ(layout.sheets.size(), 2u);
+  EXPECT_EQ(layout.sheets[1].rows.size(), 250u);
+  rr.association.clear();
+  rr.at = D("2024-04-30");  // before the month rated: nothing
+  EXPECT_TRUE(GroupRatings(*db, SystemContext(), rr).value().month.empty());
+  EXPECT_GT(
+      store::NetworkFiguresOn(sdb, store::kLevelOffice, {new_office}, 0, D("2023-10-01")).groups,
+      0);
+  EXPECT_EQ(
+      store::NetworkFiguresOn(sdb, store::kLevelOffice, {new_office}, 0, D("2023-09-30")).groups,
+      0);
+  auto verified = batch::Verify(sdb, true);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+  // Altered, they are caught: the counts by class by verify, the network
+  // series by verify --deep.
+  sdb.ExecScript("UPDATE report_rating SET groups = groups + 1 WHERE level = 'n'");
+  verified = batch::Verify(sdb, false);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(verified.problems.front().find("2024-05"), std::string::npos)
+      << verified.problems.front();
+  sdb.ExecScript(
+      "UPDATE report_rating SET groups = groups - 1 WHERE level = 'n'; UPDATE report_day SET "
+      "value = value + 1 WHERE key LIKE 'O|%|members' AND day >= '2023-01-01'");
+  ASSERT_TRUE(batch::Verify(sdb, false).ok());
+  verified = batch::Verify(sdb, true);
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(verified.problems.front().find("members"), std::string::npos)
+      << verified.problems.front();
 }
 
 }  // namespace

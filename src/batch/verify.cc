@@ -641,6 +641,10 @@ void CheckReportBalances(store::Database& db, VerifyReport& report) {
     problems.Add("Số liệu báo cáo " + what + " là " + Dong(m) + ", sổ cái " + Dong(l),
                  "Report figure " + what + " is " + Dong(m) + ", the ledger " + Dong(l));
   }
+  // The groups by class of each month rated, against the month's ratings.
+  for (const auto& month : store::RatingCountProblems(db))
+    problems.Add("Số tổ theo loại của " + month + " khác kết quả xếp loại tháng đó",
+                 "The groups by class of " + month + " differ from that month's ratings");
 }
 
 // --deep: the reports' read model against the journal replayed from

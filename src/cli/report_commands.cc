@@ -8,6 +8,7 @@
 
 #include "app/connection.h"
 #include "app/context.h"
+#include "app/entrusted_work.h"
 #include "app/loans.h"
 #include "app/reports.h"
 #include "base/date.h"
@@ -22,6 +23,9 @@ constexpr int kExitRejected = 1;
 
 struct ReportCommands {
   CLI::App* report = nullptr;
+  CLI::App *plan = nullptr, *plan_set = nullptr, *plan_show = nullptr;
+  app::PlanTargetRequest plan_request;
+  std::string plan_at, plan_format = "text";
   std::string name, unit = "national", at, from, to, structure, association, program, fund,
                     format = "json", out;
   bool force = false, english = false;
@@ -124,6 +128,11 @@ int Run(const ReportCommands& c, const std::string& db_target) {
     if (!report.ok()) return Rejected(report.error());
     json = http::HeadlineJson(report.value());
     layout = app::LayoutOf(report.value());
+  } else if (c.name == "ratings") {
+    auto report = app::GroupRatings(*db, kContext, r);
+    if (!report.ok()) return Rejected(report.error());
+    json = http::RatingsJson(report.value());
+    layout = app::LayoutOf(report.value());
   } else {
     auto report = c.name == "by-commune" ? app::ByCommune(*db, kContext, r)
                   : c.name == "by-group" ? app::ByGroup(*db, kContext, r)
@@ -157,6 +166,44 @@ int Run(const ReportCommands& c, const std::string& db_target) {
   return 0;
 }
 
+int RunPlan(const ReportCommands& c, const std::string& db_target) {
+  auto db = app::Connection::OpenInitialised(db_target);
+  Result<app::PlanReport> report = Error{};
+  if (*c.plan_set) {
+    report = app::SetPlan(*db, kContext, c.plan_request);
+  } else {
+    app::ReportRequest r;
+    r.unit = c.plan_request.unit;
+    if (!c.plan_at.empty()) {
+      r.at = *Date::Parse(c.plan_at);
+    } else {
+      // The year's end, or the business date in the year running.
+      r.at = *Date::FromCivil(c.plan_request.year, 12, 31);
+      if (auto today = app::BusinessDate(*db); today && *today < r.at) r.at = *today;
+    }
+    report = app::Plan(*db, kContext, c.plan_request.year, r);
+  }
+  if (!report.ok()) return Rejected(report.error());
+  const auto& p = report.value();
+  if (c.plan_format == "csv") {
+    WriteReportCsv(app::LayoutOf(p), std::cout);
+    return 0;
+  }
+  fmt::print("Kế hoạch năm / plan of {} — {} ({}), dư nợ ngày / outstanding on {}\n", p.year,
+             p.heading.unit_name.empty() ? p.heading.unit_code : p.heading.unit_name,
+             p.heading.unit_kind, p.heading.at.ToVietnamese());
+  for (const auto& l : p.lines)
+    fmt::print(
+        "  {} {}: kế hoạch/target {} đ, đã giao/allocated {} đ, dư nợ/outstanding {} đ, "
+        "đạt/attained {}\n",
+        l.program, l.program_name, Money::Dong(l.target).ToVietnamese(),
+        Money::Dong(l.allocated).ToVietnamese(), Money::Dong(l.outstanding).ToVietnamese(),
+        l.target ? app::PercentVietnamese(l.AttainmentBp()) : std::string("—"));
+  fmt::print("  Cộng / total: {} đ, đạt/attained {}\n", Money::Dong(p.total.target).ToVietnamese(),
+             p.total.target ? app::PercentVietnamese(p.total.AttainmentBp()) : std::string("—"));
+  return 0;
+}
+
 }  // namespace
 
 std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
@@ -167,7 +214,7 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
   c->report
       ->add_option("name", c->name,
                    "headline | by-commune (BCDHTD 01.1) | by-program (BCDHTD 01.2) | by-group "
-                   "(LEN_31) | narrative")
+                   "(LEN_31) | ratings (BC0437) | narrative")
       ->required();
   c->report->add_option("--unit", c->unit,
                         "national; a branch, office, commune point or group code (kind:CODE); "
@@ -202,10 +249,34 @@ std::shared_ptr<ReportCommands> AddReportCommands(CLI::App& app,
   c->report->add_option("--out", c->out, "output file (default: standard output)");
   c->report->add_flag("--force", c->force, "overwrite the output file / ghi đè tệp đã có");
   add_db(c->report);
+
+  c->plan = app.add_subcommand("plan", "The year's plan / kế hoạch năm (RULES §9.8)");
+  c->plan->require_subcommand(1);
+  c->plan_set = c->plan->add_subcommand(
+      "set", "Set a unit's target outstanding of a program / giao chỉ tiêu dư nợ");
+  c->plan_show =
+      c->plan->add_subcommand("show", "A unit's plan and its attainment / kế hoạch và mức đạt");
+  for (auto* sub : {c->plan_set, c->plan_show}) {
+    sub->add_option("--year", c->plan_request.year, "the plan's year")->required();
+    sub->add_option("--unit", c->plan_request.unit, "national, a branch or an office code");
+    add_db(sub);
+  }
+  c->plan_set->add_option("--program", c->plan_request.program, "a program code")->required();
+  c->plan_set
+      ->add_option("--amount", c->plan_request.amount,
+                   "the outstanding to reach by 31 December, đồng (5.171.000.000.000)")
+      ->required();
+  c->plan_show
+      ->add_option("--at", c->plan_at,
+                   "attainment on this day (default: 31 December or the business date)")
+      ->check(IsDate());
+  c->plan_show->add_option("--format", c->plan_format, "text (default) | csv")
+      ->check(CLI::IsMember({"text", "csv"}));
   return c;
 }
 
 std::optional<int> RunReportCommand(const ReportCommands& c, const std::string& db_target) {
+  if (*c.plan) return RunPlan(c, db_target);
   if (!*c.report) return std::nullopt;
   return Run(c, db_target);
 }

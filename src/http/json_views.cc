@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "entrusted/rating.h"
+
 namespace tdcs::http {
 namespace {
 
@@ -97,6 +99,8 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
       {"frozen_ratio_bp", r.FrozenBp()},
       {"outstanding_before_dong", r.start.Outstanding()},
       {"growth_dong", r.GrowthDong()},
+      {"plan_dong", r.plan ? ordered_json(*r.plan) : ordered_json(nullptr)},
+      {"plan_attainment_bp", r.plan ? ordered_json(*r.PlanAttainmentBp()) : ordered_json(nullptr)},
       {"interest_receivable_dong", r.end.interest_receivable},
       {"lent_dong", r.lent},
       {"collected_dong", r.collected},
@@ -174,6 +178,38 @@ std::string BreakdownJson(const app::BreakdownReport& r) {
                       {"filters", Filters(h)},
                       {"rows", rows},
                       {"total", RowJson(r.total)}};
+  return out.dump(2) + "\n";
+}
+
+std::string RatingsJson(const app::RatingsReport& r) {
+  const auto& h = r.heading;
+  ordered_json groups = ordered_json::array();
+  for (const auto& row : r.rows) {
+    ordered_json criteria = ordered_json::object();
+    for (size_t i = 0; i < entrusted::kAllCriteria.size(); ++i)
+      criteria[std::string(entrusted::Key(entrusted::kAllCriteria[i]))] = {
+          {"figure_bp", row.figure_bp[i]}, {"points", row.points[i]}};
+    groups.push_back({{"commune", row.commune},
+                      {"association", row.association},
+                      {"group", row.group_code},
+                      {"name", row.group_name},
+                      {"criteria", criteria},
+                      {"total", row.total},
+                      {"class", row.class_key}});
+  }
+  ordered_json by_commune = ordered_json::object();
+  for (const auto& [commune, counts] : r.by_commune) by_commune[commune] = counts;
+  ordered_json out = {{"report", "ratings"},
+                      {"unit", h.unit_kind == "national" ? std::string("national") : h.unit_code},
+                      {"unit_kind", h.unit_kind},
+                      {"unit_name", h.unit_name},
+                      {"at", h.at.ToIso()},
+                      {"structure_on", h.structure_on.ToIso()},
+                      {"filters", Filters(h)},
+                      {"month", r.month.empty() ? ordered_json(nullptr) : ordered_json(r.month)},
+                      {"by_class", r.by_class},
+                      {"by_commune", by_commune},
+                      {"groups", groups}};
   return out.dump(2) + "\n";
 }
 

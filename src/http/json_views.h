@@ -28,5 +28,9 @@ std::string HeadlineJson(const app::HeadlineReport& report);
 //  "outstanding_dong","overdue_dong","frozen_dong","overdue_ratio_bp","loans",
 //  "customers"}],"total":{…}}
 std::string BreakdownJson(const app::BreakdownReport& report);
+// BC0437 (`tdcs report ratings --format json`): the month, the groups by
+// class, by commune, and a row per group with its criteria (figure in basis
+// points and points, by the criterion's key), total and class.
+std::string RatingsJson(const app::RatingsReport& report);
 
 }  // namespace tdcs::http

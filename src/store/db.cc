@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 
+#include "base/check.h"
 #include "store/postgres_db.h"
 #include "store/sqlite_db.h"
 
@@ -124,6 +125,13 @@ void Database::Commit() {
   // Nothing to commit: the transaction was rolled back (a failed check
   // ended it), and saying it committed would lose its writes unseen.
   if (!in_transaction_) throw StorageFault("no transaction to commit: it was rolled back");
+  // The work left to the end, in the order it was registered; if it fails
+  // the transaction stays open, for its guard to roll back.
+  while (!pending_.empty()) {
+    auto work = std::move(pending_.front().second);
+    pending_.erase(pending_.begin());
+    work->Run(*this);
+  }
   DoCommit();
   in_transaction_ = false;
 }
@@ -132,7 +140,19 @@ void Database::Rollback() {
   // A reader that ends gives nothing back.
   if (in_transaction_ && writing_) last_rollback_serial_ = transaction_serial_;
   in_transaction_ = false;
+  pending_.clear();
   DoRollback();
+}
+
+Database::PendingWork* Database::Pending(const std::string& key) {
+  for (auto& [k, work] : pending_)
+    if (k == key) return work.get();
+  return nullptr;
+}
+
+void Database::AddPending(const std::string& key, std::unique_ptr<PendingWork> work) {
+  TDCS_CHECK_MSG(InWriteTransaction(), "work left to the commit outside a write transaction");
+  pending_.emplace_back(key, std::move(work));
 }
 
 bool Database::HeldInTransaction(const std::string& what) const {

@@ -167,6 +167,19 @@ class Database {
   // every writer behind every other, and deadlock two that take sequences in
   // different orders); ids of a transaction that rolls back are skipped.
   virtual int64_t ReserveIdBlock(const std::string& sequence, int64_t count);
+  // Work a store leaves to the end of the write transaction, done just before
+  // it commits (the network's report series, once for all the transaction's
+  // network changes), and dropped if it rolls back. Pending(key) is the work
+  // registered under `key` in this transaction, or null; AddPending
+  // registers it. A savepoint rolled back leaves it registered: the work
+  // reads the tables as they are at the commit.
+  class PendingWork {
+   public:
+    virtual ~PendingWork() = default;
+    virtual void Run(Database& db) = 0;
+  };
+  PendingWork* Pending(const std::string& key);
+  void AddPending(const std::string& key, std::unique_ptr<PendingWork> work);
   // A statement prepared once per connection and reused; keyed by its text.
   // The caller must finish with it (Step to the end or Reset) before the next
   // use of the same text. Owned by the Database.
@@ -182,6 +195,7 @@ class Database {
 
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::vector<std::pair<std::string, std::unique_ptr<PendingWork>>> pending_;
   mutable std::unordered_set<std::string> held_;
   mutable uint64_t held_serial_ = 0;
   bool in_transaction_ = false;

@@ -1,6 +1,7 @@
 #include "store/fee_store.h"
 
 #include "store/partition.h"
+#include "store/report_store.h"
 
 namespace tdcs::store {
 
@@ -268,6 +269,7 @@ void ReplaceGroupRatings(Database& db, const std::string& month, Date rated_on,
     st.BindText(21, rated_on.ToIso());
     st.Run();
   }
+  WriteRatingCounts(db, month);
 }
 
 std::vector<GroupRatingRow> ReadGroupRatings(Database& db, const std::string& month) {

@@ -72,8 +72,11 @@ struct GroupRatingRow {
   int total = 0;
   std::string class_key;
 };
+// Replaces a month's ratings, and their counts by class in the reports'
+// read model (WriteRatingCounts).
 void ReplaceGroupRatings(Database& db, const std::string& month, Date rated_on,
                          const std::vector<GroupRatingRow>& rows);
+
 std::vector<GroupRatingRow> ReadGroupRatings(Database& db, const std::string& month);
 std::map<int64_t, std::string> GroupCodes(Database& db, const std::vector<int64_t>& ids);
 

@@ -39,6 +39,8 @@ const std::vector<Migration>& AllMigrations() {
 constexpr int64_t kTextBytewiseSince = 14;
 // 0019_report_model.sql: the reports' read model (store/report_store.h).
 constexpr int64_t kReportModelSince = 19;
+// 0020_report_network_ratings_plans.sql: the network series of the read model.
+constexpr int64_t kNetworkSeriesSince = 20;
 
 bool RunsOn(Engine engine, const Migration& m) {
   return engine == Engine::kPostgres || m.sql.rfind(kPostgresOnly, 0) != 0;
@@ -86,6 +88,7 @@ std::vector<int> Migrate(Database& db) {
     // The reports' read model of a database that already has a journal is
     // built from it, in the migration's transaction.
     if (m.version == kReportModelSince) RebuildReportModel(db);
+    if (m.version == kNetworkSeriesSince) RebuildNetworkSeries(db);
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

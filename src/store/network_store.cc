@@ -6,6 +6,7 @@
 
 #include "base/check.h"
 #include "store/partition.h"
+#include "store/report_store.h"
 
 namespace tdcs::store {
 namespace {
@@ -180,8 +181,13 @@ void NetworkStore::AddVillage(VillageRow& r) {
   InsertVillageVersion(db_, r);
 }
 
+void NetworkStore::TouchGroup(int64_t group_id) {
+  if (!defer_report_series_) TouchGroups(db_, {group_id});
+}
+
 void NetworkStore::AddGroup(GroupRow& r) {
   if (r.id == 0) r.id = ReserveIds("savings_group", 1);
+  TouchGroup(r.id);
   InsertIdentity(db_, "savings_group", r.id, r.code, r.period);
   InsertGroupVersion(db_, r);
 }
@@ -310,6 +316,7 @@ constexpr const char* kInsertMembership =
     "VALUES (?, ?, ?, ?, ?, ?)";
 void NetworkStore::AddMembership(MembershipRow& r) {
   if (r.id == 0) r.id = InRangeOf(r.borrower_id, ReserveIds("membership", 1));
+  TouchGroup(r.group_id);
   auto& st = db_.Cached(kInsertMembership);
   st.BindInt(1, r.id);
   st.BindInt(2, r.borrower_id);
@@ -322,6 +329,9 @@ void NetworkStore::AddMembership(MembershipRow& r) {
 
 constexpr const char* kEndMembership = "UPDATE membership SET valid_to = ? WHERE id = ?";
 void NetworkStore::EndMembership(int64_t membership_id, Date date) {
+  if (!defer_report_series_)
+    if (auto group = db_.LookupInt("SELECT group_id FROM membership WHERE id = ?", membership_id))
+      TouchGroup(*group);
   auto& st = db_.Cached(kEndMembership);
   st.BindText(1, date.ToIso());
   st.BindInt(2, membership_id);
@@ -354,6 +364,7 @@ void NetworkStore::ReviseOffice(const OfficeRow& r) {
   InsertOfficeVersion(db_, r);
 }
 void NetworkStore::RevisePoint(const PointRow& r) {
+  if (!defer_report_series_) TouchGroupsOfPoint(db_, r.id);
   EndOpenVersion(db_, "commune_point_version", "point_id", r.id, r.period.from);
   InsertPointVersion(db_, r);
 }
@@ -362,6 +373,7 @@ void NetworkStore::ReviseVillage(const VillageRow& r) {
   InsertVillageVersion(db_, r);
 }
 void NetworkStore::ReviseGroup(const GroupRow& r) {
+  TouchGroup(r.id);
   EndOpenVersion(db_, "savings_group_version", "group_id", r.id, r.period.from);
   InsertGroupVersion(db_, r);
 }

@@ -93,6 +93,11 @@ class NetworkStore {
   // branch's.
   int64_t ReserveIds(const std::string& sequence, int64_t count);
 
+  // The reports' network series follow every change of groups, members and
+  // points (store/report_store.h TouchGroups). A bulk load that rebuilds them
+  // once at its end (RebuildNetworkSeries) defers them instead.
+  void DeferReportSeries() { defer_report_series_ = true; }
+
   // Inserts identity + first version; assigns row.id if it is 0.
   void AddBranch(BranchRow& row);
   void AddOffice(OfficeRow& row);
@@ -212,8 +217,10 @@ class NetworkStore {
 
  private:
   void BindBorrowerOn(Statement& st, Date on);
+  void TouchGroup(int64_t group_id);
   Database& db_;
   IdBlocks ids_;  // this object's single ids
+  bool defer_report_series_ = false;
 };
 
 // Statement text and row mapping for ForEachBorrowerOn.

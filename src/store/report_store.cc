@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "base/check.h"
@@ -146,17 +147,22 @@ void ReportWriter::Flush() {
     }
     households_.clear();
   }
+  WriteSeriesChanges(db_, pending_);
+  pending_.clear();
+}
+
+void WriteSeriesChanges(Database& db, const SeriesChanges& changes) {
   std::string last_key;
-  for (const auto& [at, delta] : pending_) {
+  for (const auto& [at, delta] : changes) {
     if (delta == 0) continue;
     const auto& [series, day] = at;
     const std::string key = series.Text();
     const std::string iso = day.ToIso();
     if (key != last_key) {
-      WriteSeriesKey(db_, series, key);
+      WriteSeriesKey(db, series, key);
       last_key = key;
     }
-    auto& u = db_.Cached(kUpsertDay);
+    auto& u = db.Cached(kUpsertDay);
     u.BindText(1, key);
     u.BindText(2, iso);
     u.BindInt(3, delta);
@@ -164,13 +170,237 @@ void ReportWriter::Flush() {
     u.BindText(5, iso);
     u.BindInt(6, delta);
     u.Run();
-    auto& s = db_.Cached(kShiftLater);
+    auto& s = db.Cached(kShiftLater);
     s.BindInt(1, delta);
     s.BindText(2, key);
     s.BindText(3, iso);
     s.Run();
   }
-  pending_.clear();
+}
+
+namespace {
+
+struct Span {
+  Date from;
+  std::optional<Date> to;  // exclusive; none: still in force
+};
+std::optional<Date> OptionalDate(const Statement& st, int column) {
+  if (st.IsNull(column)) return std::nullopt;
+  return Date::Parse(st.GetText(column));
+}
+// The overlap of two spans, if any.
+std::optional<Span> Overlap(const Span& a, const Span& b) {
+  Span out{std::max(a.from, b.from), a.to};
+  if (!out.to || (b.to && *b.to < *out.to)) out.to = b.to;
+  if (out.to && *out.to <= out.from) return std::nullopt;
+  return out;
+}
+
+struct GroupVersionSpan {
+  Span span;
+  int64_t point_id = 0;
+  int association = 0;
+};
+struct PointVersionSpan {
+  Span span;
+  int64_t office_id = 0;
+};
+
+// One group's contribution: each version at each of its point's offices,
+// the group and its members in force there.
+void AddGroupChanges(const std::vector<GroupVersionSpan>& versions,
+                     const std::unordered_map<int64_t, std::vector<PointVersionSpan>>& points,
+                     const std::vector<Span>& members, int sign, SeriesChanges& out) {
+  const auto add = [&](int64_t office, int association, const char* measure, const Span& s) {
+    for (const auto& key : {SeriesKey{kLevelNationNetwork, 0, association, "", 0, measure},
+                            SeriesKey{kLevelOfficeNetwork, office, association, "", 0, measure}}) {
+      out[{key, s.from}] += sign;
+      if (s.to) out[{key, *s.to}] -= sign;
+    }
+  };
+  for (const auto& v : versions) {
+    const auto it = points.find(v.point_id);
+    if (it == points.end()) continue;
+    for (const auto& pv : it->second) {
+      const auto at = Overlap(v.span, pv.span);
+      if (!at) continue;
+      add(pv.office_id, v.association, kNetworkGroups, *at);
+      for (const auto& m : members)
+        if (const auto both = Overlap(*at, m))
+          add(pv.office_id, v.association, kNetworkMembers, *both);
+    }
+  }
+}
+
+}  // namespace
+
+void AddNetworkChanges(Database& db, const std::vector<int64_t>& groups, bool all, int sign,
+                       SeriesChanges& out) {
+  if (!all && groups.empty()) return;
+  std::unordered_map<int64_t, std::vector<GroupVersionSpan>> versions;
+  std::vector<int64_t> point_ids;
+  const auto version_row = [&](const Statement& st) {
+    versions[st.GetInt(0)].push_back({{*Date::Parse(st.GetText(1)), OptionalDate(st, 2)},
+                                      st.GetInt(3),
+                                      static_cast<int>(st.GetInt(4))});
+    point_ids.push_back(st.GetInt(3));
+  };
+  const std::string version_sql =
+      "SELECT group_id, valid_from, valid_to, point_id, association_code FROM "
+      "savings_group_version";
+  if (all) {
+    auto st = db.Prepare(version_sql);
+    while (st->Step()) version_row(*st);
+  } else {
+    QueryIn(db, version_sql + " WHERE group_id", "", {}, groups, version_row);
+  }
+  std::sort(point_ids.begin(), point_ids.end());
+  point_ids.erase(std::unique(point_ids.begin(), point_ids.end()), point_ids.end());
+  std::unordered_map<int64_t, std::vector<PointVersionSpan>> points;
+  const auto point_row = [&](const Statement& st) {
+    points[st.GetInt(0)].push_back(
+        {{*Date::Parse(st.GetText(1)), OptionalDate(st, 2)}, st.GetInt(3)});
+  };
+  const std::string point_sql =
+      "SELECT point_id, valid_from, valid_to, office_id FROM commune_point_version";
+  if (all) {
+    auto st = db.Prepare(point_sql);
+    while (st->Step()) point_row(*st);
+  } else {
+    QueryIn(db, point_sql + " WHERE point_id", "", {}, point_ids, point_row);
+  }
+  // Members group by group (the whole bank: in one pass, by group).
+  int64_t current = 0;
+  std::vector<Span> members;
+  const auto finish = [&] {
+    if (current == 0) return;
+    const auto it = versions.find(current);
+    if (it != versions.end()) AddGroupChanges(it->second, points, members, sign, out);
+    versions.erase(current);
+    members.clear();
+  };
+  const auto member_row = [&](const Statement& st) {
+    if (st.GetInt(0) != current) {
+      finish();
+      current = st.GetInt(0);
+    }
+    members.push_back({*Date::Parse(st.GetText(1)), OptionalDate(st, 2)});
+  };
+  const std::string member_sql = "SELECT group_id, valid_from, valid_to FROM membership";
+  if (all) {
+    auto st = db.Prepare(member_sql + " ORDER BY group_id");
+    while (st->Step()) member_row(*st);
+  } else {
+    QueryIn(db, member_sql + " WHERE group_id", " ORDER BY group_id", {}, groups, member_row);
+  }
+  finish();
+  // Groups without members.
+  for (const auto& [group, spans] : versions) AddGroupChanges(spans, points, {}, sign, out);
+}
+
+namespace {
+
+constexpr const char* kNetworkWork = "network report series";
+
+// The network series' changes of one transaction: each touched group's
+// contribution before it was first touched, taken away at the commit and
+// replaced by its contribution then.
+class NetworkSeriesWork : public Database::PendingWork {
+ public:
+  void Touch(Database& db, const std::vector<int64_t>& groups) {
+    if (rebuild_) return;
+    std::vector<int64_t> fresh;
+    for (int64_t g : groups)
+      if (touched_.insert(g).second) fresh.push_back(g);
+    if (touched_.size() > kRebuildAbove) {
+      rebuild_ = true;
+      before_.clear();
+      touched_.clear();
+      return;
+    }
+    AddNetworkChanges(db, fresh, false, -1, before_);
+  }
+  void Run(Database& db) override {
+    LockChainHead(db);  // as every writer of the model: one at a time
+    if (rebuild_) {
+      RebuildNetworkSeries(db);
+      return;
+    }
+    const std::vector<int64_t> groups(touched_.begin(), touched_.end());
+    AddNetworkChanges(db, groups, false, +1, before_);
+    WriteSeriesChanges(db, before_);
+  }
+
+ private:
+  std::set<int64_t> touched_;
+  SeriesChanges before_;
+  bool rebuild_ = false;
+};
+
+NetworkSeriesWork& WorkOf(Database& db) {
+  TDCS_CHECK_MSG(db.InWriteTransaction(), "a network change outside a write transaction");
+  if (auto* work = db.Pending(kNetworkWork)) return static_cast<NetworkSeriesWork&>(*work);
+  auto work = std::make_unique<NetworkSeriesWork>();
+  auto& out = *work;
+  db.AddPending(kNetworkWork, std::move(work));
+  return out;
+}
+
+// The series' values from their changes: each day's change added to the
+// days before.
+void Cumulate(std::map<SeriesKey, std::map<Date, int64_t>>& series) {
+  for (auto& [key, days] : series) {
+    int64_t running = 0;
+    for (auto& [day, value] : days) {
+      running += value;
+      value = running;
+    }
+  }
+}
+
+std::map<SeriesKey, std::map<Date, int64_t>> NetworkSeries(Database& db) {
+  SeriesChanges changes;
+  AddNetworkChanges(db, {}, true, +1, changes);
+  std::map<SeriesKey, std::map<Date, int64_t>> out;
+  for (const auto& [at, delta] : changes) out[at.first][at.second] += delta;
+  Cumulate(out);
+  return out;
+}
+
+void InsertSeries(Database& db, const std::map<SeriesKey, std::map<Date, int64_t>>& series) {
+  for (const auto& [key, days] : series) {
+    const std::string text = key.Text();
+    WriteSeriesKey(db, key, text);
+    for (const auto& [day, value] : days) {
+      auto& d = db.Cached("INSERT INTO report_day (key, day, value) VALUES (?, ?, ?)");
+      d.BindText(1, text);
+      d.BindText(2, day.ToIso());
+      d.BindInt(3, value);
+      d.Run();
+    }
+  }
+}
+
+}  // namespace
+
+void TouchGroups(Database& db, const std::vector<int64_t>& groups) { WorkOf(db).Touch(db, groups); }
+
+void TouchGroupsOfPoint(Database& db, int64_t point_id) {
+  std::vector<int64_t> groups;
+  auto& st = db.Cached("SELECT DISTINCT group_id FROM savings_group_version WHERE point_id = ?");
+  st.BindInt(1, point_id);
+  while (st.Step()) groups.push_back(st.GetInt(0));
+  st.Reset();
+  TouchGroups(db, groups);
+}
+
+void RebuildNetworkSeries(Database& db) {
+  TDCS_CHECK(db.InTransaction());
+  LockChainHead(db);
+  db.ExecScript(
+      "DELETE FROM report_day WHERE key IN (SELECT key FROM report_key WHERE level IN ('N', "
+      "'O')); DELETE FROM report_key WHERE level IN ('N', 'O')");
+  InsertSeries(db, NetworkSeries(db));
 }
 
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
@@ -319,6 +549,28 @@ void OverGroupsOn(Database& db, const std::string& head, const std::string& tail
 NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int64_t>& units,
                                 int association, Date on) {
   NetworkFigures out;
+  if (level == kLevelNation || level == kLevelOffice) {
+    // From the network series; the points are those in force in the unit.
+    const char series = level == kLevelNation ? kLevelNationNetwork : kLevelOfficeNetwork;
+    for (const auto& v : ValuesOn(db, series, units, on)) {
+      if (association != 0 && v.association != association) continue;
+      if (v.measure == kNetworkGroups) out.groups += v.value;
+      if (v.measure == kNetworkMembers) out.households += v.value;
+    }
+    const std::string points =
+        "SELECT COUNT(*) FROM commune_point_version WHERE valid_from <= ? AND (valid_to IS NULL "
+        "OR valid_to > ?)";
+    if (level == kLevelNation) {
+      auto st = db.Prepare(points);
+      st->BindText(1, on.ToIso());
+      st->BindText(2, on.ToIso());
+      if (st->Step()) out.points = st->GetInt(0);
+    } else {
+      QueryIn(db, points + " AND office_id", "", {on.ToIso(), on.ToIso()}, units,
+              [&](const Statement& st) { out.points += st.GetInt(0); });
+    }
+    return out;
+  }
   OverGroupsOn(db, "SELECT COUNT(*), COUNT(DISTINCT gv.point_id)", "", level, units, {},
                association, on, [&](const Statement& st) {
                  out.groups += st.GetInt(0);
@@ -336,17 +588,154 @@ NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int6
 RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>& units,
                             int association, Date on) {
   RatingCounts out;
-  char month[8];
-  std::snprintf(month, sizeof month, "%04d-%02d", on.year(), on.month());
-  auto latest = db.Prepare("SELECT MAX(month) FROM group_rating WHERE month <= ?");
-  latest->BindText(1, month);
-  if (!latest->Step() || latest->IsNull(0)) return out;
-  out.month = latest->GetText(0);
+  out.month = LatestRatedMonth(db, on);
+  if (out.month.empty()) return out;
+  if (level == kLevelNation || level == kLevelOffice) {
+    // From the counts written with the ratings.
+    const std::string sql =
+        std::string(
+            "SELECT class, groups, association_code FROM report_rating WHERE month = ? "
+            "AND level = '") +
+        (level == kLevelNation ? "n" : "o") + "' AND unit_id";
+    QueryIn(db, sql, "", {out.month}, units, [&](const Statement& st) {
+      if (association == 0 || st.GetInt(2) == association)
+        out.by_class[st.GetText(0)] += st.GetInt(1);
+    });
+    return out;
+  }
   OverGroupsOn(db,
                "SELECT r.class, COUNT(*) FROM group_rating r WHERE r.month = ? AND "
                "r.group_id IN (SELECT gv.group_id",
                ") GROUP BY r.class", level, units, {out.month}, association, on,
                [&](const Statement& st) { out.by_class[st.GetText(0)] += st.GetInt(1); });
+  return out;
+}
+
+namespace {
+
+// A month's groups by class per unit and association, from its ratings:
+// month, level, unit, association, class, groups.
+constexpr const char* kRatingCounts =
+    "SELECT r.month, 'n', 0, r.association_code, r.class, COUNT(*) FROM group_rating r "
+    "WHERE r.month = ? GROUP BY r.month, r.association_code, r.class "
+    "UNION ALL SELECT r.month, 'o', pv.office_id, r.association_code, r.class, COUNT(*) FROM "
+    "group_rating r JOIN commune_point_version pv ON pv.point_id = r.point_id AND "
+    "pv.valid_from <= r.rated_on AND (pv.valid_to IS NULL OR pv.valid_to > r.rated_on) "
+    "WHERE r.month = ? GROUP BY r.month, pv.office_id, r.association_code, r.class";
+
+}  // namespace
+
+void WriteRatingCounts(Database& db, const std::string& month) {
+  auto& del = db.Cached("DELETE FROM report_rating WHERE month = ?");
+  del.BindText(1, month);
+  del.Run();
+  auto& st = db.Cached(
+      std::string("INSERT INTO report_rating (month, level, unit_id, association_code, class, "
+                  "groups) ") +
+      kRatingCounts);
+  st.BindText(1, month);
+  st.BindText(2, month);
+  st.Run();
+}
+
+std::vector<std::string> RatingCountProblems(Database& db) {
+  std::vector<std::string> months;
+  {
+    auto st = db.Prepare(
+        "SELECT month FROM group_rating UNION SELECT month FROM report_rating ORDER BY 1");
+    while (st->Step()) months.push_back(st->GetText(0));
+  }
+  std::vector<std::string> out;
+  for (const auto& month : months) {
+    using Row = std::tuple<std::string, int64_t, int64_t, std::string, int64_t>;
+    std::set<Row> want, have;
+    auto a = db.Prepare(kRatingCounts);
+    a->BindText(1, month);
+    a->BindText(2, month);
+    while (a->Step())
+      want.insert({a->GetText(1), a->GetInt(2), a->GetInt(3), a->GetText(4), a->GetInt(5)});
+    auto b = db.Prepare(
+        "SELECT level, unit_id, association_code, class, groups FROM report_rating WHERE month = "
+        "?");
+    b->BindText(1, month);
+    while (b->Step())
+      have.insert({b->GetText(0), b->GetInt(1), b->GetInt(2), b->GetText(3), b->GetInt(4)});
+    if (want != have) out.push_back("report_rating " + month);
+  }
+  return out;
+}
+
+std::map<std::string, int64_t> PlanTargets(Database& db, int year, char level,
+                                           const std::vector<int64_t>& units) {
+  std::map<std::string, int64_t> out;
+  QueryIn(db,
+          "SELECT program_code, target_dong FROM plan_target WHERE year = ? AND level = ? AND "
+          "unit_id",
+          "", {std::to_string(year), std::string(1, level)}, units,
+          [&](const Statement& st) { out[st.GetText(0)] += st.GetInt(1); });
+  return out;
+}
+
+void SetPlanTarget(Database& db, int year, char level, int64_t unit_id, const std::string& program,
+                   int64_t target_dong, Date set_on) {
+  auto& st = db.Cached(
+      "INSERT INTO plan_target (year, level, unit_id, program_code, target_dong, set_on) VALUES "
+      "(?, ?, ?, ?, ?, ?) ON CONFLICT (year, level, unit_id, program_code) DO UPDATE SET "
+      "target_dong = excluded.target_dong, set_on = excluded.set_on");
+  st.BindInt(1, year);
+  st.BindText(2, std::string(1, level));
+  st.BindInt(3, unit_id);
+  st.BindText(4, program);
+  st.BindInt(5, target_dong);
+  st.BindText(6, set_on.ToIso());
+  st.Run();
+}
+
+std::optional<int64_t> BranchOfOfficeOn(Database& db, int64_t office_id, Date on) {
+  auto& st = db.Cached(
+      "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "
+      "(valid_to IS NULL OR valid_to > ?)");
+  st.BindInt(1, office_id);
+  st.BindText(2, on.ToIso());
+  st.BindText(3, on.ToIso());
+  std::optional<int64_t> out;
+  if (st.Step()) out = st.GetInt(0);
+  st.Reset();
+  return out;
+}
+
+std::vector<int64_t> BranchesOn(Database& db, Date on) {
+  auto st = db.Prepare(
+      "SELECT branch_id FROM branch_version WHERE valid_from <= ? AND (valid_to IS NULL OR "
+      "valid_to > ?) ORDER BY branch_id");
+  st->BindText(1, on.ToIso());
+  st->BindText(2, on.ToIso());
+  std::vector<int64_t> out;
+  while (st->Step()) out.push_back(st->GetInt(0));
+  return out;
+}
+
+std::string LatestRatedMonth(Database& db, Date on) {
+  char month[8];
+  std::snprintf(month, sizeof month, "%04d-%02d", on.year(), on.month());
+  auto latest = db.Prepare("SELECT MAX(month) FROM group_rating WHERE month <= ?");
+  latest->BindText(1, month);
+  if (!latest->Step() || latest->IsNull(0)) return {};
+  return latest->GetText(0);
+}
+
+std::map<int64_t, std::pair<std::string, std::string>> GroupNames(Database& db,
+                                                                  const std::vector<int64_t>& ids,
+                                                                  Date on) {
+  std::map<int64_t, std::pair<std::string, std::string>> out;
+  // The versions in force on `on` first, then the latest of the rest.
+  QueryIn(db,
+          "SELECT g.id, g.code, v.name, CASE WHEN v.valid_from <= ? AND (v.valid_to IS NULL OR "
+          "v.valid_to > ?) THEN 0 ELSE 1 END, v.valid_from FROM savings_group g JOIN "
+          "savings_group_version v ON v.group_id = g.id WHERE g.id",
+          " ORDER BY 4 DESC, 5", {on.ToIso(), on.ToIso()}, ids, [&](const Statement& st) {
+            out[st.GetInt(0)] = {st.GetText(1), st.GetText(2)};
+          });
   return out;
 }
 
@@ -436,13 +825,7 @@ ReportModel Replay(Database& db) {
   }
   apply(current_loan, entry);
   for (const auto& [at, delta] : writer.TakeChanges()) out.series[at.first][at.second] += delta;
-  for (auto& [key, days] : out.series) {
-    int64_t running = 0;
-    for (auto& [day, value] : days) {
-      running += value;
-      value = running;
-    }
-  }
+  Cumulate(out.series);
   for (auto it = out.households.begin(); it != out.households.end();)
     it = it->second == 0 ? out.households.erase(it) : std::next(it);
   return out;
@@ -450,24 +833,18 @@ ReportModel Replay(Database& db) {
 
 }  // namespace
 
-ReportModel ComputeModel(Database& db) { return Replay(db); }
+ReportModel ComputeModel(Database& db) {
+  ReportModel out = Replay(db);
+  out.series.merge(NetworkSeries(db));
+  return out;
+}
 
 void RebuildReportModel(Database& db) {
   TDCS_CHECK(db.InTransaction());
   LockChainHead(db);  // as every writer of the model: one at a time
-  const ReportModel model = Replay(db);
+  const ReportModel model = ComputeModel(db);
   db.ExecScript("DELETE FROM report_day; DELETE FROM report_key; DELETE FROM report_household");
-  for (const auto& [key, days] : model.series) {
-    const std::string text = key.Text();
-    WriteSeriesKey(db, key, text);
-    for (const auto& [day, value] : days) {
-      auto& d = db.Cached("INSERT INTO report_day (key, day, value) VALUES (?, ?, ?)");
-      d.BindText(1, text);
-      d.BindText(2, day.ToIso());
-      d.BindInt(3, value);
-      d.Run();
-    }
-  }
+  InsertSeries(db, model.series);
   for (const auto& [key, owing] : model.households) {
     auto& h = db.Cached("INSERT INTO report_household (key, loans_owing) VALUES (?, ?)");
     h.BindText(1, key);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -25,6 +26,15 @@ inline constexpr char kLevelOffice = 'o';
 inline constexpr char kLevelPoint = 'p';
 inline constexpr char kLevelGroup = 'g';
 
+// The network's series (RULES §9.1): groups in force and their member
+// households, per association, of the nation and of each office (by the
+// office of the group's commune point on each day). Measures "groups" and
+// "members".
+inline constexpr char kLevelNationNetwork = 'N';
+inline constexpr char kLevelOfficeNetwork = 'O';
+inline constexpr const char* kNetworkGroups = "groups";
+inline constexpr const char* kNetworkMembers = "members";
+
 struct SeriesKey {
   char level = kLevelNation;
   int64_t unit_id = 0;
@@ -36,6 +46,31 @@ struct SeriesKey {
   auto Tie() const { return std::tie(level, unit_id, association, program, fund_source, measure); }
   bool operator<(const SeriesKey& o) const { return Tie() < o.Tie(); }
 };
+
+// Changes of series by day, to be added (a day's change also moves every
+// later day's value).
+using SeriesChanges = std::map<std::pair<SeriesKey, Date>, int64_t>;
+void WriteSeriesChanges(Database& db, const SeriesChanges& changes);
+
+// The changes the network tables give the network series for `groups` —
+// +1 on the day a group (a member) comes into force at an office, −1 on the
+// day it leaves — times `sign`, added to `out`. All groups when `all`.
+void AddNetworkChanges(Database& db, const std::vector<int64_t>& groups, bool all, int sign,
+                       SeriesChanges& out);
+
+// Keeps the network series with the network tables (NetworkStore calls it):
+// TouchGroups before a write that changes the groups' versions, members or
+// their point's versions, in the write transaction. The first touch of a
+// group in a transaction takes its contribution as the tables hold it; just
+// before the commit the contributions as they are then replace them. Past
+// kRebuildAbove groups in one transaction, the network series are rebuilt
+// whole instead.
+void TouchGroups(Database& db, const std::vector<int64_t>& groups);
+void TouchGroupsOfPoint(Database& db, int64_t point_id);
+inline constexpr size_t kRebuildAbove = 5'000;
+// Replaces the network series with what the tables give (a bulk load, the
+// migration), in the caller's transaction.
+void RebuildNetworkSeries(Database& db);
 
 class ReportWriter {
  public:
@@ -125,6 +160,31 @@ struct RatingCounts {
 };
 RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>& units,
                             int association, Date on);
+// The latest month rated on or before `on`'s month (YYYY-MM; "" when none).
+std::string LatestRatedMonth(Database& db, Date on);
+// Groups' code and name (the version in force on `on`, or their latest).
+std::map<int64_t, std::pair<std::string, std::string>> GroupNames(Database& db,
+                                                                  const std::vector<int64_t>& ids,
+                                                                  Date on);
+
+// Rewrites a month's groups by class of the nation and of each office (its
+// point's office on the day rated), per association (report_rating, 0020),
+// from the month's ratings; ReplaceGroupRatings calls it. And the months
+// whose counts differ from their ratings (for tdcs verify).
+void WriteRatingCounts(Database& db, const std::string& month);
+std::vector<std::string> RatingCountProblems(Database& db);
+
+// The year's plan (plan_target, 0020): a unit's target outstanding at the
+// year's end per program. Level 'n' (unit 0), 'b' (branch) or 'o' (office).
+std::map<std::string, int64_t> PlanTargets(Database& db, int year, char level,
+                                           const std::vector<int64_t>& units);
+// Sets (or replaces) one target.
+void SetPlanTarget(Database& db, int year, char level, int64_t unit_id, const std::string& program,
+                   int64_t target_dong, Date set_on);
+// The branch an office belongs to on a date.
+std::optional<int64_t> BranchOfOfficeOn(Database& db, int64_t office_id, Date on);
+// The branches in force on a date.
+std::vector<int64_t> BranchesOn(Database& db, Date on);
 
 // The whole model: every series with every day, and every household's
 // count of loans owing per unit (key as HouseholdChange's; zeros left out).
