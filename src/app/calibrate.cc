@@ -109,8 +109,9 @@ Result<CalibrationTargets> ReadCalibration(std::istream& in, const std::string& 
   csv::Reader reader(in);
   csv::Row row;
   if (!reader.Next(row))
-    return Invalid(name, 1, reader.error().empty() ? "tệp trống" : reader.error(),
-                   reader.error().empty() ? "the file is empty" : reader.error());
+    return Invalid(
+        name, 1, reader.error().empty() ? "tệp trống" : "tệp CSV sai dạng: " + reader.error(),
+        reader.error().empty() ? "the file is empty" : "malformed CSV: " + reader.error());
   const std::vector<std::string> header = {"unit", "at", "indicator", "value"};
   std::vector<std::string> got;
   for (const auto& f : row.fields) got.push_back(Trim(f));
@@ -217,7 +218,9 @@ Result<CalibrationTargets> ReadCalibration(std::istream& in, const std::string& 
       return Invalid(name, row.line, "số tiền và tỷ lệ của cùng một chỉ tiêu, chỉ cho một",
                      "an amount and a ratio of the same figure: give one");
   }
-  if (!reader.error().empty()) return Invalid(name, reader.line(), reader.error(), reader.error());
+  if (!reader.error().empty())
+    return Invalid(name, reader.line(), "tệp CSV sai dạng: " + reader.error(),
+                   "malformed CSV: " + reader.error());
   if (!any) return Invalid(name, 2, "tệp không có chỉ tiêu nào", "the file holds no figure");
   return targets;
 }

@@ -186,7 +186,8 @@ class Generator {
                                       const std::string& category);
   static int RecentMonthsAgo(Random& random, int term);
   bool Shape(PlannedLoan& p) const;
-  void WriteLoan(const PlannedLoan& p);
+  // Writes the loan; answers it as it stands on `until`.
+  loans::Loan WriteLoan(const PlannedLoan& p);
   Date RandomDate(Date from, Date to) {
     return from.AddDays(
         static_cast<int32_t>(random_.Below(static_cast<uint64_t>(to.days() - from.days()))));
@@ -544,7 +545,7 @@ bool Generator::Shape(PlannedLoan& p) const {
   return true;
 }
 
-void Generator::WriteLoan(const PlannedLoan& p) {
+loans::Loan Generator::WriteLoan(const PlannedLoan& p) {
   const Commune& c = *p.commune;
   loans::Loan loan;
   auto& t = loan.terms;
@@ -607,6 +608,7 @@ void Generator::WriteLoan(const PlannedLoan& p) {
   ls.DoneWithLoan(t.loan_id);
   ++summary_.loans;
   summary_.outstanding += loan.Principal();
+  return loan;
 }
 
 void Generator::AddLoan(const store::BorrowerRow& borrower, const store::GroupRow& group,
@@ -651,9 +653,11 @@ std::optional<Error> Generator::WriteCalibratedLoans() {
     PlannedLoan past_due = p;
     past_due.arrears = true;
     past_due.months_ago = kOverdueMonthsAgo(p.term);
-    const bool may_fall = Shape(past_due) && past_due.opened < options_.until;
-    fit.push_back(
-        {p.outstanding, p.association, may_fall, p.arrears && p.opened < options_.until, p.frozen});
+    // Past maturity by two months at least (a join date can move the
+    // disbursement later): the session after maturity has passed by `until`.
+    const bool may_fall = Shape(past_due) && past_due.opened < options_.until &&
+                          past_due.disbursed_on.AddMonths(p.term) <= options_.until.AddMonths(-2);
+    fit.push_back({p.outstanding, p.association, may_fall, p.arrears && may_fall, p.frozen});
   }
   if (auto error = FitCalibration(fit, *options_.calibration, calibration_random_)) return error;
   for (size_t i = 0; i < planned_.size(); ++i) {
@@ -674,7 +678,10 @@ std::optional<Error> Generator::WriteCalibratedLoans() {
     const int64_t lent = static_cast<int64_t>(static_cast<__int128>(p.outstanding) * installments /
                                               (installments - p.past));
     p.approved = std::max((lent + 999'999) / 1'000'000 * 1'000'000, p.outstanding);
-    WriteLoan(p);
+    const loans::Loan written = WriteLoan(p);
+    TDCS_CHECK_MSG(written.overdue.dong() == (fit[i].overdue ? p.outstanding : 0) &&
+                       written.frozen.dong() == (fit[i].frozen ? p.outstanding : 0),
+                   "a calibrated loan is not in the state it was fitted to");
   }
   planned_.clear();
   return std::nullopt;

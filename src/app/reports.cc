@@ -85,10 +85,8 @@ Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date st
     Date on = structure_on;
     if (era == "L" && on >= reform) on = reform.AddDays(-1);
     if (era == "N" && on < reform) on = reform;
-    auto name = db.Prepare("SELECT full_name FROM admin_commune WHERE era = ? AND code = ?");
-    name->BindText(1, era);
-    name->BindText(2, rest);
-    if (!name->Step())
+    const auto name = store::CommuneName(db, era, rest);
+    if (!name)
       return MakeError(ReportRejection::kCommuneUnknown, "unit",
                        "Không có xã/phường mã '" + rest + "' trong danh mục " +
                            (era == "L" ? "trước" : "từ") + " 01/07/2025",
@@ -98,7 +96,7 @@ Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date st
     scope.units = store::PointsOfCommuneOn(db, era, rest, on);
     scope.kind = "commune";
     scope.code = era + ":" + rest;
-    scope.name = name->GetText(0);
+    scope.name = *name;
     return scope;
   }
   auto area = ResolveArea(db, unit, structure_on, ReportRejection::kUnitUnknown,
@@ -137,11 +135,7 @@ Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date st
                    : a.area.kind == store::AreaKind::kOffice ? "office_id"
                    : a.area.kind == store::AreaKind::kPoint  ? "point_id"
                                                              : "group_id";
-  auto name = db.Prepare(std::string("SELECT name FROM ") + table + " WHERE " + id +
-                         " = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1");
-  name->BindInt(1, a.area.unit_id);
-  name->BindText(2, structure_on.ToIso());
-  if (name->Step()) scope.name = name->GetText(0);
+  scope.name = store::UnitNameOn(db, table, id, a.area.unit_id, structure_on).value_or("");
   return scope;
 }
 
@@ -271,6 +265,11 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   return p;
 }
 
+// The structure a year's plan is allocated in: the branches and their
+// offices of 1 January (as they stand, for a year not begun). A branch
+// merged into another later in the year keeps its own target.
+Date PlanStructureDate(int year) { return *Date::FromCivil(year, 1, 1); }
+
 // A plan's level and unit: the nation's, a branch's, an office's.
 std::optional<char> PlanLevel(const Scope& s) {
   if (s.kind == "national") return 'n';
@@ -328,10 +327,24 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
   out.rating_month = ratings.month;
   out.ratings = ratings.by_class;
   if (const auto level = PlanLevel(s); level && filters.association == 0 && !filters.fund_source) {
-    const auto targets = store::PlanTargets(db, out.at.year(), *level, {PlanUnit(s)});
-    for (const auto& [program, target] : targets)
-      if (filters.program.empty() || program == filters.program)
-        out.plan = out.plan.value_or(0) + target;
+    // A branch: the targets of the branches of the plan's structure whose
+    // offices it is made of now (a branch merged in the year brings its own).
+    std::vector<int64_t> units{PlanUnit(s)};
+    if (*level == 'b') {
+      units.clear();
+      const Date structure = PlanStructureDate(out.at.year());
+      const std::set<int64_t> offices(s.units.begin(), s.units.end());
+      for (int64_t branch : store::BranchesOn(db, structure)) {
+        const auto of_branch = store::OfficesOfBranchOn(db, branch, structure);
+        if (!of_branch.empty() && std::all_of(of_branch.begin(), of_branch.end(),
+                                              [&](int64_t o) { return offices.count(o) > 0; }))
+          units.push_back(branch);
+      }
+    }
+    if (!units.empty())
+      for (const auto& [program, target] : store::PlanTargets(db, out.at.year(), *level, units))
+        if (filters.program.empty() || program == filters.program)
+          out.plan = out.plan.value_or(0) + target;
   }
   return out;
 }
@@ -444,20 +457,15 @@ Result<RatingsReport> GroupRatings(Connection& connection, const Context& contex
   const Filters& filters = prepared.value().filters;
   out.month = store::LatestRatedMonth(db, out.heading.at);
   if (out.month.empty()) return out;
-  // The unit's groups: by the point (or group) each was rated at.
-  std::set<int64_t> points, groups;
-  if (s.level == store::kLevelOffice)
-    for (const auto& p : store::PointsOn(db, s.level, s.units, out.heading.structure_on))
-      points.insert(p.point_id);
-  if (s.level == store::kLevelPoint) points.insert(s.units.begin(), s.units.end());
-  if (s.level == store::kLevelGroup) groups.insert(s.units.begin(), s.units.end());
+  // The unit's groups: where each was rated (its office, point, itself).
+  const std::set<int64_t> units(s.units.begin(), s.units.end());
   std::vector<store::GroupRatingRow> rated;
   for (auto& row : store::ReadGroupRatings(db, out.month)) {
     if (filters.association != 0 && row.association_code != filters.association) continue;
-    if (s.level == store::kLevelGroup && !groups.count(row.group_id)) continue;
-    if ((s.level == store::kLevelOffice || s.level == store::kLevelPoint) &&
-        !points.count(row.point_id))
-      continue;
+    const int64_t where = s.level == store::kLevelOffice  ? row.office_id
+                          : s.level == store::kLevelPoint ? row.point_id
+                                                          : row.group_id;
+    if (s.level != store::kLevelNation && !units.count(where)) continue;
     rated.push_back(std::move(row));
   }
   std::vector<int64_t> ids;
@@ -494,14 +502,6 @@ std::optional<int64_t> HeadlineReport::PlanAttainmentBp() const {
 
 namespace {
 
-// The structure a year's plan is allocated in: the branches and their
-// offices on 31 December, or on the business date if earlier.
-Date PlanStructureDate(store::Database& db, int year) {
-  const Date end = *Date::FromCivil(year, 12, 31);
-  const auto today = store::LoanStore(db).BusinessDate();
-  return today && *today < end ? *today : end;
-}
-
 std::optional<Error> CheckPlanYear(int year) {
   if (year >= 1995 && year <= 2100) return std::nullopt;
   return MakeError(ReportRejection::kPlanYearInvalid, "year",
@@ -516,7 +516,7 @@ PlanReport PlanOf(store::Database& db, const Prepared& p, int year) {
   out.year = year;
   const Scope& s = p.scope;
   const char level = *PlanLevel(s);
-  const Date structure = PlanStructureDate(db, year);
+  const Date structure = PlanStructureDate(year);
   std::vector<int64_t> parts;
   char parts_level = 'b';
   if (level == 'n') parts = store::BranchesOn(db, structure);
@@ -567,10 +567,12 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
         "The target '" + request.amount + "' must be a whole number of đồng, 0 or more");
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<PlanReport> {
     db.LockKey("plan");  // one allocation at a time: the sums checked stay true
-    const Date structure = PlanStructureDate(db, request.year);
+    const Date structure = PlanStructureDate(request.year);
     ReportRequest r;
     r.unit = request.unit;
-    r.at = structure;
+    const auto today = store::LoanStore(db).BusinessDate();
+    r.at = today && *today < structure ? *today : structure;
+    r.structure_on = structure;
     r.program = request.program;
     auto prepared = Prepare(db, r);
     if (!prepared.ok()) return prepared.error();
@@ -617,7 +619,7 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
       if (*level == 'b') {
         siblings = store::BranchesOn(db, structure);
       } else {
-        const auto branch = store::BranchOfOfficeOn(db, s.area_id, structure);
+        const auto branch = store::NetworkStore(db).OfficeBranchOn(s.area_id, structure);
         if (!branch)
           return MakeError(
               ReportRejection::kPlanUnitInvalid, "unit",
@@ -661,7 +663,9 @@ Result<PlanReport> Plan(Connection& connection, const Context& context, int year
   (void)context;
   if (auto bad = CheckPlanYear(year)) return *bad;
   store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, request);
+  ReportRequest r = request;
+  r.structure_on = PlanStructureDate(year);  // the units the plan was allocated to
+  auto prepared = Prepare(db, r);
   if (!prepared.ok()) return prepared.error();
   if (!PlanLevel(prepared.value().scope))
     return MakeError(ReportRejection::kPlanUnitInvalid, "unit",
@@ -675,23 +679,7 @@ int64_t ExportLoans(Connection& connection, const Context& context, Date on, std
   (void)context;
   store::Database& db = Db(connection);
   store::ReadTransaction snapshot(db);
-  struct Row {
-    int64_t id;
-    std::string code, group, office, point;
-    int association;
-  };
-  std::vector<Row> rows;
-  {
-    auto st = db.Prepare(
-        "SELECT l.id, l.code, COALESCE(g.code, ''), o.code, COALESCE(p.code, ''), "
-        "l.association_code FROM loan l JOIN office o ON o.id = l.office_id "
-        "LEFT JOIN savings_group g ON g.id = l.group_id "
-        "LEFT JOIN commune_point p ON p.id = l.point_id WHERE l.applied_on <= ? ORDER BY l.code");
-    st->BindText(1, on.ToIso());
-    while (st->Step())
-      rows.push_back({st->GetInt(0), st->GetText(1), st->GetText(2), st->GetText(3), st->GetText(4),
-                      static_cast<int>(st->GetInt(5))});
-  }
+  const auto rows = store::LoansAppliedBy(db, on);
   csv::WriteRow(out, {"loan_code", "borrower_code", "group_code", "association", "program",
                       "fund_source", "office_code", "point_code", "principal_dong", "overdue_dong",
                       "frozen_dong", "status"});
@@ -1132,7 +1120,7 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
   // Quality.
   const int64_t bad = h.end.overdue + h.end.frozen;
   if (outstanding > 0 && shows(bad)) {
-    if (!shows(h.end.frozen))  // "Nợ quá hạn là 456 triệu đồng, chiếm 0,1 % tổng dư nợ"
+    if (h.end.frozen == 0)  // "Nợ quá hạn là 456 triệu đồng, chiếm 0,1 % tổng dư nợ"
       out += en ? "Overdue debt was " + Amount(bad, en) + ", " + Percent(bad, outstanding, en) +
                       " of outstanding"
                 : "Nợ quá hạn là " + Amount(bad, en) + ", chiếm " + Percent(bad, outstanding, en) +
@@ -1142,7 +1130,7 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
                       Percent(bad, outstanding, en) + " of outstanding"
                 : "Nợ quá hạn và nợ khoanh là " + Amount(bad, en) + ", chiếm " +
                       Percent(bad, outstanding, en) + " tổng dư nợ";
-    if (shows(h.end.overdue) && shows(h.end.frozen))
+    if (shows(h.end.overdue) && h.end.frozen != 0)
       out += en ? " (overdue " + Percent(h.end.overdue, outstanding, en) + ")"
                 : " (nợ quá hạn " + Percent(h.end.overdue, outstanding, en) + ")";
     if (before > 0 && static_cast<__int128>(h.end.overdue) * before >

@@ -601,6 +601,44 @@ TEST(ReportsCalibrationTest, TheDemoDistrictStatesTheAnDuongFigures) {
   EXPECT_TRUE(verified.ok()) << verified.problems.front();
 }
 
+// Other counts than the profile's, ratios, a frozen share, after the
+// reform: the figures are the targets', and the books verify.
+TEST(ReportsCalibrationTest, CountsRatiosAndFrozenLoansAreMetToo) {
+  std::istringstream in(
+      "unit,at,indicator,value\n"
+      "national,2025-12-31,outstanding_dong,150 tỷ\n"
+      "national,2025-12-31,groups,120\n"
+      "national,2025-12-31,households,3.000\n"
+      "national,2025-12-31,overdue_ratio,\"0,5 %\"\n"
+      "national,2025-12-31,frozen_ratio,0.2%\n"
+      "national,2025-12-31,by_association.women,70 tỷ\n");
+  auto targets = ReadCalibration(in, "t.csv");
+  ASSERT_TRUE(targets.ok()) << targets.error().ToString();
+  GenerateOptions options{"demo", 9, D("2025-12-31")};
+  options.calibration = targets.value();
+  const std::string target = testing::NewTestTarget();
+  auto generated = Generate(target, SystemContext(), options);
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  EXPECT_TRUE(generated.value().reform_applied);
+  auto db = Connection::Open(target);
+  ReportRequest r;
+  r.at = D("2025-12-31");
+  const auto h = Headline(*db, SystemContext(), r);
+  ASSERT_TRUE(h.ok()) << h.error().ToString();
+  EXPECT_EQ(h.value().end.Outstanding(), 150'000'000'000);
+  EXPECT_EQ(h.value().end.overdue, 750'000'000);  // 0,5 % of it
+  EXPECT_EQ(h.value().end.frozen, 300'000'000);   // 0,2 %
+  EXPECT_EQ(h.value().groups, 120);
+  EXPECT_EQ(h.value().households, 3'000);
+  EXPECT_EQ(h.value().end.customers, 3'000);
+  EXPECT_EQ(h.value().by_association.at(12), 70'000'000'000);
+  const Sums s = Sum(Exported(*db, D("2025-12-31")), [](const ExportedLoan&) { return true; });
+  EXPECT_EQ(s.outstanding, 150'000'000'000);
+  EXPECT_EQ(s.frozen, 300'000'000);
+  auto verified = batch::Verify(testing::DbOf(*db), true);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
 }  // namespace
 }  // namespace tdcs::app
 
@@ -724,7 +762,9 @@ TEST(ReportsNetworkTest, TheNetworkSeriesFollowEveryChangeOfTheNetwork) {
   rr.unit = "national";
   rr.association = "youth";
   int64_t youth = 0;
-  for (const auto& row : GroupRatings(*db, SystemContext(), rr).value().rows) {
+  const auto of_youth = GroupRatings(*db, SystemContext(), rr);
+  ASSERT_TRUE(of_youth.ok());
+  for (const auto& row : of_youth.value().rows) {
     EXPECT_EQ(row.association, "youth");
     ++youth;
   }

@@ -33,6 +33,7 @@
 #include "app/simulate.h"
 #include "base/check.h"
 #include "base/csv.h"
+#include "cli/command_line.h"
 #include "cli/oversight_commands.h"
 #include "cli/progress.h"
 #include "cli/rejections.h"
@@ -46,7 +47,9 @@ namespace {
 
 using namespace tdcs;
 
-constexpr int kExitRejected = 1;
+using cli::IsDate;
+using cli::kExitRejected;
+using cli::Rejected;
 constexpr int kExitUsage = 2;
 constexpr int kExitFault = 3;
 
@@ -60,14 +63,6 @@ constexpr size_t kFindQueryMaxBytes = 200;
 
 // Option values checked while parsing, so that a bad one is a usage error
 // (exit 2) naming the option: CLI11 puts the option's name before the message.
-CLI::Validator IsDate() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        if (Date::Parse(text)) return {};
-        return "ngày không hợp lệ / not a date (YYYY-MM-DD): '" + text + "'";
-      },
-      "DATE");
-}
 
 CLI::Validator IsMonth() {
   return CLI::Validator(
@@ -140,12 +135,6 @@ std::unique_ptr<app::Connection> OpenInitialised(const std::string& target) {
 
 // The command line acts as the operator at the console.
 const app::Context kContext = app::SystemContext();
-
-// Prints a business rejection and gives the exit status for it.
-int Rejected(const Error& error) {
-  fmt::print(stderr, "{}\n", error.ToString());
-  return kExitRejected;
-}
 
 void PrintErrors(const std::vector<RowError>& errors) {
   for (const auto& e : errors) {

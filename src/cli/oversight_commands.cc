@@ -11,10 +11,10 @@
 #include "app/reconcile.h"
 #include "base/csv.h"
 #include "base/date.h"
+#include "cli/command_line.h"
 
 namespace tdcs::cli {
 
-constexpr int kExitRejected = 1;
 constexpr int kExitUsage = 2;
 
 struct OversightCommands {
@@ -33,21 +33,7 @@ namespace {
 
 const app::Context kContext = app::SystemContext();
 
-CLI::Validator IsDate() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        if (Date::Parse(text)) return {};
-        return "ngày không hợp lệ / not a date (YYYY-MM-DD): '" + text + "'";
-      },
-      "DATE");
-}
-
 Date CheckedDate(const std::string& text) { return *Date::Parse(text); }
-
-int Rejected(const Error& error) {
-  fmt::print(stderr, "{}\n", error.ToString());
-  return kExitRejected;
-}
 
 std::string Dong(Money m) { return std::to_string(m.dong()); }
 std::string Day(const std::optional<Date>& d) { return d ? d->ToIso() : ""; }

@@ -13,13 +13,12 @@
 #include "app/reports.h"
 #include "base/date.h"
 #include "base/fault.h"
+#include "cli/command_line.h"
 #include "cli/rejections.h"
 #include "cli/report_forms.h"
 #include "http/json_views.h"
 
 namespace tdcs::cli {
-
-constexpr int kExitRejected = 1;
 
 struct ReportCommands {
   CLI::App* report = nullptr;
@@ -35,20 +34,6 @@ struct ReportCommands {
 namespace {
 
 const app::Context kContext = app::SystemContext();
-
-CLI::Validator IsDate() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        if (Date::Parse(text)) return {};
-        return "ngày không hợp lệ / not a date (YYYY-MM-DD): '" + text + "'";
-      },
-      "DATE");
-}
-
-int Rejected(const Error& error) {
-  fmt::print(stderr, "{}\n", error.ToString());
-  return kExitRejected;
-}
 
 int Run(const ReportCommands& c, const std::string& db_target) {
   bool known = false;

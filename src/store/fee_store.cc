@@ -251,8 +251,10 @@ void ReplaceGroupRatings(Database& db, const std::string& month, Date rated_on,
       "commune_code, session_share_bp, session_share_points, overdue_ratio_bp, "
       "overdue_ratio_points, principal_repaid_bp, principal_repaid_points, "
       "interest_collected_bp, interest_collected_points, savers_share_bp, savers_share_points, "
-      "savings_growth_bp, savings_growth_points, total, class, rated_on) VALUES (?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "savings_growth_bp, savings_growth_points, total, class, rated_on, office_id) VALUES (?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT pv.office_id FROM "
+      "commune_point_version pv WHERE pv.point_id = ? AND pv.valid_from <= ? AND "
+      "(pv.valid_to IS NULL OR pv.valid_to > ?)))");
   for (const auto& r : rows) {
     st.BindText(1, month);
     st.BindInt(2, r.group_id);
@@ -267,6 +269,9 @@ void ReplaceGroupRatings(Database& db, const std::string& month, Date rated_on,
     st.BindInt(19, r.total);
     st.BindText(20, r.class_key);
     st.BindText(21, rated_on.ToIso());
+    st.BindInt(22, r.point_id);
+    st.BindText(23, rated_on.ToIso());
+    st.BindText(24, rated_on.ToIso());
     st.Run();
   }
   WriteRatingCounts(db, month);
@@ -278,7 +283,8 @@ std::vector<GroupRatingRow> ReadGroupRatings(Database& db, const std::string& mo
       "session_share_bp, session_share_points, overdue_ratio_bp, overdue_ratio_points, "
       "principal_repaid_bp, principal_repaid_points, interest_collected_bp, "
       "interest_collected_points, savers_share_bp, savers_share_points, savings_growth_bp, "
-      "savings_growth_points, total, class FROM group_rating WHERE month = ? ORDER BY group_id");
+      "savings_growth_points, total, class, COALESCE(office_id, 0) FROM group_rating WHERE "
+      "month = ? ORDER BY group_id");
   st->BindText(1, month);
   std::vector<GroupRatingRow> out;
   while (st->Step()) {
@@ -294,6 +300,7 @@ std::vector<GroupRatingRow> ReadGroupRatings(Database& db, const std::string& mo
     }
     r.total = static_cast<int>(st->GetInt(17));
     r.class_key = st->GetText(18);
+    r.office_id = st->GetInt(19);
     out.push_back(std::move(r));
   }
   return out;

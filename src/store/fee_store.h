@@ -65,6 +65,7 @@ inline constexpr int kSessionMoveReachDays = 31;
 // A group's rating of a month as stored.
 struct GroupRatingRow {
   int64_t group_id = 0, point_id = 0;
+  int64_t office_id = 0;  // read back: the point's office on the day rated
   int association_code = 0;
   std::string commune_era, commune_code;
   int64_t figure_bp[6] = {0, 0, 0, 0, 0, 0};

@@ -265,17 +265,33 @@ std::optional<std::pair<int64_t, int>> NetworkStore::PointLinksOn(int64_t point_
   return out;
 }
 
-std::optional<int64_t> NetworkStore::GroupPointOn(int64_t group_id, Date on) {
-  auto& st = db_.Cached(
-      "SELECT point_id FROM savings_group_version WHERE group_id = ? AND valid_from <= ? AND "
-      "(valid_to IS NULL OR valid_to > ?)");
-  st.BindInt(1, group_id);
+namespace {
+// The one integer a unit's version in force on a date has in `sql` (three
+// placeholders: the unit's id, the date twice).
+std::optional<int64_t> LinkOn(Database& db, const char* sql, int64_t id, Date on) {
+  auto& st = db.Cached(sql);
+  st.BindInt(1, id);
   st.BindText(2, on.ToIso());
   st.BindText(3, on.ToIso());
   std::optional<int64_t> out;
   if (st.Step()) out = st.GetInt(0);
   st.Reset();
   return out;
+}
+}  // namespace
+
+std::optional<int64_t> NetworkStore::GroupPointOn(int64_t group_id, Date on) {
+  return LinkOn(db_,
+                "SELECT point_id FROM savings_group_version WHERE group_id = ? AND valid_from <= ? "
+                "AND (valid_to IS NULL OR valid_to > ?)",
+                group_id, on);
+}
+
+std::optional<int64_t> NetworkStore::OfficeBranchOn(int64_t office_id, Date on) {
+  return LinkOn(db_,
+                "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "
+                "(valid_to IS NULL OR valid_to > ?)",
+                office_id, on);
 }
 
 int64_t NetworkStore::OpenLoansServedBy(const std::string& table, int64_t id, Date on) {

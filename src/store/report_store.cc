@@ -340,6 +340,11 @@ class NetworkSeriesWork : public Database::PendingWork {
 NetworkSeriesWork& WorkOf(Database& db) {
   TDCS_CHECK_MSG(db.InWriteTransaction(), "a network change outside a write transaction");
   if (auto* work = db.Pending(kNetworkWork)) return static_cast<NetworkSeriesWork&>(*work);
+  // The chain head before the first contribution is read, as every writer
+  // of the model: on PostgreSQL another transaction's network change can
+  // then not commit between this one's "before" and its commit (it would be
+  // counted in both its own change and this one's "after").
+  LockChainHead(db);
   auto work = std::make_unique<NetworkSeriesWork>();
   auto& out = *work;
   db.AddPending(kNetworkWork, std::move(work));
@@ -550,38 +555,43 @@ NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int6
                                 int association, Date on) {
   NetworkFigures out;
   if (level == kLevelNation || level == kLevelOffice) {
-    // From the network series; the points are those in force in the unit.
+    // From the network series.
     const char series = level == kLevelNation ? kLevelNationNetwork : kLevelOfficeNetwork;
     for (const auto& v : ValuesOn(db, series, units, on)) {
       if (association != 0 && v.association != association) continue;
       if (v.measure == kNetworkGroups) out.groups += v.value;
       if (v.measure == kNetworkMembers) out.households += v.value;
     }
-    const std::string points =
-        "SELECT COUNT(*) FROM commune_point_version WHERE valid_from <= ? AND (valid_to IS NULL "
-        "OR valid_to > ?)";
-    if (level == kLevelNation) {
-      auto st = db.Prepare(points);
-      st->BindText(1, on.ToIso());
-      st->BindText(2, on.ToIso());
-      if (st->Step()) out.points = st->GetInt(0);
-    } else {
-      QueryIn(db, points + " AND office_id", "", {on.ToIso(), on.ToIso()}, units,
-              [&](const Statement& st) { out.points += st.GetInt(0); });
-    }
-    return out;
+  } else {
+    // A point's, a commune's, a group's: counted from the network tables.
+    OverGroupsOn(db, "SELECT COUNT(*), COUNT(DISTINCT gv.point_id)", "", level, units, {},
+                 association, on, [&](const Statement& st) {
+                   out.groups += st.GetInt(0);
+                   if (level == kLevelGroup) out.points += st.GetInt(1);
+                 });
+    // Members in force on the date (the first two placeholders).
+    OverGroupsOn(db,
+                 "SELECT COUNT(*) FROM membership m WHERE m.valid_from <= ? AND "
+                 "(m.valid_to IS NULL OR m.valid_to > ?) AND m.group_id IN (SELECT gv.group_id",
+                 ")", level, units, {on.ToIso(), on.ToIso()}, association, on,
+                 [&](const Statement& st) { out.households += st.GetInt(0); });
+    if (level == kLevelGroup) return out;
   }
-  OverGroupsOn(db, "SELECT COUNT(*), COUNT(DISTINCT gv.point_id)", "", level, units, {},
-               association, on, [&](const Statement& st) {
-                 out.groups += st.GetInt(0);
-                 out.points += st.GetInt(1);
-               });
-  // Members in force on the date (the first two placeholders).
-  OverGroupsOn(db,
-               "SELECT COUNT(*) FROM membership m WHERE m.valid_from <= ? AND "
-               "(m.valid_to IS NULL OR m.valid_to > ?) AND m.group_id IN (SELECT gv.group_id",
-               ")", level, units, {on.ToIso(), on.ToIso()}, association, on,
-               [&](const Statement& st) { out.households += st.GetInt(0); });
+  // The commune points in force in the unit, whatever the association (a
+  // group's: the one it meets at).
+  const std::string points =
+      "SELECT COUNT(*) FROM commune_point_version WHERE valid_from <= ? AND (valid_to IS NULL "
+      "OR valid_to > ?)";
+  if (level == kLevelNation) {
+    auto st = db.Prepare(points);
+    st->BindText(1, on.ToIso());
+    st->BindText(2, on.ToIso());
+    if (st->Step()) out.points = st->GetInt(0);
+  } else {
+    QueryIn(db, points + (level == kLevelOffice ? " AND office_id" : " AND point_id"), "",
+            {on.ToIso(), on.ToIso()}, units,
+            [&](const Statement& st) { out.points += st.GetInt(0); });
+  }
   return out;
 }
 
@@ -603,11 +613,13 @@ RatingCounts RatingCountsOn(Database& db, char level, const std::vector<int64_t>
     });
     return out;
   }
-  OverGroupsOn(db,
-               "SELECT r.class, COUNT(*) FROM group_rating r WHERE r.month = ? AND "
-               "r.group_id IN (SELECT gv.group_id",
-               ") GROUP BY r.class", level, units, {out.month}, association, on,
-               [&](const Statement& st) { out.by_class[st.GetText(0)] += st.GetInt(1); });
+  // A point's (a commune's) and a group's: the groups rated there.
+  QueryIn(db,
+          std::string("SELECT class, association_code FROM group_rating WHERE month = ? AND ") +
+              (level == kLevelPoint ? "point_id" : "group_id"),
+          "", {out.month}, units, [&](const Statement& st) {
+            if (association == 0 || st.GetInt(1) == association) ++out.by_class[st.GetText(0)];
+          });
   return out;
 }
 
@@ -618,10 +630,9 @@ namespace {
 constexpr const char* kRatingCounts =
     "SELECT r.month, 'n', 0, r.association_code, r.class, COUNT(*) FROM group_rating r "
     "WHERE r.month = ? GROUP BY r.month, r.association_code, r.class "
-    "UNION ALL SELECT r.month, 'o', pv.office_id, r.association_code, r.class, COUNT(*) FROM "
-    "group_rating r JOIN commune_point_version pv ON pv.point_id = r.point_id AND "
-    "pv.valid_from <= r.rated_on AND (pv.valid_to IS NULL OR pv.valid_to > r.rated_on) "
-    "WHERE r.month = ? GROUP BY r.month, pv.office_id, r.association_code, r.class";
+    "UNION ALL SELECT r.month, 'o', r.office_id, r.association_code, r.class, COUNT(*) FROM "
+    "group_rating r WHERE r.month = ? AND r.office_id IS NOT NULL "
+    "GROUP BY r.month, r.office_id, r.association_code, r.class";
 
 }  // namespace
 
@@ -665,6 +676,41 @@ std::vector<std::string> RatingCountProblems(Database& db) {
   return out;
 }
 
+std::optional<std::string> CommuneName(Database& db, const std::string& era,
+                                       const std::string& code) {
+  auto st = db.Prepare("SELECT full_name FROM admin_commune WHERE era = ? AND code = ?");
+  st->BindText(1, era);
+  st->BindText(2, code);
+  if (!st->Step()) return std::nullopt;
+  return st->GetText(0);
+}
+
+std::optional<std::string> UnitNameOn(Database& db, const std::string& table,
+                                      const std::string& id_column, int64_t id, Date on) {
+  TDCS_CHECK(table == "branch_version" || table == "office_version" ||
+             table == "commune_point_version" || table == "savings_group_version");
+  auto st = db.Prepare("SELECT name FROM " + table + " WHERE " + id_column +
+                       " = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1");
+  st->BindInt(1, id);
+  st->BindText(2, on.ToIso());
+  if (!st->Step()) return std::nullopt;
+  return st->GetText(0);
+}
+
+std::vector<LoanToExport> LoansAppliedBy(Database& db, Date on) {
+  auto st = db.Prepare(
+      "SELECT l.id, l.code, COALESCE(g.code, ''), o.code, COALESCE(p.code, ''), "
+      "l.association_code FROM loan l JOIN office o ON o.id = l.office_id "
+      "LEFT JOIN savings_group g ON g.id = l.group_id "
+      "LEFT JOIN commune_point p ON p.id = l.point_id WHERE l.applied_on <= ? ORDER BY l.code");
+  st->BindText(1, on.ToIso());
+  std::vector<LoanToExport> out;
+  while (st->Step())
+    out.push_back({st->GetInt(0), st->GetText(1), st->GetText(2), st->GetText(3), st->GetText(4),
+                   static_cast<int>(st->GetInt(5))});
+  return out;
+}
+
 std::map<std::string, int64_t> PlanTargets(Database& db, int year, char level,
                                            const std::vector<int64_t>& units) {
   std::map<std::string, int64_t> out;
@@ -689,19 +735,6 @@ void SetPlanTarget(Database& db, int year, char level, int64_t unit_id, const st
   st.BindInt(5, target_dong);
   st.BindText(6, set_on.ToIso());
   st.Run();
-}
-
-std::optional<int64_t> BranchOfOfficeOn(Database& db, int64_t office_id, Date on) {
-  auto& st = db.Cached(
-      "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "
-      "(valid_to IS NULL OR valid_to > ?)");
-  st.BindInt(1, office_id);
-  st.BindText(2, on.ToIso());
-  st.BindText(3, on.ToIso());
-  std::optional<int64_t> out;
-  if (st.Step()) out = st.GetInt(0);
-  st.Reset();
-  return out;
 }
 
 std::vector<int64_t> BranchesOn(Database& db, Date on) {

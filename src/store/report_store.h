@@ -174,6 +174,22 @@ std::map<int64_t, std::pair<std::string, std::string>> GroupNames(Database& db,
 void WriteRatingCounts(Database& db, const std::string& month);
 std::vector<std::string> RatingCountProblems(Database& db);
 
+// A commune's full name in a structure (era L or N), if there is one.
+std::optional<std::string> CommuneName(Database& db, const std::string& era,
+                                       const std::string& code);
+// A unit's name on a date (its version then, or its latest before):
+// `table` is branch_version, office_version, commune_point_version or
+// savings_group_version, `id_column` its unit column.
+std::optional<std::string> UnitNameOn(Database& db, const std::string& table,
+                                      const std::string& id_column, int64_t id, Date on);
+// The loans applied for by a date, by code: where each is reported.
+struct LoanToExport {
+  int64_t id = 0;
+  std::string code, group, office, point;
+  int association = 0;
+};
+std::vector<LoanToExport> LoansAppliedBy(Database& db, Date on);
+
 // The year's plan (plan_target, 0020): a unit's target outstanding at the
 // year's end per program. Level 'n' (unit 0), 'b' (branch) or 'o' (office).
 std::map<std::string, int64_t> PlanTargets(Database& db, int year, char level,
@@ -181,8 +197,6 @@ std::map<std::string, int64_t> PlanTargets(Database& db, int year, char level,
 // Sets (or replaces) one target.
 void SetPlanTarget(Database& db, int year, char level, int64_t unit_id, const std::string& program,
                    int64_t target_dong, Date set_on);
-// The branch an office belongs to on a date.
-std::optional<int64_t> BranchOfOfficeOn(Database& db, int64_t office_id, Date on);
 // The branches in force on a date.
 std::vector<int64_t> BranchesOn(Database& db, Date on);
 

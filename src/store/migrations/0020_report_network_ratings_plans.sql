@@ -5,9 +5,16 @@
 -- built from the network tables when this migration runs (store/migrate.cc)
 -- and kept with every change of groups, members and points after.
 --
--- Groups rated in a month by class, of the nation and of each office (the
--- office of the group's point on the day the month was rated), per
--- association: written with the month's ratings (store/fee_store.cc).
+-- A rated group's office: its point's office on the day the month was rated
+-- (a group is reported where it was rated, whatever the network does later).
+ALTER TABLE group_rating ADD COLUMN office_id BIGINT;
+UPDATE group_rating SET office_id = (
+  SELECT pv.office_id FROM commune_point_version pv WHERE pv.point_id = group_rating.point_id
+  AND pv.valid_from <= group_rating.rated_on
+  AND (pv.valid_to IS NULL OR pv.valid_to > group_rating.rated_on));
+
+-- Groups rated in a month by class, of the nation and of each office (as
+-- rated), per association: written with the month's ratings (store/fee_store.cc).
 CREATE TABLE report_rating (
   month TEXT NOT NULL, level TEXT NOT NULL, unit_id BIGINT NOT NULL,
   association_code BIGINT NOT NULL, class TEXT NOT NULL, groups BIGINT NOT NULL,
@@ -16,10 +23,8 @@ INSERT INTO report_rating (month, level, unit_id, association_code, class, group
 SELECT r.month, 'n', 0, r.association_code, r.class, COUNT(*) FROM group_rating r
 GROUP BY r.month, r.association_code, r.class;
 INSERT INTO report_rating (month, level, unit_id, association_code, class, groups)
-SELECT r.month, 'o', pv.office_id, r.association_code, r.class, COUNT(*) FROM group_rating r
-JOIN commune_point_version pv ON pv.point_id = r.point_id AND pv.valid_from <= r.rated_on
-  AND (pv.valid_to IS NULL OR pv.valid_to > r.rated_on)
-GROUP BY r.month, pv.office_id, r.association_code, r.class;
+SELECT r.month, 'o', r.office_id, r.association_code, r.class, COUNT(*) FROM group_rating r
+WHERE r.office_id IS NOT NULL GROUP BY r.month, r.office_id, r.association_code, r.class;
 
 -- The year's plan (docs/RULES.md §9.8): the outstanding a unit is to reach by
 -- 31 December in a program, allocated top-down — the nation's first, then
