@@ -246,6 +246,8 @@ program=19
 sqlite3 "$work/demo.db" "SELECT categories FROM borrower_version v JOIN borrower b ON b.id = v.borrower_id WHERE b.code = '0000000001'" | grep -q '^poor' && program=01
 check "demo has savings" bash -c "'$tdcs' savings balance 0000000002 $d | grep -q 'đ'"
 check "loan apply" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 --every-months 6 $d | grep -q 'application recorded'"
+check "an outcome without its count is a usage error" exits 2 "$tdcs" loan apply CLI9 --borrower 0000000001 --program "$program" --amount 30000000 --term-months 24 --outcome jobs $d
+check "an unknown outcome is refused" bash -c "'$tdcs' loan apply CLI9 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 --outcome fishing=2 $d 2>&1 | grep -q 'outcome: .*OUTCOME_INVALID'"
 check "loan apply twice rejected" bash -c "'$tdcs' loan apply CLI1 --borrower 0000000001 --program $program --amount 30000000 --term-months 24 $d 2>&1 | grep -q LOAN_CODE_DUPLICATE"
 check "disburse before approval rejected" bash -c "! '$tdcs' loan disburse CLI1 $d 2>/dev/null"
 check "decision before the application rejected" bash -c "'$tdcs' loan approve CLI1 --on 2026-01-01 $d 2>&1 | grep -q DECISION_BEFORE_APPLICATION"

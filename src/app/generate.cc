@@ -15,11 +15,13 @@
 #include "base/check.h"
 #include "loans/loan.h"
 #include "network/network.h"
+#include "programs/outcomes.h"
 #include "savings/savings.h"
 #include "store/admin_units.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
 #include "store/partition.h"
+#include "store/program_store.h"
 #include "store/report_store.h"
 
 namespace tdcs::app {
@@ -216,6 +218,22 @@ class Generator {
   std::vector<PlannedLoan> planned_;
   Random calibration_random_{options_.seed ^ 0x5eed'ca11'b4a7'e000ULL};
   std::optional<Error> WriteCalibratedLoans();
+  // The program's own outcome on `until` (programs/outcomes.h), once per program.
+  programs::OutcomeCounts OutcomesOf(const std::string& program) {
+    auto it = outcomes_.find(program);
+    if (it == outcomes_.end()) {
+      const auto all = store::ReadPrograms(db_);
+      const auto versions = all.find(program);
+      const auto* version =
+          versions == all.end() ? nullptr : programs::VersionOn(versions->second, options_.until);
+      it = outcomes_
+               .emplace(program,
+                        version ? programs::DefaultOutcomes(*version) : programs::OutcomeCounts{})
+               .first;
+    }
+    return it->second;
+  }
+  std::map<std::string, programs::OutcomeCounts> outcomes_;
 };
 
 void Generator::BuildNetwork() {
@@ -602,6 +620,11 @@ loans::Loan Generator::WriteLoan(const PlannedLoan& p) {
                       ledger::BuildEntry(options_.until, "freeze", std::move(f).value().postings));
   }
   ls.InsertLoan(loan, application);
+  // What it achieves: the program's own outcome (a job-creation loan: one
+  // or two workers), before the opening counts it.
+  auto outcomes = OutcomesOf(p.program);
+  if (outcomes.count("jobs")) outcomes["jobs"] = 1 + static_cast<int>(p.loan_serial % 2);
+  if (!outcomes.empty()) ls.SaveOutcomes(t.loan_id, outcomes);
   ls.RecordTxn(txns[0].first, txns[0].second);
   if (events) ls.PostEntry(*events, t.loan_id, 0);
   for (size_t k = 1; k < txns.size(); ++k) ls.RecordTxn(txns[k].first, txns[k].second);

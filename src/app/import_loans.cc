@@ -9,6 +9,7 @@
 #include "app/internal/loan_rules.h"
 #include "batch/close.h"
 #include "network/network.h"
+#include "programs/outcomes.h"
 #include "programs/program.h"
 #include "store/network_store.h"
 #include "store/partition.h"
@@ -212,6 +213,7 @@ std::vector<LoanImport> CheckLoans(store::Database& db, const std::vector<Line>&
                   "month_end"
             : charge == "month_end";
     row.loan.status = loans::LoanStatus::kApproved;
+    if (version) row.outcomes = programs::DefaultOutcomes(*version);
     auto& b = row.balance;
     b.on = *balance_on;
     b.disbursed_on = *disbursed_on;
@@ -258,6 +260,7 @@ void WriteLoans(store::Database& db, std::vector<LoanImport>& plan, const Progre
     loan.terms.loan_id = store::InRangeOf(loan.terms.borrower_id, next_id++);
     for (auto& p : row.opened.postings) p.loan_id = loan.terms.loan_id;
     store.InsertLoan(loan, row.application);
+    store.SaveOutcomes(loan.terms.loan_id, row.outcomes);  // before the opening counts them
     store::LoanTxn txn;
     txn.loan_id = loan.terms.loan_id;
     txn.date = row.balance.on;

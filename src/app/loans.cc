@@ -9,11 +9,12 @@
 #include <sstream>
 
 #include "app/internal/access.h"
-#include "app/internal/loan_rules.h"
 #include "app/internal/loan_history.h"
+#include "app/internal/loan_rules.h"
 #include "app/internal/session_lines.h"
 #include "batch/close.h"
 #include "loans/loan.h"
+#include "programs/outcomes.h"
 #include "savings/savings.h"
 #include "store/calendar_store.h"
 #include "store/loan_store.h"
@@ -36,6 +37,7 @@ namespace tdcs::app {
   X(kProgramUnknown, "PROGRAM_UNKNOWN")                            \
   X(kProgramNotInForce, "PROGRAM_NOT_IN_FORCE")                    \
   X(kBorrowerNotInGroup, "BORROWER_NOT_IN_GROUP")                  \
+  X(kOutcomeInvalid, "OUTCOME_INVALID")                            \
   X(kAmountInvalid, "AMOUNT_INVALID")                              \
   X(kStudyMonthsMissing, "STUDY_MONTHS_MISSING")                   \
   X(kStudyMonthsNotApplicable, "STUDY_MONTHS_NOT_APPLICABLE")      \
@@ -487,6 +489,13 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     return MakeError(LoanApplicationRejection::kBorrowerNotInGroup, "borrower",
                      "Hộ vay không thuộc tổ TK&VV nào vào ngày " + r.date.ToVietnamese(),
                      "The borrower is in no savings-and-loan group on " + r.date.ToIso());
+  // What the loan is to achieve (RULES §9.9): as stated, or the program's own.
+  const programs::OutcomeCounts outcomes =
+      r.outcomes.empty() ? programs::DefaultOutcomes(*version) : r.outcomes;
+  for (const auto& [kind, count] : r.outcomes)
+    if (auto problem = programs::OutcomeProblem(*version, kind, count))
+      return MakeError(LoanApplicationRejection::kOutcomeInvalid, "outcome", problem->first,
+                       problem->second);
   loans::Loan loan;
   auto& t = loan.terms;
   t.loan_id = mode == Decision::kDecideRecorded
@@ -518,6 +527,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     store.InsertLoan(
         loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on, std::nullopt, ""});
     if (r.study_months > 0) store.SaveStudyMonths(t.loan_id, r.study_months);
+    store.SaveOutcomes(t.loan_id, outcomes);
     tx.Commit();
     return t.loan_id;
   }
@@ -604,10 +614,12 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     loan.status = loans::LoanStatus::kRejected;
     application.rejection_reason = reason->code + ": " + reason->message_vi;
   }
-  if (mode == Decision::kDecideRecorded)
+  if (mode == Decision::kDecideRecorded) {
     store.RecordDecision(t.loan_id, loan.status, r.date, application.rejection_reason);
-  else
+  } else {
     store.InsertLoan(loan, application);
+    store.SaveOutcomes(t.loan_id, outcomes);
+  }
   tx.Commit();  // a rejection is recorded with its reason
   if (reason) return *reason;
   return t.loan_id;

@@ -17,6 +17,7 @@
 // at once on both engines.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct LoanApplicationRequest {
   // stated on the application (grace_months 0 then means study + 12); 0 for
   // other programs.
   int study_months = 0;
+  // What the loan is to achieve (RULES §9.9): kind → count; empty records
+  // the program's own outcome once (a students' loan: one student).
+  std::map<std::string, int> outcomes;
   int fund_source = 1;
   Date date;  // application and decision date
   std::optional<Date> group_reviewed_on, commune_certified_on;
@@ -65,6 +69,7 @@ enum class LoanApplicationRejection {
   kProgramUnknown,               // no such program
   kProgramNotInForce,            // the program has no version in force on the date
   kBorrowerNotInGroup,           // the borrower is in no group on the date
+  kOutcomeInvalid,               // an outcome unknown, not the program's, or a count out of range
   kAmountInvalid,                // zero or negative (CheckAmount)
   kStudyMonthsMissing,           // a students' loan without the months of study left
   kStudyMonthsNotApplicable,     // months of study for another program

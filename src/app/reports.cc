@@ -13,6 +13,7 @@
 #include "entrusted/rating.h"
 #include "loans/loan.h"
 #include "network/network.h"
+#include "programs/outcomes.h"
 #include "reports/measures.h"
 #include "store/fee_store.h"
 #include "store/loan_store.h"
@@ -170,6 +171,8 @@ void AddTo(ReportFigures& f, const store::SeriesValue& v) {
   if (m == term + "l") f.long_term += v.value;
   if (m == reports::kLoansOwing) f.loans += v.value;
   if (m == reports::kCustomers) f.customers += v.value;
+  if (m.substr(0, reports::kOutcomePrefix.size()) == reports::kOutcomePrefix)
+    f.outcomes[std::string(m.substr(reports::kOutcomePrefix.size()))] += v.value;
 }
 
 bool IsPrincipal(std::string_view measure) {
@@ -284,6 +287,11 @@ void Turnover(HeadlineReport& out) {
   out.collected = out.end.repaid - out.start.repaid;
   out.interest_collected = out.end.interest_collected - out.start.interest_collected;
   out.written_off = out.end.written_off_principal - out.start.written_off_principal;
+  out.outcomes.clear();
+  for (const auto& [kind, n] : out.end.outcomes) out.outcomes[kind] += n;
+  for (const auto& [kind, n] : out.start.outcomes) out.outcomes[kind] -= n;
+  for (auto it = out.outcomes.begin(); it != out.outcomes.end();)
+    it = it->second == 0 ? out.outcomes.erase(it) : std::next(it);
 }
 
 }  // namespace
@@ -972,6 +980,12 @@ ReportLayout LayoutOf(const HeadlineReport& r) {
   row("Ngắn hạn / Short term (đ)", C::Dong(r.end.short_term));
   row("Trung hạn / Medium term (đ)", C::Dong(r.end.medium_term));
   row("Dài hạn / Long term (đ)", C::Dong(r.end.long_term));
+  for (auto kind : programs::kOutcomeKinds) {
+    const auto it = r.outcomes.find(std::string(kind));
+    row("Kết quả trong kỳ: " + std::string(programs::OutcomeNameVi(kind)) +
+            " / Outcomes in the period: " + std::string(kind),
+        C::Count(it == r.outcomes.end() ? 0 : it->second));
+  }
   out.sheets.push_back(std::move(main));
 
   ReportSheet programs{"Theo chương trình",
@@ -1163,6 +1177,30 @@ std::string Narrative(const HeadlineReport& h, const BreakdownReport& programs, 
                     Grouped(h.households, en) + " member households. "
               : "Cho vay thông qua " + Grouped(h.groups, en) + " tổ TK&VV với " +
                     Grouped(h.households, en) + " hộ thành viên. ";
+  // What the loans of the period achieved.
+  {
+    std::string list;
+    for (auto kind : programs::kOutcomeKinds) {
+      const auto it = h.outcomes.find(std::string(kind));
+      if (it == h.outcomes.end() || it->second <= 0) continue;
+      const std::string n = Grouped(it->second, en);
+      std::string part;
+      if (kind == "jobs")
+        part = en ? "jobs for " + n + " workers" : "tạo việc làm cho " + n + " lao động";
+      if (kind == "water_works")
+        part =
+            en ? n + " clean water and sanitation works" : n + " công trình nước sạch và vệ sinh";
+      if (kind == "students")
+        part = en ? n + " students financed" : n + " học sinh, sinh viên được vay vốn";
+      if (kind == "houses") part = en ? n + " houses" : n + " căn nhà";
+      if (kind == "released_prisoners")
+        part = en ? n + " people released from prison" : n + " người chấp hành xong án phạt tù";
+      list += (list.empty() ? "" : ", ") + part;
+    }
+    if (!list.empty())
+      out += en ? "The loans of the period brought " + list + ". "
+                : "Vốn vay trong kỳ đã giúp " + list + ". ";
+  }
   // The program that grew most (one started in the period too).
   const BreakdownRow* grew = nullptr;
   for (const auto& row : programs.rows)

@@ -66,6 +66,8 @@ struct ReportFigures {
   int64_t disbursed = 0, repaid = 0, interest_collected = 0;    // since the start
   int64_t short_term = 0, medium_term = 0, long_term = 0;       // principal by term
   int64_t loans = 0, customers = 0;                             // owing
+  // What the loans reached achieved since the start (RULES §9.9): kind → count.
+  std::map<std::string, int64_t> outcomes;
   int64_t Outstanding() const { return normal + overdue + frozen; }
 };
 
@@ -79,6 +81,8 @@ struct HeadlineReport {
   ReportFigures start;  // at the end of the day before `from`
   // Turnover over [from, at].
   int64_t lent = 0, collected = 0, interest_collected = 0, written_off = 0;
+  // Outcomes of the loans first disbursed (or taken over) in the period.
+  std::map<std::string, int64_t> outcomes;
   // Outstanding at `at` by association (11–14), program, fund source.
   std::map<int, int64_t> by_association;
   std::map<std::string, int64_t> by_program;

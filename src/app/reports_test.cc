@@ -808,3 +808,95 @@ TEST(ReportsNetworkTest, TheNetworkSeriesFollowEveryChangeOfTheNetwork) {
 
 }  // namespace
 }  // namespace tdcs::app
+
+namespace tdcs::app {
+namespace {
+
+// Outcomes (RULES §9.9): recorded on the application (the program's own
+// when none is stated), counted from the day the first principal reaches
+// the household, taken back with a reversed disbursement; a bad one is
+// refused naming the field, and nothing is recorded.
+TEST(ReportsOutcomesTest, OutcomesCountFromTheFirstDisbursement) {
+  const std::string target = testing::NewTestTarget();
+  ASSERT_TRUE(Generate(target, SystemContext(), {"demo", 5, D("2024-06-30")}).ok());
+  auto db = Connection::Open(target);
+  store::Database& sdb = testing::DbOf(*db);
+  ReportRequest r;
+  r.at = D("2024-06-30");
+  const auto before = Headline(*db, SystemContext(), r);
+  ASSERT_TRUE(before.ok());
+  // The generated loans' own outcomes, summed here from the table.
+  std::map<std::string, int64_t> recorded;
+  auto st = sdb.Prepare("SELECT kind, SUM(count) FROM loan_outcome GROUP BY kind");
+  while (st->Step()) recorded[st->GetText(0)] = st->GetInt(1);
+  EXPECT_GT(recorded["students"], 0);
+  EXPECT_GT(recorded["jobs"], recorded["students"] / 10);
+  EXPECT_EQ(before.value().end.outcomes, recorded);
+  auto job_loan = sdb.Prepare(
+      "SELECT b.code FROM loan l JOIN borrower b ON b.id = l.borrower_id WHERE l.program_code = "
+      "'03' ORDER BY l.code LIMIT 1");
+  ASSERT_TRUE(job_loan->Step());
+  LoanApplicationRequest a;
+  a.code = "OUT1";
+  a.borrower_code = job_loan->GetText(0);
+  a.program = "03";
+  a.amount = Money::Dong(30'000'000);
+  a.term_months = 36;
+  a.date = D("2024-06-30");
+  for (const auto& bad : std::vector<std::map<std::string, int>>{
+           {{"students", 1}}, {{"jobs", 0}}, {{"fishing", 1}}, {{"jobs", 1'001}}}) {
+    a.outcomes = bad;
+    auto refused = ApproveLoan(*db, SystemContext(), a);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "OUTCOME_INVALID");
+    EXPECT_EQ(refused.error().field, "outcome");
+  }
+  EXPECT_EQ(sdb.QueryInt("SELECT COUNT(*) FROM loan WHERE code = 'OUT1'").value_or(-1), 0);
+  a.outcomes = {{"jobs", 3}};
+  ASSERT_TRUE(ApproveLoan(*db, SystemContext(), a).ok());
+  // Approved, not disbursed: nothing yet.
+  EXPECT_EQ(Headline(*db, SystemContext(), r).value().end.outcomes, recorded);
+  auto act = [&](LoanActionKind kind) {
+    LoanAction action;
+    action.kind = kind;
+    action.loan_code = "OUT1";
+    action.date = D("2024-06-30");
+    action.amount = Money::Dong(30'000'000);
+    auto done = ActOnLoan(*db, SystemContext(), action);
+    ASSERT_TRUE(done.ok()) << done.error().ToString();
+  };
+  // The jobs of the day (the take-over's and this loan's), per unit and program.
+  r.from = D("2024-06-30");
+  const auto jobs = [&](const char* unit, const char* program) {
+    ReportRequest q = r;
+    q.unit = unit;
+    q.program = program;
+    const auto h = Headline(*db, SystemContext(), q);
+    const auto it = h.value().outcomes.find("jobs");
+    return it == h.value().outcomes.end() ? int64_t{0} : it->second;
+  };
+  const int64_t national = jobs("national", ""), office = jobs("PGD312", ""),
+                of_03 = jobs("national", "03"), of_01 = jobs("national", "01");
+  act(LoanActionKind::kDisburse);
+  const auto after = Headline(*db, SystemContext(), r);
+  EXPECT_EQ(after.value().end.outcomes.at("jobs"), recorded["jobs"] + 3);
+  EXPECT_EQ(jobs("national", ""), national + 3);
+  EXPECT_EQ(jobs("PGD312", ""), office + 3);
+  EXPECT_EQ(jobs("national", "03"), of_03 + 3);
+  EXPECT_EQ(jobs("national", "01"), of_01);
+  const auto p = ByProgram(*db, SystemContext(), r);
+  EXPECT_NE(
+      Narrative(after.value(), p.value(), false)
+          .find("tạo việc làm cho " +
+                std::to_string(national + 3).insert(std::to_string(national + 3).size() - 3, ".") +
+                " lao động"),
+      std::string::npos)
+      << Narrative(after.value(), p.value(), false);
+  act(LoanActionKind::kReverseLast);
+  EXPECT_EQ(Headline(*db, SystemContext(), r).value().end.outcomes, recorded);
+  auto verified = batch::Verify(sdb, true);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
+}  // namespace
+}  // namespace tdcs::app

@@ -752,6 +752,7 @@ struct LoanOptions {
   std::string group, office;
   int term_months = 0, every_months = 0, grace_months = 0, study_months = 0, fund = 1, months = 0;
   bool from_savings = false;
+  std::vector<std::string> outcomes;  // KIND=N
 };
 
 // A required amount option in whole đồng.
@@ -778,6 +779,10 @@ int RunLoanApply(app::Connection& db, const LoanOptions& o, Date on) {
   r.every_months = o.every_months;
   r.grace_months = o.grace_months;
   r.study_months = o.study_months;
+  for (const auto& outcome : o.outcomes) {  // checked by IsOutcome while parsing
+    const auto eq = outcome.find('=');
+    r.outcomes[outcome.substr(0, eq)] = std::stoi(outcome.substr(eq + 1));
+  }
   r.fund_source = o.fund;
   r.date = on;
   auto id = app::ApplyForLoan(db, kContext, r);
@@ -1054,6 +1059,20 @@ int main(int argc, char** argv) {
                    "grace months (default: none; students: the months of study + 12)")
       ->default_str("");
   loan_apply->add_option("--study-months", lo.study_months, "students: months of study left");
+  loan_apply
+      ->add_option("--outcome", lo.outcomes,
+                   "what the loan achieves, KIND=N (jobs, water_works, students, houses, "
+                   "released_prisoners; default: the program's own, once); repeatable")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const auto eq = text.find('=');
+            const std::string n = eq == std::string::npos ? "" : text.substr(eq + 1);
+            if (eq == 0 || n.empty() || n.size() > 6 ||
+                !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }))
+              return "cần KIND=N / KIND=N is needed (jobs=3): '" + text + "'";
+            return {};
+          },
+          "KIND=N"));
   loan_apply->add_option("--fund", lo.fund, "fund source: 1 central, 2 local budget");
   add_on(loan_apply);
   auto* loan_approve = loan->add_subcommand("approve", "Approve an application / phê duyệt");

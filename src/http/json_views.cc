@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "entrusted/rating.h"
+#include "programs/outcomes.h"
 
 namespace tdcs::http {
 namespace {
@@ -58,6 +59,18 @@ std::string LoanDetailsJson(const app::LoanDetails& d) {
               {"transactions", transactions}}
       .dump();
 }
+
+namespace {
+// Every outcome kind with its count (0 when none).
+ordered_json Counts(const std::map<std::string, int64_t>& counts) {
+  ordered_json out = ordered_json::object();
+  for (auto kind : programs::kOutcomeKinds) {
+    const auto it = counts.find(std::string(kind));
+    out[std::string(kind)] = it == counts.end() ? 0 : it->second;
+  }
+  return out;
+}
+}  // namespace
 
 std::string HeadlineJson(const app::HeadlineReport& r) {
   const int64_t outstanding = r.end.Outstanding();
@@ -120,6 +133,8 @@ std::string HeadlineJson(const app::HeadlineReport& r) {
       {"by_fund_source", by_fund},
       {"by_term",
        {{"short", r.end.short_term}, {"medium", r.end.medium_term}, {"long", r.end.long_term}}},
+      {"outcomes", Counts(r.outcomes)},
+      {"outcomes_to_date", Counts(r.end.outcomes)},
       {"averages",
        {{"per_customer_dong",
          !r.program.empty() || r.fund_source

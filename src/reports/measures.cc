@@ -57,6 +57,12 @@ EntryEffect LoanEntryEffect(const LoanPlace& place, LoanPosition& position,
       out.deltas.push_back({std::string(measure), place.program, place.fund_source, delta});
   };
   if (kind == "disburse") add(kDisbursed, principal);
+  if (kind == "disburse" || kind == "open") {
+    const bool had = position.disbursed > 0;
+    position.disbursed += principal;
+    const bool has = position.disbursed > 0;
+    if (had != has) out.reached = has ? 1 : -1;
+  }
   if (kind == "pay" || kind == "pay_savings") {
     add(kRepaid, -principal);
     add(kInterestCollected, -interest);

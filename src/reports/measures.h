@@ -28,6 +28,7 @@ char TermClass(int term_months);
 
 // Where a loan is reported: fixed when it is taken on.
 struct LoanPlace {
+  int64_t loan_id = 0;
   int64_t group_id = 0, point_id = 0, office_id = 0;
   int association = 0;  // of the group (1 farmers, 2 women, 3 veterans, 4 youth)
   std::string program;
@@ -38,6 +39,7 @@ struct LoanPlace {
 // The loan as the journal has it so far.
 struct LoanPosition {
   int64_t principal = 0;    // normal + overdue + frozen
+  int64_t disbursed = 0;    // principal disbursed or taken over, net of reversals
   int64_t borrower_id = 0;  // who owes it (an heir after an inheritance)
 };
 
@@ -57,7 +59,12 @@ struct HouseholdChange {
 struct EntryEffect {
   std::vector<MeasureDelta> deltas;
   std::vector<HouseholdChange> households;
+  // +1 when the loan's first principal reaches the household (disbursed or
+  // taken over), −1 when a reversal takes the last of it back: its outcomes
+  // (RULES §9.9) count from then, under kOutcomePrefix + kind.
+  int reached = 0;
 };
+inline constexpr std::string_view kOutcomePrefix = "outcome:";
 
 // The accounts whose balances are kept: principal by state, interest
 // receivable, principal and interest written off.

@@ -395,6 +395,7 @@ reports::LoanPlace PlaceOf(const loans::LoanTerms& t) {
   place.program = t.program;
   place.fund_source = t.fund_source;
   place.term_months = t.term_months;
+  place.loan_id = t.loan_id;
   return place;
 }
 
@@ -411,6 +412,7 @@ void LoanStore::NoteReportLoan(const loans::Loan& loan, bool is_new) {
   ReportLoan r;
   r.place = PlaceOf(loan.terms);
   r.position.principal = is_new ? 0 : loan.Principal().dong();
+  r.position.disbursed = is_new ? 0 : loan.disbursed.dong();
   r.position.borrower_id = loan.terms.borrower_id;
   report_loans_.emplace(loan.terms.loan_id, std::move(r));
 }
@@ -1037,6 +1039,18 @@ std::optional<Date> LoanStore::DecidedOn(int64_t loan_id) {
                              loan_id);
   if (!text) return std::nullopt;
   return Date::Parse(*text);
+}
+
+void LoanStore::SaveOutcomes(int64_t loan_id, const std::map<std::string, int>& outcomes) {
+  for (const auto& [kind, count] : outcomes) {
+    auto& st = db_.Cached(
+        "INSERT INTO loan_outcome (loan_id, kind, count) VALUES (?, ?, ?) ON CONFLICT (loan_id, "
+        "kind) DO UPDATE SET count = excluded.count");
+    st.BindInt(1, loan_id);
+    st.BindText(2, kind);
+    st.BindInt(3, count);
+    st.Run();
+  }
 }
 
 void LoanStore::SaveStudyMonths(int64_t loan_id, int study_months) {

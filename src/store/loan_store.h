@@ -94,6 +94,8 @@ class LoanStore {
   std::optional<Date> AppliedOn(int64_t loan_id);
   // The date the application was decided (approved or rejected), if it was.
   std::optional<Date> DecidedOn(int64_t loan_id);
+  // What a loan achieves (RULES §9.9): recorded with its application.
+  void SaveOutcomes(int64_t loan_id, const std::map<std::string, int>& outcomes);
   // The months of study an application stated (0 when none was recorded).
   void SaveStudyMonths(int64_t loan_id, int study_months);
   int StudyMonths(int64_t loan_id);

@@ -86,9 +86,15 @@ std::vector<int> Migrate(Database& db) {
     if (db.engine() == Engine::kPostgres && m.version > kTextBytewiseSince)
       db.ExecScript("SELECT tdcs_text_bytewise()");
     // The reports' read model of a database that already has a journal is
-    // built from it, in the migration's transaction.
-    if (m.version == kReportModelSince) RebuildReportModel(db);
-    if (m.version == kNetworkSeriesSince) RebuildNetworkSeries(db);
+    // built from it, in the migration's transaction, once all its tables
+    // exist (0019's, and 0020's network, ratings and outcomes): at 0020. A
+    // database that had 0019 already gets the network series then.
+    if (m.version == kNetworkSeriesSince) {
+      if (std::find(applied.begin(), applied.end(), kReportModelSince) != applied.end())
+        RebuildReportModel(db);
+      else
+        RebuildNetworkSeries(db);
+    }
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

@@ -60,6 +60,25 @@ void ReportWriter::Add(const reports::LoanPlace& place, Date day,
                        const reports::EntryEffect& effect) {
   for (const auto& d : effect.deltas)
     AddAtLevels(place, day, d.measure, d.program, d.fund_source, d.delta);
+  if (effect.reached != 0) {
+    // The loan's outcomes count from the day its first principal reached
+    // the household (and stop if a reversal takes it all back).
+    std::map<std::string, int> read;
+    const std::map<std::string, int>* outcomes = &read;
+    if (outcomes_ != nullptr) {
+      const auto it = outcomes_->find(place.loan_id);
+      outcomes = it == outcomes_->end() ? nullptr : &it->second;
+    } else {
+      auto& st = db_.Cached("SELECT kind, count FROM loan_outcome WHERE loan_id = ?");
+      st.BindInt(1, place.loan_id);
+      while (st.Step()) read[st.GetText(0)] = static_cast<int>(st.GetInt(1));
+      st.Reset();
+    }
+    if (outcomes != nullptr)
+      for (const auto& [kind, count] : *outcomes)
+        AddAtLevels(place, day, std::string(reports::kOutcomePrefix) + kind, place.program,
+                    place.fund_source, static_cast<int64_t>(count) * effect.reached);
+  }
   for (const auto& h : effect.households)
     for (const auto& [level, unit] : UnitsOf(place))
       households_.push_back(
@@ -816,10 +835,17 @@ ReportModel Replay(Database& db) {
       l.place.term_months = static_cast<int>(st->GetInt(6));
       l.position.borrower_id = st->GetInt(7);
       l.place.office_id = st->GetInt(8);
+      l.place.loan_id = st->GetInt(0);
       loans.emplace(st->GetInt(0), std::move(l));
     }
   }
+  std::map<int64_t, std::map<std::string, int>> outcomes;
+  {
+    auto st = db.Prepare("SELECT loan_id, kind, count FROM loan_outcome");
+    while (st->Step()) outcomes[st->GetInt(0)][st->GetText(1)] = static_cast<int>(st->GetInt(2));
+  }
   ReportWriter writer(db);
+  writer.UseOutcomes(&outcomes);
   ReportModel out;
   auto apply = [&](int64_t loan_id, ledger::Entry& entry) {
     auto it = loans.find(loan_id);

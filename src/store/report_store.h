@@ -90,6 +90,11 @@ class ReportWriter {
   // against `owing` instead of the table, and hands over the series' changes.
   void CountHouseholdsIn(std::map<std::string, int64_t>& owing);
   std::map<std::pair<SeriesKey, Date>, int64_t> TakeChanges() { return std::move(pending_); }
+  // In memory: every loan's outcomes (loan_outcome) instead of a read per
+  // loan reached.
+  void UseOutcomes(const std::map<int64_t, std::map<std::string, int>>* outcomes) {
+    outcomes_ = outcomes;
+  }
 
   // A change of a household's count of loans owing under a unit (key:
   // "borrower|level|unit|association"), and the unit's customers series.
@@ -106,6 +111,7 @@ class ReportWriter {
   Database& db_;
   std::map<std::pair<SeriesKey, Date>, int64_t> pending_;
   std::vector<HouseholdChange> households_;  // in posting order
+  const std::map<int64_t, std::map<std::string, int>>* outcomes_ = nullptr;
 };
 
 // A series' value on a date, summed over the units asked for (or, per

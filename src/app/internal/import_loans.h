@@ -2,6 +2,8 @@
 // balances (import.h has the file format, docs/RULES.md §4.13 the rules).
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "app/import.h"
@@ -22,6 +24,7 @@ struct LoanImport {
   store::LoanApplication application;
   loans::OpeningBalance balance;
   loans::Outcome opened;
+  std::map<std::string, int> outcomes;  // the program's own (RULES §9.9)
 };
 
 // Checks every row (every bad field listed in `report`); the plan of the good ones.

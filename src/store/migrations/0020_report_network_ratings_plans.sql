@@ -34,3 +34,11 @@ CREATE TABLE plan_target (
   year BIGINT NOT NULL, level TEXT NOT NULL, unit_id BIGINT NOT NULL, program_code TEXT NOT NULL,
   target_dong BIGINT NOT NULL, set_on DATE NOT NULL,
   PRIMARY KEY (year, level, unit_id, program_code));
+
+-- What a loan achieves (docs/RULES.md §9.9), recorded on its application:
+-- kind jobs | water_works | students | houses | released_prisoners, and how
+-- many. Counted in the reports' read model (measure outcome:KIND) on the day
+-- the loan's first principal is disbursed or taken over.
+CREATE TABLE loan_outcome (
+  loan_id BIGINT NOT NULL, kind TEXT NOT NULL, count BIGINT NOT NULL,
+  PRIMARY KEY (loan_id, kind));
