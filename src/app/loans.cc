@@ -490,8 +490,10 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
                      "Hộ vay không thuộc tổ TK&VV nào vào ngày " + r.date.ToVietnamese(),
                      "The borrower is in no savings-and-loan group on " + r.date.ToIso());
   // What the loan is to achieve (RULES §9.9): as stated, or the program's own.
-  const programs::OutcomeCounts outcomes =
-      r.outcomes.empty() ? programs::DefaultOutcomes(*version) : r.outcomes;
+  // (The program's own is recorded once unless stated: a water loan that
+  // states jobs=2 also builds one work.)
+  programs::OutcomeCounts outcomes = programs::DefaultOutcomes(*version);
+  for (const auto& [kind, count] : r.outcomes) outcomes[kind] = count;
   for (const auto& [kind, count] : r.outcomes)
     if (auto problem = programs::OutcomeProblem(*version, kind, count))
       return MakeError(LoanApplicationRejection::kOutcomeInvalid, "outcome", problem->first,
@@ -618,7 +620,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     store.RecordDecision(t.loan_id, loan.status, r.date, application.rejection_reason);
   } else {
     store.InsertLoan(loan, application);
-    store.SaveOutcomes(t.loan_id, outcomes);
+    if (!reason) store.SaveOutcomes(t.loan_id, outcomes);
   }
   tx.Commit();  // a rejection is recorded with its reason
   if (reason) return *reason;

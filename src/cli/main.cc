@@ -779,9 +779,12 @@ int RunLoanApply(app::Connection& db, const LoanOptions& o, Date on) {
   r.every_months = o.every_months;
   r.grace_months = o.grace_months;
   r.study_months = o.study_months;
-  for (const auto& outcome : o.outcomes) {  // checked by IsOutcome while parsing
+  for (const auto& outcome : o.outcomes) {  // KIND=N, checked while parsing
     const auto eq = outcome.find('=');
-    r.outcomes[outcome.substr(0, eq)] = std::stoi(outcome.substr(eq + 1));
+    if (!r.outcomes.emplace(outcome.substr(0, eq), std::stoi(outcome.substr(eq + 1))).second) {
+      fmt::print(stderr, "--outcome: {} hai lần / given twice\n", outcome.substr(0, eq));
+      return kExitUsage;
+    }
   }
   r.fund_source = o.fund;
   r.date = on;

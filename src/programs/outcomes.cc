@@ -46,7 +46,10 @@ std::optional<std::pair<std::string, std::string>> OutcomeProblem(const ProgramV
             (own.empty() ? "" : " (chỉ jobs hoặc " + own + ")"),
         "program " + version.code + " records no '" + kind + "'" +
             (own.empty() ? " (only jobs)" : " (only jobs or " + own + ")")};
-  const int most = kind == "water_works" ? 2 : 1'000;
+  // A household's loan builds at most 2 water works (the program's rule),
+  // finances its students (10 at most), builds its house and helps its own
+  // member released from prison; a job-creation loan may employ many.
+  const int most = kind == "water_works" ? 2 : kind == "students" ? 10 : kind == "jobs" ? 1'000 : 1;
   if (count < 1 || count > most)
     return std::pair<std::string, std::string>{
         "số " + kind + " phải từ 1 đến " + std::to_string(most),

@@ -33,7 +33,8 @@ std::string OwnOutcome(const ProgramVersion& version);
 OutcomeCounts DefaultOutcomes(const ProgramVersion& version);
 // Why `kind` × `count` cannot be recorded on a loan of the program
 // (Vietnamese, English), or nullopt: a kind not in kOutcomeKinds, a count
-// outside 1–1,000 (water works: 1–2, the program's most per household), or
+// outside its range (jobs 1–1,000; water works 1–2, the program's most per
+// household; students 1–10; a house and a person released from prison 1), or
 // a kind that is neither jobs (any loan may create them) nor the program's own.
 std::optional<std::pair<std::string, std::string>> OutcomeProblem(const ProgramVersion& version,
                                                                   const std::string& kind,

@@ -84,7 +84,9 @@ SessionCash SessionCashOf(Database& db, int64_t point_id, Date date) {
   add(loans);
   auto& savings = db.Cached(
       "SELECT SUM(p.amount_dong) FROM posting p WHERE p.account_code = 'CASH_POINT' AND "
-      "p.loan_id = 0 AND p.entry_id IN (SELECT t.entry_id FROM savings_group_version g "
+      // "+": not by the index on loan_id, which would read every savings
+      // posting of the bank; by the entries of the point's members.
+      "+p.loan_id = 0 AND p.entry_id IN (SELECT t.entry_id FROM savings_group_version g "
       "JOIN membership m ON m.group_id = g.group_id AND " +
       ValidOn("m") +
       " JOIN savings_account a ON a.borrower_id = m.borrower_id JOIN savings_txn t ON "

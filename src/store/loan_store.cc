@@ -430,7 +430,7 @@ LoanStore::ReportLoan& LoanStore::ReportLoanOf(int64_t loan_id) {
   auto& st = db_.Cached(
       "SELECT COALESCE(group_id, 0), COALESCE(point_id, 0), office_id, association_code, "
       "program_code, fund_source, term_months, normal_dong + overdue_dong + frozen_dong, "
-      "borrower_id FROM loan WHERE id = ?");
+      "borrower_id, disbursed_dong FROM loan WHERE id = ?");
   st.BindInt(1, loan_id);
   TDCS_CHECK_MSG(st.Step(), "an entry for a loan that does not exist");
   ReportLoan r;
@@ -443,6 +443,8 @@ LoanStore::ReportLoan& LoanStore::ReportLoanOf(int64_t loan_id) {
   r.place.term_months = static_cast<int>(st.GetInt(6));
   r.position.principal = st.GetInt(7);
   r.position.borrower_id = st.GetInt(8);
+  r.position.disbursed = st.GetInt(9);
+  r.place.loan_id = loan_id;
   st.Reset();
   return report_loans_.emplace(loan_id, std::move(r)).first->second;
 }
@@ -1042,10 +1044,17 @@ std::optional<Date> LoanStore::DecidedOn(int64_t loan_id) {
 }
 
 void LoanStore::SaveOutcomes(int64_t loan_id, const std::map<std::string, int>& outcomes) {
+  if (outcomes.empty()) return;
+  // Remembered for the writer of the model, which counts them at the loan's
+  // first principal (in a bulk load, in this same transaction): no read back.
+  if (saved_outcomes_transaction_ != db_.TransactionSerial()) {
+    saved_outcomes_.clear();
+    saved_outcomes_transaction_ = db_.TransactionSerial();
+  }
+  saved_outcomes_[loan_id] = outcomes;
+  reports_.UseOutcomes(&saved_outcomes_, false);
   for (const auto& [kind, count] : outcomes) {
-    auto& st = db_.Cached(
-        "INSERT INTO loan_outcome (loan_id, kind, count) VALUES (?, ?, ?) ON CONFLICT (loan_id, "
-        "kind) DO UPDATE SET count = excluded.count");
+    auto& st = db_.Cached("INSERT INTO loan_outcome (loan_id, kind, count) VALUES (?, ?, ?)");
     st.BindInt(1, loan_id);
     st.BindText(2, kind);
     st.BindInt(3, count);

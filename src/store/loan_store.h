@@ -193,7 +193,10 @@ class LoanStore {
   // The caller posts nothing more for the loan in this transaction (a
   // generated or imported loan, written whole): what the store kept of it
   // for the reports' figures is dropped, so a long transaction stays small.
-  void DoneWithLoan(int64_t loan_id) { report_loans_.erase(loan_id); }
+  void DoneWithLoan(int64_t loan_id) {
+    report_loans_.erase(loan_id);
+    saved_outcomes_.erase(loan_id);
+  }
   // Locks the rows of loans not yet held, in ascending id order, in one
   // statement per chunk (`ids` ascending).
   void LockLoans(const std::vector<int64_t>& loan_ids);
@@ -268,6 +271,9 @@ class LoanStore {
   void ReportEntry(const ledger::Entry& entry, int64_t loan_id);
   ReportWriter reports_{db_};
   std::map<int64_t, ReportLoan> report_loans_;
+  // Outcomes saved in the transaction numbered saved_outcomes_transaction_.
+  std::map<int64_t, std::map<std::string, int>> saved_outcomes_;
+  uint64_t saved_outcomes_transaction_ = 0;
   uint64_t report_transaction_ = 0;
   // The chain head as this transaction has moved it: valid only while
   // db_.TransactionSerial() still equals head_transaction_, so a head cached

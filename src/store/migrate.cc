@@ -87,14 +87,10 @@ std::vector<int> Migrate(Database& db) {
       db.ExecScript("SELECT tdcs_text_bytewise()");
     // The reports' read model of a database that already has a journal is
     // built from it, in the migration's transaction, once all its tables
-    // exist (0019's, and 0020's network, ratings and outcomes): at 0020. A
-    // database that had 0019 already gets the network series then.
-    if (m.version == kNetworkSeriesSince) {
-      if (std::find(applied.begin(), applied.end(), kReportModelSince) != applied.end())
-        RebuildReportModel(db);
-      else
-        RebuildNetworkSeries(db);
-    }
+    // exist (0019's, and 0020's network, ratings and outcomes): at 0020, the
+    // whole of it, whether 0019 ran in this run or an earlier one (a run
+    // stopped between them leaves 0020 to do, and the model to build).
+    if (m.version == kNetworkSeriesSince) RebuildReportModel(db);
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

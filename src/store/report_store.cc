@@ -65,9 +65,14 @@ void ReportWriter::Add(const reports::LoanPlace& place, Date day,
     // the household (and stop if a reversal takes it all back).
     std::map<std::string, int> read;
     const std::map<std::string, int>* outcomes = &read;
-    if (outcomes_ != nullptr) {
+    const auto found = outcomes_ == nullptr ? nullptr : [&]() -> const std::map<std::string, int>* {
       const auto it = outcomes_->find(place.loan_id);
-      outcomes = it == outcomes_->end() ? nullptr : &it->second;
+      return it == outcomes_->end() ? nullptr : &it->second;
+    }();
+    if (found != nullptr) {
+      outcomes = found;
+    } else if (outcomes_ != nullptr && outcomes_complete_) {
+      outcomes = nullptr;
     } else {
       auto& st = db_.Cached("SELECT kind, count FROM loan_outcome WHERE loan_id = ?");
       st.BindInt(1, place.loan_id);
@@ -845,7 +850,7 @@ ReportModel Replay(Database& db) {
     while (st->Step()) outcomes[st->GetInt(0)][st->GetText(1)] = static_cast<int>(st->GetInt(2));
   }
   ReportWriter writer(db);
-  writer.UseOutcomes(&outcomes);
+  writer.UseOutcomes(&outcomes, true);
   ReportModel out;
   auto apply = [&](int64_t loan_id, ledger::Entry& entry) {
     auto it = loans.find(loan_id);

@@ -90,10 +90,12 @@ class ReportWriter {
   // against `owing` instead of the table, and hands over the series' changes.
   void CountHouseholdsIn(std::map<std::string, int64_t>& owing);
   std::map<std::pair<SeriesKey, Date>, int64_t> TakeChanges() { return std::move(pending_); }
-  // In memory: every loan's outcomes (loan_outcome) instead of a read per
-  // loan reached.
-  void UseOutcomes(const std::map<int64_t, std::map<std::string, int>>* outcomes) {
+  // Loans' outcomes known without a read of loan_outcome: every loan's when
+  // `complete` (the replay), else those just saved (a loan not among them
+  // is read).
+  void UseOutcomes(const std::map<int64_t, std::map<std::string, int>>* outcomes, bool complete) {
     outcomes_ = outcomes;
+    outcomes_complete_ = complete;
   }
 
   // A change of a household's count of loans owing under a unit (key:
@@ -112,6 +114,7 @@ class ReportWriter {
   std::map<std::pair<SeriesKey, Date>, int64_t> pending_;
   std::vector<HouseholdChange> households_;  // in posting order
   const std::map<int64_t, std::map<std::string, int>>* outcomes_ = nullptr;
+  bool outcomes_complete_ = false;
 };
 
 // A series' value on a date, summed over the units asked for (or, per
