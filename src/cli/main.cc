@@ -39,6 +39,7 @@
 #include "cli/rejections.h"
 #include "cli/report_commands.h"
 #include "cli/session_forms.h"
+#include "cli/user_commands.h"
 #include "http/json_views.h"
 #include "http/server.h"
 #include "scenario/scenario.h"
@@ -1256,6 +1257,7 @@ int main(int argc, char** argv) {
   auto oversight = cli::AddOversightCommands(app, add_db);
   // tdcs report … (RULES §9).
   auto reports = cli::AddReportCommands(app, add_db);
+  auto users = cli::AddUserCommands(app, add_db);
 
   http::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web app and API / chạy máy chủ web");
@@ -1331,6 +1333,7 @@ int main(int argc, char** argv) {
     }
     if (auto status = cli::RunOversightCommand(*oversight, db_target)) return *status;
     if (auto status = cli::RunReportCommand(*reports, db_target)) return *status;
+    if (auto status = cli::RunUserCommand(*users, db_target)) return *status;
     if (*session_list)
       return RunSessionList(db_target, list_point, list_date, list_format, list_output);
     if (*session_post) return RunSessionPost(db_target, post_file, post_key);

@@ -24,6 +24,7 @@
 #include "app/sessions.h"
 #include "app/settings.h"
 #include "app/simulate.h"
+#include "app/users.h"
 #include "base/calendar.h"
 #include "base/result.h"
 #include "batch/close.h"
@@ -91,6 +92,7 @@ CodeOwners EveryEnum() {
   Collect<app::ReconcileRejection>("app::ReconcileRejection", owners);
   Collect<app::InspectionRejection>("app::InspectionRejection", owners);
   Collect<app::ReportRejection>("app::ReportRejection", owners);
+  Collect<app::UserRejection>("app::UserRejection", owners);
   Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);

@@ -432,8 +432,8 @@ TEST(Partitions, ADatabaseFromBeforeThePartitionsUpgrades) {
     }
     tx.Commit();
   }
-  EXPECT_EQ(Migrate(*pg), (std::vector<int>{13, 14, 15, 16, 17, 18, 19,
-                                            20}));  // the partitions, and what came after
+  // The partitions, and what came after.
+  EXPECT_EQ(Migrate(*pg), (std::vector<int>{13, 14, 15, 16, 17, 18, 19, 20, 21}));
   for (const auto& table : kPartitioned) {
     const std::string count = "SELECT COUNT(*) FROM " + table;
     EXPECT_GT(Count(sqlite, count), 0) << table;

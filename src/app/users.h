@@ -1,0 +1,61 @@
+// The people who use TDCS (RULES §14): their logins, roles and areas, and
+// their passwords, hashed with Argon2id (libsodium). Managed by an
+// administrator from the command line (`tdcs user add|role|disable|
+// reset-password|list`); the HTTP sign-in checks passwords with
+// CheckPassword.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/connection.h"
+#include "app/context.h"
+#include "base/date.h"
+#include "base/result.h"
+
+namespace tdcs::app {
+
+enum class UserRejection {
+  kLoginInvalid,     // not 3–64 lowercase letters, digits, '.', '_' or '-'
+  kUserExists,       // the login is taken (a disabled user's too: logins are never reused)
+  kUserUnknown,      // no user with the login
+  kRoleUnknown,      // not one of the roles
+  kScopeInvalid,     // not a unit of the kind the role acts in (or not open today)
+  kPasswordInvalid,  // shorter than 10 or longer than 128 bytes, or the login itself
+  kUserDisabled,     // the user is disabled: nothing more is changed
+};
+std::string_view RejectionKey(UserRejection code);
+std::span<const RejectionEntry<UserRejection>> RejectionTable(UserRejection);
+
+// The roles (docs/RULES.md §14) and the kind of unit each acts in.
+struct RoleInfo {
+  std::string_view key;  // officer, director, association, leader, branch, …
+  std::string_view name_vi;
+  std::string_view scope_kind;  // office | group | branch | any | national
+};
+std::span<const RoleInfo> Roles();
+
+struct UserRequest {
+  std::string login, role, scope, association, password;
+};
+struct UserView {
+  std::string login, role, scope, association;
+  Date created_on, password_set_on;
+  std::optional<Date> disabled_on;
+};
+
+Result<UserView> AddUser(Connection& connection, const Context& context, const UserRequest& r);
+// A new role and scope (and association) for an enabled user.
+Result<UserView> ChangeRole(Connection& connection, const Context& context, const UserRequest& r);
+Result<UserView> ResetPassword(Connection& connection, const Context& context,
+                               const std::string& login, const std::string& password);
+Result<UserView> DisableUser(Connection& connection, const Context& context,
+                             const std::string& login);
+std::vector<UserView> ListUsers(Connection& connection, const Context& context);
+// Whether the password is the enabled user's (false for an unknown or
+// disabled user, without saying which).
+bool CheckPassword(Connection& connection, const std::string& login, const std::string& password);
+
+}  // namespace tdcs::app

@@ -1,0 +1,21 @@
+// tdcs user add|role|reset-password|disable|list: the people who use TDCS
+// (RULES §14). A password is read from standard input (its first line), never
+// from the command line.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tdcs::cli {
+
+struct UserCommands;
+
+std::shared_ptr<UserCommands> AddUserCommands(CLI::App& app,
+                                              const std::function<void(CLI::App*)>& add_db);
+// The exit status of the user command parsed, or nullopt if none was given.
+std::optional<int> RunUserCommand(const UserCommands& commands, const std::string& db_target);
+
+}  // namespace tdcs::cli
