@@ -463,10 +463,10 @@ check "a plan amount mistyped" bash -c "'$tdcs' plan set --year 2026 --program 0
 check "plan show csv" bash -c "'$tdcs' plan show --year 2026 --format csv --db '$work/demo.db' | grep -q '^Kế hoạch,01,'"
 check "the headline has the plan" bash -c "'$tdcs' report headline --db '$work/demo.db' | grep -q '\"plan_dong\": 200000000000'"
 # Users: the password from standard input, mistakes named, a disabled user stays.
-check "user add" bash -c "printf 'mat-khau-dai-1\n' | '$tdcs' user add lan.nguyen --role officer --scope '$office' --db '$work/demo.db' | grep -q '^lan.nguyen — officer $office'"
+check "user add" bash -c "printf 'mat-khau-dai-1\n' | '$tdcs' user add lan.nguyen --role officer --scope '$office' --db '$work/demo.db' | grep -q '^lan.nguyen — officer office:$office'"
 check "a login in capitals is refused" bash -c "printf 'mat-khau-dai-1\n' | '$tdcs' user add Lan --role officer --scope '$office' --db '$work/demo.db' 2>&1 | grep -q 'login: .*LOGIN_INVALID'"
 check "a user without a role is a usage error" exits 2 "$tdcs" user add tuan --db "$work/demo.db"
-check "an officer of a branch is refused" bash -c "printf 'mat-khau-dai-1\n' | '$tdcs' user add tuan --role officer --scope national --db '$work/demo.db' 2>&1 | grep -q 'scope: .*SCOPE_INVALID'"
+check "an officer of the nation is refused" bash -c "printf 'mat-khau-dai-1\n' | '$tdcs' user add tuan --role officer --scope national --db '$work/demo.db' 2>&1 | grep -q 'scope: .*SCOPE_INVALID'"
 check "a short password is refused" bash -c "printf 'ngan\n' | '$tdcs' user reset-password lan.nguyen --db '$work/demo.db' 2>&1 | grep -q 'password: .*PASSWORD_INVALID'"
 sqlite3 "$work/demo.db" "SELECT password_hash FROM app_user WHERE login = 'lan.nguyen'" >"$work/hash.txt"
 check "the password is not stored" contains "$work/hash.txt" '^[$]argon2id[$]'

@@ -11,6 +11,7 @@
 #include "network/network.h"
 #include "store/loan_store.h"
 #include "store/user_store.h"
+#include "text/text.h"
 
 namespace tdcs::app {
 
@@ -31,11 +32,11 @@ namespace {
 constexpr RoleInfo kRoles[] = {
     {"officer", "Cán bộ tín dụng", "office"},
     {"director", "Giám đốc phòng giao dịch", "office"},
-    {"association", "Cán bộ hội đoàn thể", "any"},
+    {"association", "Cán bộ hội đoàn thể", "area"},
     {"leader", "Tổ trưởng tổ TK&VV", "group"},
     {"branch", "Cán bộ chi nhánh", "branch"},
     {"head_office", "Cán bộ hội sở chính", "national"},
-    {"board", "Thành viên ban đại diện", "any"},
+    {"board", "Thành viên ban đại diện", "area"},
     {"auditor", "Kiểm toán viên", "national"},
     {"admin", "Quản trị hệ thống", "national"},
 };
@@ -53,11 +54,22 @@ Date RequestDate(store::Database& db, const Context& context) {
   return store::LoanStore(db).BusinessDate().value_or(*Date::FromCivil(1995, 10, 4));
 }
 
-std::optional<Error> CheckPassword(const std::string& login, const std::string& password) {
-  if (password.size() >= 10 && password.size() <= 128 && password != login) return std::nullopt;
+// A password that can be typed again, at a console or in the sign-in form:
+// 10–128 bytes of UTF-8 without control characters, not only spaces, not
+// the login.
+std::optional<Error> CheckNewPassword(const std::string& login, const std::string& password) {
+  const bool printable = std::none_of(password.begin(), password.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  const bool blank = password.find_first_not_of(' ') == std::string::npos;
+  if (password.size() >= 10 && password.size() <= 128 && password != login && printable && !blank &&
+      text::IsValidUtf8(password))
+    return std::nullopt;
   return MakeError(UserRejection::kPasswordInvalid, "password",
-                   "Mật khẩu dài 10–128 byte và khác tên đăng nhập",
-                   "A password is 10–128 bytes long and not the login");
+                   "Mật khẩu dài 10–128 byte UTF-8, không có ký tự điều khiển, không chỉ gồm "
+                   "khoảng trắng và khác tên đăng nhập",
+                   "A password is 10–128 bytes of UTF-8, without control characters, not only "
+                   "spaces, and not the login");
 }
 
 // Argon2id, libsodium's interactive limits.
@@ -94,22 +106,40 @@ Result<std::pair<std::string, int>> CheckRole(store::Database& db, const UserReq
   };
   if (kind == "national" && scope != "national")
     return wrong("vai trò này làm việc toàn quốc (national)", "this role works nationally");
-  auto area = ResolveArea(db, scope, on, UserRejection::kScopeInvalid, UserRejection::kScopeInvalid,
-                          "scope");
+  // A role of one kind of unit names it: a code that is also another
+  // kind's is not ambiguous here.
+  const bool one_kind = kind == "office" || kind == "group" || kind == "branch";
+  auto area =
+      ResolveArea(db, one_kind && scope.find(':') == std::string::npos ? kind + ":" + scope : scope,
+                  on, UserRejection::kScopeInvalid, UserRejection::kScopeInvalid, "scope");
   if (!area.ok()) return area.error();
-  if (kind != "any" && kind != area.value().kind)
-    return wrong("cần mã một " + kind, "a " + kind + " code is needed");
+  const std::string& got = area.value().kind;
+  if (one_kind ? got != kind : got != "national" && got != "branch" && got != "office")
+    return wrong(
+        one_kind ? "cần mã một " + kind : "cần toàn quốc, một chi nhánh hoặc một PGD",
+        one_kind ? "a " + kind + " code is needed" : "national, a branch or an office is needed");
   int association = 0;
   if (r.role == "association") {
     auto a = ParseAssociationCode(r.association, "association");
-    if (!a.ok()) return a.error();
+    if (!a.ok()) {
+      Error e = a.error();
+      if (r.association.empty()) {
+        e.message_vi = "Cán bộ hội đoàn thể cần --association (farmers, women, veterans, youth)";
+        e.message_en =
+            "An association officer needs --association (farmers, women, veterans, youth)";
+      }
+      return e;
+    }
     association = a.value();
   } else if (!r.association.empty()) {
     return MakeError(UserRejection::kScopeInvalid, "association",
                      "Chỉ cán bộ hội đoàn thể mới thuộc một hội",
                      "Only an association officer belongs to an association");
   }
-  return std::pair<std::string, int>{area.value().code, association};
+  // Stored with its kind, so that it always names the one unit.
+  const std::string stored =
+      got == "national" ? std::string("national") : got + ":" + area.value().code;
+  return std::pair<std::string, int>{stored, association};
 }
 
 UserView ViewOf(const store::UserRow& r) {
@@ -147,7 +177,7 @@ Result<UserView> AddUser(Connection& connection, const Context& context, const U
     return MakeError(UserRejection::kLoginInvalid, "login",
                      "Tên đăng nhập gồm 3–64 ký tự chữ thường, số, '.', '_' hoặc '-'",
                      "A login is 3–64 lowercase letters, digits, '.', '_' or '-'");
-  if (auto bad = CheckPassword(r.login, r.password)) return *bad;
+  if (auto bad = CheckNewPassword(r.login, r.password)) return *bad;
   const std::string hash = Hash(r.password);  // slow by design: outside the transaction
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
     db.LockKey("user:" + r.login);
@@ -168,6 +198,7 @@ Result<UserView> AddUser(Connection& connection, const Context& context, const U
 Result<UserView> ChangeRole(Connection& connection, const Context& context, const UserRequest& r) {
   store::Database& db = Db(connection);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
+    db.LockKey("user:" + r.login);  // one change of a user at a time
     auto row = Existing(db, r.login);
     if (!row.ok()) return row.error();
     auto role = CheckRole(db, r, RequestDate(db, context));
@@ -181,9 +212,10 @@ Result<UserView> ChangeRole(Connection& connection, const Context& context, cons
 Result<UserView> ResetPassword(Connection& connection, const Context& context,
                                const std::string& login, const std::string& password) {
   store::Database& db = Db(connection);
-  if (auto bad = CheckPassword(login, password)) return *bad;
+  if (auto bad = CheckNewPassword(login, password)) return *bad;
   const std::string hash = Hash(password);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
+    db.LockKey("user:" + login);  // one change of a user at a time
     auto row = Existing(db, login);
     if (!row.ok()) return row.error();
     store::UpdateUserPassword(db, row.value().id, hash, RequestDate(db, context));
@@ -196,6 +228,7 @@ Result<UserView> DisableUser(Connection& connection, const Context& context,
                              const std::string& login) {
   store::Database& db = Db(connection);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
+    db.LockKey("user:" + login);  // one change of a user at a time
     auto row = Existing(db, login);
     if (!row.ok()) return row.error();
     store::DisableUser(db, row.value().id, RequestDate(db, context));
@@ -212,10 +245,12 @@ std::vector<UserView> ListUsers(Connection& connection, const Context&) {
 
 bool CheckPassword(Connection& connection, const std::string& login, const std::string& password) {
   const auto row = store::FindUser(Db(connection), login);
-  static const bool ready = sodium_init() >= 0;
-  if (!ready || !row || row->disabled_on) return false;
-  return crypto_pwhash_str_verify(row->password_hash.c_str(), password.data(), password.size()) ==
-         0;
+  // An unknown or disabled user's answer takes as long as a known one's: a
+  // hash of the same cost is checked anyway.
+  static const std::string dummy = Hash("tdcs-no-such-user-password");
+  const bool verified = crypto_pwhash_str_verify(row ? row->password_hash.c_str() : dummy.c_str(),
+                                                 password.data(), password.size()) == 0;
+  return verified && row && !row->disabled_on;
 }
 
 }  // namespace tdcs::app

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "app/generate.h"
 #include "test_db.h"
 
@@ -26,7 +28,7 @@ TEST_F(UsersTest, AddedUsersHaveTheirRoleScopeAndAnArgon2idPassword) {
   auto officer =
       AddUser(*db, SystemContext(), {"lan.nguyen", "officer", "PGD312", "", "mat-khau-dai-1"});
   ASSERT_TRUE(officer.ok()) << officer.error().ToString();
-  EXPECT_EQ(officer.value().scope, "PGD312");
+  EXPECT_EQ(officer.value().scope, "office:PGD312");                  // stored with its kind
   EXPECT_EQ(officer.value().created_on, *Date::Parse("2024-06-30"));  // the business date
   auto hash =
       testing::DbOf(*db).Prepare("SELECT password_hash FROM app_user WHERE login = 'lan.nguyen'");
@@ -43,9 +45,14 @@ TEST_F(UsersTest, AddedUsersHaveTheirRoleScopeAndAnArgon2idPassword) {
   ASSERT_TRUE(
       AddUser(*db, SystemContext(), {"kiem.toan", "auditor", "", "", "mat-khau-dai-1"}).ok());
   const auto users = ListUsers(*db, SystemContext());
-  ASSERT_EQ(users.size(), 3u);
-  EXPECT_EQ(users[0].login, "hoa.pn");  // by login
-  EXPECT_EQ(users[1].scope, "national");
+  ASSERT_GE(users.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(users.begin(), users.end(), [](const UserView& a, const UserView& b) {
+    return a.login < b.login;
+  }));
+  const auto auditor = std::find_if(users.begin(), users.end(),
+                                    [](const UserView& u) { return u.login == "kiem.toan"; });
+  ASSERT_NE(auditor, users.end());
+  EXPECT_EQ(auditor->scope, "national");
 }
 
 TEST_F(UsersTest, MistakesAreRefusedNamingTheFieldAndNothingIsWritten) {
@@ -61,6 +68,12 @@ TEST_F(UsersTest, MistakesAreRefusedNamingTheFieldAndNothingIsWritten) {
   refused({"ab", "officer", "PGD312", "", "mat-khau-dai-1"}, "LOGIN_INVALID", "login");
   refused({"tuan", "officer", "PGD312", "", "ngan"}, "PASSWORD_INVALID", "password");
   refused({"tuan.le.x", "officer", "PGD312", "", "tuan.le.x"}, "PASSWORD_INVALID", "password");
+  refused({"tuan", "officer", "PGD312", "", "          "}, "PASSWORD_INVALID", "password");
+  refused({"tuan", "officer", "PGD312", "", "mat-khau\tdai-1"}, "PASSWORD_INVALID", "password");
+  refused({"tuan", "officer", "PGD312", "", "mat-khau-\xff\xfe-1"}, "PASSWORD_INVALID", "password");
+  auto point = testing::DbOf(*db).Prepare("SELECT code FROM commune_point ORDER BY code LIMIT 1");
+  ASSERT_TRUE(point->Step());
+  refused({"tuan", "board", point->GetText(0), "", "mat-khau-dai-1"}, "SCOPE_INVALID", "scope");
   refused({"tuan", "manager", "PGD312", "", "mat-khau-dai-1"}, "ROLE_UNKNOWN", "role");
   refused({"tuan", "officer", "PGD999", "", "mat-khau-dai-1"}, "SCOPE_INVALID", "scope");
   refused({"tuan", "officer", "CN31", "", "mat-khau-dai-1"}, "SCOPE_INVALID", "scope");

@@ -1,8 +1,9 @@
 #include "cli/user_commands.h"
 
 #include <fmt/core.h>
+#include <termios.h>
+#include <unistd.h>
 
-#include <ctime>
 #include <iostream>
 
 #include "app/connection.h"
@@ -19,22 +20,32 @@ struct UserCommands {
 
 namespace {
 
-// The operator at the console, on today's date (UTC).
-app::Context ConsoleContext() {
-  app::Context context = app::SystemContext();
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  context.on = Date::FromCivil(utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-  return context;
-}
-
-// The first line of standard input, without its line end.
-std::string ReadPassword() {
-  std::string line;
-  std::getline(std::cin, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
+// The first line of standard input, without its line end. At a terminal:
+// asked for on standard error, not echoed, and asked twice.
+std::optional<std::string> ReadPassword() {
+  const auto line = [] {
+    std::string text;
+    std::getline(std::cin, text);
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return text;
+  };
+  if (!isatty(STDIN_FILENO)) return line();
+  termios saved{};
+  tcgetattr(STDIN_FILENO, &saved);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  fmt::print(stderr, "Mật khẩu / password: ");
+  const std::string first = line();
+  fmt::print(stderr, "\nNhắc lại / again: ");
+  const std::string second = line();
+  fmt::print(stderr, "\n");
+  tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+  if (first != second) {
+    fmt::print(stderr, "Hai lần nhập khác nhau / the two entries differ\n");
+    return std::nullopt;
+  }
+  return first;
 }
 
 void Print(const app::UserView& u) {
@@ -45,20 +56,25 @@ void Print(const app::UserView& u) {
 
 int Run(const UserCommands& c, const std::string& db_target) {
   auto db = app::Connection::OpenInitialised(db_target);
-  const app::Context context = ConsoleContext();
+  // The operator at the console, on the business date.
+  const app::Context context = app::SystemContext();
   Result<app::UserView> result = Error{};
   if (*c.list) {
     for (const auto& u : app::ListUsers(*db, context)) Print(u);
     return 0;
   }
-  if (*c.add) {
-    app::UserRequest r = c.request;
-    r.password = ReadPassword();
-    result = app::AddUser(*db, context, r);
+  if (*c.add || *c.reset) {
+    const auto password = ReadPassword();
+    if (!password) return kExitRejected;
+    if (*c.add) {
+      app::UserRequest r = c.request;
+      r.password = *password;
+      result = app::AddUser(*db, context, r);
+    } else {
+      result = app::ResetPassword(*db, context, c.request.login, *password);
+    }
   } else if (*c.role) {
     result = app::ChangeRole(*db, context, c.request);
-  } else if (*c.reset) {
-    result = app::ResetPassword(*db, context, c.request.login, ReadPassword());
   } else {
     result = app::DisableUser(*db, context, c.request.login);
   }
