@@ -473,6 +473,8 @@ check "the password is not stored" contains "$work/hash.txt" '^[$]argon2id[$]'
 check "nor in the clear" bash -c "! grep -q mat-khau '$work/hash.txt'"
 check "user disable" bash -c "'$tdcs' user disable lan.nguyen --db '$work/demo.db' | grep -q 'disabled'"
 check "a disabled user is not changed" bash -c "'$tdcs' user disable lan.nguyen --db '$work/demo.db' 2>&1 | grep -q 'login: .*USER_DISABLED'"
+check "init creates the first administrator" bash -c "printf 'quan-tri-dai-1\n' | '$tdcs' init --admin quantri --db '$work/demo.db' | grep -q 'administrator: quantri'"
+check "init --admin twice says the login is taken" bash -c "printf 'quan-tri-dai-1\n' | '$tdcs' init --admin quantri --db '$work/demo.db' 2>&1 | grep -q 'login: .*USER_EXISTS'"
 check "user list" bash -c "'$tdcs' user list --db '$work/demo.db' | grep -q '^lan.nguyen'"
 
 echo "cli: $passes passed, $failures failed"

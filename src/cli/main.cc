@@ -31,6 +31,7 @@
 #include "app/sessions.h"
 #include "app/setup.h"
 #include "app/simulate.h"
+#include "app/users.h"
 #include "base/check.h"
 #include "base/csv.h"
 #include "cli/command_line.h"
@@ -156,12 +157,19 @@ std::optional<Date> OnOrBusinessDate(const std::string& text, app::Connection& c
   return today;
 }
 
-int RunInit(const std::string& db_target) {
+int RunInit(const std::string& db_target, const std::string& admin) {
   auto db = app::Connection::Open(db_target);
   auto summary = app::InitDatabase(*db);
   fmt::print("Đã khởi tạo / initialised {}: {} migration(s), {} administrative rows, {} programs\n",
              db->Describe(), summary.migrations_applied.size(), summary.admin_rows,
              summary.programs);
+  if (admin.empty()) return 0;
+  // The first administrator: the password from standard input (RULES §14).
+  const auto password = cli::ReadPassword();
+  if (!password) return kExitRejected;
+  auto user = app::AddUser(*db, kContext, {admin, "admin", "national", "", *password});
+  if (!user.ok()) return Rejected(user.error());
+  fmt::print("Quản trị / administrator: {}\n", user.value().login);
   return 0;
 }
 
@@ -923,6 +931,9 @@ int main(int argc, char** argv) {
   import_kinds.push_back("loans");
 
   auto* init = app.add_subcommand("init", "Create or upgrade a database / tạo cơ sở dữ liệu");
+  std::string init_admin;
+  init->add_option("--admin", init_admin,
+                   "also create this administrator; the password is read from standard input");
   add_db(init);
 
   std::string kind, file, on_text, query;
@@ -1294,7 +1305,7 @@ int main(int argc, char** argv) {
     return app.exit(error) == 0 ? 0 : kExitUsage;
   }
   try {
-    if (*init) return RunInit(db_target);
+    if (*init) return RunInit(db_target, init_admin);
     if (*import) return RunImport(db_target, kind, file, update);
     if (*export_) return RunExport(db_target, kind, file, on_text, mask, force);
     if (*find) return RunFind(db_target, query, show_ids);

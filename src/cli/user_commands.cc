@@ -18,10 +18,6 @@ struct UserCommands {
   app::UserRequest request;
 };
 
-namespace {
-
-// The first line of standard input, without its line end. At a terminal:
-// asked for on standard error, not echoed, and asked twice.
 std::optional<std::string> ReadPassword() {
   const auto line = [] {
     std::string text;
@@ -47,6 +43,8 @@ std::optional<std::string> ReadPassword() {
   }
   return first;
 }
+
+namespace {
 
 void Print(const app::UserView& u) {
   fmt::print("{} — {} {}{}{}\n", u.login, u.role, u.scope,

@@ -15,6 +15,10 @@ struct UserCommands;
 
 std::shared_ptr<UserCommands> AddUserCommands(CLI::App& app,
                                               const std::function<void(CLI::App*)>& add_db);
+// A password from standard input: its first line; at a terminal asked for
+// twice without echo (nullopt when the two differ).
+std::optional<std::string> ReadPassword();
+
 // The exit status of the user command parsed, or nullopt if none was given.
 std::optional<int> RunUserCommand(const UserCommands& commands, const std::string& db_target);
 
