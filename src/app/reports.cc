@@ -268,6 +268,17 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   return p;
 }
 
+// A report's reading: one snapshot of the books (every figure from one state
+// of them), the request resolved, then `body`.
+template <typename Report, typename Body>
+Result<Report> Read(Connection& connection, const ReportRequest& r, Body&& body) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction snapshot(db);
+  auto prepared = Prepare(db, r);
+  if (!prepared.ok()) return prepared.error();
+  return body(db, prepared.value());
+}
+
 // The structure a year's plan is allocated in: the branches and their
 // offices of 1 January (as they stand, for a year not begun). A branch
 // merged into another later in the year keeps its own target.
@@ -298,63 +309,67 @@ void Turnover(HeadlineReport& out) {
 
 Result<HeadlineReport> Headline(Connection& connection, const Context& context,
                                 const ReportRequest& r) {
-  store::Database& db = Db(connection);
   (void)context;
-  store::ReadTransaction snapshot(db);  // every figure from one state of the books
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  HeadlineReport out = prepared.value().heading;
-  const Scope& s = prepared.value().scope;
-  const Filters& filters = prepared.value().filters;
-  if (!s.units.empty()) {
-    for (const auto& v : store::ValuesOn(db, s.level, s.units, out.at)) {
-      if (!filters.Keep(v)) continue;
-      AddTo(out.end, v);
-      if (IsPrincipal(v.measure)) {
-        out.by_association[v.association] += v.value;
-        out.by_program[v.program] += v.value;
-        out.by_fund_source[v.fund_source] += v.value;
-      }
-      const std::string bal(reports::kBalancePrefix);
-      if (v.measure == bal + ledger::account::kLoanOverdue)
-        out.overdue_by_program[v.program] += v.value;
-      if (v.measure == bal + ledger::account::kLoanFrozen)
-        out.frozen_by_program[v.program] += v.value;
-    }
-    for (const auto& v : store::ValuesOn(db, s.level, s.units, out.from.AddDays(-1)))
-      if (filters.Keep(v)) AddTo(out.start, v);
-  }
-  Turnover(out);
-  // Groups and households of the network on the day (whose structure: the
-  // day's own; a unit's groups are those at its points then).
-  const auto network = store::NetworkFiguresOn(db, s.level, s.units, filters.association, out.at);
-  out.groups = network.groups;
-  out.households = network.households;
-  out.points = network.points;
-  const auto ratings = store::RatingCountsOn(db, s.level, s.units, filters.association, out.at);
-  out.rating_month = ratings.month;
-  out.ratings = ratings.by_class;
-  if (const auto level = PlanLevel(s); level && filters.association == 0 && !filters.fund_source) {
-    // A branch: the targets of the branches of the plan's structure whose
-    // offices it is made of now (a branch merged in the year brings its own).
-    std::vector<int64_t> units{PlanUnit(s)};
-    if (*level == 'b') {
-      units.clear();
-      const Date structure = PlanStructureDate(out.at.year());
-      const std::set<int64_t> offices(s.units.begin(), s.units.end());
-      for (int64_t branch : store::BranchesOn(db, structure)) {
-        const auto of_branch = store::OfficesOfBranchOn(db, branch, structure);
-        if (!of_branch.empty() && std::all_of(of_branch.begin(), of_branch.end(),
-                                              [&](int64_t o) { return offices.count(o) > 0; }))
-          units.push_back(branch);
-      }
-    }
-    if (!units.empty())
-      for (const auto& [program, target] : store::PlanTargets(db, out.at.year(), *level, units))
-        if (filters.program.empty() || program == filters.program)
-          out.plan = out.plan.value_or(0) + target;
-  }
-  return out;
+  return Read<HeadlineReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> HeadlineReport {
+        HeadlineReport out = p.heading;
+        const Scope& s = p.scope;
+        const Filters& filters = p.filters;
+        if (!s.units.empty()) {
+          for (const auto& v : store::ValuesOn(db, s.level, s.units, out.at)) {
+            if (!filters.Keep(v)) continue;
+            AddTo(out.end, v);
+            if (IsPrincipal(v.measure)) {
+              out.by_association[v.association] += v.value;
+              out.by_program[v.program] += v.value;
+              out.by_fund_source[v.fund_source] += v.value;
+            }
+            const std::string bal(reports::kBalancePrefix);
+            if (v.measure == bal + ledger::account::kLoanOverdue)
+              out.overdue_by_program[v.program] += v.value;
+            if (v.measure == bal + ledger::account::kLoanFrozen)
+              out.frozen_by_program[v.program] += v.value;
+          }
+          for (const auto& v : store::ValuesOn(db, s.level, s.units, out.from.AddDays(-1)))
+            if (filters.Keep(v)) AddTo(out.start, v);
+        }
+        Turnover(out);
+        // Groups and households of the network on the day (whose structure: the
+        // day's own; a unit's groups are those at its points then).
+        const auto network =
+            store::NetworkFiguresOn(db, s.level, s.units, filters.association, out.at);
+        out.groups = network.groups;
+        out.households = network.households;
+        out.points = network.points;
+        const auto ratings =
+            store::RatingCountsOn(db, s.level, s.units, filters.association, out.at);
+        out.rating_month = ratings.month;
+        out.ratings = ratings.by_class;
+        if (const auto level = PlanLevel(s);
+            level && filters.association == 0 && !filters.fund_source) {
+          // A branch: the targets of the branches of the plan's structure whose
+          // offices it is made of now (a branch merged in the year brings its own).
+          std::vector<int64_t> units{PlanUnit(s)};
+          if (*level == 'b') {
+            units.clear();
+            const Date structure = PlanStructureDate(out.at.year());
+            const std::set<int64_t> offices(s.units.begin(), s.units.end());
+            for (int64_t branch : store::BranchesOn(db, structure)) {
+              const auto of_branch = store::OfficesOfBranchOn(db, branch, structure);
+              if (!of_branch.empty() &&
+                  std::all_of(of_branch.begin(), of_branch.end(),
+                              [&](int64_t o) { return offices.count(o) > 0; }))
+                units.push_back(branch);
+            }
+          }
+          if (!units.empty())
+            for (const auto& [program, target] :
+                 store::PlanTargets(db, out.at.year(), *level, units))
+              if (filters.program.empty() || program == filters.program)
+                out.plan = out.plan.value_or(0) + target;
+        }
+        return out;
+      });
 }
 
 namespace {
@@ -369,137 +384,134 @@ void Finish(BreakdownRow& row) {
 
 Result<BreakdownReport> ByCommune(Connection& connection, const Context& context,
                                   const ReportRequest& r) {
-  store::Database& db = Db(connection);
   (void)context;
-  store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  BreakdownReport out;
-  out.name = "by-commune";
-  out.heading = prepared.value().heading;
-  const Scope& s = prepared.value().scope;
-  const Filters& filters = prepared.value().filters;
-  // The scope's points on the structure date, by their reporting commune.
-  const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
-  std::map<int64_t, size_t> row_of_point;
-  std::map<std::string, size_t> row_of_commune;
-  std::vector<int64_t> point_ids;
-  for (const auto& p : points) {
-    const std::string key = p.commune_era + ":" + p.commune_code;
-    auto [it, added] = row_of_commune.emplace(key, out.rows.size());
-    if (added) out.rows.push_back({key, p.commune_name, {}, {}, 0, 0, 0});
-    row_of_point[p.point_id] = it->second;
-    point_ids.push_back(p.point_id);
-  }
-  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
-  for (const auto& [when, end] :
-       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
-    if (!point_ids.empty())
-      for (const auto& v : store::ValuesOn(db, store::kLevelPoint, point_ids, when, true)) {
-        if (!filters.Keep(v)) continue;
-        auto& row = out.rows[row_of_point.at(v.unit_id)];
-        AddTo(end ? row.end : row.start, v);
-      }
-    // The whole scope, at its own level: loans served at no point are in it
-    // and in no commune's row.
-    if (!s.units.empty())
-      for (const auto& v : store::ValuesOn(db, s.level, s.units, when))
-        if (filters.Keep(v)) AddTo(end ? total.end : total.start, v);
-  }
-  for (auto& row : out.rows) Finish(row);
-  Finish(total);
-  std::sort(out.rows.begin(), out.rows.end(),
-            [](const BreakdownRow& a, const BreakdownRow& b) { return a.code < b.code; });
-  out.total = total;
-  return out;
+  return Read<BreakdownReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+        BreakdownReport out;
+        out.name = "by-commune";
+        out.heading = p.heading;
+        const Scope& s = p.scope;
+        const Filters& filters = p.filters;
+        // The scope's points on the structure date, by their reporting commune.
+        const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
+        std::map<int64_t, size_t> row_of_point;
+        std::map<std::string, size_t> row_of_commune;
+        std::vector<int64_t> point_ids;
+        for (const auto& p : points) {
+          const std::string key = p.commune_era + ":" + p.commune_code;
+          auto [it, added] = row_of_commune.emplace(key, out.rows.size());
+          if (added) out.rows.push_back({key, p.commune_name, {}, {}, 0, 0, 0});
+          row_of_point[p.point_id] = it->second;
+          point_ids.push_back(p.point_id);
+        }
+        BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+        for (const auto& [when, end] :
+             {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+          if (!point_ids.empty())
+            for (const auto& v : store::ValuesOn(db, store::kLevelPoint, point_ids, when, true)) {
+              if (!filters.Keep(v)) continue;
+              auto& row = out.rows[row_of_point.at(v.unit_id)];
+              AddTo(end ? row.end : row.start, v);
+            }
+          // The whole scope, at its own level: loans served at no point are in it
+          // and in no commune's row.
+          if (!s.units.empty())
+            for (const auto& v : store::ValuesOn(db, s.level, s.units, when))
+              if (filters.Keep(v)) AddTo(end ? total.end : total.start, v);
+        }
+        for (auto& row : out.rows) Finish(row);
+        Finish(total);
+        std::sort(out.rows.begin(), out.rows.end(),
+                  [](const BreakdownRow& a, const BreakdownRow& b) { return a.code < b.code; });
+        out.total = total;
+        return out;
+      });
 }
 
 Result<BreakdownReport> ByProgram(Connection& connection, const Context& context,
                                   const ReportRequest& r) {
-  store::Database& db = Db(connection);
   (void)context;
-  store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  BreakdownReport out;
-  out.name = "by-program";
-  out.heading = prepared.value().heading;
-  const Scope& s = prepared.value().scope;
-  const Filters& filters = prepared.value().filters;
-  std::map<std::string, BreakdownRow> rows;
-  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
-  const auto names = store::ReadPrograms(db);
-  for (const auto& [when, end] :
-       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
-    if (s.units.empty()) continue;
-    for (const auto& v : store::ValuesOn(db, s.level, s.units, when)) {
-      if (!filters.Keep(v)) continue;
-      AddTo(end ? total.end : total.start, v);
-      if (v.measure == reports::kCustomers) continue;  // not split by program
-      auto& row = rows[v.program];
-      row.code = v.program;
-      AddTo(end ? row.end : row.start, v);
-    }
-  }
-  for (auto& [code, row] : rows) {
-    const auto it = names.find(code);
-    if (it != names.end() && !it->second.empty()) row.name = it->second.back().name_vi;
-    Finish(row);
-    out.rows.push_back(row);
-  }
-  Finish(total);
-  out.total = total;
-  return out;
+  return Read<BreakdownReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+        BreakdownReport out;
+        out.name = "by-program";
+        out.heading = p.heading;
+        const Scope& s = p.scope;
+        const Filters& filters = p.filters;
+        std::map<std::string, BreakdownRow> rows;
+        BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+        const auto names = store::ReadPrograms(db);
+        for (const auto& [when, end] :
+             {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+          if (s.units.empty()) continue;
+          for (const auto& v : store::ValuesOn(db, s.level, s.units, when)) {
+            if (!filters.Keep(v)) continue;
+            AddTo(end ? total.end : total.start, v);
+            if (v.measure == reports::kCustomers) continue;  // not split by program
+            auto& row = rows[v.program];
+            row.code = v.program;
+            AddTo(end ? row.end : row.start, v);
+          }
+        }
+        for (auto& [code, row] : rows) {
+          const auto it = names.find(code);
+          if (it != names.end() && !it->second.empty()) row.name = it->second.back().name_vi;
+          Finish(row);
+          out.rows.push_back(row);
+        }
+        Finish(total);
+        out.total = total;
+        return out;
+      });
 }
 
 Result<RatingsReport> GroupRatings(Connection& connection, const Context& context,
                                    const ReportRequest& r) {
-  store::Database& db = Db(connection);
   (void)context;
-  store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  RatingsReport out;
-  out.heading = prepared.value().heading;
-  const Scope& s = prepared.value().scope;
-  const Filters& filters = prepared.value().filters;
-  out.month = store::LatestRatedMonth(db, out.heading.at);
-  if (out.month.empty()) return out;
-  // The unit's groups: where each was rated (its office, point, itself).
-  const std::set<int64_t> units(s.units.begin(), s.units.end());
-  std::vector<store::GroupRatingRow> rated;
-  for (auto& row : store::ReadGroupRatings(db, out.month)) {
-    if (filters.association != 0 && row.association_code != filters.association) continue;
-    const int64_t where = s.level == store::kLevelOffice  ? row.office_id
-                          : s.level == store::kLevelPoint ? row.point_id
-                                                          : row.group_id;
-    if (s.level != store::kLevelNation && !units.count(where)) continue;
-    rated.push_back(std::move(row));
-  }
-  std::vector<int64_t> ids;
-  for (const auto& row : rated) ids.push_back(row.group_id);
-  const auto names = store::GroupNames(db, ids, out.heading.at);
-  for (const auto& g : rated) {
-    RatingRow row;
-    row.commune = g.commune_era + ":" + g.commune_code;
-    row.association = AssociationReportKey(g.association_code);
-    const auto name = names.find(g.group_id);
-    if (name != names.end()) std::tie(row.group_code, row.group_name) = name->second;
-    for (int i = 0; i < 6; ++i) {
-      row.figure_bp[i] = g.figure_bp[i];
-      row.points[i] = g.points[i];
-    }
-    row.total = g.total;
-    row.class_key = g.class_key;
-    ++out.by_class[row.class_key];
-    ++out.by_commune[row.commune][row.class_key];
-    out.rows.push_back(std::move(row));
-  }
-  std::sort(out.rows.begin(), out.rows.end(), [](const RatingRow& a, const RatingRow& b) {
-    return std::tie(a.commune, a.association, a.group_code) <
-           std::tie(b.commune, b.association, b.group_code);
-  });
-  return out;
+  return Read<RatingsReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> RatingsReport {
+        RatingsReport out;
+        out.heading = p.heading;
+        const Scope& s = p.scope;
+        const Filters& filters = p.filters;
+        out.month = store::LatestRatedMonth(db, out.heading.at);
+        if (out.month.empty()) return out;
+        // The unit's groups: where each was rated (its office, point, itself).
+        const std::set<int64_t> units(s.units.begin(), s.units.end());
+        std::vector<store::GroupRatingRow> rated;
+        for (auto& row : store::ReadGroupRatings(db, out.month)) {
+          if (filters.association != 0 && row.association_code != filters.association) continue;
+          const int64_t where = s.level == store::kLevelOffice  ? row.office_id
+                                : s.level == store::kLevelPoint ? row.point_id
+                                                                : row.group_id;
+          if (s.level != store::kLevelNation && !units.count(where)) continue;
+          rated.push_back(std::move(row));
+        }
+        std::vector<int64_t> ids;
+        for (const auto& row : rated) ids.push_back(row.group_id);
+        const auto names = store::GroupNames(db, ids, out.heading.at);
+        for (const auto& g : rated) {
+          RatingRow row;
+          row.commune = g.commune_era + ":" + g.commune_code;
+          row.association = AssociationReportKey(g.association_code);
+          const auto name = names.find(g.group_id);
+          if (name != names.end()) std::tie(row.group_code, row.group_name) = name->second;
+          for (int i = 0; i < 6; ++i) {
+            row.figure_bp[i] = g.figure_bp[i];
+            row.points[i] = g.points[i];
+          }
+          row.total = g.total;
+          row.class_key = g.class_key;
+          ++out.by_class[row.class_key];
+          ++out.by_commune[row.commune][row.class_key];
+          out.rows.push_back(std::move(row));
+        }
+        std::sort(out.rows.begin(), out.rows.end(), [](const RatingRow& a, const RatingRow& b) {
+          return std::tie(a.commune, a.association, a.group_code) <
+                 std::tie(b.commune, b.association, b.group_code);
+        });
+        return out;
+      });
 }
 
 int64_t PlanLine::AttainmentBp() const { return Bp(outstanding, target); }
@@ -667,19 +679,18 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
 
 Result<PlanReport> Plan(Connection& connection, const Context& context, int year,
                         const ReportRequest& request) {
-  store::Database& db = Db(connection);
   (void)context;
   if (auto bad = CheckPlanYear(year)) return *bad;
-  store::ReadTransaction snapshot(db);
   ReportRequest r = request;
   r.structure_on = PlanStructureDate(year);  // the units the plan was allocated to
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  if (!PlanLevel(prepared.value().scope))
-    return MakeError(ReportRejection::kPlanUnitInvalid, "unit",
-                     "Kế hoạch giao cho toàn quốc, chi nhánh hoặc phòng giao dịch",
-                     "A plan is of the nation, a branch or an office");
-  return PlanOf(db, prepared.value(), year);
+  return Read<PlanReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> Result<PlanReport> {
+        if (!PlanLevel(p.scope))
+          return MakeError(ReportRejection::kPlanUnitInvalid, "unit",
+                           "Kế hoạch giao cho toàn quốc, chi nhánh hoặc phòng giao dịch",
+                           "A plan is of the nation, a branch or an office");
+        return PlanOf(db, p, year);
+      });
 }
 
 int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
@@ -765,61 +776,60 @@ std::string Subtitle(const HeadlineReport& r) {
 
 Result<BreakdownReport> ByGroup(Connection& connection, const Context& context,
                                 const ReportRequest& r) {
-  store::Database& db = Db(connection);
   (void)context;
-  store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, r);
-  if (!prepared.ok()) return prepared.error();
-  BreakdownReport out;
-  out.name = "by-group";
-  out.heading = prepared.value().heading;
-  const Scope& s = prepared.value().scope;
-  const Filters& filters = prepared.value().filters;
-  const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
-  std::map<int64_t, const store::PointOn*> point_of;
-  std::vector<int64_t> point_ids;
-  for (const auto& p : points) {
-    point_of[p.point_id] = &p;
-    point_ids.push_back(p.point_id);
-  }
-  const auto groups = store::GroupsAtPointsOn(db, point_ids, out.heading.structure_on);
-  std::map<int64_t, const store::GroupOn*> group_of;
-  std::vector<int64_t> group_ids;
-  for (const auto& g : groups) {
-    // A group of the scope only (a group's own unit: itself).
-    if (s.level == store::kLevelGroup &&
-        std::find(s.units.begin(), s.units.end(), g.group_id) == s.units.end())
-      continue;
-    group_of[g.group_id] = &g;
-    group_ids.push_back(g.group_id);
-  }
-  // (commune, association, group code, program) → row.
-  std::map<std::tuple<std::string, int, std::string, std::string>, BreakdownRow> rows;
-  BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
-  for (const auto& [when, end] :
-       {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
-    if (group_ids.empty()) continue;
-    for (const auto& v : store::ValuesOn(db, store::kLevelGroup, group_ids, when, true)) {
-      if (!filters.Keep(v)) continue;
-      AddTo(end ? total.end : total.start, v);
-      if (v.measure == reports::kCustomers) continue;  // not split by program
-      const auto* g = group_of.at(v.unit_id);
-      const auto* p = point_of.at(g->point_id);
-      const std::string commune = p->commune_era + ":" + p->commune_code;
-      auto& row = rows[{commune, v.association, g->code, v.program}];
-      row.code =
-          commune + "|" + AssociationReportKey(v.association) + "|" + g->code + "|" + v.program;
-      row.name = g->name;
-      AddTo(end ? row.end : row.start, v);
-    }
-  }
-  for (auto& [key, row] : rows) {
-    Finish(row);
-    out.rows.push_back(row);
-  }
-  Finish(total);
-  out.total = total;
-  return out;
+  return Read<BreakdownReport>(
+      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+        BreakdownReport out;
+        out.name = "by-group";
+        out.heading = p.heading;
+        const Scope& s = p.scope;
+        const Filters& filters = p.filters;
+        const auto points = store::PointsOn(db, s.level, s.units, out.heading.structure_on);
+        std::map<int64_t, const store::PointOn*> point_of;
+        std::vector<int64_t> point_ids;
+        for (const auto& p : points) {
+          point_of[p.point_id] = &p;
+          point_ids.push_back(p.point_id);
+        }
+        const auto groups = store::GroupsAtPointsOn(db, point_ids, out.heading.structure_on);
+        std::map<int64_t, const store::GroupOn*> group_of;
+        std::vector<int64_t> group_ids;
+        for (const auto& g : groups) {
+          // A group of the scope only (a group's own unit: itself).
+          if (s.level == store::kLevelGroup &&
+              std::find(s.units.begin(), s.units.end(), g.group_id) == s.units.end())
+            continue;
+          group_of[g.group_id] = &g;
+          group_ids.push_back(g.group_id);
+        }
+        // (commune, association, group code, program) → row.
+        std::map<std::tuple<std::string, int, std::string, std::string>, BreakdownRow> rows;
+        BreakdownRow total{"", "Cộng / total", {}, {}, 0, 0, 0};
+        for (const auto& [when, end] :
+             {std::pair{out.heading.at, true}, std::pair{out.heading.from.AddDays(-1), false}}) {
+          if (group_ids.empty()) continue;
+          for (const auto& v : store::ValuesOn(db, store::kLevelGroup, group_ids, when, true)) {
+            if (!filters.Keep(v)) continue;
+            AddTo(end ? total.end : total.start, v);
+            if (v.measure == reports::kCustomers) continue;  // not split by program
+            const auto* g = group_of.at(v.unit_id);
+            const auto* p = point_of.at(g->point_id);
+            const std::string commune = p->commune_era + ":" + p->commune_code;
+            auto& row = rows[{commune, v.association, g->code, v.program}];
+            row.code = commune + "|" + AssociationReportKey(v.association) + "|" + g->code + "|" +
+                       v.program;
+            row.name = g->name;
+            AddTo(end ? row.end : row.start, v);
+          }
+        }
+        for (auto& [key, row] : rows) {
+          Finish(row);
+          out.rows.push_back(row);
+        }
+        Finish(total);
+        out.total = total;
+        return out;
+      });
 }
 
 ReportLayout LayoutOf(const BreakdownReport& r) {
