@@ -31,7 +31,9 @@ run: build
 	  $(BUILD)/tdcs init --db $(DEMO_DB); \
 	fi
 	@echo "Demo: An Dương (Hải Phòng), 250 tổ / groups, 8.425 hộ vay / borrowers."
-	@echo "Đăng nhập / logins: none yet — the read-only demo page needs no login."
+	@scripts/demo-users.sh $(BUILD)/tdcs $(DEMO_DB)
+	@echo "Đăng nhập / logins (mật khẩu / password: tdcs-demo-2026): demo.admin, demo.officer,"
+	@echo "  demo.director, demo.association, demo.leader, demo.branch, demo.head, demo.board, demo.auditor"
 	$(BUILD)/tdcs serve --db $(DEMO_DB) --host 127.0.0.1 --port $(PORT)
 
 # Benchmarks print their figures; the national profile (≈ 11 GB of disk: the

@@ -3,6 +3,7 @@
 # init, import (good and rejected), export, find, generate, summary, reform, --help,
 # exit statuses (docs/API.md "Command-line exit statuses").
 set -uo pipefail
+source "$(cd "$(dirname "$0")" && pwd)/api_lib.sh"
 tdcs=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -340,12 +341,16 @@ port=$((20000 + RANDOM % 20000))
 server=$!
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
 check "serve prints its address" contains "$work/serve.out" "http://127.0.0.1:$port/"
+token=$(api_token "$tdcs" "$work/demo.db" "$port")
+auth="Authorization: Bearer $token"
+check "a read without signing in is 401 SESSION_INVALID" bash -c "curl -s -w ' %{http_code}' 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q 'SESSION_INVALID.* 401$'"
+check "a wrong password is 401 SIGN_IN_FAILED" bash -c "curl -s -w ' %{http_code}' -d '{\"login\":\"tester.admin\",\"password\":\"sai-mat-khau-123\"}' http://127.0.0.1:$port/api/session | grep -q 'SIGN_IN_FAILED.* 401$'"
 check "page" bash -c "curl -s http://127.0.0.1:$port/ | grep -q 'Tín dụng chính sách'"
-check "summary endpoint" bash -c "curl -s 'http://127.0.0.1:$port/api/network/summary?on=2026-06-30' | grep -q '\"borrowers\":8425'"
-check "find endpoint masks IDs" bash -c "curl -s 'http://127.0.0.1:$port/api/borrowers?q=nguyen' | grep -q '\\*\\*\\*\\*'"
-check "loan endpoint" bash -c "curl -s 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q '\"status\"'"
-check "unknown loan is 404" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/api/loans/NOPE) = 404 ]"
-check "bad date is 400" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:$port/api/network/summary?on=x') = 400 ]"
+check "summary endpoint" bash -c "curl -s -H '$auth' 'http://127.0.0.1:$port/api/network/summary?on=2026-06-30' | grep -q '\"borrowers\":8425'"
+check "find endpoint masks IDs" bash -c "curl -s -H '$auth' 'http://127.0.0.1:$port/api/borrowers?q=nguyen' | grep -q '\\*\\*\\*\\*'"
+check "loan endpoint" bash -c "curl -s -H '$auth' 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q '\"status\"'"
+check "unknown loan is 404" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$auth' http://127.0.0.1:$port/api/loans/NOPE) = 404 ]"
+check "bad date is 400" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H '$auth' 'http://127.0.0.1:$port/api/network/summary?on=x') = 400 ]"
 check "unknown address is 404 JSON" bash -c "curl -s http://127.0.0.1:$port/nowhere | grep -q '\"code\":\"NOT_FOUND\"'"
 check "a body over 1 MiB is 413 JSON" bash -c "head -c 2000000 /dev/zero | curl -s -H 'Transfer-Encoding: chunked' --data-binary @- http://127.0.0.1:$port/api/health | grep -q '\"code\":\"REQUEST_TOO_LARGE\"'"
 timeout 30 "$tdcs" serve --db "$work/demo.db" --port "$port" >"$work/serve2.out" 2>&1

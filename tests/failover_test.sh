@@ -12,6 +12,7 @@ tdcs=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/tdcs-failover.XXXXXX)
 source "$here/pg_lib.sh"
+source "$here/api_lib.sh"
 pg_own "$work"
 loop_pid=""
 serve_pid=""
@@ -53,6 +54,7 @@ listening_or_gone() { grep -q 'serving at' "$work/serve.out" || ! kill -0 "$serv
 wait_for "the server to listen" listening_or_gone
 grep -q 'serving at' "$work/serve.out" || { cat "$work/serve.err" >&2; exit 1; }
 port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$work/serve.out")
+token=$(api_token "$tdcs" "$P" "$port")
 check "serve names the read database" grep -q "reads: postgresql: database postgres at $work/standby.sock" "$work/serve.out"
 
 # Payments, one command each, in the background; each one is noted before it
@@ -81,7 +83,7 @@ wait_for "25 acknowledged payments" enough_acked || exit 1
 # A read through the server comes from the standby, and with remote_apply an
 # acknowledged payment is already visible there.
 read -r _ first_code _ first_txn <"$work/acked"
-loan_json=$(curl -s "http://127.0.0.1:$port/api/loans/$first_code")
+loan_json=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/loans/$first_code")
 check "a read from the standby shows an acknowledged payment" grep -q "\"id\":$first_txn," <<<"$loan_json"
 # The health check: the primary with its synchronous standby, the standby
 # streaming from it.

@@ -14,6 +14,7 @@ tdcs=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/tdcs-restart.XXXXXX)
 source "$here/pg_lib.sh"
+source "$here/api_lib.sh"
 pg_own "$work"
 serve_pid=""
 holder_pid=""
@@ -24,7 +25,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-get() { curl -s -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$port$1"; }
+get() { curl -s -o "$work/body" -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port$1"; }
 answers() {  # answers STATUS PATH [TEXT]: GET PATH is STATUS, its body holds TEXT
   [ "$(get "$2")" = "$1" ] && grep -q -- "${3:-}" "$work/body"
 }
@@ -43,10 +44,11 @@ listening_or_gone() { grep -q 'serving at' "$work/serve.out" || ! kill -0 "$serv
 wait_for "the server to listen" listening_or_gone
 grep -q 'serving at' "$work/serve.out" || { cat "$work/serve.err" >&2; exit 1; }
 port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$work/serve.out")
+token=$(api_token "$tdcs" "$D" "$port")
 check "health before the restart" answers 200 /api/health '"reachable":true'
 # Requests at once, so that the pool likely holds more than one connection:
 # every idle one is lost with the restart.
-for _ in 1 2 3 4; do curl -s -o /dev/null "http://127.0.0.1:$port/api/loans/$loan" & done
+for _ in 1 2 3 4; do curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/loans/$loan" & done
 wait $(jobs -p | grep -v "^$serve_pid$")
 
 as_postgres "$pg_bin/pg_ctl" -D "$work/db" -m fast -w -t 60 restart >/dev/null || exit 1

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/scope.h"
 #include "batch/close.h"
 #include "batch/verify.h"
 #include "store/network_store.h"
@@ -40,11 +42,18 @@ VerifyReport Verify(Connection& connection, const Context&, bool deep,
   out.savings_accounts = report.savings_accounts;
   out.chain_length = report.chain_length;
   out.chain_head = report.chain_head;
+  out.audit_records = report.audit_records;
+  out.audit_head = report.audit_head;
   out.problems = std::move(report.problems);
   return out;
 }
 
-NetworkCounts CountNetwork(Connection& connection, const Context&, Date on) {
+Result<NetworkCounts> CountNetwork(Connection& connection, const Context& context, Date on) {
+  // The whole network's counts: for those who work nationally.
+  if (!ScopeCheck(Db(connection), context.actor).national())
+    return MakeError(AccessRejection::kForbidden, "",
+                     "Chỉ người làm việc toàn quốc mới xem được số liệu toàn mạng lưới",
+                     "Only national users may see the counts of the whole network");
   const auto c = store::NetworkStore(Db(connection)).CountsOn(on);
   return NetworkCounts{c.branches, c.offices,   c.seats,       c.points,           c.villages,
                        c.groups,   c.borrowers, c.memberships, c.association_units};

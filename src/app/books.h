@@ -43,8 +43,10 @@ Result<CloseSummary> CloseTo(Connection& connection, const Context& context,
 
 struct VerifyReport {
   int64_t entries = 0, loans = 0, savings_accounts = 0;
-  int64_t chain_length = 0;  // entries in the journal's hash chain
-  std::string chain_head;    // the last entry's hash (hex): keep it outside the database
+  int64_t chain_length = 0;   // entries in the journal's hash chain
+  std::string chain_head;     // the last entry's hash (hex): keep it outside the database
+  int64_t audit_records = 0;  // records of the audit trail's chain
+  std::string audit_head;     // the last record's hash (hex)
   std::vector<std::string> problems;
   bool ok() const { return problems.empty(); }
 };
@@ -56,7 +58,7 @@ struct NetworkCounts {
   int64_t branches = 0, offices = 0, seats = 0, points = 0, villages = 0, groups = 0, borrowers = 0,
           memberships = 0, association_units = 0;
 };
-NetworkCounts CountNetwork(Connection& connection, const Context& context, Date on);
+Result<NetworkCounts> CountNetwork(Connection& connection, const Context& context, Date on);
 
 // What Backup answers.
 enum class BackupRejection {

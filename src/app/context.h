@@ -5,6 +5,7 @@
 // with a typed request; the use case never reads the wall clock or a global.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -13,10 +14,13 @@
 namespace tdcs::app {
 
 struct Actor {
-  std::string login = "system";    // the user's login; "system" for batch work
-  std::string role = "admin";      // officer director association leader branch head_office
-                                   // board auditor admin
-  std::string scope = "national";  // a unit's code, or "national"
+  std::string login = "system";  // the user's login; "system" for batch work
+  std::string role = "admin";    // officer director association leader branch head_office
+                                 // board auditor admin
+  // "national", or the unit the actor acts in with its kind: "branch:CODE",
+  // "office:CODE", "group:CODE" (docs/RULES.md §14).
+  std::string scope = "national";
+  int association = 0;  // an association officer's association (network::Association); 0: none
 };
 
 struct Context {
@@ -27,6 +31,17 @@ struct Context {
   // A write's idempotency key (empty: none). A key belongs to its actor and to
   // the kind of request: one user's key never answers another's request.
   std::string idempotency_key;
+  // Where the request came from, for the audit trail: "http 10.0.0.7" or
+  // "cli host:user".
+  std::string origin = "system";
+  // The wall-clock instant of the request (microseconds since the Unix
+  // epoch, UTC), read by the face from its Clock: it stamps the audit trail
+  // and times sessions out. 0: not stamped (then the audit trail reads the
+  // system clock itself).
+  int64_t now_micros = 0;
+  // False for the steps of batch work that records itself once in the
+  // audit trail (a simulation: one record, not one per posting).
+  bool audit = true;
 };
 
 // The context of batch work and of tools run by the operator.

@@ -2,15 +2,19 @@
 
 #include <algorithm>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/scope.h"
+#include "store/loan_store.h"
 #include "store/network_store.h"
 #include "text/text.h"
 
 namespace tdcs::app {
 
-FindResult FindBorrowers(Connection& connection, const Context&, const std::string& query,
+FindResult FindBorrowers(Connection& connection, const Context& context, const std::string& query,
                          int limit) {
-  store::NetworkStore store(Db(connection));
+  store::Database& db = Db(connection);
+  store::NetworkStore store(db);
   std::string folded = text::Fold(query);
   // Only letters, digits and spaces take part in a name match (no LIKE wildcards).
   folded.erase(std::remove_if(folded.begin(), folded.end(),
@@ -35,6 +39,15 @@ FindResult FindBorrowers(Connection& connection, const Context&, const std::stri
     rows = store.SearchBorrowers(folded, Mode::kNamePrefix, kFindSortMax + 1);
     if (rows.empty()) rows = store.SearchBorrowers(folded, Mode::kNameContains, kFindSortMax + 1);
   }
+  // Only the borrowers of the actor's area (their group on the business date).
+  ScopeCheck scope(db, context.actor);
+  if (!scope.national()) {
+    const Date on = context.on ? *context.on : store::LoanStore(db).BusinessDate().value_or(Date());
+    rows.erase(
+        std::remove_if(rows.begin(), rows.end(),
+                       [&](const store::BorrowerRow& row) { return !scope.Borrower(row.id, on); }),
+        rows.end());
+  }
   text::Collator collator;
   std::stable_sort(rows.begin(), rows.end(),
                    [&](const store::BorrowerRow& a, const store::BorrowerRow& b) {
@@ -56,6 +69,54 @@ std::string MaskCitizenId(const std::string& id) {
   // the sex and the birth year, so showing more would give the number away.
   if (id.size() <= 3) return std::string(id.size(), '*');
   return std::string(id.size() - 3, '*') + id.substr(id.size() - 3);
+}
+
+Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& context,
+                                     const std::string& code, Date on) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction snapshot(db);  // the borrower, loans and savings of one moment
+  store::NetworkStore network(db);
+  const auto unknown = [&] {
+    return MakeError(LoanViewRejection::kBorrowerUnknown, "borrower",
+                     "Hộ vay '" + code + "' không tồn tại",
+                     "Borrower '" + code + "' does not exist");
+  };
+  const bool digits =
+      !code.empty() && code.size() <= 32 &&
+      std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return unknown();
+  const auto id = network.FindBorrowerIdByCode(code);
+  if (!id || !ScopeCheck(db, context.actor).Borrower(*id, on)) return unknown();
+  std::optional<store::BorrowerRow> row;
+  for (auto& r : network.SearchBorrowers(code, store::NetworkStore::SearchMode::kNumberPrefix, 50))
+    if (r.code == code) row = std::move(r);
+  if (!row) return unknown();
+  BorrowerDetails d;
+  d.code = row->code;
+  d.name = row->name;
+  d.citizen_id = SeesCitizenIds(context.actor) ? row->citizen_id : MaskCitizenId(row->citizen_id);
+  d.sex = row->sex;
+  d.address = row->address;
+  d.birth_date = row->birth_date;
+  d.on = on;
+  if (const auto p = network.PlacementOn(*id, on)) {
+    d.group_code =
+        db.LookupText("SELECT code FROM savings_group WHERE id = ?", p->group_id).value_or("");
+    d.point_code =
+        db.LookupText("SELECT code FROM commune_point WHERE id = ?", p->point_id).value_or("");
+    d.office_code =
+        db.LookupText("SELECT code FROM office WHERE id = ?", p->office_id).value_or("");
+    d.association = p->association;
+  }
+  LoanListFilter filter;
+  filter.borrower_code = code;
+  Context at = context;
+  at.on = on;
+  auto loans = ListLoans(connection, at, filter);
+  if (loans.ok()) d.loans = std::move(loans).value();
+  auto savings = SavingsBalance(connection, at, code, on);
+  if (savings.ok()) d.savings = savings.value();
+  return d;
 }
 
 }  // namespace tdcs::app

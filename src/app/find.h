@@ -11,7 +11,9 @@
 
 #include "app/connection.h"
 #include "app/context.h"
+#include "app/loans.h"
 #include "base/date.h"
+#include "base/result.h"
 
 namespace tdcs::app {
 
@@ -32,6 +34,21 @@ struct FindResult {
 
 FindResult FindBorrowers(Connection& connection, const Context& context, const std::string& query,
                          int limit = kFindLimit);
+// A borrower on a date (GET /api/borrowers/{code}): who they are, where they
+// are served, their loans and savings. LoanViewRejection::kBorrowerUnknown
+// for a code that does not exist or lies outside the actor's area. The
+// citizen ID is masked unless the actor's role needs it (SeesCitizenIds).
+struct BorrowerDetails {
+  std::string code, name, citizen_id, sex, address;
+  Date birth_date, on;
+  std::string group_code, point_code, office_code;  // "" when in no group on the date
+  int association = 0;
+  std::vector<LoanListItem> loans;
+  Money savings;
+};
+Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& context,
+                                     const std::string& code, Date on);
+
 // "*********678": the one rule by which citizen IDs are masked wherever they
 // are shown or exported masked (lists, search results, exports with
 // --mask-citizen-id). Only the last three digits show; search finds a citizen

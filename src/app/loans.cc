@@ -8,9 +8,12 @@
 #include <set>
 #include <sstream>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
 #include "app/internal/loan_history.h"
 #include "app/internal/loan_rules.h"
+#include "app/internal/scope.h"
 #include "app/internal/session_lines.h"
 #include "batch/close.h"
 #include "loans/loan.h"
@@ -456,7 +459,19 @@ namespace {
 // decide one recorded before (tdcs loan approve), or both at once.
 enum class Decision { kApplyOnly, kDecideRecorded, kApplyAndDecide };
 
-Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
+AuditState ApplicationState(const LoanApplicationRequest& r, const char* status) {
+  AuditState s;
+  s.Add("status", status)
+      .Add("borrower", r.borrower_code)
+      .Add("program", r.program)
+      .Add("fund_source", static_cast<int64_t>(r.fund_source))
+      .Add("amount_dong", r.amount.dong())
+      .Add("term_months", static_cast<int64_t>(r.term_months))
+      .Add("date", r.date.ToIso());
+  return s;
+}
+
+Result<int64_t> Approve(store::Database& db, store::Transaction& tx, const Context& context,
                         const LoanApplicationRequest& r, Decision mode = Decision::kApplyAndDecide,
                         int64_t recorded_id = 0) {
   store::NetworkStore network(db);
@@ -465,7 +480,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
   // run one after the other.
   db.LockKey("loan-code:" + r.code);
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
-  if (!borrower)
+  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, r.date))
     return Unknown(LoanApplicationRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    r.borrower_code);
   if (mode != Decision::kDecideRecorded && store.FindLoanId(r.code))
@@ -530,6 +545,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
         loan, {r.code, r.date, r.group_reviewed_on, r.commune_certified_on, std::nullopt, ""});
     if (r.study_months > 0) store.SaveStudyMonths(t.loan_id, r.study_months);
     store.SaveOutcomes(t.loan_id, outcomes);
+    RecordAudit(db, context, "loan.apply", "loan:" + r.code, {}, ApplicationState(r, "applied"));
     tx.Commit();
     return t.loan_id;
   }
@@ -622,6 +638,11 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
     store.InsertLoan(loan, application);
     if (!reason) store.SaveOutcomes(t.loan_id, outcomes);
   }
+  AuditState after = ApplicationState(r, reason ? "rejected" : "approved");
+  if (reason) after.Add("reason", reason->code);
+  RecordAudit(db, context,
+              mode == Decision::kDecideRecorded ? "loan.decide" : "loan.apply_and_decide",
+              "loan:" + r.code, {}, after);
   tx.Commit();  // a rejection is recorded with its reason
   if (reason) return *reason;
   return t.loan_id;
@@ -629,20 +650,28 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx,
 
 }  // namespace
 
-Result<int64_t> ApproveLoan(Connection& connection, const Context&,
+Result<int64_t> ApproveLoan(Connection& connection, const Context& context,
                             const LoanApplicationRequest& r) {
+  if (auto denied = Require(context.actor, Permission::kApprove); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
-  return store::RunTransaction(db, [&](store::Transaction& tx) { return Approve(db, tx, r); });
+  return store::RunTransaction(db,
+                               [&](store::Transaction& tx) { return Approve(db, tx, context, r); });
 }
 
-Result<int64_t> ApplyForLoan(Connection& connection, const Context&,
+Result<int64_t> ApplyForLoan(Connection& connection, const Context& context,
                              const LoanApplicationRequest& r) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
-  return store::RunTransaction(
-      db, [&](store::Transaction& tx) { return Approve(db, tx, r, Decision::kApplyOnly); });
+  return store::RunTransaction(db, [&](store::Transaction& tx) {
+    return Approve(db, tx, context, r, Decision::kApplyOnly);
+  });
 }
 
-Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanDecision& d) {
+Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
+                             const LoanDecision& d) {
+  if (auto denied = Require(context.actor, Permission::kApprove); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<int64_t> {
     store::LoanStore store(db);
@@ -653,6 +682,10 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
                      d.loan_code);
     store.LockLoan(*id);
     const loans::Loan loan = *store.LoadLoan(*id);
+    if (!ScopeCheck(db, context.actor)
+             .Borrower(loan.terms.borrower_id, d.date, loan.terms.office_id))
+      return Unknown(LoanApplicationRejection::kLoanUnknown, "loan", "Khoản vay", "Loan",
+                     d.loan_code);
     if (loan.status != loans::LoanStatus::kApplied)
       return MakeError(LoanApplicationRejection::kApplicationDecided, "loan",
                        "Hồ sơ vay " + d.loan_code + " đã được quyết định (" +
@@ -665,6 +698,10 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
                          "Từ chối cần ghi lý do (tối đa 500 ký tự)",
                          "A rejection needs its reason (at most 500 characters)");
       store.RecordDecision(*id, loans::LoanStatus::kRejected, d.date, "REJECTED: " + d.reason);
+      AuditState after;
+      after.Add("status", "rejected").Add("reason", d.reason).Add("date", d.date.ToIso());
+      RecordAudit(db, context, "loan.decide", "loan:" + d.loan_code,
+                  AuditState().Add("status", "applied"), after);
       tx.Commit();
       return *id;
     }
@@ -695,7 +732,7 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context&, const LoanD
     r.date = d.date;
     r.charge_at_month_end = t.charge_at_month_end;
     r.study_months = store.StudyMonths(*id);
-    return Approve(db, tx, r, Decision::kDecideRecorded, *id);
+    return Approve(db, tx, context, r, Decision::kDecideRecorded, *id);
   });
 }
 
@@ -894,15 +931,49 @@ void LockBatch(store::Database& db, store::LoanStore& store, const std::string& 
   store.ReadAheadLoans(loans);
 }
 
+AuditState LoanState(const loans::Loan& loan) {
+  AuditState s;
+  s.Add("status", loans::LoanStatusKey(loan.status))
+      .Add("disbursed_dong", loan.disbursed.dong())
+      .Add("normal_dong", loan.normal.dong())
+      .Add("overdue_dong", loan.overdue.dong())
+      .Add("frozen_dong", loan.frozen.dong())
+      .Add("interest_unpaid_dong", loan.interest_unpaid.dong());
+  return s;
+}
+
 }  // namespace
 
 Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
                                const LoanAction& a) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
-  return store::RunTransaction(db, [&](store::Transaction& tx) {
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<ActionResult> {
     store::LoanStore store(db);
+    // The loan as it stood when the request came (the action locks it).
+    const auto id = store.FindLoanId(a.loan_code);
+    AuditState before;
+    if (id) {
+      const auto loan = store.LoadLoan(*id);
+      if (!ScopeCheck(db, context.actor)
+               .Borrower(loan->terms.borrower_id, a.date, loan->terms.office_id))
+        return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
+      before = LoanState(*loan);
+    }
     auto result = ApplyLoanAction(db, store, context.actor.login, context.idempotency_key, a);
-    if (result.ok()) tx.Commit();
+    if (!result.ok()) return result;
+    if (id && !result.value().repeated) {
+      AuditState after = LoanState(*store.LoadLoan(*id));
+      after.Add("date", a.date.ToIso())
+          .Add("amount_dong", a.amount.dong())
+          .Add("txn_id", result.value().txn_id)
+          .Add("entry_id", result.value().entry_id);
+      if (a.months) after.Add("months", static_cast<int64_t>(a.months));
+      if (!a.heir_code.empty()) after.Add("heir", a.heir_code);
+      RecordAudit(db, context, std::string("loan.") + LoanActionKey(a.kind), "loan:" + a.loan_code,
+                  before, after);
+    }
+    tx.Commit();
     return result;
   });
 }
@@ -964,7 +1035,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(a.borrower_code);
-  if (!borrower)
+  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, date))
     return Unknown(SavingsActionRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    a.borrower_code);
   // Savings move cash at the member's point: its session's lock first (the
@@ -991,6 +1062,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
     if (date < account->accrued_to) return SavingsBackdated(*account);
     batch::AdvanceSavings(store, *account, date);  // the month's credits first
   }
+  const int64_t balance_before = account->balance.dong();
   ActionResult result;
   if (kind == SavingsActionKind::kReverseLast) {
     auto r = ReverseLastSavings(store, *account, date);
@@ -1011,6 +1083,16 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
     result = ActionResult{txn, entry, false};
   }
   if (!idempotency.key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
+  // A session's lines are recorded with their batch (sessions.cc).
+  if (!session_held)
+    RecordAudit(db, context, std::string("savings.") + kind_key, "borrower:" + a.borrower_code,
+                AuditState().Add("balance_dong", balance_before),
+                AuditState()
+                    .Add("balance_dong", store.LoadSavings(*borrower)->balance.dong())
+                    .Add("date", date.ToIso())
+                    .Add("amount_dong", amount.dong())
+                    .Add("txn_id", result.txn_id)
+                    .Add("entry_id", result.entry_id));
   tx.Commit();
   return result;
 }
@@ -1071,6 +1153,7 @@ std::vector<RowError> ApplySessionLines(store::Database& db, const Context& cont
 
 Result<ActionResult> ActOnSavings(Connection& connection, const Context& context,
                                   const SavingsAction& action) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   return store::RunTransaction(
       db, [&](store::Transaction& tx) { return ApplySavingsAction(db, tx, context, action); });
@@ -1188,11 +1271,38 @@ std::map<int64_t, SessionDue> SessionDuesOnBusinessDate(store::Database& db,
   return out;
 }
 
-Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::string& loan_code,
-                          Date on) {
+namespace {
+
+// The loan of `code` when it exists and lies in the actor's area (the
+// borrower's group on `on`, or the loan's office): else nothing, as for a
+// loan that does not exist.
+std::optional<int64_t> LoanInScope(store::Database& db, store::LoanStore& store,
+                                   const Context& context, const std::string& code, Date on) {
+  auto id = store.FindLoanId(code);
+  if (!id) return std::nullopt;
+  ScopeCheck scope(db, context.actor);
+  if (scope.national()) return id;
+  const auto loan = store.LoadLoan(*id);
+  if (!loan || !scope.Borrower(loan->terms.borrower_id, on, loan->terms.office_id))
+    return std::nullopt;
+  return id;
+}
+
+// The borrower of `code` when it exists and lies in the actor's area on `on`.
+std::optional<int64_t> BorrowerInScope(store::Database& db, const Context& context,
+                                       const std::string& code, Date on) {
+  auto id = store::NetworkStore(db).FindBorrowerIdByCode(code);
+  if (!id || !ScopeCheck(db, context.actor).Borrower(*id, on)) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+Result<LoanView> ViewLoan(Connection& connection, const Context& context,
+                          const std::string& loan_code, Date on) {
   store::Database& db = Db(connection);
   store::LoanStore store(db);
-  auto id = store.FindLoanId(loan_code);
+  auto id = LoanInScope(db, store, context, loan_code, on);
   if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
   auto loan = LoanAsOf(store, *id, on);
   if (!loan.ok()) return loan.error();
@@ -1200,12 +1310,12 @@ Result<LoanView> ViewLoan(Connection& connection, const Context&, const std::str
 }
 
 Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connection,
-                                                              const Context&,
+                                                              const Context& context,
                                                               const std::string& loan_code,
                                                               Date from, Date to) {
   store::Database& db = Db(connection);
   store::LoanStore store(db);
-  auto id = store.FindLoanId(loan_code);
+  auto id = LoanInScope(db, store, context, loan_code, from);
   if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
   auto loan = LoanAsOf(store, *id, from);
   if (!loan.ok()) return loan.error();
@@ -1221,13 +1331,13 @@ Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connec
   return out;
 }
 
-Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::string& loan_code,
-                             Date on) {
+Result<LoanDetails> ShowLoan(Connection& connection, const Context& context,
+                             const std::string& loan_code, Date on) {
   store::Database& db = Db(connection);
   // One snapshot: the loan and its transactions as of one moment.
   store::ReadTransaction snapshot(db);
   store::LoanStore store(db);
-  auto id = store.FindLoanId(loan_code);
+  auto id = LoanInScope(db, store, context, loan_code, on);
   if (!id) return Unknown(LoanViewRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", loan_code);
   auto as_of = LoanAsOf(store, *id, on);
   if (!as_of.ok()) return as_of.error();
@@ -1263,7 +1373,7 @@ Result<LoanDetails> ShowLoan(Connection& connection, const Context&, const std::
   return d;
 }
 
-Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Context&,
+Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Context& context,
                                             const LoanListFilter& f) {
   store::Database& db = Db(connection);
   const int given = !f.borrower_code.empty() + !f.group_code.empty() + !f.office_code.empty();
@@ -1273,20 +1383,22 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
                      "Give exactly one of borrower, group or office");
   store::LoanStore store(db);
   store::LoanStore::LoanFilter filter;
+  ScopeCheck scope(db, context.actor);
+  const Date today = context.on ? *context.on : store.BusinessDate().value_or(Date());
   if (!f.borrower_code.empty()) {
-    auto id = store::NetworkStore(db).FindBorrowerIdByCode(f.borrower_code);
+    auto id = BorrowerInScope(db, context, f.borrower_code, today);
     if (!id)
       return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                      f.borrower_code);
     filter.borrower_id = *id;
   } else if (!f.group_code.empty()) {
     auto unit = store::NetworkStore(db).FindUnit("savings_group", f.group_code);
-    if (!unit)
+    if (!unit || !scope.Group(unit->id, unit->period.Contains(today) ? today : unit->period.from))
       return Unknown(LoanViewRejection::kGroupUnknown, "group", "Tổ", "Group", f.group_code);
     filter.group_id = unit->id;
   } else {
     auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
-    if (!unit)
+    if (!unit || !scope.Office(unit->id, unit->period.Contains(today) ? today : unit->period.from))
       return Unknown(LoanViewRejection::kOfficeUnknown, "office", "Phòng giao dịch", "Office",
                      f.office_code);
     filter.office_id = unit->id;
@@ -1298,11 +1410,10 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
   return out;
 }
 
-Result<Money> SavingsBalance(Connection& connection, const Context&,
+Result<Money> SavingsBalance(Connection& connection, const Context& context,
                              const std::string& borrower_code, Date on) {
   store::Database& db = Db(connection);
-  store::NetworkStore network(db);
-  auto borrower = network.FindBorrowerIdByCode(borrower_code);
+  auto borrower = BorrowerInScope(db, context, borrower_code, on);
   if (!borrower)
     return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    borrower_code);
@@ -1312,10 +1423,10 @@ Result<Money> SavingsBalance(Connection& connection, const Context&,
   return savings::BalanceOn(*account, on, store.SavingsRates());
 }
 
-Result<Money> SavingsCredited(Connection& connection, const Context&,
+Result<Money> SavingsCredited(Connection& connection, const Context& context,
                               const std::string& borrower_code, Date on) {
   store::Database& db = Db(connection);
-  auto borrower = store::NetworkStore(db).FindBorrowerIdByCode(borrower_code);
+  auto borrower = BorrowerInScope(db, context, borrower_code, on);
   if (!borrower)
     return Unknown(LoanViewRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    borrower_code);

@@ -5,9 +5,12 @@
 #include <set>
 #include <tuple>
 
+#include "app/access.h"
 #include "app/internal/access.h"
 #include "app/internal/area.h"
+#include "app/internal/audit.h"
 #include "app/internal/loan_history.h"
+#include "app/internal/scope.h"
 #include "app/reconcile.h"
 #include "base/csv.h"
 #include "entrusted/rating.h"
@@ -206,7 +209,38 @@ struct Prepared {
   Filters filters;
 };
 
-Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
+// Whether the unit of a report lies in the actor's area (a commune: each of
+// its points).
+bool InActorArea(store::Database& db, const Context& context, const Scope& s, Date on) {
+  ScopeCheck check(db, context.actor);
+  if (check.national()) return true;
+  if (s.kind == "commune") {
+    if (s.units.empty()) return false;
+    for (int64_t point : s.units)
+      if (!check.Area({{store::AreaKind::kPoint, point}, "point", ""}, on)) return false;
+    return true;
+  }
+  const store::AreaKind kind = s.kind == "branch"   ? store::AreaKind::kBranch
+                               : s.kind == "office" ? store::AreaKind::kOffice
+                               : s.kind == "point"  ? store::AreaKind::kPoint
+                               : s.kind == "group"  ? store::AreaKind::kGroup
+                                                    : store::AreaKind::kNational;
+  return check.Area({{kind, s.area_id}, s.kind, s.code}, on);
+}
+
+Result<Prepared> Prepare(store::Database& db, const Context& context,
+                         const ReportRequest& request) {
+  ReportRequest r = request;
+  // An association officer's figures are their association's.
+  if (context.actor.association != 0) {
+    const std::string own = std::to_string(context.actor.association);
+    if (r.association.empty()) r.association = own;
+    auto asked = ParseAssociationCode(r.association, "association");
+    if (asked.ok() && asked.value() != context.actor.association)
+      return MakeError(ReportRejection::kUnitUnknown, "association",
+                       "Không có số liệu của hội này trong phạm vi của bạn",
+                       "No figures of this association in your area");
+  }
   Prepared p;
   HeadlineReport& out = p.heading;
   out.at = r.at;
@@ -262,6 +296,10 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
   auto scope = ResolveScope(db, r.unit, out.structure_on);
   if (!scope.ok()) return scope.error();
   p.scope = std::move(scope).value();
+  if (!InActorArea(db, context, p.scope, out.structure_on))
+    return MakeError(ReportRejection::kUnitUnknown, "unit",
+                     "Không có đơn vị '" + r.unit + "' trong phạm vi của bạn",
+                     "No unit '" + r.unit + "' in your area");
   out.unit_kind = p.scope.kind;
   out.unit_code = p.scope.code;
   out.unit_name = p.scope.name;
@@ -271,10 +309,13 @@ Result<Prepared> Prepare(store::Database& db, const ReportRequest& r) {
 // A report's reading: one snapshot of the books (every figure from one state
 // of them), the request resolved, then `body`.
 template <typename Report, typename Body>
-Result<Report> Read(Connection& connection, const ReportRequest& r, Body&& body) {
+Result<Report> Read(Connection& connection, const Context& context, const ReportRequest& r,
+                    Body&& body) {
+  if (auto denied = Require(context.actor, Permission::kReport); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction snapshot(db);
-  auto prepared = Prepare(db, r);
+  auto prepared = Prepare(db, context, r);
   if (!prepared.ok()) return prepared.error();
   return body(db, prepared.value());
 }
@@ -309,9 +350,8 @@ void Turnover(HeadlineReport& out) {
 
 Result<HeadlineReport> Headline(Connection& connection, const Context& context,
                                 const ReportRequest& r) {
-  (void)context;
   return Read<HeadlineReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> HeadlineReport {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> HeadlineReport {
         HeadlineReport out = p.heading;
         const Scope& s = p.scope;
         const Filters& filters = p.filters;
@@ -384,9 +424,8 @@ void Finish(BreakdownRow& row) {
 
 Result<BreakdownReport> ByCommune(Connection& connection, const Context& context,
                                   const ReportRequest& r) {
-  (void)context;
   return Read<BreakdownReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
         BreakdownReport out;
         out.name = "by-commune";
         out.heading = p.heading;
@@ -430,9 +469,8 @@ Result<BreakdownReport> ByCommune(Connection& connection, const Context& context
 
 Result<BreakdownReport> ByProgram(Connection& connection, const Context& context,
                                   const ReportRequest& r) {
-  (void)context;
   return Read<BreakdownReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
         BreakdownReport out;
         out.name = "by-program";
         out.heading = p.heading;
@@ -467,9 +505,8 @@ Result<BreakdownReport> ByProgram(Connection& connection, const Context& context
 
 Result<RatingsReport> GroupRatings(Connection& connection, const Context& context,
                                    const ReportRequest& r) {
-  (void)context;
   return Read<RatingsReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> RatingsReport {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> RatingsReport {
         RatingsReport out;
         out.heading = p.heading;
         const Scope& s = p.scope;
@@ -575,8 +612,8 @@ PlanReport PlanOf(store::Database& db, const Prepared& p, int year) {
 
 Result<PlanReport> SetPlan(Connection& connection, const Context& context,
                            const PlanTargetRequest& request) {
+  if (auto denied = Require(context.actor, Permission::kPlan); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
-  (void)context;
   if (auto bad = CheckPlanYear(request.year)) return *bad;
   const auto amount = Money::Parse(request.amount);
   if (!amount || amount->IsNegative())
@@ -594,7 +631,7 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
     r.at = today && *today < structure ? *today : structure;
     r.structure_on = structure;
     r.program = request.program;
-    auto prepared = Prepare(db, r);
+    auto prepared = Prepare(db, context, r);
     if (!prepared.ok()) return prepared.error();
     if (request.program.empty())
       return MakeError(ReportRejection::kProgramUnknown, "program",
@@ -671,6 +708,10 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
     }
     store::SetPlanTarget(db, request.year, *level, PlanUnit(s), program, target,
                          store::LoanStore(db).BusinessDate().value_or(structure));
+    RecordAudit(
+        db, context, "plan.set",
+        "plan:" + std::to_string(request.year) + ":" + s.kind + ":" + s.code + ":" + program, {},
+        AuditState().Add("target_dong", target));
     PlanReport out = PlanOf(db, prepared.value(), request.year);
     tx.Commit();
     return out;
@@ -679,12 +720,11 @@ Result<PlanReport> SetPlan(Connection& connection, const Context& context,
 
 Result<PlanReport> Plan(Connection& connection, const Context& context, int year,
                         const ReportRequest& request) {
-  (void)context;
   if (auto bad = CheckPlanYear(year)) return *bad;
   ReportRequest r = request;
   r.structure_on = PlanStructureDate(year);  // the units the plan was allocated to
   return Read<PlanReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> Result<PlanReport> {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> Result<PlanReport> {
         if (!PlanLevel(p.scope))
           return MakeError(ReportRejection::kPlanUnitInvalid, "unit",
                            "Kế hoạch giao cho toàn quốc, chi nhánh hoặc phòng giao dịch",
@@ -695,7 +735,6 @@ Result<PlanReport> Plan(Connection& connection, const Context& context, int year
 
 int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
                     const ProgressFn& progress) {
-  (void)context;
   store::Database& db = Db(connection);
   store::ReadTransaction snapshot(db);
   const auto rows = store::LoansAppliedBy(db, on);
@@ -776,9 +815,8 @@ std::string Subtitle(const HeadlineReport& r) {
 
 Result<BreakdownReport> ByGroup(Connection& connection, const Context& context,
                                 const ReportRequest& r) {
-  (void)context;
   return Read<BreakdownReport>(
-      connection, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
+      connection, context, r, [&](store::Database& db, const Prepared& p) -> BreakdownReport {
         BreakdownReport out;
         out.name = "by-group";
         out.heading = p.heading;

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "app/access.h"
 #include "app/internal/access.h"
 #include "app/internal/area.h"
+#include "app/internal/audit.h"
 #include "app/reconcile.h"
 #include "base/check.h"
 #include "network/network.h"
@@ -26,6 +28,14 @@ namespace tdcs::app {
   X(kUserDisabled, "USER_DISABLED")
 TDCS_DEFINE_REJECTIONS(UserRejection, TDCS_USER_REJECTIONS)
 #undef TDCS_USER_REJECTIONS
+
+#define TDCS_SIGN_IN_REJECTIONS(X)      \
+  X(kSignInFailed, "SIGN_IN_FAILED")    \
+  X(kSignInLocked, "SIGN_IN_LOCKED")    \
+  X(kSessionInvalid, "SESSION_INVALID") \
+  X(kCsrfInvalid, "CSRF_INVALID")
+TDCS_DEFINE_REJECTIONS(SignInRejection, TDCS_SIGN_IN_REJECTIONS)
+#undef TDCS_SIGN_IN_REJECTIONS
 
 namespace {
 
@@ -167,12 +177,23 @@ Result<store::UserRow> Existing(store::Database& db, const std::string& login) {
   return *row;
 }
 
+AuditState StateOf(const store::UserRow& r) {
+  AuditState s;
+  s.Add("role", r.role).Add("scope", r.scope);
+  if (r.association_code) s.Add("association", static_cast<int64_t>(r.association_code));
+  s.Add("password_set_on", r.password_set_on.ToIso());
+  if (r.disabled_on) s.Add("disabled_on", r.disabled_on->ToIso());
+  return s;
+}
+
 }  // namespace
 
 std::span<const RoleInfo> Roles() { return kRoles; }
 
 Result<UserView> AddUser(Connection& connection, const Context& context, const UserRequest& r) {
   store::Database& db = Db(connection);
+  if (auto denied = Require(context.actor, Permission::kManageUsers); !denied.ok())
+    return denied.error();
   if (!ValidLogin(r.login))
     return MakeError(UserRejection::kLoginInvalid, "login",
                      "Tên đăng nhập gồm 3–64 ký tự chữ thường, số, '.', '_' hoặc '-'",
@@ -190,6 +211,7 @@ Result<UserView> AddUser(Connection& connection, const Context& context, const U
     store::UserRow row{0,  r.login, hash,        r.role, role.value().first, role.value().second,
                        on, on,      std::nullopt};
     store::AddUser(db, row);
+    RecordAudit(db, context, "user.add", "user:" + r.login, {}, StateOf(row));
     tx.Commit();
     return ViewOf(row);
   });
@@ -197,6 +219,8 @@ Result<UserView> AddUser(Connection& connection, const Context& context, const U
 
 Result<UserView> ChangeRole(Connection& connection, const Context& context, const UserRequest& r) {
   store::Database& db = Db(connection);
+  if (auto denied = Require(context.actor, Permission::kManageUsers); !denied.ok())
+    return denied.error();
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
     db.LockKey("user:" + r.login);  // one change of a user at a time
     auto row = Existing(db, r.login);
@@ -204,14 +228,19 @@ Result<UserView> ChangeRole(Connection& connection, const Context& context, cons
     auto role = CheckRole(db, r, RequestDate(db, context));
     if (!role.ok()) return role.error();
     store::UpdateUserRole(db, row.value().id, r.role, role.value().first, role.value().second);
+    store::DeleteSessionsOf(db, row.value().id);  // signed in again, in the new role
+    const auto after = *store::FindUser(db, r.login);
+    RecordAudit(db, context, "user.role", "user:" + r.login, StateOf(row.value()), StateOf(after));
     tx.Commit();
-    return ViewOf(*store::FindUser(db, r.login));
+    return ViewOf(after);
   });
 }
 
 Result<UserView> ResetPassword(Connection& connection, const Context& context,
                                const std::string& login, const std::string& password) {
   store::Database& db = Db(connection);
+  if (auto denied = Require(context.actor, Permission::kManageUsers); !denied.ok())
+    return denied.error();
   if (auto bad = CheckNewPassword(login, password)) return *bad;
   const std::string hash = Hash(password);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
@@ -219,38 +248,189 @@ Result<UserView> ResetPassword(Connection& connection, const Context& context,
     auto row = Existing(db, login);
     if (!row.ok()) return row.error();
     store::UpdateUserPassword(db, row.value().id, hash, RequestDate(db, context));
+    store::DeleteSessionsOf(db, row.value().id);
+    store::ClearFailures(db, login);  // a locked-out user can sign in with the new password
+    const auto after = *store::FindUser(db, login);
+    RecordAudit(db, context, "user.reset_password", "user:" + login, StateOf(row.value()),
+                StateOf(after));
     tx.Commit();
-    return ViewOf(*store::FindUser(db, login));
+    return ViewOf(after);
   });
 }
 
 Result<UserView> DisableUser(Connection& connection, const Context& context,
                              const std::string& login) {
   store::Database& db = Db(connection);
+  if (auto denied = Require(context.actor, Permission::kManageUsers); !denied.ok())
+    return denied.error();
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
     db.LockKey("user:" + login);  // one change of a user at a time
     auto row = Existing(db, login);
     if (!row.ok()) return row.error();
     store::DisableUser(db, row.value().id, RequestDate(db, context));
+    store::DeleteSessionsOf(db, row.value().id);  // signed out everywhere at once
+    const auto after = *store::FindUser(db, login);
+    RecordAudit(db, context, "user.disable", "user:" + login, StateOf(row.value()), StateOf(after));
     tx.Commit();
-    return ViewOf(*store::FindUser(db, login));
+    return ViewOf(after);
   });
 }
 
-std::vector<UserView> ListUsers(Connection& connection, const Context&) {
+Result<std::vector<UserView>> ListUsers(Connection& connection, const Context& context) {
+  if (auto denied = Require(context.actor, Permission::kManageUsers); !denied.ok())
+    return denied.error();
   std::vector<UserView> out;
   for (const auto& r : store::ListUsers(Db(connection))) out.push_back(ViewOf(r));
   return out;
 }
 
+namespace {
+
+// Whether `password` is the row's (an unknown user's answer takes as long as
+// a known one's: a hash of the same cost is checked anyway).
+bool Verifies(const std::optional<store::UserRow>& row, const std::string& password) {
+  static const std::string dummy = Hash("tdcs-no-such-user-password");
+  return crypto_pwhash_str_verify(row ? row->password_hash.c_str() : dummy.c_str(), password.data(),
+                                  password.size()) == 0 &&
+         row.has_value();
+}
+
+std::string RandomHex(size_t bytes) {
+  static const bool ready = sodium_init() >= 0;
+  TDCS_CHECK_MSG(ready, "libsodium could not be initialised");
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string hex(bytes * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string TokenHash(const std::string& token) {
+  unsigned char hash[32];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  std::string hex(65, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), hash, sizeof hash);
+  hex.pop_back();
+  return hex;
+}
+
+constexpr int64_t kMinute = 60'000'000;
+
+Error SignInFailed() {
+  return MakeError(SignInRejection::kSignInFailed, "password", "Sai tên đăng nhập hoặc mật khẩu",
+                   "Wrong login or password");
+}
+
+Error SessionInvalid() {
+  return MakeError(SignInRejection::kSessionInvalid, "session",
+                   "Phiên làm việc không hợp lệ hoặc đã hết hạn: hãy đăng nhập lại",
+                   "The session is invalid or has expired: sign in again");
+}
+
+}  // namespace
+
+Result<SignedIn> SignIn(Connection& connection, const Context& context, const std::string& login,
+                        const std::string& password) {
+  store::Database& db = Db(connection);
+  const int64_t now = context.now_micros;
+  TDCS_CHECK_MSG(now > 0, "SignIn needs the request's time");
+  // A login that is not even well formed is still counted: the answer never
+  // tells a mistyped login from a wrong password.
+  const std::string key = login.size() > 64 ? login.substr(0, 64) : login;
+  const auto failures = store::FailuresOf(db, key);
+  if (failures.locked_until > now) {
+    const int64_t minutes = (failures.locked_until - now + kMinute - 1) / kMinute;
+    return MakeError(
+        SignInRejection::kSignInLocked, "login",
+        "Đăng nhập sai quá nhiều lần: hãy thử lại sau " + std::to_string(minutes) + " phút",
+        "Too many failed sign-ins: try again in " + std::to_string(minutes) + " minutes");
+  }
+  const auto row = store::FindUser(db, login);
+  // Slow by design, outside any transaction.
+  const bool verified = Verifies(row, password) && !row->disabled_on;
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<SignedIn> {
+    db.LockKey("sign-in:" + key);  // two failures at once are both counted
+    if (!verified) {
+      auto f = store::FailuresOf(db, key);
+      if (now - f.last_failure_at > kFailureWindowMinutes * kMinute) f.failures = 0;
+      ++f.failures;
+      f.last_failure_at = now;
+      if (f.failures >= kFailuresBeforeLockout) {
+        f.locked_until = now + kLockoutMinutes * kMinute;
+        f.failures = 0;
+      }
+      store::WriteFailures(db, key, f);
+      AuditState after;
+      after.Add("result", f.locked_until > now ? "locked" : "failed");
+      RecordAudit(db, context, "session.sign_in", "user:" + key, {}, after);
+      tx.Commit();
+      return SignInFailed();
+    }
+    store::ClearFailures(db, key);
+    store::DeleteSessionsExpiredBefore(db, now - 24 * 60 * kMinute);
+    SignedIn out{RandomHex(32), RandomHex(32), now + kSessionHours * 60 * kMinute, ViewOf(*row)};
+    store::AddSession(db, {TokenHash(out.token), row->id, out.csrf_token, now, out.expires_micros,
+                           context.origin});
+    Context as_user = context;
+    as_user.actor = {row->login, row->role, row->scope, row->association_code};
+    AuditState after;
+    after.Add("result", "signed_in").Add("expires_at", out.expires_micros);
+    RecordAudit(db, as_user, "session.sign_in", "user:" + row->login, {}, after);
+    tx.Commit();
+    return out;
+  });
+}
+
+Result<SessionInfo> ResumeSession(Connection& connection, const Context& context,
+                                  const std::string& token) {
+  if (token.size() != 64) return SessionInvalid();
+  const auto found = store::FindSession(Db(connection), TokenHash(token));
+  if (!found) return SessionInvalid();
+  const auto& [session, user] = *found;
+  if (session.expires_at <= context.now_micros || user.disabled_on) return SessionInvalid();
+  return SessionInfo{{user.login, user.role, user.scope, user.association_code},
+                     session.csrf_token,
+                     session.expires_at};
+}
+
+void SignOut(Connection& connection, const Context& context, const std::string& token) {
+  store::Database& db = Db(connection);
+  if (token.size() != 64) return;
+  store::RunTransaction(db, [&](store::Transaction& tx) {
+    const std::string hash = TokenHash(token);
+    if (!store::FindSession(db, hash)) return;
+    store::DeleteSession(db, hash);
+    RecordAudit(db, context, "session.sign_out", "user:" + context.actor.login, {}, {});
+    tx.Commit();
+  });
+}
+
+Result<UserView> ChangeOwnPassword(Connection& connection, const Context& context,
+                                   const std::string& current, const std::string& password) {
+  store::Database& db = Db(connection);
+  const std::string& login = context.actor.login;
+  const auto row = store::FindUser(db, login);
+  if (!Verifies(row, current) || row->disabled_on)
+    return MakeError(SignInRejection::kSignInFailed, "current_password",
+                     "Mật khẩu hiện tại không đúng", "The current password is wrong");
+  if (auto bad = CheckNewPassword(login, password)) return *bad;
+  const std::string hash = Hash(password);
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
+    db.LockKey("user:" + login);
+    store::UpdateUserPassword(db, row->id, hash, RequestDate(db, context));
+    const auto after = *store::FindUser(db, login);
+    RecordAudit(db, context, "user.change_password", "user:" + login, StateOf(*row),
+                StateOf(after));
+    tx.Commit();
+    return ViewOf(after);
+  });
+}
+
 bool CheckPassword(Connection& connection, const std::string& login, const std::string& password) {
   const auto row = store::FindUser(Db(connection), login);
-  // An unknown or disabled user's answer takes as long as a known one's: a
-  // hash of the same cost is checked anyway.
-  static const std::string dummy = Hash("tdcs-no-such-user-password");
-  const bool verified = crypto_pwhash_str_verify(row ? row->password_hash.c_str() : dummy.c_str(),
-                                                 password.data(), password.size()) == 0;
-  return verified && row && !row->disabled_on;
+  return Verifies(row, password) && !row->disabled_on;
 }
 
 }  // namespace tdcs::app

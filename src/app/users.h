@@ -53,7 +53,48 @@ Result<UserView> ResetPassword(Connection& connection, const Context& context,
                                const std::string& login, const std::string& password);
 Result<UserView> DisableUser(Connection& connection, const Context& context,
                              const std::string& login);
-std::vector<UserView> ListUsers(Connection& connection, const Context& context);
+Result<std::vector<UserView>> ListUsers(Connection& connection, const Context& context);
+// Signing in over HTTP (RULES §14.3). A session is a random token (256 bits)
+// the face keeps in a cookie, valid for kSessionHours; writes must repeat its
+// CSRF token. Five failed sign-ins of a login within kFailureWindowMinutes
+// lock it for kLockoutMinutes (known or not: the answer never says whether a
+// login exists).
+inline constexpr int64_t kSessionHours = 12;
+inline constexpr int kFailuresBeforeLockout = 5;
+inline constexpr int64_t kFailureWindowMinutes = 15;
+inline constexpr int64_t kLockoutMinutes = 15;
+
+enum class SignInRejection {
+  kSignInFailed,    // wrong login or password, or a disabled user (401)
+  kSignInLocked,    // too many failures: locked for a while (429)
+  kSessionInvalid,  // no session, an unknown, forged or expired token, a disabled user (401)
+  kCsrfInvalid,     // a write without the session's CSRF token (403)
+};
+std::string_view RejectionKey(SignInRejection code);
+std::span<const RejectionEntry<SignInRejection>> RejectionTable(SignInRejection);
+
+struct SignedIn {
+  std::string token, csrf_token;
+  int64_t expires_micros = 0;
+  UserView user;
+};
+// context.now_micros must be set (the face's clock).
+Result<SignedIn> SignIn(Connection& connection, const Context& context, const std::string& login,
+                        const std::string& password);
+// The signed-in session of `token`: the actor it acts as, its CSRF token.
+struct SessionInfo {
+  Actor actor;
+  std::string csrf_token;
+  int64_t expires_micros = 0;
+};
+Result<SessionInfo> ResumeSession(Connection& connection, const Context& context,
+                                  const std::string& token);
+// Ends the session (nothing when there is none).
+void SignOut(Connection& connection, const Context& context, const std::string& token);
+// The signed-in user's own password: the current one, then the new one.
+Result<UserView> ChangeOwnPassword(Connection& connection, const Context& context,
+                                   const std::string& current, const std::string& password);
+
 // Whether the password is the enabled user's (false for an unknown or
 // disabled user, without saying which).
 bool CheckPassword(Connection& connection, const std::string& login, const std::string& password);

@@ -44,7 +44,9 @@ TEST_F(UsersTest, AddedUsersHaveTheirRoleScopeAndAnArgon2idPassword) {
   EXPECT_EQ(assoc.value().association, "women");
   ASSERT_TRUE(
       AddUser(*db, SystemContext(), {"kiem.toan", "auditor", "", "", "mat-khau-dai-1"}).ok());
-  const auto users = ListUsers(*db, SystemContext());
+  const auto listed = ListUsers(*db, SystemContext());
+  ASSERT_TRUE(listed.ok());
+  const auto& users = listed.value();
   ASSERT_GE(users.size(), 3u);
   EXPECT_TRUE(std::is_sorted(users.begin(), users.end(), [](const UserView& a, const UserView& b) {
     return a.login < b.login;

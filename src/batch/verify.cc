@@ -9,6 +9,7 @@
 #include "loans/loan.h"
 #include "reports/measures.h"
 #include "savings/savings.h"
+#include "store/audit_store.h"
 #include "store/journal_chain.h"
 #include "store/ledger_checks.h"
 #include "store/loan_store.h"
@@ -715,6 +716,14 @@ VerifyReport Verify(store::Database& db, bool deep, const std::function<void(con
   CheckEntries(db, report);
   say("journal chain");
   CheckChain(db, report);
+  say("audit trail");
+  {
+    const auto audit = store::CheckAuditChain(db);
+    report.audit_records = audit.records;
+    report.audit_head = audit.head_hash;
+    if (audit.broken_seq != 0)
+      report.problems.push_back(audit.problem_vi + " / " + audit.problem_en);
+  }
   say("aggregates");
   CheckAggregates(db, report);
   say("accounts");

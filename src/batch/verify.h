@@ -14,6 +14,8 @@
 //  7. every loan and savings transaction names an existing entry of its own
 //     loan or borrower, transaction, kind and date, whose leg that carries
 //     the transaction's amount equals that amount (verify.cc);
+//  9. the audit trail's chain holds (store/audit_store.h): the first record
+//     that does not fit it is named;
 //  8. with `deep`, each loan's transactions replay: each one posts what its
 //     entry holds, and the stored state equals the replay, field by field.
 // Each problem names what is wrong (entry id, chain position, loan and
@@ -34,6 +36,9 @@ struct VerifyReport {
   // outside the database, since only an outside copy shows a rewritten tail.
   int64_t chain_length = 0;
   std::string chain_head;
+  // The audit trail's records as walked, and its last hash.
+  int64_t audit_records = 0;
+  std::string audit_head;
   std::vector<std::string> problems;
   bool ok() const { return problems.empty(); }
 };

@@ -345,5 +345,50 @@ TEST(VerifyConcurrency, TheSecondWriterWaitsForTheHead) {
   EXPECT_EQ(report.chain_length, 4);
 }
 
+// The audit trail (docs/RULES.md §15): every write of the book above left a
+// record; a record changed, taken out, swapped with another or cut from the
+// end is named by its position.
+TEST(VerifyAuditTrail, ACleanTrailVerifies) {
+  auto b = LoanBook();
+  const auto report = Verify(*b.db);
+  EXPECT_TRUE(report.ok()) << All(report);
+  EXPECT_GE(report.audit_records, 3);  // the approval, the disbursement, the payment
+  EXPECT_EQ(report.audit_records, Int(*b.db, "SELECT COUNT(*) FROM audit_record"));
+  EXPECT_EQ(report.audit_head, Text(*b.db, "SELECT last_hash FROM audit_head"));
+  EXPECT_EQ(Int(*b.db,
+                "SELECT COUNT(*) FROM audit_record WHERE action = 'loan.pay' AND "
+                "subject = 'loan:L1' AND actor = 'system'"),
+            1);
+}
+
+TEST(VerifyAuditTrail, AChangedRecordIsNamed) {
+  auto b = LoanBook();
+  b.db->ExecScript("UPDATE audit_record SET after_state = '{}' WHERE seq = 2");
+  EXPECT_REPORTS(All(Verify(*b.db)), "audit record 2 was altered");
+}
+
+TEST(VerifyAuditTrail, ADeletedRecordIsNamed) {
+  auto b = LoanBook();
+  b.db->ExecScript("DELETE FROM audit_record WHERE seq = 2");
+  EXPECT_REPORTS(All(Verify(*b.db)), "audit record 2 is missing");
+}
+
+TEST(VerifyAuditTrail, TheLastRecordDeletedIsNamed) {
+  auto b = LoanBook();
+  const int64_t last = Int(*b.db, "SELECT MAX(seq) FROM audit_record");
+  b.db->ExecScript("DELETE FROM audit_record WHERE seq = " + N(last));
+  EXPECT_REPORTS(All(Verify(*b.db)), "record " + N(last) + " was deleted");
+}
+
+TEST(VerifyAuditTrail, SwappedRecordsAreNamed) {
+  auto b = LoanBook();
+  store::Database& db = *b.db;
+  // Records 1 and 2 change places, each keeping its own hashes.
+  db.ExecScript("UPDATE audit_record SET seq = -1 WHERE seq = 1");
+  db.ExecScript("UPDATE audit_record SET seq = 1 WHERE seq = 2");
+  db.ExecScript("UPDATE audit_record SET seq = 2 WHERE seq = -1");
+  EXPECT_REPORTS(All(Verify(db)), "audit record 1 does not link to the record before it");
+}
+
 }  // namespace
 }  // namespace tdcs::batch

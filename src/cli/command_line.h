@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "app/context.h"
 #include "base/date.h"
 #include "base/result.h"
 
@@ -21,6 +22,11 @@ inline int Rejected(const Error& error) {
   fmt::print(stderr, "{}\n", error.ToString());
   return kExitRejected;
 }
+
+// The command line acts as the operator at the console: the operating
+// system's user ("os:LOGIN"), an administrator over the whole bank, from
+// this host; the audit trail names them so.
+app::Context OperatorContext();
 
 inline CLI::Validator IsDate() {
   return CLI::Validator(

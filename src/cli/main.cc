@@ -136,7 +136,7 @@ std::unique_ptr<app::Connection> OpenInitialised(const std::string& target) {
 }
 
 // The command line acts as the operator at the console.
-const app::Context kContext = app::SystemContext();
+const app::Context kContext = cli::OperatorContext();
 
 void PrintErrors(const std::vector<RowError>& errors) {
   for (const auto& e : errors) {
@@ -308,7 +308,9 @@ int RunSummary(const std::string& db_target, const std::string& on_text) {
   auto db = OpenInitialised(db_target);
   auto on = OnOrBusinessDate(on_text, *db);
   if (!on) return kExitRejected;
-  const auto c = app::CountNetwork(*db, kContext, *on);
+  const auto counted = app::CountNetwork(*db, kContext, *on);
+  if (!counted.ok()) return Rejected(counted.error());
+  const auto& c = counted.value();
   fmt::print(
       "Ngày/date {}: chi nhánh/branches {}, PGD/offices {}, hội sở/seats {}, điểm GD/points {}, "
       "thôn/villages {}, tổ/groups {}, hộ vay/borrowers {}, thành viên/members {}, "
@@ -745,6 +747,8 @@ int RunVerify(const std::string& db_target, bool deep) {
   // Noted outside the database, the head shows later whether the chain's tail was rewritten.
   fmt::print("đầu chuỗi bút toán / journal chain head: vị trí/position {}, {}\n",
              report.chain_length, report.chain_head);
+  fmt::print("nhật ký kiểm toán / audit trail: {} bản ghi/records, {}\n", report.audit_records,
+             report.audit_head);
   fmt::print(
       "{}: {} bút toán/entries, {} khoản vay/loans, {} tài khoản tiết kiệm/savings accounts, "
       "{} lỗi/problems ({:.1f} s)\n",
@@ -1285,6 +1289,9 @@ int main(int argc, char** argv) {
                    "a hot standby (postgresql:// URI) that the read-only routes read from; "
                    "everything else uses --db / máy chủ dự phòng cho các yêu cầu chỉ đọc")
       ->check(IsNotEmpty());
+  serve->add_flag("--secure-cookies", serve_options.secure_cookies,
+                  "mark the session cookies Secure (when a TLS proxy serves the site) / cookie "
+                  "chỉ gửi qua HTTPS");
   add_db(serve);
 
   // Settings from the environment are checked before anything opens a database.

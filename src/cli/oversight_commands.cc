@@ -31,7 +31,7 @@ struct OversightCommands {
 
 namespace {
 
-const app::Context kContext = app::SystemContext();
+const app::Context kContext = cli::OperatorContext();
 
 Date CheckedDate(const std::string& text) { return *Date::Parse(text); }
 

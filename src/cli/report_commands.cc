@@ -33,7 +33,7 @@ struct ReportCommands {
 
 namespace {
 
-const app::Context kContext = app::SystemContext();
+const app::Context kContext = cli::OperatorContext();
 
 int Run(const ReportCommands& c, const std::string& db_target) {
   bool known = false;

@@ -55,10 +55,12 @@ void Print(const app::UserView& u) {
 int Run(const UserCommands& c, const std::string& db_target) {
   auto db = app::Connection::OpenInitialised(db_target);
   // The operator at the console, on the business date.
-  const app::Context context = app::SystemContext();
+  const app::Context context = cli::OperatorContext();
   Result<app::UserView> result = Error{};
   if (*c.list) {
-    for (const auto& u : app::ListUsers(*db, context)) Print(u);
+    auto users = app::ListUsers(*db, context);
+    if (!users.ok()) return Rejected(users.error());
+    for (const auto& u : users.value()) Print(u);
     return 0;
   }
   if (*c.add || *c.reset) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/access.h"
 #include "app/books.h"
 #include "app/entrusted_work.h"
 #include "app/generate.h"
@@ -93,6 +94,8 @@ CodeOwners EveryEnum() {
   Collect<app::InspectionRejection>("app::InspectionRejection", owners);
   Collect<app::ReportRejection>("app::ReportRejection", owners);
   Collect<app::UserRejection>("app::UserRejection", owners);
+  Collect<app::SignInRejection>("app::SignInRejection", owners);
+  Collect<app::AccessRejection>("app::AccessRejection", owners);
   Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);

@@ -1,5 +1,6 @@
 #include "http/handlers.h"
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -7,11 +8,14 @@
 #include <regex>
 #include <vector>
 
+#include "app/access.h"
+#include "app/audit.h"
 #include "app/books.h"
 #include "app/find.h"
 #include "app/health.h"
 #include "app/loans.h"
 #include "app/reports.h"
+#include "app/users.h"
 #include "base/date.h"
 #include "base/embedded.h"
 #include "base/fault.h"
@@ -34,7 +38,13 @@ namespace tdcs::http {
   X(kBadRequest, "BAD_REQUEST")                   \
   X(kStorageFault, "STORAGE_FAULT")               \
   X(kDatabaseUnreachable, "DATABASE_UNREACHABLE") \
-  X(kInternalError, "INTERNAL_ERROR")
+  X(kInternalError, "INTERNAL_ERROR")             \
+  X(kBodyInvalid, "BODY_INVALID")                 \
+  X(kFieldRequired, "FIELD_REQUIRED")             \
+  X(kFieldType, "FIELD_TYPE")                     \
+  X(kFieldUnknown, "FIELD_UNKNOWN")               \
+  X(kAmountInvalid, "AMOUNT_INVALID")             \
+  X(kIdempotencyKeyRequired, "IDEMPOTENCY_KEY_REQUIRED")
 TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
 #undef TDCS_HTTP_REJECTIONS
 
@@ -83,9 +93,20 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
   static const auto* statuses = [] {
     auto* map = new std::map<std::string, int, std::less<>>;
     auto set = [map](auto code, int status) { (*map)[std::string(RejectionKey(code))] = status; };
-    for (auto code : {HttpRejection::kDateRequired, HttpRejection::kDateFormat,
-                      HttpRejection::kQueryInvalid, HttpRejection::kBadRequest})
+    for (auto code :
+         {HttpRejection::kDateRequired, HttpRejection::kDateFormat, HttpRejection::kQueryInvalid,
+          HttpRejection::kBadRequest, HttpRejection::kBodyInvalid, HttpRejection::kFieldRequired,
+          HttpRejection::kFieldType, HttpRejection::kFieldUnknown,
+          HttpRejection::kIdempotencyKeyRequired})
       set(code, 400);
+    set(app::SignInRejection::kSignInFailed, 401);
+    set(app::SignInRejection::kSessionInvalid, 401);
+    set(app::SignInRejection::kCsrfInvalid, 403);
+    set(app::AccessRejection::kForbidden, 403);
+    set(app::SignInRejection::kSignInLocked, 429);
+    set(app::ReportRejection::kUnitUnknown, 404);
+    set(app::LoanApplicationRejection::kLoanUnknown, 404);
+    set(app::LoanApplicationRejection::kBorrowerUnknown, 404);
     set(app::LoanViewRejection::kLoanFilterRequired, 400);
     set(app::LoanApplicationRejection::kLoanCodeFormat, 400);
     set(HttpRejection::kNotFound, 404);
@@ -108,6 +129,156 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
   return *statuses;
 }
 
+// The pools a route may use: `main` (--db), and `read` (--read-db, or main).
+struct Pools {
+  app::ConnectionPool& main;
+  app::ConnectionPool* read;  // null without --read-db
+};
+
+constexpr std::string_view kSessionCookie = "tdcs_session";
+constexpr std::string_view kCsrfCookie = "tdcs_csrf";
+constexpr std::string_view kCsrfHeader = "x-csrf-token";
+constexpr size_t kIdempotencyKeyMax = 200;
+constexpr int64_t kAmountMax = 1'000'000'000'000'000;  // 10^15 đồng
+constexpr int kPageMax = 1000;
+
+// What a handler is given: the request, its route's captures, the context
+// the use cases run in (the signed-in actor), and a connection.
+struct Call {
+  const Request& request;
+  const std::smatch& match;
+  app::Context context;
+  std::string csrf_token;  // the session's (signed-in routes)
+  const ApiOptions& options;
+};
+
+std::string Param(const Request& r, const char* name) {
+  auto it = r.params.find(name);
+  return it == r.params.end() ? std::string() : it->second;
+}
+
+std::string Header(const Request& r, const char* name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+// The value of cookie `name` in the Cookie header, or "".
+std::string Cookie(const Request& r, std::string_view name) {
+  std::string_view all = r.headers.count("cookie") ? std::string_view(r.headers.at("cookie")) : "";
+  while (!all.empty()) {
+    const size_t semi = all.find(';');
+    std::string_view pair = all.substr(0, semi);
+    all = semi == std::string_view::npos ? std::string_view() : all.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      return std::string(pair.substr(eq + 1));
+  }
+  return {};
+}
+
+Error FieldError(HttpRejection code, const std::string& field, const std::string& vi,
+                 const std::string& en) {
+  return MakeError(code, field, vi, en);
+}
+
+// A request's JSON body, read field by field: a missing field, a field of the
+// wrong type and a field the request does not take are each refused naming it.
+class Body {
+ public:
+  static Result<Body> Parse(const std::string& text) {
+    Body b;
+    b.json_ = json::parse(text, nullptr, false);
+    if (b.json_.is_discarded() || !b.json_.is_object())
+      return MakeError(HttpRejection::kBodyInvalid, "body",
+                       "Nội dung yêu cầu phải là một đối tượng JSON",
+                       "The request body must be a JSON object");
+    return b;
+  }
+  Status Only(std::initializer_list<const char*> names) const {
+    for (const auto& [key, value] : json_.items()) {
+      bool known = false;
+      for (const char* n : names) known = known || key == n;
+      if (!known)
+        return FieldError(HttpRejection::kFieldUnknown, key,
+                          "Trường '" + key + "' không thuộc yêu cầu này",
+                          "The request takes no field '" + key + "'");
+    }
+    return {};
+  }
+  bool Has(const char* name) const { return json_.contains(name) && !json_[name].is_null(); }
+  Result<std::string> Text(const char* name, bool required = true, size_t max = 500) const {
+    if (!Has(name)) return Missing(name, required, std::string());
+    const auto& v = json_[name];
+    if (!v.is_string() || v.get_ref<const std::string&>().size() > max)
+      return Wrong(name, "một chuỗi (tối đa " + std::to_string(max) + " byte)",
+                   "a string (at most " + std::to_string(max) + " bytes)");
+    return v.get<std::string>();
+  }
+  Result<int64_t> Int(const char* name, bool required, int64_t min, int64_t max) const {
+    if (!Has(name)) return Missing(name, required, int64_t{0});
+    const auto& v = json_[name];
+    if (!v.is_number_integer() ||
+        (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) ||
+        v.get<int64_t>() < min || v.get<int64_t>() > max)
+      return Wrong(name, "số nguyên từ " + std::to_string(min) + " đến " + std::to_string(max),
+                   "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return v.get<int64_t>();
+  }
+  // An amount in whole đồng, 1 to 10^15 (0 allowed when `zero_ok`).
+  Result<Money> Amount(const char* name, bool required, bool zero_ok = false) const {
+    if (!Has(name)) return Missing(name, required, Money::Zero());
+    const auto& v = json_[name];
+    const bool integer =
+        v.is_number_integer() &&
+        !(v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX));
+    if (!integer || v.get<int64_t>() < (zero_ok ? 0 : 1) || v.get<int64_t>() > kAmountMax)
+      return MakeError(HttpRejection::kAmountInvalid, name,
+                       "Số tiền '" + std::string(name) + "' phải là số nguyên đồng từ " +
+                           (zero_ok ? "0" : "1") + " đến 10^15",
+                       "The amount '" + std::string(name) +
+                           "' must be a whole number of đồng from " + (zero_ok ? "0" : "1") +
+                           " to 10^15");
+    return Money::Dong(v.get<int64_t>());
+  }
+  Result<bool> Bool(const char* name, bool required) const {
+    if (!Has(name)) return Missing(name, required, false);
+    if (!json_[name].is_boolean()) return Wrong(name, "true hoặc false", "true or false");
+    return json_[name].get<bool>();
+  }
+  Result<std::optional<Date>> DateField(const char* name, bool required) const {
+    if (!Has(name)) return Missing(name, required, std::optional<Date>());
+    const auto& v = json_[name];
+    std::optional<Date> d;
+    if (v.is_string()) d = Date::Parse(v.get<std::string>());
+    if (!d)
+      return MakeError(HttpRejection::kDateFormat, name, "Ngày không hợp lệ (YYYY-MM-DD)",
+                       "Invalid date (YYYY-MM-DD)");
+    return d;
+  }
+
+ private:
+  template <typename T>
+  static Result<T> Missing(const char* name, bool required, T value) {
+    if (!required) return value;
+    return MakeError(HttpRejection::kFieldRequired, name,
+                     "Thiếu trường '" + std::string(name) + "'",
+                     "The field '" + std::string(name) + "' is required");
+  }
+  static Error Wrong(const char* name, const std::string& vi, const std::string& en) {
+    return MakeError(HttpRejection::kFieldType, name,
+                     "Trường '" + std::string(name) + "' phải là " + vi,
+                     "The field '" + std::string(name) + "' must be " + en);
+  }
+  json json_;
+};
+
+// Evaluates a Result-returning expression into `var`, or returns its error as the answer.
+#define TDCS_TAKE(var, expr)                                        \
+  auto var##_result = (expr);                                       \
+  if (!var##_result.ok()) return ErrorAnswer(var##_result.error()); \
+  auto var = std::move(var##_result).value()
+
 // The date a read is for: ?on=YYYY-MM-DD, else the bank's business date.
 Result<Date> DateParam(app::Connection& connection, const Request& request) {
   if (auto it = request.params.find("on"); it != request.params.end()) {
@@ -125,30 +296,140 @@ Result<Date> DateParam(app::Connection& connection, const Request& request) {
   return *today;
 }
 
-Response NetworkSummary(app::Connection& connection, const Request& request) {
-  auto on = DateParam(connection, request);
-  if (!on.ok()) return ErrorAnswer(on.error());
-  const auto c = app::CountNetwork(connection, app::SystemContext(), on.value());
-  return Json(200, json{{"on", on.value().ToIso()},
-                        {"branches", c.branches},
-                        {"offices", c.offices},
-                        {"seats", c.seats},
-                        {"points", c.points},
-                        {"villages", c.villages},
-                        {"groups", c.groups},
-                        {"borrowers", c.borrowers},
-                        {"memberships", c.memberships},
-                        {"association_units", c.association_units}});
+// A write's date: the body's `date`, else the business date.
+Result<Date> WriteDate(app::Connection& connection, const Body& body) {
+  auto given = body.DateField("date", false);
+  if (!given.ok()) return given.error();
+  if (given.value()) return *given.value();
+  auto today = app::BusinessDate(connection);
+  if (!today)
+    return MakeError(HttpRejection::kDateRequired, "date",
+                     "Chưa có ngày làm việc: hãy cho biết ngày (date)",
+                     "No business date yet: give the date (date)");
+  return *today;
 }
 
-Response FindBorrowers(app::Connection& connection, const Request& request) {
-  auto it = request.params.find("q");
-  const std::string q = it == request.params.end() ? "" : it->second;
+json UserJson(const app::UserView& u) {
+  return json{{"login", u.login},
+              {"role", u.role},
+              {"scope", u.scope},
+              {"association", u.association.empty() ? json(nullptr) : json(u.association)},
+              {"created_on", u.created_on.ToIso()},
+              {"password_set_on", u.password_set_on.ToIso()},
+              {"disabled_on", u.disabled_on ? json(u.disabled_on->ToIso()) : json(nullptr)}};
+}
+
+json PermissionsJson(const std::string& role) {
+  json out = json::array();
+  for (auto name : app::PermissionNames(role)) out.push_back(std::string(name));
+  return out;
+}
+
+std::string CookieLine(std::string_view name, const std::string& value, int64_t max_age,
+                       bool http_only, const ApiOptions& options) {
+  std::string line = std::string(name) + "=" + value +
+                     "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (http_only) line += "; HttpOnly";
+  if (options.secure_cookies) line += "; Secure";
+  return line;
+}
+
+Response SignIn(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"login", "password"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(login, body.Text("login", true, 200));
+  TDCS_TAKE(password, body.Text("password", true, 1024));
+  TDCS_TAKE(signed_in, app::SignIn(connection, c.context, login, password));
+  const int64_t max_age = app::kSessionHours * 3600;
+  Response r{
+      200, "application/json",
+      json{{"login", signed_in.user.login},
+           {"role", signed_in.user.role},
+           {"scope", signed_in.user.scope},
+           {"association",
+            signed_in.user.association.empty() ? json(nullptr) : json(signed_in.user.association)},
+           {"permissions", PermissionsJson(signed_in.user.role)},
+           {"csrf_token", signed_in.csrf_token},
+           {"expires_at_micros", signed_in.expires_micros}}
+          .dump()};
+  r.headers.push_back(
+      {"Set-Cookie", CookieLine(kSessionCookie, signed_in.token, max_age, true, c.options)});
+  r.headers.push_back(
+      {"Set-Cookie", CookieLine(kCsrfCookie, signed_in.csrf_token, max_age, false, c.options)});
+  return r;
+}
+
+Response WhoAmI(const Call& c) {
+  const auto& a = c.context.actor;
+  return Json(200, json{{"login", a.login},
+                        {"role", a.role},
+                        {"scope", a.scope},
+                        {"association", a.association ? json(a.association) : json(nullptr)},
+                        {"permissions", PermissionsJson(a.role)},
+                        {"csrf_token", c.csrf_token}});
+}
+
+Response SignOut(app::Connection& connection, const Call& c) {
+  std::string token = Cookie(c.request, kSessionCookie);
+  if (token.empty()) {
+    const std::string auth = Header(c.request, "authorization");
+    if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+  }
+  app::SignOut(connection, c.context, token);
+  Response r{200, "application/json", json{{"signed_out", true}}.dump()};
+  r.headers.push_back({"Set-Cookie", CookieLine(kSessionCookie, "", 0, true, c.options)});
+  r.headers.push_back({"Set-Cookie", CookieLine(kCsrfCookie, "", 0, false, c.options)});
+  return r;
+}
+
+Response ChangePassword(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"current_password", "password"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(current, body.Text("current_password", true, 1024));
+  TDCS_TAKE(password, body.Text("password", true, 1024));
+  TDCS_TAKE(user, app::ChangeOwnPassword(connection, c.context, current, password));
+  return Json(200, UserJson(user));
+}
+
+Response NetworkSummary(app::Connection& connection, const Call& c) {
+  auto on = DateParam(connection, c.request);
+  if (!on.ok()) return ErrorAnswer(on.error());
+  TDCS_TAKE(counts, app::CountNetwork(connection, c.context, on.value()));
+  return Json(200, json{{"on", on.value().ToIso()},
+                        {"branches", counts.branches},
+                        {"offices", counts.offices},
+                        {"seats", counts.seats},
+                        {"points", counts.points},
+                        {"villages", counts.villages},
+                        {"groups", counts.groups},
+                        {"borrowers", counts.borrowers},
+                        {"memberships", counts.memberships},
+                        {"association_units", counts.association_units}});
+}
+
+Response FindBorrowers(app::Connection& connection, const Call& c) {
+  const std::string q = Param(c.request, "q");
   if (q.empty() || q.size() > kMaxQueryBytes)
     return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "q",
                                  "Cần từ khóa tìm kiếm (tối đa 200 byte)",
                                  "A search query is required (at most 200 bytes)"));
-  auto found = app::FindBorrowers(connection, app::SystemContext(), q);
+  int limit = app::kFindLimit;
+  if (const std::string l = Param(c.request, "limit"); !l.empty()) {
+    const bool digits = l.size() <= 4 && std::all_of(l.begin(), l.end(), ::isdigit);
+    if (!digits || std::stoi(l) < 1 || std::stoi(l) > app::kFindLimit)
+      return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "limit",
+                                   "limit là số từ 1 đến 200", "limit is a number from 1 to 200"));
+    limit = std::stoi(l);
+  }
+  app::Context context = c.context;  // the area's borrowers on ?on= (default: the business date)
+  if (const std::string on = Param(c.request, "on"); !on.empty()) {
+    context.on = Date::Parse(on);
+    if (!context.on)
+      return ErrorAnswer(MakeError(HttpRejection::kDateFormat, "on",
+                                   "Ngày không hợp lệ (YYYY-MM-DD)", "Invalid date (YYYY-MM-DD)"));
+  }
+  auto found = app::FindBorrowers(connection, context, q, limit);
   json list = json::array();
   for (const auto& b : found.borrowers)
     list.push_back({{"code", b.code},
@@ -159,17 +440,42 @@ Response FindBorrowers(app::Connection& connection, const Request& request) {
   return Json(200, json{{"borrowers", list}, {"more", found.more}});
 }
 
+Response ViewBorrower(app::Connection& connection, const Call& c) {
+  auto on = DateParam(connection, c.request);
+  if (!on.ok()) return ErrorAnswer(on.error());
+  TDCS_TAKE(d, app::ShowBorrower(connection, c.context, c.match[1].str(), on.value()));
+  json loans = json::array();
+  for (const auto& l : d.loans)
+    loans.push_back({{"code", l.code},
+                     {"program", l.program},
+                     {"status", l.status},
+                     {"approved_dong", l.approved.dong()},
+                     {"principal_dong", l.principal.dong()}});
+  auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  return Json(200, json{{"code", d.code},
+                        {"name", d.name},
+                        {"citizen_id", d.citizen_id},
+                        {"birth_date", d.birth_date.ToIso()},
+                        {"sex", d.sex},
+                        {"address", d.address},
+                        {"on", d.on.ToIso()},
+                        {"group", text_or_null(d.group_code)},
+                        {"point", text_or_null(d.point_code)},
+                        {"office", text_or_null(d.office_code)},
+                        {"association", d.association ? json(d.association) : json(nullptr)},
+                        {"savings_dong", d.savings.dong()},
+                        {"loans", loans}});
+}
+
 // The headline report (docs/API.md "Reports"): ?unit=&at=&from=&structure=
 // &association=&program=&fund=, as `tdcs report headline --format json`.
-Response HeadlineReport(app::Connection& connection, const Request& request) {
-  auto text = [&](const char* name) {
-    auto it = request.params.find(name);
-    return it == request.params.end() ? std::string() : it->second;
-  };
+// Without `unit`, the signed-in user's own area.
+Response HeadlineReport(app::Connection& connection, const Call& c) {
+  const Request& request = c.request;
   app::ReportRequest r;
-  if (!text("unit").empty()) r.unit = text("unit");
+  r.unit = Param(request, "unit").empty() ? c.context.actor.scope : Param(request, "unit");
   for (const char* name : {"at", "from", "structure"}) {
-    const std::string value = text(name);
+    const std::string value = Param(request, name);
     if (value.empty()) continue;
     auto parsed = Date::Parse(value);
     if (!parsed)
@@ -179,7 +485,7 @@ Response HeadlineReport(app::Connection& connection, const Request& request) {
     if (std::string_view(name) == "from") r.from = *parsed;
     if (std::string_view(name) == "structure") r.structure_on = *parsed;
   }
-  if (text("at").empty()) {
+  if (Param(request, "at").empty()) {
     auto today = app::BusinessDate(connection);
     if (!today)
       return ErrorAnswer(MakeError(app::ReportRejection::kBusinessDateMissing, "at",
@@ -187,9 +493,9 @@ Response HeadlineReport(app::Connection& connection, const Request& request) {
                                    "No business date yet: give the date (?at=YYYY-MM-DD)"));
     r.at = *today;
   }
-  r.association = text("association");
-  r.program = text("program");
-  const std::string fund = text("fund");
+  r.association = Param(request, "association");
+  r.program = Param(request, "program");
+  const std::string fund = Param(request, "fund");
   if (!fund.empty()) {
     if (fund != "1" && fund != "2")
       return ErrorAnswer(MakeError(app::ReportRejection::kFundSourceUnknown, "fund",
@@ -197,24 +503,223 @@ Response HeadlineReport(app::Connection& connection, const Request& request) {
                                    "A fund source is 1 (central) or 2 (local budget)"));
     r.fund_source = fund == "1" ? 1 : 2;
   }
-  auto report = app::Headline(connection, app::SystemContext(), r);
-  if (!report.ok()) return ErrorAnswer(report.error());
-  return Response{200, "application/json", HeadlineJson(report.value())};
+  TDCS_TAKE(report, app::Headline(connection, c.context, r));
+  return Response{200, "application/json", HeadlineJson(report)};
 }
 
-Response ViewLoan(app::Connection& connection, const Request& request, const std::string& code) {
-  auto on = DateParam(connection, request);
+Response ViewLoan(app::Connection& connection, const Call& c) {
+  auto on = DateParam(connection, c.request);
   if (!on.ok()) return ErrorAnswer(on.error());
-  auto details = app::ShowLoan(connection, app::SystemContext(), code, on.value());
-  if (!details.ok()) return ErrorAnswer(details.error());
-  return Response{200, "application/json", LoanDetailsJson(details.value())};
+  TDCS_TAKE(details, app::ShowLoan(connection, c.context, c.match[1].str(), on.value()));
+  return Response{200, "application/json", LoanDetailsJson(details)};
 }
 
-// The pools a route may use: `main` (--db), and `read` (--read-db, or main).
-struct Pools {
-  app::ConnectionPool& main;
-  app::ConnectionPool* read;  // null without --read-db
-};
+// POST /api/loans: an application, recorded (and decided at once with
+// "decide": true, for a director).
+Response ApplyForLoan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad =
+          body.Only({"code", "borrower", "program", "amount_dong", "term_months", "every_months",
+                     "grace_months", "study_months", "fund_source", "date", "decide"});
+      !bad.ok())
+    return ErrorAnswer(bad.error());
+  app::LoanApplicationRequest r;
+  TDCS_TAKE(code, body.Text("code", true, 32));
+  TDCS_TAKE(borrower, body.Text("borrower", true, 32));
+  TDCS_TAKE(program, body.Text("program", true, 16));
+  TDCS_TAKE(amount, body.Amount("amount_dong", true));
+  TDCS_TAKE(term, body.Int("term_months", true, 1, 360));
+  TDCS_TAKE(every, body.Int("every_months", false, 0, 360));
+  TDCS_TAKE(grace, body.Int("grace_months", false, 0, 360));
+  TDCS_TAKE(study, body.Int("study_months", false, 0, 120));
+  TDCS_TAKE(fund, body.Int("fund_source", false, 1, 2));
+  TDCS_TAKE(decide, body.Bool("decide", false));
+  TDCS_TAKE(date, WriteDate(connection, body));
+  r.code = code;
+  r.borrower_code = borrower;
+  r.program = program;
+  r.amount = amount;
+  r.term_months = static_cast<int>(term);
+  r.every_months = static_cast<int>(every);
+  r.grace_months = static_cast<int>(grace);
+  r.study_months = static_cast<int>(study);
+  r.fund_source = fund == 0 ? 1 : static_cast<int>(fund);
+  r.date = date;
+  TDCS_TAKE(id, decide ? app::ApproveLoan(connection, c.context, r)
+                       : app::ApplyForLoan(connection, c.context, r));
+  (void)id;
+  return Json(201, json{{"code", code}, {"status", decide ? "approved" : "applied"}});
+}
+
+Response DecideOnLoan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"approve", "reason", "date"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(approve, body.Bool("approve", true));
+  TDCS_TAKE(reason, body.Text("reason", false, 500));
+  TDCS_TAKE(date, WriteDate(connection, body));
+  const std::string code = c.match[1].str();
+  TDCS_TAKE(id, app::DecideOnLoan(connection, c.context, {code, approve, date, reason}));
+  (void)id;
+  return Json(200, json{{"code", code}, {"status", approve ? "approved" : "rejected"}});
+}
+
+Response ActOnLoan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"kind", "amount_dong", "months", "heir", "date"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(kind_text, body.Text("kind", true, 32));
+  const auto kind = app::ParseLoanActionKind(kind_text);
+  if (!kind)
+    return ErrorAnswer(MakeError(HttpRejection::kFieldType, "kind",
+                                 "Không có thao tác '" + kind_text + "'",
+                                 "No action '" + kind_text + "'"));
+  app::LoanAction a;
+  a.kind = *kind;
+  a.loan_code = c.match[1].str();
+  TDCS_TAKE(amount, body.Amount("amount_dong", a.kind == app::LoanActionKind::kPay,
+                                a.kind != app::LoanActionKind::kPay));
+  TDCS_TAKE(months, body.Int("months", false, 0, 120));
+  TDCS_TAKE(heir, body.Text("heir", false, 32));
+  TDCS_TAKE(date, WriteDate(connection, body));
+  a.amount = amount;
+  a.months = static_cast<int>(months);
+  a.heir_code = heir;
+  a.date = date;
+  TDCS_TAKE(result, app::ActOnLoan(connection, c.context, a));
+  return Json(result.repeated ? 200 : 201, json{{"loan", a.loan_code},
+                                                {"kind", kind_text},
+                                                {"txn_id", result.txn_id},
+                                                {"entry_id", result.entry_id},
+                                                {"repeated", result.repeated}});
+}
+
+Response ActOnSavings(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"kind", "amount_dong", "date"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(kind_text, body.Text("kind", true, 32));
+  app::SavingsAction a;
+  if (kind_text == "deposit")
+    a.kind = app::SavingsActionKind::kDeposit;
+  else if (kind_text == "withdraw")
+    a.kind = app::SavingsActionKind::kWithdraw;
+  else if (kind_text == "reverse")
+    a.kind = app::SavingsActionKind::kReverseLast;
+  else
+    return ErrorAnswer(MakeError(HttpRejection::kFieldType, "kind",
+                                 "Thao tác tiết kiệm là deposit, withdraw hoặc reverse",
+                                 "A savings action is deposit, withdraw or reverse"));
+  TDCS_TAKE(amount, body.Amount("amount_dong", a.kind != app::SavingsActionKind::kReverseLast));
+  TDCS_TAKE(date, WriteDate(connection, body));
+  a.borrower_code = c.match[1].str();
+  a.amount = amount;
+  a.date = date;
+  TDCS_TAKE(result, app::ActOnSavings(connection, c.context, a));
+  return Json(result.repeated ? 200 : 201, json{{"borrower", a.borrower_code},
+                                                {"kind", kind_text},
+                                                {"txn_id", result.txn_id},
+                                                {"entry_id", result.entry_id},
+                                                {"repeated", result.repeated}});
+}
+
+// GET /api/audit?actor=&action=&subject=&before=&limit=
+Response ReadAudit(app::Connection& connection, const Call& c) {
+  app::AuditQuery q;
+  q.actor = Param(c.request, "actor");
+  q.action = Param(c.request, "action");
+  q.subject = Param(c.request, "subject");
+  for (const char* name : {"before", "limit"}) {
+    const std::string v = Param(c.request, name);
+    if (v.empty()) continue;
+    const bool digits = v.size() <= 18 && std::all_of(v.begin(), v.end(), ::isdigit);
+    const int64_t n = digits ? std::stoll(v) : -1;
+    if (n < 1 || (std::string_view(name) == "limit" && n > kPageMax))
+      return ErrorAnswer(
+          MakeError(HttpRejection::kQueryInvalid, name,
+                    std::string(name) + " phải là số dương" +
+                        (std::string_view(name) == "limit" ? " (tối đa 1000)" : ""),
+                    std::string(name) + " must be a positive number" +
+                        (std::string_view(name) == "limit" ? " (at most 1000)" : "")));
+    if (std::string_view(name) == "before")
+      q.before_seq = n;
+    else
+      q.limit = static_cast<int>(n);
+  }
+  TDCS_TAKE(records, app::ReadAudit(connection, c.context, q));
+  json list = json::array();
+  for (const auto& r : records)
+    list.push_back(
+        {{"seq", r.seq},
+         {"at_micros", r.at_micros},
+         {"actor", r.actor},
+         {"role", r.role},
+         {"scope", r.scope},
+         {"origin", r.origin},
+         {"request_id", r.request_id},
+         {"action", r.action},
+         {"subject", r.subject},
+         {"before", r.before.empty() ? json(nullptr) : json::parse(r.before, nullptr, false)},
+         {"after", r.after.empty() ? json(nullptr) : json::parse(r.after, nullptr, false)},
+         {"hash", r.record_hash}});
+  json out{{"records", list}};
+  out["next_before"] = records.size() == static_cast<size_t>(q.limit) && !records.empty()
+                           ? json(records.back().seq)
+                           : json(nullptr);
+  return Json(200, out);
+}
+
+Response ListUsers(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(users, app::ListUsers(connection, c.context));
+  json list = json::array();
+  for (const auto& u : users) list.push_back(UserJson(u));
+  return Json(200, json{{"users", list}});
+}
+
+Response AddUser(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"login", "role", "scope", "association", "password"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  app::UserRequest r;
+  TDCS_TAKE(login, body.Text("login", true, 64));
+  TDCS_TAKE(role, body.Text("role", true, 32));
+  TDCS_TAKE(scope, body.Text("scope", false, 64));
+  TDCS_TAKE(association, body.Text("association", false, 16));
+  TDCS_TAKE(password, body.Text("password", true, 1024));
+  r = {login, role, scope, association, password};
+  TDCS_TAKE(user, app::AddUser(connection, c.context, r));
+  return Json(201, UserJson(user));
+}
+
+Response ChangeUser(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"role", "scope", "association", "password", "disabled"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  const std::string login = c.match[1].str();
+  TDCS_TAKE(disabled, body.Bool("disabled", false));
+  std::optional<app::UserView> last;
+  if (disabled) {
+    TDCS_TAKE(user, app::DisableUser(connection, c.context, login));
+    last = user;
+  }
+  if (body.Has("role")) {
+    TDCS_TAKE(role, body.Text("role", true, 32));
+    TDCS_TAKE(scope, body.Text("scope", false, 64));
+    TDCS_TAKE(association, body.Text("association", false, 16));
+    TDCS_TAKE(user, app::ChangeRole(connection, c.context, {login, role, scope, association, ""}));
+    last = user;
+  }
+  if (body.Has("password")) {
+    TDCS_TAKE(password, body.Text("password", true, 1024));
+    TDCS_TAKE(user, app::ResetPassword(connection, c.context, login, password));
+    last = user;
+  }
+  if (!last)
+    return ErrorAnswer(MakeError(HttpRejection::kFieldRequired, "role",
+                                 "Cần ít nhất một thay đổi: role, password hoặc disabled",
+                                 "At least one change is needed: role, password or disabled"));
+  return Json(200, UserJson(*last));
+}
 
 json LagSeconds(const std::optional<int64_t>& microseconds) {
   if (!microseconds) return nullptr;
@@ -272,16 +777,20 @@ Response Health(const Pools& pools) {
   return Json(HttpStatusOf(error), body);
 }
 
-// A route: method, path pattern (the whole path), whether it only reads the
-// books, handler with the captures. Handlers that read the books borrow a
-// connection for the call only: from the read pool (`tdcs serve --read-db`,
-// a hot standby) when the route only reads, from the main pool otherwise.
+// A route: method, path (a regular expression of the whole path, and its
+// OpenAPI form), whether it only reads, who may call it, handler. Handlers
+// that read the books borrow a connection for the call only: from the read
+// pool (`tdcs serve --read-db`, a hot standby) when the route only reads,
+// from the main pool otherwise.
+enum class Access { kPublic, kSignedIn };
+using Handler = std::function<Response(const Pools&, app::ConnectionPool&, const Call&)>;
 struct Route {
   const char* method;
+  const char* path;  // OpenAPI form
   std::regex pattern;
   bool reads;
-  std::function<Response(const Pools&, app::ConnectionPool&, const Request&, const std::smatch&)>
-      handle;
+  Access access;
+  Handler handle;
 };
 
 // Runs `handler` on a connection of `pool`. A read that finds its connection
@@ -289,58 +798,135 @@ struct Route {
 // once more on a new one: it wrote nothing, so running it again is safe.
 template <typename Handler>
 auto WithConnection(Handler handler) {
-  return [handler](const Pools&, app::ConnectionPool& pool, const Request& request,
-                   const std::smatch& match) {
+  return [handler](const Pools&, app::ConnectionPool& pool, const Call& call) {
     for (int attempt = 1;; ++attempt) {
       auto connection = pool.Acquire();
       try {
-        return handler(*connection, request, match);
+        return handler(*connection, call);
       } catch (const StorageFault&) {
-        if (attempt >= 2 || !connection->IsBroken()) throw;
+        if (attempt >= 2 || !connection->IsBroken() || call.request.method != "GET") throw;
       }
     }
   };
 }
 
+#define TDCS_ROUTE(METHOD, PATH, PATTERN, READS, ACCESS, FN) \
+  Route { METHOD, PATH, std::regex(PATTERN), READS, ACCESS, WithConnection(FN) }
+
 const std::vector<Route>& Routes() {
+  constexpr auto kPublic = Access::kPublic;
+  constexpr auto kSignedIn = Access::kSignedIn;
   static const std::vector<Route> routes = {
-      {"GET", std::regex("/"), true,
-       [](const Pools&, app::ConnectionPool&, const Request&, const std::smatch&) {
+      {"GET", "/", std::regex("/"), true, kPublic,
+       [](const Pools&, app::ConnectionPool&, const Call&) {
          return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
        }},
-      {"GET", std::regex("/api/health"), true,
-       [](const Pools& pools, app::ConnectionPool&, const Request&, const std::smatch&) {
-         return Health(pools);
-       }},
-      {"GET", std::regex("/api/network/summary"), true,
-       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
-         return NetworkSummary(c, r);
-       })},
-      {"GET", std::regex("/api/borrowers"), true,
-       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
-         return FindBorrowers(c, r);
-       })},
-      {"GET", std::regex("/api/reports/headline"), true,
-       WithConnection([](app::Connection& c, const Request& r, const std::smatch&) {
-         return HeadlineReport(c, r);
-       })},
-      {"GET", std::regex("/api/loans/([A-Za-z0-9_-]{1,32})"), true,
-       WithConnection([](app::Connection& c, const Request& r, const std::smatch& m) {
-         return ViewLoan(c, r, m[1].str());
-       })},
+      {"GET", "/api/health", std::regex("/api/health"), true, kPublic,
+       [](const Pools& pools, app::ConnectionPool&, const Call&) { return Health(pools); }},
+      TDCS_ROUTE("POST", "/api/session", "/api/session", false, kPublic, SignIn),
+      {"GET", "/api/session", std::regex("/api/session"), true, kSignedIn,
+       [](const Pools&, app::ConnectionPool&, const Call& c) { return WhoAmI(c); }},
+      TDCS_ROUTE("DELETE", "/api/session", "/api/session", false, kSignedIn, SignOut),
+      TDCS_ROUTE("POST", "/api/session/password", "/api/session/password", false, kSignedIn,
+                 ChangePassword),
+      TDCS_ROUTE("GET", "/api/network/summary", "/api/network/summary", true, kSignedIn,
+                 NetworkSummary),
+      TDCS_ROUTE("GET", "/api/borrowers", "/api/borrowers", true, kSignedIn, FindBorrowers),
+      TDCS_ROUTE("GET", "/api/borrowers/{code}", "/api/borrowers/([0-9]{1,32})", true, kSignedIn,
+                 ViewBorrower),
+      TDCS_ROUTE("POST", "/api/borrowers/{code}/savings", "/api/borrowers/([0-9]{1,32})/savings",
+                 false, kSignedIn, ActOnSavings),
+      TDCS_ROUTE("GET", "/api/reports/headline", "/api/reports/headline", true, kSignedIn,
+                 HeadlineReport),
+      TDCS_ROUTE("POST", "/api/loans", "/api/loans", false, kSignedIn, ApplyForLoan),
+      TDCS_ROUTE("GET", "/api/loans/{code}", "/api/loans/([A-Za-z0-9_-]{1,32})", true, kSignedIn,
+                 ViewLoan),
+      TDCS_ROUTE("POST", "/api/loans/{code}/decision", "/api/loans/([A-Za-z0-9_-]{1,32})/decision",
+                 false, kSignedIn, DecideOnLoan),
+      TDCS_ROUTE("POST", "/api/loans/{code}/actions", "/api/loans/([A-Za-z0-9_-]{1,32})/actions",
+                 false, kSignedIn, ActOnLoan),
+      TDCS_ROUTE("GET", "/api/audit", "/api/audit", true, kSignedIn, ReadAudit),
+      TDCS_ROUTE("GET", "/api/users", "/api/users", true, kSignedIn, ListUsers),
+      TDCS_ROUTE("POST", "/api/users", "/api/users", false, kSignedIn, AddUser),
+      TDCS_ROUTE("PATCH", "/api/users/{login}", "/api/users/([a-z0-9._-]{1,64})", false, kSignedIn,
+                 ChangeUser),
   };
   return routes;
 }
 
-Response Route(const Pools& pools, const Request& request) {
+bool IsWrite(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+std::string RandomRequestId() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t start = static_cast<uint64_t>(SystemClock().NowMicros());
+  char out[32];
+  std::snprintf(out, sizeof out, "%llx-%llx", static_cast<unsigned long long>(start),
+                static_cast<unsigned long long>(++counter));
+  return out;
+}
+
+Response Route(const Pools& pools, const ApiOptions& options, const Request& request) {
   bool path_known = false;
   for (const auto& route : Routes()) {
     std::smatch match;
     if (!std::regex_match(request.path, match, route.pattern)) continue;
     path_known = true;
-    if (request.method == route.method)
-      return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, request,
-                          match);
+    if (request.method != route.method) continue;
+    Call call{request, match, app::Context{}, "", options};
+    app::Context& context = call.context;
+    static const SystemClock system_clock;
+    context.now_micros = (options.clock ? *options.clock : system_clock).NowMicros();
+    context.origin = "http " + (request.peer.empty() ? std::string("?") : request.peer);
+    context.request_id = RandomRequestId();
+    context.actor = app::Actor{"anonymous", "none", "none", 0};
+    if (route.access == Access::kSignedIn) {
+      // A browser's cookie (writes must repeat its CSRF token), or a
+      // program's bearer token (no cookie: nothing for another site to ride on).
+      std::string token = Cookie(request, kSessionCookie);
+      bool bearer = false;
+      if (token.empty()) {
+        const std::string auth = Header(request, "authorization");
+        if (auth.rfind("Bearer ", 0) == 0) {
+          token = auth.substr(7);
+          bearer = true;
+        }
+      }
+      // Read where the route reads; a session a standby does not know yet
+      // (just made) is looked for on the main database too. A lost
+      // connection is replaced once, as for reads.
+      auto resume = [&](app::ConnectionPool& pool) {
+        for (int attempt = 1;; ++attempt) {
+          auto connection = pool.Acquire();
+          try {
+            return app::ResumeSession(*connection, context, token);
+          } catch (const StorageFault&) {
+            if (attempt >= 2 || !connection->IsBroken()) throw;
+          }
+        }
+      };
+      const bool on_standby = route.reads && pools.read;
+      auto session = resume(on_standby ? *pools.read : pools.main);
+      if (!session.ok() && on_standby) session = resume(pools.main);
+      if (!session.ok()) return ErrorAnswer(session.error());
+      context.actor = session.value().actor;
+      call.csrf_token = session.value().csrf_token;
+      if (IsWrite(request.method) && !bearer &&
+          Header(request, std::string(kCsrfHeader).c_str()) != call.csrf_token)
+        return ErrorAnswer(MakeError(app::SignInRejection::kCsrfInvalid, "X-CSRF-Token",
+                                     "Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token)",
+                                     "The X-CSRF-Token header is missing or wrong"));
+      if (IsWrite(request.method) && route.path != std::string_view("/api/session") &&
+          route.path != std::string_view("/api/session/password")) {
+        const std::string key = Header(request, "idempotency-key");
+        if (key.empty() || key.size() > kIdempotencyKeyMax)
+          return ErrorAnswer(
+              MakeError(HttpRejection::kIdempotencyKeyRequired, "Idempotency-Key",
+                        "Mỗi thao tác ghi cần tiêu đề Idempotency-Key (1–200 byte)",
+                        "Every write needs an Idempotency-Key header (1–200 bytes)"));
+        context.idempotency_key = key;
+      }
+    }
+    return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, call);
   }
   if (path_known)
     return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
@@ -418,9 +1004,16 @@ Response FaultAnswer(const Request& request, std::exception_ptr fault) {
       MakeError(HttpRejection::kInternalError, "", "Lỗi hệ thống", "Internal error"));
 }
 
+std::vector<RouteInfo> Api::Routes() {
+  std::vector<RouteInfo> out;
+  for (const auto& r : http::Routes())
+    out.push_back({r.method, r.path, r.access == Access::kSignedIn, IsWrite(r.method)});
+  return out;
+}
+
 Response Api::Handle(const Request& request) {
   try {
-    return Route(Pools{pool_, read_pool_}, request);
+    return Route(Pools{pool_, read_pool_}, options_, request);
   } catch (...) {
     return FaultAnswer(request, std::current_exception());
   }

@@ -19,8 +19,11 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "app/connection.h"
+#include "base/clock.h"
 #include "base/result.h"
 
 namespace tdcs::http {
@@ -29,19 +32,25 @@ namespace tdcs::http {
 // query parameters, faults); the routes also answer their use case's codes
 // (app::LoanViewRejection for /api/loans/{code}).
 enum class HttpRejection {
-  kDateRequired,         // no `on` and no business date yet (400)
-  kDateFormat,           // `on` is not a date (400)
-  kQueryInvalid,         // `q` empty or over 200 bytes (400)
-  kNotFound,             // no such address (404)
-  kMethodNotAllowed,     // the address exists for another method (405)
-  kRequestTooLarge,      // a body over the limit, whatever its encoding (413, the server)
-  kUriTooLong,           // a request target (or a request line) over the limit (414, the server)
-  kHeadersTooLarge,      // too many header fields, or too many bytes of them (431, the server)
-  kEncodingUnsupported,  // a Content-Encoding other than identity (415, the server)
-  kBadRequest,           // a request the server cannot read (400, the server)
-  kStorageFault,         // the database could not answer: try again (503)
-  kDatabaseUnreachable,  // GET /api/health: a database does not answer (503)
-  kInternalError,        // a bug (500)
+  kDateRequired,            // no `on` and no business date yet (400)
+  kDateFormat,              // `on` is not a date (400)
+  kQueryInvalid,            // `q` empty or over 200 bytes (400)
+  kNotFound,                // no such address (404)
+  kMethodNotAllowed,        // the address exists for another method (405)
+  kRequestTooLarge,         // a body over the limit, whatever its encoding (413, the server)
+  kUriTooLong,              // a request target (or a request line) over the limit (414, the server)
+  kHeadersTooLarge,         // too many header fields, or too many bytes of them (431, the server)
+  kEncodingUnsupported,     // a Content-Encoding other than identity (415, the server)
+  kBadRequest,              // a request the server cannot read (400, the server)
+  kStorageFault,            // the database could not answer: try again (503)
+  kDatabaseUnreachable,     // GET /api/health: a database does not answer (503)
+  kInternalError,           // a bug (500)
+  kBodyInvalid,             // a body that is not a JSON object (400)
+  kFieldRequired,           // a field the request needs is missing (400)
+  kFieldType,               // a field of the wrong type, or out of its range (400)
+  kFieldUnknown,            // a field the request does not take (a typo, say) (400)
+  kAmountInvalid,           // an amount not a whole number of đồng from 1 to 10^15 (422)
+  kIdempotencyKeyRequired,  // a write without an Idempotency-Key of 1–200 bytes (400)
 };
 std::string_view RejectionKey(HttpRejection code);
 std::span<const RejectionEntry<HttpRejection>> RejectionTable(HttpRejection);
@@ -51,12 +60,32 @@ struct Request {
   std::string path;                           // decoded
   std::map<std::string, std::string> params;  // query parameters, decoded; the first of a name
   std::string body;
+  // Header fields by lowercase name (the first of a name; Cookie fields joined by "; ").
+  std::map<std::string, std::string> headers;
+  std::string peer;  // the client's address
 };
 
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, …
+};
+
+// How the API signs people in (docs/API.md "Signing in").
+struct ApiOptions {
+  // Cookies marked Secure: the server is reached over TLS (a proxy in front).
+  bool secure_cookies = false;
+  const Clock* clock = nullptr;  // null: the system clock
+};
+
+// A route as the API has it: for the route × role authorization test and
+// the OpenAPI document's check.
+struct RouteInfo {
+  std::string method;
+  std::string path;  // OpenAPI form: /api/loans/{code}
+  bool signed_in;    // false: answered without a session
+  bool writes;       // a write: CSRF token (cookie sessions) and Idempotency-Key
 };
 
 // Reads an origin-form request target ("/path?name=value&…") into
@@ -83,14 +112,17 @@ class Api {
  public:
   // `pool` serves every route; `read_pool`, when given (a hot standby's
   // connections, `tdcs serve --read-db`), serves the routes that only read.
-  explicit Api(app::ConnectionPool& pool, app::ConnectionPool* read_pool = nullptr)
-      : pool_(pool), read_pool_(read_pool) {}
+  explicit Api(app::ConnectionPool& pool, app::ConnectionPool* read_pool = nullptr,
+               ApiOptions options = {})
+      : pool_(pool), read_pool_(read_pool), options_(options) {}
   // Never throws.
   Response Handle(const Request& request);
+  static std::vector<RouteInfo> Routes();
 
  private:
   app::ConnectionPool& pool_;
   app::ConnectionPool* read_pool_;
+  ApiOptions options_;
 };
 
 }  // namespace tdcs::http

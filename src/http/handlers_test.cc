@@ -5,14 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "app/import.h"
 #include "app/loans.h"
+#include "app/users.h"
+#include "base/clock.h"
 #include "base/fault.h"
 #include "loans/loan.h"
 #include "test_db.h"
@@ -33,12 +38,24 @@ class ApiTest : public ::testing::Test {
                           testing::BorrowerRow(1, "Nguyễn Thị <b>Lan</b>", "0000001"));
     ASSERT_TRUE(
         app::Import(*connection, app::SystemContext(), app::ImportKind::kBorrowers, in).ok());
+    ASSERT_TRUE(app::AddUser(*connection, app::SystemContext(),
+                             {"quan.tri", "admin", "", "", "mat-khau-dai-1"})
+                    .ok());
     pool_ = std::make_unique<app::ConnectionPool>(target_, 4);
     api_ = std::make_unique<Api>(*pool_);
+    const auto signed_in = api_->Handle(
+        Request{"POST", "/api/session", {}, R"({"login":"quan.tri","password":"mat-khau-dai-1"})"});
+    ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+    for (const auto& [name, value] : signed_in.headers)
+      if (value.rfind("tdcs_session=", 0) == 0) token_ = value.substr(13, value.find(';') - 13);
+    ASSERT_EQ(token_.size(), 64u);
   }
   Response Get(const std::string& path, std::map<std::string, std::string> params = {}) {
-    return api_->Handle(Request{"GET", path, std::move(params), ""});
+    Request r{"GET", path, std::move(params), ""};
+    r.headers["authorization"] = "Bearer " + token_;
+    return api_->Handle(r);
   }
+  std::string token_;
   std::string target_;
   std::unique_ptr<app::ConnectionPool> pool_;
   std::unique_ptr<Api> api_;
@@ -183,7 +200,8 @@ TEST(ApiFaults, StorageFaultIs503) {
 TEST_F(ApiTest, ReadsGoToTheReadPool) {
   app::ConnectionPool missing("/nonexistent-tdcs-dir/none.db", 1);
   Api reads_elsewhere(missing, pool_.get());
-  const Request summary{"GET", "/api/network/summary", {{"on", "2021-01-01"}}, ""};
+  Request summary{"GET", "/api/network/summary", {{"on", "2021-01-01"}}, ""};
+  summary.headers["authorization"] = "Bearer " + token_;
   const Request health{"GET", "/api/health", {}, ""};
   EXPECT_EQ(reads_elsewhere.Handle(summary).status, 200);
   auto answer = reads_elsewhere.Handle(health);
@@ -324,6 +342,264 @@ TEST_F(ApiTest, AnyRequestGetsAJsonAnswer) {
           << response.body;
     }
   }
+}
+
+// Signed-in users each see their own area and do what their role may
+// (RULES §14): another office's loan, borrower or report is not there (404),
+// a role's missing right is FORBIDDEN (403), and nothing is written by a
+// refused request.
+class AccessTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    auto connection = pool_->Acquire();
+    std::istringstream office(
+        "kind,code,name,parent_code,area_code,session_day,valid_from\n"
+        "office,PGD313,Phòng giao dịch NHCSXH Kiến Thụy,CN31,,,2015-01-01\n");
+    ASSERT_TRUE(
+        app::Import(*connection, app::SystemContext(), app::ImportKind::kNetwork, office).ok());
+    app::Context on_2021 = app::SystemContext();
+    on_2021.on = *Date::Parse("2021-03-10");  // the units are open then
+    for (auto [login, role, scope] :
+         {std::tuple{"can.bo.312", "officer", "PGD312"},
+          std::tuple{"can.bo.313", "officer", "PGD313"},
+          std::tuple{"to.truong.3", "leader", "0000003"}, std::tuple{"kiem.toan", "auditor", ""},
+          std::tuple{"giam.doc.312", "director", "PGD312"}})
+      ASSERT_TRUE(
+          app::AddUser(*connection, on_2021, {login, role, scope, "", "mat-khau-dai-1"}).ok())
+          << login;
+    app::LoanApplicationRequest loan;
+    loan.code = "L1";
+    loan.borrower_code = "0000000001";
+    loan.program = "01";
+    loan.amount = Money::Dong(30'000'000);
+    loan.term_months = 36;
+    loan.every_months = 6;
+    loan.date = *Date::Parse("2021-03-10");
+    ASSERT_TRUE(app::ApproveLoan(*connection, app::SystemContext(), loan).ok());
+  }
+  std::string SignIn(const std::string& login) {
+    auto r = api_->Handle(Request{
+        "POST", "/api/session", {}, R"({"login":")" + login + R"(","password":"mat-khau-dai-1"})"});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return nlohmann::json::parse(r.body, nullptr, false).is_discarded() ? "" : TokenOf(r);
+  }
+  static std::string TokenOf(const Response& r) {
+    for (const auto& [name, value] : r.headers)
+      if (value.rfind("tdcs_session=", 0) == 0) return value.substr(13, 64);
+    return "";
+  }
+  Response As(const std::string& token, const std::string& method, const std::string& path,
+              const std::string& body = "", std::map<std::string, std::string> params = {},
+              const std::string& key = "k-1") {
+    Request r{method, path, std::move(params), body};
+    r.headers["authorization"] = "Bearer " + token;
+    if (!key.empty()) r.headers["idempotency-key"] = key;
+    return api_->Handle(r);
+  }
+  static std::string Code(const Response& r) {
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    return j.is_object() && j.contains("code") && j["code"].is_string()
+               ? j["code"].get<std::string>()
+               : "";
+  }
+};
+
+TEST_F(AccessTest, AnotherOfficesThingsAreNotThere) {
+  const std::string other = SignIn("can.bo.313"), own = SignIn("can.bo.312");
+  const std::map<std::string, std::string> on{{"on", "2021-03-10"}};
+  EXPECT_EQ(As(own, "GET", "/api/loans/L1", "", on).status, 200);
+  const auto loan = As(other, "GET", "/api/loans/L1", "", on);
+  EXPECT_EQ(loan.status, 404);
+  EXPECT_EQ(Code(loan), "LOAN_UNKNOWN");
+  // The same answer as for a loan that does not exist.
+  EXPECT_EQ(As(other, "GET", "/api/loans/L9", "", on).body, [&] {
+    auto r = As(other, "GET", "/api/loans/L9", "", on);
+    return r.body;
+  }());
+  const auto mine = As(own, "GET", "/api/borrowers/0000000001", "", on);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_NE(mine.body.find("\"citizen_id\":\"031185000001\""), std::string::npos) << mine.body;
+  EXPECT_NE(mine.body.find("\"office\":\"PGD312\""), std::string::npos) << mine.body;
+  EXPECT_EQ(As(other, "GET", "/api/borrowers/0000000001", "", on).status, 404);
+  const auto found =
+      As(other, "GET", "/api/borrowers", "", {{"q", "nguyen"}, {"on", "2021-03-10"}});
+  EXPECT_EQ(found.body, R"({"borrowers":[],"more":false})");
+  EXPECT_NE(As(own, "GET", "/api/borrowers", "", {{"q", "nguyen"}, {"on", "2021-03-10"}})
+                .body.find("0000000001"),
+            std::string::npos);
+  const auto report =
+      As(other, "GET", "/api/reports/headline", "", {{"unit", "PGD312"}, {"at", "2021-03-10"}});
+  EXPECT_EQ(report.status, 404);
+  EXPECT_EQ(Code(report), "UNIT_UNKNOWN");
+  // Their own office's report is theirs by default.
+  const auto own_report = As(other, "GET", "/api/reports/headline", "", {{"at", "2021-03-10"}});
+  EXPECT_EQ(own_report.status, 200) << own_report.body;
+  EXPECT_EQ(nlohmann::json::parse(own_report.body)["unit"], "PGD313") << own_report.body;
+  // A write to another office's loan is refused the same way, and posts nothing.
+  const auto pay =
+      As(other, "POST", "/api/loans/L1/actions", R"({"kind":"disburse","date":"2021-03-10"})");
+  EXPECT_EQ(pay.status, 404) << pay.body;
+  const auto still = As(own, "GET", "/api/loans/L1", "", on);
+  EXPECT_NE(still.body.find("\"status\":\"approved\""), std::string::npos) << still.body;
+  // The national counts are for national users.
+  EXPECT_EQ(As(own, "GET", "/api/network/summary", "", on).status, 403);
+}
+
+TEST_F(AccessTest, RolesDoWhatTheyMay) {
+  const std::string leader = SignIn("to.truong.3"), auditor = SignIn("kiem.toan"),
+                    officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  const auto denied =
+      As(auditor, "POST", "/api/loans/L1/actions", R"({"kind":"disburse","date":"2021-03-10"})");
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(Code(denied), "FORBIDDEN");
+  // A leader sees their group's members only.
+  EXPECT_EQ(As(leader, "GET", "/api/borrowers/0000000001", "", {{"on", "2021-03-10"}}).status, 404);
+  // An officer records applications; a director decides them.
+  const std::string application =
+      R"({"code":"L2","borrower":"0000000001","program":"01","amount_dong":20000000,"term_months":24,"date":"2021-03-10"})";
+  EXPECT_EQ(As(officer, "POST", "/api/loans", application).status, 201);
+  const auto officer_decides = As(officer, "POST", "/api/loans/L2/decision",
+                                  R"({"approve":true,"date":"2021-03-10"})", {}, "k-2");
+  EXPECT_EQ(Code(officer_decides), "FORBIDDEN");
+  const auto decided = As(director, "POST", "/api/loans/L2/decision",
+                          R"({"approve":true,"date":"2021-03-10"})", {}, "k-3");
+  EXPECT_EQ(decided.status, 200) << decided.body;
+  const auto disbursed = As(officer, "POST", "/api/loans/L2/actions",
+                            R"({"kind":"disburse","date":"2021-03-10"})", {}, "d-1");
+  EXPECT_EQ(disbursed.status, 201) << disbursed.body;
+  // Sent again with its key: answered from the first; another body with it: 409.
+  const auto again = As(officer, "POST", "/api/loans/L2/actions",
+                        R"({"kind":"disburse","date":"2021-03-10"})", {}, "d-1");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_NE(again.body.find("\"repeated\":true"), std::string::npos);
+  const auto reused = As(officer, "POST", "/api/loans/L2/actions",
+                         R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {}, "d-1");
+  EXPECT_EQ(reused.status, 409) << reused.body;
+  // The auditor reads the trail; the officer may not.
+  const auto trail = As(auditor, "GET", "/api/audit", "", {{"action", "loan"}});
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  const auto records = nlohmann::json::parse(trail.body)["records"];
+  ASSERT_GE(records.size(), 4u);
+  EXPECT_EQ(records[0]["action"], "loan.disburse");
+  EXPECT_EQ(records[0]["actor"], "can.bo.312");
+  EXPECT_EQ(records[0]["before"]["status"], "approved");
+  EXPECT_EQ(records[0]["after"]["status"], "active");
+  EXPECT_EQ(records[0]["after"]["disbursed_dong"], 20000000);
+  EXPECT_EQ(records[1]["action"], "loan.decide");
+  EXPECT_EQ(records[1]["actor"], "giam.doc.312");
+  EXPECT_EQ(Code(As(officer, "GET", "/api/audit")), "FORBIDDEN");
+}
+
+TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
+  const std::string officer = SignIn("can.bo.312");
+  auto code_of = [&](const std::string& body, const std::string& key = "k") {
+    return Code(As(officer, "POST", "/api/loans/L1/actions", body, {}, key));
+  };
+  EXPECT_EQ(code_of("{not json"), "BODY_INVALID");
+  EXPECT_EQ(code_of("[1,2]"), "BODY_INVALID");
+  EXPECT_EQ(code_of(R"({"amount_dong":5})"), "FIELD_REQUIRED");
+  EXPECT_EQ(code_of(R"({"kind":7})"), "FIELD_TYPE");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount":5})"), "FIELD_UNKNOWN");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":-5})"), "AMOUNT_INVALID");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":10000000000000000})"), "AMOUNT_INVALID");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":"5"})"), "AMOUNT_INVALID");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":99999999999999999999})"), "AMOUNT_INVALID");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":5,"date":"2021-02-30"})"), "DATE_FORMAT");
+  EXPECT_EQ(code_of(R"({"kind":"pay","amount_dong":5})", ""), "IDEMPOTENCY_KEY_REQUIRED");
+  EXPECT_EQ(code_of(R"({"kind":"fly"})"), "FIELD_TYPE");
+  // Nothing of any of them was posted.
+  const auto loan = As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}});
+  EXPECT_NE(loan.body.find("\"transactions\":[]"), std::string::npos) << loan.body;
+}
+
+TEST_F(AccessTest, SessionsCookiesAndCsrf) {
+  auto r = api_->Handle(
+      Request{"POST", "/api/session", {}, R"({"login":"can.bo.312","password":"mat-khau-dai-1"})"});
+  ASSERT_EQ(r.status, 200);
+  const std::string token = TokenOf(r);
+  const std::string csrf = nlohmann::json::parse(r.body)["csrf_token"];
+  Request write{"POST", "/api/loans/L1/actions", {}, R"({"kind":"disburse","date":"2021-03-10"})"};
+  write.headers["cookie"] = "tdcs_session=" + token;
+  write.headers["idempotency-key"] = "c-1";
+  EXPECT_EQ(Code(api_->Handle(write)), "CSRF_INVALID");
+  write.headers["x-csrf-token"] = "0" + csrf.substr(1);
+  EXPECT_EQ(Code(api_->Handle(write)), "CSRF_INVALID");
+  write.headers["x-csrf-token"] = csrf;
+  EXPECT_EQ(api_->Handle(write).status, 201);
+  // A forged token, and no token at all.
+  EXPECT_EQ(Code(As(std::string(64, 'a'), "GET", "/api/session")), "SESSION_INVALID");
+  EXPECT_EQ(api_->Handle(Request{"GET", "/api/session", {}, ""}).status, 401);
+  // Signed out, the token signs nobody in.
+  Request out{"DELETE", "/api/session", {}, ""};
+  out.headers["cookie"] = "tdcs_session=" + token;
+  out.headers["x-csrf-token"] = csrf;
+  EXPECT_EQ(api_->Handle(out).status, 200);
+  EXPECT_EQ(Code(As(token, "GET", "/api/session")), "SESSION_INVALID");
+}
+
+TEST_F(AccessTest, SessionsExpireAndFailuresLockOut) {
+  FixedClock clock(SystemClock().NowMicros());
+  ApiOptions options;
+  options.clock = &clock;
+  Api api(*pool_, nullptr, options);
+  auto sign_in = [&](const std::string& password) {
+    return api.Handle(Request{
+        "POST", "/api/session", {}, R"({"login":"can.bo.312","password":")" + password + R"("})"});
+  };
+  const std::string token = TokenOf(sign_in("mat-khau-dai-1"));
+  Request me{"GET", "/api/session", {}, ""};
+  me.headers["authorization"] = "Bearer " + token;
+  EXPECT_EQ(api.Handle(me).status, 200);
+  clock.Advance(int64_t{13} * 3600 * 1'000'000);
+  EXPECT_EQ(Code(api.Handle(me)), "SESSION_INVALID");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(Code(sign_in("sai-mat-khau-1")), "SIGN_IN_FAILED");
+  EXPECT_EQ(Code(sign_in("sai-mat-khau-1")), "SIGN_IN_FAILED");  // the fifth locks
+  const auto locked = sign_in("mat-khau-dai-1");
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(Code(locked), "SIGN_IN_LOCKED");
+  clock.Advance(int64_t{16} * 60 * 1'000'000);
+  EXPECT_EQ(sign_in("mat-khau-dai-1").status, 200);
+  // An unknown login is answered as a wrong password.
+  auto unknown = api.Handle(
+      Request{"POST", "/api/session", {}, R"({"login":"khong.co","password":"mat-khau-dai-1"})"});
+  EXPECT_EQ(Code(unknown), "SIGN_IN_FAILED");
+}
+
+// Every route the server has is in this table, with who may call it: a new
+// route without a line here fails the test, so no route is added without
+// deciding its rule.
+TEST_F(AccessTest, EveryRouteHasARule) {
+  const std::set<std::string> public_routes = {"GET /", "GET /api/health", "POST /api/session"};
+  const std::set<std::string> signed_in = {"GET /api/session",
+                                           "DELETE /api/session",
+                                           "POST /api/session/password",
+                                           "GET /api/network/summary",
+                                           "GET /api/borrowers",
+                                           "GET /api/borrowers/{code}",
+                                           "POST /api/borrowers/{code}/savings",
+                                           "GET /api/reports/headline",
+                                           "POST /api/loans",
+                                           "GET /api/loans/{code}",
+                                           "POST /api/loans/{code}/decision",
+                                           "POST /api/loans/{code}/actions",
+                                           "GET /api/audit",
+                                           "GET /api/users",
+                                           "POST /api/users",
+                                           "PATCH /api/users/{login}"};
+  for (const auto& route : Api::Routes()) {
+    const std::string key = route.method + " " + route.path;
+    EXPECT_TRUE(public_routes.count(key) || signed_in.count(key)) << key << " has no rule here";
+    EXPECT_EQ(route.signed_in, signed_in.count(key) == 1) << key;
+    if (!route.signed_in) continue;
+    // Without a session every signed-in route is 401, whatever is asked.
+    std::string path = route.path;
+    for (const char* hole : {"{code}", "{login}"})
+      if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), "1");
+    const auto r = api_->Handle(Request{route.method, path, {}, "{}"});
+    EXPECT_EQ(r.status, 401) << key << ": " << r.body;
+  }
+  EXPECT_EQ(Api::Routes().size(), public_routes.size() + signed_in.size());
 }
 
 }  // namespace

@@ -192,6 +192,15 @@ class Session : public std::enable_shared_from_this<Session> {
     request.method = std::string(message.method_string());
     if (!ReadTarget(message.target(), &request)) return Refuse(BadTarget());
     request.body = std::move(message.body());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      if (!inserted && name == "cookie") it->second += "; " + std::string(field.value());
+    }
+    beast::error_code ignored;
+    const auto remote = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.peer = remote.address().to_string();
     Response response;
     try {
       response = server_.api.Handle(request);
@@ -205,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
     answer_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(response.status), 11);
     answer_.set(bhttp::field::content_type, response.content_type);
     answer_.set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : response.headers) answer_.insert(name, value);
     answer_.body() = std::move(response.body);
     answer_.keep_alive(keep_alive);
     answer_.prepare_payload();
@@ -417,7 +427,9 @@ int Serve(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  Api api(pool, read_pool.get());
+  ApiOptions api_options;
+  api_options.secure_cookies = options.secure_cookies;
+  Api api(pool, read_pool.get(), api_options);
   std::string error;
   auto server = Server::Start(api, options.host, options.port, limits, &error);
   if (!server) {

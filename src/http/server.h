@@ -75,6 +75,8 @@ struct ServeOptions {
   // Database connections to each database (--db, --read-db), and as many
   // threads: a request holds one of each while its handler runs.
   int pool = 8;
+  // Session cookies marked Secure (behind a TLS proxy): --secure-cookies.
+  bool secure_cookies = false;
 };
 
 // Serves the database until SIGINT or SIGTERM; returns the process exit

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "app/connection.h"
+#include "app/users.h"
+#include "base/clock.h"
 #include "http/handlers.h"
 #include "test_db.h"
 
@@ -153,7 +155,15 @@ class ServerTest : public ::testing::Test {
     server_.reset();
     if (!pool_) {
       std::string target;
-      testing::NewInitialisedConnection(&target);
+      auto connection = testing::NewInitialisedConnection(&target);
+      ASSERT_TRUE(app::AddUser(*connection, app::SystemContext(),
+                               {"quan.tri", "admin", "", "", "mat-khau-dai-1"})
+                      .ok());
+      app::Context now;
+      now.now_micros = SystemClock().NowMicros();
+      auto signed_in = app::SignIn(*connection, now, "quan.tri", "mat-khau-dai-1");
+      ASSERT_TRUE(signed_in.ok());
+      auth_ = "Authorization: Bearer " + signed_in.value().token + "\r\n";
       pool_ = std::make_unique<app::ConnectionPool>(target, limits.threads);
       api_ = std::make_unique<Api>(*pool_);
     }
@@ -178,6 +188,7 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<app::ConnectionPool> pool_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;
+  std::string auth_;  // a signed-in administrator's header field
 };
 
 TEST_F(ServerTest, HealthAnswersWhileSlowClientsHang) {
@@ -314,15 +325,42 @@ TEST_F(ServerTest, EveryRefusalIsJson) {
   ExpectJsonError(Exchange("HELLO\r\n\r\n"), 400, "BAD_REQUEST");
   ExpectJsonError(Exchange("GET /api/borrowers?q=%zz HTTP/1.1\r\nHost: t\r\n\r\n"), 400,
                   "BAD_REQUEST");
-  ExpectJsonError(Exchange("GET /api/network/summary?on=x HTTP/1.1\r\nHost: t\r\n\r\n"), 400,
-                  "DATE_FORMAT");
+  ExpectJsonError(
+      Exchange("GET /api/network/summary?on=x HTTP/1.1\r\nHost: t\r\n" + auth_ + "\r\n"), 400,
+      "DATE_FORMAT");
+  ExpectJsonError(Exchange("GET /api/network/summary HTTP/1.1\r\nHost: t\r\n\r\n"), 401,
+                  "SESSION_INVALID");
 }
 
 TEST_F(ServerTest, QueryIsDecoded) {
   const Answer answer = Exchange(
-      "GET /api/borrowers?q=nguy%E1%BB%85n+van HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+      "GET /api/borrowers?q=nguy%E1%BB%85n+van HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" +
+      auth_ + "\r\n");
   EXPECT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(answer.body, R"({"borrowers":[],"more":false})");
+}
+
+// Signing in over a socket: the session cookie is HttpOnly and SameSite=Strict,
+// the CSRF cookie readable by the page; the cookie then signs requests in.
+TEST_F(ServerTest, SignInSetsTheSessionCookie) {
+  const std::string body = R"({"login":"quan.tri","password":"mat-khau-dai-1"})";
+  const Answer answer = Exchange(
+      "POST /api/session HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const size_t at = answer.headers.find("tdcs_session=");
+  ASSERT_NE(at, std::string::npos) << answer.headers;
+  const std::string line = answer.headers.substr(at, answer.headers.find('\n', at) - at);
+  EXPECT_NE(line.find("HttpOnly"), std::string::npos) << line;
+  EXPECT_NE(line.find("SameSite=Strict"), std::string::npos) << line;
+  EXPECT_EQ(line.find("Secure"), std::string::npos) << line;  // no TLS here
+  EXPECT_NE(answer.headers.find("tdcs_csrf="), std::string::npos);
+  const std::string token = line.substr(13, 64);
+  const Answer me =
+      Exchange("GET /api/session HTTP/1.1\r\nHost: t\r\nCookie: a=b; tdcs_session=" + token +
+               "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_NE(me.body.find("\"login\":\"quan.tri\""), std::string::npos) << me.body;
 }
 
 TEST_F(ServerTest, ExpectContinueIsAnswered) {

@@ -22,12 +22,16 @@ void PutBigEndian(std::string& out, uint64_t v) {
   out.append(bytes, kBytes);
 }
 
+}  // namespace
+
 void PutInt(std::string& out, int64_t value) { PutBigEndian<8>(out, static_cast<uint64_t>(value)); }
 
 void PutText(std::string& out, std::string_view text) {
   PutBigEndian<4>(out, static_cast<uint32_t>(text.size()));
   out.append(text);
 }
+
+namespace {
 
 void PutOptionalInt(std::string& out, const std::optional<int64_t>& value) {
   out += static_cast<char>(value ? 1 : 0);

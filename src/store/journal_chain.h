@@ -38,6 +38,11 @@ std::string_view ToHex(const ChainHash& hash, HexBuffer& buffer);
 // nullopt unless exactly 64 hex digits.
 std::optional<ChainHash> ChainHashFromHex(std::string_view text);
 
+// The canonical encoding's pieces (also the audit trail's, store/audit_store.h):
+// an integer as 8 bytes big-endian, a text as its 4-byte length then its bytes.
+void PutInt(std::string& out, int64_t value);
+void PutText(std::string& out, std::string_view text);
+
 // What the hash covers of one posting. Views: the strings belong to the caller.
 struct PostingView {
   std::string_view account, program;

@@ -81,3 +81,91 @@ void DisableUser(Database& db, int64_t id, Date on) {
 }
 
 }  // namespace tdcs::store
+
+namespace tdcs::store {
+
+void AddSession(Database& db, const SessionRow& r) {
+  auto& st = db.Cached(
+      "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, expires_at, origin) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  st.BindText(1, r.token_hash);
+  st.BindInt(2, r.user_id);
+  st.BindText(3, r.csrf_token);
+  st.BindInt(4, r.created_at);
+  st.BindInt(5, r.expires_at);
+  st.BindText(6, r.origin);
+  st.Run();
+}
+
+std::optional<std::pair<SessionRow, UserRow>> FindSession(Database& db,
+                                                          const std::string& token_hash) {
+  auto& st = db.Cached(
+      "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.origin, "
+      "u.id, u.login, u.password_hash, u.role, u.scope, u.association_code, u.created_on, "
+      "u.password_set_on, u.disabled_on FROM user_session s JOIN app_user u ON u.id = s.user_id "
+      "WHERE s.token_hash = ?");
+  st.BindText(1, token_hash);
+  if (!st.Step()) return std::nullopt;
+  SessionRow s{st.GetText(0), st.GetInt(1), st.GetText(2),
+               st.GetInt(3),  st.GetInt(4), st.GetText(5)};
+  UserRow u;
+  u.id = st.GetInt(6);
+  u.login = st.GetText(7);
+  u.password_hash = st.GetText(8);
+  u.role = st.GetText(9);
+  u.scope = st.GetText(10);
+  u.association_code = static_cast<int>(st.GetInt(11));
+  u.created_on = *Date::Parse(st.GetText(12));
+  u.password_set_on = *Date::Parse(st.GetText(13));
+  if (!st.IsNull(14)) u.disabled_on = Date::Parse(st.GetText(14));
+  st.Reset();
+  return std::pair<SessionRow, UserRow>{std::move(s), std::move(u)};
+}
+
+void DeleteSession(Database& db, const std::string& token_hash) {
+  auto& st = db.Cached("DELETE FROM user_session WHERE token_hash = ?");
+  st.BindText(1, token_hash);
+  st.Run();
+}
+
+void DeleteSessionsOf(Database& db, int64_t user_id) {
+  auto& st = db.Cached("DELETE FROM user_session WHERE user_id = ?");
+  st.BindInt(1, user_id);
+  st.Run();
+}
+
+void DeleteSessionsExpiredBefore(Database& db, int64_t now) {
+  auto& st = db.Cached("DELETE FROM user_session WHERE expires_at < ?");
+  st.BindInt(1, now);
+  st.Run();
+}
+
+SignInFailures FailuresOf(Database& db, const std::string& login) {
+  auto& st = db.Cached(
+      "SELECT failures, last_failure_at, locked_until FROM sign_in_failure WHERE login = ?");
+  st.BindText(1, login);
+  SignInFailures f;
+  if (st.Step()) f = {st.GetInt(0), st.GetInt(1), st.GetInt(2)};
+  st.Reset();
+  return f;
+}
+
+void WriteFailures(Database& db, const std::string& login, const SignInFailures& f) {
+  auto& st = db.Cached(
+      "INSERT INTO sign_in_failure (login, failures, last_failure_at, locked_until) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
+      "last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until");
+  st.BindText(1, login);
+  st.BindInt(2, f.failures);
+  st.BindInt(3, f.last_failure_at);
+  st.BindInt(4, f.locked_until);
+  st.Run();
+}
+
+void ClearFailures(Database& db, const std::string& login) {
+  auto& st = db.Cached("DELETE FROM sign_in_failure WHERE login = ?");
+  st.BindText(1, login);
+  st.Run();
+}
+
+}  // namespace tdcs::store

@@ -28,3 +28,32 @@ void UpdateUserPassword(Database& db, int64_t id, const std::string& hash, Date 
 void DisableUser(Database& db, int64_t id, Date on);
 
 }  // namespace tdcs::store
+
+namespace tdcs::store {
+
+// Signed-in sessions (migration 0022), found by the hash of their token.
+struct SessionRow {
+  std::string token_hash;
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t created_at = 0, expires_at = 0;  // microseconds since the Unix epoch
+  std::string origin;
+};
+void AddSession(Database& db, const SessionRow& row);
+// The session and its user.
+std::optional<std::pair<SessionRow, UserRow>> FindSession(Database& db,
+                                                          const std::string& token_hash);
+void DeleteSession(Database& db, const std::string& token_hash);
+void DeleteSessionsOf(Database& db, int64_t user_id);
+// Sessions expired before `now` (kept for a day after, then removed).
+void DeleteSessionsExpiredBefore(Database& db, int64_t now);
+
+// Failed sign-ins of a login (known or not).
+struct SignInFailures {
+  int64_t failures = 0, last_failure_at = 0, locked_until = 0;
+};
+SignInFailures FailuresOf(Database& db, const std::string& login);
+void WriteFailures(Database& db, const std::string& login, const SignInFailures& f);
+void ClearFailures(Database& db, const std::string& login);
+
+}  // namespace tdcs::store

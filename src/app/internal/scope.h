@@ -1,0 +1,50 @@
+// Private to the app library: whether a thing lies in the actor's area
+// (docs/RULES.md §14). The scope is stored with its kind ("national",
+// "branch:CODE", "office:CODE", "group:CODE"); an association officer's area
+// is further their association's groups. Structure is taken on the date the
+// request is about.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "app/context.h"
+#include "app/internal/area.h"
+#include "base/date.h"
+#include "store/db.h"
+
+namespace tdcs::app {
+
+class ScopeCheck {
+ public:
+  ScopeCheck(store::Database& db, const Actor& actor);
+  bool national() const { return kind_ == store::AreaKind::kNational && association_ == 0; }
+  // A borrower served (on `on`) by a group in the area. A borrower who is no
+  // member of any group then is in the area of the office that holds
+  // `office_id` (a loan's), when given.
+  bool Borrower(int64_t borrower_id, Date on, int64_t office_id = 0);
+  bool Office(int64_t office_id, Date on);
+  bool Point(int64_t point_id, Date on);
+  bool Group(int64_t group_id, Date on);
+  // A unit asked for (a report's): it lies in the area (an association
+  // officer's too: their reports are limited to the association besides).
+  bool Area(const ResolvedArea& area, Date on);
+  // The area itself as a unit name for ResolveArea ("national", "office:X", …).
+  std::string AreaName() const;
+  int association() const { return association_; }
+
+ private:
+  bool ContainsUnit(const ResolvedArea& area, Date on);
+  std::optional<int64_t> BranchOfOffice(int64_t office_id, Date on);
+  std::optional<int64_t> OfficeOfPoint(int64_t point_id, Date on);
+  std::optional<std::pair<int64_t, int>> PointOfGroup(int64_t group_id, Date on);
+
+  store::Database& db_;
+  store::AreaKind kind_ = store::AreaKind::kNational;
+  int64_t unit_id_ =
+      0;  // 0 with a kind other than national: the unit is unknown (nothing is in scope)
+  std::string scope_;
+  int association_ = 0;
+};
+
+}  // namespace tdcs::app
