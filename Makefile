@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions bench-reports clean format
+.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions bench-reports bench-api clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -57,6 +57,11 @@ bench-sessions: build
 # PROFILE=national for the whole book).
 bench-reports: build
 	bench/reports.sh $(BUILD)
+
+# The HTTP API under load (wrk on loopback, 64 connections): borrower pages,
+# loan views, payments, on the province book.
+bench-api: build
+	bench/api_load.sh $(BUILD)
 
 bench-national: build
 	$(BUILD)/network_bench --benchmark_filter='Generate/national'

@@ -344,7 +344,8 @@ check "serve prints its address" contains "$work/serve.out" "http://127.0.0.1:$p
 token=$(api_token "$tdcs" "$work/demo.db" "$port")
 auth="Authorization: Bearer $token"
 check "a read without signing in is 401 SESSION_INVALID" bash -c "curl -s -w ' %{http_code}' 'http://127.0.0.1:$port/api/loans/1000000000000001' | grep -q 'SESSION_INVALID.* 401$'"
-check "a wrong password is 401 SIGN_IN_FAILED" bash -c "curl -s -w ' %{http_code}' -d '{\"login\":\"tester.admin\",\"password\":\"sai-mat-khau-123\"}' http://127.0.0.1:$port/api/session | grep -q 'SIGN_IN_FAILED.* 401$'"
+check "a sign-in posted as a form is refused (415)" bash -c "curl -s -w ' %{http_code}' -d '{\"login\":\"tester.admin\",\"password\":\"mat-khau-kiem-thu\"}' http://127.0.0.1:$port/api/session | grep -q 'CONTENT_TYPE_UNSUPPORTED.* 415$'"
+check "a wrong password is 401 SIGN_IN_FAILED" bash -c "curl -s -w ' %{http_code}' -H 'Content-Type: application/json' -d '{\"login\":\"tester.admin\",\"password\":\"sai-mat-khau-123\"}' http://127.0.0.1:$port/api/session | grep -q 'SIGN_IN_FAILED.* 401$'"
 check "page" bash -c "curl -s http://127.0.0.1:$port/ | grep -q 'Tín dụng chính sách'"
 check "summary endpoint" bash -c "curl -s -H '$auth' 'http://127.0.0.1:$port/api/network/summary?on=2026-06-30' | grep -q '\"borrowers\":8425'"
 check "find endpoint masks IDs" bash -c "curl -s -H '$auth' 'http://127.0.0.1:$port/api/borrowers?q=nguyen' | grep -q '\\*\\*\\*\\*'"
@@ -481,6 +482,11 @@ check "a disabled user is not changed" bash -c "'$tdcs' user disable lan.nguyen 
 check "init creates the first administrator" bash -c "printf 'quan-tri-dai-1\n' | '$tdcs' init --admin quantri --db '$work/demo.db' | grep -q 'administrator: quantri'"
 check "init --admin twice says the login is taken" bash -c "printf 'quan-tri-dai-1\n' | '$tdcs' init --admin quantri --db '$work/demo.db' 2>&1 | grep -q 'login: .*USER_EXISTS'"
 check "user list" bash -c "'$tdcs' user list --db '$work/demo.db' | grep -q '^lan.nguyen'"
+check "the audit trail names the console's operator" bash -c "'$tdcs' audit --action user.add --limit 5 --db '$work/demo.db' | grep -q 'os:.*user.add user:lan.nguyen'"
+check "audit --limit 0 is a usage error" exits 2 "$tdcs" audit --limit 0 --db "$work/demo.db"
+check "no request waits" bash -c "'$tdcs' approval list --db '$work/demo.db' | grep -q 'no requests'"
+check "an unknown request" bash -c "'$tdcs' approval approve 999 --db '$work/demo.db' 2>&1 | grep -q 'REQUEST_UNKNOWN'"
+check "verify checks the audit trail" bash -c "'$tdcs' verify --db '$work/demo.db' | grep -q 'audit trail: [1-9][0-9]* bản ghi/records'"
 
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/internal/scope.h"
+#include "store/loan_store.h"
 #include "store/network_store.h"
 
 namespace tdcs::app {
@@ -114,6 +115,50 @@ ScopeCheck::ScopeCheck(store::Database& db, const Actor& actor)
 
 std::string ScopeCheck::AreaName() const { return scope_; }
 
+std::optional<store::NetworkStore::SearchArea> ScopeCheck::SearchArea(Date on) const {
+  if (national()) return std::nullopt;
+  store::NetworkStore::SearchArea a;
+  a.on = on;
+  a.association = association_;
+  switch (kind_) {
+    case store::AreaKind::kNational:
+      a.kind = 0;
+      a.unit_id = 1;
+      break;
+    case store::AreaKind::kBranch:
+      a.kind = 1;
+      a.unit_id = unit_id_;
+      break;
+    case store::AreaKind::kOffice:
+      a.kind = 2;
+      a.unit_id = unit_id_;
+      break;
+    case store::AreaKind::kPoint:
+      a.kind = 3;
+      a.unit_id = unit_id_;
+      break;
+    case store::AreaKind::kGroup:
+      a.kind = 4;
+      a.unit_id = unit_id_;
+      break;
+  }
+  return a;
+}
+
+Date ScopeDate(store::Database& db, Date asked) {
+  return store::LoanStore(db).BusinessDate().value_or(asked);
+}
+
+std::optional<LoanFacts> ReadLoanFacts(store::Database& db, int64_t loan_id) {
+  auto& st =
+      db.Cached("SELECT borrower_id, office_id, status, approved_dong FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  std::optional<LoanFacts> out;
+  if (st.Step()) out = LoanFacts{st.GetInt(0), st.GetInt(1), st.GetText(2), st.GetInt(3)};
+  st.Reset();
+  return out;
+}
+
 std::optional<int64_t> ScopeCheck::BranchOfOffice(int64_t office_id, Date on) {
   auto& st = db_.Cached(
       "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "
@@ -174,6 +219,20 @@ bool ScopeCheck::Point(int64_t point_id, Date on) {
   if (kind_ == store::AreaKind::kNational) return true;
   const auto office = OfficeOfPoint(point_id, on);
   return office && Office(*office, on);
+}
+
+bool ScopeCheck::Reaches(int64_t point_id, Date on) {
+  if (national() || Point(point_id, on)) return true;
+  if (kind_ == store::AreaKind::kGroup) {
+    const auto point = PointOfGroup(unit_id_, on);
+    return point && point->first == point_id;
+  }
+  if (association_ == 0) return false;
+  const int association = association_;
+  association_ = 0;  // the point in the area; its groups are filtered after
+  const bool in = Point(point_id, on);
+  association_ = association;
+  return in;
 }
 
 bool ScopeCheck::Group(int64_t group_id, Date on) {

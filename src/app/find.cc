@@ -29,24 +29,22 @@ FindResult FindBorrowers(Connection& connection, const Context& context, const s
   if (folded.empty() && !is_number) return out;
   std::vector<store::BorrowerRow> rows;
   using Mode = store::NetworkStore::SearchMode;
+  // Only the borrowers of the actor's area: members of its groups on the
+  // date asked (default: the business date), filtered by the query itself.
+  const ScopeCheck scope(db, context.actor);
+  const Date on = context.on ? *context.on : store::LoanStore(db).BusinessDate().value_or(Date());
+  const auto area = scope.SearchArea(on);
+  const auto* filter = area ? &*area : nullptr;
   // Up to kFindSortMax matches are read and sorted, so the page shown is the
   // first in Vietnamese order; beyond that the caller is asked to narrow.
   if (is_number) {
-    rows = store.SearchBorrowers(digits, Mode::kNumberPrefix, kFindSortMax + 1);
+    rows = store.SearchBorrowers(digits, Mode::kNumberPrefix, kFindSortMax + 1, filter);
   } else {
     // The index answers names typed from the start ("nguyen van a"); only when
     // nothing starts so is every name searched for the text inside it ("lan").
-    rows = store.SearchBorrowers(folded, Mode::kNamePrefix, kFindSortMax + 1);
-    if (rows.empty()) rows = store.SearchBorrowers(folded, Mode::kNameContains, kFindSortMax + 1);
-  }
-  // Only the borrowers of the actor's area (their group on the business date).
-  ScopeCheck scope(db, context.actor);
-  if (!scope.national()) {
-    const Date on = context.on ? *context.on : store::LoanStore(db).BusinessDate().value_or(Date());
-    rows.erase(
-        std::remove_if(rows.begin(), rows.end(),
-                       [&](const store::BorrowerRow& row) { return !scope.Borrower(row.id, on); }),
-        rows.end());
+    rows = store.SearchBorrowers(folded, Mode::kNamePrefix, kFindSortMax + 1, filter);
+    if (rows.empty())
+      rows = store.SearchBorrowers(folded, Mode::kNameContains, kFindSortMax + 1, filter);
   }
   text::Collator collator;
   std::stable_sort(rows.begin(), rows.end(),

@@ -9,16 +9,19 @@
 #include <sstream>
 
 #include "app/access.h"
+#include "app/approvals.h"
 #include "app/internal/access.h"
 #include "app/internal/audit.h"
 #include "app/internal/loan_history.h"
 #include "app/internal/loan_rules.h"
 #include "app/internal/scope.h"
 #include "app/internal/session_lines.h"
+#include "base/clock.h"
 #include "batch/close.h"
 #include "loans/loan.h"
 #include "programs/outcomes.h"
 #include "savings/savings.h"
+#include "store/approval_store.h"
 #include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
@@ -480,7 +483,7 @@ Result<int64_t> Approve(store::Database& db, store::Transaction& tx, const Conte
   // run one after the other.
   db.LockKey("loan-code:" + r.code);
   auto borrower = network.FindBorrowerIdByCode(r.borrower_code);
-  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, r.date))
+  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, ScopeDate(db, r.date)))
     return Unknown(LoanApplicationRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    r.borrower_code);
   if (mode != Decision::kDecideRecorded && store.FindLoanId(r.code))
@@ -668,12 +671,13 @@ Result<int64_t> ApplyForLoan(Connection& connection, const Context& context,
   });
 }
 
-Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
-                             const LoanDecision& d) {
-  if (auto denied = Require(context.actor, Permission::kApprove); !denied.ok())
-    return denied.error();
-  store::Database& db = Db(connection);
-  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<int64_t> {
+namespace {
+
+// The decision on a recorded application, in the caller's transaction
+// (committed here, a rejection by the rules of approval too).
+Result<int64_t> DecideRecorded(store::Database& db, store::Transaction& tx, const Context& context,
+                               const LoanDecision& d) {
+  {
     store::LoanStore store(db);
     db.LockKey("loan-code:" + d.loan_code);
     auto id = store.FindLoanId(d.loan_code);
@@ -683,7 +687,7 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
     store.LockLoan(*id);
     const loans::Loan loan = *store.LoadLoan(*id);
     if (!ScopeCheck(db, context.actor)
-             .Borrower(loan.terms.borrower_id, d.date, loan.terms.office_id))
+             .Borrower(loan.terms.borrower_id, ScopeDate(db, d.date), loan.terms.office_id))
       return Unknown(LoanApplicationRejection::kLoanUnknown, "loan", "Khoản vay", "Loan",
                      d.loan_code);
     if (loan.status != loans::LoanStatus::kApplied)
@@ -733,6 +737,85 @@ Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
     r.charge_at_month_end = t.charge_at_month_end;
     r.study_months = store.StudyMonths(*id);
     return Approve(db, tx, context, r, Decision::kDecideRecorded, *id);
+  }
+}
+
+// Whether a signed-in user (not the console's operator, not batch work)
+// makes the request: only they need a second person.
+bool Personal(const Actor& actor) {
+  return actor.login != "system" && actor.login.rfind("os:", 0) != 0;
+}
+
+// The officer's approval limit on `on` (setting approval.officer_limit).
+Money OfficerLimit(store::Database& db, Date on) {
+  const auto text = store::SettingOn(db, "approval.officer_limit", on);
+  const auto parsed = text ? Money::Parse(*text) : std::nullopt;
+  return parsed ? *parsed : Money::Dong(kOfficerLimitDefault);
+}
+
+// Who recorded the application (its audit record), if anyone did.
+std::optional<std::string> Applicant(store::Database& db, const std::string& code) {
+  auto st = db.Prepare(
+      "SELECT actor FROM audit_record WHERE subject = ? AND action = 'loan.apply' "
+      "ORDER BY seq LIMIT 1");
+  st->BindText(1, "loan:" + code);
+  if (!st->Step()) return std::nullopt;
+  return st->GetText(0);
+}
+
+// Records a request for a checker and its audit record; the caller commits.
+int64_t HoldForChecker(store::Database& db, const Context& context, store::PendingRow row,
+                       const AuditState& before) {
+  row.maker = context.actor.login;
+  row.maker_role = context.actor.role;
+  row.made_at = context.now_micros != 0 ? context.now_micros : SystemClock().NowMicros();
+  store::AddPending(db, row);
+  AuditState after;
+  after.Add("request", row.id)
+      .Add("kind", row.kind)
+      .Add("date", row.action_date.ToIso())
+      .Add("amount_dong", row.amount_dong)
+      .Add("status", "pending");
+  if (row.months) after.Add("months", row.months);
+  if (!row.note.empty()) after.Add("note", row.note);
+  RecordAudit(db, context, "approval.request", "loan:" + row.loan_code, before, after);
+  return row.id;
+}
+
+}  // namespace
+
+Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& context,
+                                    const LoanDecision& d) {
+  const bool approves = Allows(context.actor, Permission::kApprove);
+  if (!approves && !Allows(context.actor, Permission::kLend))
+    return Require(context.actor, Permission::kApprove).error();
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<DecisionResult> {
+    // An officer approves alone up to their limit; above it, a checker — as
+    // for an approver deciding an application they made themselves.
+    if (d.approve && Personal(context.actor)) {
+      store::LoanStore store(db);
+      db.LockKey("loan-code:" + d.loan_code);
+      const auto id = store.FindLoanId(d.loan_code);
+      const auto facts = id ? ReadLoanFacts(db, *id) : std::nullopt;
+      const bool above = facts && facts->status == "applied" &&
+                         ScopeCheck(db, context.actor).Loan(*facts, ScopeDate(db, d.date)) &&
+                         facts->approved_dong > OfficerLimit(db, d.date).dong();
+      if (above && (!approves || Applicant(db, d.loan_code) == context.actor.login)) {
+        store::PendingRow row;
+        row.kind = "approve";
+        row.loan_code = d.loan_code;
+        row.action_date = d.date;
+        row.amount_dong = facts->approved_dong;
+        const int64_t pending =
+            HoldForChecker(db, context, row, AuditState().Add("status", "applied"));
+        tx.Commit();
+        return DecisionResult{*id, pending};
+      }
+    }
+    auto decided = DecideRecorded(db, tx, context, d);
+    if (!decided.ok()) return decided.error();
+    return DecisionResult{decided.value(), 0};
   });
 }
 
@@ -793,9 +876,12 @@ namespace {
 // A loan action inside the caller's transaction; on a rejection nothing was
 // written. `session_held`: the caller holds the session's lock alone and
 // found it open (a session's own batch).
+// `as_locked`, when given, is the loan as stored when its lock was taken
+// (before this action; the audit trail's "before").
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
                                      const std::string& actor, const std::string& key,
-                                     const LoanAction& a, bool session_held = false) {
+                                     const LoanAction& a, bool session_held = false,
+                                     loans::Loan* as_locked = nullptr) {
   const std::string request = RequestText(a);
   const store::LoanStore::IdempotencyKey idempotency{actor, "loan", key};
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
@@ -818,6 +904,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   if (!loaded)
     return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
   loans::Loan loan = std::move(*loaded);
+  if (as_locked != nullptr) *as_locked = loan;
   // (A loan moved to another point meanwhile: that point's session.)
   if (cash && loan.terms.point_id != point)
     closed = SessionClosedOn(db, loan.terms.point_id, a.date);
@@ -950,17 +1037,45 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
   store::Database& db = Db(connection);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<ActionResult> {
     store::LoanStore store(db);
-    // The loan as it stood when the request came (the action locks it).
+    // The area by the loan's borrower where they are now (no LoadLoan before
+    // the action's lock: a write's first load is the reports' baseline).
     const auto id = store.FindLoanId(a.loan_code);
-    AuditState before;
-    if (id) {
-      const auto loan = store.LoadLoan(*id);
-      if (!ScopeCheck(db, context.actor)
-               .Borrower(loan->terms.borrower_id, a.date, loan->terms.office_id))
-        return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
-      before = LoanState(*loan);
+    std::optional<LoanFacts> facts = id ? ReadLoanFacts(db, *id) : std::nullopt;
+    ScopeCheck scope(db, context.actor);
+    const Date scope_on = ScopeDate(db, a.date);
+    if (facts && !scope.Loan(*facts, scope_on))
+      return Unknown(LoanActionRejection::kLoanUnknown, "loan", "Khoản vay", "Loan", a.loan_code);
+    if (a.kind == LoanActionKind::kInherit && !a.heir_code.empty()) {
+      const auto heir = store::NetworkStore(db).FindBorrowerIdByCode(a.heir_code);
+      if (heir && !scope.Borrower(*heir, scope_on))
+        return Unknown(LoanActionRejection::kBorrowerUnknown, "heir", "Người thừa kế", "Heir",
+                       a.heir_code);
     }
-    auto result = ApplyLoanAction(db, store, context.actor.login, context.idempotency_key, a);
+    // A write-off, a freeze, a reversal made by a signed-in user waits for a
+    // second person (app/approvals.h); sent again, the request still open is
+    // the answer.
+    if (facts && Personal(context.actor) &&
+        (a.kind == LoanActionKind::kWriteOff || a.kind == LoanActionKind::kFreeze ||
+         a.kind == LoanActionKind::kReverseLast)) {
+      const std::string kind = LoanActionKey(a.kind);
+      db.LockKey("loan-code:" + a.loan_code);
+      if (auto open = store::FindOpenRequest(db, a.loan_code, kind, context.actor.login))
+        return ActionResult{0, 0, true, *open};
+      store::PendingRow row;
+      row.kind = kind;
+      row.loan_code = a.loan_code;
+      row.action_date = a.date;
+      row.amount_dong = a.amount.dong();
+      row.months = a.months;
+      row.heir_code = a.heir_code;
+      const int64_t pending =
+          HoldForChecker(db, context, row, AuditState().Add("status", facts->status));
+      tx.Commit();
+      return ActionResult{0, 0, false, pending};
+    }
+    loans::Loan before;
+    auto result =
+        ApplyLoanAction(db, store, context.actor.login, context.idempotency_key, a, false, &before);
     if (!result.ok()) return result;
     if (id && !result.value().repeated) {
       AuditState after = LoanState(*store.LoadLoan(*id));
@@ -971,7 +1086,7 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
       if (a.months) after.Add("months", static_cast<int64_t>(a.months));
       if (!a.heir_code.empty()) after.Add("heir", a.heir_code);
       RecordAudit(db, context, std::string("loan.") + LoanActionKey(a.kind), "loan:" + a.loan_code,
-                  before, after);
+                  LoanState(before), after);
     }
     tx.Commit();
     return result;
@@ -1035,7 +1150,7 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
   store::NetworkStore network(db);
   auto borrower = network.FindBorrowerIdByCode(a.borrower_code);
-  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, date))
+  if (!borrower || !ScopeCheck(db, context.actor).Borrower(*borrower, ScopeDate(db, date)))
     return Unknown(SavingsActionRejection::kBorrowerUnknown, "borrower", "Hộ vay", "Borrower",
                    a.borrower_code);
   // Savings move cash at the member's point: its session's lock first (the
@@ -1083,7 +1198,8 @@ Result<ActionResult> ApplySavingsAction(store::Database& db, store::Transaction&
     result = ActionResult{txn, entry, false};
   }
   if (!idempotency.key.empty()) store.SaveIdempotencyKey(idempotency, request, ResultText(result));
-  // A session's lines are recorded with their batch (sessions.cc).
+  // A session's lines are not recorded one by one (RULES §15: sessions'
+  // batches get their record with their route).
   if (!session_held)
     RecordAudit(db, context, std::string("savings.") + kind_key, "borrower:" + a.borrower_code,
                 AuditState().Add("balance_dong", balance_before),
@@ -1282,17 +1398,17 @@ std::optional<int64_t> LoanInScope(store::Database& db, store::LoanStore& store,
   if (!id) return std::nullopt;
   ScopeCheck scope(db, context.actor);
   if (scope.national()) return id;
-  const auto loan = store.LoadLoan(*id);
-  if (!loan || !scope.Borrower(loan->terms.borrower_id, on, loan->terms.office_id))
-    return std::nullopt;
+  const auto facts = ReadLoanFacts(db, *id);
+  if (!facts || !scope.Loan(*facts, ScopeDate(db, on))) return std::nullopt;
   return id;
 }
 
-// The borrower of `code` when it exists and lies in the actor's area on `on`.
+// The borrower of `code` when it exists and lies in the actor's area (where
+// they are now: ScopeDate).
 std::optional<int64_t> BorrowerInScope(store::Database& db, const Context& context,
                                        const std::string& code, Date on) {
   auto id = store::NetworkStore(db).FindBorrowerIdByCode(code);
-  if (!id || !ScopeCheck(db, context.actor).Borrower(*id, on)) return std::nullopt;
+  if (!id || !ScopeCheck(db, context.actor).Borrower(*id, ScopeDate(db, on))) return std::nullopt;
   return id;
 }
 
@@ -1504,6 +1620,142 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
   });
   if (saved.ok()) tx.Commit();
   return saved;
+}
+
+// The wire string of each rejection code (docs/API.md "Error codes").
+#define TDCS_APPROVAL_REJECTIONS(X)     \
+  X(kRequestUnknown, "REQUEST_UNKNOWN") \
+  X(kRequestDecided, "REQUEST_DECIDED") \
+  X(kSameUser, "SAME_USER")             \
+  X(kReasonRequired, "DECISION_REASON_REQUIRED")
+TDCS_DEFINE_REJECTIONS(ApprovalRejection, TDCS_APPROVAL_REJECTIONS)
+#undef TDCS_APPROVAL_REJECTIONS
+
+namespace {
+
+PendingRequest ViewOf(const store::PendingRow& r) {
+  PendingRequest p;
+  p.id = r.id;
+  p.kind = r.kind;
+  p.loan_code = r.loan_code;
+  p.date = r.action_date;
+  p.amount = Money::Dong(r.amount_dong);
+  p.months = static_cast<int>(r.months);
+  p.heir_code = r.heir_code;
+  p.note = r.note;
+  p.maker = r.maker;
+  p.maker_role = r.maker_role;
+  p.made_at = r.made_at;
+  p.status = r.status;
+  p.checker = r.checker.value_or("");
+  p.decision_reason = r.decision_reason.value_or("");
+  p.decided_at = r.decided_at.value_or(0);
+  p.txn_id = r.txn_id.value_or(0);
+  return p;
+}
+
+// Whether the request's loan lies in the actor's area (as of the action's date).
+bool RequestInScope(store::Database& db, const Context& context, const store::PendingRow& r) {
+  store::LoanStore store(db);
+  return LoanInScope(db, store, context, r.loan_code, r.action_date).has_value();
+}
+
+}  // namespace
+
+Result<std::vector<PendingRequest>> ListRequests(Connection& connection, const Context& context,
+                                                 const std::string& status, int limit) {
+  store::Database& db = Db(connection);
+  store::ReadTransaction snapshot(db);
+  std::vector<PendingRequest> out;
+  for (const auto& r : store::ListPending(db, status, std::clamp(limit, 1, 1000)))
+    if (RequestInScope(db, context, r)) out.push_back(ViewOf(r));
+  return out;
+}
+
+Result<PendingRequest> DecideRequest(Connection& connection, const Context& context, int64_t id,
+                                     bool approve, const std::string& reason) {
+  if (auto denied = Require(context.actor, Permission::kApprove); !denied.ok())
+    return denied.error();
+  if (!approve && (reason.empty() || reason.size() > 500))
+    return MakeError(ApprovalRejection::kReasonRequired, "reason",
+                     "Từ chối cần ghi lý do (tối đa 500 ký tự)",
+                     "A rejection needs its reason (at most 500 characters)");
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<PendingRequest> {
+    const auto unknown =
+        MakeError(ApprovalRejection::kRequestUnknown, "request",
+                  "Không có yêu cầu số " + std::to_string(id), "No request " + std::to_string(id));
+    auto found = store::FindPending(db, id);
+    if (!found || !RequestInScope(db, context, *found)) return unknown;
+    db.LockKey("loan-code:" + found->loan_code);  // the order the maker's side takes
+    auto row = store::LockPending(db, id);
+    if (!row) return unknown;
+    if (row->status != "pending")
+      return MakeError(
+          ApprovalRejection::kRequestDecided, "request",
+          "Yêu cầu số " + std::to_string(id) + " đã được xử lý (" + row->status + ")",
+          "Request " + std::to_string(id) + " was decided already (" + row->status + ")");
+    if (row->maker == context.actor.login)
+      return MakeError(ApprovalRejection::kSameUser, "request",
+                       "Người lập yêu cầu không tự phê duyệt được: cần người thứ hai",
+                       "The maker cannot check their own request: a second person is needed");
+    const int64_t now = context.now_micros != 0 ? context.now_micros : SystemClock().NowMicros();
+    AuditState before;
+    before.Add("request", id).Add("status", "pending").Add("maker", row->maker);
+    if (!approve) {
+      store::DecidePending(db, id, "rejected", context.actor.login, now, reason, std::nullopt);
+      RecordAudit(db, context, "approval.reject", "loan:" + row->loan_code, before,
+                  AuditState().Add("request", id).Add("status", "rejected").Add("reason", reason));
+      auto view = ViewOf(*store::FindPending(db, id));
+      tx.Commit();
+      return view;
+    }
+    // The checker's approval runs the action now, as the checker, under the
+    // request's own key: nothing of it posted before.
+    Context checker = context;
+    checker.idempotency_key = "approval:" + std::to_string(id);
+    std::optional<int64_t> txn;
+    if (row->kind == "approve") {
+      store::DecidePending(db, id, "approved", context.actor.login, now, reason, std::nullopt);
+      RecordAudit(db, context, "approval.approve", "loan:" + row->loan_code, before,
+                  AuditState().Add("request", id).Add("status", "approved"));
+      // Commits (a refusal by the rules of approval is recorded on the loan too).
+      auto decided = DecideRecorded(db, tx, checker, {row->loan_code, true, row->action_date, ""});
+      if (!decided.ok()) return decided.error();
+      return ViewOf(*store::FindPending(db, id));
+    }
+    const auto kind = ParseLoanActionKind(row->kind);
+    TDCS_CHECK_MSG(kind.has_value(), "a pending request of an unknown kind");
+    LoanAction a;
+    a.kind = *kind;
+    a.loan_code = row->loan_code;
+    a.date = row->action_date;
+    a.amount = Money::Dong(row->amount_dong);
+    a.months = static_cast<int>(row->months);
+    a.heir_code = row->heir_code;
+    store::LoanStore store(db);
+    const auto loan_id = store.FindLoanId(a.loan_code);
+    loans::Loan locked;
+    auto result =
+        ApplyLoanAction(db, store, checker.actor.login, checker.idempotency_key, a, false, &locked);
+    if (!result.ok()) return result.error();
+    const AuditState loan_before = LoanState(locked);
+    txn = result.value().txn_id;
+    store::DecidePending(db, id, "approved", context.actor.login, now, reason, txn);
+    RecordAudit(db, context, "approval.approve", "loan:" + row->loan_code, before,
+                AuditState().Add("request", id).Add("status", "approved").Add("txn_id", *txn));
+    AuditState after = LoanState(*store.LoadLoan(*loan_id));
+    after.Add("date", a.date.ToIso())
+        .Add("txn_id", result.value().txn_id)
+        .Add("entry_id", result.value().entry_id)
+        .Add("maker", row->maker)
+        .Add("request", id);
+    RecordAudit(db, checker, std::string("loan.") + row->kind, "loan:" + row->loan_code,
+                loan_before, after);
+    auto view = ViewOf(*store::FindPending(db, id));
+    tx.Commit();
+    return view;
+  });
 }
 
 }  // namespace tdcs::app

@@ -101,8 +101,14 @@ struct LoanDecision {
   Date date;
   std::string reason;  // rejection
 };
-Result<int64_t> DecideOnLoan(Connection& connection, const Context& context,
-                             const LoanDecision& decision);
+// The loan's id; or, for an officer's approval above their limit, the
+// request held for a checker (app/approvals.h) and nothing decided yet.
+struct DecisionResult {
+  int64_t loan_id = 0;
+  int64_t pending_request = 0;
+};
+Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& context,
+                                    const LoanDecision& decision);
 
 // Applies and decides at once (scenarios, generated data). Approves an application within the
 // program's limits (amount, term, eligible categories, channel) and the office's capital plan for
@@ -140,6 +146,9 @@ struct ActionResult {
   int64_t txn_id = 0;
   int64_t entry_id = 0;   // 0 when the action moved no money
   bool repeated = false;  // answered from the idempotency key
+  // Held for a second person (app/approvals.h): the request's id; nothing
+  // was posted.
+  int64_t pending_request = 0;
 };
 
 // What ActOnLoan answers (and each line of PostCollections): its own rules

@@ -297,9 +297,13 @@ Result<Prepared> Prepare(store::Database& db, const Context& context,
   if (!scope.ok()) return scope.error();
   p.scope = std::move(scope).value();
   if (!InActorArea(db, context, p.scope, out.structure_on))
-    return MakeError(ReportRejection::kUnitUnknown, "unit",
-                     "Không có đơn vị '" + r.unit + "' trong phạm vi của bạn",
-                     "No unit '" + r.unit + "' in your area");
+    // The words of a unit that does not exist (ResolveArea's): nothing tells
+    // the two apart.
+    return MakeError(
+        ReportRejection::kUnitUnknown, "unit",
+        "Không có đơn vị '" + r.unit +
+            "' (mã chi nhánh, phòng giao dịch, điểm giao dịch, tổ, hoặc national)",
+        "No unit '" + r.unit + "' (a branch, office, commune point or group code, or national)");
   out.unit_kind = p.scope.kind;
   out.unit_code = p.scope.code;
   out.unit_name = p.scope.name;

@@ -6,7 +6,10 @@
 #include <sstream>
 #include <tuple>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
+#include "app/internal/scope.h"
 #include "app/internal/session_lines.h"
 #include "app/loans.h"
 #include "base/check.h"
@@ -131,14 +134,18 @@ Result<SessionMoveResult> MoveSession(Connection& connection, const Context& con
   return result;
 }
 
-Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const Context&,
+Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const Context& context,
                                                    const std::string& office_code, Month month) {
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
   store::NetworkStore network(db);
   // (A seat, hội sở, is an office row of kind seat.)
   auto office = network.FindUnit("office", office_code);
-  if (!office)
+  const Date in_month = FirstOf(month);
+  if (!office || !ScopeCheck(db, context.actor)
+                      .Office(office->id, ScopeDate(db, office->period.Contains(in_month)
+                                                            ? in_month
+                                                            : office->period.from)))
     return MakeError(SessionRejection::kOfficeUnknown, "office",
                      "Phòng giao dịch '" + office_code + "' không tồn tại",
                      "Office '" + office_code + "' does not exist");
@@ -219,6 +226,20 @@ Result<HeldSession> SessionPoint(store::Database& db, const std::string& point_c
                        ", not " + date.ToIso());
 }
 
+// The point's session as SessionPoint finds it, when the actor's area
+// reaches the point (to write: holds the whole point); else the answer for
+// a point that does not exist.
+Result<HeldSession> VisiblePoint(store::Database& db, const Context& context,
+                                 const std::string& point_code, Date date, bool writes) {
+  auto point = SessionPoint(db, point_code, date);
+  if (!point.ok()) return point;
+  ScopeCheck scope(db, context.actor);
+  const Date on = ScopeDate(db, date);
+  if (writes ? scope.Point(point.value().point_id, on) : scope.Reaches(point.value().point_id, on))
+    return point;
+  return PointUnknown(point_code, Month{date.year(), date.month()});
+}
+
 std::string Dong(Money m) { return std::to_string(m.dong()); }
 
 }  // namespace
@@ -236,8 +257,20 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
                                                  const std::string& point_code, Date date) {
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  auto point = SessionPoint(db, point_code, date);
+  auto point = VisiblePoint(db, context, point_code, date, false);
   if (!point.ok()) return point.error();
+  // A group leader's, an association officer's lines: their groups'.
+  ScopeCheck scope(db, context.actor);
+  std::map<std::string, bool> shown;
+  auto shows = [&](const std::string& group_code) {
+    if (scope.WholePoints()) return true;
+    auto [it, fresh] = shown.emplace(group_code, false);
+    if (fresh) {
+      const auto group = store::NetworkStore(db).FindUnit("savings_group", group_code);
+      it->second = group && scope.Group(group->id, ScopeDate(db, date));
+    }
+    return it->second;
+  };
   // What each member is expected to save at a session (a dated setting; none
   // by default).
   const std::string setting = store::SettingOn(db, "session.savings_due_dong", date).value_or("0");
@@ -257,6 +290,7 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
     now = SessionDuesOnBusinessDate(db, ids, date);
   }
   for (const auto& m : members) {
+    if (!shows(m.group_code)) continue;
     SessionListLine l;
     l.point_code = point_code;
     l.session_date = date;
@@ -289,7 +323,7 @@ Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& 
                                          const std::string& point_code, Date date, int days) {
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  auto point = SessionPoint(db, point_code, date);
+  auto point = VisiblePoint(db, context, point_code, date, false);
   if (!point.ok()) return point.error();
   // The `days` after the session, and at least to the next session (that
   // day included): no installment falls between two lists.
@@ -468,7 +502,8 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
   store::Database& db = Db(connection);
   const std::optional<Date> date = session_date;
   report.session_date = session_date;
-  auto point = SessionPoint(db, report.point_code, *date);
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
+  auto point = VisiblePoint(db, context, report.point_code, *date, true);
   if (!point.ok()) return point.error();
   // Posted on the session's day: after its end of day has run (the day's
   // events applied), before the next.
@@ -621,6 +656,15 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
            static_cast<int64_t>(group_lines.size()), amount.dong(),
            static_cast<int64_t>(flags.size()), context.actor.login, interest_due.dong(),
            interest_paid.dong(), principal_due.dong(), principal_paid.dong(), point.value().month});
+      RecordAudit(db, context, "session.post",
+                  "session:" + report.point_code + ":" + date->ToIso() + ":" + group, {},
+                  AuditState()
+                      .Add("key", key)
+                      .Add("lines", static_cast<int64_t>(group_lines.size()))
+                      .Add("collected_dong", amount.dong())
+                      .Add("interest_paid_dong", interest_paid.dong())
+                      .Add("principal_paid_dong", principal_paid.dong())
+                      .Add("flagged", static_cast<int64_t>(flags.size())));
       tx.Commit();
       outcome = Outcome::kPosted;
       return 0;
@@ -694,8 +738,9 @@ Error NotToday(Date date, std::optional<Date> today) {
 
 Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& context,
                                          const std::string& point_code, Date date) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
-  auto point = SessionPoint(db, point_code, date);
+  auto point = VisiblePoint(db, context, point_code, date, true);
   if (!point.ok()) return point.error();
   const auto today = store::LoanStore(db).BusinessDate();
   if (!today || *today != date) return NotToday(date, today);
@@ -712,15 +757,20 @@ Result<SessionOpened> OpenCommuneSession(Connection& connection, const Context& 
   }
   std::tie(out.commission_paid, out.fees_paid) =
       OpenAndPayFees(db, point.value().point_id, date, *today, context.actor.login);
+  RecordAudit(db, context, "session.open", "session:" + point_code + ":" + date.ToIso(), {},
+              AuditState()
+                  .Add("status", "open")
+                  .Add("commission_paid_dong", out.commission_paid.dong())
+                  .Add("fees_paid_dong", out.fees_paid.dong()));
   tx.Commit();
   return out;
 }
 
-Result<std::optional<Money>> SessionCashExpected(Connection& connection, const Context&,
+Result<std::optional<Money>> SessionCashExpected(Connection& connection, const Context& context,
                                                  const std::string& point_code, Date date) {
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  auto point = SessionPoint(db, point_code, date);
+  auto point = VisiblePoint(db, context, point_code, date, true);
   if (!point.ok()) return point.error();
   auto record = store::ReadSession(db, point.value().point_id, date);
   if (!record || record->status != "open") return std::optional<Money>();
@@ -750,7 +800,8 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
     return MakeError(SessionRejection::kReasonTooLong, "reason",
                      "Lý do dài quá 500 byte hoặc có ký tự điều khiển",
                      "The reason is longer than 500 bytes or has control characters");
-  auto point = SessionPoint(db, r.point_code, r.date);
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
+  auto point = VisiblePoint(db, context, r.point_code, r.date, true);
   if (!point.ok()) return point.error();
   const int64_t point_id = point.value().point_id;
   const auto today = store::LoanStore(db).BusinessDate();
@@ -817,6 +868,15 @@ Result<SessionClosed> CloseCommuneSession(Connection& connection, const Context&
   store::CloseSession(db, point_id, r.date, out.expected.dong(), r.counted.dong(), r.reason, *today,
                       context.actor.login);
   NoteSessionClosed(db, point_id, r.date);
+  RecordAudit(db, context, "session.close", "session:" + r.point_code + ":" + r.date.ToIso(),
+              AuditState().Add("status", "open"),
+              AuditState()
+                  .Add("status", "closed")
+                  .Add("brought_dong", r.brought.dong())
+                  .Add("expected_dong", out.expected.dong())
+                  .Add("counted_dong", r.counted.dong())
+                  .Add("difference_dong", out.difference.dong())
+                  .Add("reason", r.reason));
   tx.Commit();
   return out;
 }

@@ -33,7 +33,8 @@ TDCS_DEFINE_REJECTIONS(UserRejection, TDCS_USER_REJECTIONS)
   X(kSignInFailed, "SIGN_IN_FAILED")    \
   X(kSignInLocked, "SIGN_IN_LOCKED")    \
   X(kSessionInvalid, "SESSION_INVALID") \
-  X(kCsrfInvalid, "CSRF_INVALID")
+  X(kCsrfInvalid, "CSRF_INVALID")       \
+  X(kCurrentPasswordWrong, "CURRENT_PASSWORD_WRONG")
 TDCS_DEFINE_REJECTIONS(SignInRejection, TDCS_SIGN_IN_REJECTIONS)
 #undef TDCS_SIGN_IN_REJECTIONS
 
@@ -331,44 +332,74 @@ Error SessionInvalid() {
 
 }  // namespace
 
-Result<SignedIn> SignIn(Connection& connection, const Context& context, const std::string& login,
-                        const std::string& password) {
-  store::Database& db = Db(connection);
-  const int64_t now = context.now_micros;
-  TDCS_CHECK_MSG(now > 0, "SignIn needs the request's time");
-  // A login that is not even well formed is still counted: the answer never
-  // tells a mistyped login from a wrong password.
-  const std::string key = login.size() > 64 ? login.substr(0, 64) : login;
-  const auto failures = store::FailuresOf(db, key);
-  if (failures.locked_until > now) {
-    const int64_t minutes = (failures.locked_until - now + kMinute - 1) / kMinute;
+namespace {
+
+// Counts an attempt against `key` before its password is checked (so that
+// attempts at once cannot pass the limit together): nullopt, or the refusal
+// of a key locked now. In the caller's transaction.
+std::optional<Error> CountAttempt(store::Database& db, const std::string& key, int64_t now,
+                                  int64_t most) {
+  auto f = store::FailuresOf(db, key);
+  if (f.locked_until > now) {
+    const int64_t minutes = (f.locked_until - now + kMinute - 1) / kMinute;
     return MakeError(
         SignInRejection::kSignInLocked, "login",
         "Đăng nhập sai quá nhiều lần: hãy thử lại sau " + std::to_string(minutes) + " phút",
         "Too many failed sign-ins: try again in " + std::to_string(minutes) + " minutes");
   }
+  if (now - f.last_failure_at > kFailureWindowMinutes * kMinute) f.failures = 0;
+  ++f.failures;
+  f.last_failure_at = now;
+  if (f.failures >= most) {
+    f.locked_until = now + kLockoutMinutes * kMinute;
+    f.failures = 0;
+  }
+  store::WriteFailures(db, key, f);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<SignedIn> SignIn(Connection& connection, const Context& context, const std::string& login,
+                        const std::string& password) {
+  store::Database& db = Db(connection);
+  const int64_t now = context.now_micros;
+  TDCS_CHECK_MSG(now > 0, "SignIn needs the request's time");
+  // A login that cannot be anybody's is refused at once: nothing to count,
+  // nothing to hash, nothing typed by mistake (a password) stored.
+  if (!ValidLogin(login) || password.size() > 1024) return SignInFailed();
+  // Each attempt is counted first, against the login and against the
+  // address it comes from (kFailuresFromAddress), and a success takes its
+  // login's count back.
+  const std::string address = "address:" + context.origin;
+  auto counted = store::RunTransaction(db, [&](store::Transaction& tx) -> std::optional<Error> {
+    db.LockKey("sign-in:" + login);
+    db.LockKey("sign-in:" + address);
+    auto refused = CountAttempt(db, login, now, kFailuresBeforeLockout);
+    if (!refused) refused = CountAttempt(db, address, now, kFailuresFromAddress);
+    if (refused) return refused;
+    tx.Commit();
+    return std::nullopt;
+  });
+  if (counted) return *counted;
   const auto row = store::FindUser(db, login);
   // Slow by design, outside any transaction.
   const bool verified = Verifies(row, password) && !row->disabled_on;
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<SignedIn> {
-    db.LockKey("sign-in:" + key);  // two failures at once are both counted
     if (!verified) {
-      auto f = store::FailuresOf(db, key);
-      if (now - f.last_failure_at > kFailureWindowMinutes * kMinute) f.failures = 0;
-      ++f.failures;
-      f.last_failure_at = now;
-      if (f.failures >= kFailuresBeforeLockout) {
-        f.locked_until = now + kLockoutMinutes * kMinute;
-        f.failures = 0;
-      }
-      store::WriteFailures(db, key, f);
-      AuditState after;
-      after.Add("result", f.locked_until > now ? "locked" : "failed");
-      RecordAudit(db, context, "session.sign_in", "user:" + key, {}, after);
+      const bool locked = store::FailuresOf(db, login).locked_until > now;
+      RecordAudit(db, context, "auth.sign_in", "user:" + login, {},
+                  AuditState().Add("result", locked ? "locked" : "failed"));
       tx.Commit();
       return SignInFailed();
     }
-    store::ClearFailures(db, key);
+    db.LockKey("sign-in:" + login);
+    db.LockKey("sign-in:" + address);
+    store::ClearFailures(db, login);
+    if (auto f = store::FailuresOf(db, address); f.failures > 0) {
+      --f.failures;  // a success is no failure of the address either
+      store::WriteFailures(db, address, f);
+    }
     store::DeleteSessionsExpiredBefore(db, now - 24 * 60 * kMinute);
     SignedIn out{RandomHex(32), RandomHex(32), now + kSessionHours * 60 * kMinute, ViewOf(*row)};
     store::AddSession(db, {TokenHash(out.token), row->id, out.csrf_token, now, out.expires_micros,
@@ -377,7 +408,7 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
     as_user.actor = {row->login, row->role, row->scope, row->association_code};
     AuditState after;
     after.Add("result", "signed_in").Add("expires_at", out.expires_micros);
-    RecordAudit(db, as_user, "session.sign_in", "user:" + row->login, {}, after);
+    RecordAudit(db, as_user, "auth.sign_in", "user:" + row->login, {}, after);
     tx.Commit();
     return out;
   });
@@ -402,7 +433,7 @@ void SignOut(Connection& connection, const Context& context, const std::string& 
     const std::string hash = TokenHash(token);
     if (!store::FindSession(db, hash)) return;
     store::DeleteSession(db, hash);
-    RecordAudit(db, context, "session.sign_out", "user:" + context.actor.login, {}, {});
+    RecordAudit(db, context, "auth.sign_out", "user:" + context.actor.login, {}, {});
     tx.Commit();
   });
 }
@@ -411,15 +442,29 @@ Result<UserView> ChangeOwnPassword(Connection& connection, const Context& contex
                                    const std::string& current, const std::string& password) {
   store::Database& db = Db(connection);
   const std::string& login = context.actor.login;
+  TDCS_CHECK_MSG(context.now_micros > 0, "ChangeOwnPassword needs the request's time");
+  // The current password's guesses count as sign-ins do: a session left
+  // open does not let anyone try passwords without end.
+  auto counted = store::RunTransaction(db, [&](store::Transaction& tx) -> std::optional<Error> {
+    db.LockKey("sign-in:" + login);
+    auto refused = CountAttempt(db, login, context.now_micros, kFailuresBeforeLockout);
+    if (refused) return refused;
+    tx.Commit();
+    return std::nullopt;
+  });
+  if (counted) return *counted;
   const auto row = store::FindUser(db, login);
-  if (!Verifies(row, current) || row->disabled_on)
-    return MakeError(SignInRejection::kSignInFailed, "current_password",
+  if (current.size() > 1024 || !Verifies(row, current) || row->disabled_on)
+    return MakeError(SignInRejection::kCurrentPasswordWrong, "current_password",
                      "Mật khẩu hiện tại không đúng", "The current password is wrong");
   if (auto bad = CheckNewPassword(login, password)) return *bad;
   const std::string hash = Hash(password);
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<UserView> {
     db.LockKey("user:" + login);
     store::UpdateUserPassword(db, row->id, hash, RequestDate(db, context));
+    store::ClearFailures(db, login);
+    // Every session of the user ends, this one too: sign in with the new password.
+    store::DeleteSessionsOf(db, row->id);
     const auto after = *store::FindUser(db, login);
     RecordAudit(db, context, "user.change_password", "user:" + login, StateOf(*row),
                 StateOf(after));

@@ -56,19 +56,24 @@ Result<UserView> DisableUser(Connection& connection, const Context& context,
 Result<std::vector<UserView>> ListUsers(Connection& connection, const Context& context);
 // Signing in over HTTP (RULES §14.3). A session is a random token (256 bits)
 // the face keeps in a cookie, valid for kSessionHours; writes must repeat its
-// CSRF token. Five failed sign-ins of a login within kFailureWindowMinutes
-// lock it for kLockoutMinutes (known or not: the answer never says whether a
-// login exists).
+// CSRF token. Every attempt is counted before its password is checked; five
+// within kFailureWindowMinutes (a success takes the login's back) lock the
+// login for kLockoutMinutes, known or not (the answer never says whether a
+// login exists), and kFailuresFromAddress lock the address the same way.
 inline constexpr int64_t kSessionHours = 12;
 inline constexpr int kFailuresBeforeLockout = 5;
 inline constexpr int64_t kFailureWindowMinutes = 15;
 inline constexpr int64_t kLockoutMinutes = 15;
+// Failed sign-ins from one address (any logins) within the window that lock
+// the address out for kLockoutMinutes.
+inline constexpr int kFailuresFromAddress = 30;
 
 enum class SignInRejection {
-  kSignInFailed,    // wrong login or password, or a disabled user (401)
-  kSignInLocked,    // too many failures: locked for a while (429)
-  kSessionInvalid,  // no session, an unknown, forged or expired token, a disabled user (401)
-  kCsrfInvalid,     // a write without the session's CSRF token (403)
+  kSignInFailed,          // wrong login or password, or a disabled user (401)
+  kSignInLocked,          // too many failures: locked for a while (429)
+  kSessionInvalid,        // no session, an unknown, forged or expired token, a disabled user (401)
+  kCsrfInvalid,           // a write without the session's CSRF token (403)
+  kCurrentPasswordWrong,  // ChangeOwnPassword: the current password is not the user's (403)
 };
 std::string_view RejectionKey(SignInRejection code);
 std::span<const RejectionEntry<SignInRejection>> RejectionTable(SignInRejection);

@@ -16,6 +16,7 @@
 #include "app/setup.h"
 #include "batch/close.h"
 #include "ledger/ledger.h"
+#include "store/audit_store.h"
 #include "store/loan_store.h"
 #include "test_db.h"
 
@@ -388,6 +389,38 @@ TEST(VerifyAuditTrail, SwappedRecordsAreNamed) {
   db.ExecScript("UPDATE audit_record SET seq = 1 WHERE seq = 2");
   db.ExecScript("UPDATE audit_record SET seq = 2 WHERE seq = -1");
   EXPECT_REPORTS(All(Verify(db)), "audit record 1 does not link to the record before it");
+}
+
+// A savepoint rolled back takes back the records added after it; the
+// transaction's others are written at its commit, and a rollback writes none.
+TEST(AuditTrail, RecordsFollowTheirTransaction) {
+  auto b = LoanBook();
+  store::Database& db = *b.db;
+  const int64_t before = Int(db, "SELECT COUNT(*) FROM audit_record");
+  auto record = [](const std::string& action) {
+    store::AuditRecord r;
+    r.at_micros = 1;
+    r.actor = "tester";
+    r.action = action;
+    return r;
+  };
+  {
+    store::Transaction outer(db);
+    store::AppendAudit(db, record("test.kept"));
+    {
+      store::Transaction inner(db);
+      store::AppendAudit(db, record("test.dropped"));
+    }  // rolled back to its savepoint
+    store::AppendAudit(db, record("test.kept_too"));
+    outer.Commit();
+  }
+  {
+    store::Transaction lost(db);
+    store::AppendAudit(db, record("test.lost"));
+  }
+  EXPECT_EQ(Int(db, "SELECT COUNT(*) FROM audit_record"), before + 2);
+  EXPECT_EQ(Int(db, "SELECT COUNT(*) FROM audit_record WHERE action LIKE 'test.kept%'"), 2);
+  EXPECT_TRUE(Verify(db).ok());
 }
 
 }  // namespace

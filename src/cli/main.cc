@@ -809,8 +809,8 @@ int RunLoanApply(app::Connection& db, const LoanOptions& o, Date on) {
 }
 
 int RunLoanDecision(app::Connection& db, const LoanOptions& o, Date on, bool approve) {
-  auto id = app::DecideOnLoan(db, kContext, {o.code, approve, on, o.reason});
-  if (!id.ok()) return Rejected(id.error());
+  auto decided = app::DecideOnLoan(db, kContext, {o.code, approve, on, o.reason});
+  if (!decided.ok()) return Rejected(decided.error());
   fmt::print("{} / {}: {} ({})\n", approve ? "Đã phê duyệt" : "Đã từ chối",
              approve ? "approved" : "rejected", o.code, on.ToVietnamese());
   return 0;

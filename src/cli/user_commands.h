@@ -1,6 +1,7 @@
 // tdcs user add|role|reset-password|disable|list: the people who use TDCS
-// (RULES §14). A password is read from standard input (its first line), never
-// from the command line.
+// (RULES §14); tdcs approval list|approve|reject: the requests waiting for a
+// second person (§14.4); tdcs audit: the audit trail (§15). A password is read from standard input
+// (its first line), never from the command line.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "app/access.h"
+#include "app/approvals.h"
 #include "app/books.h"
 #include "app/entrusted_work.h"
 #include "app/generate.h"
@@ -96,6 +97,7 @@ CodeOwners EveryEnum() {
   Collect<app::UserRejection>("app::UserRejection", owners);
   Collect<app::SignInRejection>("app::SignInRejection", owners);
   Collect<app::AccessRejection>("app::AccessRejection", owners);
+  Collect<app::ApprovalRejection>("app::ApprovalRejection", owners);
   Collect<loans::SessionMoveRejection>("loans::SessionMoveRejection", owners);
   Collect<http::HttpRejection>("http::HttpRejection", owners);
   Collect<cli::CommandRejection>("cli::CommandRejection", owners);

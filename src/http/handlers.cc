@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "app/access.h"
+#include "app/approvals.h"
 #include "app/audit.h"
 #include "app/books.h"
 #include "app/find.h"
 #include "app/health.h"
 #include "app/loans.h"
 #include "app/reports.h"
+#include "app/sessions.h"
 #include "app/users.h"
 #include "base/date.h"
 #include "base/embedded.h"
@@ -25,26 +27,27 @@
 namespace tdcs::http {
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_HTTP_REJECTIONS(X)                   \
-  X(kDateRequired, "DATE_REQUIRED")               \
-  X(kDateFormat, "DATE_FORMAT")                   \
-  X(kQueryInvalid, "QUERY_INVALID")               \
-  X(kNotFound, "NOT_FOUND")                       \
-  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED")      \
-  X(kRequestTooLarge, "REQUEST_TOO_LARGE")        \
-  X(kUriTooLong, "URI_TOO_LONG")                  \
-  X(kHeadersTooLarge, "HEADERS_TOO_LARGE")        \
-  X(kEncodingUnsupported, "ENCODING_UNSUPPORTED") \
-  X(kBadRequest, "BAD_REQUEST")                   \
-  X(kStorageFault, "STORAGE_FAULT")               \
-  X(kDatabaseUnreachable, "DATABASE_UNREACHABLE") \
-  X(kInternalError, "INTERNAL_ERROR")             \
-  X(kBodyInvalid, "BODY_INVALID")                 \
-  X(kFieldRequired, "FIELD_REQUIRED")             \
-  X(kFieldType, "FIELD_TYPE")                     \
-  X(kFieldUnknown, "FIELD_UNKNOWN")               \
-  X(kAmountInvalid, "AMOUNT_INVALID")             \
-  X(kIdempotencyKeyRequired, "IDEMPOTENCY_KEY_REQUIRED")
+#define TDCS_HTTP_REJECTIONS(X)                          \
+  X(kDateRequired, "DATE_REQUIRED")                      \
+  X(kDateFormat, "DATE_FORMAT")                          \
+  X(kQueryInvalid, "QUERY_INVALID")                      \
+  X(kNotFound, "NOT_FOUND")                              \
+  X(kMethodNotAllowed, "METHOD_NOT_ALLOWED")             \
+  X(kRequestTooLarge, "REQUEST_TOO_LARGE")               \
+  X(kUriTooLong, "URI_TOO_LONG")                         \
+  X(kHeadersTooLarge, "HEADERS_TOO_LARGE")               \
+  X(kEncodingUnsupported, "ENCODING_UNSUPPORTED")        \
+  X(kBadRequest, "BAD_REQUEST")                          \
+  X(kStorageFault, "STORAGE_FAULT")                      \
+  X(kDatabaseUnreachable, "DATABASE_UNREACHABLE")        \
+  X(kInternalError, "INTERNAL_ERROR")                    \
+  X(kBodyInvalid, "BODY_INVALID")                        \
+  X(kFieldRequired, "FIELD_REQUIRED")                    \
+  X(kFieldType, "FIELD_TYPE")                            \
+  X(kFieldUnknown, "FIELD_UNKNOWN")                      \
+  X(kAmountInvalid, "AMOUNT_INVALID")                    \
+  X(kIdempotencyKeyRequired, "IDEMPOTENCY_KEY_REQUIRED") \
+  X(kContentTypeUnsupported, "CONTENT_TYPE_UNSUPPORTED")
 TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
 #undef TDCS_HTTP_REJECTIONS
 
@@ -55,7 +58,10 @@ using nlohmann::json;
 constexpr size_t kMaxQueryBytes = 200;
 
 Response Json(int status, const json& body) {
-  return Response{status, "application/json", body.dump()};
+  // Bytes that are not UTF-8 (stored before they were checked) are replaced,
+  // not thrown on.
+  return Response{status, "application/json",
+                  body.dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 
 // The value of a hexadecimal digit, or -1.
@@ -107,6 +113,11 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
     set(app::ReportRejection::kUnitUnknown, 404);
     set(app::LoanApplicationRejection::kLoanUnknown, 404);
     set(app::LoanApplicationRejection::kBorrowerUnknown, 404);
+    set(app::ApprovalRejection::kRequestUnknown, 404);
+    set(app::SessionRejection::kPointUnknown, 404);
+    set(app::SessionRejection::kOfficeUnknown, 404);
+    set(app::ApprovalRejection::kRequestDecided, 409);
+    set(app::ApprovalRejection::kSameUser, 403);
     set(app::LoanViewRejection::kLoanFilterRequired, 400);
     set(app::LoanApplicationRejection::kLoanCodeFormat, 400);
     set(HttpRejection::kNotFound, 404);
@@ -120,6 +131,8 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
     set(HttpRejection::kRequestTooLarge, 413);
     set(HttpRejection::kUriTooLong, 414);
     set(HttpRejection::kEncodingUnsupported, 415);
+    set(HttpRejection::kContentTypeUnsupported, 415);
+    set(app::SignInRejection::kCurrentPasswordWrong, 403);
     set(HttpRejection::kHeadersTooLarge, 431);
     set(HttpRejection::kInternalError, 500);
     set(HttpRejection::kStorageFault, 503);
@@ -213,7 +226,12 @@ class Body {
     if (!v.is_string() || v.get_ref<const std::string&>().size() > max)
       return Wrong(name, "một chuỗi (tối đa " + std::to_string(max) + " byte)",
                    "a string (at most " + std::to_string(max) + " bytes)");
-    return v.get<std::string>();
+    const auto& text = v.get_ref<const std::string&>();
+    if (std::any_of(text.begin(), text.end(),
+                    [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))
+      return Wrong(name, "một chuỗi không có ký tự điều khiển",
+                   "a string without control characters");
+    return text;
   }
   Result<int64_t> Int(const char* name, bool required, int64_t min, int64_t max) const {
     if (!Has(name)) return Missing(name, required, int64_t{0});
@@ -545,10 +563,17 @@ Response ApplyForLoan(app::Connection& connection, const Call& c) {
   r.study_months = static_cast<int>(study);
   r.fund_source = fund == 0 ? 1 : static_cast<int>(fund);
   r.date = date;
-  TDCS_TAKE(id, decide ? app::ApproveLoan(connection, c.context, r)
-                       : app::ApplyForLoan(connection, c.context, r));
+  TDCS_TAKE(id, app::ApplyForLoan(connection, c.context, r));
   (void)id;
-  return Json(201, json{{"code", code}, {"status", decide ? "approved" : "applied"}});
+  if (!decide) return Json(201, json{{"code", code}, {"status", "applied"}});
+  // Decided as a decision of its own: the limits and the second person of
+  // RULES §14.4 hold as for any decision.
+  TDCS_TAKE(decided, app::DecideOnLoan(connection, c.context, {code, true, date, ""}));
+  if (decided.pending_request != 0)
+    return Json(
+        202,
+        json{{"code", code}, {"status", "pending_approval"}, {"request", decided.pending_request}});
+  return Json(201, json{{"code", code}, {"status", "approved"}});
 }
 
 Response DecideOnLoan(app::Connection& connection, const Call& c) {
@@ -559,8 +584,11 @@ Response DecideOnLoan(app::Connection& connection, const Call& c) {
   TDCS_TAKE(reason, body.Text("reason", false, 500));
   TDCS_TAKE(date, WriteDate(connection, body));
   const std::string code = c.match[1].str();
-  TDCS_TAKE(id, app::DecideOnLoan(connection, c.context, {code, approve, date, reason}));
-  (void)id;
+  TDCS_TAKE(decided, app::DecideOnLoan(connection, c.context, {code, approve, date, reason}));
+  if (decided.pending_request != 0)
+    return Json(
+        202,
+        json{{"code", code}, {"status", "pending_approval"}, {"request", decided.pending_request}});
   return Json(200, json{{"code", code}, {"status", approve ? "approved" : "rejected"}});
 }
 
@@ -587,6 +615,12 @@ Response ActOnLoan(app::Connection& connection, const Call& c) {
   a.heir_code = heir;
   a.date = date;
   TDCS_TAKE(result, app::ActOnLoan(connection, c.context, a));
+  if (result.pending_request != 0)
+    return Json(202, json{{"loan", a.loan_code},
+                          {"kind", kind_text},
+                          {"status", "pending_approval"},
+                          {"request", result.pending_request},
+                          {"repeated", result.repeated}});
   return Json(result.repeated ? 200 : 201, json{{"loan", a.loan_code},
                                                 {"kind", kind_text},
                                                 {"txn_id", result.txn_id},
@@ -623,12 +657,30 @@ Response ActOnSavings(app::Connection& connection, const Call& c) {
                                                 {"repeated", result.repeated}});
 }
 
-// GET /api/audit?actor=&action=&subject=&before=&limit=
+// A recorded state: its JSON, or the text itself should it not parse.
+json StateJson(const std::string& text) {
+  if (text.empty()) return nullptr;
+  auto parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json(text) : parsed;
+}
+
+// GET /api/audit?actor=&action=&subject=&from=&to=&before=&limit=
 Response ReadAudit(app::Connection& connection, const Call& c) {
   app::AuditQuery q;
   q.actor = Param(c.request, "actor");
   q.action = Param(c.request, "action");
   q.subject = Param(c.request, "subject");
+  for (const char* name : {"from", "to"}) {  // days, UTC: from its start, to its end
+    const std::string v = Param(c.request, name);
+    if (v.empty()) continue;
+    const auto day = Date::Parse(v);
+    if (!day)
+      return ErrorAnswer(MakeError(HttpRejection::kDateFormat, name,
+                                   "Ngày không hợp lệ (YYYY-MM-DD)", "Invalid date (YYYY-MM-DD)"));
+    const int64_t start =
+        (day->days() + (std::string_view(name) == "to" ? 1 : 0)) * int64_t{86'400'000'000};
+    (std::string_view(name) == "from" ? q.from_micros : q.to_micros) = start;
+  }
   for (const char* name : {"before", "limit"}) {
     const std::string v = Param(c.request, name);
     if (v.empty()) continue;
@@ -669,6 +721,264 @@ Response ReadAudit(app::Connection& connection, const Call& c) {
   return Json(200, out);
 }
 
+// The session's date in the path (a date the route's pattern matched).
+Result<Date> PathDate(const std::string& text) {
+  auto d = Date::Parse(text);
+  if (!d)
+    return MakeError(HttpRejection::kDateFormat, "date", "Ngày không hợp lệ (YYYY-MM-DD)",
+                     "Invalid date (YYYY-MM-DD)");
+  return *d;
+}
+
+// GET /api/sessions/calendar?office=&month=YYYY-MM
+Response SessionCalendar(app::Connection& connection, const Call& c) {
+  std::string office = Param(c.request, "office");
+  if (office.empty() && c.context.actor.scope.rfind("office:", 0) == 0)
+    office = c.context.actor.scope.substr(7);
+  if (office.empty())
+    return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "office",
+                                 "Cần mã phòng giao dịch (?office=)",
+                                 "An office is needed (?office=)"));
+  TDCS_TAKE(month, app::ParseMonth(Param(c.request, "month"), "month"));
+  TDCS_TAKE(entries, app::SessionCalendar(connection, c.context, office, month));
+  json list = json::array();
+  for (const auto& e : entries)
+    list.push_back({{"point", e.point_code},
+                    {"name", e.point_name},
+                    {"session_day", e.session_day},
+                    {"date", e.date.ToIso()},
+                    {"moved", e.moved},
+                    {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)},
+                    {"day_off", e.day_off}});
+  return Json(200, json{{"office", office}, {"sessions", list}});
+}
+
+// GET /api/sessions/{point}/{date}: list 13/TD, by group with its totals,
+// and where the session stands.
+Response SessionList(app::Connection& connection, const Call& c) {
+  const std::string point = c.match[1].str();
+  TDCS_TAKE(date, PathDate(c.match[2].str()));
+  TDCS_TAKE(lines, app::SessionList(connection, c.context, point, date));
+  json groups = json::array();
+  std::string current;
+  json* group = nullptr;
+  for (const auto& l : lines) {
+    if (group == nullptr || l.group_code != current) {
+      current = l.group_code;
+      groups.push_back({{"group", l.group_code},
+                        {"lines", json::array()},
+                        {"interest_due_dong", 0},
+                        {"principal_due_dong", 0},
+                        {"savings_due_dong", 0},
+                        {"overdue_dong", 0}});
+      group = &groups.back();
+    }
+    (*group)["lines"].push_back({{"borrower", l.borrower_code},
+                                 {"loan", l.loan_code.empty() ? json(nullptr) : json(l.loan_code)},
+                                 {"principal_outstanding_dong", l.principal_outstanding.dong()},
+                                 {"overdue_dong", l.overdue.dong()},
+                                 {"interest_due_dong", l.interest_due.dong()},
+                                 {"principal_due_dong", l.principal_due.dong()},
+                                 {"savings_due_dong", l.savings_due.dong()}});
+    for (auto [key, value] :
+         {std::pair{"interest_due_dong", l.interest_due},
+          std::pair{"principal_due_dong", l.principal_due},
+          std::pair{"savings_due_dong", l.savings_due}, std::pair{"overdue_dong", l.overdue}})
+      (*group)[key] = (*group)[key].get<int64_t>() + value.dong();
+  }
+  const std::string status = app::OpenSessionStatus(connection, point, date);
+  return Json(200, json{{"point", point},
+                        {"date", date.ToIso()},
+                        {"status", status.empty() ? "not_open" : status},
+                        {"groups", groups}});
+}
+
+// GET /api/sessions/{point}/{date}/due?days=30
+Response DueList(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(date, PathDate(c.match[2].str()));
+  int days = 30;
+  if (const std::string d = Param(c.request, "days"); !d.empty()) {
+    const bool digits = d.size() <= 3 && std::all_of(d.begin(), d.end(), ::isdigit);
+    if (!digits || std::stoi(d) < 1 || std::stoi(d) > 366)
+      return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "days", "days là số từ 1 đến 366",
+                                   "days is a number from 1 to 366"));
+    days = std::stoi(d);
+  }
+  TDCS_TAKE(lines, app::DueList(connection, c.context, c.match[1].str(), date, days));
+  json list = json::array();
+  for (const auto& l : lines)
+    list.push_back({{"group", l.group_code},
+                    {"borrower", l.borrower_code},
+                    {"loan", l.loan_code},
+                    {"due", l.due.ToIso()},
+                    {"amount_dong", l.amount.dong()}});
+  return Json(200, json{{"installments", list}});
+}
+
+Response OpenSession(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(date, PathDate(c.match[2].str()));
+  if (!c.request.body.empty()) {
+    TDCS_TAKE(body, Body::Parse(c.request.body));
+    if (auto bad = body.Only({}); !bad.ok()) return ErrorAnswer(bad.error());
+  }
+  TDCS_TAKE(opened, app::OpenCommuneSession(connection, c.context, c.match[1].str(), date));
+  return Json(opened.already_open ? 200 : 201,
+              json{{"status", "open"},
+                   {"already_open", opened.already_open},
+                   {"commission_paid_dong", opened.commission_paid.dong()},
+                   {"fees_paid_dong", opened.fees_paid.dong()}});
+}
+
+// POST /api/sessions/{point}/{date}/batches: {"lines":[{"group","borrower",
+// "loan","interest_paid_dong","principal_paid_dong","savings_paid_dong"}]}
+// — each group one atomic batch, under the Idempotency-Key.
+Response PostSession(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(date, PathDate(c.match[2].str()));
+  auto body = json::parse(c.request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("lines") ||
+      !body["lines"].is_array() || body.size() != 1)
+    return ErrorAnswer(MakeError(HttpRejection::kBodyInvalid, "lines",
+                                 "Nội dung là {\"lines\":[…]}", "The body is {\"lines\":[…]}"));
+  if (body["lines"].size() > 20'000)
+    return ErrorAnswer(MakeError(HttpRejection::kFieldType, "lines", "Một phiên tối đa 20.000 dòng",
+                                 "A session posts at most 20,000 lines"));
+  std::vector<app::SessionPostLine> lines;
+  int number = 0;
+  for (const auto& item : body["lines"]) {
+    ++number;
+    const std::string where = "lines[" + std::to_string(number - 1) + "]";
+    auto bad = [&](const std::string& field, const std::string& vi, const std::string& en) {
+      return ErrorAnswer(MakeError(HttpRejection::kFieldType, where + "." + field,
+                                   "Dòng " + std::to_string(number) + ": " + vi,
+                                   "Line " + std::to_string(number) + ": " + en));
+    };
+    if (!item.is_object()) return bad("", "phải là một đối tượng", "must be an object");
+    app::SessionPostLine l;
+    l.line = number;
+    for (const auto& [key, value] : item.items()) {
+      if (key == "group" || key == "borrower" || key == "loan") {
+        if (!value.is_string() || value.get_ref<const std::string&>().size() > 32)
+          return bad(key, "một mã (tối đa 32 ký tự)", "a code (at most 32 characters)");
+        (key == "group"      ? l.group_code
+         : key == "borrower" ? l.borrower_code
+                             : l.loan_code) = value.get<std::string>();
+      } else if (key == "interest_paid_dong" || key == "principal_paid_dong" ||
+                 key == "savings_paid_dong") {
+        const bool integer = value.is_number_integer() && !value.is_number_unsigned()
+                                 ? value.get<int64_t>() >= 0 && value.get<int64_t>() <= kAmountMax
+                                 : value.is_number_unsigned() &&
+                                       value.get<uint64_t>() <= static_cast<uint64_t>(kAmountMax);
+        if (!integer)
+          return ErrorAnswer(MakeError(
+              HttpRejection::kAmountInvalid, where + "." + key,
+              "Dòng " + std::to_string(number) + ": số tiền là số nguyên đồng từ 0 đến 10^15",
+              "Line " + std::to_string(number) +
+                  ": an amount is a whole number of đồng from 0 to 10^15"));
+        const Money m = Money::Dong(value.get<int64_t>());
+        (key == "interest_paid_dong"    ? l.interest_paid
+         : key == "principal_paid_dong" ? l.principal_paid
+                                        : l.savings_paid) = m;
+      } else {
+        return ErrorAnswer(MakeError(HttpRejection::kFieldUnknown, where + "." + key,
+                                     "Trường '" + key + "' không thuộc một dòng của phiên",
+                                     "A session line takes no field '" + key + "'"));
+      }
+    }
+    if (l.group_code.empty() || l.borrower_code.empty())
+      return ErrorAnswer(
+          MakeError(HttpRejection::kFieldRequired, where + ".group",
+                    "Dòng " + std::to_string(number) + ": cần group và borrower",
+                    "Line " + std::to_string(number) + ": group and borrower are needed"));
+    lines.push_back(std::move(l));
+  }
+  TDCS_TAKE(report, app::PostSession(connection, c.context, c.match[1].str(), date, lines,
+                                     c.context.idempotency_key));
+  json flagged = json::array();
+  for (const auto& f : report.flagged)
+    flagged.push_back({{"line", f.line}, {"loan", f.loan_code}, {"what", f.what}});
+  json refused = json::array();
+  for (const auto& r : report.refused)
+    refused.push_back({{"line", r.line},
+                       {"code", r.error.code},
+                       {"field", r.error.field},
+                       {"message_vi", r.error.message_vi},
+                       {"message_en", r.error.message_en}});
+  const bool all_refused = report.groups_posted == 0 && report.groups_repeated == 0;
+  return Json(all_refused ? 422 : 200, json{{"point", report.point_code},
+                                            {"date", report.session_date.ToIso()},
+                                            {"groups_posted", report.groups_posted},
+                                            {"groups_repeated", report.groups_repeated},
+                                            {"groups_refused", report.groups_refused},
+                                            {"lines_posted", report.lines_posted},
+                                            {"collected_dong", report.collected.dong()},
+                                            {"flagged", flagged},
+                                            {"refused", refused}});
+}
+
+Response CloseSession(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(date, PathDate(c.match[2].str()));
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"counted_dong", "brought_dong", "reason"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(counted, body.Amount("counted_dong", true, true));
+  TDCS_TAKE(brought, body.Amount("brought_dong", false, true));
+  TDCS_TAKE(reason, body.Text("reason", false, 500));
+  app::SessionCloseRequest r{c.match[1].str(), date, counted, reason, brought};
+  TDCS_TAKE(closed, app::CloseCommuneSession(connection, c.context, r));
+  return Json(200, json{{"status", "closed"},
+                        {"brought_dong", closed.brought.dong()},
+                        {"cash_in_dong", closed.cash_in.dong()},
+                        {"cash_out_dong", closed.cash_out.dong()},
+                        {"fees_paid_dong", closed.fees_paid.dong()},
+                        {"expected_dong", closed.expected.dong()},
+                        {"counted_dong", closed.counted.dong()},
+                        {"difference_dong", closed.difference.dong()}});
+}
+
+json RequestJson(const app::PendingRequest& r) {
+  auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  return json{{"id", r.id},
+              {"kind", r.kind},
+              {"loan", r.loan_code},
+              {"date", r.date.ToIso()},
+              {"amount_dong", r.amount.dong()},
+              {"months", r.months},
+              {"heir", text_or_null(r.heir_code)},
+              {"maker", r.maker},
+              {"maker_role", r.maker_role},
+              {"made_at_micros", r.made_at},
+              {"status", r.status},
+              {"checker", text_or_null(r.checker)},
+              {"decided_at_micros", r.decided_at ? json(r.decided_at) : json(nullptr)},
+              {"reason", text_or_null(r.decision_reason)},
+              {"txn_id", r.txn_id ? json(r.txn_id) : json(nullptr)}};
+}
+
+// GET /api/approvals?status=pending|approved|rejected|all
+Response ListRequests(app::Connection& connection, const Call& c) {
+  std::string status = Param(c.request, "status");
+  if (status.empty()) status = "pending";
+  if (status != "pending" && status != "approved" && status != "rejected" && status != "all")
+    return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "status",
+                                 "status là pending, approved, rejected hoặc all",
+                                 "status is pending, approved, rejected or all"));
+  TDCS_TAKE(requests, app::ListRequests(connection, c.context, status == "all" ? "" : status));
+  json list = json::array();
+  for (const auto& r : requests) list.push_back(RequestJson(r));
+  return Json(200, json{{"requests", list}});
+}
+
+// POST /api/approvals/{id}: {"approve":bool,"reason"}
+Response DecideRequest(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"approve", "reason"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(approve, body.Bool("approve", true));
+  TDCS_TAKE(reason, body.Text("reason", false, 500));
+  const std::string id = c.match[1].str();
+  TDCS_TAKE(decided, app::DecideRequest(connection, c.context, std::stoll(id), approve, reason));
+  return Json(200, RequestJson(decided));
+}
+
 Response ListUsers(app::Connection& connection, const Call& c) {
   TDCS_TAKE(users, app::ListUsers(connection, c.context));
   json list = json::array();
@@ -697,6 +1007,11 @@ Response ChangeUser(app::Connection& connection, const Call& c) {
     return ErrorAnswer(bad.error());
   const std::string login = c.match[1].str();
   TDCS_TAKE(disabled, body.Bool("disabled", false));
+  if (disabled && (body.Has("role") || body.Has("password")))
+    return ErrorAnswer(
+        MakeError(HttpRejection::kFieldType, "disabled",
+                  "Khóa người dùng là một thay đổi riêng, không kèm role hay password",
+                  "Disabling a user is a change of its own, without role or password"));
   std::optional<app::UserView> last;
   if (disabled) {
     TDCS_TAKE(user, app::DisableUser(connection, c.context, login));
@@ -845,6 +1160,26 @@ const std::vector<Route>& Routes() {
                  false, kSignedIn, DecideOnLoan),
       TDCS_ROUTE("POST", "/api/loans/{code}/actions", "/api/loans/([A-Za-z0-9_-]{1,32})/actions",
                  false, kSignedIn, ActOnLoan),
+      TDCS_ROUTE("GET", "/api/sessions/calendar", "/api/sessions/calendar", true, kSignedIn,
+                 SessionCalendar),
+      TDCS_ROUTE("GET", "/api/sessions/{point}/{date}",
+                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})", true,
+                 kSignedIn, SessionList),
+      TDCS_ROUTE("GET", "/api/sessions/{point}/{date}/due",
+                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/due", true,
+                 kSignedIn, DueList),
+      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/open",
+                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/open", false,
+                 kSignedIn, OpenSession),
+      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/batches",
+                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/batches", false,
+                 kSignedIn, PostSession),
+      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/close",
+                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/close", false,
+                 kSignedIn, CloseSession),
+      TDCS_ROUTE("GET", "/api/approvals", "/api/approvals", true, kSignedIn, ListRequests),
+      TDCS_ROUTE("POST", "/api/approvals/{id}", "/api/approvals/([1-9][0-9]{0,17})", false,
+                 kSignedIn, DecideRequest),
       TDCS_ROUTE("GET", "/api/audit", "/api/audit", true, kSignedIn, ReadAudit),
       TDCS_ROUTE("GET", "/api/users", "/api/users", true, kSignedIn, ListUsers),
       TDCS_ROUTE("POST", "/api/users", "/api/users", false, kSignedIn, AddUser),
@@ -879,6 +1214,18 @@ Response Route(const Pools& pools, const ApiOptions& options, const Request& req
     context.origin = "http " + (request.peer.empty() ? std::string("?") : request.peer);
     context.request_id = RandomRequestId();
     context.actor = app::Actor{"anonymous", "none", "none", 0};
+    // A body is JSON, declared so: a form another site posts (text/plain,
+    // urlencoded) is not read, so it cannot sign a browser in either.
+    if (IsWrite(request.method) && !request.body.empty()) {
+      std::string type = Header(request, "content-type");
+      type = type.substr(0, type.find(';'));
+      while (!type.empty() && type.back() == ' ') type.pop_back();
+      for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (type != "application/json")
+        return ErrorAnswer(MakeError(HttpRejection::kContentTypeUnsupported, "Content-Type",
+                                     "Nội dung yêu cầu phải là application/json",
+                                     "The request body must be application/json"));
+    }
     if (route.access == Access::kSignedIn) {
       // A browser's cookie (writes must repeat its CSRF token), or a
       // program's bearer token (no cookie: nothing for another site to ride on).
@@ -891,22 +1238,19 @@ Response Route(const Pools& pools, const ApiOptions& options, const Request& req
           bearer = true;
         }
       }
-      // Read where the route reads; a session a standby does not know yet
-      // (just made) is looked for on the main database too. A lost
+      // Always on the main database: a session just ended (signed out, the
+      // user disabled) must not still open a standby's reads. A lost
       // connection is replaced once, as for reads.
-      auto resume = [&](app::ConnectionPool& pool) {
+      auto session = [&] {
         for (int attempt = 1;; ++attempt) {
-          auto connection = pool.Acquire();
+          auto connection = pools.main.Acquire();
           try {
             return app::ResumeSession(*connection, context, token);
           } catch (const StorageFault&) {
             if (attempt >= 2 || !connection->IsBroken()) throw;
           }
         }
-      };
-      const bool on_standby = route.reads && pools.read;
-      auto session = resume(on_standby ? *pools.read : pools.main);
-      if (!session.ok() && on_standby) session = resume(pools.main);
+      }();
       if (!session.ok()) return ErrorAnswer(session.error());
       context.actor = session.value().actor;
       call.csrf_token = session.value().csrf_token;

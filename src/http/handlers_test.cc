@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -14,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "app/books.h"
 #include "app/import.h"
 #include "app/loans.h"
 #include "app/users.h"
@@ -24,6 +26,13 @@
 
 namespace tdcs::http {
 namespace {
+
+// A request with a JSON body, declared so.
+Request JsonRequest(const std::string& method, const std::string& path, const std::string& body) {
+  Request r{method, path, {}, body};
+  r.headers["content-type"] = "application/json";
+  return r;
+}
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -44,7 +53,7 @@ class ApiTest : public ::testing::Test {
     pool_ = std::make_unique<app::ConnectionPool>(target_, 4);
     api_ = std::make_unique<Api>(*pool_);
     const auto signed_in = api_->Handle(
-        Request{"POST", "/api/session", {}, R"({"login":"quan.tri","password":"mat-khau-dai-1"})"});
+        JsonRequest("POST", "/api/session", R"({"login":"quan.tri","password":"mat-khau-dai-1"})"));
     ASSERT_EQ(signed_in.status, 200) << signed_in.body;
     for (const auto& [name, value] : signed_in.headers)
       if (value.rfind("tdcs_session=", 0) == 0) token_ = value.substr(13, value.find(';') - 13);
@@ -203,7 +212,8 @@ TEST_F(ApiTest, ReadsGoToTheReadPool) {
   Request summary{"GET", "/api/network/summary", {{"on", "2021-01-01"}}, ""};
   summary.headers["authorization"] = "Bearer " + token_;
   const Request health{"GET", "/api/health", {}, ""};
-  EXPECT_EQ(reads_elsewhere.Handle(summary).status, 200);
+  // (Sessions are read on the main database, so signed-in routes need it.)
+  EXPECT_EQ(reads_elsewhere.Handle(summary).status, 503);
   auto answer = reads_elsewhere.Handle(health);
   EXPECT_EQ(answer.status, 503);
   auto body = nlohmann::json::parse(answer.body);
@@ -355,9 +365,25 @@ class AccessTest : public ApiTest {
     auto connection = pool_->Acquire();
     std::istringstream office(
         "kind,code,name,parent_code,area_code,session_day,valid_from\n"
-        "office,PGD313,Phòng giao dịch NHCSXH Kiến Thụy,CN31,,,2015-01-01\n");
+        "office,PGD313,Phòng giao dịch NHCSXH Kiến Thụy,CN31,,,2015-01-01\n"
+        "point,P11587,Điểm giao dịch phường Đại Bản,PGD313,11587,9,2015-01-01\n"
+        "village,11587001,Thôn 1,,11587,,2015-01-01\n");
     ASSERT_TRUE(
         app::Import(*connection, app::SystemContext(), app::ImportKind::kNetwork, office).ok());
+    std::istringstream group(
+        "code,name,point_code,village_code,association,valid_from\n"
+        "0000004,Tổ TK&VV Thôn 1 – Hội Nông dân,P11587,11587001,farmers,"
+        "2015-01-01\n");
+    ASSERT_TRUE(
+        app::Import(*connection, app::SystemContext(), app::ImportKind::kGroups, group).ok());
+    std::string row = testing::BorrowerRow(2, "Phạm Văn Hùng", "0000004");
+    const std::string village = ",11581001,";
+    row.replace(row.find(village), village.size(), ",11587001,");
+    std::istringstream borrower(std::string(testing::kBorrowersHeader) + row);
+    auto imported =
+        app::Import(*connection, app::SystemContext(), app::ImportKind::kBorrowers, borrower);
+    ASSERT_TRUE(imported.ok()) << (imported.errors.empty() ? ""
+                                                           : imported.errors[0].error.ToString());
     app::Context on_2021 = app::SystemContext();
     on_2021.on = *Date::Parse("2021-03-10");  // the units are open then
     for (auto [login, role, scope] :
@@ -379,8 +405,8 @@ class AccessTest : public ApiTest {
     ASSERT_TRUE(app::ApproveLoan(*connection, app::SystemContext(), loan).ok());
   }
   std::string SignIn(const std::string& login) {
-    auto r = api_->Handle(Request{
-        "POST", "/api/session", {}, R"({"login":")" + login + R"(","password":"mat-khau-dai-1"})"});
+    auto r = api_->Handle(JsonRequest(
+        "POST", "/api/session", R"({"login":")" + login + R"(","password":"mat-khau-dai-1"})"));
     EXPECT_EQ(r.status, 200) << r.body;
     return nlohmann::json::parse(r.body, nullptr, false).is_discarded() ? "" : TokenOf(r);
   }
@@ -394,6 +420,7 @@ class AccessTest : public ApiTest {
               const std::string& key = "k-1") {
     Request r{method, path, std::move(params), body};
     r.headers["authorization"] = "Bearer " + token;
+    if (!body.empty()) r.headers["content-type"] = "application/json";
     if (!key.empty()) r.headers["idempotency-key"] = key;
     return api_->Handle(r);
   }
@@ -455,16 +482,39 @@ TEST_F(AccessTest, RolesDoWhatTheyMay) {
   EXPECT_EQ(Code(denied), "FORBIDDEN");
   // A leader sees their group's members only.
   EXPECT_EQ(As(leader, "GET", "/api/borrowers/0000000001", "", {{"on", "2021-03-10"}}).status, 404);
-  // An officer records applications; a director decides them.
+  // An officer records applications and approves them up to their limit
+  // (50.000.000 đ); above it the approval waits for a director.
   const std::string application =
-      R"({"code":"L2","borrower":"0000000001","program":"01","amount_dong":20000000,"term_months":24,"date":"2021-03-10"})";
+      R"({"code":"L2","borrower":"0000000001","program":"01","amount_dong":80000000,"term_months":24,"date":"2021-03-10"})";
   EXPECT_EQ(As(officer, "POST", "/api/loans", application).status, 201);
-  const auto officer_decides = As(officer, "POST", "/api/loans/L2/decision",
-                                  R"({"approve":true,"date":"2021-03-10"})", {}, "k-2");
-  EXPECT_EQ(Code(officer_decides), "FORBIDDEN");
-  const auto decided = As(director, "POST", "/api/loans/L2/decision",
-                          R"({"approve":true,"date":"2021-03-10"})", {}, "k-3");
-  EXPECT_EQ(decided.status, 200) << decided.body;
+  const auto held = As(officer, "POST", "/api/loans/L2/decision",
+                       R"({"approve":true,"date":"2021-03-10"})", {}, "k-2");
+  ASSERT_EQ(held.status, 202) << held.body;
+  const int64_t request = nlohmann::json::parse(held.body)["request"];
+  EXPECT_NE(As(officer, "GET", "/api/loans/L2", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"applied\""),
+            std::string::npos);
+  EXPECT_EQ(Code(As(officer, "POST", "/api/approvals/" + std::to_string(request),
+                    R"({"approve":true})", {}, "k-2a")),
+            "FORBIDDEN");
+  const auto queue = As(director, "GET", "/api/approvals");
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  const auto requests = nlohmann::json::parse(queue.body)["requests"];
+  ASSERT_EQ(requests.size(), 1u) << queue.body;
+  EXPECT_EQ(requests[0]["maker"], "can.bo.312");
+  EXPECT_EQ(requests[0]["kind"], "approve");
+  // Another office's director does not see it, the leader neither.
+  EXPECT_EQ(nlohmann::json::parse(As(leader, "GET", "/api/approvals").body)["requests"].size(), 0u);
+  const auto decided = As(director, "POST", "/api/approvals/" + std::to_string(request),
+                          R"({"approve":true})", {}, "k-3");
+  ASSERT_EQ(decided.status, 200) << decided.body;
+  EXPECT_EQ(nlohmann::json::parse(decided.body)["checker"], "giam.doc.312");
+  EXPECT_NE(As(officer, "GET", "/api/loans/L2", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"approved\""),
+            std::string::npos);
+  EXPECT_EQ(Code(As(director, "POST", "/api/approvals/" + std::to_string(request),
+                    R"({"approve":true})", {}, "k-4")),
+            "REQUEST_DECIDED");
   const auto disbursed = As(officer, "POST", "/api/loans/L2/actions",
                             R"({"kind":"disburse","date":"2021-03-10"})", {}, "d-1");
   EXPECT_EQ(disbursed.status, 201) << disbursed.body;
@@ -476,19 +526,79 @@ TEST_F(AccessTest, RolesDoWhatTheyMay) {
   const auto reused = As(officer, "POST", "/api/loans/L2/actions",
                          R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {}, "d-1");
   EXPECT_EQ(reused.status, 409) << reused.body;
+  // A write-off waits for a second person; nothing is written off before.
+  const auto writeoff = As(officer, "POST", "/api/loans/L2/actions",
+                           R"({"kind":"writeoff","date":"2021-03-10"})", {}, "w-1");
+  ASSERT_EQ(writeoff.status, 202) << writeoff.body;
+  const int64_t w = nlohmann::json::parse(writeoff.body)["request"];
+  EXPECT_NE(As(officer, "GET", "/api/loans/L2", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"active\""),
+            std::string::npos);
+  const auto rejected = As(director, "POST", "/api/approvals/" + std::to_string(w),
+                           R"({"approve":false})", {}, "w-2");
+  EXPECT_EQ(Code(rejected), "DECISION_REASON_REQUIRED");
+  const auto no = As(director, "POST", "/api/approvals/" + std::to_string(w),
+                     R"({"approve":false,"reason":"Chưa đủ hồ sơ"})", {}, "w-3");
+  ASSERT_EQ(no.status, 200) << no.body;
+  EXPECT_EQ(nlohmann::json::parse(no.body)["status"], "rejected");
+  EXPECT_NE(As(officer, "GET", "/api/loans/L2", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"active\""),
+            std::string::npos);
   // The auditor reads the trail; the officer may not.
   const auto trail = As(auditor, "GET", "/api/audit", "", {{"action", "loan"}});
   ASSERT_EQ(trail.status, 200) << trail.body;
   const auto records = nlohmann::json::parse(trail.body)["records"];
   ASSERT_GE(records.size(), 4u);
+  // Newest first: the disbursement, the approval by the director (after the
+  // request), the officer's application.
   EXPECT_EQ(records[0]["action"], "loan.disburse");
   EXPECT_EQ(records[0]["actor"], "can.bo.312");
   EXPECT_EQ(records[0]["before"]["status"], "approved");
   EXPECT_EQ(records[0]["after"]["status"], "active");
-  EXPECT_EQ(records[0]["after"]["disbursed_dong"], 20000000);
+  EXPECT_EQ(records[0]["after"]["disbursed_dong"], 80000000);
   EXPECT_EQ(records[1]["action"], "loan.decide");
   EXPECT_EQ(records[1]["actor"], "giam.doc.312");
+  const auto requests_trail = As(auditor, "GET", "/api/audit", "", {{"action", "approval"}});
+  const auto approvals = nlohmann::json::parse(requests_trail.body)["records"];
+  ASSERT_EQ(approvals.size(), 4u) << requests_trail.body;  // two requests, an approval, a rejection
+  EXPECT_EQ(approvals[0]["action"], "approval.reject");
+  EXPECT_EQ(approvals[3]["action"], "approval.request");
+  EXPECT_EQ(approvals[3]["actor"], "can.bo.312");
   EXPECT_EQ(Code(As(officer, "GET", "/api/audit")), "FORBIDDEN");
+}
+
+// An heir of another office's area is not there either; a director who
+// made an application above the officer's limit does not approve it alone.
+TEST_F(AccessTest, NoOneGoesAroundTheRules) {
+  const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  const std::string other = SignIn("can.bo.313");
+  const auto theirs = As(other, "GET", "/api/borrowers/0000000002", "", {{"on", "2021-03-10"}});
+  EXPECT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_EQ(As(officer, "POST", "/api/loans/L1/actions",
+               R"({"kind":"disburse","date":"2021-03-10"})", {}, "d")
+                .status,
+            201);
+  const auto inherit = As(officer, "POST", "/api/loans/L1/actions",
+                          R"({"kind":"inherit","heir":"0000000002","date":"2021-03-10"})", {}, "i");
+  EXPECT_EQ(inherit.status, 404) << inherit.body;
+  EXPECT_EQ(Code(inherit), "BORROWER_UNKNOWN");
+  const auto own = As(
+      director, "POST", "/api/loans",
+      R"({"code":"L3","borrower":"0000000001","program":"01","amount_dong":70000000,"term_months":24,"date":"2021-03-10","decide":true})",
+      {}, "a");
+  ASSERT_EQ(own.status, 202) << own.body;
+  const int64_t request = nlohmann::json::parse(own.body)["request"];
+  const auto self = As(director, "POST", "/api/approvals/" + std::to_string(request),
+                       R"({"approve":true})", {}, "b");
+  EXPECT_EQ(Code(self), "SAME_USER");
+  // Guessing one's own password from an open session counts as a sign-in.
+  EXPECT_EQ(Code(As(officer, "POST", "/api/session/password",
+                    R"({"current_password":"sai-mat-khau-9","password":"mat-khau-moi-12"})")),
+            "CURRENT_PASSWORD_WRONG");
+  // A form posted from another site is not read.
+  Request form{"POST", "/api/session", {}, R"({"login":"can.bo.312","password":"mat-khau-dai-1"})"};
+  form.headers["content-type"] = "text/plain";
+  EXPECT_EQ(Code(api_->Handle(form)), "CONTENT_TYPE_UNSUPPORTED");
 }
 
 TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
@@ -515,15 +625,16 @@ TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
 
 TEST_F(AccessTest, SessionsCookiesAndCsrf) {
   auto r = api_->Handle(
-      Request{"POST", "/api/session", {}, R"({"login":"can.bo.312","password":"mat-khau-dai-1"})"});
+      JsonRequest("POST", "/api/session", R"({"login":"can.bo.312","password":"mat-khau-dai-1"})"));
   ASSERT_EQ(r.status, 200);
   const std::string token = TokenOf(r);
   const std::string csrf = nlohmann::json::parse(r.body)["csrf_token"];
-  Request write{"POST", "/api/loans/L1/actions", {}, R"({"kind":"disburse","date":"2021-03-10"})"};
+  Request write =
+      JsonRequest("POST", "/api/loans/L1/actions", R"({"kind":"disburse","date":"2021-03-10"})");
   write.headers["cookie"] = "tdcs_session=" + token;
   write.headers["idempotency-key"] = "c-1";
   EXPECT_EQ(Code(api_->Handle(write)), "CSRF_INVALID");
-  write.headers["x-csrf-token"] = "0" + csrf.substr(1);
+  write.headers["x-csrf-token"] = (csrf[0] == '0' ? "1" : "0") + csrf.substr(1);
   EXPECT_EQ(Code(api_->Handle(write)), "CSRF_INVALID");
   write.headers["x-csrf-token"] = csrf;
   EXPECT_EQ(api_->Handle(write).status, 201);
@@ -544,8 +655,8 @@ TEST_F(AccessTest, SessionsExpireAndFailuresLockOut) {
   options.clock = &clock;
   Api api(*pool_, nullptr, options);
   auto sign_in = [&](const std::string& password) {
-    return api.Handle(Request{
-        "POST", "/api/session", {}, R"({"login":"can.bo.312","password":")" + password + R"("})"});
+    return api.Handle(JsonRequest("POST", "/api/session",
+                                  R"({"login":"can.bo.312","password":")" + password + R"("})"));
   };
   const std::string token = TokenOf(sign_in("mat-khau-dai-1"));
   Request me{"GET", "/api/session", {}, ""};
@@ -562,7 +673,7 @@ TEST_F(AccessTest, SessionsExpireAndFailuresLockOut) {
   EXPECT_EQ(sign_in("mat-khau-dai-1").status, 200);
   // An unknown login is answered as a wrong password.
   auto unknown = api.Handle(
-      Request{"POST", "/api/session", {}, R"({"login":"khong.co","password":"mat-khau-dai-1"})"});
+      JsonRequest("POST", "/api/session", R"({"login":"khong.co","password":"mat-khau-dai-1"})"));
   EXPECT_EQ(Code(unknown), "SIGN_IN_FAILED");
 }
 
@@ -583,6 +694,14 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "GET /api/loans/{code}",
                                            "POST /api/loans/{code}/decision",
                                            "POST /api/loans/{code}/actions",
+                                           "GET /api/sessions/calendar",
+                                           "GET /api/sessions/{point}/{date}",
+                                           "GET /api/sessions/{point}/{date}/due",
+                                           "POST /api/sessions/{point}/{date}/open",
+                                           "POST /api/sessions/{point}/{date}/batches",
+                                           "POST /api/sessions/{point}/{date}/close",
+                                           "GET /api/approvals",
+                                           "POST /api/approvals/{id}",
                                            "GET /api/audit",
                                            "GET /api/users",
                                            "POST /api/users",
@@ -594,12 +713,118 @@ TEST_F(AccessTest, EveryRouteHasARule) {
     if (!route.signed_in) continue;
     // Without a session every signed-in route is 401, whatever is asked.
     std::string path = route.path;
-    for (const char* hole : {"{code}", "{login}"})
-      if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), "1");
-    const auto r = api_->Handle(Request{route.method, path, {}, "{}"});
+    for (auto [hole, value] :
+         {std::pair{"{code}", "1"}, std::pair{"{login}", "x"}, std::pair{"{id}", "1"},
+          std::pair{"{point}", "P1"}, std::pair{"{date}", "2021-01-01"}})
+      if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), value);
+    const auto r = api_->Handle(JsonRequest(route.method, path, "{}"));
     EXPECT_EQ(r.status, 401) << key << ": " << r.body;
   }
   EXPECT_EQ(Api::Routes().size(), public_routes.size() + signed_in.size());
+}
+
+// A commune session over HTTP: the officer reads list 13/TD, posts a group
+// with one line short-paid (posted, flagged), posts it again (nothing twice),
+// and closes the session with the cash counted; another office's officer
+// does not find the point, a group leader reads only their group's lines.
+TEST_F(AccessTest, ACommuneSessionOverHttp) {
+  {
+    auto connection = pool_->Acquire();
+    const app::Context system = app::SystemContext();
+    ASSERT_TRUE(
+        app::CloseTo(*connection, system, {*Date::Parse("2021-03-10"), nullptr, nullptr}).ok());
+    ASSERT_TRUE(app::ActOnLoan(*connection, system,
+                               {app::LoanActionKind::kDisburse, "L1", *Date::Parse("2021-03-10")})
+                    .ok());
+    ASSERT_TRUE(
+        app::CloseTo(*connection, system, {*Date::Parse("2021-04-07"), nullptr, nullptr}).ok());
+  }
+  const std::string officer = SignIn("can.bo.312"), other = SignIn("can.bo.313"),
+                    leader = SignIn("to.truong.3");
+  const auto list = As(officer, "GET", "/api/sessions/P11581/2021-04-07");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const auto doc = nlohmann::json::parse(list.body);
+  EXPECT_EQ(doc["status"], "not_open");
+  ASSERT_EQ(doc["groups"].size(), 1u) << list.body;
+  const auto& line = doc["groups"][0]["lines"][0];
+  EXPECT_EQ(line["loan"], "L1");
+  const int64_t interest = line["interest_due_dong"];
+  ASSERT_GT(interest, 1000);
+  EXPECT_EQ(Code(As(other, "GET", "/api/sessions/P11581/2021-04-07")), "POINT_UNKNOWN");
+  EXPECT_EQ(nlohmann::json::parse(As(leader, "GET", "/api/sessions/P11584/2021-04-07").body)
+                .value("groups", nlohmann::json::array())
+                .size(),
+            0u);  // their point holds its session on the 12th
+  EXPECT_EQ(Code(As(leader, "GET", "/api/sessions/P11581/2021-04-07")), "POINT_UNKNOWN");
+  const std::string batch = R"({"lines":[{"group":"0000001","borrower":"0000000001","loan":"L1",)"
+                            R"("interest_paid_dong":)" +
+                            std::to_string(interest - 1000) + "}]}";
+  const auto posted =
+      As(officer, "POST", "/api/sessions/P11581/2021-04-07/batches", batch, {}, "s-1");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const auto report = nlohmann::json::parse(posted.body);
+  EXPECT_EQ(report["groups_posted"], 1);
+  ASSERT_EQ(report["flagged"].size(), 1u) << posted.body;
+  EXPECT_NE(report["flagged"][0]["what"].get<std::string>().find("short"), std::string::npos);
+  const auto again =
+      As(officer, "POST", "/api/sessions/P11581/2021-04-07/batches", batch, {}, "s-1");
+  EXPECT_EQ(nlohmann::json::parse(again.body)["groups_repeated"], 1) << again.body;
+  const auto bad =
+      As(officer, "POST", "/api/sessions/P11581/2021-04-07/batches",
+         R"({"lines":[{"group":"0000001","borrower":"0000000001","interest_paid_dong":-1}]})", {},
+         "s-2");
+  EXPECT_EQ(Code(bad), "AMOUNT_INVALID");
+  EXPECT_NE(bad.body.find("lines[0].interest_paid_dong"), std::string::npos) << bad.body;
+  const auto wrong_cash = As(officer, "POST", "/api/sessions/P11581/2021-04-07/close",
+                             R"({"counted_dong":1})", {}, "c-1");
+  EXPECT_EQ(Code(wrong_cash), "CASH_DIFFERENCE");
+  const auto closed = As(officer, "POST", "/api/sessions/P11581/2021-04-07/close",
+                         R"({"counted_dong":)" + std::to_string(interest - 1000) + "}", {}, "c-2");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(nlohmann::json::parse(closed.body)["difference_dong"], 0);
+  const auto trail = As(SignIn("kiem.toan"), "GET", "/api/audit", "", {{"action", "session"}});
+  const auto records = nlohmann::json::parse(trail.body)["records"];
+  ASSERT_EQ(records.size(), 2u) << trail.body;  // the batch (once), the closing
+  EXPECT_EQ(records[0]["action"], "session.close");
+  EXPECT_EQ(records[1]["action"], "session.post");
+  EXPECT_EQ(records[1]["actor"], "can.bo.312");
+}
+
+// docs/openapi.json describes the routes the server has: each route once,
+// nothing else, public ones marked so, writes with their Idempotency-Key.
+TEST(OpenApi, TheDocumentIsTheServersRoutes) {
+  std::ifstream in("docs/openapi.json");
+  ASSERT_TRUE(in.good()) << "docs/openapi.json (the tests run from the source tree)";
+  const auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  std::set<std::string> documented;
+  for (const auto& [path, item] : doc["paths"].items())
+    for (const auto& [method, operation] : item.items()) {
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert(upper + " " + path);
+      EXPECT_TRUE(operation.contains("responses")) << upper << " " << path;
+    }
+  std::set<std::string> served;
+  for (const auto& route : Api::Routes()) {
+    const std::string key = route.method + " " + route.path;
+    served.insert(key);
+    ASSERT_TRUE(documented.count(key)) << key << " is served but not in docs/openapi.json";
+    std::string method = route.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const auto& operation = doc["paths"][route.path][method];
+    const bool public_route = operation.contains("security") && operation["security"].empty();
+    EXPECT_EQ(public_route, !route.signed_in) << key;
+    if (route.writes && route.path.rfind("/api/session", 0) != 0) {
+      bool has_key = false;
+      for (const auto& p : operation.value("parameters", nlohmann::json::array()))
+        has_key = has_key || p.value("name", "") == "Idempotency-Key";
+      EXPECT_TRUE(has_key) << key << " needs its Idempotency-Key parameter";
+    }
+  }
+  for (const auto& key : documented)
+    EXPECT_TRUE(served.count(key)) << key << " is in docs/openapi.json but not served";
 }
 
 }  // namespace

@@ -345,8 +345,9 @@ TEST_F(ServerTest, QueryIsDecoded) {
 TEST_F(ServerTest, SignInSetsTheSessionCookie) {
   const std::string body = R"({"login":"quan.tri","password":"mat-khau-dai-1"})";
   const Answer answer = Exchange(
-      "POST /api/session HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body);
+      "POST /api/session HTTP/1.1\r\nHost: t\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
   ASSERT_EQ(answer.status, 200) << answer.body;
   const size_t at = answer.headers.find("tdcs_session=");
   ASSERT_NE(at, std::string::npos) << answer.headers;

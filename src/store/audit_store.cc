@@ -77,6 +77,11 @@ class PendingAudit final : public Database::PendingWork {
     write.BindText(2, ToHex(*previous));
     write.Run();
   }
+  // A savepoint rolled back takes its records back with its writes.
+  size_t Mark() const override { return records.size(); }
+  void RollBackTo(size_t mark) override {
+    if (mark < records.size()) records.resize(mark);
+  }
   std::vector<AuditRecord> records;
 };
 
@@ -114,7 +119,9 @@ void AppendAudit(Database& db, AuditRecord record) {
 std::vector<AuditRecord> ListAudit(Database& db, const AuditFilter& f) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM audit_record WHERE 1 = 1";
   if (!f.actor.empty()) sql += " AND actor = ?";
-  if (!f.action_prefix.empty()) sql += " AND substr(action, 1, CAST(? AS INTEGER)) = ?";
+  // An action, or every action under it ("loan" finds "loan.pay", not "loans").
+  if (!f.action_prefix.empty())
+    sql += " AND (action = ? OR substr(action, 1, CAST(? AS INTEGER)) = ?)";
   if (!f.subject.empty()) sql += " AND subject = ?";
   if (f.from_micros) sql += " AND at_micros >= ?";
   if (f.to_micros) sql += " AND at_micros < ?";
@@ -124,8 +131,9 @@ std::vector<AuditRecord> ListAudit(Database& db, const AuditFilter& f) {
   int i = 0;
   if (!f.actor.empty()) st->BindText(++i, f.actor);
   if (!f.action_prefix.empty()) {
-    st->BindInt(++i, static_cast<int64_t>(f.action_prefix.size()));
     st->BindText(++i, f.action_prefix);
+    st->BindInt(++i, static_cast<int64_t>(f.action_prefix.size() + 1));
+    st->BindText(++i, f.action_prefix + ".");
   }
   if (!f.subject.empty()) st->BindText(++i, f.subject);
   if (f.from_micros) st->BindInt(++i, f.from_micros);

@@ -11,7 +11,8 @@
 // Writers: AppendAudit keeps the transaction's records and writes them just
 // before it commits (Database::AddPending), taking the head row then (on
 // PostgreSQL SELECT … FOR UPDATE), so the head is held for the commit only
-// and a rolled-back transaction leaves no record.
+// and a rolled-back transaction leaves no record — nor does a savepoint
+// rolled back leave the records added after it.
 #pragma once
 
 #include <cstdint>

@@ -144,6 +144,21 @@ void Database::Rollback() {
   DoRollback();
 }
 
+std::vector<std::pair<std::string, size_t>> Database::PendingMarks() const {
+  std::vector<std::pair<std::string, size_t>> marks;
+  for (const auto& [key, work] : pending_) marks.emplace_back(key, work->Mark());
+  return marks;
+}
+
+void Database::RollBackPending(const std::vector<std::pair<std::string, size_t>>& marks) {
+  for (auto& [key, work] : pending_) {
+    size_t mark = 0;  // registered after the savepoint: back to nothing
+    for (const auto& [k, m] : marks)
+      if (k == key) mark = m;
+    work->RollBackTo(mark);
+  }
+}
+
 Database::PendingWork* Database::Pending(const std::string& key) {
   for (auto& [k, work] : pending_)
     if (k == key) return work.get();
@@ -181,6 +196,7 @@ Transaction::Transaction(Database& db) : db_(db) {
   if (db_.InTransaction()) {
     savepoint_ = "tdcs_sp_" + std::to_string(++savepoint_counter);
     db_.ExecScript("SAVEPOINT " + savepoint_);
+    pending_marks_ = db_.PendingMarks();
   } else {
     db_.Begin();
   }
@@ -193,6 +209,7 @@ Transaction::~Transaction() {
       db_.Rollback();
     else if (db_.InTransaction()) {
       db_.NoteRollback();
+      db_.RollBackPending(pending_marks_);
       db_.ExecScript("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_);
     }
   } catch (const StorageFault&) {

@@ -177,7 +177,15 @@ class Database {
    public:
     virtual ~PendingWork() = default;
     virtual void Run(Database& db) = 0;
+    // How much the work holds now, and back to that when the savepoint
+    // taken then rolls back (work that must not outlive what it records:
+    // the audit trail's records). By default the work stays whole.
+    virtual size_t Mark() const { return 0; }
+    virtual void RollBackTo(size_t /*mark*/) {}
   };
+  // The marks of the pending work now (a savepoint's), and the rollback to them.
+  std::vector<std::pair<std::string, size_t>> PendingMarks() const;
+  void RollBackPending(const std::vector<std::pair<std::string, size_t>>& marks);
   PendingWork* Pending(const std::string& key);
   void AddPending(const std::string& key, std::unique_ptr<PendingWork> work);
   // A statement prepared once per connection and reused; keyed by its text.
@@ -328,7 +336,8 @@ class Transaction {
 
  private:
   Database& db_;
-  std::string savepoint_;  // empty: the outermost transaction
+  std::string savepoint_;                                      // empty: the outermost transaction
+  std::vector<std::pair<std::string, size_t>> pending_marks_;  // a savepoint's
   bool done_ = false;
 };
 

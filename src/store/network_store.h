@@ -213,7 +213,17 @@ class NetworkStore {
   //  kNamePrefix:   folded name starting with the folded text (indexed);
   //  kNameContains: folded name containing it anywhere (a scan).
   enum class SearchMode { kNumberPrefix, kNamePrefix, kNameContains };
-  std::vector<BorrowerRow> SearchBorrowers(const std::string& text, SearchMode mode, int limit);
+  // Only the borrowers members on `on` of a group in an area (a branch's,
+  // an office's, a point's, or the group itself), of one association when
+  // `association` is not 0.
+  struct SearchArea {
+    int kind = 0;  // 0 the whole bank (unit_id 1), 1 branch, 2 office, 3 point, 4 group
+    int64_t unit_id = 0;
+    int association = 0;
+    Date on;
+  };
+  std::vector<BorrowerRow> SearchBorrowers(const std::string& text, SearchMode mode, int limit,
+                                           const SearchArea* area = nullptr);
 
   Database& db() { return db_; }
 

@@ -7,13 +7,30 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "app/context.h"
 #include "app/internal/area.h"
 #include "base/date.h"
 #include "store/db.h"
+#include "store/network_store.h"
 
 namespace tdcs::app {
+
+// The date areas are judged on: the business date (where the thing is now:
+// a borrower who moved away is no longer the old office's, whatever date a
+// request names), or `asked` before the books have one.
+Date ScopeDate(store::Database& db, Date asked);
+
+// What the area and the approval limits need of a loan, read without
+// loading it (LoadLoan in a write notes the loan for the reports: only after
+// its lock).
+struct LoanFacts {
+  int64_t borrower_id = 0, office_id = 0;
+  std::string status;
+  int64_t approved_dong = 0;
+};
+std::optional<LoanFacts> ReadLoanFacts(store::Database& db, int64_t loan_id);
 
 class ScopeCheck {
  public:
@@ -24,7 +41,15 @@ class ScopeCheck {
   // `office_id` (a loan's), when given.
   bool Borrower(int64_t borrower_id, Date on, int64_t office_id = 0);
   bool Office(int64_t office_id, Date on);
+  bool Loan(const LoanFacts& loan, Date on) {
+    return Borrower(loan.borrower_id, on, loan.office_id);
+  }
   bool Point(int64_t point_id, Date on);
+  // Whether the actor sees something of the point: the point in the area,
+  // or one of its groups (a group leader's, an association officer's).
+  bool Reaches(int64_t point_id, Date on);
+  // Whether the actor sees all of a point's groups (else: filter by Group).
+  bool WholePoints() const { return association_ == 0 && kind_ != store::AreaKind::kGroup; }
   bool Group(int64_t group_id, Date on);
   // A unit asked for (a report's): it lies in the area (an association
   // officer's too: their reports are limited to the association besides).
@@ -32,6 +57,8 @@ class ScopeCheck {
   // The area itself as a unit name for ResolveArea ("national", "office:X", …).
   std::string AreaName() const;
   int association() const { return association_; }
+  // The area as a borrower search's filter (nothing for the whole bank).
+  std::optional<store::NetworkStore::SearchArea> SearchArea(Date on) const;
 
  private:
   bool ContainsUnit(const ResolvedArea& area, Date on);
