@@ -3,8 +3,7 @@
 local codes = {}
 for line in io.lines(os.getenv("CODES")) do codes[#codes + 1] = line end
 local date = os.getenv("DATE")
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-wrk.headers["Content-Type"] = "application/json"
+local authorization = "Bearer " .. os.getenv("TOKEN")
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -17,6 +16,8 @@ end
 function request()
   sent = sent + 1
   local body = '{"kind":"pay","amount_dong":10000,"date":"' .. date .. '"}'
+  -- (wrk.format's headers replace wrk.headers: all of them here.)
   return wrk.format("POST", "/api/loans/" .. codes[math.random(#codes)] .. "/actions",
-                    {["Idempotency-Key"] = "bench-" .. os.time() .. "-" .. id .. "-" .. sent}, body)
+                    {["Authorization"] = authorization, ["Content-Type"] = "application/json",
+                     ["Idempotency-Key"] = "bench-" .. os.time() .. "-" .. id .. "-" .. sent}, body)
 end

@@ -11,9 +11,13 @@
 // A checker is another user whose role approves (director, branch, head
 // office, administrator) and whose area holds the loan; approving runs the
 // action in the same transaction that marks the request approved, under the
-// rules in force then (it may still be refused: the request stays pending
-// and the refusal is answered). Both users and both times are kept on the
-// request and in the audit trail.
+// rules in force then, on the business date (a loan action refused stays
+// pending; an approval refused by the rules of approval rejects the
+// application with its reason and closes the request). A reversal names the
+// transaction it reverses and reverses that or nothing. The application's
+// maker cannot check its approval either. One request of a kind waits per
+// loan; the maker's Idempotency-Key answers a retry from the request.
+// Both users and both times are kept on the request and in the audit trail.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +39,8 @@ enum class ApprovalRejection {
   kRequestDecided,  // approved or rejected already (409)
   kSameUser,        // the maker cannot check their own request (403)
   kReasonRequired,  // a rejection without its reason, or over 500 bytes
+  kRequestPending,  // another user's request of the kind waits for the loan already (409)
+  kRequestStale,    // a reversal whose transaction is no longer the loan's last (409)
 };
 std::string_view RejectionKey(ApprovalRejection code);
 std::span<const RejectionEntry<ApprovalRejection>> RejectionTable(ApprovalRejection);

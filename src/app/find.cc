@@ -33,7 +33,7 @@ FindResult FindBorrowers(Connection& connection, const Context& context, const s
   // date asked (default: the business date), filtered by the query itself.
   const ScopeCheck scope(db, context.actor);
   const Date on = context.on ? *context.on : store::LoanStore(db).BusinessDate().value_or(Date());
-  const auto area = scope.SearchArea(on);
+  const auto area = scope.SearchArea(ScopeDate(db, on));  // where they are now
   const auto* filter = area ? &*area : nullptr;
   // Up to kFindSortMax matches are read and sorted, so the page shown is the
   // first in Vietnamese order; beyond that the caller is asked to narrow.

@@ -763,9 +763,34 @@ std::optional<std::string> Applicant(store::Database& db, const std::string& cod
   return st->GetText(0);
 }
 
+// A request the maker already made for this (the same Idempotency-Key, or
+// one of the kind still open on the loan): its id; REQUEST_PENDING when
+// another user's is waiting; IDEMPOTENCY_KEY_REUSED for the key given to
+// another request.
+Result<std::optional<int64_t>> HeldBefore(store::Database& db, const Context& context,
+                                          const std::string& loan_code, const std::string& kind) {
+  if (auto same = store::FindRequestByKey(db, context.actor.login, context.idempotency_key)) {
+    if (same->loan_code != loan_code || same->kind != kind)
+      return MakeError(LoanActionRejection::kIdempotencyKeyReused, "Idempotency-Key",
+                       "Khóa này đã dùng cho yêu cầu khác (số " + std::to_string(same->id) + ")",
+                       "This key was used for another request (" + std::to_string(same->id) + ")");
+    return std::optional<int64_t>(same->id);
+  }
+  if (auto open = store::FindOpenRequest(db, loan_code, kind)) {
+    if (open->maker == context.actor.login) return std::optional<int64_t>(open->id);
+    return MakeError(ApprovalRejection::kRequestPending, "loan",
+                     "Đã có yêu cầu số " + std::to_string(open->id) + " của " + open->maker +
+                         " chờ phê duyệt cho khoản vay này",
+                     "Request " + std::to_string(open->id) + " by " + open->maker +
+                         " is already waiting for this loan");
+  }
+  return std::optional<int64_t>();
+}
+
 // Records a request for a checker and its audit record; the caller commits.
 int64_t HoldForChecker(store::Database& db, const Context& context, store::PendingRow row,
                        const AuditState& before) {
+  row.idempotency_key = context.idempotency_key;
   row.maker = context.actor.login;
   row.maker_role = context.actor.role;
   row.made_at = context.now_micros != 0 ? context.now_micros : SystemClock().NowMicros();
@@ -784,8 +809,12 @@ int64_t HoldForChecker(store::Database& db, const Context& context, store::Pendi
 
 }  // namespace
 
-Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& context,
-                                    const LoanDecision& d) {
+namespace {
+
+// DecideOnLoan; `own_application`: the actor made the application (in this
+// transaction, before its audit record is written).
+Result<DecisionResult> Decide(Connection& connection, const Context& context, const LoanDecision& d,
+                              bool own_application) {
   const bool approves = Allows(context.actor, Permission::kApprove);
   if (!approves && !Allows(context.actor, Permission::kLend))
     return Require(context.actor, Permission::kApprove).error();
@@ -798,10 +827,15 @@ Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& conte
       db.LockKey("loan-code:" + d.loan_code);
       const auto id = store.FindLoanId(d.loan_code);
       const auto facts = id ? ReadLoanFacts(db, *id) : std::nullopt;
+      const Date on = ScopeDate(db, d.date);
       const bool above = facts && facts->status == "applied" &&
-                         ScopeCheck(db, context.actor).Loan(*facts, ScopeDate(db, d.date)) &&
-                         facts->approved_dong > OfficerLimit(db, d.date).dong();
-      if (above && (!approves || Applicant(db, d.loan_code) == context.actor.login)) {
+                         ScopeCheck(db, context.actor).Loan(*facts, on) &&
+                         facts->approved_dong > OfficerLimit(db, on).dong();
+      if (above &&
+          (!approves || own_application || Applicant(db, d.loan_code) == context.actor.login)) {
+        auto held = HeldBefore(db, context, d.loan_code, "approve");
+        if (!held.ok()) return held.error();
+        if (held.value()) return DecisionResult{*id, *held.value()};
         store::PendingRow row;
         row.kind = "approve";
         row.loan_code = d.loan_code;
@@ -816,6 +850,33 @@ Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& conte
     auto decided = DecideRecorded(db, tx, context, d);
     if (!decided.ok()) return decided.error();
     return DecisionResult{decided.value(), 0};
+  });
+}
+
+}  // namespace
+
+Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& context,
+                                    const LoanDecision& d) {
+  return Decide(connection, context, d, false);
+}
+
+Result<DecisionResult> ApplyAndDecide(Connection& connection, const Context& context,
+                                      const LoanApplicationRequest& r) {
+  store::Database& db = Db(connection);
+  // One transaction: the application and its decision (each a savepoint of
+  // it) are recorded together, or not at all — but for a refusal by the
+  // rules of approval, recorded with its reason as ApproveLoan records it.
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<DecisionResult> {
+    auto applied = ApplyForLoan(connection, context, r);
+    if (!applied.ok()) return applied.error();
+    auto decided = Decide(connection, context, {r.code, true, r.date, ""}, true);
+    if (!decided.ok()) {
+      const auto facts = ReadLoanFacts(db, applied.value());
+      if (facts && facts->status == "rejected") tx.Commit();
+      return decided.error();
+    }
+    tx.Commit();
+    return decided;
   });
 }
 
@@ -848,6 +909,14 @@ Error SessionClosedError(Code code, Date date) {
                    "The session of " + date.ToIso() +
                        " at its commune point is closed: no more cash moves there that day "
                        "(post it on the next business day)");
+}
+
+// The loan's transaction a reversal would reverse now (0: none).
+int64_t LastUnreversedTxn(store::LoanStore& store, int64_t loan_id) {
+  int64_t target = 0;
+  for (const auto& t : store.Txns(loan_id))
+    if (t.kind != "reverse" && t.reversed_by == 0) target = t.id;
+  return target;
 }
 
 // Whether reversing the loan's last transaction moves cash: a disbursement
@@ -1059,8 +1128,9 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
          a.kind == LoanActionKind::kReverseLast)) {
       const std::string kind = LoanActionKey(a.kind);
       db.LockKey("loan-code:" + a.loan_code);
-      if (auto open = store::FindOpenRequest(db, a.loan_code, kind, context.actor.login))
-        return ActionResult{0, 0, true, *open};
+      auto held = HeldBefore(db, context, a.loan_code, kind);
+      if (!held.ok()) return held.error();
+      if (held.value()) return ActionResult{0, 0, true, *held.value()};
       store::PendingRow row;
       row.kind = kind;
       row.loan_code = a.loan_code;
@@ -1068,6 +1138,7 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
       row.amount_dong = a.amount.dong();
       row.months = a.months;
       row.heir_code = a.heir_code;
+      if (a.kind == LoanActionKind::kReverseLast) row.target_txn_id = LastUnreversedTxn(store, *id);
       const int64_t pending =
           HoldForChecker(db, context, row, AuditState().Add("status", facts->status));
       tx.Commit();
@@ -1623,11 +1694,13 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
 }
 
 // The wire string of each rejection code (docs/API.md "Error codes").
-#define TDCS_APPROVAL_REJECTIONS(X)     \
-  X(kRequestUnknown, "REQUEST_UNKNOWN") \
-  X(kRequestDecided, "REQUEST_DECIDED") \
-  X(kSameUser, "SAME_USER")             \
-  X(kReasonRequired, "DECISION_REASON_REQUIRED")
+#define TDCS_APPROVAL_REJECTIONS(X)              \
+  X(kRequestUnknown, "REQUEST_UNKNOWN")          \
+  X(kRequestDecided, "REQUEST_DECIDED")          \
+  X(kSameUser, "SAME_USER")                      \
+  X(kReasonRequired, "DECISION_REASON_REQUIRED") \
+  X(kRequestPending, "REQUEST_PENDING")          \
+  X(kRequestStale, "REQUEST_STALE")
 TDCS_DEFINE_REJECTIONS(ApprovalRejection, TDCS_APPROVAL_REJECTIONS)
 #undef TDCS_APPROVAL_REJECTIONS
 
@@ -1666,8 +1739,13 @@ Result<std::vector<PendingRequest>> ListRequests(Connection& connection, const C
                                                  const std::string& status, int limit) {
   store::Database& db = Db(connection);
   store::ReadTransaction snapshot(db);
+  // Filtered by the area in the query itself, then checked one by one.
+  // (Before the books have a business date, the check one by one alone.)
+  const auto today = store::LoanStore(db).BusinessDate();
+  const auto area = today ? ScopeCheck(db, context.actor).SearchArea(*today) : std::nullopt;
   std::vector<PendingRequest> out;
-  for (const auto& r : store::ListPending(db, status, std::clamp(limit, 1, 1000)))
+  for (const auto& r :
+       store::ListPending(db, status, std::clamp(limit, 1, 1000), area ? &*area : nullptr))
     if (RequestInScope(db, context, r)) out.push_back(ViewOf(r));
   return out;
 }
@@ -1695,7 +1773,9 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
           ApprovalRejection::kRequestDecided, "request",
           "Yêu cầu số " + std::to_string(id) + " đã được xử lý (" + row->status + ")",
           "Request " + std::to_string(id) + " was decided already (" + row->status + ")");
-    if (row->maker == context.actor.login)
+    // Neither the request's maker nor the application's may check it.
+    if (row->maker == context.actor.login ||
+        (row->kind == "approve" && Applicant(db, row->loan_code) == context.actor.login))
       return MakeError(ApprovalRejection::kSameUser, "request",
                        "Người lập yêu cầu không tự phê duyệt được: cần người thứ hai",
                        "The maker cannot check their own request: a second person is needed");
@@ -1710,31 +1790,55 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
       tx.Commit();
       return view;
     }
-    // The checker's approval runs the action now, as the checker, under the
-    // request's own key: nothing of it posted before.
+    // The checker's approval runs the action now, on the business date, as
+    // the checker, under the request's own key: nothing of it posted before.
     Context checker = context;
     checker.idempotency_key = "approval:" + std::to_string(id);
+    const Date today = store::LoanStore(db).BusinessDate().value_or(row->action_date);
     std::optional<int64_t> txn;
     if (row->kind == "approve") {
-      store::DecidePending(db, id, "approved", context.actor.login, now, reason, std::nullopt);
-      RecordAudit(db, context, "approval.approve", "loan:" + row->loan_code, before,
-                  AuditState().Add("request", id).Add("status", "approved"));
-      // Commits (a refusal by the rules of approval is recorded on the loan too).
-      auto decided = DecideRecorded(db, tx, checker, {row->loan_code, true, row->action_date, ""});
-      if (!decided.ok()) return decided.error();
-      return ViewOf(*store::FindPending(db, id));
+      // Decided in a savepoint: a refusal by the rules of approval rejects
+      // the application (recorded on the loan) and closes the request; any
+      // other refusal changes nothing and the request waits.
+      Result<int64_t> decided = Error{};
+      {
+        store::Transaction inner(db);
+        decided = DecideRecorded(db, inner, checker, {row->loan_code, true, today, ""});
+      }
+      const auto loan_id = store::LoanStore(db).FindLoanId(row->loan_code);
+      const auto facts = loan_id ? ReadLoanFacts(db, *loan_id) : std::nullopt;
+      const bool rejected = !decided.ok() && facts && facts->status == "rejected";
+      if (!decided.ok() && !rejected) return decided.error();
+      const std::string status = rejected ? "rejected" : "approved";
+      const std::string why = rejected ? decided.error().code : reason;
+      store::DecidePending(db, id, status, context.actor.login, now, why, std::nullopt);
+      RecordAudit(db, context, "approval." + std::string(rejected ? "refused" : "approve"),
+                  "loan:" + row->loan_code, before,
+                  AuditState().Add("request", id).Add("status", status).Add("reason", why));
+      auto view = ViewOf(*store::FindPending(db, id));
+      tx.Commit();
+      if (rejected) return decided.error();
+      return view;
     }
     const auto kind = ParseLoanActionKind(row->kind);
     TDCS_CHECK_MSG(kind.has_value(), "a pending request of an unknown kind");
     LoanAction a;
     a.kind = *kind;
     a.loan_code = row->loan_code;
-    a.date = row->action_date;
+    a.date = today;
     a.amount = Money::Dong(row->amount_dong);
     a.months = static_cast<int>(row->months);
     a.heir_code = row->heir_code;
     store::LoanStore store(db);
     const auto loan_id = store.FindLoanId(a.loan_code);
+    // A reversal reverses what the maker saw last, or nothing.
+    if (*kind == LoanActionKind::kReverseLast &&
+        LastUnreversedTxn(store, *loan_id) != row->target_txn_id)
+      return MakeError(ApprovalRejection::kRequestStale, "request",
+                       "Khoản vay đã có giao dịch khác sau khi lập yêu cầu: hãy từ chối và lập "
+                       "yêu cầu mới",
+                       "The loan has had another transaction since the request: reject it and "
+                       "make a new one");
     loans::Loan locked;
     auto result =
         ApplyLoanAction(db, store, checker.actor.login, checker.idempotency_key, a, false, &locked);

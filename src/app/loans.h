@@ -109,6 +109,11 @@ struct DecisionResult {
 };
 Result<DecisionResult> DecideOnLoan(Connection& connection, const Context& context,
                                     const LoanDecision& decision);
+// An application and its decision at once, as its maker decides it (POST
+// /api/loans with "decide": the officer's limit and the second person hold
+// as for DecideOnLoan). One transaction.
+Result<DecisionResult> ApplyAndDecide(Connection& connection, const Context& context,
+                                      const LoanApplicationRequest& request);
 
 // Applies and decides at once (scenarios, generated data). Approves an application within the
 // program's limits (amount, term, eligible categories, channel) and the office's capital plan for

@@ -142,10 +142,11 @@ Result<std::vector<CalendarEntry>> SessionCalendar(Connection& connection, const
   // (A seat, hội sở, is an office row of kind seat.)
   auto office = network.FindUnit("office", office_code);
   const Date in_month = FirstOf(month);
-  if (!office || !ScopeCheck(db, context.actor)
-                      .Office(office->id, ScopeDate(db, office->period.Contains(in_month)
-                                                            ? in_month
-                                                            : office->period.from)))
+  // (An association officer sees their office's calendar: Area, not Office.)
+  if (!office ||
+      !ScopeCheck(db, context.actor)
+           .Area({{store::AreaKind::kOffice, office->id}, "office", office_code},
+                 ScopeDate(db, office->period.Contains(in_month) ? in_month : office->period.from)))
     return MakeError(SessionRejection::kOfficeUnknown, "office",
                      "Phòng giao dịch '" + office_code + "' không tồn tại",
                      "Office '" + office_code + "' does not exist");
@@ -231,14 +232,37 @@ Result<HeldSession> SessionPoint(store::Database& db, const std::string& point_c
 // a point that does not exist.
 Result<HeldSession> VisiblePoint(store::Database& db, const Context& context,
                                  const std::string& point_code, Date date, bool writes) {
-  auto point = SessionPoint(db, point_code, date);
-  if (!point.ok()) return point;
+  // The area first: a point outside it tells nothing, its session day neither.
+  const auto unit = store::NetworkStore(db).FindUnit("commune_point", point_code);
   ScopeCheck scope(db, context.actor);
   const Date on = ScopeDate(db, date);
-  if (writes ? scope.Point(point.value().point_id, on) : scope.Reaches(point.value().point_id, on))
-    return point;
-  return PointUnknown(point_code, Month{date.year(), date.month()});
+  if (!unit || !(writes ? scope.Point(unit->id, on) : scope.Reaches(unit->id, on)))
+    return PointUnknown(point_code, Month{date.year(), date.month()});
+  return SessionPoint(db, point_code, date);
 }
+
+// Which of a point's groups the actor sees: all of them when their area
+// holds the point; a group leader's, an association officer's groups only.
+class GroupsShown {
+ public:
+  GroupsShown(store::Database& db, const Context& context, Date date)
+      : db_(db), scope_(db, context.actor), on_(ScopeDate(db, date)) {}
+  bool operator()(const std::string& group_code) {
+    if (scope_.WholePoints()) return true;
+    auto [it, fresh] = shown_.emplace(group_code, false);
+    if (fresh) {
+      const auto group = store::NetworkStore(db_).FindUnit("savings_group", group_code);
+      it->second = group && scope_.Group(group->id, on_);
+    }
+    return it->second;
+  }
+
+ private:
+  store::Database& db_;
+  ScopeCheck scope_;
+  Date on_;
+  std::map<std::string, bool> shown_;
+};
 
 std::string Dong(Money m) { return std::to_string(m.dong()); }
 
@@ -259,18 +283,7 @@ Result<std::vector<SessionListLine>> SessionList(Connection& connection, const C
   store::ReadTransaction tx(db);
   auto point = VisiblePoint(db, context, point_code, date, false);
   if (!point.ok()) return point.error();
-  // A group leader's, an association officer's lines: their groups'.
-  ScopeCheck scope(db, context.actor);
-  std::map<std::string, bool> shown;
-  auto shows = [&](const std::string& group_code) {
-    if (scope.WholePoints()) return true;
-    auto [it, fresh] = shown.emplace(group_code, false);
-    if (fresh) {
-      const auto group = store::NetworkStore(db).FindUnit("savings_group", group_code);
-      it->second = group && scope.Group(group->id, ScopeDate(db, date));
-    }
-    return it->second;
-  };
+  GroupsShown shows(db, context, date);
   // What each member is expected to save at a session (a dated setting; none
   // by default).
   const std::string setting = store::SettingOn(db, "session.savings_due_dong", date).value_or("0");
@@ -332,12 +345,15 @@ Result<std::vector<DueListLine>> DueList(Connection& connection, const Context& 
   if (const Date next = loans::FirstSessionAfter(date, held.session_day, held.moves); next > to)
     to = next;
   std::vector<DueListLine> out;
+  GroupsShown shows(db, context, date);
   for (const auto& m : store::MemberLoansAtPoint(db, point.value().point_id, date)) {
-    if (m.loan_code.empty()) continue;
+    if (m.loan_code.empty() || !shows(m.group_code)) continue;
     auto upcoming = UpcomingInstallments(connection, context, m.loan_code, date, to);
-    // A loan taken on after the session's day has nothing due then.
+    // A loan taken on after the session's day has nothing due then; one
+    // whose borrower has left the area is not the actor's to list.
     if (!upcoming.ok() && (upcoming.error().code == "LOAN_NOT_YET_APPLIED" ||
-                           upcoming.error().code == "LOAN_NOT_YET_TAKEN_OVER"))
+                           upcoming.error().code == "LOAN_NOT_YET_TAKEN_OVER" ||
+                           upcoming.error().code == "LOAN_UNKNOWN"))
       continue;
     if (!upcoming.ok()) return upcoming.error();
     for (const auto& u : upcoming.value())

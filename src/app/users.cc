@@ -334,19 +334,21 @@ Error SessionInvalid() {
 
 namespace {
 
+Error LockedError(int64_t locked_until, int64_t now) {
+  const int64_t minutes = (locked_until - now + kMinute - 1) / kMinute;
+  return MakeError(
+      SignInRejection::kSignInLocked, "login",
+      "Đăng nhập sai quá nhiều lần: hãy thử lại sau " + std::to_string(minutes) + " phút",
+      "Too many failed sign-ins: try again in " + std::to_string(minutes) + " minutes");
+}
+
 // Counts an attempt against `key` before its password is checked (so that
 // attempts at once cannot pass the limit together): nullopt, or the refusal
 // of a key locked now. In the caller's transaction.
 std::optional<Error> CountAttempt(store::Database& db, const std::string& key, int64_t now,
                                   int64_t most) {
   auto f = store::FailuresOf(db, key);
-  if (f.locked_until > now) {
-    const int64_t minutes = (f.locked_until - now + kMinute - 1) / kMinute;
-    return MakeError(
-        SignInRejection::kSignInLocked, "login",
-        "Đăng nhập sai quá nhiều lần: hãy thử lại sau " + std::to_string(minutes) + " phút",
-        "Too many failed sign-ins: try again in " + std::to_string(minutes) + " minutes");
-  }
+  if (f.locked_until > now) return LockedError(f.locked_until, now);
   if (now - f.last_failure_at > kFailureWindowMinutes * kMinute) f.failures = 0;
   ++f.failures;
   f.last_failure_at = now;
@@ -368,15 +370,17 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
   // A login that cannot be anybody's is refused at once: nothing to count,
   // nothing to hash, nothing typed by mistake (a password) stored.
   if (!ValidLogin(login) || password.size() > 1024) return SignInFailed();
-  // Each attempt is counted first, against the login and against the
-  // address it comes from (kFailuresFromAddress), and a success takes its
-  // login's count back.
+  // Each attempt on a login is counted before its password is checked (so
+  // that attempts sent at once cannot pass the limit together), and a
+  // success takes the count back. The address it comes from is refused
+  // while it is locked, and only its failures count against it (an office
+  // behind one address signs in all morning).
   const std::string address = "address:" + context.origin;
   auto counted = store::RunTransaction(db, [&](store::Transaction& tx) -> std::optional<Error> {
     db.LockKey("sign-in:" + login);
-    db.LockKey("sign-in:" + address);
+    if (const auto a = store::FailuresOf(db, address); a.locked_until > now)
+      return LockedError(a.locked_until, now);
     auto refused = CountAttempt(db, login, now, kFailuresBeforeLockout);
-    if (!refused) refused = CountAttempt(db, address, now, kFailuresFromAddress);
     if (refused) return refused;
     tx.Commit();
     return std::nullopt;
@@ -387,6 +391,8 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
   const bool verified = Verifies(row, password) && !row->disabled_on;
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<SignedIn> {
     if (!verified) {
+      db.LockKey("sign-in:" + address);
+      (void)CountAttempt(db, address, now, kFailuresFromAddress);
       const bool locked = store::FailuresOf(db, login).locked_until > now;
       RecordAudit(db, context, "auth.sign_in", "user:" + login, {},
                   AuditState().Add("result", locked ? "locked" : "failed"));
@@ -394,12 +400,8 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
       return SignInFailed();
     }
     db.LockKey("sign-in:" + login);
-    db.LockKey("sign-in:" + address);
-    store::ClearFailures(db, login);
-    if (auto f = store::FailuresOf(db, address); f.failures > 0) {
-      --f.failures;  // a success is no failure of the address either
-      store::WriteFailures(db, address, f);
-    }
+    // (A lock set meanwhile by other attempts stays.)
+    if (store::FailuresOf(db, login).locked_until <= now) store::ClearFailures(db, login);
     store::DeleteSessionsExpiredBefore(db, now - 24 * 60 * kMinute);
     SignedIn out{RandomHex(32), RandomHex(32), now + kSessionHours * 60 * kMinute, ViewOf(*row)};
     store::AddSession(db, {TokenHash(out.token), row->id, out.csrf_token, now, out.expires_micros,

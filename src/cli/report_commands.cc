@@ -15,8 +15,8 @@
 #include "base/fault.h"
 #include "cli/command_line.h"
 #include "cli/rejections.h"
-#include "cli/report_forms.h"
 #include "http/json_views.h"
+#include "http/report_forms.h"
 
 namespace tdcs::cli {
 
@@ -36,19 +36,7 @@ namespace {
 const app::Context kContext = cli::OperatorContext();
 
 int Run(const ReportCommands& c, const std::string& db_target) {
-  bool known = false;
-  for (auto n : app::ReportNames()) known = known || n == c.name;
-  if (!known) {
-    std::string names;
-    for (auto n : app::ReportNames()) names += (names.empty() ? "" : ", ") + std::string(n);
-    return Rejected(MakeError(app::ReportRejection::kReportUnknown, "name",
-                              "Không có báo cáo '" + c.name + "' (có: " + names + ")",
-                              "No report '" + c.name + "' (there are: " + names + ")"));
-  }
-  if (c.format != "json" && c.format != "csv" && c.format != "xlsx" && c.format != "html")
-    return Rejected(MakeError(app::ReportRejection::kFormatUnknown, "format",
-                              "Định dạng '" + c.format + "' không có (json, csv, xlsx, html)",
-                              "No format '" + c.format + "' (json, csv, xlsx, html)"));
+  if (auto bad = http::CheckReportName(c.name, c.format); !bad.ok()) return Rejected(bad.error());
   const bool to_stdout = c.out.empty() || c.out == "-";
   if (c.format == "xlsx" && to_stdout)
     return Rejected(MakeError(CommandRejection::kOutputRequired, "out",
@@ -91,43 +79,22 @@ int Run(const ReportCommands& c, const std::string& db_target) {
                                 "A fund source is 1 (central) or 2 (local budget)"));
     r.fund_source = c.fund == "1" ? 1 : 2;
   }
-  std::string json;
-  app::ReportLayout layout;
-  if (c.name == "narrative") {
-    auto headline = app::Headline(*db, kContext, r);
-    if (!headline.ok()) return Rejected(headline.error());
-    auto programs = app::ByProgram(*db, kContext, r);
-    if (!programs.ok()) return Rejected(programs.error());
-    const std::string text = app::Narrative(headline.value(), programs.value(), c.english);
+  auto produced = http::ProduceReport(*db, kContext, c.name, r, c.english);
+  if (!produced.ok()) return Rejected(produced.error());
+  const std::string& json = produced.value().json;
+  const app::ReportLayout& layout = produced.value().layout;
+  if (const auto& text = produced.value().narrative) {
     if (to_stdout) {
-      std::cout << text;
+      std::cout << *text;
     } else {
       std::ofstream out(c.out, std::ios::binary);
-      out << text;
+      out << *text;
       if (!out.flush()) throw StorageFault("cannot write " + c.out);
     }
     return 0;
   }
-  if (c.name == "headline") {
-    auto report = app::Headline(*db, kContext, r);
-    if (!report.ok()) return Rejected(report.error());
-    json = http::HeadlineJson(report.value());
-    layout = app::LayoutOf(report.value());
-  } else if (c.name == "ratings") {
-    auto report = app::GroupRatings(*db, kContext, r);
-    if (!report.ok()) return Rejected(report.error());
-    json = http::RatingsJson(report.value());
-    layout = app::LayoutOf(report.value());
-  } else {
-    auto report = c.name == "by-commune" ? app::ByCommune(*db, kContext, r)
-                  : c.name == "by-group" ? app::ByGroup(*db, kContext, r)
-                                         : app::ByProgram(*db, kContext, r);
-    if (!report.ok()) return Rejected(report.error());
-    json = http::BreakdownJson(report.value());
-    layout = app::LayoutOf(report.value());
-  }
   if (c.format == "xlsx") {
-    const std::string error = WriteReportXlsx(layout, c.out);
+    const std::string error = http::WriteReportXlsx(layout, c.out);
     if (!error.empty()) throw StorageFault("cannot write " + c.out + ": " + error);
     fmt::print(stderr, "Đã ghi / wrote {}\n", c.out);
     return 0;
@@ -136,9 +103,9 @@ int Run(const ReportCommands& c, const std::string& db_target) {
     if (c.format == "json")
       out << json;
     else if (c.format == "csv")
-      WriteReportCsv(layout, out);
+      http::WriteReportCsv(layout, out);
     else
-      WriteReportHtml(layout, out);
+      http::WriteReportHtml(layout, out);
   };
   if (to_stdout) {
     write(std::cout);
@@ -171,7 +138,7 @@ int RunPlan(const ReportCommands& c, const std::string& db_target) {
   if (!report.ok()) return Rejected(report.error());
   const auto& p = report.value();
   if (c.plan_format == "csv") {
-    WriteReportCsv(app::LayoutOf(p), std::cout);
+    http::WriteReportCsv(app::LayoutOf(p), std::cout);
     return 0;
   }
   fmt::print("Kế hoạch năm / plan of {} — {} ({}), dư nợ ngày / outstanding on {}\n", p.year,

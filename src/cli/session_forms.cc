@@ -4,9 +4,11 @@
 
 #include <map>
 
-#include "cli/report_forms.h"
+#include "http/report_forms.h"
 
 namespace tdcs::cli {
+
+using http::HtmlEscape;
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <vector>
 
 #include "app/access.h"
@@ -23,6 +24,7 @@
 #include "base/fault.h"
 #include "base/result.h"
 #include "http/json_views.h"
+#include "http/report_forms.h"
 
 namespace tdcs::http {
 
@@ -111,12 +113,16 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
     set(app::AccessRejection::kForbidden, 403);
     set(app::SignInRejection::kSignInLocked, 429);
     set(app::ReportRejection::kUnitUnknown, 404);
+    set(app::ReportRejection::kReportUnknown, 404);
+    set(app::ReportRejection::kFormatUnknown, 400);
     set(app::LoanApplicationRejection::kLoanUnknown, 404);
     set(app::LoanApplicationRejection::kBorrowerUnknown, 404);
     set(app::ApprovalRejection::kRequestUnknown, 404);
     set(app::SessionRejection::kPointUnknown, 404);
     set(app::SessionRejection::kOfficeUnknown, 404);
     set(app::ApprovalRejection::kRequestDecided, 409);
+    set(app::ApprovalRejection::kRequestPending, 409);
+    set(app::ApprovalRejection::kRequestStale, 409);
     set(app::ApprovalRejection::kSameUser, 403);
     set(app::LoanViewRejection::kLoanFilterRequired, 400);
     set(app::LoanApplicationRejection::kLoanCodeFormat, 400);
@@ -485,10 +491,10 @@ Response ViewBorrower(app::Connection& connection, const Call& c) {
                         {"loans", loans}});
 }
 
-// The headline report (docs/API.md "Reports"): ?unit=&at=&from=&structure=
-// &association=&program=&fund=, as `tdcs report headline --format json`.
-// Without `unit`, the signed-in user's own area.
-Response HeadlineReport(app::Connection& connection, const Call& c) {
+// A report's request from ?unit=&at=&from=&structure=&association=
+// &program=&fund= (docs/API.md "Reports"), as `tdcs report` takes it;
+// without `unit`, the signed-in user's own area.
+Result<app::ReportRequest> ReportRequestOf(app::Connection& connection, const Call& c) {
   const Request& request = c.request;
   app::ReportRequest r;
   r.unit = Param(request, "unit").empty() ? c.context.actor.scope : Param(request, "unit");
@@ -497,8 +503,8 @@ Response HeadlineReport(app::Connection& connection, const Call& c) {
     if (value.empty()) continue;
     auto parsed = Date::Parse(value);
     if (!parsed)
-      return ErrorAnswer(MakeError(HttpRejection::kDateFormat, name,
-                                   "Ngày không hợp lệ (YYYY-MM-DD)", "Invalid date (YYYY-MM-DD)"));
+      return MakeError(HttpRejection::kDateFormat, name, "Ngày không hợp lệ (YYYY-MM-DD)",
+                       "Invalid date (YYYY-MM-DD)");
     if (std::string_view(name) == "at") r.at = *parsed;
     if (std::string_view(name) == "from") r.from = *parsed;
     if (std::string_view(name) == "structure") r.structure_on = *parsed;
@@ -506,9 +512,9 @@ Response HeadlineReport(app::Connection& connection, const Call& c) {
   if (Param(request, "at").empty()) {
     auto today = app::BusinessDate(connection);
     if (!today)
-      return ErrorAnswer(MakeError(app::ReportRejection::kBusinessDateMissing, "at",
-                                   "Chưa có ngày làm việc: hãy cho biết ngày (?at=YYYY-MM-DD)",
-                                   "No business date yet: give the date (?at=YYYY-MM-DD)"));
+      return MakeError(app::ReportRejection::kBusinessDateMissing, "at",
+                       "Chưa có ngày làm việc: hãy cho biết ngày (?at=YYYY-MM-DD)",
+                       "No business date yet: give the date (?at=YYYY-MM-DD)");
     r.at = *today;
   }
   r.association = Param(request, "association");
@@ -516,13 +522,48 @@ Response HeadlineReport(app::Connection& connection, const Call& c) {
   const std::string fund = Param(request, "fund");
   if (!fund.empty()) {
     if (fund != "1" && fund != "2")
-      return ErrorAnswer(MakeError(app::ReportRejection::kFundSourceUnknown, "fund",
-                                   "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
-                                   "A fund source is 1 (central) or 2 (local budget)"));
+      return MakeError(app::ReportRejection::kFundSourceUnknown, "fund",
+                       "Nguồn vốn là 1 (trung ương) hoặc 2 (ngân sách địa phương)",
+                       "A fund source is 1 (central) or 2 (local budget)");
     r.fund_source = fund == "1" ? 1 : 2;
   }
-  TDCS_TAKE(report, app::Headline(connection, c.context, r));
-  return Response{200, "application/json", HeadlineJson(report)};
+  return r;
+}
+
+// GET /api/reports/{name}?…&format=json|csv|xlsx|html (&lang=en for the
+// narrative in English): the report as `tdcs report NAME --format` writes it.
+Response Report(app::Connection& connection, const Call& c) {
+  const std::string name = c.match[1].str();
+  const std::string format =
+      Param(c.request, "format").empty() ? "json" : Param(c.request, "format");
+  if (auto bad = CheckReportName(name, format); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(request, ReportRequestOf(connection, c));
+  TDCS_TAKE(report,
+            ProduceReport(connection, c.context, name, request, Param(c.request, "lang") == "en"));
+  if (report.narrative) {
+    if (format == "json")
+      return Json(200, json{{"report", "narrative"}, {"text", *report.narrative}});
+    return Response{200, "text/plain; charset=utf-8", *report.narrative};
+  }
+  const std::string file = "tdcs-" + name + "-" + request.at.ToIso();
+  auto attachment = [&](Response r, const std::string& extension) {
+    r.headers.push_back(
+        {"Content-Disposition", "attachment; filename=\"" + file + "." + extension + "\""});
+    return r;
+  };
+  if (format == "json") return Response{200, "application/json", report.json};
+  if (format == "xlsx")
+    return attachment(
+        Response{200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 ReportXlsxBytes(report.layout)},
+        "xlsx");
+  std::ostringstream out;
+  if (format == "csv") {
+    WriteReportCsv(report.layout, out);
+    return attachment(Response{200, "text/csv; charset=utf-8", out.str()}, "csv");
+  }
+  WriteReportHtml(report.layout, out);
+  return Response{200, "text/html; charset=utf-8", out.str()};
 }
 
 Response ViewLoan(app::Connection& connection, const Call& c) {
@@ -563,12 +604,12 @@ Response ApplyForLoan(app::Connection& connection, const Call& c) {
   r.study_months = static_cast<int>(study);
   r.fund_source = fund == 0 ? 1 : static_cast<int>(fund);
   r.date = date;
-  TDCS_TAKE(id, app::ApplyForLoan(connection, c.context, r));
-  (void)id;
-  if (!decide) return Json(201, json{{"code", code}, {"status", "applied"}});
-  // Decided as a decision of its own: the limits and the second person of
-  // RULES §14.4 hold as for any decision.
-  TDCS_TAKE(decided, app::DecideOnLoan(connection, c.context, {code, true, date, ""}));
+  if (!decide) {
+    TDCS_TAKE(id, app::ApplyForLoan(connection, c.context, r));
+    (void)id;
+    return Json(201, json{{"code", code}, {"status", "applied"}});
+  }
+  TDCS_TAKE(decided, app::ApplyAndDecide(connection, c.context, r));
   if (decided.pending_request != 0)
     return Json(
         202,
@@ -857,8 +898,12 @@ Response PostSession(app::Connection& connection, const Call& c) {
     l.line = number;
     for (const auto& [key, value] : item.items()) {
       if (key == "group" || key == "borrower" || key == "loan") {
-        if (!value.is_string() || value.get_ref<const std::string&>().size() > 32)
-          return bad(key, "một mã (tối đa 32 ký tự)", "a code (at most 32 characters)");
+        const bool code = value.is_string() && value.get_ref<const std::string&>().size() <= 32 &&
+                          std::none_of(value.get_ref<const std::string&>().begin(),
+                                       value.get_ref<const std::string&>().end(), [](char ch) {
+                                         return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+                                       });
+        if (!code) return bad(key, "một mã (tối đa 32 ký tự)", "a code (at most 32 characters)");
         (key == "group"      ? l.group_code
          : key == "borrower" ? l.borrower_code
                              : l.loan_code) = value.get<std::string>();
@@ -1151,8 +1196,8 @@ const std::vector<Route>& Routes() {
                  ViewBorrower),
       TDCS_ROUTE("POST", "/api/borrowers/{code}/savings", "/api/borrowers/([0-9]{1,32})/savings",
                  false, kSignedIn, ActOnSavings),
-      TDCS_ROUTE("GET", "/api/reports/headline", "/api/reports/headline", true, kSignedIn,
-                 HeadlineReport),
+      TDCS_ROUTE("GET", "/api/reports/{name}", "/api/reports/([a-z-]{1,32})", true, kSignedIn,
+                 Report),
       TDCS_ROUTE("POST", "/api/loans", "/api/loans", false, kSignedIn, ApplyForLoan),
       TDCS_ROUTE("GET", "/api/loans/{code}", "/api/loans/([A-Za-z0-9_-]{1,32})", true, kSignedIn,
                  ViewLoan),

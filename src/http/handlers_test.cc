@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -15,6 +17,7 @@
 #include <tuple>
 #include <vector>
 
+#include "app/access.h"
 #include "app/books.h"
 #include "app/import.h"
 #include "app/loans.h"
@@ -142,6 +145,38 @@ TEST_F(ApiTest, HeadlineReport) {
   EXPECT_NE(bad_date.body.find("\"field\":\"at\""), std::string::npos) << bad_date.body;
   auto bad_fund = Get("/api/reports/headline", {{"at", "2021-01-01"}, {"fund", "3"}});
   EXPECT_NE(bad_fund.body.find("FUND_SOURCE_UNKNOWN"), std::string::npos) << bad_fund.body;
+}
+
+// Every report in every format over HTTP, as the command line writes them.
+TEST_F(ApiTest, ReportsInEveryFormat) {
+  const std::map<std::string, std::string> at{{"at", "2021-01-01"}, {"unit", "PGD312"}};
+  auto with = [&](std::map<std::string, std::string> extra) {
+    auto params = at;
+    params.insert(extra.begin(), extra.end());
+    return params;
+  };
+  const auto xlsx = Get("/api/reports/by-commune", with({{"format", "xlsx"}}));
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip: the workbook
+  bool attachment = false;
+  for (const auto& [name, value] : xlsx.headers)
+    attachment = attachment || (name == "Content-Disposition" &&
+                                value.find("tdcs-by-commune-2021-01-01.xlsx") != std::string::npos);
+  EXPECT_TRUE(attachment);
+  const auto csv = Get("/api/reports/by-program", with({{"format", "csv"}}));
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_FALSE(csv.body.empty());
+  const auto html = Get("/api/reports/headline", with({{"format", "html"}}));
+  EXPECT_NE(html.body.find("<table"), std::string::npos);
+  const auto narrative = Get("/api/reports/narrative", at);
+  ASSERT_EQ(narrative.status, 200) << narrative.body;
+  EXPECT_FALSE(nlohmann::json::parse(narrative.body)["text"].get<std::string>().empty());
+  EXPECT_EQ(Get("/api/reports/ratings", at).status, 200);
+  EXPECT_EQ(Get("/api/reports/profits", at).status, 404);
+  EXPECT_NE(Get("/api/reports/profits", at).body.find("REPORT_UNKNOWN"), std::string::npos);
+  EXPECT_NE(Get("/api/reports/headline", with({{"format", "pdf"}})).body.find("FORMAT_UNKNOWN"),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, EveryAddressAnswersOtherMethodsWith405) {
@@ -601,6 +636,61 @@ TEST_F(AccessTest, NoOneGoesAroundTheRules) {
   EXPECT_EQ(Code(api_->Handle(form)), "CONTENT_TYPE_UNSUPPORTED");
 }
 
+// A reversal reverses what its maker saw or nothing; one request of a kind
+// waits per loan; a maker's retry is answered from the request it made.
+TEST_F(AccessTest, RequestsHoldWhatTheirMakerSaw) {
+  const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  auto post = [&](const std::string& who, const std::string& body, const std::string& key) {
+    return As(who, "POST", "/api/loans/L1/actions", body, {}, key);
+  };
+  ASSERT_EQ(post(officer, R"({"kind":"disburse","date":"2021-03-10"})", "d").status, 201);
+  ASSERT_EQ(post(officer, R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", "p1").status,
+            201);
+  const auto reverse = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r1");
+  ASSERT_EQ(reverse.status, 202) << reverse.body;
+  const int64_t r = nlohmann::json::parse(reverse.body)["request"];
+  EXPECT_EQ(Code(post(director, R"({"kind":"reverse","date":"2021-03-10"})", "r2")),
+            "REQUEST_PENDING");
+  // The same request again: the same answer, nothing more held.
+  const auto again = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r1");
+  EXPECT_EQ(nlohmann::json::parse(again.body)["request"], r) << again.body;
+  EXPECT_EQ(nlohmann::json::parse(again.body)["repeated"], true);
+  ASSERT_EQ(post(officer, R"({"kind":"pay","amount_dong":2000,"date":"2021-03-10"})", "p2").status,
+            201);
+  const auto stale =
+      As(director, "POST", "/api/approvals/" + std::to_string(r), R"({"approve":true})", {}, "a1");
+  EXPECT_EQ(Code(stale), "REQUEST_STALE") << stale.body;
+  const auto loan = As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}});
+  EXPECT_EQ(nlohmann::json::parse(loan.body)["transactions"].size(), 3u) << loan.body;
+  EXPECT_EQ(As(director, "POST", "/api/approvals/" + std::to_string(r),
+               R"({"approve":false,"reason":"Đã có giao dịch sau"})", {}, "a2")
+                .status,
+            200);
+  // A new reversal of what is last now is approved and reverses that one.
+  const auto fresh = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r3");
+  ASSERT_EQ(fresh.status, 202) << fresh.body;
+  const auto done =
+      As(director, "POST",
+         "/api/approvals/" +
+             std::to_string(nlohmann::json::parse(fresh.body)["request"].get<int64_t>()),
+         R"({"approve":true})", {}, "a3");
+  ASSERT_EQ(done.status, 200) << done.body;
+  const auto after = nlohmann::json::parse(
+      As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body)["transactions"];
+  ASSERT_EQ(after.size(), 4u);
+  EXPECT_EQ(after[3]["kind"], "reverse");
+  EXPECT_EQ(after[2]["amount_dong"], 2000);
+  EXPECT_FALSE(after[2]["reversed_by"].is_null());  // the 2.000 đ payment, the one last seen
+  // Retried after its approval, the request answers; nothing posts twice.
+  const auto retried = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r3");
+  EXPECT_EQ(nlohmann::json::parse(retried.body)["repeated"], true) << retried.body;
+  EXPECT_EQ(
+      nlohmann::json::parse(
+          As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body)["transactions"]
+          .size(),
+      4u);
+}
+
 TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
   const std::string officer = SignIn("can.bo.312");
   auto code_of = [&](const std::string& body, const std::string& key = "k") {
@@ -689,7 +779,7 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "GET /api/borrowers",
                                            "GET /api/borrowers/{code}",
                                            "POST /api/borrowers/{code}/savings",
-                                           "GET /api/reports/headline",
+                                           "GET /api/reports/{name}",
                                            "POST /api/loans",
                                            "GET /api/loans/{code}",
                                            "POST /api/loans/{code}/decision",
@@ -713,9 +803,9 @@ TEST_F(AccessTest, EveryRouteHasARule) {
     if (!route.signed_in) continue;
     // Without a session every signed-in route is 401, whatever is asked.
     std::string path = route.path;
-    for (auto [hole, value] :
-         {std::pair{"{code}", "1"}, std::pair{"{login}", "x"}, std::pair{"{id}", "1"},
-          std::pair{"{point}", "P1"}, std::pair{"{date}", "2021-01-01"}})
+    for (auto [hole, value] : {std::pair{"{code}", "1"}, std::pair{"{login}", "x"},
+                               std::pair{"{id}", "1"}, std::pair{"{point}", "P1"},
+                               std::pair{"{date}", "2021-01-01"}, std::pair{"{name}", "headline"}})
       if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), value);
     const auto r = api_->Handle(JsonRequest(route.method, path, "{}"));
     EXPECT_EQ(r.status, 401) << key << ": " << r.body;
@@ -788,6 +878,241 @@ TEST_F(AccessTest, ACommuneSessionOverHttp) {
   EXPECT_EQ(records[0]["action"], "session.close");
   EXPECT_EQ(records[1]["action"], "session.post");
   EXPECT_EQ(records[1]["actor"], "can.bo.312");
+}
+
+// Every signed-in route × every role × a thing in the role's area and one
+// outside it: 403 where the role may not, 404 (or nothing found) outside
+// the area, and otherwise an answer of the use case (any status but 401,
+// 403, 404). A route that is not in the table fails the test.
+TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
+  {
+    auto connection = pool_->Acquire();
+    app::Context on_2021 = app::SystemContext();
+    on_2021.on = *Date::Parse("2021-03-10");
+    std::istringstream third(std::string(testing::kBorrowersHeader) +
+                             testing::BorrowerRow(3, "Lê Văn Ba", "0000003"));
+    ASSERT_TRUE(app::Import(*connection, on_2021, app::ImportKind::kBorrowers, third).ok());
+    for (auto [login, role, scope, association] :
+         {std::tuple{"hoa.pn", "association", "PGD312", "women"},
+          std::tuple{"chi.nhanh", "branch", "CN31", ""},
+          std::tuple{"ban.dai.dien", "board", "CN31", ""},
+          std::tuple{"hoi.so", "head_office", "", ""}, std::tuple{"du.phong", "auditor", "", ""}})
+      ASSERT_TRUE(
+          app::AddUser(*connection, on_2021, {login, role, scope, association, "mat-khau-dai-1"})
+              .ok())
+          << login;
+    for (auto [code, borrower] : {std::pair{"L4", "0000000002"}, std::pair{"L3", "0000000003"},
+                                  std::pair{"A1", "0000000001"}, std::pair{"A4", "0000000002"},
+                                  std::pair{"A3", "0000000003"}}) {
+      app::LoanApplicationRequest loan;
+      loan.code = code;
+      loan.borrower_code = borrower;
+      loan.program = "01";
+      loan.amount = Money::Dong(10'000'000);
+      loan.term_months = 24;
+      loan.date = *Date::Parse("2021-03-10");
+      ASSERT_TRUE((code[0] == 'L' ? app::ApproveLoan(*connection, app::SystemContext(), loan)
+                                  : app::ApplyForLoan(*connection, app::SystemContext(), loan))
+                      .ok())
+          << code;
+    }
+  }
+  // Write-offs waiting for a checker, one per target.
+  std::map<std::string, int64_t> request_of;
+  for (auto [maker, loan] : {std::pair{"can.bo.312", "L1"}, std::pair{"can.bo.313", "L4"},
+                             std::pair{"can.bo.312", "L3"}}) {
+    const auto held =
+        As(SignIn(maker), "POST", std::string("/api/loans/") + loan + "/actions",
+           R"({"kind":"writeoff","date":"2021-03-10"})", {}, std::string("w-") + loan);
+    ASSERT_EQ(held.status, 202) << held.body;
+    request_of[loan] = nlohmann::json::parse(held.body)["request"];
+  }
+  // The things: one of office PGD312's women's group, one of PGD313, one of
+  // PGD312's veterans' group (group leader 0000003's).
+  struct Target {
+    const char* name;
+    std::string borrower, group, loan, application, point, date, office;
+  };
+  const std::vector<Target> targets = {
+      {"PGD312 women", "0000000001", "0000001", "L1", "A1", "P11581", "2021-04-07", "PGD312"},
+      {"PGD313", "0000000002", "0000004", "L4", "A4", "P11587", "2021-04-09", "PGD313"},
+      {"PGD312 group 3", "0000000003", "0000003", "L3", "A3", "P11584", "2021-04-12", "PGD312"}};
+  // What each user's area holds of each thing, at the level a route asks:
+  // a borrower (their group), a commune point, an office.
+  enum Level { kBorrower, kPoint, kOffice, kNone };
+  auto sees = [](const std::string& login, const Target& t, Level level) {
+    if (level == kNone) return true;
+    if (login == "quan.tri" || login == "hoi.so" || login == "kiem.toan" || login == "chi.nhanh" ||
+        login == "ban.dai.dien")
+      return true;
+    if (login == "can.bo.312" || login == "giam.doc.312") return t.office == "PGD312";
+    if (login == "can.bo.313") return t.office == "PGD313";
+    if (login == "hoa.pn")
+      return t.office == "PGD312" && (level != kBorrower || t.group == "0000001");
+    if (login == "to.truong.3") return level != kOffice && t.group == "0000003";
+    return false;
+  };
+  const std::map<std::string, std::string> roles = {
+      {"quan.tri", "admin"},        {"hoi.so", "head_office"}, {"kiem.toan", "auditor"},
+      {"chi.nhanh", "branch"},      {"ban.dai.dien", "board"}, {"can.bo.312", "officer"},
+      {"giam.doc.312", "director"}, {"can.bo.313", "officer"}, {"hoa.pn", "association"},
+      {"to.truong.3", "leader"}};
+  struct Case {
+    std::string method, route;  // as Api::Routes() names it
+    const char* permission;     // RULES §14.2, or "national"
+    Level level;
+    std::function<Request(const Target&, int)> make;
+  };
+  auto request = [](std::string method, std::string path, std::string body = "",
+                    std::map<std::string, std::string> params = {}) {
+    Request r{std::move(method), std::move(path), std::move(params), std::move(body)};
+    if (!r.body.empty()) r.headers["content-type"] = "application/json";
+    return r;
+  };
+  const std::string on = "2021-03-10";
+  const std::vector<Case> cases = {
+      {"GET", "/api/network/summary", "national", kNone,
+       [&](const Target&, int) {
+         return request("GET", "/api/network/summary", "", {{"on", on}});
+       }},
+      {"GET", "/api/borrowers", "read", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/borrowers", "", {{"q", t.borrower}, {"on", on}});
+       }},
+      {"GET", "/api/borrowers/{code}", "read", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/borrowers/" + t.borrower, "", {{"on", on}});
+       }},
+      {"POST", "/api/borrowers/{code}/savings", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/borrowers/" + t.borrower + "/savings",
+                        R"({"kind":"deposit","amount_dong":10000,"date":"2021-03-10"})");
+       }},
+      {"GET", "/api/reports/{name}", "report", kOffice,
+       [&](const Target& t, int) {
+         return request("GET", "/api/reports/headline", "", {{"unit", t.office}, {"at", on}});
+       }},
+      {"POST", "/api/loans", "lend", kBorrower,
+       [&](const Target& t, int n) {
+         return request(
+             "POST", "/api/loans",
+             R"({"code":"N)" + std::to_string(n) + R"(","borrower":")" + t.borrower +
+                 R"(","program":"01","amount_dong":5000000,"term_months":12,"date":"2021-03-10"})");
+       }},
+      {"GET", "/api/loans/{code}", "read", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/loans/" + t.loan, "", {{"on", on}});
+       }},
+      {"POST", "/api/loans/{code}/decision", "decide", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/loans/" + t.application + "/decision",
+                        R"({"approve":false,"reason":"thử","date":"2021-03-10"})");
+       }},
+      {"POST", "/api/loans/{code}/actions", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/loans/" + t.loan + "/actions",
+                        R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})");
+       }},
+      {"GET", "/api/sessions/calendar", "read", kOffice,
+       [&](const Target& t, int) {
+         return request("GET", "/api/sessions/calendar", "",
+                        {{"office", t.office}, {"month", "2021-04"}});
+       }},
+      {"GET", "/api/sessions/{point}/{date}", "read", kPoint,
+       [&](const Target& t, int) {
+         return request("GET", "/api/sessions/" + t.point + "/" + t.date);
+       }},
+      {"GET", "/api/sessions/{point}/{date}/due", "read", kPoint,
+       [&](const Target& t, int) {
+         return request("GET", "/api/sessions/" + t.point + "/" + t.date + "/due");
+       }},
+      {"POST", "/api/sessions/{point}/{date}/open", "lend", kPoint,
+       [&](const Target& t, int) {
+         return request("POST", "/api/sessions/" + t.point + "/" + t.date + "/open");
+       }},
+      {"POST", "/api/sessions/{point}/{date}/batches", "lend", kPoint,
+       [&](const Target& t, int) {
+         return request("POST", "/api/sessions/" + t.point + "/" + t.date + "/batches",
+                        R"({"lines":[{"group":")" + t.group + R"(","borrower":")" + t.borrower +
+                            R"(","savings_paid_dong":10000}]})");
+       }},
+      {"POST", "/api/sessions/{point}/{date}/close", "lend", kPoint,
+       [&](const Target& t, int) {
+         return request("POST", "/api/sessions/" + t.point + "/" + t.date + "/close",
+                        R"({"counted_dong":0})");
+       }},
+      {"GET", "/api/approvals", "read", kNone,
+       [&](const Target&, int) { return request("GET", "/api/approvals"); }},
+      {"POST", "/api/approvals/{id}", "approve", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/approvals/" + std::to_string(request_of[t.loan]),
+                        R"({"approve":false,"reason":"thử"})");
+       }},
+      {"GET", "/api/audit", "read_audit", kNone,
+       [&](const Target&, int) { return request("GET", "/api/audit"); }},
+      {"GET", "/api/users", "manage_users", kNone,
+       [&](const Target&, int) { return request("GET", "/api/users"); }},
+      {"POST", "/api/users", "manage_users", kNone,
+       [&](const Target&, int n) {
+         return request("POST", "/api/users",
+                        R"({"login":"moi.)" + std::to_string(n) +
+                            R"(","role":"auditor","password":"mat-khau-dai-1"})");
+       }},
+      {"PATCH", "/api/users/{login}", "manage_users", kNone,
+       [&](const Target&, int) {
+         return request("PATCH", "/api/users/du.phong", R"({"role":"auditor"})");
+       }},
+  };
+  // The routes only about the signed-in user themselves.
+  const std::set<std::string> own = {"GET /api/session", "DELETE /api/session",
+                                     "POST /api/session/password"};
+  std::set<std::string> covered = own;
+  for (const auto& c : cases) covered.insert(c.method + " " + c.route);
+  for (const auto& route : Api::Routes())
+    if (route.signed_in)
+      EXPECT_TRUE(covered.count(route.method + " " + route.path))
+          << route.method << " " << route.path << " has no line in the authorization table";
+  std::map<std::string, std::string> tokens;
+  for (const auto& [login, role] : roles) tokens[login] = SignIn(login);
+  int n = 0;
+  for (const auto& c : cases)
+    for (const auto& [login, role] : roles)
+      for (const auto& t : targets) {
+        Request r = c.make(t, ++n);
+        r.headers["authorization"] = "Bearer " + tokens[login];
+        r.headers["idempotency-key"] = "m-" + std::to_string(n);
+        const Response answer = api_->Handle(r);
+        const std::string what = c.method + " " + c.route + " as " + login + " (" + role + ") on " +
+                                 t.name + ": " + std::to_string(answer.status) + " " +
+                                 answer.body.substr(0, 200);
+        const std::string permission = c.permission;
+        bool allowed;
+        if (permission == "national")
+          allowed = role == "admin" || role == "head_office" || role == "auditor";
+        else if (permission == "decide")
+          allowed = app::Allows({login, role, "", 0}, app::Permission::kApprove) ||
+                    app::Allows({login, role, "", 0}, app::Permission::kLend);
+        else {
+          const auto names = app::PermissionNames(role);
+          allowed = std::find(names.begin(), names.end(), permission) != names.end();
+        }
+        EXPECT_NE(answer.status, 401) << what;
+        if (!allowed) {
+          EXPECT_EQ(answer.status, 403) << what;
+          continue;
+        }
+        if (c.route == "/api/borrowers") {  // a search: found, or nothing
+          const auto found = nlohmann::json::parse(answer.body)["borrowers"];
+          EXPECT_EQ(found.size(), sees(login, t, c.level) ? 1u : 0u) << what;
+          continue;
+        }
+        if (!sees(login, t, c.level))
+          EXPECT_EQ(answer.status, 404) << what;
+        else
+          EXPECT_TRUE(answer.status != 403 && answer.status != 404) << what;
+      }
+  EXPECT_EQ(n, static_cast<int>(cases.size() * roles.size() * targets.size()));
+  EXPECT_GE(n, 600);
 }
 
 // docs/openapi.json describes the routes the server has: each route once,

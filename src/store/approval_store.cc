@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, kind, loan_code, action_date, amount_dong, months, heir_code, note, maker, maker_role, "
-    "made_at, status, checker, decided_at, decision_reason, txn_id";
+    "made_at, status, checker, decided_at, decision_reason, txn_id, target_txn_id, idempotency_key";
 
 PendingRow Read(const Statement& st) {
   PendingRow r;
@@ -26,6 +26,8 @@ PendingRow Read(const Statement& st) {
   if (!st.IsNull(13)) r.decided_at = st.GetInt(13);
   r.decision_reason = st.GetOptionalText(14);
   if (!st.IsNull(15)) r.txn_id = st.GetInt(15);
+  r.target_txn_id = st.GetInt(16);
+  r.idempotency_key = st.GetText(17);
   return r;
 }
 
@@ -35,8 +37,8 @@ void AddPending(Database& db, PendingRow& r) {
   r.id = db.ReserveIdBlock("pending_request", 1);
   auto& st = db.Cached(
       "INSERT INTO pending_request (id, kind, loan_code, action_date, amount_dong, months, "
-      "heir_code, note, maker, maker_role, made_at, status) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+      "heir_code, note, maker, maker_role, made_at, status, target_txn_id, idempotency_key) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)");
   st.BindInt(1, r.id);
   st.BindText(2, r.kind);
   st.BindText(3, r.loan_code);
@@ -48,6 +50,8 @@ void AddPending(Database& db, PendingRow& r) {
   st.BindText(9, r.maker);
   st.BindText(10, r.maker_role);
   st.BindInt(11, r.made_at);
+  st.BindInt(12, r.target_txn_id);
+  st.BindText(13, r.idempotency_key);
   st.Run();
 }
 
@@ -66,27 +70,44 @@ std::optional<PendingRow> FindPending(Database& db, int64_t id) {
   return Read(*st);
 }
 
-std::vector<PendingRow> ListPending(Database& db, const std::string& status, int limit) {
-  auto st = db.Prepare(std::string("SELECT ") + kColumns + " FROM pending_request" +
-                       (status.empty() ? "" : " WHERE status = ?") + " ORDER BY id DESC LIMIT ?");
-  int i = 0;
-  if (!status.empty()) st->BindText(++i, status);
-  st->BindInt(++i, limit);
+std::vector<PendingRow> ListPending(Database& db, const std::string& status, int limit,
+                                    const NetworkStore::SearchArea* area) {
+  std::string sql = std::string("SELECT ") + kColumns + " FROM pending_request WHERE 1 = 1";
+  if (!status.empty()) sql += " AND status = ?";
+  if (area != nullptr)
+    sql += " AND EXISTS (SELECT 1 FROM loan l WHERE l.code = pending_request.loan_code AND " +
+           NetworkStore::MemberOfArea(*area, "l.borrower_id") + ")";
+  sql += " ORDER BY id DESC LIMIT ?";
+  auto st = db.Prepare(sql);
+  int i = 1;
+  if (!status.empty()) st->BindText(i++, status);
+  if (area != nullptr) i = NetworkStore::BindMemberOfArea(*st, i, *area);
+  st->BindInt(i, limit);
   std::vector<PendingRow> out;
   while (st->Step()) out.push_back(Read(*st));
   return out;
 }
 
-std::optional<int64_t> FindOpenRequest(Database& db, const std::string& loan_code,
-                                       const std::string& kind, const std::string& maker) {
-  auto st = db.Prepare(
-      "SELECT id FROM pending_request WHERE loan_code = ? AND status = 'pending' AND kind = ? "
-      "AND maker = ? ORDER BY id LIMIT 1");
+std::optional<PendingRow> FindOpenRequest(Database& db, const std::string& loan_code,
+                                          const std::string& kind) {
+  auto st = db.Prepare(std::string("SELECT ") + kColumns +
+                       " FROM pending_request WHERE loan_code = ? AND kind = ? AND "
+                       "status = 'pending'");
   st->BindText(1, loan_code);
   st->BindText(2, kind);
-  st->BindText(3, maker);
   if (!st->Step()) return std::nullopt;
-  return st->GetInt(0);
+  return Read(*st);
+}
+
+std::optional<PendingRow> FindRequestByKey(Database& db, const std::string& maker,
+                                           const std::string& key) {
+  if (key.empty()) return std::nullopt;
+  auto st = db.Prepare(std::string("SELECT ") + kColumns +
+                       " FROM pending_request WHERE maker = ? AND idempotency_key = ?");
+  st->BindText(1, maker);
+  st->BindText(2, key);
+  if (!st->Step()) return std::nullopt;
+  return Read(*st);
 }
 
 void DecidePending(Database& db, int64_t id, const std::string& status, const std::string& checker,

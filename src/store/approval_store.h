@@ -9,6 +9,7 @@
 
 #include "base/date.h"
 #include "store/db.h"
+#include "store/network_store.h"
 
 namespace tdcs::store {
 
@@ -24,17 +25,24 @@ struct PendingRow {
   std::string status = "pending";  // pending | approved | rejected
   std::optional<std::string> checker, decision_reason;
   std::optional<int64_t> decided_at, txn_id;
+  int64_t target_txn_id = 0;    // a reversal's: the transaction it reverses
+  std::string idempotency_key;  // the maker's
 };
 
 void AddPending(Database& db, PendingRow& row);  // assigns row.id
 // The row, locked until the transaction ends (PostgreSQL: FOR UPDATE).
 std::optional<PendingRow> LockPending(Database& db, int64_t id);
 std::optional<PendingRow> FindPending(Database& db, int64_t id);
-// Newest first; `status` empty: any.
-std::vector<PendingRow> ListPending(Database& db, const std::string& status, int limit);
-// The id of `maker`'s pending request of `kind` on the loan, if one is open.
-std::optional<int64_t> FindOpenRequest(Database& db, const std::string& loan_code,
-                                       const std::string& kind, const std::string& maker);
+// Newest first; `status` empty: any. With `area`, only the requests whose
+// loan's borrower is a member there (NetworkStore::SearchArea).
+std::vector<PendingRow> ListPending(Database& db, const std::string& status, int limit,
+                                    const NetworkStore::SearchArea* area = nullptr);
+// The pending request of `kind` on the loan, whoever made it, if one is open.
+std::optional<PendingRow> FindOpenRequest(Database& db, const std::string& loan_code,
+                                          const std::string& kind);
+// The request `maker` made under `key`, whatever became of it.
+std::optional<PendingRow> FindRequestByKey(Database& db, const std::string& maker,
+                                           const std::string& key);
 void DecidePending(Database& db, int64_t id, const std::string& status, const std::string& checker,
                    int64_t decided_at, const std::string& reason, std::optional<int64_t> txn_id);
 

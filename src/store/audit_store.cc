@@ -43,6 +43,7 @@ AuditRecord ReadRecord(const Statement& st) {
 class PendingAudit final : public Database::PendingWork {
  public:
   void Run(Database& db) override {
+    if (records.empty()) return;  // all taken back with their savepoints
     auto& head = db.Cached(db.engine() == Engine::kPostgres ? kLockHeadPostgres : kReadHead);
     if (!head.Step()) throw StorageFault("the audit chain head (audit_head) is missing");
     int64_t seq = head.GetInt(0);

@@ -801,6 +801,30 @@ std::string PrefixEnd(std::string prefix) {
 
 }  // namespace
 
+std::string NetworkStore::MemberOfArea(const SearchArea& area, const std::string& borrower_id_sql) {
+  // A member, on the date, of a group whose point and office then lie in the area.
+  static constexpr const char* kUnit[] = {"1", "o.branch_id", "p.office_id", "g.point_id",
+                                          "m.group_id"};
+  return std::string(
+             "EXISTS (SELECT 1 FROM membership m "
+             "JOIN savings_group_version g ON g.group_id = m.group_id AND g.valid_from <= ? "
+             "AND (g.valid_to IS NULL OR g.valid_to > ?) "
+             "JOIN commune_point_version p ON p.point_id = g.point_id AND p.valid_from <= ? "
+             "AND (p.valid_to IS NULL OR p.valid_to > ?) "
+             "JOIN office_version o ON o.office_id = p.office_id AND o.valid_from <= ? "
+             "AND (o.valid_to IS NULL OR o.valid_to > ?) WHERE m.borrower_id = ") +
+         borrower_id_sql +
+         " AND m.valid_from <= ? AND (m.valid_to IS NULL OR m.valid_to > ?) AND " +
+         kUnit[area.kind] + " = ?" + (area.association ? " AND g.association_code = ?" : "") + ")";
+}
+
+int NetworkStore::BindMemberOfArea(Statement& st, int i, const SearchArea& area) {
+  for (int k = 0; k < 8; ++k) st.BindText(i++, area.on.ToIso());
+  st.BindInt(i++, area.unit_id);
+  if (area.association) st.BindInt(i++, area.association);
+  return i;
+}
+
 std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, SearchMode mode,
                                                        int limit, const SearchArea* area) {
   std::string sql = kBorrowerColumns;
@@ -817,23 +841,7 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, 
       sql += "WHERE name_folded LIKE ?";
       break;
   }
-  if (area != nullptr) {
-    // A member, on the date, of a group whose point and office then lie in the area.
-    static constexpr const char* kUnit[] = {"1", "o.branch_id", "p.office_id", "g.point_id",
-                                            "m.group_id"};
-    sql += std::string(
-               " AND EXISTS (SELECT 1 FROM membership m "
-               "JOIN savings_group_version g ON g.group_id = m.group_id AND g.valid_from <= ? "
-               "AND (g.valid_to IS NULL OR g.valid_to > ?) "
-               "JOIN commune_point_version p ON p.point_id = g.point_id AND p.valid_from <= ? "
-               "AND (p.valid_to IS NULL OR p.valid_to > ?) "
-               "JOIN office_version o ON o.office_id = p.office_id AND o.valid_from <= ? "
-               "AND (o.valid_to IS NULL OR o.valid_to > ?) "
-               "WHERE m.borrower_id = borrower.id AND m.valid_from <= ? "
-               "AND (m.valid_to IS NULL OR m.valid_to > ?) AND ") +
-           kUnit[area->kind] + " = ?" + (area->association ? " AND g.association_code = ?" : "") +
-           ")";
-  }
+  if (area != nullptr) sql += " AND " + MemberOfArea(*area, "borrower.id");
   sql += " LIMIT ?";
   auto& st = db_.Cached(sql);  // (a few texts in all: kept prepared)
   int i = 1;
@@ -844,11 +852,7 @@ std::vector<BorrowerRow> NetworkStore::SearchBorrowers(const std::string& text, 
     st.BindText(i++, PrefixEnd(text));
     if (mode == SearchMode::kNumberPrefix) st.BindText(i++, text);
   }
-  if (area != nullptr) {
-    for (int k = 0; k < 8; ++k) st.BindText(i++, area->on.ToIso());
-    st.BindInt(i++, area->unit_id);
-    if (area->association) st.BindInt(i++, area->association);
-  }
+  if (area != nullptr) i = BindMemberOfArea(st, i, *area);
   st.BindInt(i, limit);
   return ReadBorrowers(st);
 }

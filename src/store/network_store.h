@@ -224,6 +224,11 @@ class NetworkStore {
   };
   std::vector<BorrowerRow> SearchBorrowers(const std::string& text, SearchMode mode, int limit,
                                            const SearchArea* area = nullptr);
+  // The condition "the borrower `borrower_id_sql` is a member of the area"
+  // (an EXISTS over memberships, groups, points, offices in force on
+  // area.on), and the binding of its parameters from `index` (the next).
+  static std::string MemberOfArea(const SearchArea& area, const std::string& borrower_id_sql);
+  static int BindMemberOfArea(Statement& st, int index, const SearchArea& area);
 
   Database& db() { return db_; }
 

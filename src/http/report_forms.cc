@@ -1,13 +1,19 @@
-#include "cli/report_forms.h"
+#include "http/report_forms.h"
 
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "base/csv.h"
+#include "base/fault.h"
+#include "http/json_views.h"
 #include "money/money.h"
 
-namespace tdcs::cli {
+namespace tdcs::http {
 
 std::string HtmlEscape(const std::string& text) {
   std::string out;
@@ -146,4 +152,71 @@ std::string WriteReportXlsx(const app::ReportLayout& layout, const std::string& 
   return error == LXW_NO_ERROR ? std::string() : lxw_strerror(error);
 }
 
-}  // namespace tdcs::cli
+std::string ReportXlsxBytes(const app::ReportLayout& layout) {
+  char path[] = "/tmp/tdcs-report-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw StorageFault("cannot make a temporary file for a workbook");
+  close(fd);
+  const std::string error = WriteReportXlsx(layout, path);
+  std::string bytes;
+  if (error.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::remove(path);
+  if (!error.empty()) throw StorageFault("cannot write a workbook: " + error);
+  return bytes;
+}
+
+Status CheckReportName(const std::string& name, const std::string& format) {
+  bool known = false;
+  for (auto n : app::ReportNames()) known = known || n == name;
+  if (!known) {
+    std::string names;
+    for (auto n : app::ReportNames()) names += (names.empty() ? "" : ", ") + std::string(n);
+    return MakeError(app::ReportRejection::kReportUnknown, "name",
+                     "Không có báo cáo '" + name + "' (có: " + names + ")",
+                     "No report '" + name + "' (there are: " + names + ")");
+  }
+  if (format != "json" && format != "csv" && format != "xlsx" && format != "html")
+    return MakeError(app::ReportRejection::kFormatUnknown, "format",
+                     "Định dạng '" + format + "' không có (json, csv, xlsx, html)",
+                     "No format '" + format + "' (json, csv, xlsx, html)");
+  return {};
+}
+
+Result<ProducedReport> ProduceReport(app::Connection& connection, const app::Context& context,
+                                     const std::string& name, const app::ReportRequest& r,
+                                     bool english) {
+  if (auto bad = CheckReportName(name, "json"); !bad.ok()) return bad.error();
+  ProducedReport out;
+  if (name == "narrative") {
+    auto headline = app::Headline(connection, context, r);
+    if (!headline.ok()) return headline.error();
+    auto programs = app::ByProgram(connection, context, r);
+    if (!programs.ok()) return programs.error();
+    out.narrative = app::Narrative(headline.value(), programs.value(), english);
+    return out;
+  }
+  if (name == "headline") {
+    auto report = app::Headline(connection, context, r);
+    if (!report.ok()) return report.error();
+    out.json = HeadlineJson(report.value());
+    out.layout = app::LayoutOf(report.value());
+  } else if (name == "ratings") {
+    auto report = app::GroupRatings(connection, context, r);
+    if (!report.ok()) return report.error();
+    out.json = RatingsJson(report.value());
+    out.layout = app::LayoutOf(report.value());
+  } else {
+    auto report = name == "by-commune" ? app::ByCommune(connection, context, r)
+                  : name == "by-group" ? app::ByGroup(connection, context, r)
+                                       : app::ByProgram(connection, context, r);
+    if (!report.ok()) return report.error();
+    out.json = BreakdownJson(report.value());
+    out.layout = app::LayoutOf(report.value());
+  }
+  return out;
+}
+
+}  // namespace tdcs::http
