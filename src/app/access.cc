@@ -96,17 +96,8 @@ ScopeCheck::ScopeCheck(store::Database& db, const Actor& actor)
   const auto colon = actor.scope.find(':');
   const std::string kind = actor.scope.substr(0, colon == std::string::npos ? 0 : colon);
   const std::string code = colon == std::string::npos ? actor.scope : actor.scope.substr(colon + 1);
-  struct Kind {
-    const char* name;
-    const char* table;
-    store::AreaKind kind;
-  };
-  static constexpr Kind kKinds[] = {{"branch", "branch", store::AreaKind::kBranch},
-                                    {"office", "office", store::AreaKind::kOffice},
-                                    {"point", "commune_point", store::AreaKind::kPoint},
-                                    {"group", "savings_group", store::AreaKind::kGroup}};
   kind_ = store::AreaKind::kGroup;  // an unreadable scope: nothing is in it
-  for (const auto& k : kKinds)
+  for (const auto& k : kAreaKinds)
     if (kind == k.name) {
       kind_ = k.kind;
       if (auto id = store::NetworkStore(db).FindUnit(k.table, code)) unit_id_ = id->id;
@@ -159,11 +150,12 @@ std::optional<LoanFacts> ReadLoanFacts(store::Database& db, int64_t loan_id) {
   return out;
 }
 
-std::optional<int64_t> ScopeCheck::BranchOfOffice(int64_t office_id, Date on) {
-  auto& st = db_.Cached(
-      "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "
-      "(valid_to IS NULL OR valid_to > ?)");
-  st.BindInt(1, office_id);
+namespace {
+
+// The one column `sql` selects of the version in force on `on` of unit `id`.
+std::optional<int64_t> ColumnOn(store::Database& db, const char* sql, int64_t id, Date on) {
+  auto& st = db.Cached(sql);
+  st.BindInt(1, id);
   st.BindText(2, on.ToIso());
   st.BindText(3, on.ToIso());
   std::optional<int64_t> out;
@@ -172,17 +164,20 @@ std::optional<int64_t> ScopeCheck::BranchOfOffice(int64_t office_id, Date on) {
   return out;
 }
 
+}  // namespace
+
+std::optional<int64_t> ScopeCheck::BranchOfOffice(int64_t office_id, Date on) {
+  return ColumnOn(db_,
+                  "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? "
+                  "AND (valid_to IS NULL OR valid_to > ?)",
+                  office_id, on);
+}
+
 std::optional<int64_t> ScopeCheck::OfficeOfPoint(int64_t point_id, Date on) {
-  auto& st = db_.Cached(
-      "SELECT office_id FROM commune_point_version WHERE point_id = ? AND valid_from <= ? AND "
-      "(valid_to IS NULL OR valid_to > ?)");
-  st.BindInt(1, point_id);
-  st.BindText(2, on.ToIso());
-  st.BindText(3, on.ToIso());
-  std::optional<int64_t> out;
-  if (st.Step()) out = st.GetInt(0);
-  st.Reset();
-  return out;
+  return ColumnOn(db_,
+                  "SELECT office_id FROM commune_point_version WHERE point_id = ? AND "
+                  "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+                  point_id, on);
 }
 
 std::optional<std::pair<int64_t, int>> ScopeCheck::PointOfGroup(int64_t group_id, Date on) {

@@ -21,19 +21,21 @@ struct ResolvedArea {
   std::string code;  // the unit's code, or "national"
 };
 
+// The kinds of unit an area is named by: the word, the identity table, the kind.
+struct AreaKindName {
+  const char* name;
+  const char* table;
+  store::AreaKind kind;
+};
+inline constexpr AreaKindName kAreaKinds[] = {{"branch", "branch", store::AreaKind::kBranch},
+                                              {"office", "office", store::AreaKind::kOffice},
+                                              {"point", "commune_point", store::AreaKind::kPoint},
+                                              {"group", "savings_group", store::AreaKind::kGroup}};
+
 template <typename Code>
 Result<ResolvedArea> ResolveArea(store::Database& db, const std::string& unit, Date on,
                                  Code unknown, Code ambiguous, const std::string& field = "unit") {
   if (unit == "national") return ResolvedArea{{store::AreaKind::kNational, 0}, "national", unit};
-  struct Kind {
-    const char* name;
-    const char* table;
-    store::AreaKind kind;
-  };
-  static constexpr Kind kKinds[] = {{"branch", "branch", store::AreaKind::kBranch},
-                                    {"office", "office", store::AreaKind::kOffice},
-                                    {"point", "commune_point", store::AreaKind::kPoint},
-                                    {"group", "savings_group", store::AreaKind::kGroup}};
   std::string code = unit, only;
   if (const auto colon = unit.find(':'); colon != std::string::npos) {
     only = unit.substr(0, colon);
@@ -42,7 +44,7 @@ Result<ResolvedArea> ResolveArea(store::Database& db, const std::string& unit, D
   store::NetworkStore network(db);
   std::vector<ResolvedArea> found;
   bool closed = false;
-  for (const auto& k : kKinds) {
+  for (const auto& k : kAreaKinds) {
     if (!only.empty() && only != k.name) continue;
     if (code.empty()) continue;
     auto id = network.FindUnit(k.table, code);
