@@ -329,11 +329,20 @@ Result<ActionResult> ReverseLastSavings(store::LoanStore& store, savings::Accoun
   return ActionResult{txn, entry, false};
 }
 
-Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date) {
+// `expected` (not 0): the transaction the reversal must find last, under
+// the loan's lock (an approved request's), else REQUEST_STALE.
+Result<ActionResult> ReverseLast(store::LoanStore& store, loans::Loan& loan, Date date,
+                                 int64_t expected = 0) {
   const auto txns = store.Txns(loan.terms.loan_id);
   const store::LoanTxn* target = nullptr;
   for (const auto& t : txns)
     if (t.kind != "reverse" && t.reversed_by == 0) target = &t;
+  if (expected != 0 && (target == nullptr || target->id != expected))
+    return MakeError(ApprovalRejection::kRequestStale, "request",
+                     "Khoản vay đã có giao dịch khác sau khi lập yêu cầu: hãy từ chối và lập "
+                     "yêu cầu mới",
+                     "The loan has had another transaction since the request: reject it and "
+                     "make a new one");
   if (target == nullptr)
     return MakeError(LoanActionRejection::kNothingToReverse, "loan",
                      "Không còn giao dịch nào để hủy", "There is no transaction left to reverse");
@@ -769,6 +778,9 @@ std::optional<std::string> Applicant(store::Database& db, const std::string& cod
 // another request.
 Result<std::optional<int64_t>> HeldBefore(store::Database& db, const Context& context,
                                           const std::string& loan_code, const std::string& kind) {
+  // One request under a key at a time, whatever loan each names.
+  if (!context.idempotency_key.empty())
+    db.LockKey("request-key:" + context.actor.login + ":" + context.idempotency_key);
   if (auto same = store::FindRequestByKey(db, context.actor.login, context.idempotency_key)) {
     if (same->loan_code != loan_code || same->kind != kind)
       return MakeError(LoanActionRejection::kIdempotencyKeyReused, "Idempotency-Key",
@@ -867,6 +879,12 @@ Result<DecisionResult> ApplyAndDecide(Connection& connection, const Context& con
   // it) are recorded together, or not at all — but for a refusal by the
   // rules of approval, recorded with its reason as ApproveLoan records it.
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<DecisionResult> {
+    // Sent again after its approval was held: the request is the answer.
+    if (auto held = store::FindRequestByKey(db, context.actor.login, context.idempotency_key);
+        held && held->loan_code == r.code && held->kind == "approve") {
+      const auto id = store::LoanStore(db).FindLoanId(r.code);
+      return DecisionResult{id.value_or(0), held->id};
+    }
     auto applied = ApplyForLoan(connection, context, r);
     if (!applied.ok()) return applied.error();
     auto decided = Decide(connection, context, {r.code, true, r.date, ""}, true);
@@ -946,11 +964,12 @@ namespace {
 // written. `session_held`: the caller holds the session's lock alone and
 // found it open (a session's own batch).
 // `as_locked`, when given, is the loan as stored when its lock was taken
-// (before this action; the audit trail's "before").
+// (before this action; the audit trail's "before"). `expected_txn`: a
+// reversal's transaction, checked under the lock (an approved request).
 Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& store,
                                      const std::string& actor, const std::string& key,
                                      const LoanAction& a, bool session_held = false,
-                                     loans::Loan* as_locked = nullptr) {
+                                     loans::Loan* as_locked = nullptr, int64_t expected_txn = 0) {
   const std::string request = RequestText(a);
   const store::LoanStore::IdempotencyKey idempotency{actor, "loan", key};
   if (auto seen = SeenBefore(store, idempotency, request)) return *seen;
@@ -999,7 +1018,7 @@ Result<ActionResult> ApplyLoanAction(store::Database& db, store::LoanStore& stor
   if (loan.disbursed_on && batch::AdvanceLoan(store, loan, a.date)) store.UpdateLoan(loan);
   ActionResult result;
   if (a.kind == LoanActionKind::kReverseLast) {
-    auto r = ReverseLast(store, loan, a.date);
+    auto r = ReverseLast(store, loan, a.date, expected_txn);
     if (!r.ok()) return r.error();
     result = r.value();
   } else {
@@ -1138,7 +1157,13 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
       row.amount_dong = a.amount.dong();
       row.months = a.months;
       row.heir_code = a.heir_code;
-      if (a.kind == LoanActionKind::kReverseLast) row.target_txn_id = LastUnreversedTxn(store, *id);
+      if (a.kind == LoanActionKind::kReverseLast) {
+        row.target_txn_id = LastUnreversedTxn(store, *id);
+        if (row.target_txn_id == 0)
+          return MakeError(LoanActionRejection::kNothingToReverse, "loan",
+                           "Không còn giao dịch nào để hủy",
+                           "There is no transaction left to reverse");
+      }
       const int64_t pending =
           HoldForChecker(db, context, row, AuditState().Add("status", facts->status));
       tx.Commit();
@@ -1831,17 +1856,11 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
     a.heir_code = row->heir_code;
     store::LoanStore store(db);
     const auto loan_id = store.FindLoanId(a.loan_code);
-    // A reversal reverses what the maker saw last, or nothing.
-    if (*kind == LoanActionKind::kReverseLast &&
-        LastUnreversedTxn(store, *loan_id) != row->target_txn_id)
-      return MakeError(ApprovalRejection::kRequestStale, "request",
-                       "Khoản vay đã có giao dịch khác sau khi lập yêu cầu: hãy từ chối và lập "
-                       "yêu cầu mới",
-                       "The loan has had another transaction since the request: reject it and "
-                       "make a new one");
+    // A reversal reverses what the maker saw last, or nothing (checked under
+    // the loan's lock).
     loans::Loan locked;
-    auto result =
-        ApplyLoanAction(db, store, checker.actor.login, checker.idempotency_key, a, false, &locked);
+    auto result = ApplyLoanAction(db, store, checker.actor.login, checker.idempotency_key, a, false,
+                                  &locked, row->target_txn_id);
     if (!result.ok()) return result.error();
     const AuditState loan_before = LoanState(locked);
     txn = result.value().txn_id;

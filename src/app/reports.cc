@@ -296,7 +296,9 @@ Result<Prepared> Prepare(store::Database& db, const Context& context,
   auto scope = ResolveScope(db, r.unit, out.structure_on);
   if (!scope.ok()) return scope.error();
   p.scope = std::move(scope).value();
-  if (!InActorArea(db, context, p.scope, out.structure_on))
+  // In the area on the structure asked for and where it is now.
+  if (!InActorArea(db, context, p.scope, out.structure_on) ||
+      !InActorArea(db, context, p.scope, ScopeDate(db, out.at)))
     // The words of a unit that does not exist (ResolveArea's): nothing tells
     // the two apart.
     return MakeError(

@@ -370,17 +370,16 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
   // A login that cannot be anybody's is refused at once: nothing to count,
   // nothing to hash, nothing typed by mistake (a password) stored.
   if (!ValidLogin(login) || password.size() > 1024) return SignInFailed();
-  // Each attempt on a login is counted before its password is checked (so
-  // that attempts sent at once cannot pass the limit together), and a
-  // success takes the count back. The address it comes from is refused
-  // while it is locked, and only its failures count against it (an office
-  // behind one address signs in all morning).
+  // Each attempt is counted before its password is checked, against the
+  // login and the address it comes from (so that attempts sent at once
+  // cannot pass either limit together), and a success takes it back from
+  // both (an office behind one address signs in all morning).
   const std::string address = "address:" + context.origin;
   auto counted = store::RunTransaction(db, [&](store::Transaction& tx) -> std::optional<Error> {
     db.LockKey("sign-in:" + login);
-    if (const auto a = store::FailuresOf(db, address); a.locked_until > now)
-      return LockedError(a.locked_until, now);
-    auto refused = CountAttempt(db, login, now, kFailuresBeforeLockout);
+    db.LockKey("sign-in:" + address);
+    auto refused = CountAttempt(db, address, now, kFailuresFromAddress);
+    if (!refused) refused = CountAttempt(db, login, now, kFailuresBeforeLockout);
     if (refused) return refused;
     tx.Commit();
     return std::nullopt;
@@ -391,8 +390,6 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
   const bool verified = Verifies(row, password) && !row->disabled_on;
   return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<SignedIn> {
     if (!verified) {
-      db.LockKey("sign-in:" + address);
-      (void)CountAttempt(db, address, now, kFailuresFromAddress);
       const bool locked = store::FailuresOf(db, login).locked_until > now;
       RecordAudit(db, context, "auth.sign_in", "user:" + login, {},
                   AuditState().Add("result", locked ? "locked" : "failed"));
@@ -400,8 +397,13 @@ Result<SignedIn> SignIn(Connection& connection, const Context& context, const st
       return SignInFailed();
     }
     db.LockKey("sign-in:" + login);
+    db.LockKey("sign-in:" + address);
     // (A lock set meanwhile by other attempts stays.)
     if (store::FailuresOf(db, login).locked_until <= now) store::ClearFailures(db, login);
+    if (auto a = store::FailuresOf(db, address); a.failures > 0 && a.locked_until <= now) {
+      --a.failures;  // a success takes its attempt back from the address too
+      store::WriteFailures(db, address, a);
+    }
     store::DeleteSessionsExpiredBefore(db, now - 24 * 60 * kMinute);
     SignedIn out{RandomHex(32), RandomHex(32), now + kSessionHours * 60 * kMinute, ViewOf(*row)};
     store::AddSession(db, {TokenHash(out.token), row->id, out.csrf_token, now, out.expires_micros,

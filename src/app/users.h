@@ -66,7 +66,7 @@ inline constexpr int64_t kFailureWindowMinutes = 15;
 inline constexpr int64_t kLockoutMinutes = 15;
 // Failed sign-ins from one address (any logins) within the window that lock
 // the address out for kLockoutMinutes.
-inline constexpr int kFailuresFromAddress = 30;
+inline constexpr int kFailuresFromAddress = 100;
 
 enum class SignInRejection {
   kSignInFailed,          // wrong login or password, or a disabled user (401)

@@ -74,14 +74,22 @@ std::vector<PendingRow> ListPending(Database& db, const std::string& status, int
                                     const NetworkStore::SearchArea* area) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM pending_request WHERE 1 = 1";
   if (!status.empty()) sql += " AND status = ?";
+  // (A loan whose borrower is in no group on the date passes here: its
+  // office decides, one by one, as the scope check does.)
   if (area != nullptr)
-    sql += " AND EXISTS (SELECT 1 FROM loan l WHERE l.code = pending_request.loan_code AND " +
-           NetworkStore::MemberOfArea(*area, "l.borrower_id") + ")";
+    sql += " AND EXISTS (SELECT 1 FROM loan l WHERE l.code = pending_request.loan_code AND (" +
+           NetworkStore::MemberOfArea(*area, "l.borrower_id") +
+           " OR NOT EXISTS (SELECT 1 FROM membership m2 WHERE m2.borrower_id = l.borrower_id "
+           "AND m2.valid_from <= ? AND (m2.valid_to IS NULL OR m2.valid_to > ?))))";
   sql += " ORDER BY id DESC LIMIT ?";
   auto st = db.Prepare(sql);
   int i = 1;
   if (!status.empty()) st->BindText(i++, status);
-  if (area != nullptr) i = NetworkStore::BindMemberOfArea(*st, i, *area);
+  if (area != nullptr) {
+    i = NetworkStore::BindMemberOfArea(*st, i, *area);
+    st->BindText(i++, area->on.ToIso());
+    st->BindText(i++, area->on.ToIso());
+  }
   st->BindInt(i, limit);
   std::vector<PendingRow> out;
   while (st->Step()) out.push_back(Read(*st));
