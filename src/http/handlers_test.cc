@@ -691,6 +691,33 @@ TEST_F(AccessTest, RequestsHoldWhatTheirMakerSaw) {
       4u);
 }
 
+// Two checkers approve one request at the same moment: it posts once.
+TEST_F(AccessTest, TwoCheckersAtOnceApproveOnce) {
+  const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  auto post = [&](const std::string& body, const std::string& key) {
+    return As(officer, "POST", "/api/loans/L1/actions", body, {}, key);
+  };
+  ASSERT_EQ(post(R"({"kind":"disburse","date":"2021-03-10"})", "d").status, 201);
+  ASSERT_EQ(post(R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", "p").status, 201);
+  const auto held = post(R"({"kind":"reverse","date":"2021-03-10"})", "r");
+  ASSERT_EQ(held.status, 202) << held.body;
+  const std::string path =
+      "/api/approvals/" +
+      std::to_string(nlohmann::json::parse(held.body)["request"].get<int64_t>());
+  Response first, second;
+  std::thread a([&] { first = As(director, "POST", path, R"({"approve":true})", {}, "a"); });
+  std::thread b([&] { second = As(token_, "POST", path, R"({"approve":true})", {}, "b"); });
+  a.join();
+  b.join();
+  const std::multiset<int> statuses = {first.status, second.status};
+  EXPECT_EQ(statuses, (std::multiset<int>{200, 409})) << first.body << " / " << second.body;
+  const auto txns = nlohmann::json::parse(
+      As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body)["transactions"];
+  int reversals = 0;
+  for (const auto& t : txns) reversals += t["kind"] == "reverse";
+  EXPECT_EQ(reversals, 1) << txns.dump();
+}
+
 TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
   const std::string officer = SignIn("can.bo.312");
   auto code_of = [&](const std::string& body, const std::string& key = "k") {
