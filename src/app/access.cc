@@ -141,56 +141,23 @@ Date ScopeDate(store::Database& db, Date asked) {
 }
 
 std::optional<LoanFacts> ReadLoanFacts(store::Database& db, int64_t loan_id) {
-  auto& st =
-      db.Cached("SELECT borrower_id, office_id, status, approved_dong FROM loan WHERE id = ?");
-  st.BindInt(1, loan_id);
-  std::optional<LoanFacts> out;
-  if (st.Step()) out = LoanFacts{st.GetInt(0), st.GetInt(1), st.GetText(2), st.GetInt(3)};
-  st.Reset();
-  return out;
+  const auto brief = store::LoanStore(db).BriefOf(loan_id);
+  if (!brief) return std::nullopt;
+  return LoanFacts{brief->borrower_id, brief->office_id, brief->status, brief->approved_dong};
 }
-
-namespace {
-
-// The one column `sql` selects of the version in force on `on` of unit `id`.
-std::optional<int64_t> ColumnOn(store::Database& db, const char* sql, int64_t id, Date on) {
-  auto& st = db.Cached(sql);
-  st.BindInt(1, id);
-  st.BindText(2, on.ToIso());
-  st.BindText(3, on.ToIso());
-  std::optional<int64_t> out;
-  if (st.Step()) out = st.GetInt(0);
-  st.Reset();
-  return out;
-}
-
-}  // namespace
 
 std::optional<int64_t> ScopeCheck::BranchOfOffice(int64_t office_id, Date on) {
-  return ColumnOn(db_,
-                  "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? "
-                  "AND (valid_to IS NULL OR valid_to > ?)",
-                  office_id, on);
+  return store::NetworkStore(db_).OfficeBranchOn(office_id, on);
 }
 
 std::optional<int64_t> ScopeCheck::OfficeOfPoint(int64_t point_id, Date on) {
-  return ColumnOn(db_,
-                  "SELECT office_id FROM commune_point_version WHERE point_id = ? AND "
-                  "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-                  point_id, on);
+  const auto links = store::NetworkStore(db_).PointLinksOn(point_id, on);
+  if (!links) return std::nullopt;
+  return links->first;
 }
 
 std::optional<std::pair<int64_t, int>> ScopeCheck::PointOfGroup(int64_t group_id, Date on) {
-  auto& st = db_.Cached(
-      "SELECT point_id, association_code FROM savings_group_version WHERE group_id = ? AND "
-      "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)");
-  st.BindInt(1, group_id);
-  st.BindText(2, on.ToIso());
-  st.BindText(3, on.ToIso());
-  std::optional<std::pair<int64_t, int>> out;
-  if (st.Step()) out = std::pair<int64_t, int>{st.GetInt(0), static_cast<int>(st.GetInt(1))};
-  st.Reset();
-  return out;
+  return store::NetworkStore(db_).GroupPointAndAssociationOn(group_id, on);
 }
 
 bool ScopeCheck::Office(int64_t office_id, Date on) {

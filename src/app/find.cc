@@ -98,12 +98,9 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
   d.birth_date = row->birth_date;
   d.on = on;
   if (const auto p = network.PlacementOn(*id, on)) {
-    d.group_code =
-        db.LookupText("SELECT code FROM savings_group WHERE id = ?", p->group_id).value_or("");
-    d.point_code =
-        db.LookupText("SELECT code FROM commune_point WHERE id = ?", p->point_id).value_or("");
-    d.office_code =
-        db.LookupText("SELECT code FROM office WHERE id = ?", p->office_id).value_or("");
+    d.group_code = network.UnitCode("savings_group", p->group_id);
+    d.point_code = network.UnitCode("commune_point", p->point_id);
+    d.office_code = network.UnitCode("office", p->office_id);
     d.association = p->association;
   }
   LoanListFilter filter;

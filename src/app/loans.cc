@@ -22,6 +22,7 @@
 #include "programs/outcomes.h"
 #include "savings/savings.h"
 #include "store/approval_store.h"
+#include "store/audit_store.h"
 #include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
@@ -764,12 +765,7 @@ Money OfficerLimit(store::Database& db, Date on) {
 
 // Who recorded the application (its audit record), if anyone did.
 std::optional<std::string> Applicant(store::Database& db, const std::string& code) {
-  auto st = db.Prepare(
-      "SELECT actor FROM audit_record WHERE subject = ? AND action = 'loan.apply' "
-      "ORDER BY seq LIMIT 1");
-  st->BindText(1, "loan:" + code);
-  if (!st->Step()) return std::nullopt;
-  return st->GetText(0);
+  return store::FirstActor(db, "loan:" + code, "loan.apply");
 }
 
 // A request the maker already made for this (the same Idempotency-Key, or

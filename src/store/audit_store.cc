@@ -146,6 +146,17 @@ std::vector<AuditRecord> ListAudit(Database& db, const AuditFilter& f) {
   return out;
 }
 
+std::optional<std::string> FirstActor(Database& db, const std::string& subject,
+                                      const std::string& action) {
+  auto st = db.Prepare(
+      "SELECT actor FROM audit_record WHERE subject = ? AND action = ? "
+      "ORDER BY seq LIMIT 1");
+  st->BindText(1, subject);
+  st->BindText(2, action);
+  if (!st->Step()) return std::nullopt;
+  return st->GetText(0);
+}
+
 AuditChainCheck CheckAuditChain(Database& db) {
   AuditChainCheck check;
   ChainHash previous = kGenesisHash;

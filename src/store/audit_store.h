@@ -49,6 +49,9 @@ struct AuditFilter {
 };
 // Newest first.
 std::vector<AuditRecord> ListAudit(Database& db, const AuditFilter& filter);
+// Who made the first record of `action` on `subject`, if anyone did.
+std::optional<std::string> FirstActor(Database& db, const std::string& subject,
+                                      const std::string& action);
 
 struct AuditChainCheck {
   int64_t records = 0;

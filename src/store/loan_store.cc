@@ -1155,6 +1155,16 @@ void LoanStore::SaveIdempotencyKey(const IdempotencyKey& key, const std::string&
   }
 }
 
+std::optional<LoanStore::LoanBrief> LoanStore::BriefOf(int64_t loan_id) {
+  auto& st =
+      db_.Cached("SELECT borrower_id, office_id, status, approved_dong FROM loan WHERE id = ?");
+  st.BindInt(1, loan_id);
+  std::optional<LoanBrief> out;
+  if (st.Step()) out = LoanBrief{st.GetInt(0), st.GetInt(1), st.GetText(2), st.GetInt(3)};
+  st.Reset();
+  return out;
+}
+
 std::optional<Date> LoanStore::BusinessDate() {
   auto& st = db_.Cached("SELECT current_date_iso FROM business_date WHERE id = 1");
   if (!st.Step()) return std::nullopt;

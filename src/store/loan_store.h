@@ -103,6 +103,14 @@ class LoanStore {
   void RecordDecision(int64_t loan_id, loans::LoanStatus status, Date decided_on,
                       const std::string& rejection_reason);
   std::optional<loans::Loan> LoadLoan(int64_t loan_id);
+  // A loan's borrower, office, status and approved amount, read as a plain
+  // row (not noted for the reports as LoadLoan is: safe before its lock).
+  struct LoanBrief {
+    int64_t borrower_id = 0, office_id = 0;
+    std::string status;
+    int64_t approved_dong = 0;
+  };
+  std::optional<LoanBrief> BriefOf(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
 
   // Reading ahead for a batch (a session's lines): a few queries for the

@@ -287,6 +287,24 @@ std::optional<int64_t> NetworkStore::GroupPointOn(int64_t group_id, Date on) {
                 group_id, on);
 }
 
+std::optional<std::pair<int64_t, int>> NetworkStore::GroupPointAndAssociationOn(int64_t group_id,
+                                                                                Date on) {
+  auto& st = db_.Cached(
+      "SELECT point_id, association_code FROM savings_group_version WHERE group_id = ? AND "
+      "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)");
+  st.BindInt(1, group_id);
+  st.BindText(2, on.ToIso());
+  st.BindText(3, on.ToIso());
+  std::optional<std::pair<int64_t, int>> out;
+  if (st.Step()) out = std::pair<int64_t, int>{st.GetInt(0), static_cast<int>(st.GetInt(1))};
+  st.Reset();
+  return out;
+}
+
+std::string NetworkStore::UnitCode(const std::string& table, int64_t id) {
+  return db_.LookupText("SELECT code FROM " + table + " WHERE id = ?", id).value_or("");
+}
+
 std::optional<int64_t> NetworkStore::OfficeBranchOn(int64_t office_id, Date on) {
   return LinkOn(db_,
                 "SELECT branch_id FROM office_version WHERE office_id = ? AND valid_from <= ? AND "

@@ -127,6 +127,10 @@ class NetworkStore {
   // A point's office and session day on a date; a group's point on a date.
   std::optional<std::pair<int64_t, int>> PointLinksOn(int64_t point_id, Date on);
   std::optional<int64_t> GroupPointOn(int64_t group_id, Date on);
+  // A group's point and association on a date.
+  std::optional<std::pair<int64_t, int>> GroupPointAndAssociationOn(int64_t group_id, Date on);
+  // The code of a unit (`table`: office, commune_point, savings_group, …), "" if none.
+  std::string UnitCode(const std::string& table, int64_t id);
   // The branch an office is of on a date.
   std::optional<int64_t> OfficeBranchOn(int64_t office_id, Date on);
   // Loans applied for, approved or active of the borrowers a point

@@ -8,17 +8,18 @@ constexpr const char* kColumns =
     "id, login, password_hash, role, scope, association_code, created_on, password_set_on, "
     "disabled_on";
 
-UserRow ReadUser(const Statement& st) {
+// A user's row from the columns kColumns lists, starting at column `first`.
+UserRow ReadUser(const Statement& st, int first = 0) {
   UserRow r;
-  r.id = st.GetInt(0);
-  r.login = st.GetText(1);
-  r.password_hash = st.GetText(2);
-  r.role = st.GetText(3);
-  r.scope = st.GetText(4);
-  r.association_code = static_cast<int>(st.GetInt(5));
-  r.created_on = *Date::Parse(st.GetText(6));
-  r.password_set_on = *Date::Parse(st.GetText(7));
-  if (!st.IsNull(8)) r.disabled_on = Date::Parse(st.GetText(8));
+  r.id = st.GetInt(first);
+  r.login = st.GetText(first + 1);
+  r.password_hash = st.GetText(first + 2);
+  r.role = st.GetText(first + 3);
+  r.scope = st.GetText(first + 4);
+  r.association_code = static_cast<int>(st.GetInt(first + 5));
+  r.created_on = *Date::Parse(st.GetText(first + 6));
+  r.password_set_on = *Date::Parse(st.GetText(first + 7));
+  if (!st.IsNull(first + 8)) r.disabled_on = Date::Parse(st.GetText(first + 8));
   return r;
 }
 
@@ -103,21 +104,12 @@ std::optional<std::pair<SessionRow, UserRow>> FindSession(Database& db,
       "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, s.origin, "
       "u.id, u.login, u.password_hash, u.role, u.scope, u.association_code, u.created_on, "
       "u.password_set_on, u.disabled_on FROM user_session s JOIN app_user u ON u.id = s.user_id "
-      "WHERE s.token_hash = ?");
+      "WHERE s.token_hash = ?");  // (the user's columns in kColumns' order)
   st.BindText(1, token_hash);
   if (!st.Step()) return std::nullopt;
   SessionRow s{st.GetText(0), st.GetInt(1), st.GetText(2),
                st.GetInt(3),  st.GetInt(4), st.GetText(5)};
-  UserRow u;
-  u.id = st.GetInt(6);
-  u.login = st.GetText(7);
-  u.password_hash = st.GetText(8);
-  u.role = st.GetText(9);
-  u.scope = st.GetText(10);
-  u.association_code = static_cast<int>(st.GetInt(11));
-  u.created_on = *Date::Parse(st.GetText(12));
-  u.password_set_on = *Date::Parse(st.GetText(13));
-  if (!st.IsNull(14)) u.disabled_on = Date::Parse(st.GetText(14));
+  UserRow u = ReadUser(st, 6);
   st.Reset();
   return std::pair<SessionRow, UserRow>{std::move(s), std::move(u)};
 }
