@@ -52,6 +52,10 @@ run "loan views: GET /api/loans/{code}" lookup.lua "$root/loans" /api/loans/
 pays() { sqlite3 "$db" "SELECT COUNT(*) FROM loan_txn WHERE kind = 'pay' AND txn_date = '$today'"; }
 before=$(pays)
 run "payments: POST /api/loans/{code}/actions (pay, durable)" pay.lua "$root/loans"
+# The server stops once the payments still queued have committed.
+kill "$server" && wait "$server" 2>/dev/null || true
+server=""
 audited=$(sqlite3 "$db" "SELECT COUNT(*) FROM audit_record WHERE action = 'loan.pay'")
 echo "payments posted: $(($(pays) - before)); their audit records: $audited"
+grep 'group commits' "$root/serve.out" || true
 "$build/tdcs" verify --db "$db" | tail -1

@@ -1,10 +1,14 @@
 #include "app/connection.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 
 #include "app/internal/access.h"
+#include "store/db.h"
 #include "store/migrate.h"
 
 namespace tdcs::app {
@@ -112,6 +116,155 @@ void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
     idle_.push_back(std::move(connection));
   }
   available_.notify_one();
+}
+
+WriteGroup::WriteGroup(ConnectionPool& pool, size_t max_writes)
+    : pool_(pool),
+      max_writes_(max_writes < 1 ? 1 : max_writes),
+      postgres_(pool.target().rfind("postgres", 0) == 0) {}
+
+WriteGroup::~WriteGroup() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wanted_.notify_all();
+  checkpoint_wanted_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+WriteGroup::Counts WriteGroup::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+void WriteGroup::Submit(std::function<void(Connection&)> write, Done done) {
+  if (postgres_) {
+    std::exception_ptr fault;
+    try {
+      auto connection = pool_.Acquire();
+      write(*connection);
+    } catch (...) {
+      fault = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      counts_.groups += 1;
+      counts_.writes += 1;
+    }
+    done(fault);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{std::move(write), std::move(done), nullptr});
+    if (!writer_thread_.joinable()) writer_thread_ = std::thread([this] { Write(); });
+  }
+  wanted_.notify_one();
+}
+
+void WriteGroup::Run(const std::function<void(Connection&)>& write) {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool over = false;
+  std::exception_ptr fault;
+  Submit(write, [&](std::exception_ptr f) {
+    std::lock_guard lock(mutex);
+    fault = f;
+    over = true;
+    finished.notify_one();  // under the lock: this frame outlives the call
+  });
+  std::unique_lock lock(mutex);
+  finished.wait(lock, [&] { return over; });
+  if (fault) std::rethrow_exception(fault);
+}
+
+void WriteGroup::Write() {
+  pthread_setname_np(pthread_self(), "tdcs-writer");
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wanted_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, and every write queued is done
+    std::vector<Job> group;
+    while (!queue_.empty() && group.size() < max_writes_) {
+      group.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    RunGroup(group);
+    for (Job& job : group) job.done(job.fault);
+    lock.lock();
+    counts_.groups += 1;
+    counts_.writes += static_cast<int64_t>(group.size());
+    checkpoint_due_ = true;
+    checkpoint_wanted_.notify_one();
+  }
+}
+
+Connection& WriteGroup::Writer() {
+  if (writer_ && (writer_->IsBroken() || Db(*writer_).InTransaction())) writer_.reset();
+  if (!writer_) {
+    writer_ = Connection::OpenInitialised(pool_.target());
+    Db(*writer_).ExecScript("PRAGMA wal_autocheckpoint=0");
+    std::lock_guard lock(mutex_);
+    if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { TakeCheckpoints(); });
+  }
+  return *writer_;
+}
+
+void WriteGroup::TakeCheckpoints() {
+  pthread_setname_np(pthread_self(), "tdcs-checkpoint");
+  constexpr auto kBetween = std::chrono::milliseconds(100);
+  std::unique_ptr<Connection> connection;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    checkpoint_wanted_.wait(lock, [&] { return checkpoint_due_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    try {
+      if (!connection) connection = Connection::OpenInitialised(pool_.target());
+      Db(*connection).ExecScript("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const StorageFault& fault) {
+      // The next commit asks again; the log only grows meanwhile.
+      std::fprintf(stderr, "checkpoint: %s\n", fault.what());
+      connection.reset();
+    }
+    lock.lock();
+    checkpoint_wanted_.wait_for(lock, kBetween, [&] { return stopping_; });
+  }
+}
+
+void WriteGroup::RunGroup(std::vector<Job>& group) {
+  // Each write alone, in its use case's own transaction.
+  const auto alone = [&](Job& job) {
+    try {
+      job.write(Writer());
+      job.fault = nullptr;
+    } catch (...) {
+      job.fault = std::current_exception();
+    }
+  };
+  if (group.size() == 1) return alone(group.front());
+  bool thrown = false;
+  try {
+    Connection& connection = Writer();
+    store::Database& db = Db(connection);
+    store::Transaction shared(db);
+    for (Job& job : group) {
+      store::Transaction own(db);
+      job.write(connection);
+      own.Commit();
+    }
+    shared.Commit();
+    return;
+  } catch (...) {
+    // A write threw, or the commit failed: nothing of the group is on the books.
+    thrown = true;
+  }
+  if (thrown)
+    for (Job& job : group) alone(job);
 }
 
 }  // namespace tdcs::app

@@ -11,9 +11,14 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/fault.h"
@@ -90,6 +95,76 @@ class ConnectionPool {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// Group commit: writes that arrive while a group is committing share the
+// next transaction, and so one durable commit (SQLite's fsync), each in a
+// savepoint of its own, run one after another by a thread of the group's own
+// on one connection kept for them (SQLite: its page cache stays warm, as no
+// other connection writes under it). A write refused by its use case rolls
+// back its own savepoint only. A write that throws (a storage fault, a bug)
+// takes its whole group back, and then each write of that group runs again
+// alone, in its use case's own transaction, so that one write's fault is no
+// other's. If a group's commit fails, every write of it fails with that
+// fault: none of them is on the books. PostgreSQL commits concurrent
+// sessions together itself: there each write runs at once, on the caller's
+// thread and a connection of the pool.
+//
+// A write must be safe to run again (a use case's body is: RunTransaction
+// runs it again too) and must not take long — a password hash, say, would
+// hold every write behind it: such routes run outside the group.
+//
+// SQLite's checkpoints (the write-ahead log copied into the database file,
+// and that file synced) are taken off the writer: its connection takes none
+// itself, and a thread of the group's own takes a passive one — which waits
+// for no writer — after each commit, at most every 100 ms.
+//
+// Thread safety: Submit and Run may be called from many threads at once.
+// The destructor waits for the writes queued.
+class WriteGroup {
+ public:
+  explicit WriteGroup(ConnectionPool& pool, size_t max_writes = 64);
+  ~WriteGroup();
+  WriteGroup(const WriteGroup&) = delete;
+  WriteGroup& operator=(const WriteGroup&) = delete;
+
+  using Done = std::function<void(std::exception_ptr fault)>;
+  // Queues `write` for the next group and returns; `done` is called, on the
+  // group's thread, once that group has committed (with null) or `write`
+  // or the commit failed (with the fault). `done` must not throw.
+  void Submit(std::function<void(Connection&)> write, Done done);
+  // Submit, and wait: returns once the write has committed, or rethrows.
+  void Run(const std::function<void(Connection&)>& write);
+  // Groups committed, and the writes in them, since the start (for tests
+  // and the benchmark's figures).
+  struct Counts {
+    int64_t groups = 0, writes = 0;
+  };
+  Counts counts() const;
+
+ private:
+  struct Job {
+    std::function<void(Connection&)> write;
+    Done done;
+    std::exception_ptr fault;
+  };
+  void Write();  // the group's thread
+  void RunGroup(std::vector<Job>& group);
+  Connection& Writer();
+  void TakeCheckpoints();
+  ConnectionPool& pool_;
+  const size_t max_writes_;
+  const bool postgres_;
+  std::unique_ptr<Connection> writer_;  // the group's thread's
+  mutable std::mutex mutex_;
+  std::condition_variable wanted_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  Counts counts_;
+  std::thread writer_thread_;
+  std::thread checkpointer_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
 };
 
 // `text` with the password of a PostgreSQL connection string `target` shown

@@ -152,6 +152,7 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
 struct Pools {
   app::ConnectionPool& main;
   app::ConnectionPool* read;  // null without --read-db
+  app::WriteGroup& writes;    // on main: the writes that commit in groups
 };
 
 constexpr std::string_view kSessionCookie = "tdcs_session";
@@ -1144,13 +1145,16 @@ Response Health(const Pools& pools) {
 // from the main pool otherwise.
 enum class Access { kPublic, kSignedIn };
 using Handler = std::function<Response(const Pools&, app::ConnectionPool&, const Call&)>;
+// A handler run in a group commit (app::WriteGroup), on the group's connection.
+using GroupedHandler = Response (*)(app::Connection&, const Call&);
 struct Route {
   const char* method;
   const char* path;  // OpenAPI form
   std::regex pattern;
   bool reads;
   Access access;
-  Handler handle;
+  Handler handle;  // null: `grouped`
+  GroupedHandler grouped = nullptr;
 };
 
 // Runs `handler` on a connection of `pool`. A read that finds its connection
@@ -1172,6 +1176,11 @@ auto WithConnection(Handler handler) {
 
 #define TDCS_ROUTE(METHOD, PATH, PATTERN, READS, ACCESS, FN) \
   Route { METHOD, PATH, std::regex(PATTERN), READS, ACCESS, WithConnection(FN) }
+// The writes that move money, which are many and short, run in the next
+// group commit (app::WriteGroup). A handler that runs long (a password hash)
+// stays out, on a connection of its own.
+#define TDCS_GROUPED_ROUTE(METHOD, PATH, PATTERN, ACCESS, FN) \
+  Route { METHOD, PATH, std::regex(PATTERN), false, ACCESS, nullptr, FN }
 
 const std::vector<Route>& Routes() {
   constexpr auto kPublic = Access::kPublic;
@@ -1194,17 +1203,17 @@ const std::vector<Route>& Routes() {
       TDCS_ROUTE("GET", "/api/borrowers", "/api/borrowers", true, kSignedIn, FindBorrowers),
       TDCS_ROUTE("GET", "/api/borrowers/{code}", "/api/borrowers/([0-9]{1,32})", true, kSignedIn,
                  ViewBorrower),
-      TDCS_ROUTE("POST", "/api/borrowers/{code}/savings", "/api/borrowers/([0-9]{1,32})/savings",
-                 false, kSignedIn, ActOnSavings),
+      TDCS_GROUPED_ROUTE("POST", "/api/borrowers/{code}/savings",
+                         "/api/borrowers/([0-9]{1,32})/savings", kSignedIn, ActOnSavings),
       TDCS_ROUTE("GET", "/api/reports/{name}", "/api/reports/([a-z-]{1,32})", true, kSignedIn,
                  Report),
-      TDCS_ROUTE("POST", "/api/loans", "/api/loans", false, kSignedIn, ApplyForLoan),
+      TDCS_GROUPED_ROUTE("POST", "/api/loans", "/api/loans", kSignedIn, ApplyForLoan),
       TDCS_ROUTE("GET", "/api/loans/{code}", "/api/loans/([A-Za-z0-9_-]{1,32})", true, kSignedIn,
                  ViewLoan),
-      TDCS_ROUTE("POST", "/api/loans/{code}/decision", "/api/loans/([A-Za-z0-9_-]{1,32})/decision",
-                 false, kSignedIn, DecideOnLoan),
-      TDCS_ROUTE("POST", "/api/loans/{code}/actions", "/api/loans/([A-Za-z0-9_-]{1,32})/actions",
-                 false, kSignedIn, ActOnLoan),
+      TDCS_GROUPED_ROUTE("POST", "/api/loans/{code}/decision",
+                         "/api/loans/([A-Za-z0-9_-]{1,32})/decision", kSignedIn, DecideOnLoan),
+      TDCS_GROUPED_ROUTE("POST", "/api/loans/{code}/actions",
+                         "/api/loans/([A-Za-z0-9_-]{1,32})/actions", kSignedIn, ActOnLoan),
       TDCS_ROUTE("GET", "/api/sessions/calendar", "/api/sessions/calendar", true, kSignedIn,
                  SessionCalendar),
       TDCS_ROUTE("GET", "/api/sessions/{point}/{date}",
@@ -1213,18 +1222,18 @@ const std::vector<Route>& Routes() {
       TDCS_ROUTE("GET", "/api/sessions/{point}/{date}/due",
                  "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/due", true,
                  kSignedIn, DueList),
-      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/open",
-                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/open", false,
-                 kSignedIn, OpenSession),
-      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/batches",
-                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/batches", false,
-                 kSignedIn, PostSession),
-      TDCS_ROUTE("POST", "/api/sessions/{point}/{date}/close",
-                 "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/close", false,
-                 kSignedIn, CloseSession),
+      TDCS_GROUPED_ROUTE("POST", "/api/sessions/{point}/{date}/open",
+                         "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/open",
+                         kSignedIn, OpenSession),
+      TDCS_GROUPED_ROUTE("POST", "/api/sessions/{point}/{date}/batches",
+                         "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/batches",
+                         kSignedIn, PostSession),
+      TDCS_GROUPED_ROUTE("POST", "/api/sessions/{point}/{date}/close",
+                         "/api/sessions/([A-Za-z0-9_-]{1,32})/([0-9]{4}-[0-9]{2}-[0-9]{2})/close",
+                         kSignedIn, CloseSession),
       TDCS_ROUTE("GET", "/api/approvals", "/api/approvals", true, kSignedIn, ListRequests),
-      TDCS_ROUTE("POST", "/api/approvals/{id}", "/api/approvals/([1-9][0-9]{0,17})", false,
-                 kSignedIn, DecideRequest),
+      TDCS_GROUPED_ROUTE("POST", "/api/approvals/{id}", "/api/approvals/([1-9][0-9]{0,17})",
+                         kSignedIn, DecideRequest),
       TDCS_ROUTE("GET", "/api/audit", "/api/audit", true, kSignedIn, ReadAudit),
       TDCS_ROUTE("GET", "/api/users", "/api/users", true, kSignedIn, ListUsers),
       TDCS_ROUTE("POST", "/api/users", "/api/users", false, kSignedIn, AddUser),
@@ -1245,7 +1254,19 @@ std::string RandomRequestId() {
   return out;
 }
 
-Response Route(const Pools& pools, const ApiOptions& options, const Request& request) {
+// A grouped write's request, kept until its group runs it.
+struct Deferred {
+  Request request;
+  std::smatch match;
+  app::Context context;
+  std::string csrf_token;
+  Response answer;
+};
+
+// The answer, or nothing when `done` (not null) is to be called with it
+// once the request's group commit has run.
+std::optional<Response> Route(const Pools& pools, const ApiOptions& options, const Request& request,
+                              const Api::Done* done) {
   bool path_known = false;
   for (const auto& route : Routes()) {
     std::smatch match;
@@ -1315,7 +1336,30 @@ Response Route(const Pools& pools, const ApiOptions& options, const Request& req
         context.idempotency_key = key;
       }
     }
-    return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, call);
+    if (!route.grouped)
+      return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, call);
+    if (done == nullptr) {
+      Response answer;
+      pools.writes.Run(
+          [&](app::Connection& connection) { answer = route.grouped(connection, call); });
+      return answer;
+    }
+    auto deferred = std::make_shared<Deferred>();
+    deferred->request = request;
+    std::regex_match(deferred->request.path, deferred->match, route.pattern);
+    deferred->context = std::move(call.context);
+    deferred->csrf_token = std::move(call.csrf_token);
+    const GroupedHandler handler = route.grouped;
+    pools.writes.Submit(
+        [deferred, handler, &options](app::Connection& connection) {
+          const Call again{deferred->request, deferred->match, deferred->context,
+                           deferred->csrf_token, options};
+          deferred->answer = handler(connection, again);
+        },
+        [deferred, done = *done](std::exception_ptr fault) {
+          done(fault ? FaultAnswer(deferred->request, fault) : std::move(deferred->answer));
+        });
+    return std::nullopt;
   }
   if (path_known)
     return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
@@ -1402,7 +1446,15 @@ std::vector<RouteInfo> Api::Routes() {
 
 Response Api::Handle(const Request& request) {
   try {
-    return Route(Pools{pool_, read_pool_}, options_, request);
+    return *Route(Pools{pool_, read_pool_, *writes_}, options_, request, nullptr);
+  } catch (...) {
+    return FaultAnswer(request, std::current_exception());
+  }
+}
+
+std::optional<Response> Api::Handle(const Request& request, Done done) {
+  try {
+    return Route(Pools{pool_, read_pool_, *writes_}, options_, request, &done);
   } catch (...) {
     return FaultAnswer(request, std::current_exception());
   }

@@ -16,7 +16,10 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,15 +118,26 @@ class Api {
   // connections, `tdcs serve --read-db`), serves the routes that only read.
   explicit Api(app::ConnectionPool& pool, app::ConnectionPool* read_pool = nullptr,
                ApiOptions options = {})
-      : pool_(pool), read_pool_(read_pool), options_(options) {}
-  // Never throws.
+      : pool_(pool),
+        read_pool_(read_pool),
+        options_(options),
+        writes_(std::make_unique<app::WriteGroup>(pool)) {}
+  // Never throws; waits for a write's group commit.
   Response Handle(const Request& request);
+  // The same, without waiting: the answer, or — a write that goes to a group
+  // commit (app::WriteGroup) — nothing, and `done` is called with the
+  // answer later, from the group's thread. Never throws.
+  using Done = std::function<void(Response)>;
+  std::optional<Response> Handle(const Request& request, Done done);
   static std::vector<RouteInfo> Routes();
+  // The group commits of the writes that move money (app::WriteGroup).
+  app::WriteGroup::Counts write_groups() const { return writes_->counts(); }
 
  private:
   app::ConnectionPool& pool_;
   app::ConnectionPool* read_pool_;
   ApiOptions options_;
+  std::unique_ptr<app::WriteGroup> writes_;
 };
 
 }  // namespace tdcs::http

@@ -718,6 +718,59 @@ TEST_F(AccessTest, TwoCheckersAtOnceApproveOnce) {
   EXPECT_EQ(reversals, 1) << txns.dump();
 }
 
+// Payments from many clients at once share group commits: each is posted
+// once (a replayed key too, even sent twice at once), a refused one takes
+// nothing of the others with it, and the books verify.
+TEST_F(AccessTest, PaymentsAtOnceArePostedOnceEach) {
+  const std::string officer = SignIn("can.bo.312");
+  ASSERT_EQ(As(officer, "POST", "/api/loans/L1/actions",
+               R"({"kind":"disburse","date":"2021-03-10"})", {}, "d")
+                .status,
+            201);
+  constexpr int kThreads = 8, kEach = 6;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int>> statuses(kThreads + 2);
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kEach; ++n)
+        statuses[t].push_back(As(officer, "POST", "/api/loans/L1/actions",
+                                 R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {},
+                                 "p-" + std::to_string(t) + "-" + std::to_string(n))
+                                  .status);
+    });
+  for (int t = kThreads; t < kThreads + 2; ++t)
+    threads.emplace_back([&, t] {
+      statuses[t].push_back(As(officer, "POST", "/api/loans/L1/actions",
+                               R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {},
+                               "twice")
+                                .status);
+      statuses[t].push_back(As(officer, "POST", "/api/loans/L1/actions",
+                               R"({"kind":"pay","amount_dong":1000000000000,"date":"2021-03-10"})",
+                               {}, "too-much-" + std::to_string(t))
+                                .status);
+    });
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(statuses[t], std::vector<int>(kEach, 201)) << t;
+  const std::multiset<int> twice = {statuses[kThreads][0], statuses[kThreads + 1][0]};
+  EXPECT_EQ(twice, (std::multiset<int>{200, 201}));
+  EXPECT_EQ(statuses[kThreads][1], 422);
+  EXPECT_EQ(statuses[kThreads + 1][1], 422);
+  const auto txns = nlohmann::json::parse(
+      As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body)["transactions"];
+  int64_t paid = 0, payments = 0;
+  for (const auto& t : txns)
+    if (t["kind"] == "pay") {
+      ++payments;
+      paid += t["amount_dong"].get<int64_t>();
+    }
+  EXPECT_EQ(payments, kThreads * kEach + 1) << txns.dump();
+  EXPECT_EQ(paid, (kThreads * kEach + 1) * 1000);
+  EXPECT_EQ(api_->write_groups().writes, 1 + kThreads * kEach + 4);
+  auto connection = app::Connection::OpenInitialised(target_);
+  const auto verified = app::Verify(*connection, app::SystemContext(), false);
+  EXPECT_TRUE(verified.ok()) << verified.problems.front();
+}
+
 TEST_F(AccessTest, BadWritesAreRefusedNamingTheField) {
   const std::string officer = SignIn("can.bo.312");
   auto code_of = [&](const std::string& body, const std::string& key = "k") {

@@ -25,7 +25,10 @@ constexpr const char* kReadHolidays =
     "SELECT holiday_date, valid_from, valid_to, name_vi, name_en, note FROM holiday "
     "ORDER BY holiday_date, valid_from";
 
+constexpr const char* kHolidayMemo = "holiday_calendar";
+
 void Write(Database& db, const char* sql, const Holiday& h) {
+  db.ForgetMemo(kHolidayMemo);
   auto& st = db.Cached(sql);
   st.BindText(1, h.date.ToIso());
   st.BindText(2, h.valid_from.ToIso());
@@ -65,18 +68,27 @@ int LoadHolidays(Database& db) {
 
 HolidayCalendar ReadHolidayCalendar(Database& db) {
   std::vector<Holiday> rows;
-  auto st = db.Prepare(kReadHolidays);
-  while (st->Step()) {
+  auto& st = db.Cached(kReadHolidays);
+  while (st.Step()) {
     Holiday h;
-    h.date = *Date::Parse(st->GetText(0));
-    h.valid_from = *Date::Parse(st->GetText(1));
-    if (!st->IsNull(2)) h.valid_to = Date::Parse(st->GetText(2));
-    h.name_vi = st->GetText(3);
-    h.name_en = st->GetText(4);
-    h.note = st->GetText(5);
+    h.date = *Date::Parse(st.GetText(0));
+    h.valid_from = *Date::Parse(st.GetText(1));
+    if (!st.IsNull(2)) h.valid_to = Date::Parse(st.GetText(2));
+    h.name_vi = st.GetText(3);
+    h.name_en = st.GetText(4);
+    h.note = st.GetText(5);
     rows.push_back(std::move(h));
   }
+  st.Reset();
   return HolidayCalendar(std::move(rows));
+}
+
+std::shared_ptr<const HolidayCalendar> HolidaysOf(Database& db) {
+  if (auto kept = std::static_pointer_cast<const HolidayCalendar>(db.Memo(kHolidayMemo)))
+    return kept;
+  auto read = std::make_shared<const HolidayCalendar>(ReadHolidayCalendar(db));
+  db.SetMemo(kHolidayMemo, read);
+  return read;
 }
 
 std::map<int64_t, std::vector<SessionMoveRow>> SessionMovesOf(

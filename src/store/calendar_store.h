@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ int LoadHolidays(Database& db);
 void SaveHoliday(Database& db, const Holiday& holiday);
 // Every row of the calendar.
 HolidayCalendar ReadHolidayCalendar(Database& db);
+// The same, read once per transaction (Database::Memo): the loan actions of
+// one group commit share it.
+std::shared_ptr<const HolidayCalendar> HolidaysOf(Database& db);
 
 // A moved session as recorded.
 struct SessionMoveRow {

@@ -170,6 +170,23 @@ void Database::AddPending(const std::string& key, std::unique_ptr<PendingWork> w
   pending_.emplace_back(key, std::move(work));
 }
 
+std::shared_ptr<const void> Database::Memo(const std::string& key) const {
+  if (!in_transaction_ || memo_serial_ != transaction_serial_ ||
+      RolledBackSince(transaction_serial_))
+    return nullptr;
+  const auto it = memo_.find(key);
+  return it == memo_.end() ? nullptr : it->second;
+}
+
+void Database::SetMemo(const std::string& key, std::shared_ptr<const void> value) {
+  if (!in_transaction_) return;
+  if (memo_serial_ != transaction_serial_) {
+    memo_.clear();
+    memo_serial_ = transaction_serial_;
+  }
+  memo_[key] = std::move(value);
+}
+
 bool Database::HeldInTransaction(const std::string& what) const {
   if (!in_transaction_ || held_serial_ != transaction_serial_ ||
       RolledBackSince(transaction_serial_))

@@ -188,6 +188,14 @@ class Database {
   void RollBackPending(const std::vector<std::pair<std::string, size_t>>& marks);
   PendingWork* Pending(const std::string& key);
   void AddPending(const std::string& key, std::unique_ptr<PendingWork> work);
+  // A value read once per transaction and shared by the stores that work in
+  // it (the holiday calendar, which every loan action of a group commit
+  // needs). Null when none was kept in this transaction, or a savepoint of it
+  // rolled back since; a store that changes what a memo was read from
+  // forgets it.
+  std::shared_ptr<const void> Memo(const std::string& key) const;
+  void SetMemo(const std::string& key, std::shared_ptr<const void> value);
+  void ForgetMemo(const std::string& key) { memo_.erase(key); }
   // A statement prepared once per connection and reused; keyed by its text.
   // The caller must finish with it (Step to the end or Reset) before the next
   // use of the same text. Owned by the Database.
@@ -204,6 +212,8 @@ class Database {
  private:
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   std::vector<std::pair<std::string, std::unique_ptr<PendingWork>>> pending_;
+  std::unordered_map<std::string, std::shared_ptr<const void>> memo_;
+  uint64_t memo_serial_ = 0;
   mutable std::unordered_set<std::string> held_;
   mutable uint64_t held_serial_ = 0;
   bool in_transaction_ = false;

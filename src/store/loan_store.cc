@@ -1016,7 +1016,7 @@ const savings::RateTimeline& LoanStore::SavingsRates() {
 }
 
 const HolidayCalendar& LoanStore::Holidays() {
-  if (!holidays_) holidays_ = ReadHolidayCalendar(db_);
+  if (!holidays_) holidays_ = HolidaysOf(db_);
   return *holidays_;
 }
 

@@ -291,7 +291,7 @@ class LoanStore {
   uint64_t head_transaction_ = 0;
   bool head_unwritten_ = false;  // deferred: the head row lags head_
   std::optional<savings::RateTimeline> savings_rates_;
-  std::optional<HolidayCalendar> holidays_;
+  std::shared_ptr<const HolidayCalendar> holidays_;
   // What ReadAhead… read, for the transaction numbered ahead_transaction_.
   void StartReadAhead();
   bool ReadAheadValid() const;

@@ -43,7 +43,9 @@ constexpr int64_t kReportModelSince = 19;
 constexpr int64_t kNetworkSeriesSince = 20;
 
 bool RunsOn(Engine engine, const Migration& m) {
-  return engine == Engine::kPostgres || m.sql.rfind(kPostgresOnly, 0) != 0;
+  if (m.sql.rfind(kPostgresOnly, 0) == 0) return engine == Engine::kPostgres;
+  if (m.sql.rfind(kSqliteOnly, 0) == 0) return engine == Engine::kSqlite;
+  return true;
 }
 
 std::string ForEngine(Engine engine, const std::string& sql) {

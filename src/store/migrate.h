@@ -21,6 +21,7 @@ struct Migration {
 };
 
 inline constexpr const char* kPostgresOnly = "-- postgres-only\n";
+inline constexpr const char* kSqliteOnly = "-- sqlite-only\n";
 
 const std::vector<Migration>& AllMigrations();
 // Whether the migration's SQL runs on `engine` (else only its version is recorded).

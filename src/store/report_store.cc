@@ -146,6 +146,46 @@ constexpr const char* kUpsertDay =
 constexpr const char* kShiftLater =
     "UPDATE report_day SET value = value + ? WHERE key = ? AND day > ?";
 
+namespace {
+
+// The series' changes of a write transaction, written once at its commit:
+// the postings that share a transaction (a group commit's, a batch's) write
+// each day of a series once. A savepoint that rolls back takes its changes
+// back; folded into one map while no savepoint has asked for a mark (a long
+// batch in one transaction stays small).
+class SeriesAtCommit final : public Database::PendingWork {
+ public:
+  static constexpr const char* kKey = "report.series";
+  void Add(const SeriesChanges& changes) {
+    for (const auto& [at, delta] : changes)
+      if (delta != 0) log_.emplace_back(at, delta);
+    if (!marked_ && log_.size() > kFoldAbove) Fold();
+  }
+  void Run(Database& db) override {
+    Fold();
+    WriteSeriesChanges(db, folded_);
+  }
+  size_t Mark() const override {
+    marked_ = true;
+    return log_.size();
+  }
+  void RollBackTo(size_t mark) override {
+    if (mark < log_.size()) log_.resize(mark);
+  }
+
+ private:
+  static constexpr size_t kFoldAbove = 1 << 16;
+  void Fold() {
+    for (const auto& [at, delta] : log_) folded_[at] += delta;
+    log_.clear();
+  }
+  SeriesChanges folded_;  // before any mark
+  std::vector<std::pair<std::pair<SeriesKey, Date>, int64_t>> log_;
+  mutable bool marked_ = false;
+};
+
+}  // namespace
+
 void ReportWriter::Flush() {
   TDCS_CHECK_MSG((pending_.empty() && households_.empty()) || db_.InTransaction(),
                  "report changes outside a transaction");
@@ -171,7 +211,14 @@ void ReportWriter::Flush() {
     }
     households_.clear();
   }
-  WriteSeriesChanges(db_, pending_);
+  if (pending_.empty()) return;
+  auto* work = static_cast<SeriesAtCommit*>(db_.Pending(SeriesAtCommit::kKey));
+  if (work == nullptr) {
+    auto added = std::make_unique<SeriesAtCommit>();
+    work = added.get();
+    db_.AddPending(SeriesAtCommit::kKey, std::move(added));
+  }
+  work->Add(pending_);
   pending_.clear();
 }
 
