@@ -14,6 +14,7 @@
 
 #include "app/books.h"
 #include "app/import.h"
+#include "app/internal/access.h"
 #include "app/loans.h"
 #include "app/sessions.h"
 #include "test_db.h"
@@ -117,6 +118,41 @@ TEST(Concurrency, PaymentsOnTheSameLoansAreAllPostedOnce) {
             deposits.load());
   EXPECT_EQ(Count(target, "SELECT balance_dong FROM savings_account"), deposits.load() * 5'000);
   EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM idempotency_record"), kThreads * kPayments);
+  ExpectBooksVerify(target);
+}
+
+// Payments that share one transaction (a group commit's), one of them in a
+// savepoint that rolls back: its entry, its balances and its changes to the
+// read model's series go, the other's stay; the books verify deep.
+TEST(Concurrency, APaymentRolledBackInASharedTransactionLeavesNothing) {
+  const std::string target = LoanBook(3, 2);
+  const Date session = *Date::Parse("2024-04-07");
+  auto connection = Connection::Open(target);
+  ASSERT_TRUE(CloseTo(*connection, SystemContext(), {session, nullptr, nullptr}).ok());
+  store::Database& db = Db(*connection);
+  Context first = SystemContext(), second = SystemContext(), third = SystemContext();
+  first.idempotency_key = "first";
+  second.idempotency_key = "second";
+  third.idempotency_key = "third";
+  {
+    store::Transaction shared(db);
+    ASSERT_TRUE(
+        ActOnLoan(*connection, first, {LoanActionKind::kPay, "L1", session, Money::Dong(7'000)})
+            .ok());
+    {
+      store::Transaction refused(db);
+      ASSERT_TRUE(
+          ActOnLoan(*connection, second, {LoanActionKind::kPay, "L1", session, Money::Dong(10'000)})
+              .ok());
+    }  // rolled back
+    ASSERT_TRUE(
+        ActOnLoan(*connection, third, {LoanActionKind::kPay, "L2", session, Money::Dong(20'000)})
+            .ok());
+    shared.Commit();
+  }
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM loan_txn WHERE kind = 'pay'"), 2);
+  EXPECT_EQ(Count(target, "SELECT SUM(amount_dong) FROM loan_txn WHERE kind = 'pay'"), 27'000);
+  EXPECT_EQ(Count(target, "SELECT COUNT(*) FROM idempotency_record"), 2);
   ExpectBooksVerify(target);
 }
 

@@ -162,24 +162,36 @@ class SeriesAtCommit final : public Database::PendingWork {
     if (!marked_ && log_.size() > kFoldAbove) Fold();
   }
   void Run(Database& db) override {
+    LockChainHead(db);  // held already by the postings; as every writer of the model
     Fold();
     WriteSeriesChanges(db, folded_);
   }
+  // Marks count every change added, folded or not; nothing is folded once a
+  // mark was given, so a mark below the folded count can only be a
+  // savepoint's taken before this work existed: all of it goes.
   size_t Mark() const override {
     marked_ = true;
-    return log_.size();
+    return folded_count_ + log_.size();
   }
   void RollBackTo(size_t mark) override {
-    if (mark < log_.size()) log_.resize(mark);
+    if (mark < folded_count_) {
+      folded_.clear();
+      folded_count_ = 0;
+      log_.clear();
+    } else if (mark - folded_count_ < log_.size()) {
+      log_.resize(mark - folded_count_);
+    }
   }
 
  private:
   static constexpr size_t kFoldAbove = 1 << 16;
   void Fold() {
     for (const auto& [at, delta] : log_) folded_[at] += delta;
+    folded_count_ += log_.size();
     log_.clear();
   }
   SeriesChanges folded_;  // before any mark
+  size_t folded_count_ = 0;
   std::vector<std::pair<std::pair<SeriesKey, Date>, int64_t>> log_;
   mutable bool marked_ = false;
 };
