@@ -5,7 +5,10 @@
 #include <map>
 #include <tuple>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
+#include "app/internal/scope.h"
 #include "entrusted/fees.h"
 #include "entrusted/rating.h"
 #include "ledger/ledger.h"
@@ -212,6 +215,9 @@ std::string ShareVietnamese(int64_t n, int64_t of) {
 }
 
 Result<RatingSummary> RateGroups(Connection& connection, const Context& context, Month month) {
+  // Month-end work over the whole bank.
+  if (auto denied = Require(context.actor, Permission::kOperate); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   if (auto e = CheckMonthOver(db, month, "Chỉ chấm điểm tổ", "Groups are rated")) return *e;
   const Date last = LastOf(month);
@@ -278,6 +284,13 @@ Result<RatingSummary> RateGroups(Connection& connection, const Context& context,
                              static_cast<int>(DivideRoundHalfUp(sum.first, sum.second))));
   store::ReplaceGroupRatings(db, loans::MonthKey(month.year, month.month),
                              *store::LoanStore(db).BusinessDate(), rows);
+  RecordAudit(db, context, "ratings.rate", "month:" + loans::MonthKey(month.year, month.month), {},
+              AuditState()
+                  .Add("groups", static_cast<int64_t>(rows.size()))
+                  .Add("good", summary.group_classes.good)
+                  .Add("fair", summary.group_classes.fair)
+                  .Add("average", summary.group_classes.average)
+                  .Add("weak", summary.group_classes.weak));
   tx.Commit();
   std::sort(summary.groups.begin(), summary.groups.end(),
             [](const GroupRating& a, const GroupRating& b) { return a.group_code < b.group_code; });
@@ -285,6 +298,8 @@ Result<RatingSummary> RateGroups(Connection& connection, const Context& context,
 }
 
 Result<FeeSummary> RunFees(Connection& connection, const Context& context, Month month) {
+  if (auto denied = Require(context.actor, Permission::kOperate); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   if (auto e = CheckMonthOver(db, month, "Chỉ tính hoa hồng và phí ủy thác",
                               "Commission and fees are computed"))
@@ -402,18 +417,37 @@ Result<FeeSummary> RunFees(Connection& connection, const Context& context, Month
   }
   store::RecordFeeRun(db, key, today, context.actor.login, summary.commission.dong(),
                       summary.fees.dong(), lines);
+  RecordAudit(db, context, "fees.run", "month:" + key, {},
+              AuditState()
+                  .Add("groups", summary.groups)
+                  .Add("interest_collected_dong", summary.interest_collected.dong())
+                  .Add("commission_dong", summary.commission.dong())
+                  .Add("fees_dong", summary.fees.dong()));
   tx.Commit();
   return summary;
 }
 
 Result<std::vector<FeeLine>> FeeStatement(Connection& connection, const Context& context,
                                           const FeeStatementRequest& r) {
+  if (auto denied = Require(context.actor, Permission::kReport); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
+  // The lines of groups in the actor's area (RULES §14.3), where the group
+  // is at the month's end; an association unit's statement shows those.
+  ScopeCheck check(db, context.actor);
+  const Date on = ScopeDate(db, LastOf(r.month));
+  std::map<int64_t, bool> in_area;
+  const auto holds = [&](int64_t group) {
+    if (check.national()) return true;
+    const auto [it, fresh] = in_area.try_emplace(group, false);
+    if (fresh) it->second = check.Group(group, on);
+    return it->second;
+  };
   std::optional<int64_t> group_id;
   if (!r.group_code.empty()) {
     auto unit = store::NetworkStore(db).FindUnit("savings_group", r.group_code);
-    if (!unit)
+    if (!unit || !holds(unit->id))
       return MakeError(EntrustedRejection::kGroupUnknown, "group",
                        "Tổ '" + r.group_code + "' không tồn tại",
                        "Group '" + r.group_code + "' does not exist");
@@ -429,7 +463,7 @@ Result<std::vector<FeeLine>> FeeStatement(Connection& connection, const Context&
     if (group_id && l.group_id != *group_id) continue;
     if (!group_id) {
       if (l.kind != "fee" || l.association_code != r.association || l.level != r.level ||
-          l.area_code != r.area_code)
+          l.area_code != r.area_code || !holds(l.group_id))
         continue;
       unit_found = true;
     }
@@ -449,7 +483,7 @@ Result<std::vector<FeeLine>> FeeStatement(Connection& connection, const Context&
     f.paid_on = l.paid_on;
     out.push_back(std::move(f));
   }
-  if (!unit_found && !rows.empty())
+  if (!unit_found && (!rows.empty() || !check.national()))
     return MakeError(EntrustedRejection::kUnitUnknown, "unit",
                      "Không có đơn vị hội " + std::to_string(r.association) + " cấp " + r.level +
                          " địa bàn '" + r.area_code + "' trong tháng này",

@@ -1,10 +1,14 @@
 #include "app/inspect.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
+#include "app/access.h"
 #include "app/internal/access.h"
 #include "app/internal/area.h"
+#include "app/internal/audit.h"
+#include "app/internal/scope.h"
 #include "app/loans.h"
 #include "network/oversight.h"
 #include "store/loan_store.h"
@@ -63,11 +67,32 @@ Status CheckAssociation(int association) {
                        " is invalid (11 farmers, 12 women, 13 veterans, 14 youth)");
 }
 
-Result<int64_t> Office(store::Database& db, const std::string& code) {
-  if (auto office = store::NetworkStore(db).FindUnit("office", code)) return office->id;
+// The office, if it lies in the actor's area (RULES §14.3; an association
+// officer's lists are further their association's).
+Result<int64_t> Office(store::Database& db, const Context& context, const std::string& code,
+                       Date on) {
+  auto office = store::NetworkStore(db).FindUnit("office", code);
+  if (office) {
+    ScopeCheck check(db, context.actor);
+    if (check.national() ||
+        check.Area({{store::AreaKind::kOffice, office->id}, "office", code}, ScopeDate(db, on)))
+      return office->id;
+  }
   return MakeError(InspectionRejection::kOfficeUnknown, "office",
                    "Phòng giao dịch '" + code + "' không tồn tại",
                    "Office '" + code + "' does not exist");
+}
+
+// The association a list is of: the one asked, or the association
+// officer's own (another's is not theirs to see).
+Result<int> ListAssociation(const Context& context, int asked) {
+  if (auto s = CheckAssociation(asked); !s.ok()) return s.error();
+  if (context.actor.association == 0) return asked;
+  if (asked != 0 && asked != context.actor.association)
+    return MakeError(InspectionRejection::kAssociationUnknown, "association",
+                     "Hội " + std::to_string(asked) + " không thuộc phạm vi của người dùng",
+                     "Association " + std::to_string(asked) + " is not the user's");
+  return context.actor.association;
 }
 
 template <typename Line>
@@ -80,13 +105,17 @@ void ByAssociationGroupLoan(std::vector<Line>& lines) {
 
 }  // namespace
 
-Result<std::vector<NewLoanToInspect>> NewLoansToInspect(Connection& connection, const Context&,
+Result<std::vector<NewLoanToInspect>> NewLoansToInspect(Connection& connection,
+                                                        const Context& context,
                                                         const std::string& office_code, Date on,
-                                                        int association) {
+                                                        int asked_association) {
+  if (auto denied = Require(context.actor, Permission::kRead); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  if (auto s = CheckAssociation(association); !s.ok()) return s.error();
-  auto office = Office(db, office_code);
+  auto chosen = ListAssociation(context, asked_association);
+  if (!chosen.ok()) return chosen.error();
+  const int association = chosen.value();
+  auto office = Office(db, context, office_code, on);
   if (!office.ok()) return office.error();
   if (auto s = NotAfterToday(db, on); !s.ok()) return s.error();
   std::vector<NewLoanToInspect> out;
@@ -113,11 +142,14 @@ Result<std::vector<NewLoanToInspect>> NewLoansToInspect(Connection& connection, 
 
 Result<std::vector<DormantLoan>> DormantLoans(Connection& connection, const Context& context,
                                               const std::string& office_code, Date on,
-                                              int association) {
+                                              int asked_association) {
+  if (auto denied = Require(context.actor, Permission::kRead); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  if (auto s = CheckAssociation(association); !s.ok()) return s.error();
-  auto office = Office(db, office_code);
+  auto chosen = ListAssociation(context, asked_association);
+  if (!chosen.ok()) return chosen.error();
+  const int association = chosen.value();
+  auto office = Office(db, context, office_code, on);
   if (!office.ok()) return office.error();
   if (auto s = NotAfterToday(db, on); !s.ok()) return s.error();
   const Date cutoff = network::DormantCutoff(on);
@@ -151,6 +183,8 @@ Result<std::vector<DormantLoan>> DormantLoans(Connection& connection, const Cont
 
 Result<PlanResult> PlanInspections(Connection& connection, const Context& context,
                                    const PlanRequest& r) {
+  // The office plans its year, for a unit of its area.
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   auto today = Today(db);
@@ -166,6 +200,10 @@ Result<PlanResult> PlanInspections(Connection& connection, const Context& contex
   auto area = ResolveArea(db, r.unit, on, InspectionRejection::kUnitUnknown,
                           InspectionRejection::kUnitAmbiguous);
   if (!area.ok()) return area.error();
+  if (ScopeCheck check(db, context.actor);
+      !check.national() && !check.Area(area.value(), ScopeDate(db, on)))
+    return MakeError(InspectionRejection::kUnitUnknown, "unit", "Không có đơn vị '" + r.unit + "'",
+                     "No unit '" + r.unit + "'");
   // One plan of a year written at a time: the months continue in turn.
   db.LockKey("inspection-plan:" + std::to_string(r.year));
   PlanResult out;
@@ -193,18 +231,33 @@ Result<PlanResult> PlanInspections(Connection& connection, const Context& contex
   }
   store::AddPlanEntries(db, rows);
   out.added = static_cast<int64_t>(rows.size());
+  RecordAudit(db, context, "inspection.plan",
+              "plan:" + std::to_string(r.year) + ":" + area.value().kind + ":" + area.value().code,
+              {}, AuditState().Add("added", out.added).Add("already", out.already));
   tx.Commit();
   return out;
 }
 
-Result<std::vector<PlanEntry>> InspectionPlan(Connection& connection, const Context&, int year,
-                                              int association) {
+Result<std::vector<PlanEntry>> InspectionPlan(Connection& connection, const Context& context,
+                                              int year, int asked_association) {
+  if (auto denied = Require(context.actor, Permission::kRead); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  if (auto s = CheckAssociation(association); !s.ok()) return s.error();
+  auto chosen = ListAssociation(context, asked_association);
+  if (!chosen.ok()) return chosen.error();
+  const int association = chosen.value();
+  ScopeCheck check(db, context.actor);
+  const auto today = store::LoanStore(db).BusinessDate();
+  const Date on = ScopeDate(db, today ? *today : Date::MonthDayClamped(year, 1, 1));
+  std::map<int64_t, bool> in_area;  // by group
   std::vector<PlanEntry> out;
   for (auto& row : store::PlanOf(db, year)) {
     if (association != 0 && row.association != association) continue;
+    if (!check.national()) {
+      const auto [it, fresh] = in_area.try_emplace(row.group_id, false);
+      if (fresh) it->second = check.Group(row.group_id, on);
+      if (!it->second) continue;
+    }
     out.push_back({row.month, row.association, row.group_code, row.group_name, row.done_on});
   }
   std::stable_sort(out.begin(), out.end(), [](const PlanEntry& a, const PlanEntry& b) {
@@ -216,6 +269,9 @@ Result<std::vector<PlanEntry>> InspectionPlan(Connection& connection, const Cont
 
 Result<int64_t> RecordInspection(Connection& connection, const Context& context,
                                  const InspectionRecordRequest& r) {
+  // The association's or the office's inspector records what they found.
+  if (auto denied = Require(context.actor, Permission::kEntrusted); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   if (r.loan_code.empty() == r.group_code.empty())
@@ -241,7 +297,8 @@ Result<int64_t> RecordInspection(Connection& connection, const Context& context,
   row.recorded_on = today.value();
   if (!r.loan_code.empty()) {
     auto loan = store::LoanStore(db).FindLoanId(r.loan_code);
-    if (!loan)
+    const auto facts = loan ? ReadLoanFacts(db, *loan) : std::nullopt;
+    if (!loan || !facts || !ScopeCheck(db, context.actor).Loan(*facts, ScopeDate(db, r.date)))
       return MakeError(InspectionRejection::kLoanUnknown, "loan",
                        "Không có khoản vay '" + r.loan_code + "'", "No loan '" + r.loan_code + "'");
     const auto disbursed = store::LoanDisbursedOn(db, *loan);
@@ -259,7 +316,8 @@ Result<int64_t> RecordInspection(Connection& connection, const Context& context,
     row.loan_id = *loan;
   } else {
     auto group = store::NetworkStore(db).FindUnit("savings_group", r.group_code);
-    if (!group || !group->period.Contains(r.date))
+    if (!group || !group->period.Contains(r.date) ||
+        !ScopeCheck(db, context.actor).Group(group->id, ScopeDate(db, r.date)))
       return MakeError(InspectionRejection::kGroupUnknown, "group",
                        "Không có tổ '" + r.group_code + "' hoạt động ngày " + r.date.ToVietnamese(),
                        "No group '" + r.group_code + "' open on " + r.date.ToIso());
@@ -267,6 +325,13 @@ Result<int64_t> RecordInspection(Connection& connection, const Context& context,
     row.group_id = group->id;
   }
   store::AddInspection(db, row);
+  RecordAudit(db, context, "inspection.record",
+              r.loan_code.empty() ? "group:" + r.group_code : "loan:" + r.loan_code, {},
+              AuditState()
+                  .Add("id", row.id)
+                  .Add("date", r.date.ToIso())
+                  .Add("result", r.result)
+                  .Add("note", r.note));
   tx.Commit();
   return row.id;
 }

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <map>
 
+#include "app/access.h"
 #include "app/internal/access.h"
 #include "app/internal/area.h"
+#include "app/internal/audit.h"
+#include "app/internal/scope.h"
 #include "app/loans.h"
 #include "network/network.h"
 #include "network/oversight.h"
@@ -62,11 +65,11 @@ Result<Date> Today(store::Database& db) {
   return *today;
 }
 
+Error CampaignUnknown(const std::string& code);
+
 Result<store::CampaignRow> Campaign(store::Database& db, const std::string& code) {
   if (auto c = store::FindCampaign(db, code)) return *c;
-  return MakeError(ReconcileRejection::kCampaignUnknown, "campaign",
-                   "Không có đợt đối chiếu '" + code + "'",
-                   "No reconciliation campaign '" + code + "'");
+  return CampaignUnknown(code);
 }
 
 bool CodeFits(const std::string& code) {
@@ -110,6 +113,43 @@ std::string Yyyymmdd(Date d) {
   return iso;
 }
 
+// Whether a line lies in the actor's area (RULES §14.3): its group's place
+// on the business date. Asked once per group.
+class LineScope {
+ public:
+  LineScope(store::Database& db, const Context& context, Date as_of)
+      : check_(db, context.actor), on_(ScopeDate(db, as_of)) {}
+  bool Holds(const store::ReconcileLineRow& line) {
+    if (check_.national()) return true;
+    const auto [it, fresh] = seen_.try_emplace(line.group_id, false);
+    if (fresh) it->second = check_.Group(line.group_id, on_);
+    return it->second;
+  }
+
+ private:
+  ScopeCheck check_;
+  Date on_;
+  std::map<int64_t, bool> seen_;
+};
+
+Error CampaignUnknown(const std::string& code) {
+  return MakeError(ReconcileRejection::kCampaignUnknown, "campaign",
+                   "Không có đợt đối chiếu '" + code + "'",
+                   "No reconciliation campaign '" + code + "'");
+}
+
+// A campaign's lines in the actor's area; a campaign with none there is
+// not there for them (CAMPAIGN_UNKNOWN).
+Result<std::vector<store::ReconcileLineRow>> VisibleLines(store::Database& db,
+                                                          const Context& context,
+                                                          const store::CampaignRow& campaign) {
+  auto lines = store::ReconcileLines(db, campaign.id);
+  LineScope scope(db, context, campaign.as_of);
+  std::erase_if(lines, [&](const store::ReconcileLineRow& l) { return !scope.Holds(l); });
+  if (lines.empty()) return CampaignUnknown(campaign.code);
+  return lines;
+}
+
 ReconcileLine LineOf(const store::ReconcileLineRow& r) {
   ReconcileLine l;
   l.group_code = r.group_code;
@@ -135,6 +175,8 @@ ReconcileLine LineOf(const store::ReconcileLineRow& r) {
 
 Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context& context,
                                            const ReconcileOpenRequest& r) {
+  // The office opens a campaign, for a unit of its area.
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   auto today = Today(db);
@@ -149,6 +191,10 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
                           ReconcileRejection::kUnitAmbiguous);
   if (!area.ok()) return area.error();
   const ResolvedArea& a = area.value();
+  if (ScopeCheck check(db, context.actor);
+      !check.national() && !check.Area(a, ScopeDate(db, r.as_of)))
+    return MakeError(ReconcileRejection::kUnitUnknown, "unit", "Không có đơn vị '" + r.unit + "'",
+                     "No unit '" + r.unit + "'");
   const std::string code = r.code.empty() ? "DC-" + a.code + "-" + Yyyymmdd(r.as_of) : r.code;
   if (!CodeFits(code))
     return MakeError(ReconcileRejection::kCampaignCodeFormat, "code",
@@ -226,6 +272,14 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
   store::AddCampaign(db, campaign);
   for (auto& l : lines) l.campaign_id = campaign.id;
   store::AddReconcileLines(db, lines);
+  RecordAudit(db, context, "reconcile.open", "campaign:" + code, {},
+              AuditState()
+                  .Add("unit", a.kind + ":" + a.code)
+                  .Add("as_of", r.as_of.ToIso())
+                  .Add("households", static_cast<int64_t>(lines.size()))
+                  .Add("principal_dong", out.principal.dong())
+                  .Add("interest_dong", out.interest.dong())
+                  .Add("savings_dong", out.savings.dong()));
   tx.Commit();
   out.code = code;
   out.unit_kind = a.kind;
@@ -235,16 +289,19 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
   return out;
 }
 
-Result<ReconcileList> ListReconciliation(Connection& connection, const Context&,
+Result<ReconcileList> ListReconciliation(Connection& connection, const Context& context,
                                          const std::string& code, const std::string& group_code,
                                          int association) {
+  if (auto denied = Require(context.actor, Permission::kRead); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
   auto campaign = Campaign(db, code);
   if (!campaign.ok()) return campaign.error();
   const auto& c = campaign.value();
+  auto visible = VisibleLines(db, context, c);
+  if (!visible.ok()) return visible.error();
   ReconcileList out{c.code, c.unit_kind, c.unit_code, c.as_of, {}};
-  for (const auto& row : store::ReconcileLines(db, c.id)) {
+  for (const auto& row : visible.value()) {
     if (!group_code.empty() && row.group_code != group_code) continue;
     if (association != 0 && row.association != association) continue;
     out.lines.push_back(LineOf(row));
@@ -267,25 +324,36 @@ struct LineToWrite {
   Date today;
 };
 
-Result<LineToWrite> LineForWrite(store::Database& db, const std::string& code,
-                                 const std::string& borrower_code) {
+Result<LineToWrite> LineForWrite(store::Database& db, const Context& context,
+                                 const std::string& code, const std::string& borrower_code) {
   auto today = Today(db);
   if (!today.ok()) return today.error();
   auto campaign = Campaign(db, code);
   if (!campaign.ok()) return campaign.error();
-  auto borrower = store::NetworkStore(db).FindBorrowerIdByCode(borrower_code);
-  if (!borrower)
+  // A campaign with nothing in the actor's area is not there for them; a
+  // household outside it, as one that does not exist.
+  if (auto visible = VisibleLines(db, context, campaign.value()); !visible.ok())
+    return visible.error();
+  const auto unknown = [&] {
     return MakeError(ReconcileRejection::kBorrowerUnknown, "borrower",
                      "Không có hộ vay '" + borrower_code + "'",
                      "No borrower '" + borrower_code + "'");
+  };
+  auto borrower = store::NetworkStore(db).FindBorrowerIdByCode(borrower_code);
+  if (!borrower) return unknown();
   // Answers and resolutions of a line one at a time.
   db.LockKey("reconcile-line:" + std::to_string(campaign.value().id) + ":" +
              std::to_string(*borrower));
   auto line = store::ReconcileLine(db, campaign.value().id, *borrower);
-  if (!line)
+  if (line && !LineScope(db, context, campaign.value().as_of).Holds(*line)) return unknown();
+  if (!line) {
+    if (ScopeCheck check(db, context.actor);
+        !check.Borrower(*borrower, ScopeDate(db, campaign.value().as_of)))
+      return unknown();
     return MakeError(ReconcileRejection::kBorrowerNotInCampaign, "borrower",
                      "Hộ " + borrower_code + " không có trong đợt đối chiếu " + code,
                      "Borrower " + borrower_code + " is not in reconciliation campaign " + code);
+  }
   return LineToWrite{campaign.value(), *line, today.value()};
 }
 
@@ -300,12 +368,15 @@ Error NoteInvalid(const std::string& field, const std::string& what_vi,
 
 Status AnswerReconciliation(Connection& connection, const Context& context,
                             const ReconcileAnswerRequest& r) {
+  // The association (or the office) records what the household answered.
+  if (auto denied = Require(context.actor, Permission::kEntrusted); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   if (!r.confirmed && (r.note.empty() || !network::NoteFits(r.note)))
     return NoteInvalid("note", "Ghi chú chênh lệch", "A discrepancy's note");
   if (r.confirmed && !network::NoteFits(r.note)) return NoteInvalid("note", "Ghi chú", "A note");
-  auto target = LineForWrite(db, r.campaign, r.borrower_code);
+  auto target = LineForWrite(db, context, r.campaign, r.borrower_code);
   if (!target.ok()) return target.error();
   const auto& line = target.value().line;
   if (!line.answer.empty())
@@ -320,6 +391,10 @@ Status AnswerReconciliation(Connection& connection, const Context& context,
   store::SaveReconcileAnswer(db, line.campaign_id, line.borrower_id,
                              r.confirmed ? "confirmed" : "discrepancy", r.note,
                              target.value().today, context.actor.login);
+  RecordAudit(
+      db, context, "reconcile.answer", "campaign:" + r.campaign + ":" + r.borrower_code,
+      AuditState().Add("answer", ""),
+      AuditState().Add("answer", r.confirmed ? "confirmed" : "discrepancy").Add("note", r.note));
   tx.Commit();
   return Status::Ok();
 }
@@ -327,11 +402,13 @@ Status AnswerReconciliation(Connection& connection, const Context& context,
 Status ResolveReconciliation(Connection& connection, const Context& context,
                              const std::string& code, const std::string& borrower_code,
                              const std::string& resolution) {
+  // The office resolves a discrepancy.
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   if (resolution.empty() || !network::NoteFits(resolution))
     return NoteInvalid("resolution", "Cách xử lý", "A resolution");
-  auto target = LineForWrite(db, code, borrower_code);
+  auto target = LineForWrite(db, context, code, borrower_code);
   if (!target.ok()) return target.error();
   const auto& line = target.value().line;
   if (line.answer != "discrepancy")
@@ -348,12 +425,17 @@ Status ResolveReconciliation(Connection& connection, const Context& context,
                          line.resolved_on->ToIso() + " already (" + line.resolved_by + ")");
   store::SaveReconcileResolution(db, line.campaign_id, line.borrower_id, resolution,
                                  target.value().today, context.actor.login);
+  RecordAudit(db, context, "reconcile.resolve", "campaign:" + code + ":" + borrower_code,
+              AuditState().Add("answer", line.answer).Add("note", line.note),
+              AuditState().Add("resolution", resolution));
   tx.Commit();
   return Status::Ok();
 }
 
-Result<ReconcileProgress> ReconciliationProgress(Connection& connection, const Context&,
+Result<ReconcileProgress> ReconciliationProgress(Connection& connection, const Context& context,
                                                  const std::string& code, const std::string& by) {
+  if (auto denied = Require(context.actor, Permission::kReport); !denied.ok())
+    return denied.error();
   if (by != "office" && by != "point" && by != "group" && by != "association")
     return MakeError(ReconcileRejection::kProgressByInvalid, "by",
                      "Tiến độ theo '" + by + "' không hợp lệ (office, point, group, association)",
@@ -373,7 +455,9 @@ Result<ReconcileProgress> ReconciliationProgress(Connection& connection, const C
     if (l.answer == "discrepancy") ++row.discrepancies;
     if (l.answer == "discrepancy" && l.resolved_on) ++row.resolved;
   };
-  for (const auto& l : store::ReconcileLines(db, campaign.value().id)) {
+  auto visible = VisibleLines(db, context, campaign.value());
+  if (!visible.ok()) return visible.error();
+  for (const auto& l : visible.value()) {
     std::string unit = by == "office" ? l.office_code : by == "point" ? l.point_code : l.group_code;
     if (by == "association")
       unit =

@@ -13,9 +13,12 @@
 #include "app/approvals.h"
 #include "app/audit.h"
 #include "app/books.h"
+#include "app/entrusted_work.h"
 #include "app/find.h"
 #include "app/health.h"
+#include "app/inspect.h"
 #include "app/loans.h"
+#include "app/reconcile.h"
 #include "app/reports.h"
 #include "app/sessions.h"
 #include "app/users.h"
@@ -132,6 +135,23 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
           app::LoanViewRejection::kGroupUnknown, app::LoanViewRejection::kOfficeUnknown,
           app::LoanViewRejection::kLoanNotYetApplied})
       set(code, 404);
+    for (auto code :
+         {app::ReconcileRejection::kUnitUnknown, app::ReconcileRejection::kCampaignUnknown,
+          app::ReconcileRejection::kBorrowerUnknown,
+          app::ReconcileRejection::kBorrowerNotInCampaign,
+          app::ReconcileRejection::kGroupNotInCampaign})
+      set(code, 404);
+    for (auto code :
+         {app::InspectionRejection::kOfficeUnknown, app::InspectionRejection::kUnitUnknown,
+          app::InspectionRejection::kLoanUnknown, app::InspectionRejection::kGroupUnknown})
+      set(code, 404);
+    set(app::EntrustedRejection::kGroupUnknown, 404);
+    set(app::EntrustedRejection::kUnitUnknown, 404);
+    for (auto code :
+         {app::ReconcileRejection::kCampaignExists, app::ReconcileRejection::kCampaignCodeDuplicate,
+          app::ReconcileRejection::kAlreadyAnswered, app::ReconcileRejection::kAlreadyResolved})
+      set(code, 409);
+    set(app::EntrustedRejection::kFeesAlreadyRun, 409);
     set(HttpRejection::kMethodNotAllowed, 405);
     set(app::LoanActionRejection::kIdempotencyKeyReused, 409);
     set(HttpRejection::kRequestTooLarge, 413);
@@ -1112,6 +1132,354 @@ json HealthJson(const app::DatabaseHealth& h) {
 // Whether the server can reach its databases: 200 when it can, 503
 // DATABASE_UNREACHABLE (the health document with the error's fields) when
 // one of them does not answer; why goes to the log.
+// An optional date of the query (`name`), else the business date.
+Result<Date> QueryDate(app::Connection& connection, const Request& request, const char* name) {
+  const std::string text = Param(request, name);
+  if (!text.empty()) {
+    auto parsed = Date::Parse(text);
+    if (!parsed)
+      return MakeError(HttpRejection::kDateFormat, name, "Ngày không hợp lệ (YYYY-MM-DD)",
+                       "Invalid date (YYYY-MM-DD)");
+    return *parsed;
+  }
+  auto today = app::BusinessDate(connection);
+  if (!today)
+    return MakeError(HttpRejection::kDateRequired, name,
+                     "Chưa có ngày làm việc: hãy cho biết ngày (?" + std::string(name) + "=)",
+                     "No business date yet: give the date (?" + std::string(name) + "=)");
+  return *today;
+}
+
+// ?association=11–14 or farmers|women|veterans|youth, or nothing (0).
+Result<int> AssociationParam(const Request& request) {
+  const std::string text = Param(request, "association");
+  if (text.empty()) return 0;
+  return app::ParseAssociationCode(text, "association");
+}
+
+json OptionalDate(const std::optional<Date>& d) { return d ? json(d->ToIso()) : json(nullptr); }
+
+// POST /api/reconciliations {"unit","as_of","code"}: opens a campaign (15/TD).
+Response OpenReconciliation(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"unit", "as_of", "code"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(unit, body.Text("unit", true, 64));
+  TDCS_TAKE(as_of, body.DateField("as_of", true));
+  TDCS_TAKE(code, body.Text("code", false, 40));
+  TDCS_TAKE(opened, app::OpenReconciliation(connection, c.context, {unit, *as_of, code}));
+  return Json(201, json{{"code", opened.code},
+                        {"unit_kind", opened.unit_kind},
+                        {"unit", opened.unit_code},
+                        {"as_of", opened.as_of.ToIso()},
+                        {"households", opened.households},
+                        {"groups", opened.groups},
+                        {"principal_dong", opened.principal.dong()},
+                        {"interest_dong", opened.interest.dong()},
+                        {"savings_dong", opened.savings.dong()}});
+}
+
+// GET /api/reconciliations/{code}?group=&association=: list 15/TD.
+Response ListReconciliation(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(association, AssociationParam(c.request));
+  TDCS_TAKE(list, app::ListReconciliation(connection, c.context, c.match[1].str(),
+                                          Param(c.request, "group"), association));
+  json lines = json::array();
+  for (const auto& l : list.lines)
+    lines.push_back({{"group", l.group_code},
+                     {"association", l.association},
+                     {"point", l.point_code},
+                     {"office", l.office_code},
+                     {"borrower", l.borrower_code},
+                     {"name", l.borrower_name},
+                     {"principal_dong", l.principal.dong()},
+                     {"interest_dong", l.interest.dong()},
+                     {"savings_dong", l.savings.dong()},
+                     {"answer", l.answer.empty() ? json(nullptr) : json(l.answer)},
+                     {"note", l.note},
+                     {"answered_on", OptionalDate(l.answered_on)},
+                     {"answered_by", l.answered_by},
+                     {"resolution", l.resolution},
+                     {"resolved_on", OptionalDate(l.resolved_on)},
+                     {"resolved_by", l.resolved_by}});
+  return Json(200, json{{"code", list.code},
+                        {"unit_kind", list.unit_kind},
+                        {"unit", list.unit_code},
+                        {"as_of", list.as_of.ToIso()},
+                        {"lines", lines}});
+}
+
+// POST /api/reconciliations/{code}/answers {"borrower","confirmed","note"}
+Response AnswerReconciliation(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"borrower", "confirmed", "note"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(borrower, body.Text("borrower", true, 32));
+  TDCS_TAKE(confirmed, body.Bool("confirmed", true));
+  TDCS_TAKE(note, body.Text("note", false, 500));
+  const std::string code = c.match[1].str();
+  if (auto done =
+          app::AnswerReconciliation(connection, c.context, {code, borrower, confirmed, note});
+      !done.ok())
+    return ErrorAnswer(done.error());
+  return Json(201, json{{"campaign", code},
+                        {"borrower", borrower},
+                        {"answer", confirmed ? "confirmed" : "discrepancy"}});
+}
+
+// POST /api/reconciliations/{code}/resolutions {"borrower","resolution"}
+Response ResolveReconciliation(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"borrower", "resolution"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(borrower, body.Text("borrower", true, 32));
+  TDCS_TAKE(resolution, body.Text("resolution", true, 500));
+  const std::string code = c.match[1].str();
+  if (auto done = app::ResolveReconciliation(connection, c.context, code, borrower, resolution);
+      !done.ok())
+    return ErrorAnswer(done.error());
+  return Json(201, json{{"campaign", code}, {"borrower", borrower}, {"resolution", resolution}});
+}
+
+json ProgressRowJson(const app::ReconcileProgressRow& r) {
+  return json{{"unit", r.unit},
+              {"households", r.households},
+              {"answered", r.answered},
+              {"confirmed", r.confirmed},
+              {"discrepancies", r.discrepancies},
+              {"resolved", r.resolved},
+              {"percent", r.percent},
+              {"text", r.text}};
+}
+
+// GET /api/reconciliations/{code}/progress?by=office|point|group|association
+Response ReconciliationProgress(app::Connection& connection, const Call& c) {
+  const std::string by = Param(c.request, "by").empty() ? "office" : Param(c.request, "by");
+  TDCS_TAKE(progress, app::ReconciliationProgress(connection, c.context, c.match[1].str(), by));
+  json rows = json::array();
+  for (const auto& r : progress.rows) rows.push_back(ProgressRowJson(r));
+  return Json(200, json{{"code", progress.code},
+                        {"as_of", progress.as_of.ToIso()},
+                        {"by", by},
+                        {"rows", rows},
+                        {"total", ProgressRowJson(progress.total)}});
+}
+
+// POST /api/ratings/{month}: rates every group of the month (BC0437).
+Response RateGroups(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(month, app::ParseMonth(c.match[1].str(), "month"));
+  TDCS_TAKE(summary, app::RateGroups(connection, c.context, month));
+  const auto classes = [](const app::ClassCounts& k) {
+    return json{{"tot", k.good}, {"kha", k.fair}, {"trung_binh", k.average}, {"yeu", k.weak}};
+  };
+  return Json(201, json{{"month", c.match[1].str()},
+                        {"groups", static_cast<int64_t>(summary.groups.size())},
+                        {"group_classes", classes(summary.group_classes)},
+                        {"commune_classes", classes(summary.commune_classes)},
+                        {"unit_classes", classes(summary.unit_classes)}});
+}
+
+// POST /api/fees/{month}: the month's commission and entrustment fees, posted once.
+Response RunFees(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(month, app::ParseMonth(c.match[1].str(), "month"));
+  TDCS_TAKE(summary, app::RunFees(connection, c.context, month));
+  json levels = json::object();
+  const char* names[] = {"central", "province", "district", "commune"};
+  for (int i = 0; i < 4; ++i) levels[names[i]] = summary.by_level[i].dong();
+  return Json(201, json{{"month", c.match[1].str()},
+                        {"groups", summary.groups},
+                        {"interest_collected_dong", summary.interest_collected.dong()},
+                        {"commission_dong", summary.commission.dong()},
+                        {"fees_dong", summary.fees.dong()},
+                        {"full", summary.full},
+                        {"reduced", summary.reduced},
+                        {"withheld", summary.withheld},
+                        {"fees_by_level_dong", levels}});
+}
+
+// GET /api/fees/{month}?group=CODE | ?association=&level=&area=: a statement.
+Response FeeStatement(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(month, app::ParseMonth(c.match[1].str(), "month"));
+  app::FeeStatementRequest r;
+  r.month = month;
+  r.group_code = Param(c.request, "group");
+  if (r.group_code.empty()) {
+    TDCS_TAKE(association, AssociationParam(c.request));
+    r.association = association;
+    r.level = Param(c.request, "level");
+    r.area_code = Param(c.request, "area");
+    if (r.association == 0 || r.level.empty())
+      return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "group",
+                                   "Cần ?group= hoặc ?association=&level=(&area=)",
+                                   "Give ?group= or ?association=&level=(&area=)"));
+  }
+  TDCS_TAKE(lines, app::FeeStatement(connection, c.context, r));
+  json out = json::array();
+  for (const auto& l : lines)
+    out.push_back({{"group", l.group_code},
+                   {"kind", l.kind},
+                   {"level", l.level},
+                   {"association", l.association_code},
+                   {"area", l.area_code},
+                   {"interest_collected_dong", l.interest_collected.dong()},
+                   {"rate_bp", l.rate_bp},
+                   {"overdue_ratio_bp", l.overdue_ratio_bp},
+                   {"collection_ratio_bp", l.collection_ratio_bp},
+                   {"quality", l.quality},
+                   {"percent", l.percent},
+                   {"amount_dong", l.amount.dong()},
+                   {"paid_on", OptionalDate(l.paid_on)}});
+  return Json(200, json{{"month", c.match[1].str()}, {"lines", out}});
+}
+
+// GET /api/inspections/new-loans?office=&on=&association=: list 06/TD.
+Response NewLoansToInspect(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(on, QueryDate(connection, c.request, "on"));
+  TDCS_TAKE(association, AssociationParam(c.request));
+  TDCS_TAKE(loans, app::NewLoansToInspect(connection, c.context, Param(c.request, "office"), on,
+                                          association));
+  json out = json::array();
+  for (const auto& l : loans)
+    out.push_back({{"association", l.association},
+                   {"group", l.group_code},
+                   {"loan", l.loan_code},
+                   {"borrower", l.borrower_code},
+                   {"program", l.program},
+                   {"disbursed_on", l.disbursed_on.ToIso()},
+                   {"deadline", l.deadline.ToIso()},
+                   {"days_left", l.days_left},
+                   {"inspected_on", OptionalDate(l.inspected_on)}});
+  return Json(200,
+              json{{"office", Param(c.request, "office")}, {"on", on.ToIso()}, {"loans", out}});
+}
+
+// GET /api/inspections/dormant?office=&on=&association=
+Response DormantLoans(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(on, QueryDate(connection, c.request, "on"));
+  TDCS_TAKE(association, AssociationParam(c.request));
+  TDCS_TAKE(loans,
+            app::DormantLoans(connection, c.context, Param(c.request, "office"), on, association));
+  json out = json::array();
+  for (const auto& l : loans)
+    out.push_back({{"association", l.association},
+                   {"group", l.group_code},
+                   {"loan", l.loan_code},
+                   {"borrower", l.borrower_code},
+                   {"program", l.program},
+                   {"disbursed_on", l.disbursed_on.ToIso()},
+                   {"last_transaction", OptionalDate(l.last_transaction)},
+                   {"principal_dong", l.principal.dong()},
+                   {"inspected_on", OptionalDate(l.inspected_on)}});
+  return Json(200,
+              json{{"office", Param(c.request, "office")}, {"on", on.ToIso()}, {"loans", out}});
+}
+
+json PlanEntriesJson(const std::vector<app::PlanEntry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries)
+    out.push_back({{"month", e.month},
+                   {"association", e.association},
+                   {"group", e.group_code},
+                   {"name", e.group_name},
+                   {"done_on", OptionalDate(e.done_on)}});
+  return out;
+}
+
+// POST /api/inspections/plans {"unit","year"}: the groups of the area not
+// yet in the year's plan, each given a month.
+Response PlanInspections(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"unit", "year"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(unit, body.Text("unit", true, 64));
+  TDCS_TAKE(year, body.Int("year", true, 2000, 2100));
+  TDCS_TAKE(plan, app::PlanInspections(connection, c.context, {unit, static_cast<int>(year)}));
+  return Json(201, json{{"unit", unit},
+                        {"year", year},
+                        {"added", plan.added},
+                        {"already", plan.already},
+                        {"entries", PlanEntriesJson(plan.entries)}});
+}
+
+// GET /api/inspections/plans/{year}?association=
+Response InspectionPlan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(association, AssociationParam(c.request));
+  const int year = std::stoi(c.match[1].str());
+  TDCS_TAKE(entries, app::InspectionPlan(connection, c.context, year, association));
+  return Json(200, json{{"year", year}, {"entries", PlanEntriesJson(entries)}});
+}
+
+// POST /api/inspections {"loan"|"group","date","result","note"}
+Response RecordInspection(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"loan", "group", "date", "result", "note"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  app::InspectionRecordRequest r;
+  TDCS_TAKE(loan, body.Text("loan", false, 32));
+  TDCS_TAKE(group, body.Text("group", false, 32));
+  TDCS_TAKE(result, body.Text("result", true, 16));
+  TDCS_TAKE(note, body.Text("note", false, 500));
+  TDCS_TAKE(date, WriteDate(connection, body));
+  r.loan_code = loan;
+  r.group_code = group;
+  r.result = result;
+  r.note = note;
+  r.date = date;
+  TDCS_TAKE(id, app::RecordInspection(connection, c.context, r));
+  return Json(201, json{{"id", id},
+                        {"loan", loan.empty() ? json(nullptr) : json(loan)},
+                        {"group", group.empty() ? json(nullptr) : json(group)},
+                        {"date", date.ToIso()},
+                        {"result", result}});
+}
+
+json PlanJson(const app::PlanReport& plan) {
+  const auto line = [](const app::PlanLine& l) {
+    return json{{"program", l.program},
+                {"program_name", l.program_name},
+                {"target_dong", l.target},
+                {"allocated_dong", l.allocated},
+                {"outstanding_dong", l.outstanding},
+                {"attainment_bp", l.AttainmentBp()}};
+  };
+  json lines = json::array();
+  for (const auto& l : plan.lines) lines.push_back(line(l));
+  return json{{"unit_kind", plan.heading.unit_kind},
+              {"unit", plan.heading.unit_code},
+              {"unit_name", plan.heading.unit_name},
+              {"year", plan.year},
+              {"at", plan.heading.at.ToIso()},
+              {"lines", lines},
+              {"total", line(plan.total)}};
+}
+
+// POST /api/plans {"year","unit","program","amount_dong"}: a target, top-down.
+Response SetPlan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"year", "unit", "program", "amount_dong"}); !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(year, body.Int("year", true, 2000, 2100));
+  TDCS_TAKE(unit, body.Text("unit", false, 64));
+  TDCS_TAKE(program, body.Text("program", true, 16));
+  TDCS_TAKE(amount, body.Amount("amount_dong", true, true));
+  app::PlanTargetRequest r;
+  r.year = static_cast<int>(year);
+  if (!unit.empty()) r.unit = unit;
+  r.program = program;
+  r.amount = std::to_string(amount.dong());
+  TDCS_TAKE(plan, app::SetPlan(connection, c.context, r));
+  return Json(201, PlanJson(plan));
+}
+
+// GET /api/plans/{year}?unit=&at=: the year's targets and their attainment.
+Response ShowPlan(app::Connection& connection, const Call& c) {
+  app::ReportRequest r;
+  r.unit = Param(c.request, "unit").empty() ? c.context.actor.scope : Param(c.request, "unit");
+  if (!Param(c.request, "at").empty()) {
+    TDCS_TAKE(at, QueryDate(connection, c.request, "at"));
+    r.at = at;
+  }
+  TDCS_TAKE(plan, app::Plan(connection, c.context, std::stoi(c.match[1].str()), r));
+  return Json(200, PlanJson(plan));
+}
+
 Response Health(const Pools& pools) {
   const auto main = app::CheckHealth(pools.main);
   json body{{"status", "ok"}, {"database", HealthJson(main)}};
@@ -1234,6 +1602,37 @@ const std::vector<Route>& Routes() {
       TDCS_ROUTE("GET", "/api/approvals", "/api/approvals", true, kSignedIn, ListRequests),
       TDCS_GROUPED_ROUTE("POST", "/api/approvals/{id}", "/api/approvals/([1-9][0-9]{0,17})",
                          kSignedIn, DecideRequest),
+      TDCS_ROUTE("POST", "/api/reconciliations", "/api/reconciliations", false, kSignedIn,
+                 OpenReconciliation),
+      TDCS_ROUTE("GET", "/api/reconciliations/{code}", "/api/reconciliations/([A-Za-z0-9_-]{1,40})",
+                 true, kSignedIn, ListReconciliation),
+      TDCS_ROUTE("POST", "/api/reconciliations/{code}/answers",
+                 "/api/reconciliations/([A-Za-z0-9_-]{1,40})/answers", false, kSignedIn,
+                 AnswerReconciliation),
+      TDCS_ROUTE("POST", "/api/reconciliations/{code}/resolutions",
+                 "/api/reconciliations/([A-Za-z0-9_-]{1,40})/resolutions", false, kSignedIn,
+                 ResolveReconciliation),
+      TDCS_ROUTE("GET", "/api/reconciliations/{code}/progress",
+                 "/api/reconciliations/([A-Za-z0-9_-]{1,40})/progress", true, kSignedIn,
+                 ReconciliationProgress),
+      TDCS_ROUTE("POST", "/api/ratings/{month}", "/api/ratings/([0-9]{4}-[0-9]{2})", false,
+                 kSignedIn, RateGroups),
+      TDCS_ROUTE("POST", "/api/fees/{month}", "/api/fees/([0-9]{4}-[0-9]{2})", false, kSignedIn,
+                 RunFees),
+      TDCS_ROUTE("GET", "/api/fees/{month}", "/api/fees/([0-9]{4}-[0-9]{2})", true, kSignedIn,
+                 FeeStatement),
+      TDCS_ROUTE("GET", "/api/inspections/new-loans", "/api/inspections/new-loans", true, kSignedIn,
+                 NewLoansToInspect),
+      TDCS_ROUTE("GET", "/api/inspections/dormant", "/api/inspections/dormant", true, kSignedIn,
+                 DormantLoans),
+      TDCS_ROUTE("POST", "/api/inspections/plans", "/api/inspections/plans", false, kSignedIn,
+                 PlanInspections),
+      TDCS_ROUTE("GET", "/api/inspections/plans/{year}", "/api/inspections/plans/([0-9]{4})", true,
+                 kSignedIn, InspectionPlan),
+      TDCS_ROUTE("POST", "/api/inspections", "/api/inspections", false, kSignedIn,
+                 RecordInspection),
+      TDCS_ROUTE("POST", "/api/plans", "/api/plans", false, kSignedIn, SetPlan),
+      TDCS_ROUTE("GET", "/api/plans/{year}", "/api/plans/([0-9]{4})", true, kSignedIn, ShowPlan),
       TDCS_ROUTE("GET", "/api/audit", "/api/audit", true, kSignedIn, ReadAudit),
       TDCS_ROUTE("GET", "/api/users", "/api/users", true, kSignedIn, ListUsers),
       TDCS_ROUTE("POST", "/api/users", "/api/users", false, kSignedIn, AddUser),

@@ -21,6 +21,7 @@
 #include "app/books.h"
 #include "app/import.h"
 #include "app/loans.h"
+#include "app/reconcile.h"
 #include "app/users.h"
 #include "base/clock.h"
 #include "base/fault.h"
@@ -872,6 +873,21 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "POST /api/sessions/{point}/{date}/close",
                                            "GET /api/approvals",
                                            "POST /api/approvals/{id}",
+                                           "POST /api/reconciliations",
+                                           "GET /api/reconciliations/{code}",
+                                           "POST /api/reconciliations/{code}/answers",
+                                           "POST /api/reconciliations/{code}/resolutions",
+                                           "GET /api/reconciliations/{code}/progress",
+                                           "POST /api/ratings/{month}",
+                                           "POST /api/fees/{month}",
+                                           "GET /api/fees/{month}",
+                                           "GET /api/inspections/new-loans",
+                                           "GET /api/inspections/dormant",
+                                           "POST /api/inspections/plans",
+                                           "GET /api/inspections/plans/{year}",
+                                           "POST /api/inspections",
+                                           "POST /api/plans",
+                                           "GET /api/plans/{year}",
                                            "GET /api/audit",
                                            "GET /api/users",
                                            "POST /api/users",
@@ -885,7 +901,8 @@ TEST_F(AccessTest, EveryRouteHasARule) {
     std::string path = route.path;
     for (auto [hole, value] : {std::pair{"{code}", "1"}, std::pair{"{login}", "x"},
                                std::pair{"{id}", "1"}, std::pair{"{point}", "P1"},
-                               std::pair{"{date}", "2021-01-01"}, std::pair{"{name}", "headline"}})
+                               std::pair{"{date}", "2021-01-01"}, std::pair{"{name}", "headline"},
+                               std::pair{"{month}", "2021-01"}, std::pair{"{year}", "2021"}})
       if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), value);
     const auto r = api_->Handle(JsonRequest(route.method, path, "{}"));
     EXPECT_EQ(r.status, 401) << key << ": " << r.body;
@@ -897,6 +914,84 @@ TEST_F(AccessTest, EveryRouteHasARule) {
 // with one line short-paid (posted, flagged), posts it again (nothing twice),
 // and closes the session with the cash counted; another office's officer
 // does not find the point, a group leader reads only their group's lines.
+// A reconciliation campaign over HTTP: opened by the office, answered with
+// a discrepancy by the association, resolved by the office, its progress
+// counted; then an inspection recorded. Each write is in the audit trail.
+TEST_F(AccessTest, AReconciliationAndAnInspectionOverHttp) {
+  {
+    auto connection = pool_->Acquire();
+    const app::Context system = app::SystemContext();
+    ASSERT_TRUE(
+        app::CloseTo(*connection, system, {*Date::Parse("2021-03-10"), nullptr, nullptr}).ok());
+    ASSERT_TRUE(app::ActOnLoan(*connection, system,
+                               {app::LoanActionKind::kDisburse, "L1", *Date::Parse("2021-03-10")})
+                    .ok());
+    ASSERT_TRUE(app::AddUser(*connection, system,
+                             {"hoa.pn", "association", "PGD312", "women", "mat-khau-dai-1"})
+                    .ok());
+  }
+  const std::string officer = SignIn("can.bo.312"), other = SignIn("can.bo.313"),
+                    women = SignIn("hoa.pn");
+  const auto opened = As(officer, "POST", "/api/reconciliations",
+                         R"({"unit":"office:PGD312","as_of":"2021-03-10","code":"DC-1"})");
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  EXPECT_EQ(nlohmann::json::parse(opened.body)["principal_dong"], 30'000'000);
+  EXPECT_EQ(As(officer, "POST", "/api/reconciliations",
+               R"({"unit":"office:PGD312","as_of":"2021-03-10"})")
+                .status,
+            409);
+  EXPECT_EQ(Code(As(other, "POST", "/api/reconciliations",
+                    R"({"unit":"office:PGD312","as_of":"2021-03-10"})")),
+            "UNIT_UNKNOWN");
+  EXPECT_EQ(Code(As(other, "GET", "/api/reconciliations/DC-1")), "CAMPAIGN_UNKNOWN");
+  const auto list = As(women, "GET", "/api/reconciliations/DC-1");
+  ASSERT_EQ(list.status, 200) << list.body;
+  const auto lines = nlohmann::json::parse(list.body)["lines"];
+  ASSERT_EQ(lines.size(), 1u) << list.body;
+  EXPECT_EQ(lines[0]["borrower"], "0000000001");
+  EXPECT_EQ(lines[0]["principal_dong"], 30'000'000);
+  EXPECT_EQ(Code(As(women, "POST", "/api/reconciliations/DC-1/answers",
+                    R"({"borrower":"0000000001","confirmed":false})")),
+            "NOTE_INVALID");
+  EXPECT_EQ(As(women, "POST", "/api/reconciliations/DC-1/answers",
+               R"({"borrower":"0000000001","confirmed":false,"note":"hộ nói còn 29,5 triệu"})")
+                .status,
+            201);
+  EXPECT_EQ(Code(As(women, "POST", "/api/reconciliations/DC-1/answers",
+                    R"({"borrower":"0000000001","confirmed":true})", {}, "again")),
+            "RECONCILE_ALREADY_ANSWERED");
+  EXPECT_EQ(Code(As(women, "POST", "/api/reconciliations/DC-1/resolutions",
+                    R"({"borrower":"0000000001","resolution":"x"})")),
+            "FORBIDDEN");
+  EXPECT_EQ(As(officer, "POST", "/api/reconciliations/DC-1/resolutions",
+               R"({"borrower":"0000000001","resolution":"đối chiếu lại sổ: đúng 30 triệu"})")
+                .status,
+            201);
+  const auto progress =
+      nlohmann::json::parse(As(officer, "GET", "/api/reconciliations/DC-1/progress").body);
+  EXPECT_EQ(progress["total"]["answered"], 1);
+  EXPECT_EQ(progress["total"]["discrepancies"], 1);
+  EXPECT_EQ(progress["total"]["resolved"], 1);
+  // An inspection of the new loan, then the 06/TD list shows it done.
+  EXPECT_EQ(Code(As(other, "POST", "/api/inspections",
+                    R"({"loan":"L1","result":"ok","date":"2021-03-10"})")),
+            "LOAN_UNKNOWN");
+  EXPECT_EQ(
+      As(women, "POST", "/api/inspections",
+         R"({"loan":"L1","result":"issue","note":"vốn dùng đúng mục đích một phần","date":"2021-03-10"})")
+          .status,
+      201);
+  const auto due = nlohmann::json::parse(
+      As(officer, "GET", "/api/inspections/new-loans", "", {{"office", "PGD312"}}).body);
+  ASSERT_EQ(due["loans"].size(), 1u) << due.dump();
+  EXPECT_EQ(due["loans"][0]["inspected_on"], "2021-03-10");
+  EXPECT_EQ(Code(As(other, "GET", "/api/inspections/new-loans", "", {{"office", "PGD312"}})),
+            "OFFICE_UNKNOWN");
+  const auto audit = nlohmann::json::parse(
+      As(SignIn("quan.tri"), "GET", "/api/audit", "", {{"action", "reconcile"}}).body);
+  EXPECT_EQ(audit["records"].size(), 3u) << audit.dump();
+}
+
 TEST_F(AccessTest, ACommuneSessionOverHttp) {
   {
     auto connection = pool_->Acquire();
@@ -995,6 +1090,29 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
                                   : app::ApplyForLoan(*connection, app::SystemContext(), loan))
                       .ok())
           << code;
+    }
+  }
+  // Savings for each household, and a reconciliation campaign of each
+  // target's group.
+  {
+    auto connection = pool_->Acquire();
+    ASSERT_TRUE(app::CloseTo(*connection, app::SystemContext(),
+                             {*Date::Parse("2021-03-10"), nullptr, nullptr})
+                    .ok());
+    for (auto [borrower, group] :
+         {std::pair{"0000000001", "0000001"}, std::pair{"0000000002", "0000004"},
+          std::pair{"0000000003", "0000003"}}) {
+      app::Context keyed = app::SystemContext();
+      keyed.idempotency_key = std::string("s-") + borrower;
+      ASSERT_TRUE(app::ActOnSavings(*connection, keyed,
+                                    {app::SavingsActionKind::kDeposit, borrower,
+                                     Money::Dong(50'000), *Date::Parse("2021-03-10")})
+                      .ok())
+          << borrower;
+      const auto opened = app::OpenReconciliation(
+          *connection, app::SystemContext(),
+          {std::string("group:") + group, *Date::Parse("2021-03-10"), std::string("DC-") + group});
+      ASSERT_TRUE(opened.ok()) << group << ": " << opened.error().ToString();
     }
   }
   // Write-offs waiting for a checker, one per target.
@@ -1127,6 +1245,67 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
        [&](const Target& t, int) {
          return request("POST", "/api/approvals/" + std::to_string(request_of[t.loan]),
                         R"({"approve":false,"reason":"thử"})");
+       }},
+      {"POST", "/api/reconciliations", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/reconciliations",
+                        R"({"unit":"group:)" + t.group + R"(","as_of":"2021-03-10"})");
+       }},
+      {"GET", "/api/reconciliations/{code}", "read", kBorrower,
+       [&](const Target& t, int) { return request("GET", "/api/reconciliations/DC-" + t.group); }},
+      {"POST", "/api/reconciliations/{code}/answers", "entrusted", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/reconciliations/DC-" + t.group + "/answers",
+                        R"({"borrower":")" + t.borrower + R"(","confirmed":false,"note":"thử"})");
+       }},
+      {"POST", "/api/reconciliations/{code}/resolutions", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/reconciliations/DC-" + t.group + "/resolutions",
+                        R"({"borrower":")" + t.borrower + R"(","resolution":"đã đối chiếu lại"})");
+       }},
+      {"GET", "/api/reconciliations/{code}/progress", "report", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/reconciliations/DC-" + t.group + "/progress", "",
+                        {{"by", "group"}});
+       }},
+      {"POST", "/api/ratings/{month}", "operate", kNone,
+       [&](const Target&, int) { return request("POST", "/api/ratings/2021-02"); }},
+      {"POST", "/api/fees/{month}", "operate", kNone,
+       [&](const Target&, int) { return request("POST", "/api/fees/2021-02"); }},
+      {"GET", "/api/fees/{month}", "report", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/fees/2021-02", "", {{"group", t.group}});
+       }},
+      {"GET", "/api/inspections/new-loans", "read", kOffice,
+       [&](const Target& t, int) {
+         return request("GET", "/api/inspections/new-loans", "",
+                        {{"office", t.office}, {"on", on}});
+       }},
+      {"GET", "/api/inspections/dormant", "read", kOffice,
+       [&](const Target& t, int) {
+         return request("GET", "/api/inspections/dormant", "", {{"office", t.office}, {"on", on}});
+       }},
+      {"POST", "/api/inspections/plans", "lend", kOffice,
+       [&](const Target& t, int) {
+         return request("POST", "/api/inspections/plans",
+                        R"({"unit":"office:)" + t.office + R"(","year":2021})");
+       }},
+      {"GET", "/api/inspections/plans/{year}", "read", kNone,
+       [&](const Target&, int) { return request("GET", "/api/inspections/plans/2021"); }},
+      {"POST", "/api/inspections", "entrusted", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/inspections",
+                        R"({"loan":")" + t.loan + R"(","result":"ok","date":"2021-03-10"})");
+       }},
+      {"POST", "/api/plans", "plan", kOffice,
+       [&](const Target& t, int) {
+         return request(
+             "POST", "/api/plans",
+             R"({"year":2021,"unit":")" + t.office + R"(","program":"01","amount_dong":1000000})");
+       }},
+      {"GET", "/api/plans/{year}", "report", kOffice,
+       [&](const Target& t, int) {
+         return request("GET", "/api/plans/2021", "", {{"unit", t.office}, {"at", on}});
        }},
       {"GET", "/api/audit", "read_audit", kNone,
        [&](const Target&, int) { return request("GET", "/api/audit"); }},
