@@ -26,12 +26,12 @@ enum class Permission {
   kReport,       // reports and plans of the area
   kLend,         // applications, loan and savings actions, sessions, inspections
   kApprove,      // decisions on applications; the checker's side of maker-checker
-  kEntrusted,    // the associations' work: reconciliation answers, group ratings
+  kEntrusted,    // the associations' work: reconciliation answers, inspections
   kPlan,         // setting the year's plan
   kSettings,     // programs, rates, holidays and other dated settings
   kManageUsers,  // users and roles
   kReadAudit,    // the audit trail
-  kOperate,      // batch work: end of day, generation, imports, the reform
+  kOperate,  // batch work: end of day, generation, imports, the reform, month-end ratings and fees
 };
 
 // The permissions of a role, by name ("read", "report", …), for a face to

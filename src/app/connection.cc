@@ -148,18 +148,14 @@ void WriteGroup::Submit(std::function<void(Connection&)> write, Done done) {
     } catch (...) {
       fault = std::current_exception();
     }
-    {
-      std::lock_guard lock(mutex_);
-      counts_.groups += 1;
-      counts_.writes += 1;
-    }
     done(fault);
     return;
   }
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(write), std::move(done), nullptr});
+    // The thread first: a write queued is a write answered.
     if (!writer_thread_.joinable()) writer_thread_ = std::thread([this] { Write(); });
+    queue_.push_back(Job{std::move(write), std::move(done), nullptr});
   }
   wanted_.notify_one();
 }
@@ -191,14 +187,30 @@ void WriteGroup::Write() {
       group.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
+    const bool restart = restart_due_;
+    restart_due_ = false;
     lock.unlock();
+    if (restart) RestartLog();
     RunGroup(group);
-    for (Job& job : group) job.done(job.fault);
     lock.lock();
     counts_.groups += 1;
     counts_.writes += static_cast<int64_t>(group.size());
     checkpoint_due_ = true;
     checkpoint_wanted_.notify_one();
+    lock.unlock();
+    // Answered after the counts, each `done` let go at once (what it holds
+    // — a connection's state — is not kept by this thread).
+    for (Job& job : group) {
+      try {
+        job.done(job.fault);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "write group: answering a write: %s\n", e.what());
+      }
+      job.done = nullptr;
+      job.write = nullptr;
+    }
+    group.clear();
+    lock.lock();
   }
 }
 
@@ -213,6 +225,16 @@ Connection& WriteGroup::Writer() {
   return *writer_;
 }
 
+void WriteGroup::RestartLog() {
+  // Between groups, with every frame copied back: the log starts over
+  // (waiting for the readers still on it, whose reads are short).
+  try {
+    Db(Writer()).ExecScript("PRAGMA wal_checkpoint(RESTART)");
+  } catch (const StorageFault& fault) {
+    std::fprintf(stderr, "checkpoint (restart): %s\n", fault.what());
+  }
+}
+
 void WriteGroup::TakeCheckpoints() {
   pthread_setname_np(pthread_self(), "tdcs-checkpoint");
   constexpr auto kBetween = std::chrono::milliseconds(100);
@@ -223,48 +245,59 @@ void WriteGroup::TakeCheckpoints() {
     if (stopping_) return;
     checkpoint_due_ = false;
     lock.unlock();
+    int64_t log_frames = 0;
     try {
       if (!connection) connection = Connection::OpenInitialised(pool_.target());
-      Db(*connection).ExecScript("PRAGMA wal_checkpoint(PASSIVE)");
-    } catch (const StorageFault& fault) {
+      auto& st = Db(*connection).Cached("PRAGMA wal_checkpoint(PASSIVE)");
+      if (st.Step()) log_frames = st.GetInt(1);
+      st.Reset();
+    } catch (const std::exception& fault) {
       // The next commit asks again; the log only grows meanwhile.
       std::fprintf(stderr, "checkpoint: %s\n", fault.what());
       connection.reset();
     }
     lock.lock();
+    // A log that writers kept from starting over is restarted by the writer.
+    if (log_frames > kRestartFrames) restart_due_ = true;
     checkpoint_wanted_.wait_for(lock, kBetween, [&] { return stopping_; });
   }
 }
 
 void WriteGroup::RunGroup(std::vector<Job>& group) {
-  // Each write alone, in its use case's own transaction.
-  const auto alone = [&](Job& job) {
+  // Every write of the group in one transaction, each in a savepoint. One
+  // that throws is answered with its fault and the others run again
+  // together without it (nothing of the first run is on the books); a fault
+  // outside the writes — the connection, the transaction's start, its
+  // commit — is every remaining write's.
+  std::vector<Job*> remaining;
+  for (Job& job : group) remaining.push_back(&job);
+  while (!remaining.empty()) {
+    size_t running = 0;
+    bool in_write = false;
     try {
-      job.write(Writer());
-      job.fault = nullptr;
+      Connection& connection = Writer();
+      store::Database& db = Db(connection);
+      store::Transaction shared(db);
+      for (running = 0; running < remaining.size(); ++running) {
+        store::Transaction own(db);
+        in_write = true;
+        remaining[running]->write(connection);
+        in_write = false;
+        own.Commit();
+      }
+      shared.Commit();
+      for (Job* job : remaining) job->fault = nullptr;
+      return;
     } catch (...) {
-      job.fault = std::current_exception();
+      const auto fault = std::current_exception();
+      if (!in_write) {
+        for (Job* job : remaining) job->fault = fault;
+        return;
+      }
+      remaining[running]->fault = fault;
+      remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(running));
     }
-  };
-  if (group.size() == 1) return alone(group.front());
-  bool thrown = false;
-  try {
-    Connection& connection = Writer();
-    store::Database& db = Db(connection);
-    store::Transaction shared(db);
-    for (Job& job : group) {
-      store::Transaction own(db);
-      job.write(connection);
-      own.Commit();
-    }
-    shared.Commit();
-    return;
-  } catch (...) {
-    // A write threw, or the commit failed: nothing of the group is on the books.
-    thrown = true;
   }
-  if (thrown)
-    for (Job& job : group) alone(job);
 }
 
 }  // namespace tdcs::app

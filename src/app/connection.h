@@ -103,12 +103,13 @@ class ConnectionPool {
 // on one connection kept for them (SQLite: its page cache stays warm, as no
 // other connection writes under it). A write refused by its use case rolls
 // back its own savepoint only. A write that throws (a storage fault, a bug)
-// takes its whole group back, and then each write of that group runs again
-// alone, in its use case's own transaction, so that one write's fault is no
-// other's. If a group's commit fails, every write of it fails with that
-// fault: none of them is on the books. PostgreSQL commits concurrent
-// sessions together itself: there each write runs at once, on the caller's
-// thread and a connection of the pool.
+// takes its whole group back and is answered with its fault; the others run
+// again together without it, so that one write's fault is no other's. A
+// fault outside the writes — the transaction's start (the write lock held
+// too long by another process), its commit — is every write's of the group:
+// none of them is on the books. PostgreSQL commits concurrent sessions
+// together itself: there each write runs at once, on the caller's thread and
+// a connection of the pool.
 //
 // A write must be safe to run again (a use case's body is: RunTransaction
 // runs it again too) and must not take long — a password hash, say, would
@@ -117,7 +118,9 @@ class ConnectionPool {
 // SQLite's checkpoints (the write-ahead log copied into the database file,
 // and that file synced) are taken off the writer: its connection takes none
 // itself, and a thread of the group's own takes a passive one — which waits
-// for no writer — after each commit, at most every 100 ms.
+// for no writer — after each commit, at most every 100 ms. Writes that never
+// pause would keep the log from starting over: past kRestartFrames frames
+// (about 160 MB) the writer restarts it between two groups.
 //
 // Thread safety: Submit and Run may be called from many threads at once.
 // The destructor waits for the writes queued.
@@ -141,6 +144,9 @@ class WriteGroup {
     int64_t groups = 0, writes = 0;
   };
   Counts counts() const;
+  // Whether writes are grouped (SQLite), or each runs alone (PostgreSQL:
+  // then nothing is counted).
+  bool grouped() const { return !postgres_; }
 
  private:
   struct Job {
@@ -148,9 +154,11 @@ class WriteGroup {
     Done done;
     std::exception_ptr fault;
   };
+  static constexpr int64_t kRestartFrames = 40'000;
   void Write();  // the group's thread
   void RunGroup(std::vector<Job>& group);
   Connection& Writer();
+  void RestartLog();
   void TakeCheckpoints();
   ConnectionPool& pool_;
   const size_t max_writes_;
@@ -164,7 +172,7 @@ class WriteGroup {
   std::thread writer_thread_;
   std::thread checkpointer_;
   std::condition_variable checkpoint_wanted_;
-  bool checkpoint_due_ = false;
+  bool checkpoint_due_ = false, restart_due_ = false;
 };
 
 // `text` with the password of a PostgreSQL connection string `target` shown

@@ -433,8 +433,8 @@ Result<std::vector<FeeLine>> FeeStatement(Connection& connection, const Context&
     return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction tx(db);
-  // The lines of groups in the actor's area (RULES §14.3), where the group
-  // is at the month's end; an association unit's statement shows those.
+  // The lines of groups in the actor's area (RULES §14.2), where the group
+  // is on the business date; an association unit's statement shows those.
   ScopeCheck check(db, context.actor);
   const Date on = ScopeDate(db, LastOf(r.month));
   std::map<int64_t, bool> in_area;

@@ -31,7 +31,8 @@ namespace tdcs::app {
   X(kResultInvalid, "INSPECTION_RESULT_INVALID")           \
   X(kNoteInvalid, "NOTE_INVALID")                          \
   X(kBeforeDisbursement, "INSPECTION_BEFORE_DISBURSEMENT") \
-  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")
+  X(kAssociationUnknown, "ASSOCIATION_UNKNOWN")            \
+  X(kIdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED")
 TDCS_DEFINE_REJECTIONS(InspectionRejection, TDCS_INSPECTION_REJECTIONS)
 #undef TDCS_INSPECTION_REJECTIONS
 
@@ -67,7 +68,7 @@ Status CheckAssociation(int association) {
                        " is invalid (11 farmers, 12 women, 13 veterans, 14 youth)");
 }
 
-// The office, if it lies in the actor's area (RULES §14.3; an association
+// The office, if it lies in the actor's area (RULES §14.2; an association
 // officer's lists are further their association's).
 Result<int64_t> Office(store::Database& db, const Context& context, const std::string& code,
                        Date on) {
@@ -289,6 +290,23 @@ Result<int64_t> RecordInspection(Connection& connection, const Context& context,
   auto today = Today(db);
   if (!today.ok()) return today.error();
   if (auto s = NotAfterToday(db, r.date); !s.ok()) return s.error();
+  // Sent again under its key (a client that lost the answer): the first
+  // record's id, nothing recorded twice.
+  store::LoanStore keys(db);
+  const store::LoanStore::IdempotencyKey idempotency{context.actor.login, "inspection",
+                                                     context.idempotency_key};
+  const std::string request = r.loan_code + "|" + r.group_code + "|" + r.date.ToIso() + "|" +
+                              r.result + "|" + std::to_string(r.note.size()) + ":" + r.note;
+  if (!idempotency.key.empty()) {
+    db.LockKey(store::LoanStore::IdempotencyLockName(idempotency));
+    if (auto seen = keys.FindIdempotencyKey(idempotency)) {
+      if (seen->first != request)
+        return MakeError(InspectionRejection::kIdempotencyKeyReused, "Idempotency-Key",
+                         "Khóa chống trùng đã dùng cho một yêu cầu khác",
+                         "The idempotency key was used for a different request");
+      return std::stoll(seen->second);
+    }
+  }
   store::InspectionRow row;
   row.inspected_on = r.date;
   row.result = r.result;
@@ -325,6 +343,8 @@ Result<int64_t> RecordInspection(Connection& connection, const Context& context,
     row.group_id = group->id;
   }
   store::AddInspection(db, row);
+  if (!idempotency.key.empty())
+    keys.SaveIdempotencyKey(idempotency, request, std::to_string(row.id));
   RecordAudit(db, context, "inspection.record",
               r.loan_code.empty() ? "group:" + r.group_code : "loan:" + r.loan_code, {},
               AuditState()

@@ -33,6 +33,7 @@ enum class InspectionRejection {
   kNoteInvalid,            // over 500 bytes, or control characters
   kBeforeDisbursement,     // a loan inspected before it was disbursed
   kAssociationUnknown,     // not 11–14
+  kIdempotencyKeyReused,   // record: the key came with another inspection (409)
 };
 std::string_view RejectionKey(InspectionRejection code);
 std::span<const RejectionEntry<InspectionRejection>> RejectionTable(InspectionRejection);

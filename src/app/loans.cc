@@ -16,6 +16,7 @@
 #include "app/internal/loan_rules.h"
 #include "app/internal/scope.h"
 #include "app/internal/session_lines.h"
+#include "app/settings.h"
 #include "base/clock.h"
 #include "batch/close.h"
 #include "loans/loan.h"
@@ -768,6 +769,13 @@ std::optional<std::string> Applicant(store::Database& db, const std::string& cod
   return store::FirstActor(db, "loan:" + code, "loan.apply");
 }
 
+// What a request is about, as the audit trail names it: a loan
+// (`loan:CODE`), or a rate change's `program:CODE` or `savings`.
+std::string RequestSubject(const std::string& subject) {
+  if (subject == "savings" || subject.rfind("program:", 0) == 0) return subject;
+  return "loan:" + subject;
+}
+
 // A request the maker already made for this (the same Idempotency-Key, or
 // one of the kind still open on the loan): its id; REQUEST_PENDING when
 // another user's is waiting; IDEMPOTENCY_KEY_REUSED for the key given to
@@ -786,11 +794,11 @@ Result<std::optional<int64_t>> HeldBefore(store::Database& db, const Context& co
   }
   if (auto open = store::FindOpenRequest(db, loan_code, kind)) {
     if (open->maker == context.actor.login) return std::optional<int64_t>(open->id);
-    return MakeError(ApprovalRejection::kRequestPending, "loan",
+    return MakeError(ApprovalRejection::kRequestPending, kind == "rate" ? "program" : "loan",
                      "Đã có yêu cầu số " + std::to_string(open->id) + " của " + open->maker +
-                         " chờ phê duyệt cho khoản vay này",
+                         " chờ phê duyệt cho " + loan_code,
                      "Request " + std::to_string(open->id) + " by " + open->maker +
-                         " is already waiting for this loan");
+                         " is already waiting for " + loan_code);
   }
   return std::optional<int64_t>();
 }
@@ -811,7 +819,7 @@ int64_t HoldForChecker(store::Database& db, const Context& context, store::Pendi
       .Add("status", "pending");
   if (row.months) after.Add("months", row.months);
   if (!row.note.empty()) after.Add("note", row.note);
-  RecordAudit(db, context, "approval.request", "loan:" + row.loan_code, before, after);
+  RecordAudit(db, context, "approval.request", RequestSubject(row.loan_code), before, after);
   return row.id;
 }
 
@@ -1666,8 +1674,10 @@ Status SaveProgramChange(store::Database& db, const std::string& program, Date f
 
 }  // namespace
 
-Status SetProgramLimit(Connection& connection, const Context&, const std::string& program,
+Status SetProgramLimit(Connection& connection, const Context& context, const std::string& program,
                        Date from, Money max_amount) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   db.LockKey("program:" + program);
@@ -1676,7 +1686,10 @@ Status SetProgramLimit(Connection& connection, const Context&, const std::string
     v.max_amount = max_amount;
     v.note = "limit change";
   });
-  if (saved.ok()) tx.Commit();
+  if (!saved.ok()) return saved;
+  RecordAudit(db, context, "program.limit", "program:" + program, {},
+              AuditState().Add("from", from.ToIso()).Add("max_amount_dong", max_amount.dong()));
+  tx.Commit();
   return saved;
 }
 
@@ -1684,8 +1697,10 @@ std::optional<Date> BusinessDate(Connection& connection) {
   return store::LoanStore(Db(connection)).BusinessDate();
 }
 
-Status SetProgramRate(Connection& connection, const Context&, const std::string& program, Date from,
-                      Rate rate) {
+Status SetProgramRate(Connection& connection, const Context& context, const std::string& program,
+                      Date from, Rate rate) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   db.LockKey("program:" + program);
@@ -1710,8 +1725,51 @@ Status SetProgramRate(Connection& connection, const Context&, const std::string&
     v.rate = rate;
     v.note = "rate change";
   });
-  if (saved.ok()) tx.Commit();
+  if (!saved.ok()) return saved;
+  RecordAudit(
+      db, context, "program.rate", "program:" + program, {},
+      AuditState().Add("from", from.ToIso()).Add("rate_millionths", rate.per_month_millionths()));
+  tx.Commit();
   return saved;
+}
+
+Result<RateChange> ChangeRate(Connection& connection, const Context& context,
+                              const std::string& program, Date from, Rate rate) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
+  if (!Personal(context.actor)) {
+    const Status s = program.empty() ? SetSavingsRate(connection, context, from, rate)
+                                     : SetProgramRate(connection, context, program, from, rate);
+    if (!s.ok()) return s.error();
+    return RateChange{};
+  }
+  store::Database& db = Db(connection);
+  return store::RunTransaction(db, [&](store::Transaction& tx) -> Result<RateChange> {
+    if (!program.empty() && !store::ReadPrograms(db).count(program))
+      return Unknown(ProgramChangeRejection::kProgramUnknown, "program", "Chương trình", "Program",
+                     program);
+    // What the change would be refused for now is refused at once.
+    if (auto today = store::LoanStore(db).BusinessDate(); today && from < *today)
+      return MakeError(ProgramChangeRejection::kRateChangeBackdated, "from",
+                       "Ngày hiệu lực lãi suất " + from.ToVietnamese() +
+                           " trước ngày làm việc hiện tại " + today->ToVietnamese(),
+                       "The rate's effective date " + from.ToIso() +
+                           " is before the business date " + today->ToIso());
+    const std::string subject = program.empty() ? "savings" : "program:" + program;
+    db.LockKey("loan-code:" + subject);
+    auto held = HeldBefore(db, context, subject, "rate");
+    if (!held.ok()) return held.error();
+    if (held.value()) return RateChange{*held.value(), true};
+    store::PendingRow row;
+    row.kind = "rate";
+    row.loan_code = subject;
+    row.action_date = from;
+    row.amount_dong = rate.per_month_millionths();
+    row.note = rate.ToPercentVietnamese() + " %/tháng";
+    const int64_t id = HoldForChecker(db, context, row, AuditState());
+    tx.Commit();
+    return RateChange{id, false};
+  });
 }
 
 // The wire string of each rejection code (docs/API.md "Error codes").
@@ -1750,6 +1808,9 @@ PendingRequest ViewOf(const store::PendingRow& r) {
 
 // Whether the request's loan lies in the actor's area (as of the action's date).
 bool RequestInScope(store::Database& db, const Context& context, const store::PendingRow& r) {
+  // A rate change is the whole bank's: for the settings roles only.
+  if (r.kind == "rate")
+    return Allows(context.actor, Permission::kSettings) && ScopeCheck(db, context.actor).national();
   store::LoanStore store(db);
   return LoanInScope(db, store, context, r.loan_code, r.action_date).has_value();
 }
@@ -1805,7 +1866,7 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
     before.Add("request", id).Add("status", "pending").Add("maker", row->maker);
     if (!approve) {
       store::DecidePending(db, id, "rejected", context.actor.login, now, reason, std::nullopt);
-      RecordAudit(db, context, "approval.reject", "loan:" + row->loan_code, before,
+      RecordAudit(db, context, "approval.reject", RequestSubject(row->loan_code), before,
                   AuditState().Add("request", id).Add("status", "rejected").Add("reason", reason));
       auto view = ViewOf(*store::FindPending(db, id));
       tx.Commit();
@@ -1817,6 +1878,27 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
     checker.idempotency_key = "approval:" + std::to_string(id);
     const Date today = store::LoanStore(db).BusinessDate().value_or(row->action_date);
     std::optional<int64_t> txn;
+    if (row->kind == "rate") {
+      // The change is made now, under the rules in force: refused (a date
+      // now behind the business date, say), the request waits.
+      const std::string& subject = row->loan_code;
+      const Rate rate = Rate::PerMonthMillionths(row->amount_dong);
+      const Status applied =
+          subject == "savings"
+              ? SetSavingsRate(connection, checker, row->action_date, rate)
+              : SetProgramRate(connection, checker, subject.substr(8), row->action_date, rate);
+      if (!applied.ok()) return applied.error();
+      store::DecidePending(db, id, "approved", context.actor.login, now, reason, std::nullopt);
+      RecordAudit(db, context, "approval.approve", subject, before,
+                  AuditState()
+                      .Add("request", id)
+                      .Add("status", "approved")
+                      .Add("from", row->action_date.ToIso())
+                      .Add("rate_millionths", row->amount_dong));
+      auto view = ViewOf(*store::FindPending(db, id));
+      tx.Commit();
+      return view;
+    }
     if (row->kind == "approve") {
       // Decided in a savepoint: a refusal by the rules of approval rejects
       // the application (recorded on the loan) and closes the request; any

@@ -113,7 +113,7 @@ std::string Yyyymmdd(Date d) {
   return iso;
 }
 
-// Whether a line lies in the actor's area (RULES §14.3): its group's place
+// Whether a line lies in the actor's area (RULES §14.2): its group's place
 // on the business date. Asked once per group.
 class LineScope {
  public:
@@ -331,10 +331,11 @@ Result<LineToWrite> LineForWrite(store::Database& db, const Context& context,
   auto campaign = Campaign(db, code);
   if (!campaign.ok()) return campaign.error();
   // A campaign with nothing in the actor's area is not there for them; a
-  // household outside it, as one that does not exist.
-  if (auto visible = VisibleLines(db, context, campaign.value()); !visible.ok())
-    return visible.error();
-  const auto unknown = [&] {
+  // household outside it, as one that does not exist. (The line's own
+  // group first: the whole campaign is read only for an error.)
+  const auto unknown = [&]() -> Error {
+    if (auto visible = VisibleLines(db, context, campaign.value()); !visible.ok())
+      return visible.error();
     return MakeError(ReconcileRejection::kBorrowerUnknown, "borrower",
                      "Không có hộ vay '" + borrower_code + "'",
                      "No borrower '" + borrower_code + "'");
@@ -350,6 +351,8 @@ Result<LineToWrite> LineForWrite(store::Database& db, const Context& context,
     if (ScopeCheck check(db, context.actor);
         !check.Borrower(*borrower, ScopeDate(db, campaign.value().as_of)))
       return unknown();
+    if (auto visible = VisibleLines(db, context, campaign.value()); !visible.ok())
+      return visible.error();
     return MakeError(ReconcileRejection::kBorrowerNotInCampaign, "borrower",
                      "Hộ " + borrower_code + " không có trong đợt đối chiếu " + code,
                      "Borrower " + borrower_code + " is not in reconciliation campaign " + code);

@@ -1,6 +1,8 @@
 #include "app/settings.h"
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
 #include "store/calendar_store.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
@@ -17,19 +19,25 @@ namespace tdcs::app {
 TDCS_DEFINE_REJECTIONS(SettingRejection, TDCS_SETTING_REJECTIONS)
 #undef TDCS_SETTING_REJECTIONS
 
-Status SetSetting(Connection& connection, const Context&, const std::string& name, Date from,
-                  const std::string& value) {
+Status SetSetting(Connection& connection, const Context& context, const std::string& name,
+                  Date from, const std::string& value) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   if (name.empty() || name.size() > 64)
     return MakeError(SettingRejection::kSettingNameInvalid, "name", "Tên tham số không hợp lệ",
                      "The setting's name is invalid");
   store::Transaction tx(db);
   store::SaveSetting(db, name, from, value);
+  RecordAudit(db, context, "setting.set", "setting:" + name, {},
+              AuditState().Add("from", from.ToIso()).Add("value", value));
   tx.Commit();
   return Status::Ok();
 }
 
-Status SetSavingsRate(Connection& connection, const Context&, Date from, Rate rate) {
+Status SetSavingsRate(Connection& connection, const Context& context, Date from, Rate rate) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   db.LockKey("savings-rate");
@@ -45,12 +53,18 @@ Status SetSavingsRate(Connection& connection, const Context&, Date from, Rate ra
                      "The savings rate's effective date " + from.ToIso() + " is before " +
                          floor->ToIso() + ", already accrued");
   store::LoanStore(db).SetSavingsRate(from, rate);
+  RecordAudit(
+      db, context, "setting.savings_rate", "savings", {},
+      AuditState().Add("from", from.ToIso()).Add("rate_millionths", rate.per_month_millionths()));
   tx.Commit();
   return Status::Ok();
 }
 
-Status SetCapitalPlan(Connection& connection, const Context&, const std::string& office_code,
-                      const std::string& program, int year, Money amount) {
+Status SetCapitalPlan(Connection& connection, const Context& context,
+                      const std::string& office_code, const std::string& program, int year,
+                      Money amount) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   auto office = store::NetworkStore(db).FindUnit("office", office_code);
@@ -64,14 +78,25 @@ Status SetCapitalPlan(Connection& connection, const Context&, const std::string&
   db.LockKey("capital-plan:" + std::to_string(office->id) + ":" + program + ":" +
              std::to_string(year));
   store::LoanStore(db).SetCapitalPlan(office->id, program, year, amount);
+  RecordAudit(db, context, "setting.capital_plan",
+              "office:" + office_code + ":" + program + ":" + std::to_string(year), {},
+              AuditState().Add("amount_dong", amount.dong()));
   tx.Commit();
   return Status::Ok();
 }
 
-Status AddHoliday(Connection& connection, const Context&, const Holiday& holiday) {
+Status AddHoliday(Connection& connection, const Context& context, const Holiday& holiday) {
+  if (auto denied = Require(context.actor, Permission::kSettings); !denied.ok())
+    return denied.error();
   store::Database& db = Db(connection);
   store::Transaction tx(db);
   store::SaveHoliday(db, holiday);
+  RecordAudit(db, context, "setting.holiday", "holiday:" + holiday.date.ToIso(), {},
+              AuditState()
+                  .Add("valid_from", holiday.valid_from.ToIso())
+                  .Add("valid_to", holiday.valid_to ? holiday.valid_to->ToIso() : std::string())
+                  .Add("name_vi", holiday.name_vi)
+                  .Add("name_en", holiday.name_en));
   tx.Commit();
   return Status::Ok();
 }

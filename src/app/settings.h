@@ -35,6 +35,19 @@ Status SetCapitalPlan(Connection& connection, const Context& context,
                       const std::string& office_code, const std::string& program, int year,
                       Money amount);
 
+// An interest rate change — a program's (`program` its code) or the savings
+// rate (`program` empty) — from `from` on, by the context's actor (settings
+// permission). Made by a signed-in user it waits for a second person with
+// the settings permission (RULES §14.4): `pending_request` is the request
+// then (`repeated`: the maker's request already open, or the same key),
+// else 0 and the rate is in force. Checked again when approved.
+struct RateChange {
+  int64_t pending_request = 0;
+  bool repeated = false;
+};
+Result<RateChange> ChangeRate(Connection& connection, const Context& context,
+                              const std::string& program, Date from, Rate rate);
+
 // A public holiday in the working-day calendar (from holiday.valid_from on).
 Status AddHoliday(Connection& connection, const Context& context, const Holiday& holiday);
 

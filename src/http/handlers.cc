@@ -21,6 +21,7 @@
 #include "app/reconcile.h"
 #include "app/reports.h"
 #include "app/sessions.h"
+#include "app/settings.h"
 #include "app/users.h"
 #include "base/date.h"
 #include "base/embedded.h"
@@ -152,6 +153,7 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
           app::ReconcileRejection::kAlreadyAnswered, app::ReconcileRejection::kAlreadyResolved})
       set(code, 409);
     set(app::EntrustedRejection::kFeesAlreadyRun, 409);
+    set(app::InspectionRejection::kIdempotencyKeyReused, 409);
     set(HttpRejection::kMethodNotAllowed, 405);
     set(app::LoanActionRejection::kIdempotencyKeyReused, 409);
     set(HttpRejection::kRequestTooLarge, 413);
@@ -1480,6 +1482,104 @@ Response ShowPlan(app::Connection& connection, const Call& c) {
   return Json(200, PlanJson(plan));
 }
 
+// A rate given as a percent per month, up to 4 decimals ("0,55" or "0.55").
+Result<Rate> RatePercent(const Body& body) {
+  auto text = body.Text("rate_percent", true, 16);
+  if (!text.ok()) return text.error();
+  const auto rate = Rate::ParsePercent(text.value());
+  if (!rate || rate->per_month_millionths() <= 0 || rate->per_month_millionths() > 100'000)
+    return MakeError(HttpRejection::kFieldType, "rate_percent",
+                     "Lãi suất là phần trăm mỗi tháng, lớn hơn 0 và tối đa 10 (\"0,55\")",
+                     "A rate is a percent a month, above 0 and at most 10 (\"0.55\")");
+  return *rate;
+}
+
+// A rate change: 201 in force, or 202 waiting for a checker.
+Response RateChangeAnswer(const std::string& subject, Date from, const app::RateChange& change) {
+  if (change.pending_request != 0)
+    return Json(202, json{{"subject", subject},
+                          {"from", from.ToIso()},
+                          {"status", "pending_approval"},
+                          {"request", change.pending_request},
+                          {"repeated", change.repeated}});
+  return Json(201, json{{"subject", subject}, {"from", from.ToIso()}, {"status", "in_force"}});
+}
+
+// POST /api/programs/{code}/rates {"from","rate_percent"}
+Response ChangeProgramRate(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"from", "rate_percent"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(from, body.DateField("from", true));
+  TDCS_TAKE(rate, RatePercent(body));
+  const std::string program = c.match[1].str();
+  TDCS_TAKE(change, app::ChangeRate(connection, c.context, program, *from, rate));
+  return RateChangeAnswer("program:" + program, *from, change);
+}
+
+// POST /api/savings/rates {"from","rate_percent"}
+Response ChangeSavingsRate(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"from", "rate_percent"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(from, body.DateField("from", true));
+  TDCS_TAKE(rate, RatePercent(body));
+  TDCS_TAKE(change, app::ChangeRate(connection, c.context, "", *from, rate));
+  return RateChangeAnswer("savings", *from, change);
+}
+
+// POST /api/programs/{code}/limits {"from","max_amount_dong"}
+Response ChangeProgramLimit(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"from", "max_amount_dong"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(from, body.DateField("from", true));
+  TDCS_TAKE(amount, body.Amount("max_amount_dong", true));
+  const std::string program = c.match[1].str();
+  if (auto done = app::SetProgramLimit(connection, c.context, program, *from, amount); !done.ok())
+    return ErrorAnswer(done.error());
+  return Json(
+      201, json{{"program", program}, {"from", from->ToIso()}, {"max_amount_dong", amount.dong()}});
+}
+
+// PUT /api/settings/{name} {"from","value"}: a dated setting.
+Response PutSetting(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"from", "value"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(from, body.DateField("from", true));
+  TDCS_TAKE(value, body.Text("value", true, 200));
+  const std::string name = c.match[1].str();
+  if (auto done = app::SetSetting(connection, c.context, name, *from, value); !done.ok())
+    return ErrorAnswer(done.error());
+  return Json(200, json{{"name", name}, {"from", from->ToIso()}, {"value", value}});
+}
+
+// POST /api/holidays {"date","valid_from"?,"valid_to"?,"name_vi","name_en","note"?}
+Response AddHoliday(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(body, Body::Parse(c.request.body));
+  if (auto bad = body.Only({"date", "valid_from", "valid_to", "name_vi", "name_en", "note"});
+      !bad.ok())
+    return ErrorAnswer(bad.error());
+  TDCS_TAKE(date, body.DateField("date", true));
+  TDCS_TAKE(valid_from, body.DateField("valid_from", false));
+  TDCS_TAKE(valid_to, body.DateField("valid_to", false));
+  TDCS_TAKE(name_vi, body.Text("name_vi", true, 200));
+  TDCS_TAKE(name_en, body.Text("name_en", true, 200));
+  TDCS_TAKE(note, body.Text("note", false, 500));
+  Holiday h;
+  h.date = *date;
+  // Known from the business date unless said otherwise.
+  h.valid_from = valid_from ? *valid_from : app::BusinessDate(connection).value_or(*date);
+  h.valid_to = valid_to;
+  h.name_vi = name_vi;
+  h.name_en = name_en;
+  h.note = note;
+  if (auto done = app::AddHoliday(connection, c.context, h); !done.ok())
+    return ErrorAnswer(done.error());
+  return Json(201, json{{"date", h.date.ToIso()},
+                        {"valid_from", h.valid_from.ToIso()},
+                        {"valid_to", OptionalDate(h.valid_to)},
+                        {"name_vi", h.name_vi},
+                        {"name_en", h.name_en}});
+}
+
 Response Health(const Pools& pools) {
   const auto main = app::CheckHealth(pools.main);
   json body{{"status", "ok"}, {"database", HealthJson(main)}};
@@ -1633,6 +1733,16 @@ const std::vector<Route>& Routes() {
                  RecordInspection),
       TDCS_ROUTE("POST", "/api/plans", "/api/plans", false, kSignedIn, SetPlan),
       TDCS_ROUTE("GET", "/api/plans/{year}", "/api/plans/([0-9]{4})", true, kSignedIn, ShowPlan),
+      TDCS_ROUTE("POST", "/api/programs/{code}/rates", "/api/programs/([A-Za-z0-9_-]{1,16})/rates",
+                 false, kSignedIn, ChangeProgramRate),
+      TDCS_ROUTE("POST", "/api/programs/{code}/limits",
+                 "/api/programs/([A-Za-z0-9_-]{1,16})/limits", false, kSignedIn,
+                 ChangeProgramLimit),
+      TDCS_ROUTE("POST", "/api/savings/rates", "/api/savings/rates", false, kSignedIn,
+                 ChangeSavingsRate),
+      TDCS_ROUTE("PUT", "/api/settings/{name}", "/api/settings/([a-z0-9._-]{1,64})", false,
+                 kSignedIn, PutSetting),
+      TDCS_ROUTE("POST", "/api/holidays", "/api/holidays", false, kSignedIn, AddHoliday),
       TDCS_ROUTE("GET", "/api/audit", "/api/audit", true, kSignedIn, ReadAudit),
       TDCS_ROUTE("GET", "/api/users", "/api/users", true, kSignedIn, ListUsers),
       TDCS_ROUTE("POST", "/api/users", "/api/users", false, kSignedIn, AddUser),

@@ -132,6 +132,7 @@ class Api {
   static std::vector<RouteInfo> Routes();
   // The group commits of the writes that move money (app::WriteGroup).
   app::WriteGroup::Counts write_groups() const { return writes_->counts(); }
+  bool writes_grouped() const { return writes_->grouped(); }
 
  private:
   app::ConnectionPool& pool_;

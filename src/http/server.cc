@@ -74,6 +74,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kLingerTime = std::chrono::seconds(5);
+constexpr auto kAnswerWait = std::chrono::seconds(30);
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 // The method and version around a target: a request line longer than
 // the target's limit and this is over the limit too.
@@ -216,21 +217,23 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ignored) request.peer = remote.address().to_string();
     // A write that waits for its group commit holds no thread meanwhile: its
     // answer comes back to this connection's strand.
+    // Counted until its answer is written (Stop waits for it).
     ++server_.waiting;
-    auto answer =
-        server_.api.Handle(request, [self = shared_from_this(), keep_alive](Response response) {
-          asio::post(self->stream_.get_executor(),
-                     [self, keep_alive, response = std::move(response)]() mutable {
-                       self->Write(std::move(response), keep_alive);
-                     });
-          self->server_.Answered();
+    auto answer = server_.api.Handle(
+        request, [self = shared_from_this(), keep_alive](Response response) mutable {
+          auto executor = self->stream_.get_executor();
+          asio::post(executor, [self = std::move(self), keep_alive,
+                                response = std::move(response)]() mutable {
+            self->Write(std::move(response), keep_alive, true);
+          });
         });
     if (!answer) return;
     server_.Answered();
     Write(std::move(*answer), keep_alive);
   }
 
-  void Write(Response response, bool keep_alive) {
+  // `deferred`: a group commit's answer, counted in `waiting` until written.
+  void Write(Response response, bool keep_alive, bool deferred = false) {
     answer_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(response.status), 11);
     answer_.set(bhttp::field::content_type, response.content_type);
     answer_.set(bhttp::field::cache_control, "no-store");
@@ -239,12 +242,14 @@ class Session : public std::enable_shared_from_this<Session> {
     answer_.keep_alive(keep_alive);
     answer_.prepare_payload();
     stream_.expires_after(limits_.write_timeout);
-    bhttp::async_write(stream_, answer_,
-                       [self = shared_from_this(), keep_alive](beast::error_code error, size_t) {
-                         if (error) return self->Close();
-                         if (keep_alive && !self->server_.stopped) return self->ReadHeader();
-                         self->Linger();
-                       });
+    bhttp::async_write(
+        stream_, answer_,
+        [self = shared_from_this(), keep_alive, deferred](beast::error_code error, size_t) {
+          if (deferred) self->server_.Answered();
+          if (error) return self->Close();
+          if (keep_alive && !self->server_.stopped) return self->ReadHeader();
+          self->Linger();
+        });
   }
 
   // Answers a request that is not read further, and ends the connection.
@@ -378,10 +383,12 @@ int Server::port() const { return impl_->port; }
 void Server::Stop() {
   if (impl_->stopped.exchange(true)) return;
   {
-    // The writes queued for a group commit post their answers to the
-    // connections' strands: they finish before the strands go.
+    // The writes queued for a group commit are answered before the
+    // connections go (a client's answer is written, not reset), for at most
+    // kAnswerWait: what committed is on the books either way, and a client
+    // that sends its Idempotency-Key again is answered from it.
     std::unique_lock lock(impl_->waiting_mutex);
-    impl_->answered.wait(lock, [&] { return impl_->waiting.load() == 0; });
+    impl_->answered.wait_for(lock, kAnswerWait, [&] { return impl_->waiting.load() == 0; });
   }
   impl_->io->stop();
   for (auto& thread : impl_->threads) thread.join();
@@ -468,7 +475,7 @@ int Serve(const ServeOptions& options) {
   int received = 0;
   sigwait(&signals, &received);
   server->Stop();
-  if (const auto groups = api.write_groups(); groups.groups > 0)
+  if (const auto groups = api.write_groups(); api.writes_grouped() && groups.groups > 0)
     std::printf("ghi theo nhóm / group commits: %lld nhóm / groups, %lld lần ghi / writes\n",
                 static_cast<long long>(groups.groups), static_cast<long long>(groups.writes));
   return 0;
