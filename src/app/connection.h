@@ -120,7 +120,7 @@ class ConnectionPool {
 // itself, and a thread of the group's own takes a passive one — which waits
 // for no writer — after each commit, at most every 100 ms. Writes that never
 // pause would keep the log from starting over: past kRestartFrames frames
-// (about 160 MB) the writer restarts it between two groups.
+// (about 40 MB) the writer restarts it between two groups.
 //
 // Thread safety: Submit and Run may be called from many threads at once.
 // The destructor waits for the writes queued.
@@ -154,7 +154,7 @@ class WriteGroup {
     Done done;
     std::exception_ptr fault;
   };
-  static constexpr int64_t kRestartFrames = 40'000;
+  static constexpr int64_t kRestartFrames = 10'000;
   void Write();  // the group's thread
   void RunGroup(std::vector<Job>& group);
   Connection& Writer();
