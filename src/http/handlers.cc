@@ -237,6 +237,13 @@ class Body {
                        "The request body must be a JSON object");
     return b;
   }
+  // Parse, and Only: a body of these fields and no other.
+  static Result<Body> Of(const std::string& text, std::initializer_list<const char*> names) {
+    auto body = Parse(text);
+    if (!body.ok()) return body;
+    if (auto bad = body.value().Only(names); !bad.ok()) return bad.error();
+    return body;
+  }
   Status Only(std::initializer_list<const char*> names) const {
     for (const auto& [key, value] : json_.items()) {
       bool known = false;
@@ -382,8 +389,7 @@ std::string CookieLine(std::string_view name, const std::string& value, int64_t 
 }
 
 Response SignIn(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"login", "password"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"login", "password"}));
   TDCS_TAKE(login, body.Text("login", true, 200));
   TDCS_TAKE(password, body.Text("password", true, 1024));
   TDCS_TAKE(signed_in, app::SignIn(connection, c.context, login, password));
@@ -430,9 +436,7 @@ Response SignOut(app::Connection& connection, const Call& c) {
 }
 
 Response ChangePassword(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"current_password", "password"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"current_password", "password"}));
   TDCS_TAKE(current, body.Text("current_password", true, 1024));
   TDCS_TAKE(password, body.Text("password", true, 1024));
   TDCS_TAKE(user, app::ChangeOwnPassword(connection, c.context, current, password));
@@ -641,9 +645,7 @@ Response ApplyForLoan(app::Connection& connection, const Call& c) {
 }
 
 Response DecideOnLoan(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"approve", "reason", "date"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"approve", "reason", "date"}));
   TDCS_TAKE(approve, body.Bool("approve", true));
   TDCS_TAKE(reason, body.Text("reason", false, 500));
   TDCS_TAKE(date, WriteDate(connection, body));
@@ -657,9 +659,7 @@ Response DecideOnLoan(app::Connection& connection, const Call& c) {
 }
 
 Response ActOnLoan(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"kind", "amount_dong", "months", "heir", "date"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"kind", "amount_dong", "months", "heir", "date"}));
   TDCS_TAKE(kind_text, body.Text("kind", true, 32));
   const auto kind = app::ParseLoanActionKind(kind_text);
   if (!kind)
@@ -693,9 +693,7 @@ Response ActOnLoan(app::Connection& connection, const Call& c) {
 }
 
 Response ActOnSavings(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"kind", "amount_dong", "date"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"kind", "amount_dong", "date"}));
   TDCS_TAKE(kind_text, body.Text("kind", true, 32));
   app::SavingsAction a;
   if (kind_text == "deposit")
@@ -882,8 +880,7 @@ Response DueList(app::Connection& connection, const Call& c) {
 Response OpenSession(app::Connection& connection, const Call& c) {
   TDCS_TAKE(date, PathDate(c.match[2].str()));
   if (!c.request.body.empty()) {
-    TDCS_TAKE(body, Body::Parse(c.request.body));
-    if (auto bad = body.Only({}); !bad.ok()) return ErrorAnswer(bad.error());
+    TDCS_TAKE(body, Body::Of(c.request.body, {}));
   }
   TDCS_TAKE(opened, app::OpenCommuneSession(connection, c.context, c.match[1].str(), date));
   return Json(opened.already_open ? 200 : 201,
@@ -985,9 +982,7 @@ Response PostSession(app::Connection& connection, const Call& c) {
 
 Response CloseSession(app::Connection& connection, const Call& c) {
   TDCS_TAKE(date, PathDate(c.match[2].str()));
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"counted_dong", "brought_dong", "reason"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"counted_dong", "brought_dong", "reason"}));
   TDCS_TAKE(counted, body.Amount("counted_dong", true, true));
   TDCS_TAKE(brought, body.Amount("brought_dong", false, true));
   TDCS_TAKE(reason, body.Text("reason", false, 500));
@@ -1038,8 +1033,7 @@ Response ListRequests(app::Connection& connection, const Call& c) {
 
 // POST /api/approvals/{id}: {"approve":bool,"reason"}
 Response DecideRequest(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"approve", "reason"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"approve", "reason"}));
   TDCS_TAKE(approve, body.Bool("approve", true));
   TDCS_TAKE(reason, body.Text("reason", false, 500));
   const std::string id = c.match[1].str();
@@ -1055,9 +1049,7 @@ Response ListUsers(app::Connection& connection, const Call& c) {
 }
 
 Response AddUser(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"login", "role", "scope", "association", "password"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"login", "role", "scope", "association", "password"}));
   app::UserRequest r;
   TDCS_TAKE(login, body.Text("login", true, 64));
   TDCS_TAKE(role, body.Text("role", true, 32));
@@ -1070,9 +1062,7 @@ Response AddUser(app::Connection& connection, const Call& c) {
 }
 
 Response ChangeUser(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"role", "scope", "association", "password", "disabled"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"role", "scope", "association", "password", "disabled"}));
   const std::string login = c.match[1].str();
   TDCS_TAKE(disabled, body.Bool("disabled", false));
   if (disabled && (body.Has("role") || body.Has("password")))
@@ -1163,8 +1153,7 @@ json OptionalDate(const std::optional<Date>& d) { return d ? json(d->ToIso()) : 
 
 // POST /api/reconciliations {"unit","as_of","code"}: opens a campaign (15/TD).
 Response OpenReconciliation(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"unit", "as_of", "code"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"unit", "as_of", "code"}));
   TDCS_TAKE(unit, body.Text("unit", true, 64));
   TDCS_TAKE(as_of, body.DateField("as_of", true));
   TDCS_TAKE(code, body.Text("code", false, 40));
@@ -1212,9 +1201,7 @@ Response ListReconciliation(app::Connection& connection, const Call& c) {
 
 // POST /api/reconciliations/{code}/answers {"borrower","confirmed","note"}
 Response AnswerReconciliation(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"borrower", "confirmed", "note"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"borrower", "confirmed", "note"}));
   TDCS_TAKE(borrower, body.Text("borrower", true, 32));
   TDCS_TAKE(confirmed, body.Bool("confirmed", true));
   TDCS_TAKE(note, body.Text("note", false, 500));
@@ -1230,8 +1217,7 @@ Response AnswerReconciliation(app::Connection& connection, const Call& c) {
 
 // POST /api/reconciliations/{code}/resolutions {"borrower","resolution"}
 Response ResolveReconciliation(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"borrower", "resolution"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"borrower", "resolution"}));
   TDCS_TAKE(borrower, body.Text("borrower", true, 32));
   TDCS_TAKE(resolution, body.Text("resolution", true, 500));
   const std::string code = c.match[1].str();
@@ -1388,8 +1374,7 @@ json PlanEntriesJson(const std::vector<app::PlanEntry>& entries) {
 // POST /api/inspections/plans {"unit","year"}: the groups of the area not
 // yet in the year's plan, each given a month.
 Response PlanInspections(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"unit", "year"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"unit", "year"}));
   TDCS_TAKE(unit, body.Text("unit", true, 64));
   TDCS_TAKE(year, body.Int("year", true, 2000, 2100));
   TDCS_TAKE(plan, app::PlanInspections(connection, c.context, {unit, static_cast<int>(year)}));
@@ -1410,9 +1395,7 @@ Response InspectionPlan(app::Connection& connection, const Call& c) {
 
 // POST /api/inspections {"loan"|"group","date","result","note"}
 Response RecordInspection(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"loan", "group", "date", "result", "note"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"loan", "group", "date", "result", "note"}));
   app::InspectionRecordRequest r;
   TDCS_TAKE(loan, body.Text("loan", false, 32));
   TDCS_TAKE(group, body.Text("group", false, 32));
@@ -1454,9 +1437,7 @@ json PlanJson(const app::PlanReport& plan) {
 
 // POST /api/plans {"year","unit","program","amount_dong"}: a target, top-down.
 Response SetPlan(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"year", "unit", "program", "amount_dong"}); !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"year", "unit", "program", "amount_dong"}));
   TDCS_TAKE(year, body.Int("year", true, 2000, 2100));
   TDCS_TAKE(unit, body.Text("unit", false, 64));
   TDCS_TAKE(program, body.Text("program", true, 16));
@@ -1507,8 +1488,7 @@ Response RateChangeAnswer(const std::string& subject, Date from, const app::Rate
 
 // POST /api/programs/{code}/rates {"from","rate_percent"}
 Response ChangeProgramRate(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"from", "rate_percent"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"from", "rate_percent"}));
   TDCS_TAKE(from, body.DateField("from", true));
   TDCS_TAKE(rate, RatePercent(body));
   const std::string program = c.match[1].str();
@@ -1518,8 +1498,7 @@ Response ChangeProgramRate(app::Connection& connection, const Call& c) {
 
 // POST /api/savings/rates {"from","rate_percent"}
 Response ChangeSavingsRate(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"from", "rate_percent"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"from", "rate_percent"}));
   TDCS_TAKE(from, body.DateField("from", true));
   TDCS_TAKE(rate, RatePercent(body));
   TDCS_TAKE(change, app::ChangeRate(connection, c.context, "", *from, rate));
@@ -1528,8 +1507,7 @@ Response ChangeSavingsRate(app::Connection& connection, const Call& c) {
 
 // POST /api/programs/{code}/limits {"from","max_amount_dong"}
 Response ChangeProgramLimit(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"from", "max_amount_dong"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"from", "max_amount_dong"}));
   TDCS_TAKE(from, body.DateField("from", true));
   TDCS_TAKE(amount, body.Amount("max_amount_dong", true));
   const std::string program = c.match[1].str();
@@ -1541,8 +1519,7 @@ Response ChangeProgramLimit(app::Connection& connection, const Call& c) {
 
 // PUT /api/settings/{name} {"from","value"}: a dated setting.
 Response PutSetting(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"from", "value"}); !bad.ok()) return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"from", "value"}));
   TDCS_TAKE(from, body.DateField("from", true));
   TDCS_TAKE(value, body.Text("value", true, 200));
   const std::string name = c.match[1].str();
@@ -1553,10 +1530,7 @@ Response PutSetting(app::Connection& connection, const Call& c) {
 
 // POST /api/holidays {"date","valid_from"?,"valid_to"?,"name_vi","name_en","note"?}
 Response AddHoliday(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Parse(c.request.body));
-  if (auto bad = body.Only({"date", "valid_from", "valid_to", "name_vi", "name_en", "note"});
-      !bad.ok())
-    return ErrorAnswer(bad.error());
+  TDCS_TAKE(body, Body::Of(c.request.body, {"date", "valid_from", "valid_to", "name_vi", "name_en", "note"}));
   TDCS_TAKE(date, body.DateField("date", true));
   TDCS_TAKE(valid_from, body.DateField("valid_from", false));
   TDCS_TAKE(valid_to, body.DateField("valid_to", false));
