@@ -1000,21 +1000,26 @@ Response CloseSession(app::Connection& connection, const Call& c) {
 
 json RequestJson(const app::PendingRequest& r) {
   auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
-  return json{{"id", r.id},
-              {"kind", r.kind},
-              {"loan", r.loan_code},
-              {"date", r.date.ToIso()},
-              {"amount_dong", r.amount.dong()},
-              {"months", r.months},
-              {"heir", text_or_null(r.heir_code)},
-              {"maker", r.maker},
-              {"maker_role", r.maker_role},
-              {"made_at_micros", r.made_at},
-              {"status", r.status},
-              {"checker", text_or_null(r.checker)},
-              {"decided_at_micros", r.decided_at ? json(r.decided_at) : json(nullptr)},
-              {"reason", text_or_null(r.decision_reason)},
-              {"txn_id", r.txn_id ? json(r.txn_id) : json(nullptr)}};
+  const bool rate = r.kind == "rate";  // its subject and rate, not a loan and an amount
+  return json{
+      {"id", r.id},
+      {"kind", r.kind},
+      {"loan", r.loan_code},
+      {"date", r.date.ToIso()},
+      {"amount_dong", rate ? json(nullptr) : json(r.amount.dong())},
+      {"rate_percent", rate ? json(Rate::PerMonthMillionths(r.amount.dong()).ToPercentVietnamese())
+                            : json(nullptr)},
+      {"note", text_or_null(r.note)},
+      {"months", r.months},
+      {"heir", text_or_null(r.heir_code)},
+      {"maker", r.maker},
+      {"maker_role", r.maker_role},
+      {"made_at_micros", r.made_at},
+      {"status", r.status},
+      {"checker", text_or_null(r.checker)},
+      {"decided_at_micros", r.decided_at ? json(r.decided_at) : json(nullptr)},
+      {"reason", text_or_null(r.decision_reason)},
+      {"txn_id", r.txn_id ? json(r.txn_id) : json(nullptr)}};
 }
 
 // GET /api/approvals?status=pending|approved|rejected|all
@@ -1062,7 +1067,8 @@ Response AddUser(app::Connection& connection, const Call& c) {
 }
 
 Response ChangeUser(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Of(c.request.body, {"role", "scope", "association", "password", "disabled"}));
+  TDCS_TAKE(body,
+            Body::Of(c.request.body, {"role", "scope", "association", "password", "disabled"}));
   const std::string login = c.match[1].str();
   TDCS_TAKE(disabled, body.Bool("disabled", false));
   if (disabled && (body.Has("role") || body.Has("password")))
@@ -1530,7 +1536,8 @@ Response PutSetting(app::Connection& connection, const Call& c) {
 
 // POST /api/holidays {"date","valid_from"?,"valid_to"?,"name_vi","name_en","note"?}
 Response AddHoliday(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Of(c.request.body, {"date", "valid_from", "valid_to", "name_vi", "name_en", "note"}));
+  TDCS_TAKE(body, Body::Of(c.request.body,
+                           {"date", "valid_from", "valid_to", "name_vi", "name_en", "note"}));
   TDCS_TAKE(date, body.DateField("date", true));
   TDCS_TAKE(valid_from, body.DateField("valid_from", false));
   TDCS_TAKE(valid_to, body.DateField("valid_to", false));
