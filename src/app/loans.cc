@@ -1153,7 +1153,10 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
       db.LockKey("loan-code:" + a.loan_code);
       auto held = HeldBefore(db, context, a.loan_code, kind);
       if (!held.ok()) return held.error();
-      if (held.value()) return ActionResult{0, 0, true, *held.value()};
+      if (held.value()) {
+        const auto request = store::FindPending(db, *held.value());
+        return ActionResult{0, 0, true, *held.value(), request ? request->status : "pending"};
+      }
       store::PendingRow row;
       row.kind = kind;
       row.loan_code = a.loan_code;

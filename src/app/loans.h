@@ -152,8 +152,10 @@ struct ActionResult {
   int64_t entry_id = 0;   // 0 when the action moved no money
   bool repeated = false;  // answered from the idempotency key
   // Held for a second person (app/approvals.h): the request's id; nothing
-  // was posted.
+  // was posted. Sent again, the request as it stands now: "pending",
+  // "approved" (its action posted then, by the checker) or "rejected".
   int64_t pending_request = 0;
+  std::string request_status = "pending";
 };
 
 // What ActOnLoan answers (and each line of PostCollections): its own rules

@@ -680,11 +680,13 @@ Response ActOnLoan(app::Connection& connection, const Call& c) {
   a.date = date;
   TDCS_TAKE(result, app::ActOnLoan(connection, c.context, a));
   if (result.pending_request != 0)
-    return Json(202, json{{"loan", a.loan_code},
-                          {"kind", kind_text},
-                          {"status", "pending_approval"},
-                          {"request", result.pending_request},
-                          {"repeated", result.repeated}});
+    return Json(result.request_status == "pending" ? 202 : 200,
+                json{{"loan", a.loan_code},
+                     {"kind", kind_text},
+                     {"status", result.request_status == "pending" ? std::string("pending_approval")
+                                                                   : result.request_status},
+                     {"request", result.pending_request},
+                     {"repeated", result.repeated}});
   return Json(result.repeated ? 200 : 201, json{{"loan", a.loan_code},
                                                 {"kind", kind_text},
                                                 {"txn_id", result.txn_id},

@@ -685,6 +685,11 @@ TEST_F(AccessTest, RequestsHoldWhatTheirMakerSaw) {
   // Retried after its approval, the request answers; nothing posts twice.
   const auto retried = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r3");
   EXPECT_EQ(nlohmann::json::parse(retried.body)["repeated"], true) << retried.body;
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(retried.body)["status"], "approved") << retried.body;
+  // The rejected one, retried, says so.
+  const auto refused = post(officer, R"({"kind":"reverse","date":"2021-03-10"})", "r1");
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["status"], "rejected") << refused.body;
   EXPECT_EQ(
       nlohmann::json::parse(
           As(officer, "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body)["transactions"]
