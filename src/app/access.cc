@@ -200,6 +200,12 @@ bool ScopeCheck::Reaches(int64_t point_id, Date on) {
 bool ScopeCheck::Group(int64_t group_id, Date on) {
   if (kind_ == store::AreaKind::kGroup) return group_id == unit_id_;
   if (kind_ == store::AreaKind::kNational && association_ == 0) return true;
+  const auto [it, fresh] = groups_.try_emplace({group_id, on}, false);
+  if (fresh) it->second = GroupInArea(group_id, on);
+  return it->second;
+}
+
+bool ScopeCheck::GroupInArea(int64_t group_id, Date on) {
   const auto point = PointOfGroup(group_id, on);
   if (!point) return false;
   if (association_ != 0 && point->second != association_) return false;

@@ -437,13 +437,7 @@ Result<std::vector<FeeLine>> FeeStatement(Connection& connection, const Context&
   // is on the business date; an association unit's statement shows those.
   ScopeCheck check(db, context.actor);
   const Date on = ScopeDate(db, LastOf(r.month));
-  std::map<int64_t, bool> in_area;
-  const auto holds = [&](int64_t group) {
-    if (check.national()) return true;
-    const auto [it, fresh] = in_area.try_emplace(group, false);
-    if (fresh) it->second = check.Group(group, on);
-    return it->second;
-  };
+  const auto holds = [&](int64_t group) { return check.Group(group, on); };
   std::optional<int64_t> group_id;
   if (!r.group_code.empty()) {
     auto unit = store::NetworkStore(db).FindUnit("savings_group", r.group_code);

@@ -250,15 +250,10 @@ Result<std::vector<PlanEntry>> InspectionPlan(Connection& connection, const Cont
   ScopeCheck check(db, context.actor);
   const auto today = store::LoanStore(db).BusinessDate();
   const Date on = ScopeDate(db, today ? *today : Date::MonthDayClamped(year, 1, 1));
-  std::map<int64_t, bool> in_area;  // by group
   std::vector<PlanEntry> out;
   for (auto& row : store::PlanOf(db, year)) {
     if (association != 0 && row.association != association) continue;
-    if (!check.national()) {
-      const auto [it, fresh] = in_area.try_emplace(row.group_id, false);
-      if (fresh) it->second = check.Group(row.group_id, on);
-      if (!it->second) continue;
-    }
+    if (!check.Group(row.group_id, on)) continue;
     out.push_back({row.month, row.association, row.group_code, row.group_name, row.done_on});
   }
   std::stable_sort(out.begin(), out.end(), [](const PlanEntry& a, const PlanEntry& b) {

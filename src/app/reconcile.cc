@@ -114,22 +114,16 @@ std::string Yyyymmdd(Date d) {
 }
 
 // Whether a line lies in the actor's area (RULES §14.2): its group's place
-// on the business date. Asked once per group.
+// on the business date.
 class LineScope {
  public:
   LineScope(store::Database& db, const Context& context, Date as_of)
       : check_(db, context.actor), on_(ScopeDate(db, as_of)) {}
-  bool Holds(const store::ReconcileLineRow& line) {
-    if (check_.national()) return true;
-    const auto [it, fresh] = seen_.try_emplace(line.group_id, false);
-    if (fresh) it->second = check_.Group(line.group_id, on_);
-    return it->second;
-  }
+  bool Holds(const store::ReconcileLineRow& line) { return check_.Group(line.group_id, on_); }
 
  private:
   ScopeCheck check_;
   Date on_;
-  std::map<int64_t, bool> seen_;
 };
 
 Error CampaignUnknown(const std::string& code) {

@@ -333,21 +333,28 @@ class Body {
   if (!var##_result.ok()) return ErrorAnswer(var##_result.error()); \
   auto var = std::move(var##_result).value()
 
-// The date a read is for: ?on=YYYY-MM-DD, else the bank's business date.
-Result<Date> DateParam(app::Connection& connection, const Request& request) {
-  if (auto it = request.params.find("on"); it != request.params.end()) {
-    auto parsed = Date::Parse(it->second);
+// A date of the query (`name`: ?on=YYYY-MM-DD), else the bank's business date.
+Result<Date> QueryDate(app::Connection& connection, const Request& request, const char* name) {
+  const std::string text = Param(request, name);
+  if (!text.empty()) {
+    auto parsed = Date::Parse(text);
     if (!parsed)
-      return MakeError(HttpRejection::kDateFormat, "on", "Ngày không hợp lệ (YYYY-MM-DD)",
+      return MakeError(HttpRejection::kDateFormat, name, "Ngày không hợp lệ (YYYY-MM-DD)",
                        "Invalid date (YYYY-MM-DD)");
     return *parsed;
   }
   auto today = app::BusinessDate(connection);
   if (!today)
-    return MakeError(HttpRejection::kDateRequired, "on",
-                     "Chưa có ngày làm việc: hãy cho biết ngày (?on=YYYY-MM-DD)",
-                     "No business date yet: give the date (?on=YYYY-MM-DD)");
+    return MakeError(
+        HttpRejection::kDateRequired, name,
+        "Chưa có ngày làm việc: hãy cho biết ngày (?" + std::string(name) + "=YYYY-MM-DD)",
+        "No business date yet: give the date (?" + std::string(name) + "=YYYY-MM-DD)");
   return *today;
+}
+
+// The date a read is for: ?on=, else the business date.
+Result<Date> DateParam(app::Connection& connection, const Request& request) {
+  return QueryDate(connection, request, "on");
 }
 
 // A write's date: the body's `date`, else the business date.
@@ -1132,24 +1139,6 @@ json HealthJson(const app::DatabaseHealth& h) {
 // Whether the server can reach its databases: 200 when it can, 503
 // DATABASE_UNREACHABLE (the health document with the error's fields) when
 // one of them does not answer; why goes to the log.
-// An optional date of the query (`name`), else the business date.
-Result<Date> QueryDate(app::Connection& connection, const Request& request, const char* name) {
-  const std::string text = Param(request, name);
-  if (!text.empty()) {
-    auto parsed = Date::Parse(text);
-    if (!parsed)
-      return MakeError(HttpRejection::kDateFormat, name, "Ngày không hợp lệ (YYYY-MM-DD)",
-                       "Invalid date (YYYY-MM-DD)");
-    return *parsed;
-  }
-  auto today = app::BusinessDate(connection);
-  if (!today)
-    return MakeError(HttpRejection::kDateRequired, name,
-                     "Chưa có ngày làm việc: hãy cho biết ngày (?" + std::string(name) + "=)",
-                     "No business date yet: give the date (?" + std::string(name) + "=)");
-  return *today;
-}
-
 // ?association=11–14 or farmers|women|veterans|youth, or nothing (0).
 Result<int> AssociationParam(const Request& request) {
   const std::string text = Param(request, "association");

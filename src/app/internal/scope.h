@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -50,6 +51,7 @@ class ScopeCheck {
   bool Reaches(int64_t point_id, Date on);
   // Whether the actor sees all of a point's groups (else: filter by Group).
   bool WholePoints() const { return association_ == 0 && kind_ != store::AreaKind::kGroup; }
+  // Asked once per group and date: a list checks its lines group by group.
   bool Group(int64_t group_id, Date on);
   // A unit asked for (a report's): it lies in the area (an association
   // officer's too: their reports are limited to the association besides).
@@ -62,6 +64,7 @@ class ScopeCheck {
 
  private:
   bool ContainsUnit(const ResolvedArea& area, Date on);
+  bool GroupInArea(int64_t group_id, Date on);
   std::optional<int64_t> BranchOfOffice(int64_t office_id, Date on);
   std::optional<int64_t> OfficeOfPoint(int64_t point_id, Date on);
   std::optional<std::pair<int64_t, int>> PointOfGroup(int64_t group_id, Date on);
@@ -72,6 +75,7 @@ class ScopeCheck {
       0;  // 0 with a kind other than national: the unit is unknown (nothing is in scope)
   std::string scope_;
   int association_ = 0;
+  std::map<std::pair<int64_t, Date>, bool> groups_;  // Group's answers
 };
 
 }  // namespace tdcs::app
