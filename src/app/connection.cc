@@ -10,6 +10,7 @@
 #include "app/internal/access.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "store/wal.h"
 
 namespace tdcs::app {
 
@@ -218,7 +219,7 @@ Connection& WriteGroup::Writer() {
   if (writer_ && (writer_->IsBroken() || Db(*writer_).InTransaction())) writer_.reset();
   if (!writer_) {
     writer_ = Connection::OpenInitialised(pool_.target());
-    Db(*writer_).ExecScript("PRAGMA wal_autocheckpoint=0");
+    store::TakeNoCheckpoints(Db(*writer_));
     std::lock_guard lock(mutex_);
     if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { TakeCheckpoints(); });
   }
@@ -229,7 +230,7 @@ void WriteGroup::RestartLog() {
   // Between groups, with every frame copied back: the log starts over
   // (waiting for the readers still on it, whose reads are short).
   try {
-    Db(Writer()).ExecScript("PRAGMA wal_checkpoint(RESTART)");
+    store::RestartLog(Db(Writer()));
   } catch (const StorageFault& fault) {
     std::fprintf(stderr, "checkpoint (restart): %s\n", fault.what());
   }
@@ -248,9 +249,7 @@ void WriteGroup::TakeCheckpoints() {
     int64_t log_frames = 0;
     try {
       if (!connection) connection = Connection::OpenInitialised(pool_.target());
-      auto& st = Db(*connection).Cached("PRAGMA wal_checkpoint(PASSIVE)");
-      if (st.Step()) log_frames = st.GetInt(1);
-      st.Reset();
+      log_frames = store::CheckpointPassively(Db(*connection));
     } catch (const std::exception& fault) {
       // The next commit asks again; the log only grows meanwhile.
       std::fprintf(stderr, "checkpoint: %s\n", fault.what());

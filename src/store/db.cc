@@ -14,6 +14,7 @@
 #include "base/check.h"
 #include "store/postgres_db.h"
 #include "store/sqlite_db.h"
+#include "store/wal.h"
 
 namespace tdcs::store {
 
@@ -247,6 +248,17 @@ void Transaction::CommitAndContinue() {
   db_.Commit();
   db_.Begin();
 }
+
+void TakeNoCheckpoints(Database& db) { db.ExecScript("PRAGMA wal_autocheckpoint=0"); }
+
+int64_t CheckpointPassively(Database& db) {
+  auto& st = db.Cached("PRAGMA wal_checkpoint(PASSIVE)");
+  const int64_t frames = st.Step() ? st.GetInt(1) : 0;
+  st.Reset();
+  return frames;
+}
+
+void RestartLog(Database& db) { db.ExecScript("PRAGMA wal_checkpoint(RESTART)"); }
 
 std::string ArrayLiteral(const std::vector<int64_t>& values, size_t begin, size_t end) {
   std::string out = "{";
