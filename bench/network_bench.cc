@@ -66,10 +66,11 @@ void ImportBorrowers(benchmark::State& state) {
   auto source = app::Connection::Open(source_path);
   const app::ExportOptions options{*Date::FromCivil(2025, 6, 30), false};
   std::ostringstream network, groups, borrowers;
-  app::Export(*source, app::SystemContext(), app::ImportKind::kNetwork, options, network);
-  app::Export(*source, app::SystemContext(), app::ImportKind::kGroups, options, groups);
+  (void)app::Export(*source, app::SystemContext(), app::ImportKind::kNetwork, options, network);
+  (void)app::Export(*source, app::SystemContext(), app::ImportKind::kGroups, options, groups);
   const int64_t rows =
-      app::Export(*source, app::SystemContext(), app::ImportKind::kBorrowers, options, borrowers);
+      app::Export(*source, app::SystemContext(), app::ImportKind::kBorrowers, options, borrowers)
+          .value();
   for (auto _ : state) {
     state.PauseTiming();
     auto db = app::Connection::Open(BenchPath("import"));

@@ -200,7 +200,7 @@ bool ScopeCheck::Reaches(int64_t point_id, Date on) {
 bool ScopeCheck::Group(int64_t group_id, Date on) {
   if (kind_ == store::AreaKind::kGroup) return group_id == unit_id_;
   if (kind_ == store::AreaKind::kNational && association_ == 0) return true;
-  const auto [it, fresh] = groups_.try_emplace({group_id, on}, false);
+  const auto [it, fresh] = groups_.try_emplace({group_id, on, association_}, false);
   if (fresh) it->second = GroupInArea(group_id, on);
   return it->second;
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <map>
 
+#include "app/access.h"
 #include "app/find.h"
 #include "app/internal/access.h"
 #include "base/csv.h"
@@ -90,9 +91,18 @@ int64_t ExportGroups(store::NetworkStore& store, const Units& u, Date on, std::o
 
 }  // namespace
 
-int64_t Export(Connection& connection, const Context&, ImportKind kind,
-               const ExportOptions& options, std::ostream& out, const ProgressFn& progress) {
+Status MayExport(const Actor& actor) {
+  if (Allows(actor, Permission::kReadAudit)) return {};
+  return Require(actor, Permission::kOperate);
+}
+
+Result<int64_t> Export(Connection& connection, const Context& context, ImportKind kind,
+                       const ExportOptions& asked, std::ostream& out, const ProgressFn& progress) {
+  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
+  ExportOptions options = asked;
+  if (!SeesCitizenIds(context.actor)) options.mask_citizen_ids = true;
   store::Database& db = Db(connection);
+  store::ReadTransaction snapshot(db);  // one moment's records
   store::NetworkStore store(db);
   const Units units = UnitsOn(store, options.on);
   csv::WriteRow(out, ImportColumns(kind));

@@ -85,9 +85,10 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
   if (!digits) return unknown();
   const auto id = network.FindBorrowerIdByCode(code);
   if (!id || !ScopeCheck(db, context.actor).Borrower(*id, on)) return unknown();
-  std::optional<store::BorrowerRow> row;
-  for (auto& r : network.SearchBorrowers(code, store::NetworkStore::SearchMode::kNumberPrefix, 50))
-    if (r.code == code) row = std::move(r);
+  // The version in force on the date (its name and address), else the
+  // first one (a date before the borrower was recorded).
+  std::optional<store::BorrowerRow> row = network.LoadBorrower(*id, on);
+  if (!row) row = network.LoadBorrower(*id);
   if (!row) return unknown();
   BorrowerDetails d;
   d.code = row->code;

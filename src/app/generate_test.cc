@@ -16,7 +16,7 @@ namespace {
 std::string ExportAll(Connection& db, Date on) {
   std::ostringstream out;
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers})
-    Export(db, SystemContext(), kind, {on, false}, out);
+    EXPECT_TRUE(Export(db, SystemContext(), kind, {on, false}, out).ok());
   return out.str();
 }
 
@@ -87,7 +87,7 @@ TEST(GenerateTest, SameSeedSameDataAndGeneratedDataPassesImportChecks) {
   auto fresh = testing::NewInitialisedConnection();
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers}) {
     std::ostringstream out;
-    Export(*a, app::SystemContext(), kind, {on, false}, out);
+    ASSERT_TRUE(Export(*a, app::SystemContext(), kind, {on, false}, out).ok());
     std::istringstream in(out.str());
     auto r = Import(*fresh, app::SystemContext(), kind, in);
     ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();
@@ -106,7 +106,7 @@ TEST(GenerateTest, ExportsAfterTheReformAndLateJoinsImportAgain) {
     for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers,
                       ImportKind::kMemberships}) {
       std::ostringstream out;
-      Export(*a, app::SystemContext(), kind, {on, false}, out);
+      ASSERT_TRUE(Export(*a, app::SystemContext(), kind, {on, false}, out).ok());
       std::istringstream in(out.str());
       auto r = Import(*fresh, app::SystemContext(), kind, in);
       ASSERT_TRUE(r.ok()) << day << ": " << r.errors.front().error.ToString();

@@ -3,6 +3,7 @@
 #include "app/import.h"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -10,10 +11,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
 #include "app/internal/import_loans.h"
 #include "app/internal/import_rows.h"
 #include "app/internal/network_units.h"
+#include "app/internal/scope.h"
 #include "app/network_ops.h"
 #include "base/csv.h"
 #include "network/network.h"
@@ -958,52 +962,13 @@ std::vector<MembershipChange> CheckMemberships(const std::vector<Line>& lines,
   return plan;
 }
 
-}  // namespace
-
-ImportReport Import(Connection& connection, const Context&, ImportKind kind, std::istream& in,
-                    const ProgressFn& progress, const ImportOptions& options) {
-  store::Database& db = Db(connection);
-  ImportReport report;
-  if (options.update && (kind == ImportKind::kMemberships || kind == ImportKind::kLoans)) {
-    report.errors.push_back(
-        {0, MakeError(ImportRejection::kUpdateNotApplicable, "update",
-                      "--update chỉ dùng cho network, groups và borrowers",
-                      "--update applies to network, groups and borrowers only")});
-    return report;
-  }
-  // The bytes are kept whole (an import is at most 2,000,000 rows) so that
-  // the same file imported again is recognised by its hash.
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string kind_key = kind == ImportKind::kNetwork     ? "network"
-                               : kind == ImportKind::kGroups    ? "groups"
-                               : kind == ImportKind::kBorrowers ? "borrowers"
-                               : kind == ImportKind::kLoans     ? "loans"
-                                                                : "memberships";
-  const std::string content_hash = store::NetworkStore::ContentHash(bytes);
-  std::istringstream input(bytes);
-  std::vector<Line> lines = ReadLines(kind, input, report);
-  // A bad header stops here; bad rows are listed with everything else.
-  for (const auto& e : report.errors)
-    if (e.line == 1) return report;
-  // Checks read the database inside the same transaction as the writes, so
-  // what was checked is what is written on; imports run one at a time (the
-  // "import" lock), so two files into one group cannot both pass its limits.
-  // Loans are taken over with no end of day running (a close waits for the
-  // import, or the import for the close), taken before the transaction as a
-  // close takes it.
-  std::optional<store::BatchLock> close_lock;
-  if (kind == ImportKind::kLoans) close_lock.emplace(db, "close");
-  store::Transaction tx(db);
-  db.LockKey("import");
-  if (auto seen = store::NetworkStore(db).FindImportedFile(kind_key, content_hash)) {
-    report.errors.push_back(
-        {0, MakeError(ImportRejection::kFileAlreadyImported, "file",
-                      "Tệp này đã được nhập ngày " + seen->first + " (" +
-                          std::to_string(seen->second) + " dòng); không nhập lại",
-                      "This file was already imported on " + seen->first + " (" +
-                          std::to_string(seen->second) + " rows); not imported again")});
-    return report;
-  }
+// Checks `lines` and, when every one is right (and `admit`, if given, lets
+// the borrowers through), writes them, in the caller's transaction. False
+// with the report's errors when anything is wrong: nothing is written then.
+using AdmitBorrowers = std::function<std::optional<Error>(const std::vector<BorrowerPlan>&)>;
+bool CheckAndWrite(store::Database& db, ImportKind kind, std::vector<Line> lines,
+                   ImportReport& report, const ProgressFn& progress, const ImportOptions& options,
+                   const AdmitBorrowers& admit = nullptr) {
   store::NetworkStore store(db);
   const store::AdminIndex admin = store::ReadAdminIndex(db);
   UnitDirectory units(store);
@@ -1058,7 +1023,13 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
   if (!report.ok()) {
     std::stable_sort(report.errors.begin(), report.errors.end(),
                      [](const RowError& a, const RowError& b) { return a.line < b.line; });
-    return report;  // the transaction rolls back; nothing was written
+    return false;  // the transaction rolls back; nothing was written
+  }
+  if (admit) {
+    if (auto refused = admit(borrower_plan)) {
+      report.errors.push_back({lines.empty() ? 0 : lines.front().line, *refused});
+      return false;
+    }
   }
   switch (kind) {
     case ImportKind::kNetwork:
@@ -1128,11 +1099,6 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
       WriteLoans(db, loan_plan, progress);
       break;
   }
-  // Dated by the business date (the day the bank is in), as everything else.
-  const auto today = store::LoanStore(db).BusinessDate();
-  store.RecordImportedFile(kind_key, content_hash, report.rows,
-                           today ? today->ToVietnamese() : "trước ngày làm việc đầu tiên");
-  tx.Commit();
   report.written = report.rows;
   report.updated = std::count_if(network_plan.begin(), network_plan.end(),
                                  [](const NetworkRow& r) { return r.existing_id != 0; }) +
@@ -1140,7 +1106,176 @@ ImportReport Import(Connection& connection, const Context&, ImportKind kind, std
                                  [](const GroupPlan& g) { return g.revision; }) +
                    std::count_if(borrower_plan.begin(), borrower_plan.end(),
                                  [](const BorrowerPlan& b) { return b.revision; });
+  return true;
+}
+
+}  // namespace
+
+ImportReport Import(Connection& connection, const Context& context, ImportKind kind,
+                    std::istream& in, const ProgressFn& progress, const ImportOptions& options) {
+  store::Database& db = Db(connection);
+  ImportReport report;
+  if (auto denied = Require(context.actor, Permission::kOperate); !denied.ok()) {
+    report.errors.push_back({0, denied.error()});
+    return report;
+  }
+  if (options.update && (kind == ImportKind::kMemberships || kind == ImportKind::kLoans)) {
+    report.errors.push_back(
+        {0, MakeError(ImportRejection::kUpdateNotApplicable, "update",
+                      "--update chỉ dùng cho network, groups và borrowers",
+                      "--update applies to network, groups and borrowers only")});
+    return report;
+  }
+  // The bytes are kept whole (an import is at most 2,000,000 rows) so that
+  // the same file imported again is recognised by its hash.
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string kind_key = kind == ImportKind::kNetwork     ? "network"
+                               : kind == ImportKind::kGroups    ? "groups"
+                               : kind == ImportKind::kBorrowers ? "borrowers"
+                               : kind == ImportKind::kLoans     ? "loans"
+                                                                : "memberships";
+  const std::string content_hash = store::NetworkStore::ContentHash(bytes);
+  std::istringstream input(bytes);
+  std::vector<Line> lines = ReadLines(kind, input, report);
+  // A bad header stops here; bad rows are listed with everything else.
+  for (const auto& e : report.errors)
+    if (e.line == 1) return report;
+  // Checks read the database inside the same transaction as the writes, so
+  // what was checked is what is written on; imports run one at a time (the
+  // "import" lock), so two files into one group cannot both pass its limits.
+  // Loans are taken over with no end of day running (a close waits for the
+  // import, or the import for the close), taken before the transaction as a
+  // close takes it.
+  std::optional<store::BatchLock> close_lock;
+  if (kind == ImportKind::kLoans) close_lock.emplace(db, "close");
+  store::Transaction tx(db);
+  db.LockKey("import");
+  if (auto seen = store::NetworkStore(db).FindImportedFile(kind_key, content_hash)) {
+    report.errors.push_back(
+        {0, MakeError(ImportRejection::kFileAlreadyImported, "file",
+                      "Tệp này đã được nhập ngày " + seen->first + " (" +
+                          std::to_string(seen->second) + " dòng); không nhập lại",
+                      "This file was already imported on " + seen->first + " (" +
+                          std::to_string(seen->second) + " rows); not imported again")});
+    return report;
+  }
+  if (!CheckAndWrite(db, kind, std::move(lines), report, progress, options)) {
+    report.written = 0;
+    report.updated = 0;
+    return report;
+  }
+  // Dated by the business date (the day the bank is in), as everything else.
+  const auto today = store::LoanStore(db).BusinessDate();
+  store::NetworkStore(db).RecordImportedFile(
+      kind_key, content_hash, report.rows,
+      today ? today->ToVietnamese() : "trước ngày làm việc đầu tiên");
+  RecordAudit(db, context, "import." + kind_key, "file:" + content_hash.substr(0, 16), {},
+              AuditState()
+                  .Add("rows", std::to_string(report.rows))
+                  .Add("updated", std::to_string(report.updated))
+                  .Add("update", options.update ? "yes" : "no"));
+  tx.Commit();
   return report;
+}
+
+Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& context,
+                                   const BorrowerForm& form, bool revise) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
+  store::Database& db = Db(connection);
+  store::Transaction tx(db);
+  db.LockKey("import");  // checked against the same rows an import would write
+  Line line;
+  line.line = 1;
+  line.fields = {{"code", form.code},
+                 {"name", form.name},
+                 {"citizen_id", form.citizen_id},
+                 {"birth_date", form.birth_date},
+                 {"sex", form.sex},
+                 {"address", form.address},
+                 {"village_code", form.village_code},
+                 {"categories", form.categories},
+                 {"group_code", form.group_code},
+                 {"role", form.role.empty() && !revise ? "member" : form.role},
+                 {"valid_from", form.valid_from}};
+  for (auto& [name, value] : line.fields) {
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t") + 1);
+    if (!text::IsValidUtf8(value))
+      return MakeError(ImportRejection::kTextNotUtf8, name, "Văn bản không phải UTF-8 hợp lệ",
+                       "Text is not valid UTF-8");
+  }
+  ScopeCheck scope(db, context.actor);
+  store::NetworkStore network(db);
+  const auto stored_id = network.FindBorrowerIdByCode(form.code);
+  std::optional<store::BorrowerRow> before;
+  if (revise) {
+    // Only a borrower of the actor's area is changed: any other is unknown.
+    const auto today = store::LoanStore(db).BusinessDate();
+    const Date on = ScopeDate(db, today.value_or(Date::Parse(form.valid_from).value_or(Date())));
+    if (!stored_id || !scope.Borrower(*stored_id, on))
+      return MakeError(ImportRejection::kBorrowerUnknown, "code",
+                       "Không có hộ vay '" + form.code + "'", "No borrower '" + form.code + "'");
+    before = network.LoadBorrower(*stored_id);
+    // What the change leaves out keeps its value.
+    if (before) {
+      auto keep = [&](const char* column, const std::string& value) {
+        if (line.fields[column].empty()) line.fields[column] = value;
+      };
+      keep("name", before->name);
+      keep("citizen_id", before->citizen_id);
+      keep("birth_date", before->birth_date.ToIso());
+      keep("sex", before->sex);
+      keep("address", before->address);
+      keep("categories", before->categories);
+      if (before->village_id)
+        keep("village_code", network.UnitCode("village", *before->village_id));
+    }
+  }
+  ImportReport report;
+  ImportOptions options;
+  options.update = revise;
+  // A new borrower joins a group of the actor's area; the group named is
+  // checked by the import's own rules (open, not full, one leader).
+  const AdmitBorrowers admit = [&](const std::vector<BorrowerPlan>& plan) -> std::optional<Error> {
+    for (const auto& b : plan) {
+      if (revise && !b.revision)
+        return MakeError(ImportRejection::kBorrowerUnknown, "code",
+                         "Không có hộ vay '" + form.code + "'", "No borrower '" + form.code + "'");
+      if (!revise && b.revision)
+        return MakeError(ImportRejection::kCodeDuplicate, "code",
+                         "Mã '" + form.code + "' đã tồn tại",
+                         "Code '" + form.code + "' exists already");
+      if (!revise && !b.membership && !scope.national())
+        return MakeError(ImportRejection::kGroupUnknown, "group_code",
+                         "Cần tổ vay vốn của địa bàn mình (group_code)",
+                         "A savings group of your area is needed (group_code)");
+      if (b.membership && !scope.Group(b.membership->group_id, b.membership->period.from))
+        return MakeError(ImportRejection::kGroupUnknown, "group_code",
+                         "Không có tổ '" + form.group_code + "'",
+                         "No group '" + form.group_code + "'");
+    }
+    return std::nullopt;
+  };
+  if (!CheckAndWrite(db, ImportKind::kBorrowers, {line}, report, nullptr, options, admit))
+    return report.errors.front().error;
+  const auto id = network.FindBorrowerIdByCode(form.code);
+  const auto after = id ? network.LoadBorrower(*id) : std::nullopt;
+  const auto state = [](const std::optional<store::BorrowerRow>& b) {
+    AuditState s;
+    if (!b) return s;
+    return s.Add("name", b->name)
+        .Add("address", b->address)
+        .Add("categories", b->categories)
+        .Add("valid_from", b->valid_from.ToIso());
+  };
+  RecordAudit(db, context, revise ? "borrower.edit" : "borrower.add", "borrower:" + form.code,
+              state(before), state(after).Add("group", form.group_code));
+  tx.Commit();
+  BorrowerSaved saved;
+  saved.code = form.code;
+  saved.valid_from = after ? after->valid_from : Date();
+  saved.revised = revise;
+  return saved;
 }
 
 }  // namespace tdcs::app

@@ -41,6 +41,7 @@
 
 #include "app/connection.h"
 #include "app/context.h"
+#include "base/date.h"
 #include "base/result.h"
 
 namespace tdcs::app {
@@ -154,8 +155,29 @@ enum class ImportRejection {
 std::string_view RejectionKey(ImportRejection code);
 std::span<const RejectionEntry<ImportRejection>> RejectionTable(ImportRejection);
 
+// Batch work (Permission::kOperate): FORBIDDEN at line 0 for anyone else.
+// Recorded in the audit trail as import.KIND with the file's hash.
 ImportReport Import(Connection& connection, const Context& context, ImportKind kind,
                     std::istream& in, const ProgressFn& progress = nullptr,
                     const ImportOptions& options = {});
+
+// One borrower added (or, with `revise`, changed from valid_from, the
+// version before ending that day) through the same checks and writes as a
+// one-row borrowers file (the columns above), for a credit officer of the
+// area (Permission::kLend). A new borrower joins group_code, which must be a
+// group of the actor's area (else GROUP_UNKNOWN, as one that does not
+// exist); a changed borrower must be of the area (else BORROWER_UNKNOWN).
+// Recorded in the audit trail (borrower.add, borrower.edit), before and after.
+struct BorrowerForm {
+  std::string code, name, citizen_id, birth_date, sex, address, village_code, categories,
+      group_code, role, valid_from;
+};
+struct BorrowerSaved {
+  std::string code;
+  Date valid_from;  // of the version written
+  bool revised = false;
+};
+Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& context,
+                                   const BorrowerForm& form, bool revise);
 
 }  // namespace tdcs::app

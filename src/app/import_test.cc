@@ -215,7 +215,8 @@ TEST_F(ImportTest, RejectsABorrowerInTwoGroupsAtOnce) {
   for (auto kind : {ImportKind::kNetwork, ImportKind::kGroups, ImportKind::kBorrowers,
                     ImportKind::kMemberships}) {
     std::ostringstream out;
-    Export(*db_, app::SystemContext(), kind, {*Date::Parse("2023-01-01"), false}, out);
+    ASSERT_TRUE(
+        Export(*db_, app::SystemContext(), kind, {*Date::Parse("2023-01-01"), false}, out).ok());
     std::istringstream in(out.str());
     auto r = Import(*fresh, app::SystemContext(), kind, in);
     ASSERT_TRUE(r.ok()) << r.errors.front().error.ToString();

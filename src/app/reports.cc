@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "app/access.h"
+#include "app/export.h"
 #include "app/internal/access.h"
 #include "app/internal/area.h"
 #include "app/internal/audit.h"
@@ -739,10 +740,19 @@ Result<PlanReport> Plan(Connection& connection, const Context& context, int year
       });
 }
 
-int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
-                    const ProgressFn& progress) {
+Result<int64_t> ExportLoans(Connection& connection, const Context& context, Date on,
+                            std::ostream& out, const ProgressFn& progress) {
+  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
   store::Database& db = Db(connection);
   store::ReadTransaction snapshot(db);
+  // Loans as they stood: a day the books have not reached would be a
+  // projection, not a record.
+  if (const auto today = store::LoanStore(db).BusinessDate(); today && on > *today)
+    return MakeError(ReportRejection::kDateAfterBusinessDate, "on",
+                     "Ngày " + on.ToVietnamese() + " sau ngày làm việc " + today->ToVietnamese() +
+                         ": sổ sách chưa có số liệu của ngày đó",
+                     on.ToIso() + " is after the business date " + today->ToIso() +
+                         ": the books hold nothing of that day yet");
   const auto rows = store::LoansAppliedBy(db, on);
   csv::WriteRow(out, {"loan_code", "borrower_code", "group_code", "association", "program",
                       "fund_source", "office_code", "point_code", "principal_dong", "overdue_dong",

@@ -233,8 +233,9 @@ std::span<const std::string_view> ReportNames();
 // the read model: code, borrower, group, association, program, fund source,
 // office, commune point, principal, overdue, frozen, status. Loans applied
 // for after `on`, or taken over after it, are left out. Returns the rows
-// written.
-int64_t ExportLoans(Connection& connection, const Context& context, Date on, std::ostream& out,
-                    const ProgressFn& progress = nullptr);
+// written. Who may: MayExport (app/export.h); a date after the business
+// date is DATE_AFTER_BUSINESS_DATE (the books hold nothing of it yet).
+Result<int64_t> ExportLoans(Connection& connection, const Context& context, Date on,
+                            std::ostream& out, const ProgressFn& progress = nullptr);
 
 }  // namespace tdcs::app

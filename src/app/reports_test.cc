@@ -34,7 +34,7 @@ struct ExportedLoan {
 
 std::vector<ExportedLoan> Exported(Connection& db, Date on) {
   std::ostringstream out;
-  ExportLoans(db, SystemContext(), on, out);
+  EXPECT_TRUE(ExportLoans(db, SystemContext(), on, out).ok());
   std::istringstream in(out.str());
   csv::Reader reader(in);
   csv::Row header, row;

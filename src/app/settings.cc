@@ -106,4 +106,13 @@ PortfolioTotals CurrentPortfolio(Connection& connection, const Context&) {
   return PortfolioTotals{t.principal, t.overdue, t.frozen, t.customers};
 }
 
+Result<std::vector<programs::ProgramVersion>> ProgramsOn(Connection& connection,
+                                                         const Context& context, Date on) {
+  if (auto denied = Require(context.actor, Permission::kRead); !denied.ok()) return denied.error();
+  std::vector<programs::ProgramVersion> out;
+  for (const auto& [code, versions] : store::ReadPrograms(Db(connection)))
+    if (const auto* v = programs::VersionOn(versions, on)) out.push_back(*v);
+  return out;
+}
+
 }  // namespace tdcs::app

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/connection.h"
 #include "app/context.h"
@@ -12,6 +13,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "money/money.h"
+#include "programs/program.h"
 
 namespace tdcs::app {
 
@@ -58,5 +60,11 @@ struct PortfolioTotals {
   int64_t customers = 0;
 };
 PortfolioTotals CurrentPortfolio(Connection& connection, const Context& context);
+
+// The programs in force on `on` (GET /api/programs), by code: what an
+// application form checks as the officer types (limit, term, categories).
+// Every signed-in role may read them.
+Result<std::vector<programs::ProgramVersion>> ProgramsOn(Connection& connection,
+                                                         const Context& context, Date on);
 
 }  // namespace tdcs::app

@@ -216,31 +216,33 @@ int RunExport(const std::string& db_target, const std::string& kind_text, const 
   auto db = OpenInitialised(db_target);
   auto on = OnOrBusinessDate(on_text, *db);
   if (!on) return kExitRejected;
-  // Loans as they stood: a day the books have not reached would be a
-  // projection, not a record.
-  if (const auto today = app::BusinessDate(*db);
-      *kind == app::ImportKind::kLoans && today && *on > *today)
-    return Rejected(MakeError(app::ReportRejection::kDateAfterBusinessDate, "on",
-                              "Ngày " + on->ToVietnamese() + " sau ngày làm việc " +
-                                  today->ToVietnamese() + ": sổ sách chưa có số liệu của ngày đó",
-                              on->ToIso() + " is after the business date " + today->ToIso() +
-                                  ": the books hold nothing of that day yet"));
   cli::Progress progress;
   auto run = [&](std::ostream& out) {
     auto report = [&](int64_t d, int64_t t, const char* p) { progress.Update(d, t, p); };
     if (*kind == app::ImportKind::kLoans) return app::ExportLoans(*db, kContext, *on, out, report);
     return app::Export(*db, kContext, *kind, {*on, mask}, out, report);
   };
-  int64_t rows = 0;
+  Result<int64_t> rows = int64_t{0};
   if (to_stdout) {
     rows = run(std::cout);
   } else {
-    std::ofstream out(file, std::ios::binary);
+    // Written beside the file and moved onto it once whole: a refused or
+    // failed export leaves no half-written file.
+    const std::string partial = file + ".part";
+    std::ofstream out(partial, std::ios::binary);
     rows = run(out);
-    if (!out.flush()) throw StorageFault("cannot write " + file);
+    if (!out.flush()) throw StorageFault("cannot write " + partial);
+    out.close();
+    if (!rows.ok()) {
+      std::filesystem::remove(partial, ignored);
+    } else {
+      std::filesystem::rename(partial, file);
+    }
   }
   progress.Finish();
-  fmt::print(stderr, "Đã xuất / exported {} {} rows as of {}\n", rows, kind_text, on->ToIso());
+  if (!rows.ok()) return Rejected(rows.error());
+  fmt::print(stderr, "Đã xuất / exported {} {} rows as of {}\n", rows.value(), kind_text,
+             on->ToIso());
   return 0;
 }
 

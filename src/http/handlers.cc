@@ -14,10 +14,13 @@
 #include "app/audit.h"
 #include "app/books.h"
 #include "app/entrusted_work.h"
+#include "app/export.h"
 #include "app/find.h"
 #include "app/health.h"
+#include "app/import.h"
 #include "app/inspect.h"
 #include "app/loans.h"
+#include "app/network_view.h"
 #include "app/reconcile.h"
 #include "app/reports.h"
 #include "app/sessions.h"
@@ -53,7 +56,8 @@ namespace tdcs::http {
   X(kFieldUnknown, "FIELD_UNKNOWN")                      \
   X(kAmountInvalid, "AMOUNT_INVALID")                    \
   X(kIdempotencyKeyRequired, "IDEMPOTENCY_KEY_REQUIRED") \
-  X(kContentTypeUnsupported, "CONTENT_TYPE_UNSUPPORTED")
+  X(kContentTypeUnsupported, "CONTENT_TYPE_UNSUPPORTED") \
+  X(kImportRejected, "IMPORT_REJECTED")
 TDCS_DEFINE_REJECTIONS(HttpRejection, TDCS_HTTP_REJECTIONS)
 #undef TDCS_HTTP_REJECTIONS
 
@@ -125,6 +129,8 @@ const std::map<std::string, int, std::less<>>& StatusOfCode() {
     set(app::SessionRejection::kPointUnknown, 404);
     set(app::SessionRejection::kOfficeUnknown, 404);
     set(app::ApprovalRejection::kRequestDecided, 409);
+    set(app::ImportRejection::kFileAlreadyImported, 409);
+    set(app::ImportRejection::kCodeDuplicate, 409);
     set(app::ApprovalRejection::kRequestPending, 409);
     set(app::ApprovalRejection::kRequestStale, 409);
     set(app::ApprovalRejection::kSameUser, 403);
@@ -525,6 +531,163 @@ Response ViewBorrower(app::Connection& connection, const Call& c) {
                         {"loans", loans}});
 }
 
+// GET /api/programs?on=: the programs in force on the date.
+Response ListPrograms(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(on, QueryDate(connection, c.request, "on"));
+  TDCS_TAKE(list, app::ProgramsOn(connection, c.context, on));
+  json programs = json::array();
+  for (const auto& p : list)
+    programs.push_back({{"code", p.code},
+                        {"name_vi", p.name_vi},
+                        {"name_en", p.name_en},
+                        {"valid_from", p.valid_from.ToIso()},
+                        {"rate_percent", p.rate.ToPercentVietnamese()},
+                        {"max_amount_dong", p.max_amount.dong()},
+                        {"max_amount_basis", p.max_amount_basis},
+                        {"max_term_months", p.max_term_months},
+                        {"installment_months", p.installment_months},
+                        {"eligible_categories", p.eligible_categories},
+                        {"fund_sources", p.fund_sources}});
+  return Json(200, json{{"on", on.ToIso()}, {"programs", programs}});
+}
+
+// GET /api/network?unit=&on=: one level of the network as of a date.
+Response ShowNetwork(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(on, QueryDate(connection, c.request, "on"));
+  TDCS_TAKE(level, app::ShowNetwork(connection, c.context, Param(c.request, "unit"), on));
+  auto node = [](const app::NetworkNode& n) {
+    json j{{"kind", n.kind}, {"code", n.code}, {"name", n.name}};
+    if (n.kind == "point") {
+      j["session_day"] = n.session_day;
+      j["commune"] = n.commune;
+    }
+    if (n.kind == "group") {
+      j["association"] = n.association;
+      j["commune"] = n.commune;
+    }
+    if (n.kind == "member") j["role"] = n.role;
+    return j;
+  };
+  json children = json::array();
+  for (const auto& n : level.children) children.push_back(node(n));
+  json unit = node(level.unit);
+  return Json(200, json{{"on", level.on.ToIso()}, {"unit", unit}, {"children", children}});
+}
+
+// POST /api/borrowers (a new borrower) and PUT /api/borrowers/{code} (a
+// change from valid_from): the columns of a borrowers file, as strings.
+Response SaveBorrower(app::Connection& connection, const Call& c, bool revise) {
+  TDCS_TAKE(body, Body::Of(c.request.body,
+                           {"code", "name", "citizen_id", "birth_date", "sex", "address",
+                            "village_code", "categories", "group_code", "role", "valid_from"}));
+  app::BorrowerForm f;
+  const std::pair<const char*, std::string*> fields[] = {{"name", &f.name},
+                                                         {"citizen_id", &f.citizen_id},
+                                                         {"birth_date", &f.birth_date},
+                                                         {"sex", &f.sex},
+                                                         {"address", &f.address},
+                                                         {"village_code", &f.village_code},
+                                                         {"categories", &f.categories},
+                                                         {"group_code", &f.group_code},
+                                                         {"role", &f.role},
+                                                         {"valid_from", &f.valid_from}};
+  if (revise) {
+    if (body.Has("code"))
+      return ErrorAnswer(MakeError(HttpRejection::kFieldUnknown, "code",
+                                   "Mã hộ vay nằm trong đường dẫn, không đổi được",
+                                   "The borrower's code is in the path and does not change"));
+    f.code = c.match[1].str();
+  } else {
+    TDCS_TAKE(code, body.Text("code", true, 32));
+    f.code = code;
+  }
+  // A change names what changes; what it leaves out is kept (identity,
+  // village, categories) from the version in force.
+  const bool required_new[] = {true, true, true, true, false, false, false, false, false, true};
+  for (size_t i = 0; i < std::size(fields); ++i) {
+    TDCS_TAKE(value, body.Text(fields[i].first,
+                               revise ? std::string_view(fields[i].first) == "valid_from"
+                                      : required_new[i],
+                               std::string_view(fields[i].first) == "address" ? 500 : 200));
+    *fields[i].second = value;
+  }
+  TDCS_TAKE(saved, app::SaveBorrower(connection, c.context, f, revise));
+  return Json(revise ? 200 : 201, json{{"code", saved.code},
+                                       {"valid_from", saved.valid_from.ToIso()},
+                                       {"status", revise ? "changed" : "added"}});
+}
+Response AddBorrower(app::Connection& connection, const Call& c) {
+  return SaveBorrower(connection, c, false);
+}
+Response ChangeBorrower(app::Connection& connection, const Call& c) {
+  return SaveBorrower(connection, c, true);
+}
+
+Response NoSuchAddress() {
+  return ErrorAnswer(
+      MakeError(HttpRejection::kNotFound, "path", "Không có địa chỉ này", "No such address"));
+}
+
+json RowErrorsJson(const std::vector<RowError>& errors) {
+  json out = json::array();
+  for (const auto& e : errors)
+    out.push_back({{"line", e.line},
+                   {"code", e.error.code},
+                   {"field", e.error.field},
+                   {"message_vi", e.error.message_vi},
+                   {"message_en", e.error.message_en}});
+  return out;
+}
+
+// POST /api/imports/{kind}[?update=true], body text/csv: tdcs import.
+Response ImportFile(app::Connection& connection, const Call& c) {
+  const auto kind = app::ParseImportKind(c.match[1].str());
+  if (!kind) return NoSuchAddress();
+  const std::string update = Param(c.request, "update");
+  if (!update.empty() && update != "true" && update != "false")
+    return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "update",
+                                 "update là true hoặc false", "update is true or false"));
+  std::istringstream in(c.request.body);
+  app::ImportOptions options;
+  options.update = update == "true";
+  const auto report = app::Import(connection, c.context, *kind, in, nullptr, options);
+  if (report.ok())
+    return Json(201, json{{"kind", c.match[1].str()},
+                          {"rows", report.rows},
+                          {"written", report.written},
+                          {"updated", report.updated},
+                          {"warnings", report.warnings}});
+  // A refusal of the whole file (who may import, a file imported before)
+  // answers as any other; bad rows are listed, every one.
+  if (report.errors.size() == 1 && report.errors.front().line == 0)
+    return ErrorAnswer(report.errors.front().error);
+  return Json(422, json{{"code", RejectionKey(HttpRejection::kImportRejected)},
+                        {"message_vi", "Tệp có " + std::to_string(report.errors.size()) +
+                                           " lỗi; không dòng nào được nhập"},
+                        {"message_en", "The file has " + std::to_string(report.errors.size()) +
+                                           " errors; no row was imported"},
+                        {"rows", report.rows},
+                        {"errors", RowErrorsJson(report.errors)}});
+}
+
+// GET /api/exports/{kind}?on=&mask=true: tdcs export, as CSV.
+Response ExportFile(app::Connection& connection, const Call& c) {
+  const auto kind = app::ParseImportKind(c.match[1].str());
+  if (!kind) return NoSuchAddress();
+  TDCS_TAKE(on, QueryDate(connection, c.request, "on"));
+  std::ostringstream out;
+  const Result<int64_t> rows = *kind == app::ImportKind::kLoans
+                                   ? app::ExportLoans(connection, c.context, on, out)
+                                   : app::Export(connection, c.context, *kind,
+                                                 {on, Param(c.request, "mask") == "true"}, out);
+  if (!rows.ok()) return ErrorAnswer(rows.error());
+  Response r{200, "text/csv; charset=utf-8", out.str()};
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"tdcs-" + c.match[1].str() +
+                                                  "-" + on.ToIso() + ".csv\""});
+  r.headers.push_back({"X-Rows", std::to_string(rows.value())});
+  return r;
+}
+
 // A report's request from ?unit=&at=&from=&structure=&association=
 // &program=&fund= (docs/API.md "Reports"), as `tdcs report` takes it;
 // without `unit`, the signed-in user's own area.
@@ -726,13 +889,6 @@ Response ActOnSavings(app::Connection& connection, const Call& c) {
                                                 {"txn_id", result.txn_id},
                                                 {"entry_id", result.entry_id},
                                                 {"repeated", result.repeated}});
-}
-
-// A recorded state: its JSON, or the text itself should it not parse.
-json StateJson(const std::string& text) {
-  if (text.empty()) return nullptr;
-  auto parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json(text) : parsed;
 }
 
 // GET /api/audit?actor=&action=&subject=&from=&to=&before=&limit=
@@ -1641,6 +1797,15 @@ const std::vector<Route>& Routes() {
       TDCS_ROUTE("GET", "/api/network/summary", "/api/network/summary", true, kSignedIn,
                  NetworkSummary),
       TDCS_ROUTE("GET", "/api/borrowers", "/api/borrowers", true, kSignedIn, FindBorrowers),
+      TDCS_ROUTE("POST", "/api/borrowers", "/api/borrowers", false, kSignedIn, AddBorrower),
+      TDCS_ROUTE("PUT", "/api/borrowers/{code}", "/api/borrowers/([0-9]{1,32})", false, kSignedIn,
+                 ChangeBorrower),
+      TDCS_ROUTE("GET", "/api/network", "/api/network", true, kSignedIn, ShowNetwork),
+      TDCS_ROUTE("GET", "/api/programs", "/api/programs", true, kSignedIn, ListPrograms),
+      TDCS_ROUTE("POST", "/api/imports/{kind}", "/api/imports/([a-z]{1,16})", false, kSignedIn,
+                 ImportFile),
+      TDCS_ROUTE("GET", "/api/exports/{kind}", "/api/exports/([a-z]{1,16})", true, kSignedIn,
+                 ExportFile),
       TDCS_ROUTE("GET", "/api/borrowers/{code}", "/api/borrowers/([0-9]{1,32})", true, kSignedIn,
                  ViewBorrower),
       TDCS_GROUPED_ROUTE("POST", "/api/borrowers/{code}/savings",
@@ -1761,18 +1926,6 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
     context.origin = "http " + (request.peer.empty() ? std::string("?") : request.peer);
     context.request_id = RandomRequestId();
     context.actor = app::Actor{"anonymous", "none", "none", 0};
-    // A body is JSON, declared so: a form another site posts (text/plain,
-    // urlencoded) is not read, so it cannot sign a browser in either.
-    if (IsWrite(request.method) && !request.body.empty()) {
-      std::string type = Header(request, "content-type");
-      type = type.substr(0, type.find(';'));
-      while (!type.empty() && type.back() == ' ') type.pop_back();
-      for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (type != "application/json")
-        return ErrorAnswer(MakeError(HttpRejection::kContentTypeUnsupported, "Content-Type",
-                                     "Nội dung yêu cầu phải là application/json",
-                                     "The request body must be application/json"));
-    }
     if (route.access == Access::kSignedIn) {
       // A browser's cookie (writes must repeat its CSRF token), or a
       // program's bearer token (no cookie: nothing for another site to ride on).
@@ -1816,6 +1969,21 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
                         "Every write needs an Idempotency-Key header (1–200 bytes)"));
         context.idempotency_key = key;
       }
+    }
+    // A body is JSON, declared so: a form another site posts (text/plain,
+    // urlencoded) is not read, so it cannot sign a browser in either.
+    if (IsWrite(request.method) && !request.body.empty()) {
+      std::string type = Header(request, "content-type");
+      type = type.substr(0, type.find(';'));
+      while (!type.empty() && type.back() == ' ') type.pop_back();
+      for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      // An import's body is the CSV file itself.
+      const char* wanted =
+          route.path == std::string_view("/api/imports/{kind}") ? "text/csv" : "application/json";
+      if (type != wanted)
+        return ErrorAnswer(MakeError(HttpRejection::kContentTypeUnsupported, "Content-Type",
+                                     std::string("Nội dung yêu cầu phải là ") + wanted,
+                                     std::string("The request body must be ") + wanted));
     }
     if (!route.grouped)
       return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, call);

@@ -54,7 +54,9 @@ enum class HttpRejection {
   kFieldUnknown,            // a field the request does not take (a typo, say) (400)
   kAmountInvalid,           // an amount not a whole number of đồng from 1 to 10^15 (422)
   kIdempotencyKeyRequired,  // a write without an Idempotency-Key of 1–200 bytes (400)
-  kContentTypeUnsupported,  // a write's body not declared application/json (415)
+  kContentTypeUnsupported,  // a write's body not declared application/json (text/csv: imports)
+                            // (415)
+  kImportRejected,          // an import with bad rows, every one listed; nothing imported (422)
 };
 std::string_view RejectionKey(HttpRejection code);
 std::span<const RejectionEntry<HttpRejection>> RejectionTable(HttpRejection);

@@ -19,6 +19,8 @@
 
 #include "app/access.h"
 #include "app/books.h"
+#include "app/export.h"
+#include "app/find.h"
 #include "app/import.h"
 #include "app/loans.h"
 #include "app/reconcile.h"
@@ -864,6 +866,12 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "GET /api/network/summary",
                                            "GET /api/borrowers",
                                            "GET /api/borrowers/{code}",
+                                           "POST /api/borrowers",
+                                           "PUT /api/borrowers/{code}",
+                                           "GET /api/network",
+                                           "GET /api/programs",
+                                           "POST /api/imports/{kind}",
+                                           "GET /api/exports/{kind}",
                                            "POST /api/borrowers/{code}/savings",
                                            "GET /api/reports/{name}",
                                            "POST /api/loans",
@@ -909,10 +917,11 @@ TEST_F(AccessTest, EveryRouteHasARule) {
     if (!route.signed_in) continue;
     // Without a session every signed-in route is 401, whatever is asked.
     std::string path = route.path;
-    for (auto [hole, value] : {std::pair{"{code}", "1"}, std::pair{"{login}", "x"},
-                               std::pair{"{id}", "1"}, std::pair{"{point}", "P1"},
-                               std::pair{"{date}", "2021-01-01"}, std::pair{"{name}", "headline"},
-                               std::pair{"{month}", "2021-01"}, std::pair{"{year}", "2021"}})
+    for (auto [hole, value] :
+         {std::pair{"{code}", "1"}, std::pair{"{login}", "x"}, std::pair{"{id}", "1"},
+          std::pair{"{point}", "P1"}, std::pair{"{date}", "2021-01-01"},
+          std::pair{"{name}", "headline"}, std::pair{"{month}", "2021-01"},
+          std::pair{"{year}", "2021"}, std::pair{"{kind}", "network"}})
       if (auto at = path.find(hole); at != std::string::npos) path.replace(at, strlen(hole), value);
     const auto r = api_->Handle(JsonRequest(route.method, path, "{}"));
     EXPECT_EQ(r.status, 401) << key << ": " << r.body;
@@ -1049,6 +1058,150 @@ TEST_F(AccessTest, RateChangesWaitForASecondPerson) {
             (std::multiset<std::string>{"approval.request", "program.rate", "approval.approve"}))
       << audit.dump();
   EXPECT_EQ(Code(As(token_, "POST", path, R"({"approve":true})", {}, "a2")), "REQUEST_DECIDED");
+}
+
+// Borrowers added and changed by an officer of the area, files imported and
+// exported by an administrator, the network browsed level by level: each
+// through the use case the command line calls, within the user's area.
+TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
+  {
+    auto connection = pool_->Acquire();
+    ASSERT_TRUE(app::CloseTo(*connection, app::SystemContext(),
+                             {*Date::Parse("2021-03-10"), nullptr, nullptr})
+                    .ok());
+  }
+  const std::string officer = SignIn("can.bo.312"), other = SignIn("can.bo.313"),
+                    auditor = SignIn("kiem.toan");
+  const std::string added =
+      R"({"code":"0000000077","name":"Đỗ Thị Mới","citizen_id":"031185000077",)"
+      R"("birth_date":"1985-06-01","sex":"female","village_code":"11581001",)"
+      R"("group_code":"0000001","valid_from":"2021-03-10"})";
+  const auto made = As(officer, "POST", "/api/borrowers", added, {}, "b-1");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(Code(As(officer, "POST", "/api/borrowers", added, {}, "b-2")), "CODE_DUPLICATE");
+  std::string elsewhere = added;
+  elsewhere.replace(elsewhere.find("0000000077"), 10, "0000000078");
+  elsewhere.replace(elsewhere.find("031185000077"), 12, "031185000078");
+  EXPECT_EQ(Code(As(other, "POST", "/api/borrowers", elsewhere, {}, "b-3")), "GROUP_UNKNOWN");
+  EXPECT_EQ(As(other, "POST", "/api/borrowers", elsewhere, {}, "b-3").status, 404);
+  EXPECT_EQ(Code(As(officer, "POST", "/api/borrowers",
+                    R"({"code":"0000000079","name":"A","birth_date":"1985-06-01","sex":"female",)"
+                    R"("group_code":"0000001","valid_from":"2021-03-10"})",
+                    {}, "b-4")),
+            "FIELD_REQUIRED");
+  EXPECT_EQ(
+      Code(As(officer, "POST", "/api/borrowers", R"({"code":"0000000079","nmae":"A"})", {}, "b-5")),
+      "FIELD_UNKNOWN");
+  std::string bad_id = elsewhere;
+  bad_id.replace(bad_id.find("031185000078"), 12, "03118500007");
+  const auto refused = As(officer, "POST", "/api/borrowers", bad_id, {}, "b-6");
+  EXPECT_EQ(Code(refused), "CITIZEN_ID_FORMAT") << refused.body;
+  EXPECT_NE(refused.body.find("\"field\":\"citizen_id\""), std::string::npos) << refused.body;
+  const std::map<std::string, std::string> on{{"on", "2021-03-10"}};
+  EXPECT_EQ(nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000077", "", on).body)
+                .value("group", ""),
+            "0000001");
+  // A change from a later day keeps the version before.
+  const std::string moved = R"({"address":"Số 9, phường Lê Lợi","valid_from":"2021-03-11"})";
+  EXPECT_EQ(Code(As(other, "PUT", "/api/borrowers/0000000077", moved, {}, "e-1")),
+            "BORROWER_UNKNOWN");
+  const auto changed = As(officer, "PUT", "/api/borrowers/0000000077", moved, {}, "e-2");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Code(As(officer, "PUT", "/api/borrowers/0000000077",
+                    R"({"citizen_id":"031185000099","valid_from":"2021-03-12"})", {}, "e-3")),
+            "BORROWER_IDENTITY_CHANGED");
+  EXPECT_EQ(Code(As(officer, "PUT", "/api/borrowers/0000000077", moved, {}, "e-4")),
+            "VERSION_NOT_AFTER_CURRENT");
+  EXPECT_EQ(nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000077", "", on).body)
+                .value("address", ""),
+            "");
+  EXPECT_EQ(nlohmann::json::parse(
+                As(officer, "GET", "/api/borrowers/0000000077", "", {{"on", "2021-03-11"}}).body)
+                .value("address", ""),
+            "Số 9, phường Lê Lợi");
+  // Files: an administrator's, all or nothing, once.
+  auto csv = [&](const std::string& token, const std::string& path, const std::string& body,
+                 const std::string& key) {
+    Request r{"POST", path, {}, body};
+    r.headers["authorization"] = "Bearer " + token;
+    r.headers["content-type"] = "text/csv; charset=utf-8";
+    r.headers["idempotency-key"] = key;
+    return api_->Handle(r);
+  };
+  const std::string groups =
+      "code,name,point_code,village_code,association,valid_from\n"
+      "0000009,Tổ TK&VV TDP 2 – Hội Cựu chiến binh,P11581,11581002,veterans,2021-03-10\n";
+  EXPECT_EQ(Code(csv(officer, "/api/imports/groups", groups, "i-0")), "FORBIDDEN");
+  EXPECT_EQ(Code(As(token_, "POST", "/api/imports/groups", groups, {}, "i-0")),
+            "CONTENT_TYPE_UNSUPPORTED");
+  const auto bad = csv(token_, "/api/imports/groups",
+                       "code,name,point_code,village_code,association,valid_from\n"
+                       "0000010,Tổ A,P99999,11581002,veterans,2021-03-10\n"
+                       "0000011,Tổ B,P11581,11581002,unions,2021-03-10\n",
+                       "i-1");
+  ASSERT_EQ(bad.status, 422) << bad.body;
+  const auto listed = nlohmann::json::parse(bad.body);
+  EXPECT_EQ(listed["code"], "IMPORT_REJECTED");
+  ASSERT_EQ(listed["errors"].size(), 2u) << bad.body;
+  EXPECT_EQ(listed["errors"][0]["line"], 2);
+  EXPECT_EQ(listed["errors"][1]["field"], "association");
+  const auto imported = csv(token_, "/api/imports/groups", groups, "i-2");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  EXPECT_EQ(nlohmann::json::parse(imported.body)["written"], 1);
+  const auto twice = csv(token_, "/api/imports/groups", groups, "i-3");
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(Code(twice), "FILE_ALREADY_IMPORTED");
+  // Exports: administrators and auditors; citizen IDs masked for the auditor.
+  EXPECT_EQ(Code(As(officer, "GET", "/api/exports/borrowers", "", on)), "FORBIDDEN");
+  const auto full = As(token_, "GET", "/api/exports/borrowers", "", on);
+  ASSERT_EQ(full.status, 200) << full.body;
+  EXPECT_NE(full.body.find("031185000077"), std::string::npos);
+  const auto masked = As(auditor, "GET", "/api/exports/borrowers", "", on);
+  ASSERT_EQ(masked.status, 200) << masked.body;
+  EXPECT_EQ(masked.body.find("031185000077"), std::string::npos);
+  EXPECT_NE(masked.body.find(app::MaskCitizenId("031185000077")), std::string::npos);
+  EXPECT_EQ(Code(As(token_, "GET", "/api/exports/loans", "", {{"on", "2030-01-01"}})),
+            "DATE_AFTER_BUSINESS_DATE");
+  const auto loans = As(auditor, "GET", "/api/exports/loans", "", on);
+  ASSERT_EQ(loans.status, 200) << loans.body;
+  EXPECT_NE(loans.body.find("L1,0000000001"), std::string::npos) << loans.body;
+  // The network: the officer's own office by default, its points, a
+  // point's groups, a group's members; another office is not there.
+  const auto mine = nlohmann::json::parse(As(officer, "GET", "/api/network", "", on).body);
+  EXPECT_EQ(mine["unit"]["code"], "PGD312");
+  ASSERT_EQ(mine["children"].size(), 2u) << mine.dump();
+  EXPECT_EQ(mine["children"][0]["code"], "P11581");
+  EXPECT_EQ(mine["children"][0]["session_day"], 7);
+  const auto point = nlohmann::json::parse(
+      As(officer, "GET", "/api/network", "", {{"unit", "P11581"}, {"on", "2021-03-10"}}).body);
+  std::set<std::string> group_codes;
+  for (const auto& g : point["children"]) group_codes.insert(g["code"]);
+  EXPECT_EQ(group_codes, (std::set<std::string>{"0000001", "0000002", "0000009"}));
+  const auto members = nlohmann::json::parse(
+      As(officer, "GET", "/api/network", "", {{"unit", "group:0000001"}, {"on", "2021-03-10"}})
+          .body);
+  std::set<std::string> member_codes;
+  for (const auto& m : members["children"]) member_codes.insert(m["code"]);
+  EXPECT_TRUE(member_codes.count("0000000077")) << members.dump();
+  EXPECT_EQ(Code(As(officer, "GET", "/api/network", "", {{"unit", "PGD313"}})), "UNIT_UNKNOWN");
+  const auto programs = nlohmann::json::parse(As(officer, "GET", "/api/programs", "", on).body);
+  ASSERT_FALSE(programs["programs"].empty()) << programs.dump();
+  EXPECT_EQ(programs["programs"][0]["code"], "01");
+  EXPECT_GT(programs["programs"][0]["max_amount_dong"].get<int64_t>(), 0);
+  EXPECT_EQ(Code(As(officer, "GET", "/api/network", "", {{"unit", "national"}})), "UNIT_UNKNOWN");
+  const auto leader = nlohmann::json::parse(
+      As(SignIn("to.truong.3"), "GET", "/api/network", "", {{"unit", "P11584"}}).body);
+  ASSERT_EQ(leader["children"].size(), 1u) << leader.dump();
+  EXPECT_EQ(leader["children"][0]["code"], "0000003");
+  // Each write in the audit trail, by whom.
+  const auto trail = nlohmann::json::parse(As(auditor, "GET", "/api/audit").body)["records"];
+  std::multiset<std::string> actions;
+  for (const auto& r : trail)
+    if (r["actor"] != "system")
+      actions.insert(r["actor"].get<std::string>() + " " + r["action"].get<std::string>());
+  EXPECT_EQ(actions.count("can.bo.312 borrower.add"), 1u) << trail.dump();
+  EXPECT_EQ(actions.count("can.bo.312 borrower.edit"), 1u);
+  EXPECT_EQ(actions.count("quan.tri import.groups"), 1u);
 }
 
 TEST_F(AccessTest, ACommuneSessionOverHttp) {
@@ -1239,6 +1392,41 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
       {"GET", "/api/borrowers/{code}", "read", kBorrower,
        [&](const Target& t, int) {
          return request("GET", "/api/borrowers/" + t.borrower, "", {{"on", on}});
+       }},
+      {"POST", "/api/borrowers", "lend", kBorrower,
+       [&](const Target& t, int n) {
+         char code[16], citizen[16];
+         std::snprintf(code, sizeof code, "%010d", 900000 + n);
+         std::snprintf(citizen, sizeof citizen, "031185%06d", 900000 + n);
+         return request("POST", "/api/borrowers",
+                        std::string(R"({"code":")") + code +
+                            R"(","name":"Đỗ Thị Mới","citizen_id":")" + citizen +
+                            R"(","birth_date":"1985-06-01","sex":"female",)" +
+                            R"("village_code":"11581001","group_code":")" + t.group +
+                            R"(","valid_from":"2021-03-10"})");
+       }},
+      {"PUT", "/api/borrowers/{code}", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("PUT", "/api/borrowers/" + t.borrower,
+                        R"({"address":"Số 2, phường Lê Lợi","valid_from":"2021-03-10"})");
+       }},
+      {"GET", "/api/network", "read", kPoint,
+       [&](const Target& t, int) {
+         return request("GET", "/api/network", "", {{"unit", "point:" + t.point}, {"on", on}});
+       }},
+      {"GET", "/api/programs", "read", kNone,
+       [&](const Target&, int) {
+         return request("GET", "/api/programs", "", {{"on", on}});
+       }},
+      {"POST", "/api/imports/{kind}", "operate", kNone,
+       [&](const Target&, int) {
+         Request r = request("POST", "/api/imports/groups", "code,name\n");
+         r.headers["content-type"] = "text/csv";
+         return r;
+       }},
+      {"GET", "/api/exports/{kind}", "export", kNone,
+       [&](const Target&, int) {
+         return request("GET", "/api/exports/groups", "", {{"on", on}});
        }},
       {"POST", "/api/borrowers/{code}/savings", "lend", kBorrower,
        [&](const Target& t, int) {
@@ -1432,6 +1620,8 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
         bool allowed;
         if (permission == "national")
           allowed = role == "admin" || role == "head_office" || role == "auditor";
+        else if (permission == "export")
+          allowed = app::MayExport({login, role, "", 0}).ok();
         else if (permission == "decide")
           allowed = app::Allows({login, role, "", 0}, app::Permission::kApprove) ||
                     app::Allows({login, role, "", 0}, app::Permission::kLend);
@@ -1444,7 +1634,7 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
           EXPECT_EQ(answer.status, 403) << what;
           continue;
         }
-        if (c.route == "/api/borrowers") {  // a search: found, or nothing
+        if (c.method == "GET" && c.route == "/api/borrowers") {  // a search: found, or nothing
           const auto found = nlohmann::json::parse(answer.body)["borrowers"];
           EXPECT_EQ(found.size(), sees(login, t, c.level) ? 1u : 0u) << what;
           continue;

@@ -272,7 +272,7 @@ TEST_F(ServerTest, DeclaredBodyOverTheLimitIsRefused) {
 
 TEST_F(ServerTest, ChunkedBodyUnderTheLimitIsRead) {
   // Read whole and routed: the address has no POST.
-  ExpectJsonError(Exchange("POST /api/borrowers HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+  ExpectJsonError(Exchange("POST /api/network/summary HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
                            "chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
                   405, "METHOD_NOT_ALLOWED");
 }
@@ -368,7 +368,7 @@ TEST_F(ServerTest, ExpectContinueIsAnswered) {
   // The client waits for "100 Continue" before it sends the body.
   Client client(server_->port());
   ASSERT_TRUE(
-      client.Send("POST /api/borrowers HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
+      client.Send("POST /api/network/summary HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"
                   "Expect: 100-continue\r\n\r\n"));
   char buffer[64];
   std::string interim;

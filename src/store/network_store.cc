@@ -237,12 +237,22 @@ void NetworkStore::ReviseBorrower(const BorrowerRow& r) {
   st.Run();
 }
 
-std::optional<BorrowerRow> NetworkStore::LoadBorrower(int64_t id) {
+std::optional<BorrowerRow> NetworkStore::LoadBorrower(int64_t id, std::optional<Date> on) {
+  // The name too is the version's (the borrower row holds the latest).
   auto& st = db_.Cached(
-      "SELECT b.id, b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, "
-      "v.valid_from, v.address, v.village_id, v.categories FROM borrower b JOIN "
-      "borrower_version v ON v.borrower_id = b.id AND v.valid_to IS NULL WHERE b.id = ?");
-  st.BindInt(1, id);
+      on ? "SELECT b.id, b.code, COALESCE(v.name, b.name), b.name_folded, b.citizen_id, "
+           "b.birth_date, b.sex, v.valid_from, v.address, v.village_id, v.categories FROM borrower "
+           "b JOIN borrower_version v ON v.borrower_id = b.id AND v.valid_from <= ? AND "
+           "(v.valid_to IS NULL OR v.valid_to > ?) WHERE b.id = ?"
+         : "SELECT b.id, b.code, b.name, b.name_folded, b.citizen_id, b.birth_date, b.sex, "
+           "v.valid_from, v.address, v.village_id, v.categories FROM borrower b JOIN "
+           "borrower_version v ON v.borrower_id = b.id AND v.valid_to IS NULL WHERE b.id = ?");
+  int i = 1;
+  if (on) {
+    st.BindText(i++, on->ToIso());
+    st.BindText(i++, on->ToIso());
+  }
+  st.BindInt(i, id);
   if (!st.Step()) {
     st.Reset();
     return std::nullopt;
@@ -465,11 +475,13 @@ std::vector<BranchRow> NetworkStore::BranchesOn(Date on) {
 constexpr const char* kOfficesOn =
     "SELECT o.id, o.code, v.name, v.branch_id, v.kind, v.valid_from, v.valid_to "
     "FROM office_version v JOIN office o ON o.id = v.office_id "
-    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?) ORDER BY o.code";
-std::vector<OfficeRow> NetworkStore::OfficesOn(Date on) {
+    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)";
+std::vector<OfficeRow> NetworkStore::OfficesOn(Date on, std::optional<int64_t> parent) {
   std::vector<OfficeRow> out;
-  auto st = db_.Prepare(kOfficesOn);
+  auto st = db_.Prepare(std::string(kOfficesOn) + (parent ? " AND v.branch_id = ?" : "") +
+                        " ORDER BY o.code");
   BindOn(*st, on);
+  if (parent) st->BindInt(3, *parent);
   while (st->Step()) {
     OfficeRow r;
     r.id = st->GetInt(0);
@@ -487,11 +499,13 @@ constexpr const char* kPointsOn =
     "SELECT p.id, p.code, v.name, v.office_id, v.session_day, v.site_commune_era, "
     "v.site_commune_code, v.report_commune_era, v.report_commune_code, v.valid_from, v.valid_to "
     "FROM commune_point_version v JOIN commune_point p ON p.id = v.point_id "
-    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?) ORDER BY p.code";
-std::vector<PointRow> NetworkStore::PointsOn(Date on) {
+    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)";
+std::vector<PointRow> NetworkStore::PointsOn(Date on, std::optional<int64_t> parent) {
   std::vector<PointRow> out;
-  auto st = db_.Prepare(kPointsOn);
+  auto st = db_.Prepare(std::string(kPointsOn) + (parent ? " AND v.office_id = ?" : "") +
+                        " ORDER BY p.code");
   BindOn(*st, on);
+  if (parent) st->BindInt(3, *parent);
   while (st->Step()) {
     PointRow r;
     r.id = st->GetInt(0);
@@ -534,11 +548,13 @@ constexpr const char* kGroupsOn =
     "SELECT g.id, g.code, v.name, v.point_id, v.village_id, v.association_code, v.commune_era, "
     "v.commune_code, v.valid_from, v.valid_to "
     "FROM savings_group_version v JOIN savings_group g ON g.id = v.group_id "
-    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?) ORDER BY g.code";
-std::vector<GroupRow> NetworkStore::GroupsOn(Date on) {
+    "WHERE v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)";
+std::vector<GroupRow> NetworkStore::GroupsOn(Date on, std::optional<int64_t> parent) {
   std::vector<GroupRow> out;
-  auto st = db_.Prepare(kGroupsOn);
+  auto st = db_.Prepare(std::string(kGroupsOn) + (parent ? " AND v.point_id = ?" : "") +
+                        " ORDER BY g.code");
   BindOn(*st, on);
+  if (parent) st->BindInt(3, *parent);
   while (st->Step()) {
     GroupRow r;
     r.id = st->GetInt(0);

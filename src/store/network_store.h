@@ -119,8 +119,9 @@ class NetworkStore {
   // A borrower's new version from row.valid_from: name, address, village,
   // categories (the identity — code, citizen ID, birth date, sex — stays).
   void ReviseBorrower(const BorrowerRow& row);
-  // The borrower with the version in force now (the latest).
-  std::optional<BorrowerRow> LoadBorrower(int64_t borrower_id);
+  // The borrower with the version in force now (the latest), or on `on`.
+  std::optional<BorrowerRow> LoadBorrower(int64_t borrower_id,
+                                          std::optional<Date> on = std::nullopt);
   // The start of the latest version of a unit (`table`: branch, office,
   // commune_point, village, savings_group, borrower).
   std::optional<Date> OpenVersionFrom(const std::string& table, int64_t id);
@@ -140,12 +141,13 @@ class NetworkStore {
   void CloseBranch(int64_t id, Date date);
   void CloseAssociationUnitsOf(const std::string& level, const std::string& era, Date date);
 
-  // Versions in force on `on`, ordered by code.
+  // Versions in force on `on`, ordered by code; with `parent`, only the
+  // offices of that branch, the points of that office, the groups of that point.
   std::vector<BranchRow> BranchesOn(Date on);
-  std::vector<OfficeRow> OfficesOn(Date on);
-  std::vector<PointRow> PointsOn(Date on);
+  std::vector<OfficeRow> OfficesOn(Date on, std::optional<int64_t> parent = std::nullopt);
+  std::vector<PointRow> PointsOn(Date on, std::optional<int64_t> parent = std::nullopt);
   std::vector<VillageRow> VillagesOn(Date on);
-  std::vector<GroupRow> GroupsOn(Date on);
+  std::vector<GroupRow> GroupsOn(Date on, std::optional<int64_t> parent = std::nullopt);
   std::vector<AssociationUnitRow> AssociationUnitsOn(Date on);
 
   // Identity lookups by code (any date): id and the identity's period.

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "app/context.h"
 #include "app/internal/area.h"
@@ -75,7 +76,9 @@ class ScopeCheck {
       0;  // 0 with a kind other than national: the unit is unknown (nothing is in scope)
   std::string scope_;
   int association_ = 0;
-  std::map<std::pair<int64_t, Date>, bool> groups_;  // Group's answers
+  // Group's answers, by group, date and the association filter then in
+  // force (Area and Reaches lift it for a while).
+  std::map<std::tuple<int64_t, Date, int>, bool> groups_;
 };
 
 }  // namespace tdcs::app
