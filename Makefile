@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build test test-slow run bench bench-national bench-engines bench-sessions bench-reports bench-api clean format
+.PHONY: deps build web test test-slow run bench bench-national bench-engines bench-sessions bench-reports bench-api clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -13,8 +13,18 @@ deps:
 $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deps $(BUILD)/Makefile
+build: deps $(BUILD)/Makefile web/dist/index.html
 	cmake --build $(BUILD) -j$(JOBS)
+
+# The web application (web/): its npm packages as the lockfile pins them,
+# then the built files, which `tdcs serve --web web/dist` serves.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+web/node_modules/.installed: web/package-lock.json | deps
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE slow
@@ -34,7 +44,7 @@ run: build
 	@scripts/demo-users.sh $(BUILD)/tdcs $(DEMO_DB)
 	@echo "Đăng nhập / logins (mật khẩu / password: tdcs-demo-2026): demo.admin, demo.officer,"
 	@echo "  demo.director, demo.association, demo.leader, demo.branch, demo.head, demo.board, demo.auditor"
-	$(BUILD)/tdcs serve --db $(DEMO_DB) --host 127.0.0.1 --port $(PORT)
+	$(BUILD)/tdcs serve --db $(DEMO_DB) --host 127.0.0.1 --port $(PORT) --web web/dist
 
 # Benchmarks print their figures; the national profile (≈ 11 GB of disk: the
 # province database of 213,140 loans is 333 MB, and the nation is 32 times it) runs with

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what TDCS needs to build, test and run, from Debian's packages
-# (and npm, once web/ has a lockfile). Installs only what is missing, so a
+# (the web application's npm packages: make, from web/package-lock.json;
+# Chromium for its browser tests). Installs only what is missing, so a
 # second run is quick. Needs root (or sudo) on a fresh machine.
 set -euo pipefail
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libicu-dev libcli11-dev nlohmann-json3-dev libboost-dev
   libfmt-dev libsodium-dev libxlsxwriter-dev
   libgtest-dev libbenchmark-dev
+  chromium fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -30,8 +32,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold \
     "${missing[@]}" >/dev/null
-fi
-if [ -d web ] && [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
-  (cd web && npm ci --no-audit --no-fund)
 fi
 exit 0

@@ -1602,6 +1602,7 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
                      "Give exactly one of borrower, group or office");
   store::LoanStore store(db);
   store::LoanStore::LoanFilter filter;
+  filter.status = f.status;
   ScopeCheck scope(db, context.actor);
   const Date today = context.on ? *context.on : store.BusinessDate().value_or(Date());
   if (!f.borrower_code.empty()) {

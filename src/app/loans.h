@@ -318,6 +318,7 @@ Result<std::vector<UpcomingInstallment>> UpcomingInstallments(Connection& connec
 // by loan number; at most `limit`.
 struct LoanListFilter {
   std::string borrower_code, group_code, office_code;  // exactly one
+  std::string status;  // applied, approved, active, …: only those (empty: every loan)
   int limit = 500;
 };
 struct LoanListItem {

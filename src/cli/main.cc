@@ -879,7 +879,7 @@ int RunLoanShow(app::Connection& db, const LoanOptions& o, Date on) {
 }
 
 int RunLoanList(app::Connection& db, const LoanOptions& o) {
-  auto list = app::ListLoans(db, kContext, {o.borrower, o.group, o.office, 500});
+  auto list = app::ListLoans(db, kContext, {o.borrower, o.group, o.office, "", 500});
   if (!list.ok()) return Rejected(list.error());
   for (const auto& l : list.value())
     fmt::print("{}  {}  {}  {:<12} {:>14} đ  dư nợ/outstanding {:>14} đ\n", l.code, l.borrower_code,
@@ -1291,6 +1291,8 @@ int main(int argc, char** argv) {
                    "a hot standby (postgresql:// URI) that the read-only routes read from; "
                    "everything else uses --db / máy chủ dự phòng cho các yêu cầu chỉ đọc")
       ->check(IsNotEmpty());
+  serve->add_option("--web", serve_options.web_root,
+                    "the web application's built files (web/dist; default: the built-in page)");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "mark the session cookies Secure (when a TLS proxy serves the site) / cookie "
                   "chỉ gửi qua HTTPS");
@@ -1404,6 +1406,15 @@ int main(int argc, char** argv) {
                    "Cổng không hợp lệ / invalid --port {}: 1–65535 (0: một cổng trống bất kỳ / "
                    "any free port)\n",
                    serve_options.port);
+        return kExitUsage;
+      }
+      if (std::error_code ignored;
+          !serve_options.web_root.empty() &&
+          !std::filesystem::exists(serve_options.web_root + "/index.html", ignored)) {
+        fmt::print(stderr,
+                   "Không có ứng dụng web tại / no web application at --web {} (thiếu / missing "
+                   "index.html: make build builds web/dist)\n",
+                   serve_options.web_root);
         return kExitUsage;
       }
       if (const char* env = std::getenv("TDCS_DB_POOL");

@@ -32,6 +32,7 @@
 #include "base/result.h"
 #include "http/json_views.h"
 #include "http/report_forms.h"
+#include "http/web_files.h"
 
 namespace tdcs::http {
 
@@ -529,6 +530,35 @@ Response ViewBorrower(app::Connection& connection, const Call& c) {
                         {"association", d.association ? json(d.association) : json(nullptr)},
                         {"savings_dong", d.savings.dong()},
                         {"loans", loans}});
+}
+
+// GET /api/loans?office=|group=|borrower=&status=&limit=: a list of loans
+// (exactly one of office, group, borrower; LOAN_FILTER_REQUIRED otherwise).
+Response ListLoans(app::Connection& connection, const Call& c) {
+  app::LoanListFilter f;
+  f.office_code = Param(c.request, "office");
+  f.group_code = Param(c.request, "group");
+  f.borrower_code = Param(c.request, "borrower");
+  f.status = Param(c.request, "status");
+  if (const std::string limit = Param(c.request, "limit"); !limit.empty()) {
+    const bool digits = limit.size() <= 4 && std::all_of(limit.begin(), limit.end(), [](char ch) {
+                          return ch >= '0' && ch <= '9';
+                        });
+    if (!digits || std::stoi(limit) < 1 || std::stoi(limit) > 5000)
+      return ErrorAnswer(MakeError(HttpRejection::kQueryInvalid, "limit", "limit từ 1 đến 5.000",
+                                   "limit is 1 to 5,000"));
+    f.limit = std::stoi(limit);
+  }
+  TDCS_TAKE(list, app::ListLoans(connection, c.context, f));
+  json loans = json::array();
+  for (const auto& l : list)
+    loans.push_back({{"code", l.code},
+                     {"borrower", l.borrower_code},
+                     {"program", l.program},
+                     {"status", l.status},
+                     {"approved_dong", l.approved.dong()},
+                     {"principal_dong", l.principal.dong()}});
+  return Json(200, json{{"loans", loans}});
 }
 
 // GET /api/programs?on=: the programs in force on the date.
@@ -1783,7 +1813,8 @@ const std::vector<Route>& Routes() {
   constexpr auto kSignedIn = Access::kSignedIn;
   static const std::vector<Route> routes = {
       {"GET", "/", std::regex("/"), true, kPublic,
-       [](const Pools&, app::ConnectionPool&, const Call&) {
+       [](const Pools&, app::ConnectionPool&, const Call& c) {
+         if (auto page = WebFile(c.options.web_root, "/")) return *page;
          return Response{200, "text/html; charset=utf-8", std::string(EmbeddedData("index.html"))};
        }},
       {"GET", "/api/health", std::regex("/api/health"), true, kPublic,
@@ -1802,6 +1833,7 @@ const std::vector<Route>& Routes() {
                  ChangeBorrower),
       TDCS_ROUTE("GET", "/api/network", "/api/network", true, kSignedIn, ShowNetwork),
       TDCS_ROUTE("GET", "/api/programs", "/api/programs", true, kSignedIn, ListPrograms),
+      TDCS_ROUTE("GET", "/api/loans", "/api/loans", true, kSignedIn, ListLoans),
       TDCS_ROUTE("POST", "/api/imports/{kind}", "/api/imports/([a-z]{1,16})", false, kSignedIn,
                  ImportFile),
       TDCS_ROUTE("GET", "/api/exports/{kind}", "/api/exports/([a-z]{1,16})", true, kSignedIn,
@@ -2010,6 +2042,9 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
         });
     return std::nullopt;
   }
+  // The web application's own files and screens.
+  if (!path_known && request.method == "GET" && request.path.rfind("/api/", 0) != 0)
+    if (auto file = WebFile(options.web_root, request.path)) return file;
   if (path_known)
     return ErrorAnswer(MakeError(HttpRejection::kMethodNotAllowed, "method",
                                  "Địa chỉ này không nhận phương thức " + request.method,

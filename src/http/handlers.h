@@ -83,6 +83,9 @@ struct ApiOptions {
   // Cookies marked Secure: the server is reached over TLS (a proxy in front).
   bool secure_cookies = false;
   const Clock* clock = nullptr;  // null: the system clock
+  // The web application's built files (tdcs serve --web): `/` and every GET
+  // outside /api/ are answered from there; empty: the built-in page.
+  std::string web_root;
 };
 
 // A route as the API has it: for the route × role authorization test and

@@ -3,10 +3,12 @@
 #include "http/handlers.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -870,6 +872,7 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "PUT /api/borrowers/{code}",
                                            "GET /api/network",
                                            "GET /api/programs",
+                                           "GET /api/loans",
                                            "POST /api/imports/{kind}",
                                            "GET /api/exports/{kind}",
                                            "POST /api/borrowers/{code}/savings",
@@ -927,6 +930,43 @@ TEST_F(AccessTest, EveryRouteHasARule) {
     EXPECT_EQ(r.status, 401) << key << ": " << r.body;
   }
   EXPECT_EQ(Api::Routes().size(), public_routes.size() + signed_in.size());
+}
+
+// The web application's built files: `/` and its screens answer index.html,
+// assets their bytes with their types; nothing outside the root, no hidden
+// file; /api/ addresses stay the API's; without a root, the built-in page.
+TEST_F(ApiTest, TheWebApplicationsFilesAreServed) {
+  const auto root =
+      std::filesystem::temp_directory_path() / ("tdcs-web-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>TDCS app</title>";
+  std::ofstream(root / "assets" / "index-abc.js") << "console.log(1)";
+  std::ofstream(root / ".env") << "secret";
+  std::ofstream(root.parent_path() / "outside.txt") << "outside";
+  ApiOptions options;
+  options.web_root = root.string();
+  Api web(*pool_, nullptr, options);
+  auto get = [&](const std::string& path) { return web.Handle(Request{"GET", path, {}, ""}); };
+  for (const char* screen : {"/", "/borrowers", "/session"}) {
+    const auto page = get(screen);
+    EXPECT_EQ(page.status, 200) << screen;
+    EXPECT_NE(page.body.find("TDCS app"), std::string::npos) << screen;
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  }
+  const auto script = get("/assets/index-abc.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.body, "console.log(1)");
+  for (const char* refused :
+       {"/.env", "/../outside.txt", "/assets/../../outside.txt", "/assets/missing.js", "/a%2fb.js"})
+    EXPECT_EQ(get(refused).status, 404) << refused;
+  EXPECT_EQ(get("/api/nothing").status, 404);
+  EXPECT_EQ(get("/api/health").content_type, "application/json");
+  // Without a root: the built-in page at /, and nothing else.
+  EXPECT_NE(api_->Handle(Request{"GET", "/", {}, ""}).body.find("<html"), std::string::npos);
+  EXPECT_EQ(api_->Handle(Request{"GET", "/borrowers", {}, ""}).status, 404);
+  std::filesystem::remove_all(root);
+  std::filesystem::remove(root.parent_path() / "outside.txt");
 }
 
 // A commune session over HTTP: the officer reads list 13/TD, posts a group
@@ -1184,6 +1224,12 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
   for (const auto& m : members["children"]) member_codes.insert(m["code"]);
   EXPECT_TRUE(member_codes.count("0000000077")) << members.dump();
   EXPECT_EQ(Code(As(officer, "GET", "/api/network", "", {{"unit", "PGD313"}})), "UNIT_UNKNOWN");
+  const auto applied = nlohmann::json::parse(
+      As(officer, "GET", "/api/loans", "", {{"office", "PGD312"}, {"status", "approved"}}).body);
+  ASSERT_EQ(applied["loans"].size(), 1u) << applied.dump();
+  EXPECT_EQ(applied["loans"][0]["code"], "L1");
+  EXPECT_EQ(Code(As(officer, "GET", "/api/loans", "", {{"office", "PGD313"}})), "OFFICE_UNKNOWN");
+  EXPECT_EQ(Code(As(officer, "GET", "/api/loans")), "LOAN_FILTER_REQUIRED");
   const auto programs = nlohmann::json::parse(As(officer, "GET", "/api/programs", "", on).body);
   ASSERT_FALSE(programs["programs"].empty()) << programs.dump();
   EXPECT_EQ(programs["programs"][0]["code"], "01");
@@ -1413,6 +1459,10 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
       {"GET", "/api/network", "read", kPoint,
        [&](const Target& t, int) {
          return request("GET", "/api/network", "", {{"unit", "point:" + t.point}, {"on", on}});
+       }},
+      {"GET", "/api/loans", "read", kBorrower,
+       [&](const Target& t, int) {
+         return request("GET", "/api/loans", "", {{"group", t.group}, {"status", "applied"}});
        }},
       {"GET", "/api/programs", "read", kNone,
        [&](const Target&, int) {

@@ -237,7 +237,12 @@ class Session : public std::enable_shared_from_this<Session> {
     answer_ = bhttp::response<bhttp::string_body>(static_cast<bhttp::status>(response.status), 11);
     answer_.set(bhttp::field::content_type, response.content_type);
     answer_.set(bhttp::field::cache_control, "no-store");
-    for (const auto& [name, value] : response.headers) answer_.insert(name, value);
+    for (const auto& [name, value] : response.headers) {
+      if (beast::iequals(name, "Cache-Control"))
+        answer_.set(bhttp::field::cache_control, value);  // a built file's own
+      else
+        answer_.insert(name, value);
+    }
     answer_.body() = std::move(response.body);
     answer_.keep_alive(keep_alive);
     answer_.prepare_payload();
@@ -462,6 +467,7 @@ int Serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ApiOptions api_options;
   api_options.secure_cookies = options.secure_cookies;
+  api_options.web_root = options.web_root;
   Api api(pool, read_pool.get(), api_options);
   std::string error;
   auto server = Server::Start(api, options.host, options.port, limits, &error);

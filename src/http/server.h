@@ -77,6 +77,8 @@ struct ServeOptions {
   int pool = 8;
   // Session cookies marked Secure (behind a TLS proxy): --secure-cookies.
   bool secure_cookies = false;
+  // The web application's built files (web/dist); empty: the built-in page.
+  std::string web_root;
 };
 
 // Serves the database until SIGINT or SIGTERM; returns the process exit

@@ -1205,17 +1205,19 @@ constexpr const char* kListLoansColumns =
     "SELECT l.code, b.code, l.program_code, l.status, l.approved_dong, "
     "l.normal_dong + l.overdue_dong + l.frozen_dong FROM loan l JOIN borrower b ON b.id = "
     "l.borrower_id ";
-constexpr const char* kListByBorrower = "WHERE l.borrower_id = ? ORDER BY l.code LIMIT ?";
-constexpr const char* kListByOffice = "WHERE l.office_id = ? ORDER BY l.code LIMIT ?";
+constexpr const char* kListByBorrower = "WHERE l.borrower_id = ?";
+constexpr const char* kListByOffice = "WHERE l.office_id = ?";
 constexpr const char* kListByGroup =
-    "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ?) "
-    "ORDER BY l.code LIMIT ?";
+    "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ?)";
 
 std::vector<LoanStore::LoanListRow> LoanStore::ListLoans(const LoanFilter& f, int limit) {
   const char* where = f.borrower_id ? kListByBorrower : f.group_id ? kListByGroup : kListByOffice;
-  auto& st = db_.Cached(std::string(kListLoansColumns) + where);
-  st.BindInt(1, f.borrower_id ? f.borrower_id : f.group_id ? f.group_id : f.office_id);
-  st.BindInt(2, limit);
+  auto& st = db_.Cached(std::string(kListLoansColumns) + where +
+                        (f.status.empty() ? "" : " AND l.status = ?") + " ORDER BY l.code LIMIT ?");
+  int i = 1;
+  st.BindInt(i++, f.borrower_id ? f.borrower_id : f.group_id ? f.group_id : f.office_id);
+  if (!f.status.empty()) st.BindText(i++, f.status);
+  st.BindInt(i, limit);
   std::vector<LoanListRow> out;
   while (st.Step())
     out.push_back({st.GetText(0), st.GetText(1), st.GetText(2), st.GetText(3),

@@ -233,6 +233,7 @@ class LoanStore {
   // Loans of a borrower, of the members a group has had, or of an office.
   struct LoanFilter {
     int64_t borrower_id = 0, group_id = 0, office_id = 0;  // one of them
+    std::string status;                                    // only loans in it, when given
   };
   struct LoanListRow {
     std::string code, borrower_code, program, status;

@@ -1,0 +1,103 @@
+// The TDCS HTTP API (docs/API.md): JSON in and out, the session cookie, the
+// CSRF token and an Idempotency-Key on every write. An error is the API's
+// {code, field, message_vi, message_en}.
+
+export interface ApiErrorBody {
+  code: string;
+  field: string;
+  message_vi: string;
+  message_en: string;
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: ApiErrorBody;
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message_en || body.code);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+let csrfToken = '';
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+
+export function newKey(): string {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
+type Params = Record<string, string | number | undefined | null>;
+
+export function query(params: Params = {}): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  if (entries.length === 0) return '';
+  return '?' + entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+}
+
+async function answer<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const error = (body as ApiErrorBody) ?? {
+      code: 'NETWORK',
+      field: '',
+      message_vi: `Máy chủ trả lời ${response.status}`,
+      message_en: `The server answered ${response.status}`,
+    };
+    throw new ApiError(response.status, error);
+  }
+  return body as T;
+}
+
+export async function get<T>(path: string, params: Params = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path + query(params), { credentials: 'same-origin' });
+  } catch {
+    throw offline();
+  }
+  return answer<T>(response);
+}
+
+function offline(): ApiError {
+  return new ApiError(0, {
+    code: 'OFFLINE',
+    field: '',
+    message_vi: 'Mất kết nối tới máy chủ; dữ liệu đã nhập vẫn được giữ, hãy thử lại',
+    message_en: 'The connection to the server was lost; what you entered is kept, try again',
+  });
+}
+
+// A write: `key` makes it idempotent (sent again with the same key, it is
+// posted once).
+export async function send<T>(method: string, path: string, body: unknown, key = newKey(), params: Params = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path + query(params), {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-CSRF-Token': csrfToken,
+        'Idempotency-Key': key,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw offline();
+  }
+  return answer<T>(response);
+}
+
+// A file answer (CSV, XLSX) as a download.
+export function downloadUrl(path: string, params: Params = {}): string {
+  return path + query(params);
+}
