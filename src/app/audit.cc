@@ -5,6 +5,7 @@
 #include "app/internal/audit.h"
 #include "base/clock.h"
 #include "store/audit_store.h"
+#include "store/health.h"
 
 namespace tdcs::app {
 
@@ -60,6 +61,20 @@ void RecordAudit(store::Database& db, const Context& context, std::string_view a
   r.before = before.Json();
   r.after = after.Json();
   store::AppendAudit(db, std::move(r));
+}
+
+void RecordExport(store::Database& db, const Context& context, std::string_view kind,
+                  const std::string& on_iso, int64_t rows, bool masked) {
+  // A standby writes nothing: an export read there (tdcs export --db a
+  // standby) is not recorded; the server's exports read the primary.
+  if (!context.audit || store::IsStandby(db)) return;
+  store::Transaction tx(db);
+  RecordAudit(db, context, "export." + std::string(kind), "export:" + std::string(kind), {},
+              AuditState()
+                  .Add("on", on_iso)
+                  .Add("rows", rows)
+                  .Add("citizen_ids", masked ? "masked" : "in_full"));
+  tx.Commit();
 }
 
 Result<std::vector<AuditEntry>> ReadAudit(Connection& connection, const Context& context,

@@ -14,6 +14,7 @@
 #include "app/access.h"
 #include "app/find.h"
 #include "app/internal/access.h"
+#include "app/internal/audit.h"
 #include "base/csv.h"
 #include "store/network_store.h"
 
@@ -96,12 +97,10 @@ Status MayExport(const Actor& actor) {
   return Require(actor, Permission::kOperate);
 }
 
-Result<int64_t> Export(Connection& connection, const Context& context, ImportKind kind,
-                       const ExportOptions& asked, std::ostream& out, const ProgressFn& progress) {
-  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
-  ExportOptions options = asked;
-  if (!SeesCitizenIds(context.actor)) options.mask_citizen_ids = true;
-  store::Database& db = Db(connection);
+namespace {
+
+int64_t ExportRows(store::Database& db, ImportKind kind, const ExportOptions& options,
+                   std::ostream& out, const ProgressFn& progress) {
   store::ReadTransaction snapshot(db);  // one moment's records
   store::NetworkStore store(db);
   const Units units = UnitsOn(store, options.on);
@@ -142,6 +141,21 @@ Result<int64_t> Export(Connection& connection, const Context& context, ImportKin
     ++rows;
     if (progress && rows % 100000 == 0) progress(rows, 0, "export");
   });
+  return rows;
+}
+
+}  // namespace
+
+Result<int64_t> Export(Connection& connection, const Context& context, ImportKind kind,
+                       const ExportOptions& asked, std::ostream& out, const ProgressFn& progress) {
+  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
+  ExportOptions options = asked;
+  if (!SeesCitizenIds(context.actor)) options.mask_citizen_ids = true;
+  store::Database& db = Db(connection);
+  const int64_t rows = ExportRows(db, kind, options, out, progress);
+  RecordExport(
+      db, context, ImportKindKey(kind), options.on.ToIso(), rows,
+      options.mask_citizen_ids || kind == ImportKind::kNetwork || kind == ImportKind::kGroups);
   return rows;
 }
 

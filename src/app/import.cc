@@ -109,12 +109,31 @@ using network::CheckDigitsCode;
 using network::CheckName;
 using network::ParseDateField;
 
+namespace {
+constexpr ImportKind kImportKinds[] = {ImportKind::kNetwork, ImportKind::kGroups,
+                                       ImportKind::kBorrowers, ImportKind::kMemberships,
+                                       ImportKind::kLoans};
+}  // namespace
+
+std::string_view ImportKindKey(ImportKind kind) {
+  switch (kind) {
+    case ImportKind::kNetwork:
+      return "network";
+    case ImportKind::kGroups:
+      return "groups";
+    case ImportKind::kBorrowers:
+      return "borrowers";
+    case ImportKind::kMemberships:
+      return "memberships";
+    case ImportKind::kLoans:
+      return "loans";
+  }
+  return "";
+}
+
 std::optional<ImportKind> ParseImportKind(std::string_view text) {
-  if (text == "network") return ImportKind::kNetwork;
-  if (text == "groups") return ImportKind::kGroups;
-  if (text == "borrowers") return ImportKind::kBorrowers;
-  if (text == "memberships") return ImportKind::kMemberships;
-  if (text == "loans") return ImportKind::kLoans;
+  for (const ImportKind kind : kImportKinds)
+    if (ImportKindKey(kind) == text) return kind;
   return std::nullopt;
 }
 
@@ -1129,11 +1148,7 @@ ImportReport Import(Connection& connection, const Context& context, ImportKind k
   // The bytes are kept whole (an import is at most 2,000,000 rows) so that
   // the same file imported again is recognised by its hash.
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string kind_key = kind == ImportKind::kNetwork     ? "network"
-                               : kind == ImportKind::kGroups    ? "groups"
-                               : kind == ImportKind::kBorrowers ? "borrowers"
-                               : kind == ImportKind::kLoans     ? "loans"
-                                                                : "memberships";
+  const std::string kind_key(ImportKindKey(kind));
   const std::string content_hash = store::NetworkStore::ContentHash(bytes);
   std::istringstream input(bytes);
   std::vector<Line> lines = ReadLines(kind, input, report);
@@ -1219,7 +1234,7 @@ Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& contex
     // What the change leaves out keeps its value.
     if (before) {
       auto keep = [&](const char* column, const std::string& value) {
-        if (line.fields[column].empty()) line.fields[column] = value;
+        if (form.omitted.count(column)) line.fields[column] = value;
       };
       keep("name", before->name);
       keep("citizen_id", before->citizen_id);
@@ -1230,6 +1245,18 @@ Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& contex
       if (before->village_id)
         keep("village_code", network.UnitCode("village", *before->village_id));
     }
+  }
+  // The group named must be one of the actor's area before anything about it
+  // (full, closed, a leader already) is told.
+  if (!line.fields["group_code"].empty() && !scope.national()) {
+    const auto unit = network.FindUnit("savings_group", line.fields["group_code"]);
+    const auto from = Date::Parse(line.fields["valid_from"]);
+    const auto today = store::LoanStore(db).BusinessDate();
+    const Date on = from ? *from : today.value_or(Date());
+    if (!unit || !scope.Group(unit->id, unit->period.Contains(on) ? on : unit->period.from))
+      return MakeError(ImportRejection::kGroupUnknown, "group_code",
+                       "Không có tổ '" + line.fields["group_code"] + "'",
+                       "No group '" + line.fields["group_code"] + "'");
   }
   ImportReport report;
   ImportOptions options;
@@ -1260,11 +1287,13 @@ Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& contex
     return report.errors.front().error;
   const auto id = network.FindBorrowerIdByCode(form.code);
   const auto after = id ? network.LoadBorrower(*id) : std::nullopt;
-  const auto state = [](const std::optional<store::BorrowerRow>& b) {
+  const auto state = [&db](const std::optional<store::BorrowerRow>& b) {
     AuditState s;
     if (!b) return s;
     return s.Add("name", b->name)
         .Add("address", b->address)
+        .Add("village", b->village_id ? store::NetworkStore(db).UnitCode("village", *b->village_id)
+                                      : std::string())
         .Add("categories", b->categories)
         .Add("valid_from", b->valid_from.ToIso());
   };

@@ -36,6 +36,7 @@
 #include <functional>
 #include <istream>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ namespace tdcs::app {
 
 enum class ImportKind { kNetwork, kGroups, kBorrowers, kMemberships, kLoans };
 std::optional<ImportKind> ParseImportKind(std::string_view text);
+std::string_view ImportKindKey(ImportKind kind);  // "network", "groups", …
 // The header of each kind, in the documented order (also the export order).
 const std::vector<std::string>& ImportColumns(ImportKind kind);
 
@@ -171,6 +173,9 @@ ImportReport Import(Connection& connection, const Context& context, ImportKind k
 struct BorrowerForm {
   std::string code, name, citizen_id, birth_date, sex, address, village_code, categories,
       group_code, role, valid_from;
+  // A change: the columns it leaves out, which keep their value from the
+  // version in force (a column given empty is cleared, if it may be).
+  std::set<std::string, std::less<>> omitted;
 };
 struct BorrowerSaved {
   std::string code;

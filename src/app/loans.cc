@@ -102,14 +102,15 @@ TDCS_DEFINE_REJECTIONS(LoanActionRejection, TDCS_LOAN_ACTION_REJECTIONS)
 TDCS_DEFINE_REJECTIONS(SavingsActionRejection, TDCS_SAVINGS_ACTION_REJECTIONS)
 #undef TDCS_SAVINGS_ACTION_REJECTIONS
 
-#define TDCS_LOAN_VIEW_REJECTIONS(X)             \
-  X(kLoanUnknown, "LOAN_UNKNOWN")                \
-  X(kLoanFilterRequired, "LOAN_FILTER_REQUIRED") \
-  X(kBorrowerUnknown, "BORROWER_UNKNOWN")        \
-  X(kGroupUnknown, "GROUP_UNKNOWN")              \
-  X(kOfficeUnknown, "OFFICE_UNKNOWN")            \
-  X(kLoanNotYetApplied, "LOAN_NOT_YET_APPLIED")  \
-  X(kLoanNotYetTakenOver, "LOAN_NOT_YET_TAKEN_OVER")
+#define TDCS_LOAN_VIEW_REJECTIONS(X)                 \
+  X(kLoanUnknown, "LOAN_UNKNOWN")                    \
+  X(kLoanFilterRequired, "LOAN_FILTER_REQUIRED")     \
+  X(kBorrowerUnknown, "BORROWER_UNKNOWN")            \
+  X(kGroupUnknown, "GROUP_UNKNOWN")                  \
+  X(kOfficeUnknown, "OFFICE_UNKNOWN")                \
+  X(kLoanNotYetApplied, "LOAN_NOT_YET_APPLIED")      \
+  X(kLoanNotYetTakenOver, "LOAN_NOT_YET_TAKEN_OVER") \
+  X(kLoanStatusUnknown, "LOAN_STATUS_UNKNOWN")
 TDCS_DEFINE_REJECTIONS(LoanViewRejection, TDCS_LOAN_VIEW_REJECTIONS)
 #undef TDCS_LOAN_VIEW_REJECTIONS
 
@@ -1196,6 +1197,32 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
   });
 }
 
+Result<ActionPreview> PreviewLoanAction(Connection& connection, const Context& context,
+                                        const LoanAction& a) {
+  if (auto denied = Require(context.actor, Permission::kLend); !denied.ok()) return denied.error();
+  store::Database& db = Db(connection);
+  store::Transaction rolled_back(db);  // never committed
+  store::LoanStore store(db);
+  const int64_t before = store.LastEntryId();
+  Context run = context;
+  run.idempotency_key.clear();  // never answered from an earlier request
+  run.audit = false;
+  auto result = ActOnLoan(connection, run, a);
+  if (!result.ok()) return result.error();
+  ActionPreview preview;
+  if (result.value().pending_request != 0) {
+    // The area and the action's rules were checked; as the checker's
+    // approval posts it (the same role and area, not held).
+    preview.held = true;
+    run.actor.login = "system";
+    auto approved = ActOnLoan(connection, run, a);
+    if (!approved.ok()) return approved.error();
+  }
+  if (const auto id = store.FindLoanId(a.loan_code))
+    preview.postings = store.PostingsAfter(*id, before);
+  return preview;
+}
+
 CollectionReport PostCollections(Connection& connection, const Context& context, Date date,
                                  const std::vector<Collection>& lines) {
   if (lines.size() > kCollectionLinesMax) {
@@ -1600,6 +1627,12 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
     return MakeError(LoanViewRejection::kLoanFilterRequired, "filter",
                      "Cần đúng một điều kiện: hộ vay, tổ hoặc phòng giao dịch",
                      "Give exactly one of borrower, group or office");
+  if (!f.status.empty() && !loans::ParseLoanStatus(f.status))
+    return MakeError(LoanViewRejection::kLoanStatusUnknown, "status",
+                     "Trạng thái khoản vay không có: " + f.status +
+                         " (applied, approved, active, settled, written_off, rejected)",
+                     "No such loan status: " + f.status +
+                         " (applied, approved, active, settled, written_off, rejected)");
   store::LoanStore store(db);
   store::LoanStore::LoanFilter filter;
   filter.status = f.status;
@@ -1616,6 +1649,7 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
     if (!unit || !scope.Group(unit->id, unit->period.Contains(today) ? today : unit->period.from))
       return Unknown(LoanViewRejection::kGroupUnknown, "group", "Tổ", "Group", f.group_code);
     filter.group_id = unit->id;
+    filter.on = unit->period.Contains(today) ? today : unit->period.from;
   } else {
     auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
     if (!unit || !scope.Office(unit->id, unit->period.Contains(today) ? today : unit->period.from))

@@ -193,6 +193,21 @@ std::span<const RejectionEntry<LoanActionRejection>> RejectionTable(LoanActionRe
 Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
                                const LoanAction& action);
 
+// What an action would post now, for the confirmation a face shows before
+// sending it: the action run by ActOnLoan's own rules in a transaction that
+// is then rolled back, the loan's postings summed by account (debit > 0,
+// credit < 0; an interest charge and its payment net out on
+// INTEREST_RECEIVABLE). Nothing stays written, the audit record neither. An
+// action that would wait for a second person (`held`) is previewed as its
+// approval would post it. The action's own refusals are answered as
+// ActOnLoan answers them.
+struct ActionPreview {
+  bool held = false;
+  std::vector<std::pair<std::string, int64_t>> postings;  // account, đồng
+};
+Result<ActionPreview> PreviewLoanAction(Connection& connection, const Context& context,
+                                        const LoanAction& action);
+
 // A commune session's collections, posted together in one transaction (one
 // durable commit for the whole session). Each line is checked and applied on
 // its own: a rejected line is reported and changes nothing, the others post.
@@ -251,6 +266,7 @@ enum class LoanViewRejection {
   kOfficeUnknown,        // ListLoans: no such office
   kLoanNotYetApplied,    // a date before the loan's application
   kLoanNotYetTakenOver,  // a date before the opening balance of a loan taken over
+  kLoanStatusUnknown,    // ListLoans: a status that is not a loan status
 };
 std::string_view RejectionKey(LoanViewRejection code);
 std::span<const RejectionEntry<LoanViewRejection>> RejectionTable(LoanViewRejection);

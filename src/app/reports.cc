@@ -740,10 +740,10 @@ Result<PlanReport> Plan(Connection& connection, const Context& context, int year
       });
 }
 
-Result<int64_t> ExportLoans(Connection& connection, const Context& context, Date on,
-                            std::ostream& out, const ProgressFn& progress) {
-  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
-  store::Database& db = Db(connection);
+namespace {
+
+Result<int64_t> LoanRows(store::Database& db, Date on, std::ostream& out,
+                         const ProgressFn& progress) {
   store::ReadTransaction snapshot(db);
   // Loans as they stood: a day the books have not reached would be a
   // projection, not a record.
@@ -777,6 +777,17 @@ Result<int64_t> ExportLoans(Connection& connection, const Context& context, Date
     ++written;
   }
   if (progress) progress(done, static_cast<int64_t>(rows.size()), "loans");
+  return written;
+}
+
+}  // namespace
+
+Result<int64_t> ExportLoans(Connection& connection, const Context& context, Date on,
+                            std::ostream& out, const ProgressFn& progress) {
+  if (auto denied = MayExport(context.actor); !denied.ok()) return denied.error();
+  store::Database& db = Db(connection);
+  auto written = LoanRows(db, on, out, progress);
+  if (written.ok()) RecordExport(db, context, "loans", on.ToIso(), written.value(), true);
   return written;
 }
 

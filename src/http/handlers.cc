@@ -632,9 +632,11 @@ Response SaveBorrower(app::Connection& connection, const Call& c, bool revise) {
     f.code = code;
   }
   // A change names what changes; what it leaves out is kept (identity,
-  // village, categories) from the version in force.
-  const bool required_new[] = {true, true, true, true, false, false, false, false, false, true};
+  // village, categories) from the version in force; a field sent empty is
+  // cleared (address, categories) or refused (name).
+  const bool required_new[] = {true, true, true, true, false, true, false, false, false, true};
   for (size_t i = 0; i < std::size(fields); ++i) {
+    if (revise && !body.Has(fields[i].first)) f.omitted.insert(fields[i].first);
     TDCS_TAKE(value, body.Text(fields[i].first,
                                revise ? std::string_view(fields[i].first) == "valid_from"
                                       : required_new[i],
@@ -858,26 +860,40 @@ Response DecideOnLoan(app::Connection& connection, const Call& c) {
   return Json(200, json{{"code", code}, {"status", approve ? "approved" : "rejected"}});
 }
 
-Response ActOnLoan(app::Connection& connection, const Call& c) {
-  TDCS_TAKE(body, Body::Of(c.request.body, {"kind", "amount_dong", "months", "heir", "date"}));
-  TDCS_TAKE(kind_text, body.Text("kind", true, 32));
-  const auto kind = app::ParseLoanActionKind(kind_text);
+// A loan action's body (POST /api/loans/{code}/actions and …/preview).
+Result<app::LoanAction> LoanActionOf(app::Connection& connection, const Call& c) {
+  auto parsed = Body::Of(c.request.body, {"kind", "amount_dong", "months", "heir", "date"});
+  if (!parsed.ok()) return parsed.error();
+  const Body& body = parsed.value();
+  auto kind_text = body.Text("kind", true, 32);
+  if (!kind_text.ok()) return kind_text.error();
+  const auto kind = app::ParseLoanActionKind(kind_text.value());
   if (!kind)
-    return ErrorAnswer(MakeError(HttpRejection::kFieldType, "kind",
-                                 "Không có thao tác '" + kind_text + "'",
-                                 "No action '" + kind_text + "'"));
+    return MakeError(HttpRejection::kFieldType, "kind",
+                     "Không có thao tác '" + kind_text.value() + "'",
+                     "No action '" + kind_text.value() + "'");
   app::LoanAction a;
   a.kind = *kind;
   a.loan_code = c.match[1].str();
-  TDCS_TAKE(amount, body.Amount("amount_dong", a.kind == app::LoanActionKind::kPay,
-                                a.kind != app::LoanActionKind::kPay));
-  TDCS_TAKE(months, body.Int("months", false, 0, 120));
-  TDCS_TAKE(heir, body.Text("heir", false, 32));
-  TDCS_TAKE(date, WriteDate(connection, body));
-  a.amount = amount;
-  a.months = static_cast<int>(months);
-  a.heir_code = heir;
-  a.date = date;
+  auto amount = body.Amount("amount_dong", a.kind == app::LoanActionKind::kPay,
+                            a.kind != app::LoanActionKind::kPay);
+  if (!amount.ok()) return amount.error();
+  auto months = body.Int("months", false, 0, 120);
+  if (!months.ok()) return months.error();
+  auto heir = body.Text("heir", false, 32);
+  if (!heir.ok()) return heir.error();
+  auto date = WriteDate(connection, body);
+  if (!date.ok()) return date.error();
+  a.amount = amount.value();
+  a.months = static_cast<int>(months.value());
+  a.heir_code = heir.value();
+  a.date = date.value();
+  return a;
+}
+
+Response ActOnLoan(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(a, LoanActionOf(connection, c));
+  const std::string kind_text(app::LoanActionKey(a.kind));
   TDCS_TAKE(result, app::ActOnLoan(connection, c.context, a));
   if (result.pending_request != 0)
     return Json(result.request_status == "pending" ? 202 : 200,
@@ -892,6 +908,19 @@ Response ActOnLoan(app::Connection& connection, const Call& c) {
                                                 {"txn_id", result.txn_id},
                                                 {"entry_id", result.entry_id},
                                                 {"repeated", result.repeated}});
+}
+
+// POST /api/loans/{code}/preview: the journal entry the action would post.
+Response PreviewLoanAction(app::Connection& connection, const Call& c) {
+  TDCS_TAKE(a, LoanActionOf(connection, c));
+  TDCS_TAKE(preview, app::PreviewLoanAction(connection, c.context, a));
+  json postings = json::array();
+  for (const auto& [account, amount] : preview.postings)
+    postings.push_back({{"account", account}, {"amount_dong", amount}});
+  return Json(200, json{{"loan", a.loan_code},
+                        {"kind", app::LoanActionKey(a.kind)},
+                        {"held", preview.held},
+                        {"postings", postings}});
 }
 
 Response ActOnSavings(app::Connection& connection, const Call& c) {
@@ -1836,7 +1865,8 @@ const std::vector<Route>& Routes() {
       TDCS_ROUTE("GET", "/api/loans", "/api/loans", true, kSignedIn, ListLoans),
       TDCS_ROUTE("POST", "/api/imports/{kind}", "/api/imports/([a-z]{1,16})", false, kSignedIn,
                  ImportFile),
-      TDCS_ROUTE("GET", "/api/exports/{kind}", "/api/exports/([a-z]{1,16})", true, kSignedIn,
+      // An export is recorded in the audit log, so it runs on the main database.
+      TDCS_ROUTE("GET", "/api/exports/{kind}", "/api/exports/([a-z]{1,16})", false, kSignedIn,
                  ExportFile),
       TDCS_ROUTE("GET", "/api/borrowers/{code}", "/api/borrowers/([0-9]{1,32})", true, kSignedIn,
                  ViewBorrower),
@@ -1851,6 +1881,8 @@ const std::vector<Route>& Routes() {
                          "/api/loans/([A-Za-z0-9_-]{1,32})/decision", kSignedIn, DecideOnLoan),
       TDCS_GROUPED_ROUTE("POST", "/api/loans/{code}/actions",
                          "/api/loans/([A-Za-z0-9_-]{1,32})/actions", kSignedIn, ActOnLoan),
+      TDCS_ROUTE("POST", "/api/loans/{code}/preview", "/api/loans/([A-Za-z0-9_-]{1,32})/preview",
+                 false, kSignedIn, PreviewLoanAction),
       TDCS_ROUTE("GET", "/api/sessions/calendar", "/api/sessions/calendar", true, kSignedIn,
                  SessionCalendar),
       TDCS_ROUTE("GET", "/api/sessions/{point}/{date}",

@@ -881,6 +881,7 @@ TEST_F(AccessTest, EveryRouteHasARule) {
                                            "GET /api/loans/{code}",
                                            "POST /api/loans/{code}/decision",
                                            "POST /api/loans/{code}/actions",
+                                           "POST /api/loans/{code}/preview",
                                            "GET /api/sessions/calendar",
                                            "GET /api/sessions/{point}/{date}",
                                            "GET /api/sessions/{point}/{date}/due",
@@ -1100,6 +1101,62 @@ TEST_F(AccessTest, RateChangesWaitForASecondPerson) {
   EXPECT_EQ(Code(As(token_, "POST", path, R"({"approve":true})", {}, "a2")), "REQUEST_DECIDED");
 }
 
+// The entry an action would post, computed by the action's own rules and
+// rolled back: nothing stays (no transaction, no audit record), a held
+// action is previewed as its approval would post it, another office's loan
+// is not there.
+TEST_F(AccessTest, AnActionsEntryIsPreviewedAndNothingIsWritten) {
+  {
+    auto connection = pool_->Acquire();
+    ASSERT_TRUE(app::CloseTo(*connection, app::SystemContext(),
+                             {*Date::Parse("2021-03-10"), nullptr, nullptr})
+                    .ok());
+  }
+  const std::string officer = SignIn("can.bo.312"), other = SignIn("can.bo.313");
+  const std::map<std::string, std::string> on{{"on", "2021-03-10"}};
+  const auto before = As(officer, "GET", "/api/loans/L1", "", on).body;
+  const auto audit_before =
+      nlohmann::json::parse(As(token_, "GET", "/api/audit").body)["records"].size();
+  const auto disburse = As(officer, "POST", "/api/loans/L1/preview",
+                           R"({"kind":"disburse","date":"2021-03-10"})", {}, "p-1");
+  ASSERT_EQ(disburse.status, 200) << disburse.body;
+  const auto entry = nlohmann::json::parse(disburse.body);
+  EXPECT_FALSE(entry["held"].get<bool>());
+  std::map<std::string, int64_t> by_account;
+  int64_t sum = 0;
+  for (const auto& p : entry["postings"]) {
+    by_account[p["account"]] = p["amount_dong"];
+    sum += p["amount_dong"].get<int64_t>();
+  }
+  EXPECT_EQ(sum, 0) << disburse.body;
+  EXPECT_EQ(by_account["LOAN_NORMAL"], 30'000'000) << disburse.body;
+  EXPECT_EQ(by_account["CASH_POINT"], -30'000'000) << disburse.body;
+  // Nothing of it stayed.
+  EXPECT_EQ(As(officer, "GET", "/api/loans/L1", "", on).body, before);
+  EXPECT_EQ(nlohmann::json::parse(As(token_, "GET", "/api/audit").body)["records"].size(),
+            audit_before);
+  EXPECT_EQ(Code(As(other, "POST", "/api/loans/L1/preview",
+                    R"({"kind":"disburse","date":"2021-03-10"})", {}, "p-2")),
+            "LOAN_UNKNOWN");
+  EXPECT_EQ(Code(As(officer, "POST", "/api/loans/L1/preview",
+                    R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {}, "p-3")),
+            Code(As(officer, "POST", "/api/loans/L1/actions",
+                    R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})", {}, "p-4")));
+  // A write-off by a signed-in user waits for a second person: previewed
+  // as its approval would post it, and no request is left waiting.
+  ASSERT_EQ(As(officer, "POST", "/api/loans/L1/actions",
+               R"({"kind":"disburse","date":"2021-03-10"})", {}, "p-5")
+                .status,
+            201);
+  const auto writeoff = As(officer, "POST", "/api/loans/L1/preview",
+                           R"({"kind":"writeoff","date":"2021-03-10"})", {}, "p-6");
+  ASSERT_EQ(writeoff.status, 200) << writeoff.body;
+  const auto held = nlohmann::json::parse(writeoff.body);
+  EXPECT_TRUE(held["held"].get<bool>());
+  EXPECT_FALSE(held["postings"].empty()) << writeoff.body;
+  EXPECT_EQ(nlohmann::json::parse(As(token_, "GET", "/api/approvals").body)["requests"].size(), 0u);
+}
+
 // Borrowers added and changed by an officer of the area, files imported and
 // exported by an administrator, the network browsed level by level: each
 // through the use case the command line calls, within the user's area.
@@ -1124,6 +1181,11 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
   elsewhere.replace(elsewhere.find("031185000077"), 12, "031185000078");
   EXPECT_EQ(Code(As(other, "POST", "/api/borrowers", elsewhere, {}, "b-3")), "GROUP_UNKNOWN");
   EXPECT_EQ(As(other, "POST", "/api/borrowers", elsewhere, {}, "b-3").status, 404);
+  // Nothing about another office's group is told: not that it has a leader.
+  std::string leader_elsewhere = elsewhere;
+  leader_elsewhere.insert(leader_elsewhere.size() - 1, R"(,"role":"leader")");
+  EXPECT_EQ(Code(As(other, "POST", "/api/borrowers", leader_elsewhere, {}, "b-3b")),
+            "GROUP_UNKNOWN");
   EXPECT_EQ(Code(As(officer, "POST", "/api/borrowers",
                     R"({"code":"0000000079","name":"A","birth_date":"1985-06-01","sex":"female",)"
                     R"("group_code":"0000001","valid_from":"2021-03-10"})",
@@ -1159,6 +1221,22 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
                 As(officer, "GET", "/api/borrowers/0000000077", "", {{"on", "2021-03-11"}}).body)
                 .value("address", ""),
             "Số 9, phường Lê Lợi");
+  // A field sent empty is cleared; a name cannot be.
+  ASSERT_EQ(As(officer, "PUT", "/api/borrowers/0000000077",
+               R"({"address":"","valid_from":"2021-03-13"})", {}, "e-5")
+                .status,
+            200);
+  EXPECT_EQ(nlohmann::json::parse(
+                As(officer, "GET", "/api/borrowers/0000000077", "", {{"on", "2021-03-13"}}).body)
+                .value("address", "?"),
+            "");
+  EXPECT_EQ(nlohmann::json::parse(
+                As(officer, "GET", "/api/borrowers/0000000077", "", {{"on", "2021-03-13"}}).body)
+                .value("name", ""),
+            "Đỗ Thị Mới");
+  const auto nameless = As(officer, "PUT", "/api/borrowers/0000000077",
+                           R"({"name":"","valid_from":"2021-03-14"})", {}, "e-6");
+  EXPECT_EQ(nameless.status, 422) << nameless.body;
   // Files: an administrator's, all or nothing, once.
   auto csv = [&](const std::string& token, const std::string& path, const std::string& body,
                  const std::string& key) {
@@ -1230,6 +1308,13 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
   EXPECT_EQ(applied["loans"][0]["code"], "L1");
   EXPECT_EQ(Code(As(officer, "GET", "/api/loans", "", {{"office", "PGD313"}})), "OFFICE_UNKNOWN");
   EXPECT_EQ(Code(As(officer, "GET", "/api/loans")), "LOAN_FILTER_REQUIRED");
+  EXPECT_EQ(Code(As(officer, "GET", "/api/loans", "", {{"office", "PGD312"}, {"status", "open"}})),
+            "LOAN_STATUS_UNKNOWN");
+  const auto of_group =
+      nlohmann::json::parse(As(officer, "GET", "/api/loans", "", {{"group", "0000001"}}).body);
+  ASSERT_FALSE(of_group["loans"].empty()) << of_group.dump();
+  EXPECT_EQ(of_group["loans"][0]["code"], "L1");
+  EXPECT_EQ(Code(As(other, "GET", "/api/loans", "", {{"group", "0000001"}})), "GROUP_UNKNOWN");
   const auto programs = nlohmann::json::parse(As(officer, "GET", "/api/programs", "", on).body);
   ASSERT_FALSE(programs["programs"].empty()) << programs.dump();
   EXPECT_EQ(programs["programs"][0]["code"], "01");
@@ -1246,8 +1331,12 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
     if (r["actor"] != "system")
       actions.insert(r["actor"].get<std::string>() + " " + r["action"].get<std::string>());
   EXPECT_EQ(actions.count("can.bo.312 borrower.add"), 1u) << trail.dump();
-  EXPECT_EQ(actions.count("can.bo.312 borrower.edit"), 1u);
+  EXPECT_EQ(actions.count("can.bo.312 borrower.edit"), 2u);
   EXPECT_EQ(actions.count("quan.tri import.groups"), 1u);
+  // Exports are reads, but records leaving the bank are recorded too.
+  EXPECT_EQ(actions.count("quan.tri export.borrowers"), 1u);
+  EXPECT_EQ(actions.count("kiem.toan export.borrowers"), 1u);
+  EXPECT_EQ(actions.count("kiem.toan export.loans"), 1u);
 }
 
 TEST_F(AccessTest, ACommuneSessionOverHttp) {
@@ -1506,6 +1595,11 @@ TEST_F(AccessTest, EveryRouteEveryRoleInAndOutOfArea) {
       {"POST", "/api/loans/{code}/actions", "lend", kBorrower,
        [&](const Target& t, int) {
          return request("POST", "/api/loans/" + t.loan + "/actions",
+                        R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})");
+       }},
+      {"POST", "/api/loans/{code}/preview", "lend", kBorrower,
+       [&](const Target& t, int) {
+         return request("POST", "/api/loans/" + t.loan + "/preview",
                         R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})");
        }},
       {"GET", "/api/sessions/calendar", "read", kOffice,

@@ -10,6 +10,11 @@ std::optional<int64_t> OptionalInt(Statement& st, int column) {
 
 }  // namespace
 
+bool IsStandby(Database& db) {
+  return db.engine() == Engine::kPostgres &&
+         db.QueryInt("SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END").value_or(0) == 1;
+}
+
 HealthFacts CheckHealth(Database& db) {
   HealthFacts facts;
   if (db.engine() != Engine::kPostgres) {

@@ -40,4 +40,8 @@ struct HealthFacts {
 // throws StorageFault when it does not answer.
 HealthFacts CheckHealth(Database& db);
 
+// Whether the database is a PostgreSQL standby, which answers reads and
+// refuses every write (SQLite: never).
+bool IsStandby(Database& db);
+
 }  // namespace tdcs::store

@@ -1208,7 +1208,29 @@ constexpr const char* kListLoansColumns =
 constexpr const char* kListByBorrower = "WHERE l.borrower_id = ?";
 constexpr const char* kListByOffice = "WHERE l.office_id = ?";
 constexpr const char* kListByGroup =
-    "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ?)";
+    "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ? "
+    "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?))";
+
+int64_t LoanStore::LastEntryId() {
+  auto& st = db_.Cached("SELECT COALESCE(MAX(id), 0) FROM journal_entry");
+  st.Step();
+  const int64_t id = st.GetInt(0);
+  st.Reset();
+  return id;
+}
+
+std::vector<std::pair<std::string, int64_t>> LoanStore::PostingsAfter(int64_t loan_id,
+                                                                      int64_t entry_id) {
+  auto& st = db_.Cached(
+      "SELECT account_code, SUM(amount_dong) FROM posting WHERE loan_id = ? AND entry_id > ? "
+      "GROUP BY account_code ORDER BY account_code");
+  st.BindInt(1, loan_id);
+  st.BindInt(2, entry_id);
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (st.Step()) out.emplace_back(st.GetText(0), st.GetInt(1));
+  st.Reset();
+  return out;
+}
 
 std::vector<LoanStore::LoanListRow> LoanStore::ListLoans(const LoanFilter& f, int limit) {
   const char* where = f.borrower_id ? kListByBorrower : f.group_id ? kListByGroup : kListByOffice;
@@ -1216,6 +1238,10 @@ std::vector<LoanStore::LoanListRow> LoanStore::ListLoans(const LoanFilter& f, in
                         (f.status.empty() ? "" : " AND l.status = ?") + " ORDER BY l.code LIMIT ?");
   int i = 1;
   st.BindInt(i++, f.borrower_id ? f.borrower_id : f.group_id ? f.group_id : f.office_id);
+  if (f.group_id) {
+    st.BindText(i++, f.on.ToIso());
+    st.BindText(i++, f.on.ToIso());
+  }
   if (!f.status.empty()) st.BindText(i++, f.status);
   st.BindInt(i, limit);
   std::vector<LoanListRow> out;

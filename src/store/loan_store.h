@@ -112,6 +112,10 @@ class LoanStore {
   };
   std::optional<LoanBrief> BriefOf(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
+  // The last journal entry's id, and a loan's postings in entries after one,
+  // summed by account (debit > 0, credit < 0): what an action just posted.
+  int64_t LastEntryId();
+  std::vector<std::pair<std::string, int64_t>> PostingsAfter(int64_t loan_id, int64_t entry_id);
 
   // Reading ahead for a batch (a session's lines): a few queries for the
   // whole batch instead of a few per line. What is read is kept for the
@@ -234,6 +238,7 @@ class LoanStore {
   struct LoanFilter {
     int64_t borrower_id = 0, group_id = 0, office_id = 0;  // one of them
     std::string status;                                    // only loans in it, when given
+    Date on;  // a group's members are those in it on this day
   };
   struct LoanListRow {
     std::string code, borrower_code, program, status;

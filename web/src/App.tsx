@@ -7,7 +7,7 @@ import enUS from 'antd/es/locale/en_US';
 import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, get, send, setCsrfToken } from './api';
+import { ApiError, forgetIntents, get, send, setCsrfToken } from './api';
 import { I18nContext, Lang, makeI18n, Word } from './i18n';
 import { Me, MeContext } from './me';
 import SignIn from './pages/SignIn';
@@ -17,6 +17,7 @@ const Borrowers = lazy(() => import('./pages/Borrowers'));
 const Lending = lazy(() => import('./pages/Lending'));
 const Session = lazy(() => import('./pages/Session'));
 const Approvals = lazy(() => import('./pages/Approvals'));
+const Entrusted = lazy(() => import('./pages/Entrusted'));
 const Reports = lazy(() => import('./pages/Reports'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Users = lazy(() => import('./pages/Users'));
@@ -75,6 +76,9 @@ export default function App() {
     try {
       await send('DELETE', '/api/session', undefined);
     } finally {
+      // What was entered and kept for a retry goes with the user.
+      forgetIntents();
+      for (const k of Object.keys(localStorage)) if (k.startsWith('tdcs.session.')) localStorage.removeItem(k);
       setMe(null);
       navigate('/');
     }
@@ -87,6 +91,7 @@ export default function App() {
     { path: '/lending', word: 'lending', needs: 'lend', element: <Lending /> },
     { path: '/session', word: 'session', needs: 'read', element: <Session /> },
     { path: '/approvals', word: 'approvals', needs: 'read', element: <Approvals /> },
+    { path: '/entrusted', word: 'entrusted', needs: 'read', element: <Entrusted /> },
     { path: '/reports', word: 'reports', needs: 'report', element: <Reports /> },
     { path: '/settings', word: 'settings', needs: 'settings', element: <Settings /> },
     { path: '/users', word: 'users', needs: 'manage_users', element: <Users /> },

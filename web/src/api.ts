@@ -97,6 +97,34 @@ export async function send<T>(method: string, path: string, body: unknown, key =
   return answer<T>(response);
 }
 
+// A write that must happen once even when the answer is lost: the same
+// request (method, path, body) keeps its Idempotency-Key until the server
+// has answered it (2xx, or a 4xx refusal that the same request would get
+// again); after a lost connection or a 5xx, sending it again reuses the
+// key, so the server posts it at most once and answers the first result.
+const intentPrefix = 'tdcs.intent.';
+export async function sendOnce<T>(method: string, path: string, body: unknown): Promise<T> {
+  const intent = intentPrefix + JSON.stringify([method, path, body]);
+  let key = sessionStorage.getItem(intent);
+  if (!key) {
+    key = newKey();
+    sessionStorage.setItem(intent, key);
+  }
+  try {
+    const result = await send<T>(method, path, body, key);
+    sessionStorage.removeItem(intent);
+    return result;
+  } catch (e) {
+    if (e instanceof ApiError && e.status >= 400 && e.status < 500) sessionStorage.removeItem(intent);
+    throw e;
+  }
+}
+
+// Forgets the writes kept for a retry (at sign-out).
+export function forgetIntents() {
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(intentPrefix)) sessionStorage.removeItem(k);
+}
+
 // A file answer (CSV, XLSX) as a download.
 export function downloadUrl(path: string, params: Params = {}): string {
   return path + query(params);

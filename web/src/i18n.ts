@@ -24,6 +24,7 @@ const words = {
   session: ['Giao dịch xã', 'Commune session'],
   approvals: ['Chờ duyệt', 'Approvals'],
   reports: ['Báo cáo', 'Reports'],
+  entrusted: ['Đối chiếu, kiểm tra', 'Oversight'],
   audit: ['Nhật ký', 'Audit trail'],
   users: ['Người dùng', 'Users'],
   settings: ['Cài đặt', 'Settings'],

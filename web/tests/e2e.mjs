@@ -108,6 +108,7 @@ const check = async (label, fn) => {
   } catch (e) {
     failures.push(label);
     await current?.screenshot({ path: join(shots, `failed-${failures.length}.png`) }).catch(() => {});
+    await current?.reload().catch(() => {}); // a dialog left open must not fail the checks after
     console.log(`FAIL ${label}\n     ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
   }
 };
@@ -218,6 +219,21 @@ try {
     await page.getByText('E2E-1: Giải ngân').waitFor();
     const loan = await api('demo.officer', '/api/loans/E2E-1');
     assert.equal(loan.disbursed_dong, 30000000);
+    // A refusal needs the reason, typed by the one refusing.
+    await page.getByLabel('Mã', { exact: true }).fill('E2E-2');
+    await page.getByLabel('Hộ vay', { exact: true }).fill(someone.code);
+    await page.getByLabel('Chương trình').click();
+    await page.locator('.ant-select-item-option[title^="01 "]').click();
+    await page.getByLabel('Số tiền').fill('10000000');
+    await page.getByLabel('Thời hạn (tháng)').fill('12');
+    await page.getByRole('button', { name: 'Ghi' }).click();
+    await page.getByRole('row', { name: /E2E-2/ }).getByRole('button', { name: 'Từ chối' }).click();
+    const refusal = page.getByRole('dialog').filter({ hasText: 'E2E-2' });
+    assert.ok(await refusal.getByRole('button', { name: 'Từ chối' }).isDisabled(), 'no reason, no refusal');
+    await refusal.getByLabel('Lý do').fill('Hộ đã có khoản vay cùng chương trình');
+    await refusal.getByRole('button', { name: 'Từ chối' }).click();
+    await page.getByText('E2E-2: rejected').waitFor();
+    assert.equal((await api('demo.officer', '/api/loans/E2E-2')).status, 'rejected');
     await axe(page, 'lending');
     await shot(page, '05-cho-vay');
   });
@@ -247,6 +263,32 @@ try {
     const after = await api('demo.officer', `/api/loans/${line.loan}`);
     const paid = after.transactions.filter((t) => t.date === '2026-07-20' && t.kind === 'pay');
     assert.equal(paid.length, 1, 'posted once');
+  });
+
+  await check('a payment is confirmed with the journal entry the server computes', async () => {
+    await page.goto(base + `/borrowers?code=${someone.code}`);
+    await page.getByRole('cell', { name: 'E2E-1' }).click();
+    await page.getByRole('button', { name: 'Nghiệp vụ' }).click();
+    await page.getByLabel('Số tiền').fill('500000');
+    await page.getByRole('dialog').getByRole('button', { name: 'Xác nhận' }).click();
+    const confirm = page.getByRole('dialog').filter({ hasText: 'Bút toán sẽ ghi' });
+    await confirm.getByRole('cell', { name: 'CASH_POINT' }).waitFor();
+    await confirm.getByText('500.000 đ').first().waitFor();
+    await axe(page, 'loan action');
+    await page.screenshot({ path: join(shots, '12-nghiep-vu.png') });
+    await confirm.getByRole('button', { name: 'Xác nhận' }).click();
+    await page.getByText('Đã ghi').first().waitFor();
+    const loan = await api('demo.officer', '/api/loans/E2E-1');
+    assert.equal(loan.transactions.filter((t) => t.kind === 'pay').length, 1);
+  });
+
+  await check('reconciliation, inspections, ratings and plans', async () => {
+    await page.getByRole('menuitem', { name: 'Đối chiếu, kiểm tra' }).click();
+    await page.getByRole('tab', { name: /Kiểm tra/ }).click();
+    await page.getByText('Khoản vay mới cần kiểm tra (06/TD)').waitFor();
+    await page.getByRole('cell', { name: 'E2E-1' }).first().waitFor();
+    await axe(page, 'oversight');
+    await shot(page, '13-doi-chieu-kiem-tra');
   });
 
   await check('the dashboard changes with the disbursement', async () => {

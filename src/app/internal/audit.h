@@ -37,4 +37,11 @@ std::string JsonString(std::string_view text);
 void RecordAudit(store::Database& db, const Context& context, std::string_view action,
                  std::string subject, const AuditState& before, const AuditState& after);
 
+// Records, in a transaction of its own, that a file of records left the
+// bank: `export.KIND` with its date, rows and whether citizen IDs were
+// masked. Called after the reading snapshot has ended; on a standby, which
+// cannot write, nothing is recorded.
+void RecordExport(store::Database& db, const Context& context, std::string_view kind,
+                  const std::string& on_iso, int64_t rows, bool masked);
+
 }  // namespace tdcs::app

@@ -1,9 +1,10 @@
 // The maker-checker queue: requests waiting for a second person.
 import { useEffect, useState } from 'react';
 import { App, Button, Segmented, Space, Table, Tag } from 'antd';
-import { get, send } from '../api';
+import { get, sendOnce } from '../api';
 import { dong, errorText, useI18n, viDate } from '../i18n';
 import { may, useMe } from '../me';
+import { askReason } from '../reason';
 
 interface Request {
   id: number;
@@ -21,7 +22,7 @@ interface Request {
 export default function Approvals() {
   const { t, lang } = useI18n();
   const me = useMe();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [status, setStatus] = useState('pending');
   const [requests, setRequests] = useState<Request[]>([]);
   const [version, setVersion] = useState(0);
@@ -31,8 +32,10 @@ export default function Approvals() {
       .catch((e) => message.error(errorText(e, lang)));
   }, [status, version, lang, message]);
   const decide = async (id: number, approve: boolean) => {
+    const reason = approve ? undefined : await askReason(modal, t, `${t('reject')} — #${id}`);
+    if (reason === null) return;
     try {
-      await send('POST', `/api/approvals/${id}`, { approve, reason: approve ? undefined : lang === 'vi' ? 'Không đồng ý' : 'Not agreed' });
+      await sendOnce('POST', `/api/approvals/${id}`, { approve, reason });
       setVersion((v) => v + 1);
     } catch (e) {
       message.error(errorText(e, lang));

@@ -2,9 +2,10 @@
 // officer types) → review → approval or rejection → disbursement.
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
-import { get, newKey, send } from '../api';
+import { get, sendOnce } from '../api';
 import { chosen, dong, errorText, useI18n } from '../i18n';
 import { may, useMe } from '../me';
+import { askReason } from '../reason';
 
 interface Program {
   code: string;
@@ -30,7 +31,7 @@ export function scopeCode(scope: string): string {
 export default function Lending() {
   const { t, lang } = useI18n();
   const me = useMe();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [programs, setPrograms] = useState<Program[]>([]);
   const [office, setOffice] = useState(me.scope.startsWith('office:') ? scopeCode(me.scope) : '');
   const [applied, setApplied] = useState<LoanRow[]>([]);
@@ -40,7 +41,6 @@ export default function Lending() {
   const [form] = Form.useForm();
   const programCode = Form.useWatch('program', form) as string | undefined;
   const program = useMemo(() => programs.find((p) => p.code === programCode), [programs, programCode]);
-  const [key, setKey] = useState(newKey());
 
   useEffect(() => {
     get<{ programs: Program[] }>('/api/programs').then((r) => setPrograms(r.programs)).catch(() => {});
@@ -61,20 +61,21 @@ export default function Lending() {
 
   const apply = async (v: { code: string; borrower: string; program: string; amount_dong: number; term_months: number }) => {
     try {
-      const r = await send<{ code: string; status: string }>('POST', '/api/loans', v, key);
+      const r = await sendOnce<{ code: string; status: string }>('POST', '/api/loans', v);
       message.success(`${r.code}: ${r.status}`);
       form.resetFields();
-      setKey(newKey());
       setVersion((x) => x + 1);
     } catch (e) {
       message.error(errorText(e, lang));
     }
   };
   const decide = async (code: string, approve: boolean) => {
+    const reason = approve ? undefined : await askReason(modal, t, `${t('reject')} — ${code}`);
+    if (reason === null) return;
     try {
-      const r = await send<{ status: string; request?: number }>('POST', `/api/loans/${encodeURIComponent(code)}/decision`, {
+      const r = await sendOnce<{ status: string; request?: number }>('POST', `/api/loans/${encodeURIComponent(code)}/decision`, {
         approve,
-        reason: approve ? undefined : lang === 'vi' ? 'Không đủ điều kiện' : 'Not eligible',
+        reason,
       });
       message.success(r.status === 'pending_approval' ? `${t('pending')} (#${r.request})` : `${code}: ${r.status}`);
       setVersion((x) => x + 1);
@@ -84,7 +85,7 @@ export default function Lending() {
   };
   const disburse = async (code: string) => {
     try {
-      await send('POST', `/api/loans/${encodeURIComponent(code)}/actions`, { kind: 'disburse' });
+      await sendOnce('POST', `/api/loans/${encodeURIComponent(code)}/actions`, { kind: 'disburse' });
       message.success(`${code}: ${t('disburse')}`);
       setVersion((x) => x + 1);
     } catch (e) {

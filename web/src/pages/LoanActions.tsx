@@ -1,10 +1,11 @@
-// A loan action, confirmed with the journal entry it will post (RULES §11);
-// a write-off, freeze or reversal waits for a second person.
+// A loan action, confirmed with the journal entry it will post (the server
+// computes it: POST /api/loans/{code}/preview); a write-off, freeze or
+// reversal waits for a second person.
 import { useState } from 'react';
-import { App, Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
+import { Alert, App, Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
 import { Dayjs } from 'dayjs';
-import { newKey, send } from '../api';
-import { dong, errorText, useI18n } from '../i18n';
+import { send, sendOnce } from '../api';
+import { chosen, dong, errorText, useI18n } from '../i18n';
 import { may, useMe } from '../me';
 import type { LoanPage } from './Borrowers';
 
@@ -20,44 +21,9 @@ const kinds: Record<string, [string, string]> = {
   reverse: ['Hủy giao dịch gần nhất', 'Reverse the last transaction'],
 };
 
-// The postings of each action, as the ledger makes them (RULES §11).
-function entry(kind: string, loan: LoanPage, amount: number): [string, string, string][] {
-  const principal = loan.principal_dong;
-  switch (kind) {
-    case 'disburse':
-      return [
-        ['Nợ / Dr', 'LOAN_NORMAL', dong(amount || loan.approved_dong - loan.disbursed_dong)],
-        ['Có / Cr', 'CASH_POINT', dong(amount || loan.approved_dong - loan.disbursed_dong)],
-      ];
-    case 'pay':
-    case 'pay_savings':
-      return [
-        ['Nợ / Dr', kind === 'pay' ? 'CASH_POINT' : 'MEMBER_SAVINGS', dong(amount)],
-        ['Có / Cr', 'INTEREST_RECEIVABLE', dong(Math.min(amount, loan.interest_due_dong))],
-        ['Có / Cr', 'LOAN_OVERDUE → LOAN_NORMAL', dong(Math.max(0, amount - loan.interest_due_dong))],
-      ];
-    case 'freeze':
-      return [
-        ['Nợ / Dr', 'LOAN_FROZEN', dong(principal)],
-        ['Có / Cr', 'LOAN_NORMAL, LOAN_OVERDUE', dong(principal)],
-      ];
-    case 'writeoff':
-      return [
-        ['Nợ / Dr', 'WRITE_OFF_PRINCIPAL', dong(principal)],
-        ['Có / Cr', 'LOAN_FROZEN, LOAN_OVERDUE, LOAN_NORMAL', dong(principal)],
-        ['Nợ / Dr', 'WRITE_OFF_INTEREST', dong(loan.interest_due_dong)],
-        ['Có / Cr', 'INTEREST_RECEIVABLE', dong(loan.interest_due_dong)],
-      ];
-    case 'reschedule':
-    case 'extend':
-    case 'inherit':
-      return [
-        ['Nợ / Dr', kind === 'reschedule' ? 'MEMO_RESCHEDULED' : kind === 'extend' ? 'MEMO_EXTENDED' : 'MEMO_INHERITED', dong(principal)],
-        ['Có / Cr', 'MEMO_CONTRA', dong(principal)],
-      ];
-    default:
-      return [['', 'Bút toán đảo của giao dịch gần nhất / the last transaction reversed', '']];
-  }
+interface Preview {
+  held: boolean;
+  postings: { account: string; amount_dong: number }[];
 }
 
 export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: () => void }) {
@@ -70,7 +36,21 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
   if (!may(me, 'lend')) return null;
   const confirm = async () => {
     const v = (await form.validateFields()) as { kind: string; amount_dong?: number; months?: number; heir?: string; date?: Dayjs };
-    const key = newKey();
+    const body = {
+      kind: v.kind,
+      amount_dong: v.amount_dong || undefined,
+      months: v.months || undefined,
+      heir: v.heir || undefined,
+      date: v.date?.format('YYYY-MM-DD'),
+    };
+    // The entry the action would post, computed by the server's own rules.
+    let preview: Preview;
+    try {
+      preview = await send<Preview>('POST', `/api/loans/${encodeURIComponent(loan.code)}/preview`, body);
+    } catch (e) {
+      message.error(errorText(e, lang));
+      return;
+    }
     modal.confirm({
       title: `${t('confirm')}: ${(kinds[v.kind] ?? [v.kind, v.kind])[lang === 'vi' ? 0 : 1]} — ${loan.code}`,
       width: 640,
@@ -82,32 +62,27 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
           <Table
             size="small"
             pagination={false}
-            rowKey={(r) => r.join('|')}
+            rowKey="account"
             title={() => t('journal')}
-            dataSource={entry(v.kind, loan, v.amount_dong ?? 0)}
+            locale={{ emptyText: t('nothing') }}
+            dataSource={preview.postings}
             columns={[
-              { title: '', render: (_, r) => r[0] },
-              { title: 'TK / Account', render: (_, r) => r[1] },
-              { title: t('amount'), align: 'right', render: (_, r) => r[2] },
+              { title: 'TK / Account', dataIndex: 'account' },
+              { title: 'Nợ / Dr', align: 'right', render: (_, p) => (p.amount_dong > 0 ? dong(p.amount_dong) : '') },
+              { title: 'Có / Cr', align: 'right', render: (_, p) => (p.amount_dong < 0 ? dong(-p.amount_dong) : '') },
             ]}
           />
+          {preview.held && <Alert type="info" showIcon message={t('pending')} style={{ marginTop: 8 }} />}
         </>
       ),
       okText: t('confirm'),
       cancelText: t('cancel'),
       onOk: async () => {
         try {
-          const r = await send<{ status?: string; request?: number }>(
+          const r = await sendOnce<{ status?: string; request?: number }>(
             'POST',
             `/api/loans/${encodeURIComponent(loan.code)}/actions`,
-            {
-              kind: v.kind,
-              amount_dong: v.amount_dong || undefined,
-              months: v.months || undefined,
-              heir: v.heir || undefined,
-              date: v.date?.format('YYYY-MM-DD'),
-            },
-            key,
+            body,
           );
           message.success(r.status === 'pending_approval' ? `${t('pending')} (#${r.request})` : t('posted'));
           setOpen(false);
@@ -123,7 +98,7 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
       <Button onClick={() => setOpen(true)}>{t('actions')}</Button>
       <Modal open={open} title={`${t('actions')} — ${loan.code}`} onOk={confirm} onCancel={() => setOpen(false)} okText={t('confirm')} cancelText={t('cancel')}>
         <Form form={form} layout="vertical" initialValues={{ kind: 'pay' }}>
-          <Form.Item label={t('kind')} name="kind" rules={[{ required: true }]}>
+          <Form.Item label={t('kind')} name="kind" rules={[chosen(t)]}>
             <Select options={Object.entries(kinds).map(([k, v]) => ({ value: k, label: v[lang === 'vi' ? 0 : 1] }))} />
           </Form.Item>
           {(kind === 'pay' || kind === 'pay_savings' || kind === 'disburse') && (

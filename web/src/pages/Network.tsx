@@ -44,7 +44,10 @@ export default function Network() {
   const [level, setLevel] = useState<Level | null>(null);
   const [calendar, setCalendar] = useState<CalendarEntry[]>([]);
   const [error, setError] = useState('');
-  const unit = path.length ? `${path[path.length - 1].kind === 'seat' ? 'office' : path[path.length - 1].kind}:${path[path.length - 1].code}` : '';
+  // The unit asked for: the API's `kind:code` (a seat is an office; the
+  // nation is just `national`).
+  const last = path.length ? path[path.length - 1] : null;
+  const unit = !last ? '' : last.kind === 'national' ? 'national' : `${last.kind === 'seat' ? 'office' : last.kind}:${last.code}`;
   useEffect(() => {
     setError('');
     get<Level>('/api/network', { unit, on: on?.format('YYYY-MM-DD') })
@@ -62,7 +65,11 @@ export default function Network() {
           setCalendar([]);
         }
       })
-      .catch((e) => setError(errorText(e, lang)));
+      .catch((e) => {
+        setLevel(null);
+        setCalendar([]);
+        setError(errorText(e, lang));
+      });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [unit, on, lang]);
 

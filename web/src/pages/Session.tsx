@@ -55,9 +55,9 @@ export default function Session() {
   const me = useMe();
   const { message } = App.useApp();
   const [points, setPoints] = useState<{ code: string; name: string }[]>([]);
-  const [point, setPoint] = useState<string | undefined>(() => localStorage.getItem('tdcs.session.point') ?? undefined);
+  const [point, setPoint] = useState<string | undefined>(() => localStorage.getItem('tdcs.session-point') ?? undefined);
   const [date, setDate] = useState<Dayjs | null>(() => {
-    const d = localStorage.getItem('tdcs.session.date');
+    const d = localStorage.getItem('tdcs.session-date');
     return d ? dayjs(d) : null;
   });
   const [list, setList] = useState<SessionList | null>(null);
@@ -67,7 +67,8 @@ export default function Session() {
   const [counted, setCounted] = useState<number | null>(null);
   // One group's list at a time (a point has dozens, each of tens of lines).
   const [tab, setTab] = useState<string>();
-  const storage = point && date ? `tdcs.session.${point}.${date.format('YYYY-MM-DD')}` : '';
+  // Kept per user, point and day; cleared at sign-out (App.tsx).
+  const storage = point && date ? `tdcs.session.${me.login}.${point}.${date.format('YYYY-MM-DD')}` : '';
 
   // The points the user reaches: of their office, or of their groups.
   useEffect(() => {
@@ -83,8 +84,8 @@ export default function Session() {
 
   useEffect(() => {
     if (!point || !date) return;
-    localStorage.setItem('tdcs.session.point', point);
-    localStorage.setItem('tdcs.session.date', date.format('YYYY-MM-DD'));
+    localStorage.setItem('tdcs.session-point', point);
+    localStorage.setItem('tdcs.session-date', date.format('YYYY-MM-DD'));
     const saved = localStorage.getItem(storage);
     setKept(saved ? (JSON.parse(saved) as Kept) : { key: newKey(), entered: {} });
     setReport(null);
@@ -141,8 +142,11 @@ export default function Session() {
     try {
       const r = await send<PostReport>('POST', `/api/sessions/${encodeURIComponent(point)}/${date.format('YYYY-MM-DD')}/batches`, { lines }, kept.key);
       setReport(r);
+      // A group refused keeps its lines and the key (the groups posted
+      // answer as repeated); all posted, the next entry starts afresh.
       if (r.groups_refused === 0) {
         localStorage.removeItem(storage);
+        setKept({ key: newKey(), entered: {} });
         message.success(`${t('posted')}: ${r.lines_posted}`);
       }
     } catch (e) {
