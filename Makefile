@@ -5,7 +5,7 @@ JOBS ?= 2
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build web test test-slow screenshots run bench bench-national bench-engines bench-sessions bench-reports bench-api clean format
+.PHONY: deps build web test test-slow run bench bench-national bench-engines bench-sessions bench-reports bench-api clean format
 
 deps:
 	@scripts/install-deps.sh
@@ -32,11 +32,6 @@ test: build
 # The slow checks (a year of sessions on a province, then a deep verify).
 test-slow: build
 	cd $(BUILD) && ctest --output-on-failure -L slow
-
-# The screens of docs/screenshots, taken again by the end-to-end check
-# (make test leaves its own in build/screenshots).
-screenshots: build
-	node web/tests/e2e.mjs --tdcs $(BUILD)/tdcs --screenshots docs/screenshots
 
 run: build
 	@mkdir -p var

@@ -1,12 +1,14 @@
 #include "app/find.h"
 
 #include <algorithm>
+#include <map>
 
 #include "app/access.h"
 #include "app/internal/access.h"
 #include "app/internal/scope.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
+#include "store/oversight_store.h"
 #include "text/text.h"
 
 namespace tdcs::app {
@@ -112,6 +114,35 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
   if (loans.ok()) d.loans = std::move(loans).value();
   auto savings = SavingsBalance(connection, at, code, on);
   if (savings.ok()) d.savings = savings.value();
+  store::LoanStore loans_store(db);
+  if (const auto account = loans_store.LoadSavings(*id)) {
+    const auto txns = loans_store.SavingsTxns(account->id);
+    std::map<int64_t, Date> dates;
+    for (const auto& x : txns) dates[x.id] = x.date;
+    for (auto x = txns.rbegin(); x != txns.rend(); ++x) {
+      if (x->date > on) continue;
+      if (d.savings_movements.size() == kSavingsShown) {
+        d.more_savings_movements = true;
+        break;
+      }
+      const bool reversed =
+          x->reversed_by != 0 && dates.count(x->reversed_by) && dates.at(x->reversed_by) <= on;
+      d.savings_movements.push_back(
+          {x->id, x->date, x->kind, x->amount, x->entry_id, reversed ? x->reversed_by : 0});
+    }
+  }
+  for (const auto& r : store::ReconcileLinesOfBorrower(db, *id)) {
+    if (r.as_of > on) continue;
+    const auto& l = r.line;
+    // As it stood on `on`: an answer or a resolution given later is not there yet.
+    const bool answered = l.answered_on && *l.answered_on <= on;
+    const bool resolved = l.resolved_on && *l.resolved_on <= on;
+    d.reconciliations.push_back(
+        {r.campaign_code, r.as_of, l.principal, l.interest, l.savings,
+         answered ? l.answer : std::string(), answered ? l.note : std::string(),
+         resolved ? l.resolution : std::string(), answered ? l.answered_on : std::nullopt,
+         resolved ? l.resolved_on : std::nullopt});
+  }
   return d;
 }
 

@@ -6,6 +6,7 @@
 // results are returned; `more` says there were more.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,29 @@ struct BorrowerDetails {
   int association = 0;
   std::vector<LoanListItem> loans;
   Money savings;
+  // The savings account's movements dated up to `on`, the latest first (at
+  // most kSavingsShown); one reversed by then says so.
+  struct SavingsMovement {
+    int64_t id = 0;
+    Date date;
+    std::string kind;  // deposit, withdraw, repay, interest, reverse, …
+    Money amount;
+    int64_t entry_id = 0, reversed_by = 0;
+  };
+  std::vector<SavingsMovement> savings_movements;
+  bool more_savings_movements = false;
+  // The debt reconciliations (list 15/TD) that asked this household, the
+  // latest first: the figures sent, the answer and its resolution.
+  struct Reconciliation {
+    std::string campaign;
+    Date as_of;
+    Money principal, interest, savings;
+    std::string answer, note, resolution;  // answer empty: not yet answered
+    std::optional<Date> answered_on, resolved_on;
+  };
+  std::vector<Reconciliation> reconciliations;
 };
+inline constexpr int kSavingsShown = 100;
 Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& context,
                                      const std::string& code, Date on);
 

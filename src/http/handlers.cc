@@ -517,6 +517,29 @@ Response ViewBorrower(app::Connection& connection, const Call& c) {
                      {"approved_dong", l.approved.dong()},
                      {"principal_dong", l.principal.dong()}});
   auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  auto date_or_null = [](const std::optional<Date>& t) {
+    return t ? json(t->ToIso()) : json(nullptr);
+  };
+  json movements = json::array();
+  for (const auto& m : d.savings_movements)
+    movements.push_back({{"id", m.id},
+                         {"date", m.date.ToIso()},
+                         {"kind", m.kind},
+                         {"amount_dong", m.amount.dong()},
+                         {"entry_id", m.entry_id},
+                         {"reversed_by", m.reversed_by ? json(m.reversed_by) : json(nullptr)}});
+  json reconciliations = json::array();
+  for (const auto& r : d.reconciliations)
+    reconciliations.push_back({{"campaign", r.campaign},
+                               {"as_of", r.as_of.ToIso()},
+                               {"principal_dong", r.principal.dong()},
+                               {"interest_dong", r.interest.dong()},
+                               {"savings_dong", r.savings.dong()},
+                               {"answer", text_or_null(r.answer)},
+                               {"note", r.note},
+                               {"answered_on", date_or_null(r.answered_on)},
+                               {"resolution", text_or_null(r.resolution)},
+                               {"resolved_on", date_or_null(r.resolved_on)}});
   return Json(200, json{{"code", d.code},
                         {"name", d.name},
                         {"citizen_id", d.citizen_id},
@@ -529,7 +552,10 @@ Response ViewBorrower(app::Connection& connection, const Call& c) {
                         {"office", text_or_null(d.office_code)},
                         {"association", d.association ? json(d.association) : json(nullptr)},
                         {"savings_dong", d.savings.dong()},
-                        {"loans", loans}});
+                        {"loans", loans},
+                        {"savings_transactions", movements},
+                        {"more_savings_transactions", d.more_savings_movements},
+                        {"reconciliations", reconciliations}});
 }
 
 // GET /api/loans?office=|group=|borrower=&status=&limit=: a list of loans

@@ -1032,6 +1032,15 @@ TEST_F(AccessTest, AReconciliationAndAnInspectionOverHttp) {
   EXPECT_EQ(progress["total"]["answered"], 1);
   EXPECT_EQ(progress["total"]["discrepancies"], 1);
   EXPECT_EQ(progress["total"]["resolved"], 1);
+  // The household's page shows the reconciliation, its answer and resolution.
+  const auto page = nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000001").body);
+  ASSERT_EQ(page["reconciliations"].size(), 1u) << page.dump();
+  EXPECT_EQ(page["reconciliations"][0]["campaign"], "DC-1");
+  EXPECT_EQ(page["reconciliations"][0]["principal_dong"], 30'000'000);
+  EXPECT_EQ(page["reconciliations"][0]["answer"], "discrepancy");
+  EXPECT_EQ(page["reconciliations"][0]["note"], "hộ nói còn 29,5 triệu");
+  EXPECT_EQ(page["reconciliations"][0]["resolution"], "đối chiếu lại sổ: đúng 30 triệu");
+  EXPECT_EQ(page["reconciliations"][0]["resolved_on"], "2021-03-10");
   // An inspection of the new loan, then the 06/TD list shows it done.
   EXPECT_EQ(Code(As(other, "POST", "/api/inspections",
                     R"({"loan":"L1","result":"ok","date":"2021-03-10"})")),
@@ -1203,6 +1212,19 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
   EXPECT_EQ(nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000077", "", on).body)
                 .value("group", ""),
             "0000001");
+  // A deposit shows among the household's savings movements.
+  const auto deposit =
+      As(officer, "POST", "/api/borrowers/0000000077/savings",
+         R"({"kind":"deposit","amount_dong":50000,"date":"2021-03-10"})", {}, "s-1");
+  ASSERT_EQ(deposit.status, 201) << deposit.body;
+  const auto saver =
+      nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000077", "", on).body);
+  EXPECT_EQ(saver["savings_dong"], 50000);
+  ASSERT_EQ(saver["savings_transactions"].size(), 1u) << saver.dump();
+  EXPECT_EQ(saver["savings_transactions"][0]["kind"], "deposit");
+  EXPECT_EQ(saver["savings_transactions"][0]["amount_dong"], 50000);
+  EXPECT_TRUE(saver["savings_transactions"][0]["reversed_by"].is_null());
+  EXPECT_TRUE(saver["reconciliations"].empty());
   // A change from a later day keeps the version before.
   const std::string moved = R"({"address":"Số 9, phường Lê Lợi","valid_from":"2021-03-11"})";
   EXPECT_EQ(Code(As(other, "PUT", "/api/borrowers/0000000077", moved, {}, "e-1")),

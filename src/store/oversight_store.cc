@@ -239,6 +239,28 @@ std::vector<ReconcileLineRow> ReconcileLines(Database& db, int64_t campaign_id) 
   return out;
 }
 
+std::vector<BorrowerReconcileRow> ReconcileLinesOfBorrower(Database& db, int64_t borrower_id) {
+  std::vector<std::pair<int64_t, BorrowerReconcileRow>> campaigns;
+  {
+    auto& st =
+        db.Cached("SELECT id, code, as_of FROM reconcile_campaign ORDER BY as_of DESC, id DESC");
+    while (st.Step()) {
+      BorrowerReconcileRow r;
+      r.campaign_code = st.GetText(1);
+      r.as_of = DateOf(st.GetText(2));
+      campaigns.emplace_back(st.GetInt(0), std::move(r));
+    }
+    st.Reset();
+  }
+  std::vector<BorrowerReconcileRow> out;
+  for (auto& [id, row] : campaigns)
+    if (auto line = ReconcileLine(db, id, borrower_id)) {
+      row.line = std::move(*line);
+      out.push_back(std::move(row));
+    }
+  return out;
+}
+
 std::optional<ReconcileLineRow> ReconcileLine(Database& db, int64_t campaign_id,
                                               int64_t borrower_id) {
   auto& st = db.Cached(std::string(kSelectLines) + "WHERE l.campaign_id = ? AND l.borrower_id = ?");

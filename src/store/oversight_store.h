@@ -93,6 +93,14 @@ void AddReconcileLines(Database& db, const std::vector<ReconcileLineRow>& lines)
 std::vector<ReconcileLineRow> ReconcileLines(Database& db, int64_t campaign_id);
 std::optional<ReconcileLineRow> ReconcileLine(Database& db, int64_t campaign_id,
                                               int64_t borrower_id);
+// A borrower's lines in every campaign, with the campaign's code and date,
+// the latest first (one key lookup per campaign).
+struct BorrowerReconcileRow {
+  std::string campaign_code;
+  Date as_of;
+  ReconcileLineRow line;
+};
+std::vector<BorrowerReconcileRow> ReconcileLinesOfBorrower(Database& db, int64_t borrower_id);
 void SaveReconcileAnswer(Database& db, int64_t campaign_id, int64_t borrower_id,
                          const std::string& answer, const std::string& note, Date on,
                          const std::string& by);

@@ -125,6 +125,43 @@ export function forgetIntents() {
   for (const k of Object.keys(sessionStorage)) if (k.startsWith(intentPrefix)) sessionStorage.removeItem(k);
 }
 
+// A file answer (CSV, XLSX) fetched and saved, telling the bytes received
+// as they come (a national report takes a while); an error is the API's, not
+// a page of JSON in place of the file.
+export async function download(
+  path: string,
+  params: Params,
+  filename: string,
+  progress: (received: number, total: number | null) => void,
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path + query(params), { credentials: 'same-origin' });
+  } catch {
+    throw offline();
+  }
+  if (!response.ok || !response.body) return answer<void>(response);
+  const total = Number(response.headers.get('Content-Length')) || null;
+  const reader = response.body.getReader();
+  const parts: BlobPart[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    received += value.length;
+    progress(received, total);
+  }
+  const url = URL.createObjectURL(new Blob(parts, { type: response.headers.get('Content-Type') ?? 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 // A file answer (CSV, XLSX) as a download.
 export function downloadUrl(path: string, params: Params = {}): string {
   return path + query(params);

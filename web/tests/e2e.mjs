@@ -107,7 +107,9 @@ const check = async (label, fn) => {
     console.log(`ok   ${label} (${Date.now() - started} ms)`);
   } catch (e) {
     failures.push(label);
-    await current?.screenshot({ path: join(shots, `failed-${failures.length}.png`) }).catch(() => {});
+    // The screen as the check failed, kept outside the documentation.
+    const picture = join(tmpdir(), `tdcs-e2e-failed-${failures.length}.png`);
+    await current?.screenshot({ path: picture }).then(() => console.log(`     screen: ${picture}`)).catch(() => {});
     await current?.reload().catch(() => {}); // a dialog left open must not fail the checks after
     console.log(`FAIL ${label}\n     ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`);
   }
@@ -115,6 +117,8 @@ const check = async (label, fn) => {
 
 async function axe(page, screen) {
   await page.waitForTimeout(300); // menus and panes finish their transitions
+  // A toast fading out is seen half-transparent: check the screen once it has gone.
+  await page.waitForFunction(() => !document.querySelector('.ant-message-notice'), null, { timeout: 10000 }).catch(() => {});
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () =>
     // eslint-disable-next-line no-undef
@@ -283,7 +287,24 @@ try {
   });
 
   await check('reconciliation, inspections, ratings and plans', async () => {
+    // A debt reconciliation of the household's group; the household reports
+    // a difference, in words the association officer types.
+    const household = await api('demo.officer', `/api/borrowers/${someone.code}`);
     await page.getByRole('menuitem', { name: 'Đối chiếu, kiểm tra' }).click();
+    await page.getByLabel('Đơn vị').fill(`group:${household.group}`);
+    await page.getByLabel('Ngày', { exact: true }).fill('20/07/2026');
+    await page.getByLabel('Ngày', { exact: true }).press('Enter');
+    await page.getByRole('button', { name: 'Thêm' }).click();
+    const line = page.getByRole('row', { name: new RegExp(someone.code) });
+    await line.getByRole('button', { name: '≠' }).click();
+    const note = page.getByRole('dialog').filter({ hasText: 'Chênh lệch' });
+    await note.getByLabel('Ghi chú').fill('Hộ nói đã trả thêm 500.000 đ');
+    await note.getByRole('button', { name: 'Xác nhận' }).click();
+    await line.getByText('discrepancy').waitFor();
+    const after = await api('demo.officer', `/api/borrowers/${someone.code}`);
+    assert.equal(after.reconciliations.length, 1);
+    assert.equal(after.reconciliations[0].answer, 'discrepancy');
+    assert.equal(after.reconciliations[0].note, 'Hộ nói đã trả thêm 500.000 đ');
     await page.getByRole('tab', { name: /Kiểm tra/ }).click();
     await page.getByText('Khoản vay mới cần kiểm tra (06/TD)').waitFor();
     await page.getByRole('cell', { name: 'E2E-1' }).first().waitFor();

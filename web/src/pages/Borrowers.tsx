@@ -28,6 +28,20 @@ interface BorrowerPage {
   office: string | null;
   savings_dong: number;
   loans: { code: string; program: string; status: string; approved_dong: number; principal_dong: number }[];
+  savings_transactions: { id: number; date: string; kind: string; amount_dong: number; reversed_by: number | null }[];
+  more_savings_transactions: boolean;
+  reconciliations: {
+    campaign: string;
+    as_of: string;
+    principal_dong: number;
+    interest_dong: number;
+    savings_dong: number;
+    answer: string | null;
+    note: string;
+    answered_on: string | null;
+    resolution: string | null;
+    resolved_on: string | null;
+  }[];
 }
 export interface LoanPage {
   code: string;
@@ -162,6 +176,67 @@ function Borrower({ code, onBack }: { code: string; onBack: () => void }) {
             { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
             { title: t('amount'), dataIndex: 'approved_dong', align: 'right', render: dong },
             { title: t('principal'), dataIndex: 'principal_dong', align: 'right', render: dong },
+          ]}
+        />
+      </Card>
+      <Card size="small">
+        <Tabs
+          items={[
+            {
+              key: 'savings',
+              label: `${t('savingsMovements')} (${page.savings_transactions.length}${page.more_savings_transactions ? '+' : ''})`,
+              children: (
+                <Table
+                  rowKey="id"
+                  size="small"
+                  pagination={{ pageSize: 10, hideOnSinglePage: true }}
+                  dataSource={page.savings_transactions}
+                  locale={{ emptyText: t('nothing') }}
+                  columns={[
+                    { title: t('date'), dataIndex: 'date', render: viDate },
+                    { title: t('kind'), dataIndex: 'kind' },
+                    { title: t('amount'), dataIndex: 'amount_dong', align: 'right', render: dong },
+                    { title: '', dataIndex: 'reversed_by', render: (r: number | null) => (r ? `↩ #${r}` : '') },
+                  ]}
+                />
+              ),
+            },
+            {
+              key: 'reconciliations',
+              label: `${t('reconciliations')} (${page.reconciliations.length})`,
+              children: (
+                <Table
+                  rowKey="campaign"
+                  size="small"
+                  pagination={false}
+                  dataSource={page.reconciliations}
+                  locale={{ emptyText: t('nothing') }}
+                  columns={[
+                    { title: t('code'), dataIndex: 'campaign' },
+                    { title: t('date'), dataIndex: 'as_of', render: viDate },
+                    { title: t('principal'), dataIndex: 'principal_dong', align: 'right', render: dong },
+                    { title: t('interestDue'), dataIndex: 'interest_dong', align: 'right', render: dong },
+                    { title: t('savings'), dataIndex: 'savings_dong', align: 'right', render: dong },
+                    {
+                      title: t('answer'),
+                      render: (_, r) =>
+                        r.answer ? (
+                          <span>
+                            <Tag color={r.answer === 'confirmed' ? 'green' : 'orange'}>{r.answer === 'confirmed' ? t('confirm') : t('discrepancy')}</Tag>
+                            {r.answered_on && viDate(r.answered_on)} {r.note}
+                          </span>
+                        ) : (
+                          '–'
+                        ),
+                    },
+                    {
+                      title: t('resolution'),
+                      render: (_, r) => (r.resolution ? `${r.resolved_on ? viDate(r.resolved_on) : ''} ${r.resolution}` : ''),
+                    },
+                  ]}
+                />
+              ),
+            },
           ]}
         />
       </Card>

@@ -4,9 +4,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Input, InputNumber, Progress, Space, Table, Tabs, Tag } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
-import { get, send } from '../api';
+import { get, send, sendOnce } from '../api';
 import { dong, errorText, num, percentBp, useI18n, viDate } from '../i18n';
 import { may, useMe } from '../me';
+import { askText } from '../reason';
 import { scopeCode } from './Lending';
 
 interface CampaignLine {
@@ -30,7 +31,7 @@ interface ProgressRow {
 function Reconciliation() {
   const { t, lang } = useI18n();
   const me = useMe();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [unit, setUnit] = useState(scopeCode(me.scope) || 'national');
   const [asOf, setAsOf] = useState<Dayjs | null>(null);
   const [code, setCode] = useState('');
@@ -62,11 +63,15 @@ function Reconciliation() {
     }
   };
   const answer = async (borrower: string, confirmed: boolean) => {
+    // A difference is recorded in the household's words, typed by the one
+    // who heard them.
+    const note = confirmed ? undefined : await askText(modal, t, { title: `${t('discrepancy')} — ${borrower}`, label: 'note', ok: 'confirm' });
+    if (note === null) return;
     try {
-      await send('POST', `/api/reconciliations/${encodeURIComponent(code)}/answers`, {
+      await sendOnce('POST', `/api/reconciliations/${encodeURIComponent(code)}/answers`, {
         borrower,
         confirmed,
-        note: confirmed ? undefined : lang === 'vi' ? 'Hộ vay báo chênh lệch' : 'The household reports a difference',
+        note,
       });
       setVersion((v) => v + 1);
     } catch (e) {

@@ -1,9 +1,9 @@
 // Reports for a unit and a date: shown as a table, exported to Excel, CSV or
 // a printable page.
 import { useEffect, useState } from 'react';
-import { Alert, Button, DatePicker, Input, Select, Space, Table } from 'antd';
+import { Alert, App, Button, DatePicker, Input, Progress, Select, Space, Table } from 'antd';
 import { Dayjs } from 'dayjs';
-import { downloadUrl, get } from '../api';
+import { download, downloadUrl, get } from '../api';
 import { errorText, num, useI18n } from '../i18n';
 
 const reports: Record<string, [string, string]> = {
@@ -24,6 +24,21 @@ export default function Reports() {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const params = { unit: unit || undefined, at: at?.format('YYYY-MM-DD'), lang: lang === 'en' ? 'en' : undefined };
+  const { message } = App.useApp();
+  // A file being fetched: its format and the share received (null: unknown size).
+  const [fetching, setFetching] = useState<{ format: string; percent: number | null; bytes: number } | null>(null);
+  const save = async (format: 'xlsx' | 'csv') => {
+    setFetching({ format, percent: 0, bytes: 0 });
+    try {
+      await download(`/api/reports/${name}`, { ...params, format }, `tdcs-${name}-${params.unit ?? 'area'}-${params.at ?? 'today'}.${format}`, (bytes, total) =>
+        setFetching({ format, bytes, percent: total ? Math.round((bytes * 100) / total) : null }),
+      );
+    } catch (e) {
+      message.error(errorText(e, lang));
+    } finally {
+      setFetching(null);
+    }
+  };
   useEffect(() => {
     setError('');
     get<Record<string, unknown>>(`/api/reports/${name}`, params)
@@ -62,14 +77,25 @@ export default function Reports() {
         <Select aria-label={t('report')} style={{ width: 300 }} value={name} onChange={setName} options={Object.entries(reports).map(([k, v]) => ({ value: k, label: v[lang === 'vi' ? 0 : 1] }))} />
         <Input aria-label={t('unit')} placeholder={`${t('unit')} (national, CN31, PGD312…)`} defaultValue={unit} onBlur={(e) => setUnit(e.target.value.trim())} onPressEnter={(e) => setUnit((e.target as HTMLInputElement).value.trim())} style={{ width: 260 }} />
         <DatePicker aria-label={t('date')} format="DD/MM/YYYY" value={at} onChange={setAt} />
-        <Button type="primary" href={downloadUrl(`/api/reports/${name}`, { ...params, format: 'xlsx' })} data-testid="export-xlsx">
+        <Button type="primary" onClick={() => save('xlsx')} loading={fetching?.format === 'xlsx'} disabled={!!fetching} data-testid="export-xlsx">
           {t('exportXlsx')}
         </Button>
-        <Button href={downloadUrl(`/api/reports/${name}`, { ...params, format: 'csv' })}>CSV</Button>
+        <Button onClick={() => save('csv')} loading={fetching?.format === 'csv'} disabled={!!fetching}>
+          CSV
+        </Button>
         <Button href={downloadUrl(`/api/reports/${name}`, { ...params, format: 'html' })} target="_blank">
           {t('print')}
         </Button>
       </Space>
+      {fetching && (
+        <Progress
+          aria-label={t('exportXlsx')}
+          percent={fetching.percent ?? 100}
+          status="active"
+          format={() => (fetching.percent === null ? `${num(Math.round(fetching.bytes / 1024))} KB` : `${fetching.percent} %`)}
+          style={{ maxWidth: 400 }}
+        />
+      )}
       {error && <Alert type="error" message={error} />}
       {text && <Alert type="info" message={<div style={{ whiteSpace: 'pre-wrap' }}>{text}</div>} />}
       {rows.length > 0 && <Table size="small" rowKey={(r) => JSON.stringify(r)} dataSource={rows} columns={columns} pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: true }} />}

@@ -65,6 +65,7 @@ export default function Session() {
   const [report, setReport] = useState<PostReport | null>(null);
   const [error, setError] = useState('');
   const [counted, setCounted] = useState<number | null>(null);
+  const [posting, setPosting] = useState(false); // a point's batches take a moment
   // One group's list at a time (a point has dozens, each of tens of lines).
   const [tab, setTab] = useState<string>();
   // Kept per user, point and day; cleared at sign-out (App.tsx).
@@ -139,6 +140,7 @@ export default function Session() {
         })),
     );
     if (lines.length === 0) return;
+    setPosting(true);
     try {
       const r = await send<PostReport>('POST', `/api/sessions/${encodeURIComponent(point)}/${date.format('YYYY-MM-DD')}/batches`, { lines }, kept.key);
       setReport(r);
@@ -153,6 +155,8 @@ export default function Session() {
       const body = (e as { body?: PostReport }).body;
       if (body && Array.isArray(body.refused)) setReport(body);
       message.error(errorText(e, lang));
+    } finally {
+      setPosting(false);
     }
   };
   const close = async () => {
@@ -280,7 +284,7 @@ export default function Session() {
             <Typography.Text strong>
               {t('total')}: {dong(grand)}
             </Typography.Text>
-            <Button type="primary" onClick={post} disabled={grand === 0}>
+            <Button type="primary" onClick={post} disabled={grand === 0 || posting} loading={posting}>
               {t('postAll')}
             </Button>
             <InputNumber<number>
