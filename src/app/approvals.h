@@ -5,9 +5,10 @@
 // console, `os:LOGIN`, and batch work act alone):
 //  - a loan's write-off, freeze and reversal (ActOnLoan answers with the
 //    request instead of posting: ActionResult::pending_request);
-//  - an officer's approval of an application above the officer's limit (the
-//    dated setting `approval.officer_limit`, 50.000.000 đ by default;
-//    DecideOnLoan answers with the request).
+//  - an officer's approval of an application that takes the household above
+//    the officer's limit (the dated setting `approval.officer_limit`,
+//    50.000.000 đ by default; the loan with the household's loans approved
+//    or outstanding; DecideOnLoan answers with the request).
 // A checker is another user whose role approves (director, branch, head
 // office, administrator) and whose area holds the loan; approving runs the
 // action in the same transaction that marks the request approved, under the

@@ -153,9 +153,9 @@ Result<int64_t> Export(Connection& connection, const Context& context, ImportKin
   if (!SeesCitizenIds(context.actor)) options.mask_citizen_ids = true;
   store::Database& db = Db(connection);
   const int64_t rows = ExportRows(db, kind, options, out, progress);
-  RecordExport(
-      db, context, ImportKindKey(kind), options.on.ToIso(), rows,
-      options.mask_citizen_ids || kind == ImportKind::kNetwork || kind == ImportKind::kGroups);
+  // Only the borrowers file carries citizen IDs.
+  RecordExport(db, context, ImportKindKey(kind), options.on.ToIso(), rows,
+               options.mask_citizen_ids || kind != ImportKind::kBorrowers);
   return rows;
 }
 

@@ -5,6 +5,7 @@
 
 #include "app/access.h"
 #include "app/internal/access.h"
+#include "app/internal/loan_history.h"
 #include "app/internal/scope.h"
 #include "store/loan_store.h"
 #include "store/network_store.h"
@@ -112,9 +113,24 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
   at.on = on;
   auto loans = ListLoans(connection, at, filter);
   if (loans.ok()) d.loans = std::move(loans).value();
+  // Before the business date, each loan as it stood then (the stored state
+  // is today's): one applied for later is not there yet.
+  store::LoanStore loans_store(db);
+  if (const auto today = loans_store.BusinessDate(); today && on < *today) {
+    std::vector<LoanListItem> then;
+    for (auto& item : d.loans) {
+      const auto loan_id = loans_store.FindLoanId(item.code);
+      if (!loan_id) continue;
+      auto loan = LoanAsOf(loans_store, *loan_id, on);
+      if (!loan.ok()) continue;
+      item.status = std::string(loans::LoanStatusKey(loan.value().status));
+      item.principal = loan.value().Principal();
+      then.push_back(std::move(item));
+    }
+    d.loans = std::move(then);
+  }
   auto savings = SavingsBalance(connection, at, code, on);
   if (savings.ok()) d.savings = savings.value();
-  store::LoanStore loans_store(db);
   if (const auto account = loans_store.LoadSavings(*id)) {
     const auto txns = loans_store.SavingsTxns(account->id);
     std::map<int64_t, Date> dates;
@@ -131,8 +147,13 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
           {x->id, x->date, x->kind, x->amount, x->entry_id, reversed ? x->reversed_by : 0});
     }
   }
+  // The lines of the actor's area (a line is its group's, as the campaign's
+  // own list shows it), of campaigns opened by then.
+  ScopeCheck lines_scope(db, context.actor);
+  const Date scope_on = ScopeDate(db, on);
   for (const auto& r : store::ReconcileLinesOfBorrower(db, *id)) {
-    if (r.as_of > on) continue;
+    if (r.as_of > on || r.opened_on > on) continue;
+    if (!lines_scope.national() && !lines_scope.Group(r.line.group_id, scope_on)) continue;
     const auto& l = r.line;
     // As it stood on `on`: an answer or a resolution given later is not there yet.
     const bool answered = l.answered_on && *l.answered_on <= on;

@@ -1249,11 +1249,11 @@ Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& contex
   // The group named must be one of the actor's area before anything about it
   // (full, closed, a leader already) is told.
   if (!line.fields["group_code"].empty() && !scope.national()) {
+    // Judged on the business date, as every scope is (a date the caller
+    // chooses could name a group that was theirs once).
     const auto unit = network.FindUnit("savings_group", line.fields["group_code"]);
-    const auto from = Date::Parse(line.fields["valid_from"]);
-    const auto today = store::LoanStore(db).BusinessDate();
-    const Date on = from ? *from : today.value_or(Date());
-    if (!unit || !scope.Group(unit->id, unit->period.Contains(on) ? on : unit->period.from))
+    const Date on = ScopeDate(db, Date::Parse(line.fields["valid_from"]).value_or(Date()));
+    if (!unit || !scope.Group(unit->id, on))
       return MakeError(ImportRejection::kGroupUnknown, "group_code",
                        "Không có tổ '" + line.fields["group_code"] + "'",
                        "No group '" + line.fields["group_code"] + "'");
@@ -1276,7 +1276,8 @@ Result<BorrowerSaved> SaveBorrower(Connection& connection, const Context& contex
         return MakeError(ImportRejection::kGroupUnknown, "group_code",
                          "Cần tổ vay vốn của địa bàn mình (group_code)",
                          "A savings group of your area is needed (group_code)");
-      if (b.membership && !scope.Group(b.membership->group_id, b.membership->period.from))
+      if (b.membership &&
+          !scope.Group(b.membership->group_id, ScopeDate(db, b.membership->period.from)))
         return MakeError(ImportRejection::kGroupUnknown, "group_code",
                          "Không có tổ '" + form.group_code + "'",
                          "No group '" + form.group_code + "'");

@@ -198,11 +198,14 @@ Result<PlanResult> PlanInspections(Connection& connection, const Context& contex
                      "An inspection plan is for " + std::to_string(this_year) + " or " +
                          std::to_string(this_year + 1) + ", not " + std::to_string(r.year));
   const Date on = r.year == this_year ? today.value() : Date::MonthDayClamped(r.year, 1, 1);
+  ScopeCheck check(db, context.actor);
+  const auto in_area = [&](const ResolvedArea& u) {
+    return check.national() || check.Area(u, ScopeDate(db, on));
+  };
   auto area = ResolveArea(db, r.unit, on, InspectionRejection::kUnitUnknown,
-                          InspectionRejection::kUnitAmbiguous);
+                          InspectionRejection::kUnitAmbiguous, "unit", in_area);
   if (!area.ok()) return area.error();
-  if (ScopeCheck check(db, context.actor);
-      !check.national() && !check.Area(area.value(), ScopeDate(db, on)))
+  if (!in_area(area.value()))
     return MakeError(InspectionRejection::kUnitUnknown, "unit", "Không có đơn vị '" + r.unit + "'",
                      "No unit '" + r.unit + "'");
   // One plan of a year written at a time: the months continue in turn.

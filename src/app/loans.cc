@@ -845,9 +845,17 @@ Result<DecisionResult> Decide(Connection& connection, const Context& context, co
       const auto id = store.FindLoanId(d.loan_code);
       const auto facts = id ? ReadLoanFacts(db, *id) : std::nullopt;
       const Date on = ScopeDate(db, d.date);
-      const bool above = facts && facts->status == "applied" &&
-                         ScopeCheck(db, context.actor).Loan(*facts, on) &&
-                         facts->approved_dong > OfficerLimit(db, on).dong();
+      const bool decidable =
+          facts && facts->status == "applied" && ScopeCheck(db, context.actor).Loan(*facts, on);
+      // The limit is the household's: this loan with what it already owes
+      // or has been approved, so that one loan split into two under the
+      // limit still needs the second person. Decisions on one household's
+      // loans are taken one at a time.
+      if (decidable) db.LockKey("household:" + std::to_string(facts->borrower_id));
+      const int64_t household =
+          decidable ? store.HouseholdExposure(facts->borrower_id, *id).dong() : 0;
+      const bool above =
+          decidable && facts->approved_dong + household > OfficerLimit(db, on).dong();
       if (above &&
           (!approves || own_application || Applicant(db, d.loan_code) == context.actor.login)) {
         auto held = HeldBefore(db, context, d.loan_code, "approve");
@@ -859,7 +867,8 @@ Result<DecisionResult> Decide(Connection& connection, const Context& context, co
         row.action_date = d.date;
         row.amount_dong = facts->approved_dong;
         const int64_t pending =
-            HoldForChecker(db, context, row, AuditState().Add("status", "applied"));
+            HoldForChecker(db, context, row,
+                           AuditState().Add("status", "applied").Add("household_dong", household));
         tx.Commit();
         return DecisionResult{*id, pending};
       }
@@ -1203,7 +1212,13 @@ Result<ActionPreview> PreviewLoanAction(Connection& connection, const Context& c
   store::Database& db = Db(connection);
   store::Transaction rolled_back(db);  // never committed
   store::LoanStore store(db);
-  const int64_t before = store.LastEntryId();
+  // The loan's entries before, read under its lock (which the action takes
+  // again), so no other action's entry is taken for this one's. Entry ids
+  // are not in order across connections (blocks per branch on PostgreSQL):
+  // what is new is what was not there.
+  const auto id = store.FindLoanId(a.loan_code);
+  if (id) store.LockLoan(*id);
+  const std::vector<int64_t> before = id ? store.EntryIdsOfLoan(*id) : std::vector<int64_t>{};
   Context run = context;
   run.idempotency_key.clear();  // never answered from an earlier request
   run.audit = false;
@@ -1218,8 +1233,7 @@ Result<ActionPreview> PreviewLoanAction(Connection& connection, const Context& c
     auto approved = ActOnLoan(connection, run, a);
     if (!approved.ok()) return approved.error();
   }
-  if (const auto id = store.FindLoanId(a.loan_code))
-    preview.postings = store.PostingsAfter(*id, before);
+  if (id) preview.postings = store.PostingsOfNewEntries(*id, before);
   return preview;
 }
 

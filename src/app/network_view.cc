@@ -50,8 +50,16 @@ Result<NetworkLevel> ShowNetwork(Connection& connection, const Context& context,
   store::ReadTransaction snapshot(db);  // one level of one moment
   ScopeCheck scope(db, context.actor);
   const std::string asked = unit.empty() ? scope.AreaName() : unit;
+  // A point is seen by whoever has one of its groups; a group by whoever
+  // has it (an association officer: of their association).
+  const auto in_area = [&](const ResolvedArea& u) {
+    const int64_t id = u.area.unit_id;
+    return u.area.kind == store::AreaKind::kPoint   ? scope.Reaches(id, on)
+           : u.area.kind == store::AreaKind::kGroup ? scope.Group(id, on)
+                                                    : scope.Area(u, on);
+  };
   auto resolved = ResolveArea(db, asked, on, NetworkViewRejection::kUnitUnknown,
-                              NetworkViewRejection::kUnitAmbiguous);
+                              NetworkViewRejection::kUnitAmbiguous, "unit", in_area);
   if (!resolved.ok()) return resolved.error();
   const ResolvedArea& area = resolved.value();
   const auto unknown = [&] {
@@ -59,13 +67,7 @@ Result<NetworkLevel> ShowNetwork(Connection& connection, const Context& context,
                      "Không có đơn vị '" + asked + "' hoạt động ngày " + on.ToVietnamese(),
                      "No unit '" + asked + "' open on " + on.ToIso());
   };
-  // A point is seen by whoever has one of its groups; a group by whoever
-  // has it (an association officer: of their association).
-  const int64_t asked_id = area.area.unit_id;
-  const bool in_area = area.area.kind == store::AreaKind::kPoint   ? scope.Reaches(asked_id, on)
-                       : area.area.kind == store::AreaKind::kGroup ? scope.Group(asked_id, on)
-                                                                   : scope.Area(area, on);
-  if (!in_area) return unknown();
+  if (!in_area(area)) return unknown();
   store::NetworkStore network(db);
   NetworkLevel level;
   level.on = on;

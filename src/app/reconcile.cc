@@ -181,12 +181,15 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
                          today.value().ToVietnamese(),
                      "The reconciliation date " + r.as_of.ToIso() + " is after the business date " +
                          today.value().ToIso());
+  ScopeCheck check(db, context.actor);
+  const auto in_area = [&](const ResolvedArea& u) {
+    return check.national() || check.Area(u, ScopeDate(db, r.as_of));
+  };
   auto area = ResolveArea(db, r.unit, r.as_of, ReconcileRejection::kUnitUnknown,
-                          ReconcileRejection::kUnitAmbiguous);
+                          ReconcileRejection::kUnitAmbiguous, "unit", in_area);
   if (!area.ok()) return area.error();
   const ResolvedArea& a = area.value();
-  if (ScopeCheck check(db, context.actor);
-      !check.national() && !check.Area(a, ScopeDate(db, r.as_of)))
+  if (!in_area(a))
     return MakeError(ReconcileRejection::kUnitUnknown, "unit", "Không có đơn vị '" + r.unit + "'",
                      "No unit '" + r.unit + "'");
   const std::string code = r.code.empty() ? "DC-" + a.code + "-" + Yyyymmdd(r.as_of) : r.code;

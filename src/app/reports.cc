@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <set>
 #include <tuple>
 
@@ -74,7 +75,8 @@ struct Scope {
   int64_t area_id = 0;  // the branch's, office's, point's or group's own id
 };
 
-Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date structure_on) {
+Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date structure_on,
+                           const std::function<bool(const ResolvedArea&)>& visible) {
   Scope scope;
   if (unit.rfind("commune:", 0) == 0) {
     // commune:CODE, commune:L:CODE, commune:N:CODE.
@@ -105,7 +107,7 @@ Result<Scope> ResolveScope(store::Database& db, const std::string& unit, Date st
     return scope;
   }
   auto area = ResolveArea(db, unit, structure_on, ReportRejection::kUnitUnknown,
-                          ReportRejection::kUnitAmbiguous);
+                          ReportRejection::kUnitAmbiguous, "unit", visible);
   if (!area.ok()) return area.error();
   const auto& a = area.value();
   scope.kind = a.kind;
@@ -294,7 +296,13 @@ Result<Prepared> Prepare(store::Database& db, const Context& context,
                        "A fund source is 1 (central) or 2 (local budget)");
     filters.fund_source = out.fund_source = r.fund_source;
   }
-  auto scope = ResolveScope(db, r.unit, out.structure_on);
+  // Only the units of the actor's area are candidates (a code of two kinds
+  // tells nothing of the other).
+  ScopeCheck check(db, context.actor);
+  const Date now_on = ScopeDate(db, out.at);
+  auto scope = ResolveScope(db, r.unit, out.structure_on, [&](const ResolvedArea& u) {
+    return check.national() || (check.Area(u, out.structure_on) && check.Area(u, now_on));
+  });
   if (!scope.ok()) return scope.error();
   p.scope = std::move(scope).value();
   // In the area on the structure asked for and where it is now.

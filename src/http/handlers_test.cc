@@ -513,6 +513,54 @@ TEST_F(AccessTest, AnotherOfficesThingsAreNotThere) {
   EXPECT_EQ(As(own, "GET", "/api/network/summary", "", on).status, 403);
 }
 
+// The officer's limit is the household's: a loan split into two, each under
+// it, still needs the director for the part that takes the household over.
+TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
+  const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  // L1 (30.000.000 đ) is approved; 15.000.000 more is 45.000.000: alone.
+  ASSERT_EQ(As(officer, "POST", "/api/loans",
+               R"({"code":"L5","borrower":"0000000001","program":"01","amount_dong":15000000,)"
+               R"("term_months":24,"date":"2021-03-10"})",
+               {}, "a-5")
+                .status,
+            201);
+  const auto alone = As(officer, "POST", "/api/loans/L5/decision",
+                        R"({"approve":true,"date":"2021-03-10"})", {}, "d-5");
+  ASSERT_EQ(alone.status, 200) << alone.body;
+  // 10.000.000 more is 55.000.000 for the household: held.
+  ASSERT_EQ(As(officer, "POST", "/api/loans",
+               R"({"code":"L6","borrower":"0000000001","program":"01","amount_dong":10000000,)"
+               R"("term_months":24,"date":"2021-03-10"})",
+               {}, "a-6")
+                .status,
+            201);
+  const auto held = As(officer, "POST", "/api/loans/L6/decision",
+                       R"({"approve":true,"date":"2021-03-10"})", {}, "d-6");
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_NE(As(officer, "GET", "/api/loans/L6", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"applied\""),
+            std::string::npos);
+  const int64_t request = nlohmann::json::parse(held.body)["request"];
+  const auto approved = As(director, "POST", "/api/approvals/" + std::to_string(request),
+                           R"({"approve":true})", {}, "c-6");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_NE(As(officer, "GET", "/api/loans/L6", "", {{"on", "2021-03-10"}})
+                .body.find("\"status\":\"approved\""),
+            std::string::npos);
+  // Once over, any further loan of the household, however small, is the
+  // director's to approve.
+  ASSERT_EQ(As(officer, "POST", "/api/loans",
+               R"({"code":"L7","borrower":"0000000001","program":"01","amount_dong":5000000,)"
+               R"("term_months":24,"date":"2021-03-10"})",
+               {}, "a-7")
+                .status,
+            201);
+  EXPECT_EQ(As(officer, "POST", "/api/loans/L7/decision", R"({"approve":true,"date":"2021-03-10"})",
+               {}, "d-7")
+                .status,
+            202);
+}
+
 TEST_F(AccessTest, RolesDoWhatTheyMay) {
   const std::string leader = SignIn("to.truong.3"), auditor = SignIn("kiem.toan"),
                     officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
@@ -1225,6 +1273,15 @@ TEST_F(AccessTest, BorrowersFilesAndTheNetworkOverHttp) {
   EXPECT_EQ(saver["savings_transactions"][0]["amount_dong"], 50000);
   EXPECT_TRUE(saver["savings_transactions"][0]["reversed_by"].is_null());
   EXPECT_TRUE(saver["reconciliations"].empty());
+  // A page of a day before a loan's application does not show it.
+  EXPECT_TRUE(
+      nlohmann::json::parse(
+          As(officer, "GET", "/api/borrowers/0000000001", "", {{"on", "2021-03-09"}}).body)["loans"]
+          .empty());
+  EXPECT_EQ(
+      nlohmann::json::parse(As(officer, "GET", "/api/borrowers/0000000001", "", on).body)["loans"]
+          .size(),
+      1u);
   // A change from a later day keeps the version before.
   const std::string moved = R"({"address":"Số 9, phường Lê Lợi","valid_from":"2021-03-11"})";
   EXPECT_EQ(Code(As(other, "PUT", "/api/borrowers/0000000077", moved, {}, "e-1")),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -1211,25 +1212,39 @@ constexpr const char* kListByGroup =
     "WHERE l.borrower_id IN (SELECT borrower_id FROM membership WHERE group_id = ? "
     "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?))";
 
-int64_t LoanStore::LastEntryId() {
-  auto& st = db_.Cached("SELECT COALESCE(MAX(id), 0) FROM journal_entry");
-  st.Step();
-  const int64_t id = st.GetInt(0);
-  st.Reset();
-  return id;
-}
-
-std::vector<std::pair<std::string, int64_t>> LoanStore::PostingsAfter(int64_t loan_id,
-                                                                      int64_t entry_id) {
+Money LoanStore::HouseholdExposure(int64_t borrower_id, int64_t except_loan_id) {
   auto& st = db_.Cached(
-      "SELECT account_code, SUM(amount_dong) FROM posting WHERE loan_id = ? AND entry_id > ? "
-      "GROUP BY account_code ORDER BY account_code");
-  st.BindInt(1, loan_id);
-  st.BindInt(2, entry_id);
-  std::vector<std::pair<std::string, int64_t>> out;
-  while (st.Step()) out.emplace_back(st.GetText(0), st.GetInt(1));
+      "SELECT COALESCE(SUM(CASE WHEN status = 'approved' THEN approved_dong "
+      "WHEN status = 'active' THEN normal_dong + overdue_dong + frozen_dong ELSE 0 END), 0) "
+      "FROM loan WHERE borrower_id = ? AND id <> ?");
+  st.BindInt(1, borrower_id);
+  st.BindInt(2, except_loan_id);
+  st.Step();
+  const Money out = Money::Dong(st.GetInt(0));
   st.Reset();
   return out;
+}
+
+std::vector<int64_t> LoanStore::EntryIdsOfLoan(int64_t loan_id) {
+  auto& st = db_.Cached("SELECT id FROM journal_entry WHERE loan_id = ? ORDER BY id");
+  st.BindInt(1, loan_id);
+  std::vector<int64_t> out;
+  while (st.Step()) out.push_back(st.GetInt(0));
+  st.Reset();
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> LoanStore::PostingsOfNewEntries(
+    int64_t loan_id, const std::vector<int64_t>& before) {
+  std::map<std::string, int64_t> sums;
+  for (const int64_t entry : EntryIdsOfLoan(loan_id)) {
+    if (std::binary_search(before.begin(), before.end(), entry)) continue;
+    auto& st = db_.Cached("SELECT account_code, amount_dong FROM posting WHERE entry_id = ?");
+    st.BindInt(1, entry);
+    while (st.Step()) sums[st.GetText(0)] += st.GetInt(1);
+    st.Reset();
+  }
+  return {sums.begin(), sums.end()};
 }
 
 std::vector<LoanStore::LoanListRow> LoanStore::ListLoans(const LoanFilter& f, int limit) {

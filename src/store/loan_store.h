@@ -112,10 +112,16 @@ class LoanStore {
   };
   std::optional<LoanBrief> BriefOf(int64_t loan_id);
   std::optional<int64_t> FindLoanId(const std::string& code);
-  // The last journal entry's id, and a loan's postings in entries after one,
-  // summed by account (debit > 0, credit < 0): what an action just posted.
-  int64_t LastEntryId();
-  std::vector<std::pair<std::string, int64_t>> PostingsAfter(int64_t loan_id, int64_t entry_id);
+  // A loan's journal entries, and the postings of its entries that are not
+  // among `before`, summed by account (debit > 0, credit < 0), every leg of
+  // them (a savings leg too): what an action just posted.
+  std::vector<int64_t> EntryIdsOfLoan(int64_t loan_id);
+  // What a household already owes or is about to receive, but for one loan:
+  // the approved amounts of its loans approved and not yet disbursed, and the
+  // outstanding principal of its active ones.
+  Money HouseholdExposure(int64_t borrower_id, int64_t except_loan_id);
+  std::vector<std::pair<std::string, int64_t>> PostingsOfNewEntries(
+      int64_t loan_id, const std::vector<int64_t>& before);
 
   // Reading ahead for a batch (a session's lines): a few queries for the
   // whole batch instead of a few per line. What is read is kept for the

@@ -240,24 +240,18 @@ std::vector<ReconcileLineRow> ReconcileLines(Database& db, int64_t campaign_id) 
 }
 
 std::vector<BorrowerReconcileRow> ReconcileLinesOfBorrower(Database& db, int64_t borrower_id) {
-  std::vector<std::pair<int64_t, BorrowerReconcileRow>> campaigns;
-  {
-    auto& st =
-        db.Cached("SELECT id, code, as_of FROM reconcile_campaign ORDER BY as_of DESC, id DESC");
-    while (st.Step()) {
-      BorrowerReconcileRow r;
-      r.campaign_code = st.GetText(1);
-      r.as_of = DateOf(st.GetText(2));
-      campaigns.emplace_back(st.GetInt(0), std::move(r));
-    }
-    st.Reset();
-  }
+  // The line's columns (ReadLine's), then the campaign's.
+  std::string sql = kSelectLines;
+  sql.insert(sql.find(" FROM reconcile_line l"), ", c.code, c.as_of, c.opened_on");
+  sql +=
+      "JOIN reconcile_campaign c ON c.id = l.campaign_id WHERE l.borrower_id = ? "
+      "ORDER BY c.as_of DESC, c.id DESC";
+  auto& st = db.Cached(sql);
+  st.BindInt(1, borrower_id);
   std::vector<BorrowerReconcileRow> out;
-  for (auto& [id, row] : campaigns)
-    if (auto line = ReconcileLine(db, id, borrower_id)) {
-      row.line = std::move(*line);
-      out.push_back(std::move(row));
-    }
+  while (st.Step())
+    out.push_back({st.GetText(21), DateOf(st.GetText(22)), DateOf(st.GetText(23)), ReadLine(st)});
+  st.Reset();
   return out;
 }
 

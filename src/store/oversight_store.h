@@ -94,10 +94,10 @@ std::vector<ReconcileLineRow> ReconcileLines(Database& db, int64_t campaign_id);
 std::optional<ReconcileLineRow> ReconcileLine(Database& db, int64_t campaign_id,
                                               int64_t borrower_id);
 // A borrower's lines in every campaign, with the campaign's code and date,
-// the latest first (one key lookup per campaign).
+// the latest first.
 struct BorrowerReconcileRow {
   std::string campaign_code;
-  Date as_of;
+  Date as_of, opened_on;
   ReconcileLineRow line;
 };
 std::vector<BorrowerReconcileRow> ReconcileLinesOfBorrower(Database& db, int64_t borrower_id);

@@ -7,7 +7,7 @@ import enUS from 'antd/es/locale/en_US';
 import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError, forgetIntents, get, send, setCsrfToken } from './api';
+import { ApiError, get, send, setCsrfToken } from './api';
 import { I18nContext, Lang, makeI18n, Word } from './i18n';
 import { Me, MeContext } from './me';
 import SignIn from './pages/SignIn';
@@ -76,9 +76,6 @@ export default function App() {
     try {
       await send('DELETE', '/api/session', undefined);
     } finally {
-      // What was entered and kept for a retry goes with the user.
-      forgetIntents();
-      for (const k of Object.keys(localStorage)) if (k.startsWith('tdcs.session.')) localStorage.removeItem(k);
       setMe(null);
       navigate('/');
     }

@@ -97,32 +97,14 @@ export async function send<T>(method: string, path: string, body: unknown, key =
   return answer<T>(response);
 }
 
-// A write that must happen once even when the answer is lost: the same
-// request (method, path, body) keeps its Idempotency-Key until the server
-// has answered it (2xx, or a 4xx refusal that the same request would get
-// again); after a lost connection or a 5xx, sending it again reuses the
-// key, so the server posts it at most once and answers the first result.
-const intentPrefix = 'tdcs.intent.';
-export async function sendOnce<T>(method: string, path: string, body: unknown): Promise<T> {
-  const intent = intentPrefix + JSON.stringify([method, path, body]);
-  let key = sessionStorage.getItem(intent);
-  if (!key) {
-    key = newKey();
-    sessionStorage.setItem(intent, key);
-  }
-  try {
-    const result = await send<T>(method, path, body, key);
-    sessionStorage.removeItem(intent);
-    return result;
-  } catch (e) {
-    if (e instanceof ApiError && e.status >= 400 && e.status < 500) sessionStorage.removeItem(intent);
-    throw e;
-  }
-}
-
-// Forgets the writes kept for a retry (at sign-out).
-export function forgetIntents() {
-  for (const k of Object.keys(sessionStorage)) if (k.startsWith(intentPrefix)) sessionStorage.removeItem(k);
+// Whether the server answered a write so that sending it again would be
+// answered the same (a refusal by the rules: 400, 404, 409, 422): the next
+// attempt is a new request with a new Idempotency-Key. After anything else
+// (the connection lost, a 5xx, a session ended, 401/403/429) the write may
+// or may not be on the books: it is sent again with the same key, and the
+// server posts it at most once.
+export function settled(e: unknown): boolean {
+  return e instanceof ApiError && [400, 404, 409, 422].includes(e.status);
 }
 
 // A file answer (CSV, XLSX) fetched and saved, telling the bytes received

@@ -64,6 +64,7 @@ const words = {
   reconciliation: ['Đối chiếu', 'Reconciliation'],
   reconciliations: ['Đối chiếu nợ (15/TD)', 'Debt reconciliations (15/TD)'],
   discrepancy: ['Chênh lệch', 'Discrepancy'],
+  repeated: ['Đã ghi từ lần gửi trước; không ghi thêm', 'Posted by the earlier attempt; nothing more posted'],
   note: ['Ghi chú', 'Note'],
   answer: ['Trả lời', 'Answer'],
   resolution: ['Xử lý', 'Resolution'],

@@ -206,7 +206,7 @@ try {
     await shot(page, '03-mang-luoi');
   });
 
-  await check('an application is approved and disbursed, the limits checked as typed', async () => {
+  await check('an application is approved (by the director: the household is over the officer\'s limit) and disbursed, the limits checked as typed', async () => {
     await page.getByRole('menuitem', { name: 'Cho vay' }).click();
     await page.getByLabel('Mã', { exact: true }).fill('E2E-1');
     await page.getByLabel('Hộ vay', { exact: true }).fill(someone.code);
@@ -219,6 +219,17 @@ try {
     await page.getByRole('button', { name: 'Ghi' }).click();
     const row = page.getByRole('row', { name: /E2E-1/ });
     await row.getByRole('button', { name: 'Phê duyệt' }).click();
+    // The household owes 80.000.000 đ already: 30.000.000 more is above the
+    // officer's 50.000.000 đ, so the director approves it in the queue.
+    await page.getByText('Chờ người thứ hai duyệt').first().waitFor();
+    const director = await context.browser().newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', bypassCSP: true });
+    const checker = await director.newPage();
+    await signIn(checker, 'demo.director');
+    await checker.getByRole('menuitem', { name: 'Chờ duyệt' }).click();
+    await checker.getByRole('row', { name: /E2E-1/ }).getByRole('button', { name: 'Phê duyệt' }).click();
+    await checker.getByRole('row', { name: /E2E-1/ }).waitFor({ state: 'detached' });
+    await director.close();
+    await page.reload();
     await page.getByRole('row', { name: /E2E-1.*approved/ }).getByRole('button', { name: 'Giải ngân' }).click();
     await page.getByText('E2E-1: Giải ngân').waitFor();
     const loan = await api('demo.officer', '/api/loans/E2E-1');

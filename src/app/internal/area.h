@@ -4,6 +4,7 @@
 // of two kinds — resolved to the store's Area, open on a date.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,9 +33,13 @@ inline constexpr AreaKindName kAreaKinds[] = {{"branch", "branch", store::AreaKi
                                               {"point", "commune_point", store::AreaKind::kPoint},
                                               {"group", "savings_group", store::AreaKind::kGroup}};
 
+// `visible`, when given, keeps only the units the actor may know of, so
+// that neither "of two kinds" nor "closed on that day" tells of a unit
+// outside their area (the answer is then the unknown unit's).
 template <typename Code>
 Result<ResolvedArea> ResolveArea(store::Database& db, const std::string& unit, Date on,
-                                 Code unknown, Code ambiguous, const std::string& field = "unit") {
+                                 Code unknown, Code ambiguous, const std::string& field = "unit",
+                                 const std::function<bool(const ResolvedArea&)>& visible = {}) {
   if (unit == "national") return ResolvedArea{{store::AreaKind::kNational, 0}, "national", unit};
   std::string code = unit, only;
   if (const auto colon = unit.find(':'); colon != std::string::npos) {
@@ -49,6 +54,7 @@ Result<ResolvedArea> ResolveArea(store::Database& db, const std::string& unit, D
     if (code.empty()) continue;
     auto id = network.FindUnit(k.table, code);
     if (!id) continue;
+    if (visible && !visible({{k.kind, id->id}, k.name, code})) continue;
     if (!id->period.Contains(on)) {
       closed = true;
       continue;

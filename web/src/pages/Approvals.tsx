@@ -1,7 +1,7 @@
 // The maker-checker queue: requests waiting for a second person.
 import { useEffect, useState } from 'react';
 import { App, Button, Segmented, Space, Table, Tag } from 'antd';
-import { get, sendOnce } from '../api';
+import { get, send } from '../api';
 import { dong, errorText, useI18n, viDate } from '../i18n';
 import { may, useMe } from '../me';
 import { askReason } from '../reason';
@@ -35,7 +35,7 @@ export default function Approvals() {
     const reason = approve ? undefined : await askReason(modal, t, `${t('reject')} — #${id}`);
     if (reason === null) return;
     try {
-      await sendOnce('POST', `/api/approvals/${id}`, { approve, reason });
+      await send('POST', `/api/approvals/${id}`, { approve, reason });
       setVersion((v) => v + 1);
     } catch (e) {
       message.error(errorText(e, lang));

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Input, InputNumber, Progress, Space, Table, Tabs, Tag } from 'antd';
 import dayjs, { Dayjs } from 'dayjs';
-import { get, send, sendOnce } from '../api';
+import { get, send } from '../api';
 import { dong, errorText, num, percentBp, useI18n, viDate } from '../i18n';
 import { may, useMe } from '../me';
 import { askText } from '../reason';
@@ -68,7 +68,7 @@ function Reconciliation() {
     const note = confirmed ? undefined : await askText(modal, t, { title: `${t('discrepancy')} — ${borrower}`, label: 'note', ok: 'confirm' });
     if (note === null) return;
     try {
-      await sendOnce('POST', `/api/reconciliations/${encodeURIComponent(code)}/answers`, {
+      await send('POST', `/api/reconciliations/${encodeURIComponent(code)}/answers`, {
         borrower,
         confirmed,
         note,

@@ -2,7 +2,7 @@
 // officer types) → review → approval or rejection → disbursement.
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
-import { get, sendOnce } from '../api';
+import { get, newKey, send, settled } from '../api';
 import { chosen, dong, errorText, useI18n } from '../i18n';
 import { may, useMe } from '../me';
 import { askReason } from '../reason';
@@ -32,6 +32,8 @@ export default function Lending() {
   const { t, lang } = useI18n();
   const me = useMe();
   const { message, modal } = App.useApp();
+  // The application's key, kept while it is sent again after a lost answer.
+  const [key, setKey] = useState(newKey);
   const [programs, setPrograms] = useState<Program[]>([]);
   const [office, setOffice] = useState(me.scope.startsWith('office:') ? scopeCode(me.scope) : '');
   const [applied, setApplied] = useState<LoanRow[]>([]);
@@ -61,19 +63,23 @@ export default function Lending() {
 
   const apply = async (v: { code: string; borrower: string; program: string; amount_dong: number; term_months: number }) => {
     try {
-      const r = await sendOnce<{ code: string; status: string }>('POST', '/api/loans', v);
+      const r = await send<{ code: string; status: string }>('POST', '/api/loans', v, key);
       message.success(`${r.code}: ${r.status}`);
       form.resetFields();
+      setKey(newKey());
       setVersion((x) => x + 1);
     } catch (e) {
+      if (settled(e)) setKey(newKey());
       message.error(errorText(e, lang));
     }
   };
+  // A decision and a disbursement happen once by the loan's own state (an
+  // application decided, a loan disbursed, answers so).
   const decide = async (code: string, approve: boolean) => {
     const reason = approve ? undefined : await askReason(modal, t, `${t('reject')} — ${code}`);
     if (reason === null) return;
     try {
-      const r = await sendOnce<{ status: string; request?: number }>('POST', `/api/loans/${encodeURIComponent(code)}/decision`, {
+      const r = await send<{ status: string; request?: number }>('POST', `/api/loans/${encodeURIComponent(code)}/decision`, {
         approve,
         reason,
       });
@@ -85,7 +91,7 @@ export default function Lending() {
   };
   const disburse = async (code: string) => {
     try {
-      await sendOnce('POST', `/api/loans/${encodeURIComponent(code)}/actions`, { kind: 'disburse' });
+      await send('POST', `/api/loans/${encodeURIComponent(code)}/actions`, { kind: 'disburse' });
       message.success(`${code}: ${t('disburse')}`);
       setVersion((x) => x + 1);
     } catch (e) {

@@ -68,7 +68,7 @@ export default function Session() {
   const [posting, setPosting] = useState(false); // a point's batches take a moment
   // One group's list at a time (a point has dozens, each of tens of lines).
   const [tab, setTab] = useState<string>();
-  // Kept per user, point and day; cleared at sign-out (App.tsx).
+  // Kept per user, point and day, until posted.
   const storage = point && date ? `tdcs.session.${me.login}.${point}.${date.format('YYYY-MM-DD')}` : '';
 
   // The points the user reaches: of their office, or of their groups.
