@@ -1996,8 +1996,20 @@ struct Deferred {
   std::smatch match;
   app::Context context;
   std::string csrf_token;
+  std::string session_token;  // checked again when the group runs the write
   Response answer;
 };
+
+// A grouped write, run by its group. The session is checked again on the
+// group's connection: one ended (signed out, the user disabled) while the
+// write waited for its group posts nothing.
+Response RunGrouped(GroupedHandler handler, app::Connection& connection, const Call& call,
+                    const std::string& session_token) {
+  if (!session_token.empty())
+    if (auto still = app::ResumeSession(connection, call.context, session_token); !still.ok())
+      return ErrorAnswer(still.error());
+  return handler(connection, call);
+}
 
 // The answer, or nothing when `done` (not null) is to be called with it
 // once the request's group commit has run.
@@ -2016,6 +2028,7 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
     context.origin = "http " + (request.peer.empty() ? std::string("?") : request.peer);
     context.request_id = RandomRequestId();
     context.actor = app::Actor{"anonymous", "none", "none", 0};
+    std::string session_token;
     if (route.access == Access::kSignedIn) {
       // A browser's cookie (writes must repeat its CSRF token), or a
       // program's bearer token (no cookie: nothing for another site to ride on).
@@ -2042,6 +2055,7 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
         }
       }();
       if (!session.ok()) return ErrorAnswer(session.error());
+      session_token = token;
       context.actor = session.value().actor;
       call.csrf_token = session.value().csrf_token;
       if (IsWrite(request.method) && !bearer &&
@@ -2079,8 +2093,9 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
       return route.handle(pools, route.reads && pools.read ? *pools.read : pools.main, call);
     if (done == nullptr) {
       Response answer;
-      pools.writes.Run(
-          [&](app::Connection& connection) { answer = route.grouped(connection, call); });
+      pools.writes.Run([&](app::Connection& connection) {
+        answer = RunGrouped(route.grouped, connection, call, session_token);
+      });
       return answer;
     }
     auto deferred = std::make_shared<Deferred>();
@@ -2088,12 +2103,13 @@ std::optional<Response> Route(const Pools& pools, const ApiOptions& options, con
     std::regex_match(deferred->request.path, deferred->match, route.pattern);
     deferred->context = std::move(call.context);
     deferred->csrf_token = std::move(call.csrf_token);
+    deferred->session_token = std::move(session_token);
     const GroupedHandler handler = route.grouped;
     pools.writes.Submit(
         [deferred, handler, &options](app::Connection& connection) {
           const Call again{deferred->request, deferred->match, deferred->context,
                            deferred->csrf_token, options};
-          deferred->answer = handler(connection, again);
+          deferred->answer = RunGrouped(handler, connection, again, deferred->session_token);
         },
         [deferred, done = *done](std::exception_ptr fault) {
           done(fault ? FaultAnswer(deferred->request, fault) : std::move(deferred->answer));
