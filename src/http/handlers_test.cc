@@ -517,25 +517,24 @@ TEST_F(AccessTest, AnotherOfficesThingsAreNotThere) {
 // it, still needs the director for the part that takes the household over.
 TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
   const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
+  // An application of household 0000000001 by the officer, then their
+  // approval of it: the decision's answer.
+  const auto apply_and_approve = [&](const std::string& code, int64_t amount) {
+    EXPECT_EQ(
+        As(officer, "POST", "/api/loans",
+           R"({"code":")" + code + R"(","borrower":"0000000001","program":"01","amount_dong":)" +
+               std::to_string(amount) + R"(,"term_months":24,"date":"2021-03-10"})",
+           {}, "a-" + code)
+            .status,
+        201);
+    return As(officer, "POST", "/api/loans/" + code + "/decision",
+              R"({"approve":true,"date":"2021-03-10"})", {}, "d-" + code);
+  };
   // L1 (30.000.000 đ) is approved; 15.000.000 more is 45.000.000: alone.
-  ASSERT_EQ(As(officer, "POST", "/api/loans",
-               R"({"code":"L5","borrower":"0000000001","program":"01","amount_dong":15000000,)"
-               R"("term_months":24,"date":"2021-03-10"})",
-               {}, "a-5")
-                .status,
-            201);
-  const auto alone = As(officer, "POST", "/api/loans/L5/decision",
-                        R"({"approve":true,"date":"2021-03-10"})", {}, "d-5");
+  const auto alone = apply_and_approve("L5", 15'000'000);
   ASSERT_EQ(alone.status, 200) << alone.body;
   // 10.000.000 more is 55.000.000 for the household: held.
-  ASSERT_EQ(As(officer, "POST", "/api/loans",
-               R"({"code":"L6","borrower":"0000000001","program":"01","amount_dong":10000000,)"
-               R"("term_months":24,"date":"2021-03-10"})",
-               {}, "a-6")
-                .status,
-            201);
-  const auto held = As(officer, "POST", "/api/loans/L6/decision",
-                       R"({"approve":true,"date":"2021-03-10"})", {}, "d-6");
+  const auto held = apply_and_approve("L6", 10'000'000);
   ASSERT_EQ(held.status, 202) << held.body;
   EXPECT_NE(As(officer, "GET", "/api/loans/L6", "", {{"on", "2021-03-10"}})
                 .body.find("\"status\":\"applied\""),
@@ -549,16 +548,7 @@ TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
             std::string::npos);
   // Once over, any further loan of the household, however small, is the
   // director's to approve.
-  ASSERT_EQ(As(officer, "POST", "/api/loans",
-               R"({"code":"L7","borrower":"0000000001","program":"01","amount_dong":5000000,)"
-               R"("term_months":24,"date":"2021-03-10"})",
-               {}, "a-7")
-                .status,
-            201);
-  EXPECT_EQ(As(officer, "POST", "/api/loans/L7/decision", R"({"approve":true,"date":"2021-03-10"})",
-               {}, "d-7")
-                .status,
-            202);
+  EXPECT_EQ(apply_and_approve("L7", 5'000'000).status, 202);
 }
 
 TEST_F(AccessTest, RolesDoWhatTheyMay) {

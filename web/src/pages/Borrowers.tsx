@@ -28,7 +28,7 @@ interface BorrowerPage {
   office: string | null;
   savings_dong: number;
   loans: { code: string; program: string; status: string; approved_dong: number; principal_dong: number }[];
-  savings_transactions: { id: number; date: string; kind: string; amount_dong: number; reversed_by: number | null }[];
+  savings_transactions: Movement[];
   more_savings_transactions: boolean;
   reconciliations: {
     campaign: string;
@@ -57,7 +57,35 @@ export interface LoanPage {
   maturity: string;
   next_due: string;
   schedule: { due: string; amount_dong: number; paid_dong: number; state: string }[];
-  transactions: { id: number; date: string; kind: string; amount_dong: number; reversed_by: number | null }[];
+  transactions: Movement[];
+}
+
+// A loan's transactions or a savings account's movements: date, kind,
+// amount, and the transaction that reversed it.
+interface Movement {
+  id: number;
+  date: string;
+  kind: string;
+  amount_dong: number;
+  reversed_by: number | null;
+}
+function Movements({ rows }: { rows: Movement[] }) {
+  const { t } = useI18n();
+  return (
+    <Table<Movement>
+      rowKey="id"
+      size="small"
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      dataSource={rows}
+      locale={{ emptyText: t('nothing') }}
+      columns={[
+        { title: t('date'), dataIndex: 'date', render: viDate },
+        { title: t('kind'), dataIndex: 'kind' },
+        { title: t('amount'), dataIndex: 'amount_dong', align: 'right', render: dong },
+        { title: '', dataIndex: 'reversed_by', render: (r: number | null) => (r ? `↩ #${r}` : '') },
+      ]}
+    />
+  );
 }
 
 export default function Borrowers() {
@@ -186,19 +214,7 @@ function Borrower({ code, onBack }: { code: string; onBack: () => void }) {
               key: 'savings',
               label: `${t('savingsMovements')} (${page.savings_transactions.length}${page.more_savings_transactions ? '+' : ''})`,
               children: (
-                <Table
-                  rowKey="id"
-                  size="small"
-                  pagination={{ pageSize: 10, hideOnSinglePage: true }}
-                  dataSource={page.savings_transactions}
-                  locale={{ emptyText: t('nothing') }}
-                  columns={[
-                    { title: t('date'), dataIndex: 'date', render: viDate },
-                    { title: t('kind'), dataIndex: 'kind' },
-                    { title: t('amount'), dataIndex: 'amount_dong', align: 'right', render: dong },
-                    { title: '', dataIndex: 'reversed_by', render: (r: number | null) => (r ? `↩ #${r}` : '') },
-                  ]}
-                />
+                <Movements rows={page.savings_transactions} />
               ),
             },
             {
@@ -275,18 +291,7 @@ function Borrower({ code, onBack }: { code: string; onBack: () => void }) {
                 key: 't',
                 label: t('transactions'),
                 children: (
-                  <Table
-                    rowKey="id"
-                    size="small"
-                    pagination={false}
-                    dataSource={loan.transactions}
-                    columns={[
-                      { title: t('date'), dataIndex: 'date', render: viDate },
-                      { title: t('kind'), dataIndex: 'kind' },
-                      { title: t('amount'), dataIndex: 'amount_dong', align: 'right', render: dong },
-                      { title: '', dataIndex: 'reversed_by', render: (r: number | null) => (r ? `↩ #${r}` : '') },
-                    ]}
-                  />
+                  <Movements rows={loan.transactions} />
                 ),
               },
             ]}
