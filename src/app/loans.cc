@@ -782,12 +782,17 @@ std::string RequestSubject(const std::string& subject) {
 // another user's is waiting; IDEMPOTENCY_KEY_REUSED for the key given to
 // another request.
 Result<std::optional<int64_t>> HeldBefore(store::Database& db, const Context& context,
-                                          const std::string& loan_code, const std::string& kind) {
+                                          const std::string& loan_code, const std::string& kind,
+                                          const store::PendingRow* asked = nullptr) {
   // One request under a key at a time, whatever loan each names.
   if (!context.idempotency_key.empty())
     db.LockKey("request-key:" + context.actor.login + ":" + context.idempotency_key);
   if (auto same = store::FindRequestByKey(db, context.actor.login, context.idempotency_key)) {
-    if (same->loan_code != loan_code || same->kind != kind)
+    // The same key with other figures is another request, not a repeat.
+    const bool other_figures =
+        asked && (same->amount_dong != asked->amount_dong || same->months != asked->months ||
+                  same->heir_code != asked->heir_code || same->action_date != asked->action_date);
+    if (same->loan_code != loan_code || same->kind != kind || other_figures)
       return MakeError(LoanActionRejection::kIdempotencyKeyReused, "Idempotency-Key",
                        "Khóa này đã dùng cho yêu cầu khác (số " + std::to_string(same->id) + ")",
                        "This key was used for another request (" + std::to_string(same->id) + ")");
@@ -1161,12 +1166,6 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
          a.kind == LoanActionKind::kReverseLast)) {
       const std::string kind = LoanActionKey(a.kind);
       db.LockKey("loan-code:" + a.loan_code);
-      auto held = HeldBefore(db, context, a.loan_code, kind);
-      if (!held.ok()) return held.error();
-      if (held.value()) {
-        const auto request = store::FindPending(db, *held.value());
-        return ActionResult{0, 0, true, *held.value(), request ? request->status : "pending"};
-      }
       store::PendingRow row;
       row.kind = kind;
       row.loan_code = a.loan_code;
@@ -1174,6 +1173,12 @@ Result<ActionResult> ActOnLoan(Connection& connection, const Context& context,
       row.amount_dong = a.amount.dong();
       row.months = a.months;
       row.heir_code = a.heir_code;
+      auto held = HeldBefore(db, context, a.loan_code, kind, &row);
+      if (!held.ok()) return held.error();
+      if (held.value()) {
+        const auto request = store::FindPending(db, *held.value());
+        return ActionResult{0, 0, true, *held.value(), request ? request->status : "pending"};
+      }
       if (a.kind == LoanActionKind::kReverseLast) {
         row.target_txn_id = LastUnreversedTxn(store, *id);
         if (row.target_txn_id == 0)
@@ -1212,12 +1217,12 @@ Result<ActionPreview> PreviewLoanAction(Connection& connection, const Context& c
   store::Database& db = Db(connection);
   store::Transaction rolled_back(db);  // never committed
   store::LoanStore store(db);
-  // The loan's entries before, read under its lock (which the action takes
-  // again), so no other action's entry is taken for this one's. Entry ids
-  // are not in order across connections (blocks per branch on PostgreSQL):
-  // what is new is what was not there.
+  // The loan's entries before; what is new after the action is what it
+  // wrote (entry ids are not in order across connections: blocks per branch
+  // on PostgreSQL). No lock is taken ahead of the action's own, in their
+  // order: another action on the loan committed in between would show in
+  // the preview too — it is a preview, and nothing of it stays.
   const auto id = store.FindLoanId(a.loan_code);
-  if (id) store.LockLoan(*id);
   const std::vector<int64_t> before = id ? store.EntryIdsOfLoan(*id) : std::vector<int64_t>{};
   Context run = context;
   run.idempotency_key.clear();  // never answered from an earlier request
@@ -1957,6 +1962,11 @@ Result<PendingRequest> DecideRequest(Connection& connection, const Context& cont
       // other refusal changes nothing and the request waits.
       Result<int64_t> decided = Error{};
       {
+        // The household's decisions one at a time, in Decide's order
+        // (loan-code, held above, then household).
+        if (const auto held_id = store::LoanStore(db).FindLoanId(row->loan_code))
+          if (const auto held_facts = ReadLoanFacts(db, *held_id))
+            db.LockKey("household:" + std::to_string(held_facts->borrower_id));
         store::Transaction inner(db);
         decided = DecideRecorded(db, inner, checker, {row->loan_code, true, today, ""});
       }

@@ -549,6 +549,36 @@ TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
   // Once over, any further loan of the household, however small, is the
   // director's to approve.
   EXPECT_EQ(apply_and_approve("L7", 5'000'000).status, 202);
+  // An application waiting for the director counts too: household
+  // 0000000002 (office PGD313) has nothing; 60.000.000 waits, and 40.000.000
+  // more is 100.000.000, not 40.000.000.
+  const std::string other = SignIn("can.bo.313");
+  const auto apply_313 = [&](const std::string& code, int64_t amount) {
+    EXPECT_EQ(
+        As(other, "POST", "/api/loans",
+           R"({"code":")" + code + R"(","borrower":"0000000002","program":"01","amount_dong":)" +
+               std::to_string(amount) + R"(,"term_months":24,"date":"2021-03-10"})",
+           {}, "a-" + code)
+            .status,
+        201);
+    return As(other, "POST", "/api/loans/" + code + "/decision",
+              R"({"approve":true,"date":"2021-03-10"})", {}, "d-" + code);
+  };
+  EXPECT_EQ(apply_313("L8", 60'000'000).status, 202);
+  EXPECT_EQ(apply_313("L9", 40'000'000).status, 202);
+  // A held action sent again under its key with other figures is another
+  // request: refused, not answered as the first.
+  const auto freeze = As(officer, "POST", "/api/loans/L1/actions",
+                         R"({"kind":"freeze","months":3,"date":"2021-03-10"})", {}, "f-1");
+  ASSERT_EQ(freeze.status, 202) << freeze.body;
+  EXPECT_EQ(Code(As(officer, "POST", "/api/loans/L1/actions",
+                    R"({"kind":"freeze","months":6,"date":"2021-03-10"})", {}, "f-1")),
+            "IDEMPOTENCY_KEY_REUSED");
+  const auto again = As(officer, "POST", "/api/loans/L1/actions",
+                        R"({"kind":"freeze","months":3,"date":"2021-03-10"})", {}, "f-1");
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(nlohmann::json::parse(again.body)["request"],
+            nlohmann::json::parse(freeze.body)["request"]);
 }
 
 TEST_F(AccessTest, RolesDoWhatTheyMay) {

@@ -1215,7 +1215,11 @@ constexpr const char* kListByGroup =
 Money LoanStore::HouseholdExposure(int64_t borrower_id, int64_t except_loan_id) {
   auto& st = db_.Cached(
       "SELECT COALESCE(SUM(CASE WHEN status = 'approved' THEN approved_dong "
-      "WHEN status = 'active' THEN normal_dong + overdue_dong + frozen_dong ELSE 0 END), 0) "
+      "WHEN status = 'active' THEN normal_dong + overdue_dong + frozen_dong + "
+      "CASE WHEN approved_dong > disbursed_dong THEN approved_dong - disbursed_dong ELSE 0 END "
+      "WHEN status = 'applied' AND EXISTS (SELECT 1 FROM pending_request p WHERE "
+      "p.loan_code = loan.code AND p.kind = 'approve' AND p.status = 'pending') "
+      "THEN approved_dong ELSE 0 END), 0) "
       "FROM loan WHERE borrower_id = ? AND id <> ?");
   st.BindInt(1, borrower_id);
   st.BindInt(2, except_loan_id);

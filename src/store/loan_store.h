@@ -117,8 +117,9 @@ class LoanStore {
   // them (a savings leg too): what an action just posted.
   std::vector<int64_t> EntryIdsOfLoan(int64_t loan_id);
   // What a household already owes or is about to receive, but for one loan:
-  // the approved amounts of its loans approved and not yet disbursed, and the
-  // outstanding principal of its active ones.
+  // the outstanding principal of its active loans and what of them is still
+  // to be disbursed, the amounts of its loans approved and not disbursed,
+  // and of its applications whose approval waits for a second person.
   Money HouseholdExposure(int64_t borrower_id, int64_t except_loan_id);
   std::vector<std::pair<std::string, int64_t>> PostingsOfNewEntries(
       int64_t loan_id, const std::vector<int64_t>& before);

@@ -107,6 +107,41 @@ export function settled(e: unknown): boolean {
   return e instanceof ApiError && [400, 404, 409, 422].includes(e.status);
 }
 
+// The key of one write that must happen once — the same request (its
+// method, path and body) sent again after a lost answer, a reload or the
+// dialog closed and opened again — kept in the tab's storage until the
+// server has settled it (keyDone), and for half an hour at most, so that the
+// same payment made again another day is a new one.
+const keyPrefix = 'tdcs.write.';
+const keyLife = 30 * 60 * 1000;
+export function keyFor(method: string, path: string, body: unknown): { key: string; done: () => void } {
+  const name = keyPrefix + JSON.stringify([method, path, body]);
+  const now = Date.now();
+  for (const k of Object.keys(sessionStorage))
+    if (k.startsWith(keyPrefix)) {
+      const kept = JSON.parse(sessionStorage.getItem(k) ?? '{}') as { at?: number };
+      if (!kept.at || now - kept.at > keyLife) sessionStorage.removeItem(k);
+    }
+  const kept = JSON.parse(sessionStorage.getItem(name) ?? 'null') as { key: string; at: number } | null;
+  const key = kept?.key ?? newKey();
+  if (!kept) sessionStorage.setItem(name, JSON.stringify({ key, at: now }));
+  return { key, done: () => sessionStorage.removeItem(name) };
+}
+
+// A write sent under keyFor's key: the key is forgotten once the answer
+// settles it (2xx, or a refusal the same request would get again).
+export async function sendOnce<T>(method: string, path: string, body: unknown): Promise<T> {
+  const { key, done } = keyFor(method, path, body);
+  try {
+    const result = await send<T>(method, path, body, key);
+    done();
+    return result;
+  } catch (e) {
+    if (settled(e)) done();
+    throw e;
+  }
+}
+
 // A file answer (CSV, XLSX) fetched and saved, telling the bytes received
 // as they come (a national report takes a while); an error is the API's, not
 // a page of JSON in place of the file.

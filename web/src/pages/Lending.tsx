@@ -2,7 +2,7 @@
 // officer types) → review → approval or rejection → disbursement.
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
-import { get, newKey, send, settled } from '../api';
+import { get, send, sendOnce } from '../api';
 import { chosen, dong, errorText, useI18n } from '../i18n';
 import { may, useMe } from '../me';
 import { askReason } from '../reason';
@@ -32,8 +32,6 @@ export default function Lending() {
   const { t, lang } = useI18n();
   const me = useMe();
   const { message, modal } = App.useApp();
-  // The application's key, kept while it is sent again after a lost answer.
-  const [key, setKey] = useState(newKey);
   const [programs, setPrograms] = useState<Program[]>([]);
   const [office, setOffice] = useState(me.scope.startsWith('office:') ? scopeCode(me.scope) : '');
   const [applied, setApplied] = useState<LoanRow[]>([]);
@@ -63,13 +61,11 @@ export default function Lending() {
 
   const apply = async (v: { code: string; borrower: string; program: string; amount_dong: number; term_months: number }) => {
     try {
-      const r = await send<{ code: string; status: string }>('POST', '/api/loans', v, key);
+      const r = await sendOnce<{ code: string; status: string }>('POST', '/api/loans', v);
       message.success(`${r.code}: ${r.status}`);
       form.resetFields();
-      setKey(newKey());
       setVersion((x) => x + 1);
     } catch (e) {
-      if (settled(e)) setKey(newKey());
       message.error(errorText(e, lang));
     }
   };

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
 import { Dayjs } from 'dayjs';
-import { newKey, send, settled } from '../api';
+import { send, sendOnce } from '../api';
 import { chosen, dong, errorText, useI18n } from '../i18n';
 import { may, useMe } from '../me';
 import type { LoanPage } from './Borrowers';
@@ -31,9 +31,6 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
   const me = useMe();
   const { message, modal } = App.useApp();
   const [open, setOpen] = useState(false);
-  // One action, one Idempotency-Key: made when the dialog opens, kept while
-  // it is sent again after a lost answer, so it posts once.
-  const [key, setKey] = useState(newKey);
   const [form] = Form.useForm();
   const kind = Form.useWatch('kind', form) as string | undefined;
   if (!may(me, 'lend')) return null;
@@ -82,18 +79,18 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
       cancelText: t('cancel'),
       onOk: async () => {
         try {
-          const r = await send<{ status?: string; request?: number; repeated?: boolean }>(
+          // The same action sent again after a lost answer (the dialog
+          // reopened, the page reloaded) goes under the same key: posted once.
+          const r = await sendOnce<{ status?: string; request?: number; repeated?: boolean }>(
             'POST',
             `/api/loans/${encodeURIComponent(loan.code)}/actions`,
             body,
-            key,
           );
           if (r.repeated) message.info(t('repeated'));
           else message.success(r.status === 'pending_approval' ? `${t('pending')} (#${r.request})` : t('posted'));
           setOpen(false);
           onDone();
         } catch (e) {
-          if (settled(e)) setKey(newKey());
           message.error(errorText(e, lang));
         }
       },
@@ -101,14 +98,7 @@ export default function LoanActions({ loan, onDone }: { loan: LoanPage; onDone: 
   };
   return (
     <>
-      <Button
-        onClick={() => {
-          setKey(newKey());
-          setOpen(true);
-        }}
-      >
-        {t('actions')}
-      </Button>
+      <Button onClick={() => setOpen(true)}>{t('actions')}</Button>
       <Modal open={open} title={`${t('actions')} — ${loan.code}`} onOk={confirm} onCancel={() => setOpen(false)} okText={t('confirm')} cancelText={t('cancel')}>
         <Form form={form} layout="vertical" initialValues={{ kind: 'pay' }}>
           <Form.Item label={t('kind')} name="kind" rules={[chosen(t)]}>
