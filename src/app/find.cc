@@ -1,7 +1,6 @@
 #include "app/find.h"
 
 #include <algorithm>
-#include <map>
 
 #include "app/access.h"
 #include "app/internal/access.h"
@@ -87,7 +86,8 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
       std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return unknown();
   const auto id = network.FindBorrowerIdByCode(code);
-  if (!id || !ScopeCheck(db, context.actor).Borrower(*id, on)) return unknown();
+  ScopeCheck scope(db, context.actor);
+  if (!id || !scope.Borrower(*id, on)) return unknown();
   // The version in force on the date (its name and address), else the
   // first one (a date before the borrower was recorded).
   std::optional<store::BorrowerRow> row = network.LoadBorrower(*id, on);
@@ -132,28 +132,23 @@ Result<BorrowerDetails> ShowBorrower(Connection& connection, const Context& cont
   auto savings = SavingsBalance(connection, at, code, on);
   if (savings.ok()) d.savings = savings.value();
   if (const auto account = loans_store.LoadSavings(*id)) {
-    const auto txns = loans_store.SavingsTxns(account->id);
-    std::map<int64_t, Date> dates;
-    for (const auto& x : txns) dates[x.id] = x.date;
-    for (auto x = txns.rbegin(); x != txns.rend(); ++x) {
-      if (x->date > on) continue;
+    auto txns = loans_store.SavingsTxns(account->id);
+    std::reverse(txns.begin(), txns.end());  // the latest first
+    MovementsAsOf(txns, on, [&](const store::SavingsTxn& x, int64_t reversed_by) {
       if (d.savings_movements.size() == kSavingsShown) {
         d.more_savings_movements = true;
-        break;
+        return false;
       }
-      const bool reversed =
-          x->reversed_by != 0 && dates.count(x->reversed_by) && dates.at(x->reversed_by) <= on;
-      d.savings_movements.push_back(
-          {x->id, x->date, x->kind, x->amount, x->entry_id, reversed ? x->reversed_by : 0});
-    }
+      d.savings_movements.push_back({x.id, x.date, x.kind, x.amount, x.entry_id, reversed_by});
+      return true;
+    });
   }
   // The lines of the actor's area (a line is its group's, as the campaign's
   // own list shows it), of campaigns opened by then.
-  ScopeCheck lines_scope(db, context.actor);
   const Date scope_on = ScopeDate(db, on);
   for (const auto& r : store::ReconcileLinesOfBorrower(db, *id)) {
     if (r.as_of > on || r.opened_on > on) continue;
-    if (!lines_scope.national() && !lines_scope.Group(r.line.group_id, scope_on)) continue;
+    if (!scope.national() && !scope.Group(r.line.group_id, scope_on)) continue;
     const auto& l = r.line;
     // As it stood on `on`: an answer or a resolution given later is not there yet.
     const bool answered = l.answered_on && *l.answered_on <= on;

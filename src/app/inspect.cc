@@ -199,8 +199,9 @@ Result<PlanResult> PlanInspections(Connection& connection, const Context& contex
                          std::to_string(this_year + 1) + ", not " + std::to_string(r.year));
   const Date on = r.year == this_year ? today.value() : Date::MonthDayClamped(r.year, 1, 1);
   ScopeCheck check(db, context.actor);
+  const Date scope_on = ScopeDate(db, on);
   const auto in_area = [&](const ResolvedArea& u) {
-    return check.national() || check.Area(u, ScopeDate(db, on));
+    return check.national() || check.Area(u, scope_on);
   };
   auto area = ResolveArea(db, r.unit, on, InspectionRejection::kUnitUnknown,
                           InspectionRejection::kUnitAmbiguous, "unit", in_area);

@@ -1625,16 +1625,11 @@ Result<LoanDetails> ShowLoan(Connection& connection, const Context& context,
   for (const auto& i : loan.installments)
     d.schedule.push_back({i.due, i.shares, i.amount, i.paid, InstallmentStateKey(i.state)});
   // As of `on`: a reversal dated later had not happened yet.
-  std::map<int64_t, Date> dates;
-  const auto txns = store.Txns(*id);
-  for (const auto& x : txns) dates[x.id] = x.date;
-  for (const auto& x : txns)
-    if (x.date <= on) {
-      const bool reversed =
-          x.reversed_by != 0 && dates.count(x.reversed_by) && dates.at(x.reversed_by) <= on;
-      d.transactions.push_back({x.id, x.date, x.kind, x.amount, x.months, x.entry_id, x.reverses,
-                                reversed ? x.reversed_by : 0});
-    }
+  MovementsAsOf(store.Txns(*id), on, [&](const store::LoanTxn& x, int64_t reversed_by) {
+    d.transactions.push_back(
+        {x.id, x.date, x.kind, x.amount, x.months, x.entry_id, x.reverses, reversed_by});
+    return true;
+  });
   return d;
 }
 
@@ -1665,10 +1660,11 @@ Result<std::vector<LoanListItem>> ListLoans(Connection& connection, const Contex
     filter.borrower_id = *id;
   } else if (!f.group_code.empty()) {
     auto unit = store::NetworkStore(db).FindUnit("savings_group", f.group_code);
-    if (!unit || !scope.Group(unit->id, unit->period.Contains(today) ? today : unit->period.from))
+    const Date on = unit && unit->period.Contains(today) ? today : unit ? unit->period.from : today;
+    if (!unit || !scope.Group(unit->id, on))
       return Unknown(LoanViewRejection::kGroupUnknown, "group", "Tổ", "Group", f.group_code);
     filter.group_id = unit->id;
-    filter.on = unit->period.Contains(today) ? today : unit->period.from;
+    filter.on = on;
   } else {
     auto unit = store::NetworkStore(db).FindUnit("office", f.office_code);
     if (!unit || !scope.Office(unit->id, unit->period.Contains(today) ? today : unit->period.from))

@@ -182,8 +182,9 @@ Result<ReconcileOpened> OpenReconciliation(Connection& connection, const Context
                      "The reconciliation date " + r.as_of.ToIso() + " is after the business date " +
                          today.value().ToIso());
   ScopeCheck check(db, context.actor);
+  const Date scope_on = ScopeDate(db, r.as_of);
   const auto in_area = [&](const ResolvedArea& u) {
-    return check.national() || check.Area(u, ScopeDate(db, r.as_of));
+    return check.national() || check.Area(u, scope_on);
   };
   auto area = ResolveArea(db, r.unit, r.as_of, ReconcileRejection::kUnitUnknown,
                           ReconcileRejection::kUnitAmbiguous, "unit", in_area);

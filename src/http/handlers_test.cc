@@ -517,18 +517,22 @@ TEST_F(AccessTest, AnotherOfficesThingsAreNotThere) {
 // it, still needs the director for the part that takes the household over.
 TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
   const std::string officer = SignIn("can.bo.312"), director = SignIn("giam.doc.312");
-  // An application of household 0000000001 by the officer, then their
-  // approval of it: the decision's answer.
-  const auto apply_and_approve = [&](const std::string& code, int64_t amount) {
-    EXPECT_EQ(
-        As(officer, "POST", "/api/loans",
-           R"({"code":")" + code + R"(","borrower":"0000000001","program":"01","amount_dong":)" +
-               std::to_string(amount) + R"(,"term_months":24,"date":"2021-03-10"})",
-           {}, "a-" + code)
-            .status,
-        201);
-    return As(officer, "POST", "/api/loans/" + code + "/decision",
+  // An application by an officer, then their approval of it: the
+  // decision's answer.
+  const auto apply_by = [&](const std::string& token, const std::string& borrower,
+                            const std::string& code, int64_t amount) {
+    EXPECT_EQ(As(token, "POST", "/api/loans",
+                 R"({"code":")" + code + R"(","borrower":")" + borrower +
+                     R"(","program":"01","amount_dong":)" + std::to_string(amount) +
+                     R"(,"term_months":24,"date":"2021-03-10"})",
+                 {}, "a-" + code)
+                  .status,
+              201);
+    return As(token, "POST", "/api/loans/" + code + "/decision",
               R"({"approve":true,"date":"2021-03-10"})", {}, "d-" + code);
+  };
+  const auto apply_and_approve = [&](const std::string& code, int64_t amount) {
+    return apply_by(officer, "0000000001", code, amount);
   };
   // L1 (30.000.000 đ) is approved; 15.000.000 more is 45.000.000: alone.
   const auto alone = apply_and_approve("L5", 15'000'000);
@@ -554,15 +558,7 @@ TEST_F(AccessTest, ALoanSplitUnderTheLimitStillNeedsTheDirector) {
   // more is 100.000.000, not 40.000.000.
   const std::string other = SignIn("can.bo.313");
   const auto apply_313 = [&](const std::string& code, int64_t amount) {
-    EXPECT_EQ(
-        As(other, "POST", "/api/loans",
-           R"({"code":")" + code + R"(","borrower":"0000000002","program":"01","amount_dong":)" +
-               std::to_string(amount) + R"(,"term_months":24,"date":"2021-03-10"})",
-           {}, "a-" + code)
-            .status,
-        201);
-    return As(other, "POST", "/api/loans/" + code + "/decision",
-              R"({"approve":true,"date":"2021-03-10"})", {}, "d-" + code);
+    return apply_by(other, "0000000002", code, amount);
   };
   EXPECT_EQ(apply_313("L8", 60'000'000).status, 202);
   EXPECT_EQ(apply_313("L9", 40'000'000).status, 202);
