@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -795,6 +798,48 @@ TEST_F(AccessTest, TwoCheckersAtOnceApproveOnce) {
 // Payments from many clients at once share group commits: each is posted
 // once (a replayed key too, even sent twice at once), a refused one takes
 // nothing of the others with it, and the books verify.
+// A write waiting for its group commit while its session ends posts
+// nothing: another connection holds the write lock, ends every session and
+// commits only once the payment has passed its first check and is queued.
+TEST_F(AccessTest, AWriteWaitingWhileItsSessionEndsPostsNothing) {
+  if (!api_->writes_grouped()) GTEST_SKIP() << "PostgreSQL runs each write at once";
+  const std::string officer = SignIn("can.bo.312");
+  ASSERT_EQ(As(officer, "POST", "/api/loans/L1/actions",
+               R"({"kind":"disburse","date":"2021-03-10"})", {}, "d")
+                .status,
+            201);
+  const std::string marker = target_ + ".locked";
+  std::filesystem::remove(marker);
+  std::thread holder([&] {
+    const std::string script = "BEGIN IMMEDIATE;\nDELETE FROM user_session;\n.shell touch '" +
+                               marker + "'\n.shell sleep 2\nCOMMIT;\n";
+    FILE* sqlite = popen(("sqlite3 '" + target_ + "'").c_str(), "w");
+    ASSERT_NE(sqlite, nullptr);
+    fputs(script.c_str(), sqlite);
+    pclose(sqlite);
+  });
+  while (!std::filesystem::exists(marker))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  Request pay{"POST",
+              "/api/loans/L1/actions",
+              {},
+              R"({"kind":"pay","amount_dong":1000,"date":"2021-03-10"})"};
+  pay.headers["authorization"] = "Bearer " + officer;
+  pay.headers["content-type"] = "application/json";
+  pay.headers["idempotency-key"] = "late";
+  std::promise<Response> answered;
+  const auto at_once = api_->Handle(pay, [&](Response r) { answered.set_value(std::move(r)); });
+  ASSERT_FALSE(at_once.has_value()) << at_once->body;  // queued: the session was there
+  const Response late = answered.get_future().get();
+  holder.join();
+  std::filesystem::remove(marker);
+  EXPECT_EQ(late.status, 401) << late.body;
+  EXPECT_EQ(Code(late), "SESSION_INVALID");
+  const auto loan = nlohmann::json::parse(
+      As(SignIn("can.bo.312"), "GET", "/api/loans/L1", "", {{"on", "2021-03-10"}}).body);
+  for (const auto& t : loan["transactions"]) EXPECT_NE(t["kind"], "pay") << loan.dump();
+}
+
 TEST_F(AccessTest, PaymentsAtOnceArePostedOnceEach) {
   const std::string officer = SignIn("can.bo.312");
   ASSERT_EQ(As(officer, "POST", "/api/loans/L1/actions",
