@@ -7,6 +7,10 @@
 #
 #   bench/reports.sh [BUILD_DIR]            (make bench-reports)
 #   PROFILE=national bench/reports.sh       demo, province (default) or national
+#   BOOKS=FILE DATES="D1 D2 D3" bench/reports.sh
+#                                           an SQLite book already made (used in
+#                                           place, brought to this schema first:
+#                                           reports only read) at three dates
 #
 # The national book's months of sessions would take hours on a small
 # machine: it is taken over on 30/06/2025 instead, moved onto the new
@@ -24,7 +28,11 @@ trap 'rm -rf "$root"' EXIT
 db="$root/$profile.db"
 echo "TDCS reports benchmark: profile $profile, $(nproc) cores, SQLite"
 start=$(date +%s.%N)
-if [ "$profile" = national ]; then
+if [ -n "${BOOKS:-}" ]; then
+  db=$BOOKS
+  "$build/tdcs" init --db "$db" | tail -1
+  dates=${DATES:?DATES="D1 D2 D3" goes with BOOKS}
+elif [ "$profile" = national ]; then
   "$build/tdcs" generate --profile national --seed 1 --until 2025-06-30 --db "$db" | tail -1
   "$build/tdcs" reform --db "$db" | tail -1
   "$build/tdcs" close --to 2025-08-31 --yes --db "$db" | tail -1
@@ -39,17 +47,26 @@ fi
 printf 'books ready in %.0f s; database %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$(du -h "$db" | cut -f1)"
 # shellcheck disable=SC2086
 "$build/reports_bench" "$db" $dates
-if [ "$profile" = national ]; then
-  # The server's memory on the national book, after a headline of every level.
+if [ "$profile" = national ] || [ -n "${BOOKS:-}" ]; then
+  # The server's memory on the national book, after a headline of every
+  # level, asked by a signed-in national user.
+  printf 'mat-khau-bao-cao\n' |
+    "$build/tdcs" user add bench.reports --role admin --db "$db" >/dev/null 2>&1 || true
   port=$((20000 + $$ % 20000))
   "$build/tdcs" serve --port "$port" --db "$db" >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
-  branch=$(sqlite3 "$db" "SELECT code FROM branch WHERE valid_to IS NULL ORDER BY code LIMIT 1")
+  token=$(curl -s -c - -H 'Content-Type: application/json' \
+    -d '{"login":"bench.reports","password":"mat-khau-bao-cao"}' \
+    "http://127.0.0.1:$port/api/session" | awk '$6 == "tdcs_session" { print $7 }')
+  branch=$(sqlite3 "$db" "SELECT b.code FROM branch b JOIN branch_version v ON v.branch_id = b.id \
+    WHERE v.valid_to IS NULL ORDER BY b.code LIMIT 1")
   office=$(sqlite3 "$db" "SELECT code FROM office WHERE code LIKE 'PGD%' ORDER BY code LIMIT 1")
   for unit in national "$branch" "$office"; do
-    curl -sf -o /dev/null -w "serve headline $unit: %{time_total} s\n" \
-      "http://127.0.0.1:$port/api/reports/headline?unit=$unit&at=2025-08-31" || true
+    curl -sf -o /dev/null -b "tdcs_session=$token" \
+      -w "serve headline $unit: %{http_code} in %{time_total} s\n" \
+      "http://127.0.0.1:$port/api/reports/headline?unit=$unit&at=${dates##* }" ||
+      echo "serve headline $unit: refused"
   done
   printf 'serve resident memory: %s MiB\n' "$(( $(awk '/VmHWM/ {print $2}' "/proc/$server/status") / 1024 ))"
   kill "$server"

@@ -6,13 +6,19 @@
 //
 // For the nation, the first branch, its first office and that office's first
 // commune (of the structure in force on the last date), at each date: the
-// headline report's median wall time over repeated runs, the plain SQL's
-// (outstanding, overdue and frozen principal summed from the postings of
-// entries dated up to the day), and the ratio. The two must agree on the
-// figures; a difference is printed and the exit status is 1.
+// headline report's median wall time over repeated runs, the plain SQL's,
+// and the ratio. The plain SQL computes the headline's figures that the
+// journal and the network give — principal by state, interest receivable,
+// write-offs, by association and by program; outstanding on the eve of the
+// year; the year's lending, collection and interest collected; loans and
+// households owing; groups and member households — from the postings of
+// entries dated up to the day (or within the year to it) and from the
+// network tables. The two must agree on every figure; a difference is
+// printed and the exit status is 1.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,29 +37,150 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-struct Sums {
-  int64_t outstanding = 0, overdue = 0, frozen = 0;
+// The headline's figures that the journal and the network tables give,
+// computed from them directly.
+struct Figures {
+  int64_t normal = 0, overdue = 0, frozen = 0, interest_receivable = 0, written_off = 0;
+  int64_t start_outstanding = 0;               // the day before the year's first
+  int64_t lent = 0, collected = 0, interest_collected = 0;  // over the year to the day
+  int64_t loans = 0, customers = 0;            // owing principal
+  int64_t groups = 0, households = 0;          // the network on the day
+  std::map<int, int64_t> by_association;
+  std::map<std::string, int64_t> by_program;
+  int64_t Outstanding() const { return normal + overdue + frozen; }
+  bool operator==(const Figures&) const = default;
 };
 
-// The figures from the journal: every principal posting of an entry dated up
-// to `on`, of the loans `filter` keeps.
-Sums PlainSql(tdcs::store::Database& db, const std::string& filter, Date on) {
+std::string Text(const Figures& f) {
+  std::string out = "outstanding " + std::to_string(f.Outstanding()) + ", overdue " +
+                    std::to_string(f.overdue) + ", frozen " + std::to_string(f.frozen) +
+                    ", interest receivable " + std::to_string(f.interest_receivable) +
+                    ", written off " + std::to_string(f.written_off) + ", at the year's start " +
+                    std::to_string(f.start_outstanding) + ", lent " + std::to_string(f.lent) +
+                    ", collected " + std::to_string(f.collected) + ", interest collected " +
+                    std::to_string(f.interest_collected) + ", loans " + std::to_string(f.loans) +
+                    ", customers " + std::to_string(f.customers) + ", groups " +
+                    std::to_string(f.groups) + ", households " + std::to_string(f.households);
+  for (const auto& [a, v] : f.by_association)
+    out += ", association " + std::to_string(a) + " " + std::to_string(v);
+  for (const auto& [p, v] : f.by_program) out += ", program " + p + " " + std::to_string(v);
+  return out;
+}
+
+constexpr const char* kPrincipal = "('LOAN_NORMAL', 'LOAN_OVERDUE', 'LOAN_FROZEN')";
+
+// The figures from the journal — every posting of an entry dated up to the
+// day (balances) or within the year to it (turnover), of the loans
+// `loans` keeps — and from the network tables (`groups`: the groups whose
+// version in force on the day meets at the points it keeps).
+Figures PlainSql(tdcs::store::Database& db, const std::string& loans, const std::string& points,
+                 Date on) {
+  Figures f;
+  const std::string day = on.ToIso();
+  const std::string year_start = tdcs::Date::FromCivil(on.year(), 1, 1)->ToIso();
+  const std::string eve = tdcs::Date::FromCivil(on.year(), 1, 1)->AddDays(-1).ToIso();
+  const std::string from_postings =
+      " FROM posting p JOIN journal_entry e ON e.id = p.entry_id JOIN loan l ON l.id = p.loan_id ";
+  // Balances on the day, by account, association and program.
   auto st = db.Prepare(
-      "SELECT p.account_code, COALESCE(SUM(p.amount_dong), 0) FROM posting p "
-      "JOIN journal_entry e ON e.id = p.entry_id JOIN loan l ON l.id = p.loan_id "
+      "SELECT p.account_code, l.association_code, l.program_code, SUM(p.amount_dong)" +
+      from_postings +
       "WHERE e.entry_date <= ? AND p.account_code IN ('LOAN_NORMAL', 'LOAN_OVERDUE', "
-      "'LOAN_FROZEN')" +
-      filter + " GROUP BY p.account_code");
-  st->BindText(1, on.ToIso());
-  Sums s;
+      "'LOAN_FROZEN', 'INTEREST_RECEIVABLE', 'WRITE_OFF_PRINCIPAL')" +
+      loans + " GROUP BY p.account_code, l.association_code, l.program_code");
+  st->BindText(1, day);
   while (st->Step()) {
     const std::string account = st->GetText(0);
-    const int64_t v = st->GetInt(1);
-    s.outstanding += v;
-    if (account == "LOAN_OVERDUE") s.overdue = v;
-    if (account == "LOAN_FROZEN") s.frozen = v;
+    const int64_t v = st->GetInt(3);
+    if (account == "INTEREST_RECEIVABLE") {
+      f.interest_receivable += v;
+      continue;
+    }
+    if (account == "WRITE_OFF_PRINCIPAL") {
+      f.written_off += v;
+      continue;
+    }
+    (account == "LOAN_NORMAL" ? f.normal : account == "LOAN_OVERDUE" ? f.overdue : f.frozen) += v;
+    f.by_association[static_cast<int>(st->GetInt(1))] += v;
+    f.by_program[st->GetText(2)] += v;
   }
-  return s;
+  // Outstanding the day before the year's first.
+  st = db.Prepare("SELECT COALESCE(SUM(p.amount_dong), 0)" + from_postings +
+                  "WHERE e.entry_date <= ? AND p.account_code IN " + kPrincipal + loans);
+  st->BindText(1, eve);
+  if (st->Step()) f.start_outstanding = st->GetInt(0);
+  // The year's turnover: principal lent and collected, interest collected, by
+  // the kind of the entry (a reversal's: the kind of the entry it reverses).
+  st = db.Prepare(
+      "SELECT COALESCE(r.kind, e.kind), p.account_code, SUM(p.amount_dong)" + from_postings +
+      "LEFT JOIN journal_entry r ON r.id = e.reverses_entry_id "
+      "WHERE e.entry_date >= ? AND e.entry_date <= ? AND COALESCE(r.kind, e.kind) IN "
+      "('disburse', 'pay', 'pay_savings')" +
+      loans + " GROUP BY COALESCE(r.kind, e.kind), p.account_code");
+  st->BindText(1, year_start);
+  st->BindText(2, day);
+  while (st->Step()) {
+    const std::string kind = st->GetText(0), account = st->GetText(1);
+    const int64_t v = st->GetInt(2);
+    const bool principal =
+        account == "LOAN_NORMAL" || account == "LOAN_OVERDUE" || account == "LOAN_FROZEN";
+    if (kind == "disburse" && principal) f.lent += v;
+    if (kind != "disburse" && principal) f.collected -= v;
+    if (kind != "disburse" && (account == "INTEREST_INCOME" || account == "INTEREST_RECEIVABLE"))
+      f.interest_collected -= v;
+  }
+  // Loans owing principal on the day, and their households.
+  st = db.Prepare(
+      "SELECT COUNT(*), COUNT(DISTINCT borrower_id) FROM (SELECT l.borrower_id" + from_postings +
+      "WHERE e.entry_date <= ? AND p.account_code IN " + kPrincipal + loans +
+      " GROUP BY p.loan_id, l.borrower_id HAVING SUM(p.amount_dong) > 0)");
+  st->BindText(1, day);
+  if (st->Step()) {
+    f.loans = st->GetInt(0);
+    f.customers = st->GetInt(1);
+  }
+  // The network on the day: groups in force at the unit's points, their
+  // members in force.
+  const std::string groups_on =
+      "SELECT gv.group_id FROM savings_group_version gv JOIN commune_point_version pv ON "
+      "pv.point_id = gv.point_id AND pv.valid_from <= ?1 AND (pv.valid_to IS NULL OR "
+      "pv.valid_to > ?1) WHERE gv.valid_from <= ?1 AND (gv.valid_to IS NULL OR gv.valid_to > ?1)" +
+      points;
+  st = db.Prepare("SELECT COUNT(*) FROM (" + groups_on + ")");
+  st->BindText(1, day);
+  if (st->Step()) f.groups = st->GetInt(0);
+  st = db.Prepare(
+      "SELECT COUNT(*) FROM membership m WHERE m.valid_from <= ?1 AND (m.valid_to IS NULL OR "
+      "m.valid_to > ?1) AND m.group_id IN (" +
+      groups_on + ")");
+  st->BindText(1, day);
+  if (st->Step()) f.households = st->GetInt(0);
+  std::erase_if(f.by_association, [](const auto& kv) { return kv.second == 0; });
+  std::erase_if(f.by_program, [](const auto& kv) { return kv.second == 0; });
+  return f;
+}
+
+// The same figures from the headline report.
+Figures FromReport(const tdcs::app::HeadlineReport& r) {
+  Figures f;
+  f.normal = r.end.normal;
+  f.overdue = r.end.overdue;
+  f.frozen = r.end.frozen;
+  f.interest_receivable = r.end.interest_receivable;
+  f.written_off = r.end.written_off_principal;
+  f.start_outstanding = r.start.Outstanding();
+  f.lent = r.lent;
+  f.collected = r.collected;
+  f.interest_collected = r.interest_collected;
+  f.loans = r.end.loans;
+  f.customers = r.end.customers;
+  f.groups = r.groups;
+  f.households = r.households;
+  for (const auto& [a, v] : r.by_association)
+    if (v != 0) f.by_association[a] = v;
+  for (const auto& [p, v] : r.by_program)
+    if (v != 0) f.by_program[p] = v;
+  return f;
 }
 
 std::string First(tdcs::store::Database& db, const std::string& sql) {
@@ -93,20 +220,22 @@ int main(int argc, char** argv) {
       "SELECT report_commune_era || ':' || report_commune_code FROM commune_point_version WHERE " +
           in_force + " AND office_id = " + office_id + " ORDER BY point_id");
   struct Unit {
-    std::string label, unit, filter;
+    std::string label, unit, loans, points;
   };
   const std::string commune_era = commune.substr(0, 1), commune_code = commune.substr(2);
+  const std::string branch_offices = "(SELECT office_id FROM office_version WHERE branch_id = " +
+                                     branch_id + " AND " + in_force + ")";
+  const std::string commune_points =
+      "(SELECT point_id FROM commune_point_version WHERE report_commune_era = '" + commune_era +
+      "' AND report_commune_code = '" + commune_code + "' AND " + in_force + ")";
   const std::vector<Unit> units = {
-      {"nation", "national", ""},
-      {"branch " + branch, "branch:" + branch,
-       " AND l.office_id IN (SELECT office_id FROM office_version WHERE branch_id = " + branch_id +
-           " AND " + in_force + ")"},
-      {"office " + office, "office:" + office, " AND l.office_id = " + office_id},
-      {"commune " + commune, "commune:" + commune,
-       " AND l.point_id IN (SELECT point_id FROM commune_point_version WHERE report_commune_era = "
-       "'" +
-           commune_era + "' AND report_commune_code = '" + commune_code + "' AND " + in_force +
-           ")"}};
+      {"nation", "national", "", ""},
+      {"branch " + branch, "branch:" + branch, " AND l.office_id IN " + branch_offices,
+       " AND pv.office_id IN " + branch_offices},
+      {"office " + office, "office:" + office, " AND l.office_id = " + office_id,
+       " AND pv.office_id = " + office_id},
+      {"commune " + commune, "commune:" + commune, " AND l.point_id IN " + commune_points,
+       " AND gv.point_id IN " + commune_points}};
   std::printf("%-28s %-11s %12s %12s %9s  %s\n", "unit", "date", "report ms", "plain SQL ms",
               "ratio", "outstanding (đ)");
   bool agree = true;
@@ -118,7 +247,7 @@ int main(int argc, char** argv) {
       r.at = at;
       r.structure_on = dates.back();
       std::vector<double> report_ms, sql_ms;
-      int64_t outstanding = 0, overdue = 0, frozen = 0;
+      Figures reported;
       for (int k = 0; k < 7; ++k) {
         const auto t0 = Clock::now();
         auto report = tdcs::app::Headline(*connection, tdcs::app::SystemContext(), r);
@@ -127,26 +256,21 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "%s: %s\n", u.unit.c_str(), report.error().ToString().c_str());
           return 1;
         }
-        outstanding = report.value().end.Outstanding();
-        overdue = report.value().end.overdue;
-        frozen = report.value().end.frozen;
+        reported = FromReport(report.value());
       }
-      Sums plain;
+      Figures plain;
       for (int k = 0; k < 3; ++k) {
         const auto t0 = Clock::now();
-        plain = PlainSql(db, u.filter, at);
+        plain = PlainSql(db, u.loans, u.points, at);
         sql_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       }
       const double report = Median(report_ms), sql = Median(sql_ms);
       worst = std::max(worst, report);
       std::printf("%-28s %-11s %12.2f %12.1f %8.0fx  %s\n", u.label.c_str(), at.ToIso().c_str(),
-                  report, sql, sql / report, std::to_string(outstanding).c_str());
-      if (plain.outstanding != outstanding || plain.overdue != overdue || plain.frozen != frozen) {
-        std::printf("  DIFFERENT: plain SQL %lld / %lld / %lld, report %lld / %lld / %lld\n",
-                    static_cast<long long>(plain.outstanding),
-                    static_cast<long long>(plain.overdue), static_cast<long long>(plain.frozen),
-                    static_cast<long long>(outstanding), static_cast<long long>(overdue),
-                    static_cast<long long>(frozen));
+                  report, sql, sql / report, std::to_string(reported.Outstanding()).c_str());
+      if (!(plain == reported)) {
+        std::printf("  DIFFERENT:\n    plain SQL %s\n    report    %s\n", Text(plain).c_str(),
+                    Text(reported).c_str());
         agree = false;
       }
     }

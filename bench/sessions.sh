@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # A month of commune sessions held through the session record (lists, a
-# batch per group, the cash closed) on PostgreSQL with durable commits,
-# printed as member lines per second beside pgbench's TPC-B transactions per
-# second measured on the same cluster in the same run; then the month-end
-# group ratings and commission and fees over every group.
+# batch per group, the cash closed), durable commits, printed as member lines
+# per second beside pgbench's TPC-B transactions per second measured on the
+# same machine in the same run; then the month-end group ratings and the
+# commission and fees over every group.
 #
 #   bench/sessions.sh [BUILD_DIR]          (make bench-sessions)
 #   PROFILE=national bench/sessions.sh     demo, province (default) or national
-#   PGBENCH_SECONDS=30 PGBENCH_CLIENTS=8   the TPC-B run
+#   ENGINE=postgres bench/sessions.sh      the books on PostgreSQL instead of
+#                                          the embedded store (SQLite)
+#   BOOKS=FILE bench/sessions.sh           start from a copy of a generated
+#                                          SQLite book (its generation not timed)
+#   PGBENCH_SECONDS=30 PGBENCH_CLIENTS=8   the TPC-B runs
 #
-# The cluster is private (its own directory under $TDCS_BENCH_DIR, a Unix
-# socket, no TCP port) with fsync=on, synchronous_commit=on and
-# full_page_writes=on. Figures are whole-command wall times.
+# pgbench runs twice on a private cluster (its own directory under
+# $TDCS_BENCH_DIR, a Unix socket, no TCP port, fsync=on,
+# synchronous_commit=on, full_page_writes=on): as it runs by default, one
+# client (one stream of durable transactions, as the sessions are posted),
+# and with PGBENCH_CLIENTS clients. SQLite runs in WAL mode with
+# synchronous=FULL on the same disk. Figures are whole-command wall times;
+# the posting rate is the one `tdcs simulate` prints for its sessions (the
+# end of day of each day timed apart), and the whole month is printed too.
 set -euo pipefail
 build=${1:-build}
 tdcs=$(cd "$build" && pwd)/tdcs
 profile=${PROFILE:-province}
+engine=${ENGINE:-sqlite}
 seconds=${PGBENCH_SECONDS:-30}
 clients=${PGBENCH_CLIENTS:-8}
 root=${TDCS_BENCH_DIR:-/tmp}/tdcs-sessions-$$
@@ -36,7 +46,13 @@ as_postgres "$bin/pg_ctl" -D "$root/pg/data" -l "$root/pg/server.log" -w \
       -c max_wal_size=8GB -c checkpoint_timeout=30min" start >/dev/null
 server="postgresql:///postgres?host=$root/pg/socket&user=postgres"
 psql -q "$server" -c "CREATE DATABASE bench" -c "CREATE DATABASE pgbench" >/dev/null
-pg="postgresql:///bench?host=$root/pg/socket&user=postgres"
+if [ "$engine" = postgres ]; then
+  db="postgresql:///bench?host=$root/pg/socket&user=postgres"
+  query() { psql -At "$db" -c "$1"; }
+else
+  db="$root/books.db"
+  query() { sqlite3 "$db" "$1"; }
+fi
 
 timed() {
   local start end
@@ -46,15 +62,26 @@ timed() {
   echo "$start $end" | awk '{printf "%.2f", $2 - $1}'
 }
 
-echo "TDCS sessions benchmark: profile $profile, $(nproc) cores, PostgreSQL" \
-  "$(as_postgres "$bin/postgres" --version | awk '{print $3}'), fsync and synchronous_commit on"
-# pgbench's TPC-B on the same cluster, first (the books not yet loaded).
+echo "TDCS sessions benchmark: profile $profile, $(nproc) cores, books on $engine" \
+  "(PostgreSQL $(as_postgres "$bin/postgres" --version | awk '{print $3}') for pgbench)," \
+  "durable commits"
+# pgbench's TPC-B on the same machine, first (the books not yet loaded).
 as_postgres "$bin/pgbench" -h "$root/pg/socket" -U postgres -i -s 10 -q pgbench >/dev/null 2>&1
-tps=$(as_postgres "$bin/pgbench" -h "$root/pg/socket" -U postgres -c "$clients" -j 2 -T "$seconds" \
-  -n pgbench 2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
-echo "pgbench TPC-B, scale 10, $clients clients, ${seconds} s: $tps tps"
-load=$(timed "$tdcs" generate --profile "$profile" --db "$pg")
-until=$(psql -At "$pg" -c "SELECT current_date_iso FROM business_date")
+pgbench_tps() {
+  as_postgres "$bin/pgbench" -h "$root/pg/socket" -U postgres -c "$1" -j "$2" -T "$seconds" \
+    -n pgbench 2>/dev/null | awk '/^tps/ {printf "%.0f", $3}'
+}
+tps1=$(pgbench_tps 1 1)
+tpsn=$(pgbench_tps "$clients" 2)
+echo "pgbench TPC-B, scale 10, ${seconds} s: $tps1 tps (1 client, as by default)," \
+  "$tpsn tps ($clients clients)"
+if [ -n "${BOOKS:-}" ] && [ "$engine" = sqlite ]; then
+  cp "$BOOKS" "$db"
+  load="(a copy of $BOOKS)"
+else
+  load="$(timed "$tdcs" generate --profile "$profile" --db "$db") s"
+fi
+until=$(query "SELECT current_date_iso FROM business_date")
 # The month after the generated history, and its first day, so that the
 # month is over for the ratings and fees.
 first=$(date -d "$until + 1 day" +%Y-%m-01)
@@ -62,15 +89,22 @@ first=$(date -d "$until + 1 day" +%Y-%m-01)
 last=$(date -d "$first + 1 month - 1 day" +%F)
 month=${first:0:7}
 before=$(date -d "$first - 1 day" +%F)
-[ "$before" = "$until" ] || "$tdcs" simulate --to "$before" --db "$pg" >/dev/null
-simulate=$(timed "$tdcs" simulate --to "$last" --db "$pg")
-lines=$(grep -o '[0-9]* khoản thu/payments' "$root/last" | tail -1 | awk '{print $1}')
-"$tdcs" simulate --to "$(date -d "$last + 1 day" +%F)" --db "$pg" >/dev/null
-rate=$(timed "$tdcs" rate-groups --month "$month" --db "$pg")
+[ "$before" = "$until" ] || "$tdcs" simulate --to "$before" --db "$db" >/dev/null
+simulate=$(timed "$tdcs" simulate --to "$last" --db "$db")
+summary=$(tail -1 "$root/last")
+lines=$(echo "$summary" | grep -o '[0-9]* khoản thu/payments' | awk '{print $1}')
+posting=$(echo "$summary" | grep -o 'sessions [0-9.]* s' | awk '{print $2}')
+close=$(echo "$summary" | grep -o 'end of day [0-9.]* s' | awk '{print $4}')
+"$tdcs" simulate --to "$(date -d "$last + 1 day" +%F)" --db "$db" >/dev/null
+rate=$(timed "$tdcs" rate-groups --month "$month" --db "$db")
 groups=$(grep -o 'groups: [0-9]*' "$root/last" | awk '{print $2}')
-fees=$(timed "$tdcs" fees run --month "$month" --db "$pg")
-echo "load: $load s"
-awk -v l="$lines" -v s="$simulate" -v t="$tps" 'BEGIN {
-  printf "a month of sessions (%s): %d member lines in %.1f s = %.0f lines/s (%.1f x pgbench tps)\n",
-    "'"$month"'", l, s, l / s, (l / s) / t }'
-echo "ratings over $groups groups: $rate s; commission and fees: $fees s"
+fees=$(timed "$tdcs" fees run --month "$month" --db "$db")
+echo "load: $load; database $(du -h "$db" 2>/dev/null | cut -f1)"
+awk -v l="$lines" -v p="$posting" -v c="$close" -v s="$simulate" -v t1="$tps1" -v tn="$tpsn" \
+  -v m="$month" 'BEGIN {
+  printf "a month of sessions (%s): %d member lines posted in %.1f s = %.0f lines/s" \
+    " (%.1f x pgbench tps with 1 client, %.1f x with many)\n", m, l, p, l / p, (l / p) / t1,
+    (l / p) / tn
+  printf "the whole month with its end of day (%.1f s): %.1f s = %.0f lines/s\n", c, s, l / s }'
+echo "month end: ratings over $groups groups: $rate s; commission and fees: $fees s;" \
+  "together $(echo "$rate + $fees" | bc) s"

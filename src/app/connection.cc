@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include "app/internal/access.h"
 #include "store/db.h"
@@ -39,6 +40,7 @@ std::unique_ptr<Connection> Connection::OpenScratch(const std::string& server_ur
 std::unique_ptr<Connection> Connection::Open(const std::string& target) {
   auto impl = std::make_unique<Impl>();
   impl->db = store::Open(target);
+  impl->target = target;
   return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
@@ -46,6 +48,7 @@ std::unique_ptr<Connection> Connection::OpenInitialised(const std::string& targe
   // An SQLite file that is not there is not created: it could only be empty.
   auto impl = std::make_unique<Impl>();
   impl->db = store::Open(target, store::OpenMode::kExisting);
+  impl->target = target;
   auto connection = std::unique_ptr<Connection>(new Connection(std::move(impl)));
   store::Database& db = Db(*connection);
   const int version = store::SchemaVersion(db);
@@ -119,10 +122,91 @@ void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
   available_.notify_one();
 }
 
+const std::string& Connection::Target() const { return impl_->target; }
+
+namespace {
+
+bool IsPostgresTarget(const std::string& target) { return target.rfind("postgres", 0) == 0; }
+
+}  // namespace
+
+LogCheckpoints::LogCheckpoints(std::string target)
+    : target_(std::move(target)),
+      enabled_(!IsPostgresTarget(target_) && !target_.empty() && target_ != ":memory:") {}
+
+LogCheckpoints::~LogCheckpoints() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wanted_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void LogCheckpoints::TakeNoneOn(Connection& writer, bool none) {
+  if (writer.IsPostgres()) return;
+  if (none)
+    store::TakeNoCheckpoints(Db(writer));
+  else
+    store::TakeCheckpointsAgain(Db(writer));
+}
+
+void LogCheckpoints::Restart(Connection& writer) {
+  if (writer.IsPostgres()) return;
+  try {
+    store::RestartLog(Db(writer));
+  } catch (const StorageFault& fault) {
+    std::fprintf(stderr, "checkpoint (restart): %s\n", fault.what());
+  }
+}
+
+void LogCheckpoints::Committed() {
+  if (!enabled_) return;
+  {
+    std::lock_guard lock(mutex_);
+    due_ = true;
+    // The thread first: a commit noted is a checkpoint coming.
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  }
+  wanted_.notify_one();
+}
+
+bool LogCheckpoints::RestartDue() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(restart_due_, false);
+}
+
+void LogCheckpoints::Run() {
+  pthread_setname_np(pthread_self(), "tdcs-checkpoint");
+  constexpr auto kBetween = std::chrono::milliseconds(100);
+  std::unique_ptr<Connection> connection;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wanted_.wait(lock, [&] { return due_ || stopping_; });
+    if (stopping_) return;
+    due_ = false;
+    lock.unlock();
+    int64_t log_frames = 0;
+    try {
+      if (!connection) connection = Connection::OpenInitialised(target_);
+      log_frames = store::CheckpointPassively(Db(*connection));
+    } catch (const std::exception& fault) {
+      // The next commit asks again; the log only grows meanwhile.
+      std::fprintf(stderr, "checkpoint: %s\n", fault.what());
+      connection.reset();
+    }
+    lock.lock();
+    // A log that writers kept from starting over is restarted by the writer.
+    if (log_frames > kRestartFrames) restart_due_ = true;
+    wanted_.wait_for(lock, kBetween, [&] { return stopping_; });
+  }
+}
+
 WriteGroup::WriteGroup(ConnectionPool& pool, size_t max_writes)
     : pool_(pool),
       max_writes_(max_writes < 1 ? 1 : max_writes),
-      postgres_(pool.target().rfind("postgres", 0) == 0) {}
+      postgres_(IsPostgresTarget(pool.target())),
+      checkpoints_(pool.target()) {}
 
 WriteGroup::~WriteGroup() {
   {
@@ -130,9 +214,7 @@ WriteGroup::~WriteGroup() {
     stopping_ = true;
   }
   wanted_.notify_all();
-  checkpoint_wanted_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
-  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 WriteGroup::Counts WriteGroup::counts() const {
@@ -188,16 +270,18 @@ void WriteGroup::Write() {
       group.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
-    const bool restart = restart_due_;
-    restart_due_ = false;
     lock.unlock();
-    if (restart) RestartLog();
+    // Between groups, with every frame copied back: the log starts over.
+    if (checkpoints_.RestartDue()) try {
+        LogCheckpoints::Restart(Writer());
+      } catch (const std::exception& fault) {
+        std::fprintf(stderr, "checkpoint (restart): %s\n", fault.what());
+      }
     RunGroup(group);
+    checkpoints_.Committed();
     lock.lock();
     counts_.groups += 1;
     counts_.writes += static_cast<int64_t>(group.size());
-    checkpoint_due_ = true;
-    checkpoint_wanted_.notify_one();
     lock.unlock();
     // Answered after the counts, each `done` let go at once (what it holds
     // — a connection's state — is not kept by this thread).
@@ -219,47 +303,9 @@ Connection& WriteGroup::Writer() {
   if (writer_ && (writer_->IsBroken() || Db(*writer_).InTransaction())) writer_.reset();
   if (!writer_) {
     writer_ = Connection::OpenInitialised(pool_.target());
-    store::TakeNoCheckpoints(Db(*writer_));
-    std::lock_guard lock(mutex_);
-    if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { TakeCheckpoints(); });
+    LogCheckpoints::TakeNoneOn(*writer_);
   }
   return *writer_;
-}
-
-void WriteGroup::RestartLog() {
-  // Between groups, with every frame copied back: the log starts over
-  // (waiting for the readers still on it, whose reads are short).
-  try {
-    store::RestartLog(Db(Writer()));
-  } catch (const StorageFault& fault) {
-    std::fprintf(stderr, "checkpoint (restart): %s\n", fault.what());
-  }
-}
-
-void WriteGroup::TakeCheckpoints() {
-  pthread_setname_np(pthread_self(), "tdcs-checkpoint");
-  constexpr auto kBetween = std::chrono::milliseconds(100);
-  std::unique_ptr<Connection> connection;
-  std::unique_lock lock(mutex_);
-  while (true) {
-    checkpoint_wanted_.wait(lock, [&] { return checkpoint_due_ || stopping_; });
-    if (stopping_) return;
-    checkpoint_due_ = false;
-    lock.unlock();
-    int64_t log_frames = 0;
-    try {
-      if (!connection) connection = Connection::OpenInitialised(pool_.target());
-      log_frames = store::CheckpointPassively(Db(*connection));
-    } catch (const std::exception& fault) {
-      // The next commit asks again; the log only grows meanwhile.
-      std::fprintf(stderr, "checkpoint: %s\n", fault.what());
-      connection.reset();
-    }
-    lock.lock();
-    // A log that writers kept from starting over is restarted by the writer.
-    if (log_frames > kRestartFrames) restart_due_ = true;
-    checkpoint_wanted_.wait_for(lock, kBetween, [&] { return stopping_; });
-  }
 }
 
 void WriteGroup::RunGroup(std::vector<Job>& group) {

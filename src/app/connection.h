@@ -44,6 +44,9 @@ class Connection {
 
   // Where the data is, for messages (no password).
   std::string Describe() const;
+  // What was opened (a path or a connection string, password included): for
+  // opening a second connection to the same books.
+  const std::string& Target() const;
   bool IsPostgres() const;
   // Folds SQLite's write-ahead log into the file; nothing on PostgreSQL.
   void Checkpoint();
@@ -97,6 +100,45 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
+// SQLite's checkpoints (the write-ahead log copied into the database file,
+// and that file synced) taken off a writer's connection, for as long as this
+// lives: the writer takes none at its own commits (TakeNoneOn), and a thread
+// of this object's own takes a passive one — which waits for no writer — on
+// a second connection to `target`, after a commit (Committed), at most every
+// 100 ms. Writes that never pause would keep the log from starting over: once
+// it is past kRestartFrames frames (about 40 MB), RestartDue() says so, and
+// the writer restarts it (Restart) between two transactions. Nothing of this
+// applies to PostgreSQL, nor to a database in memory (the object then does
+// nothing: enabled() is false).
+//
+// Thread safety: Committed and RestartDue may be called from any thread.
+class LogCheckpoints {
+ public:
+  explicit LogCheckpoints(std::string target);
+  ~LogCheckpoints();  // waits for a checkpoint under way
+  LogCheckpoints(const LogCheckpoints&) = delete;
+  LogCheckpoints& operator=(const LogCheckpoints&) = delete;
+
+  static constexpr int64_t kRestartFrames = 10'000;
+  // The writer's connection takes no checkpoints (`none`), or again its own.
+  static void TakeNoneOn(Connection& writer, bool none = true);
+  // Restarts the log from its start on the writer's connection, outside a
+  // transaction (waiting for the readers still on it, whose reads are short).
+  static void Restart(Connection& writer);
+  void Committed();
+  bool RestartDue();
+  bool enabled() const { return enabled_; }
+
+ private:
+  void Run();
+  const std::string target_;
+  const bool enabled_;
+  std::mutex mutex_;
+  std::condition_variable wanted_;
+  bool due_ = false, restart_due_ = false, stopping_ = false;
+  std::thread thread_;
+};
+
 // Group commit: writes that arrive while a group is committing share the
 // next transaction, and so one durable commit (SQLite's fsync), each in a
 // savepoint of its own, run one after another by a thread of the group's own
@@ -115,12 +157,9 @@ class ConnectionPool {
 // runs it again too) and must not take long — a password hash, say, would
 // hold every write behind it: such routes run outside the group.
 //
-// SQLite's checkpoints (the write-ahead log copied into the database file,
-// and that file synced) are taken off the writer: its connection takes none
-// itself, and a thread of the group's own takes a passive one — which waits
-// for no writer — after each commit, at most every 100 ms. Writes that never
-// pause would keep the log from starting over: past kRestartFrames frames
-// (about 40 MB) the writer restarts it between two groups.
+// SQLite's checkpoints are taken off the writer (LogCheckpoints): one soon
+// after each group's commit, and the log restarted between two groups when
+// it has grown long.
 //
 // Thread safety: Submit and Run may be called from many threads at once.
 // The destructor waits for the writes queued.
@@ -154,12 +193,9 @@ class WriteGroup {
     Done done;
     std::exception_ptr fault;
   };
-  static constexpr int64_t kRestartFrames = 10'000;
   void Write();  // the group's thread
   void RunGroup(std::vector<Job>& group);
   Connection& Writer();
-  void RestartLog();
-  void TakeCheckpoints();
   ConnectionPool& pool_;
   const size_t max_writes_;
   const bool postgres_;
@@ -170,9 +206,7 @@ class WriteGroup {
   bool stopping_ = false;
   Counts counts_;
   std::thread writer_thread_;
-  std::thread checkpointer_;
-  std::condition_variable checkpoint_wanted_;
-  bool checkpoint_due_ = false, restart_due_ = false;
+  LogCheckpoints checkpoints_;
 };
 
 // `text` with the password of a PostgreSQL connection string `target` shown

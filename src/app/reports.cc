@@ -371,7 +371,9 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
         const Scope& s = p.scope;
         const Filters& filters = p.filters;
         if (!s.units.empty()) {
-          for (const auto& v : store::ValuesOn(db, s.level, s.units, out.at)) {
+          const auto values =
+              store::ValuesOnDays(db, s.level, s.units, {out.at, out.from.AddDays(-1)});
+          for (const auto& v : values[0]) {
             if (!filters.Keep(v)) continue;
             AddTo(out.end, v);
             if (IsPrincipal(v.measure)) {
@@ -385,7 +387,7 @@ Result<HeadlineReport> Headline(Connection& connection, const Context& context,
             if (v.measure == bal + ledger::account::kLoanFrozen)
               out.frozen_by_program[v.program] += v.value;
           }
-          for (const auto& v : store::ValuesOn(db, s.level, s.units, out.from.AddDays(-1)))
+          for (const auto& v : values[1])
             if (filters.Keep(v)) AddTo(out.start, v);
         }
         Turnover(out);

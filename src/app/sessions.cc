@@ -400,7 +400,8 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
                                      SessionPostReport report, Date date,
                                      const std::vector<std::string>& order,
                                      std::map<std::string, std::vector<ParsedLine>>& by_group,
-                                     const std::string& key);
+                                     const std::string& key,
+                                     const std::vector<SessionListLine>* listed = nullptr);
 
 }  // namespace
 
@@ -488,7 +489,8 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
 Result<SessionPostReport> PostSession(Connection& connection, const Context& context,
                                       const std::string& point_code, Date date,
                                       const std::vector<SessionPostLine>& lines,
-                                      const std::string& key) {
+                                      const std::string& key,
+                                      const std::vector<SessionListLine>* listed) {
   SessionPostReport report;
   report.point_code = point_code;
   std::vector<std::string> order;
@@ -505,7 +507,7 @@ Result<SessionPostReport> PostSession(Connection& connection, const Context& con
                                       {}});
   }
   if (lines.empty()) return FileInvalid("file", "Không có dòng nào", "There are no lines");
-  return PostGroups(connection, context, std::move(report), date, order, by_group, key);
+  return PostGroups(connection, context, std::move(report), date, order, by_group, key, listed);
 }
 
 namespace {
@@ -514,7 +516,8 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
                                      SessionPostReport report, Date session_date,
                                      const std::vector<std::string>& order,
                                      std::map<std::string, std::vector<ParsedLine>>& by_group,
-                                     const std::string& key) {
+                                     const std::string& key,
+                                     const std::vector<SessionListLine>* listed) {
   store::Database& db = Db(connection);
   const std::optional<Date> date = session_date;
   report.session_date = session_date;
@@ -535,7 +538,12 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
             date->ToIso() + " first)");
   // What is due, as the list says it now (the file's own figures are not
   // trusted), and which loans and members each group has at the session.
-  auto due = SessionList(connection, context, report.point_code, *date);
+  // A caller that read the list in the transaction this posts in has it
+  // as it stands (no other writer since: the transaction is the writer's).
+  Result<std::vector<SessionListLine>> due =
+      listed != nullptr && db.InWriteTransaction()
+          ? Result<std::vector<SessionListLine>>(*listed)
+          : SessionList(connection, context, report.point_code, *date);
   if (!due.ok()) return due.error();
   std::map<std::pair<std::string, std::string>, SessionListLine> expected;  // group, loan|member
   for (const auto& d : due.value())

@@ -80,7 +80,8 @@ std::vector<std::string> PointsHoldingSessionOn(store::Database& db, Date day) {
 // (and saving what the list expects), a batch per group, and the session
 // closed with the cash the books say.
 void PostSessionsOf(Connection& connection, const Context& context, Date day, Random& random,
-                    uint64_t seed, uint32_t skip_per_million, SimulationSummary& summary) {
+                    uint64_t seed, uint32_t skip_per_million, SimulationSummary& summary,
+                    LogCheckpoints& checkpoints) {
   store::Database& db = Db(connection);
   for (const auto& point : PointsHoldingSessionOn(db, day)) {
     {
@@ -112,7 +113,8 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
     }
     if (!lines.empty()) {
       auto posted =
-          PostSession(connection, context, point, day, lines, "SIM-" + point + "-" + day.ToIso());
+          PostSession(connection, context, point, day, lines, "SIM-" + point + "-" + day.ToIso(),
+                      &list.value());
       if (posted.ok()) {
         const auto& r = posted.value();
         summary.payments += r.lines_posted;
@@ -135,6 +137,8 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
       if (CloseCommuneSession(connection, context, close).ok()) ++summary.sessions;
     }
     tx.Commit();
+    checkpoints.Committed();
+    if (checkpoints.RestartDue()) LogCheckpoints::Restart(connection);
   }
   store::Transaction tx(db);
   store::LoanStore(db).SetBatchState(kSessionsDone, day.ToIso());
@@ -178,9 +182,21 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
   // The audit trail holds the simulation once, not each of its postings.
   Context inner = context;
   inner.audit = false;
+  // Checkpoints off the posting connection, taken on the other core, while
+  // the run lasts (each point's commit asks for one).
+  LogCheckpoints checkpoints(connection.Target());
+  struct OwnCheckpointsAgain {
+    Connection& writer;
+    bool taken;
+    ~OwnCheckpointsAgain() {
+      if (taken) LogCheckpoints::TakeNoneOn(writer, false);
+    }
+  } restore{connection, checkpoints.enabled()};
+  if (checkpoints.enabled()) LogCheckpoints::TakeNoneOn(connection);
   if (Date::Parse(*done) && *Date::Parse(*done) < *current && *current <= to) {
     const auto start = std::chrono::steady_clock::now();
-    PostSessionsOf(connection, inner, *current, random, seed, skip_per_million, summary);
+    PostSessionsOf(connection, inner, *current, random, seed, skip_per_million, summary,
+                   checkpoints);
     summary.posting_seconds += Seconds(start);
   }
   for (Date day = current->AddDays(1); day <= to; day = day.AddDays(1)) {
@@ -189,7 +205,7 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
     if (!closed.ok()) return closed.error();
     summary.close_seconds += Seconds(start);
     start = std::chrono::steady_clock::now();
-    PostSessionsOf(connection, inner, day, random, seed, skip_per_million, summary);
+    PostSessionsOf(connection, inner, day, random, seed, skip_per_million, summary, checkpoints);
     summary.posting_seconds += Seconds(start);
     ++summary.days;
     if (progress) progress(day, summary.payments);

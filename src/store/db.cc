@@ -25,7 +25,7 @@ std::optional<int64_t> Database::QueryInt(std::string_view sql) {
 }
 
 Statement& Database::Cached(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) it = cache_.emplace(std::string(sql), Prepare(sql)).first;
   it->second->Reset();
   return *it->second;
@@ -250,6 +250,8 @@ void Transaction::CommitAndContinue() {
 }
 
 void TakeNoCheckpoints(Database& db) { db.ExecScript("PRAGMA wal_autocheckpoint=0"); }
+
+void TakeCheckpointsAgain(Database& db) { db.ExecScript("PRAGMA wal_autocheckpoint=1000"); }
 
 int64_t CheckpointPassively(Database& db) {
   auto& st = db.Cached("PRAGMA wal_checkpoint(PASSIVE)");

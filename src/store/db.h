@@ -153,6 +153,11 @@ class Database {
   // away, or ended the session): it cannot be used again, only replaced by a
   // new one. Never true for SQLite.
   virtual bool Broken() const { return false; }
+  // Rows this connection has inserted, updated or deleted since it opened
+  // (SQLite), so that a read made twice in one transaction with nothing
+  // written between knows it would read the same; none where not counted
+  // (PostgreSQL: other sessions write meanwhile).
+  virtual std::optional<int64_t> RowsChanged() const { return std::nullopt; }
 
   // Convenience: the first column of the first row as an integer, or nullopt.
   std::optional<int64_t> QueryInt(std::string_view sql);
@@ -210,7 +215,12 @@ class Database {
   virtual void DoRollback() = 0;
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Looked up by the statement's text without copying it.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
   std::vector<std::pair<std::string, std::unique_ptr<PendingWork>>> pending_;
   std::unordered_map<std::string, std::shared_ptr<const void>> memo_;
   uint64_t memo_serial_ = 0;

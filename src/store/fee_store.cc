@@ -59,8 +59,20 @@ void CloseSession(Database& db, int64_t point_id, Date date, int64_t expected, i
 }
 
 SessionCash SessionCashOf(Database& db, int64_t point_id, Date date) {
-  SessionCash cash;
   const std::string day = date.ToIso();
+  // Read once in a transaction while nothing is written (the expected cash
+  // shown, then the closing's check of the count against it).
+  struct Read {
+    int64_t rows_changed = 0;
+    SessionCash cash;
+  };
+  const std::string memo = "session-cash:" + std::to_string(point_id) + ":" + day;
+  const std::optional<int64_t> rows_changed = db.RowsChanged();
+  if (rows_changed)
+    if (auto read = std::static_pointer_cast<const Read>(db.Memo(memo));
+        read && read->rows_changed == *rows_changed)
+      return read->cash;
+  SessionCash cash;
   auto add = [&](Statement& st) {
     while (st.Step()) {
       const int64_t v = IntOr0(st, 0);
@@ -106,6 +118,7 @@ SessionCash SessionCashOf(Database& db, int64_t point_id, Date date) {
   fees.BindText(2, day);
   if (fees.Step()) cash.fees_paid = Money::Dong(fees.GetInt(0));
   fees.Reset();
+  if (rows_changed) db.SetMemo(memo, std::make_shared<const Read>(Read{*rows_changed, cash}));
   return cash;
 }
 

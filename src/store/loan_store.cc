@@ -1,6 +1,7 @@
 #include "store/loan_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -78,16 +79,30 @@ std::string EncodeInstallments(const std::vector<loans::Installment>& installmen
 
 std::vector<loans::Installment> DecodeInstallments(const std::string& text) {
   std::vector<loans::Installment> out;
-  std::istringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ';')) {
-    if (item.empty()) continue;
-    loans::Installment i;
-    long long due = 0, amount = 0, paid = 0;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  // One field of an item: a number and the separator after it.
+  auto number = [&](auto& value, char separator) {
+    auto [next, ec] = std::from_chars(p, end, value);
+    TDCS_CHECK_MSG(ec == std::errc() && next < end && *next == separator,
+                   "a loan's installments are not in their stored form");
+    p = next + 1;
+  };
+  while (p < end) {
+    if (*p == ';') {
+      ++p;
+      continue;
+    }
+    int64_t due = 0, amount = 0, paid = 0;
     int shares = 0;
-    char state = 'f';
-    TDCS_CHECK(std::sscanf(item.c_str(), "%lld:%d:%lld:%lld:%c", &due, &shares, &amount, &paid,
-                           &state) == 5);
+    number(due, ':');
+    number(shares, ':');
+    number(amount, ':');
+    number(paid, ':');
+    TDCS_CHECK_MSG(p < end, "a loan's installments are not in their stored form");
+    const char state = *p++;
+    TDCS_CHECK_MSG(p == end || *p == ';', "a loan's installments are not in their stored form");
+    loans::Installment i;
     i.due = Date::FromDays(static_cast<int32_t>(due));
     i.shares = shares;
     i.amount = Money::Dong(amount);
@@ -227,10 +242,13 @@ std::map<std::string, Money> LoanStore::LoanPostingTotals(int64_t loan_id) {
   "interest_charge"
 constexpr int kLoanStateColumns = 18;
 
-void BindLoanState(Statement& st, int first, const loans::Loan& l) {
+// `with_disbursed_on` false: the update leaves the disbursement date (and its
+// index, which SQLite rewrites for every column an UPDATE sets, changed or
+// not) as it is.
+void BindLoanState(Statement& st, int first, const loans::Loan& l, bool with_disbursed_on = true) {
   int i = first;
   st.BindText(i++, std::string(loans::LoanStatusKey(l.status)));
-  BindDate(st, i++, l.disbursed_on);
+  if (with_disbursed_on) BindDate(st, i++, l.disbursed_on);
   st.BindText(i++, l.rule == loans::OverdueRule::kPerInstallment ? "installment" : "maturity");
   st.BindInt(i++, l.disbursed.dong());
   st.BindInt(i++, l.normal.dong());
@@ -247,7 +265,7 @@ void BindLoanState(Statement& st, int first, const loans::Loan& l) {
   st.BindInt(i++, l.frozen_months);
   st.BindText(i++, EncodeInstallments(l.installments));
   st.BindText(i++, l.terms.charge_at_month_end ? "month_end" : "collection");
-  TDCS_CHECK(i == first + kLoanStateColumns);
+  TDCS_CHECK(i == first + kLoanStateColumns - (with_disbursed_on ? 0 : 1));
 }
 
 std::string InsertLoanSql() {
@@ -302,12 +320,46 @@ void LoanStore::InsertLoan(const loans::Loan& loan, const LoanApplication& a) {
 constexpr const char* kUpdateLoan =
     "UPDATE loan SET (" TDCS_LOAN_UPDATE_COLUMNS
     ") = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?";
+
+// The same update without the disbursement date.
+const std::string& UpdateLoanKeepingDisbursedOnSql() {
+  static const std::string kSql = [] {
+    std::string sql = kUpdateLoan;
+    const std::string column = "disbursed_on, ";
+    sql.erase(sql.find(column), column.size());
+    sql.erase(sql.find("?, "), 3);
+    return sql;
+  }();
+  return kSql;
+}
+
+void LoanStore::NoteStored(const loans::Loan& l) {
+  if (stored_transaction_ != db_.TransactionSerial() || db_.RolledBackSince(stored_transaction_)) {
+    stored_.clear();
+    stored_transaction_ = db_.TransactionSerial();
+  }
+  stored_[l.terms.loan_id] = l.disbursed_on;
+}
+
 void LoanStore::UpdateLoan(const loans::Loan& l) {
-  ahead_loans_.erase(l.terms.loan_id);  // what was read ahead is no longer it
-  auto& st = db_.Cached(kUpdateLoan);
-  BindLoanState(st, 1, l);
-  st.BindInt(kLoanStateColumns + 1, l.terms.loan_id);
+  const int64_t id = l.terms.loan_id;
+  ahead_loans_.erase(id);  // what was read ahead is no longer it
+  // On SQLite, a disbursement date this transaction knows to be stored (the
+  // loan read or written by this store, no rollback since; only this update
+  // writes the column) and unchanged is left out of the update. PostgreSQL
+  // holds a row's updates and sends them merged as one statement, so it
+  // always sets every column.
+  bool with_disbursed_on = true;
+  if (db_.engine() == Engine::kSqlite && db_.InTransaction() &&
+      stored_transaction_ == db_.TransactionSerial() && !db_.RolledBackSince(stored_transaction_))
+    if (auto it = stored_.find(id); it != stored_.end() && it->second == l.disbursed_on)
+      with_disbursed_on = false;
+  auto& st = db_.Cached(with_disbursed_on ? std::string_view(kUpdateLoan)
+                                          : std::string_view(UpdateLoanKeepingDisbursedOnSql()));
+  BindLoanState(st, 1, l, with_disbursed_on);
+  st.BindInt(kLoanStateColumns + (with_disbursed_on ? 1 : 0), id);
   st.Run();
+  if (db_.InTransaction()) NoteStored(l);
 }
 
 constexpr const char* kLoadLoan =
@@ -372,6 +424,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
       loans::Loan l = std::move(it->second);
       ahead_loans_.erase(it);
       NoteReportLoan(l, false);
+      if (db_.InTransaction()) NoteStored(l);
       return l;
     }
   }
@@ -382,6 +435,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   st.Reset();
   AttachSessionMoves(l);
   NoteReportLoan(l, false);
+  if (db_.InTransaction()) NoteStored(l);
   return l;
 }
 

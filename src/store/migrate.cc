@@ -41,6 +41,8 @@ constexpr int64_t kTextBytewiseSince = 14;
 constexpr int64_t kReportModelSince = 19;
 // 0020_report_network_ratings_plans.sql: the network series of the read model.
 constexpr int64_t kNetworkSeriesSince = 20;
+// 0027_report_point_network.sql: the network series of each commune point.
+constexpr int64_t kPointNetworkSince = 27;
 
 bool RunsOn(Engine engine, const Migration& m) {
   if (m.sql.rfind(kPostgresOnly, 0) == 0) return engine == Engine::kPostgres;
@@ -93,6 +95,10 @@ std::vector<int> Migrate(Database& db) {
     // whole of it, whether 0019 ran in this run or an earlier one (a run
     // stopped between them leaves 0020 to do, and the model to build).
     if (m.version == kNetworkSeriesSince) RebuildReportModel(db);
+    // The points' network series of a database whose model was built
+    // before them (one built at 0020 in this run has them already: rebuilt
+    // again, the same).
+    if (m.version == kPointNetworkSince) RebuildNetworkSeries(db);
     auto st = db.Prepare(kInsertVersion);
     st->BindInt(1, m.version);
     st->BindText(2, m.name);

@@ -1,6 +1,7 @@
 #include "store/report_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -294,9 +295,11 @@ struct PointVersionSpan {
 void AddGroupChanges(const std::vector<GroupVersionSpan>& versions,
                      const std::unordered_map<int64_t, std::vector<PointVersionSpan>>& points,
                      const std::vector<Span>& members, int sign, SeriesChanges& out) {
-  const auto add = [&](int64_t office, int association, const char* measure, const Span& s) {
+  const auto add = [&](int64_t office, int64_t point, int association, const char* measure,
+                       const Span& s) {
     for (const auto& key : {SeriesKey{kLevelNationNetwork, 0, association, "", 0, measure},
-                            SeriesKey{kLevelOfficeNetwork, office, association, "", 0, measure}}) {
+                            SeriesKey{kLevelOfficeNetwork, office, association, "", 0, measure},
+                            SeriesKey{kLevelPointNetwork, point, association, "", 0, measure}}) {
       out[{key, s.from}] += sign;
       if (s.to) out[{key, *s.to}] -= sign;
     }
@@ -307,10 +310,10 @@ void AddGroupChanges(const std::vector<GroupVersionSpan>& versions,
     for (const auto& pv : it->second) {
       const auto at = Overlap(v.span, pv.span);
       if (!at) continue;
-      add(pv.office_id, v.association, kNetworkGroups, *at);
+      add(pv.office_id, v.point_id, v.association, kNetworkGroups, *at);
       for (const auto& m : members)
         if (const auto both = Overlap(*at, m))
-          add(pv.office_id, v.association, kNetworkMembers, *both);
+          add(pv.office_id, v.point_id, v.association, kNetworkMembers, *both);
     }
   }
 }
@@ -487,28 +490,80 @@ void RebuildNetworkSeries(Database& db) {
   LockChainHead(db);
   db.ExecScript(
       "DELETE FROM report_day WHERE key IN (SELECT key FROM report_key WHERE level IN ('N', "
-      "'O')); DELETE FROM report_key WHERE level IN ('N', 'O')");
+      "'O', 'P')); DELETE FROM report_key WHERE level IN ('N', 'O', 'P')");
   InsertSeries(db, NetworkSeries(db));
+}
+
+namespace {
+
+// A series' key read back from its text (SeriesKey::Text): the level, unit
+// and association from the left, the measure (a fixed name, no '|') and
+// fund source from the right, the program between them.
+std::optional<SeriesKey> ParseSeriesKey(std::string_view text) {
+  const size_t a = text.find('|');
+  const size_t b = a == std::string_view::npos ? a : text.find('|', a + 1);
+  const size_t c = b == std::string_view::npos ? b : text.find('|', b + 1);
+  const size_t z = text.rfind('|');
+  const size_t y = z == std::string_view::npos || z == 0 ? std::string_view::npos
+                                                        : text.rfind('|', z - 1);
+  if (a != 1 || c == std::string_view::npos || y == std::string_view::npos || y < c)
+    return std::nullopt;
+  SeriesKey k;
+  k.level = text[0];
+  auto number = [](std::string_view s, auto& value) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size();
+  };
+  if (!number(text.substr(a + 1, b - a - 1), k.unit_id) ||
+      !number(text.substr(b + 1, c - b - 1), k.association) ||
+      !number(text.substr(y + 1, z - y - 1), k.fund_source))
+    return std::nullopt;
+  k.program = std::string(text.substr(c + 1, y - c - 1));
+  k.measure = std::string(text.substr(z + 1));
+  return k;
+}
+
+}  // namespace
+
+std::vector<std::vector<SeriesValue>> ValuesOnDays(Database& db, char level,
+                                                   const std::vector<int64_t>& units,
+                                                   const std::vector<Date>& days, bool per_unit) {
+  using Key = std::tuple<int64_t, int, std::string, int, std::string>;
+  std::vector<std::map<Key, int64_t>> sums(days.size());
+  // The keys from the (level, unit) index alone (it holds the key: the
+  // series is read back from its text), each day's value by one seek.
+  std::string head = "SELECT k.key";
+  std::vector<std::string> fixed;
+  for (Date day : days) {
+    head += ", (SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
+            "ORDER BY d.day DESC LIMIT 1)";
+    fixed.push_back(day.ToIso());
+  }
+  head += " FROM report_key k WHERE k.level = ? AND k.unit_id";
+  fixed.emplace_back(1, level);
+  QueryIn(db, head, "", fixed, units, [&](const Statement& st) {
+    const auto key = ParseSeriesKey(st.GetText(0));
+    TDCS_CHECK_MSG(key.has_value(), "a report series' key is not in its written form");
+    for (size_t i = 0; i < days.size(); ++i) {
+      const int column = static_cast<int>(i) + 1;
+      if (st.IsNull(column)) continue;
+      sums[i][{per_unit ? key->unit_id : 0, key->association, key->program, key->fund_source,
+               key->measure}] += st.GetInt(column);
+    }
+  });
+  std::vector<std::vector<SeriesValue>> out(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    out[i].reserve(sums[i].size());
+    for (const auto& [k, v] : sums[i])
+      out[i].push_back(
+          {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k), v});
+  }
+  return out;
 }
 
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
                                   Date on, bool per_unit) {
-  std::map<std::tuple<int64_t, int, std::string, int, std::string>, int64_t> sum;
-  QueryIn(db,
-          "SELECT k.unit_id, k.association_code, k.program_code, k.fund_source, k.measure, "
-          "(SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
-          "ORDER BY d.day DESC LIMIT 1) FROM report_key k WHERE k.level = ? AND k.unit_id",
-          "", {on.ToIso(), std::string(1, level)}, units, [&](const Statement& st) {
-            if (st.IsNull(5)) return;
-            sum[{per_unit ? st.GetInt(0) : 0, static_cast<int>(st.GetInt(1)), st.GetText(2),
-                 static_cast<int>(st.GetInt(3)), st.GetText(4)}] += st.GetInt(5);
-          });
-  std::vector<SeriesValue> out;
-  out.reserve(sum.size());
-  for (const auto& [k, v] : sum)
-    out.push_back(
-        {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k), v});
-  return out;
+  return std::move(ValuesOnDays(db, level, units, {on}, per_unit).front());
 }
 
 std::vector<GroupOn> GroupsAtPointsOn(Database& db, const std::vector<int64_t>& points, Date on) {
@@ -637,16 +692,18 @@ void OverGroupsOn(Database& db, const std::string& head, const std::string& tail
 NetworkFigures NetworkFiguresOn(Database& db, char level, const std::vector<int64_t>& units,
                                 int association, Date on) {
   NetworkFigures out;
-  if (level == kLevelNation || level == kLevelOffice) {
+  if (level == kLevelNation || level == kLevelOffice || level == kLevelPoint) {
     // From the network series.
-    const char series = level == kLevelNation ? kLevelNationNetwork : kLevelOfficeNetwork;
+    const char series = level == kLevelNation   ? kLevelNationNetwork
+                        : level == kLevelOffice ? kLevelOfficeNetwork
+                                                : kLevelPointNetwork;
     for (const auto& v : ValuesOn(db, series, units, on)) {
       if (association != 0 && v.association != association) continue;
       if (v.measure == kNetworkGroups) out.groups += v.value;
       if (v.measure == kNetworkMembers) out.households += v.value;
     }
   } else {
-    // A point's, a commune's, a group's: counted from the network tables.
+    // A group's: counted from the network tables.
     OverGroupsOn(db, "SELECT COUNT(*), COUNT(DISTINCT gv.point_id)", "", level, units, {},
                  association, on, [&](const Statement& st) {
                    out.groups += st.GetInt(0);

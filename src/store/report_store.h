@@ -27,11 +27,13 @@ inline constexpr char kLevelPoint = 'p';
 inline constexpr char kLevelGroup = 'g';
 
 // The network's series (RULES §9.1): groups in force and their member
-// households, per association, of the nation and of each office (by the
-// office of the group's commune point on each day). Measures "groups" and
+// households, per association, of the nation, of each office (by the office
+// of the group's commune point on each day) and of each commune point (a
+// commune's are its points'; migration 0027). Measures "groups" and
 // "members".
 inline constexpr char kLevelNationNetwork = 'N';
 inline constexpr char kLevelOfficeNetwork = 'O';
+inline constexpr char kLevelPointNetwork = 'P';
 inline constexpr const char* kNetworkGroups = "groups";
 inline constexpr const char* kNetworkMembers = "members";
 
@@ -129,6 +131,12 @@ struct SeriesValue {
 };
 std::vector<SeriesValue> ValuesOn(Database& db, char level, const std::vector<int64_t>& units,
                                   Date on, bool per_unit = false);
+// The same on several dates at once (one read of the units' series): one
+// list per date, in their order.
+std::vector<std::vector<SeriesValue>> ValuesOnDays(Database& db, char level,
+                                                   const std::vector<int64_t>& units,
+                                                   const std::vector<Date>& days,
+                                                   bool per_unit = false);
 
 // The commune points in force on a date within units of a level (the
 // nation: all), with their office and reporting commune then.

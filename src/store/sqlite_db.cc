@@ -152,6 +152,7 @@ class SqliteDatabase final : public Database {
     if (rc != SQLITE_DONE) throw StorageFault("sqlite backup to " + path + ": " + message);
   }
   void Checkpoint() override { ExecScript("PRAGMA wal_checkpoint(TRUNCATE)"); }
+  std::optional<int64_t> RowsChanged() const override { return sqlite3_total_changes64(db_); }
 
  private:
   sqlite3* db_;

@@ -1,5 +1,5 @@
 // SQLite's write-ahead log, for a writer that leaves checkpoints to another
-// connection (app::WriteGroup). Nothing of it applies to PostgreSQL.
+// connection (app::LogCheckpoints). Nothing of it applies to PostgreSQL.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,9 @@ namespace tdcs::store {
 
 // No checkpoint taken at this connection's own commits.
 void TakeNoCheckpoints(Database& db);
+// Checkpoints taken at this connection's commits again (SQLite's default:
+// past 1,000 frames).
+void TakeCheckpointsAgain(Database& db);
 // A passive checkpoint, which waits for no writer; the frames in the log.
 int64_t CheckpointPassively(Database& db);
 // The log restarted from its start (waiting for the readers still on it).

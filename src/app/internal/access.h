@@ -11,6 +11,7 @@ namespace tdcs::app {
 
 struct Connection::Impl {
   std::unique_ptr<store::Database> db;
+  std::string target;
   // A scratch database to drop on close: the server's URI and its name.
   std::string drop_server, drop_name;
 };
