@@ -156,6 +156,58 @@ TEST(Concurrency, APaymentRolledBackInASharedTransactionLeavesNothing) {
   ExpectBooksVerify(target);
 }
 
+// The point's cash read twice in one transaction (the expected cash shown,
+// then the closing's check) is read again when anything was written between:
+// a payment made between the two reads is in the second.
+TEST(Concurrency, ThePointsCashReadAgainAfterAWriteInTheSameTransaction) {
+  const std::string target = LoanBook(3, 2);
+  const Date session = *Date::Parse("2024-04-07");
+  auto connection = Connection::Open(target);
+  ASSERT_TRUE(CloseTo(*connection, SystemContext(), {session, nullptr, nullptr}).ok());
+  ASSERT_TRUE(OpenCommuneSession(*connection, SystemContext(), "P11581", session).ok());
+  store::Database& db = testing::DbOf(*connection);
+  store::Transaction shared(db);
+  auto before = SessionCashExpected(*connection, SystemContext(), "P11581", session);
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(before.value().has_value());
+  auto again = SessionCashExpected(*connection, SystemContext(), "P11581", session);
+  ASSERT_TRUE(again.ok() && again.value());
+  EXPECT_EQ(*again.value(), *before.value());
+  ASSERT_TRUE(ActOnLoan(*connection, SystemContext(),
+                        {LoanActionKind::kPay, "L1", session, Money::Dong(7'000)})
+                  .ok());
+  auto after = SessionCashExpected(*connection, SystemContext(), "P11581", session);
+  ASSERT_TRUE(after.ok() && after.value());
+  EXPECT_EQ(*after.value(), *before.value() + Money::Dong(7'000));
+  // Rolled back to a savepoint: the payment's cash is gone again.
+  {
+    store::Transaction refused(db);
+    ASSERT_TRUE(ActOnLoan(*connection, SystemContext(),
+                          {LoanActionKind::kPay, "L2", session, Money::Dong(5'000)})
+                    .ok());
+  }
+  auto rolled = SessionCashExpected(*connection, SystemContext(), "P11581", session);
+  ASSERT_TRUE(rolled.ok() && rolled.value());
+  EXPECT_EQ(*rolled.value(), *after.value());
+  // A batch posted with the list read in its transaction posts what one
+  // that reads the list itself would.
+  auto list = SessionList(*connection, SystemContext(), "P11581", session);
+  ASSERT_TRUE(list.ok()) << list.error().ToString();
+  std::vector<SessionPostLine> lines;
+  for (const auto& l : list.value())
+    if (l.loan_code != "L1")
+      lines.push_back({static_cast<int>(lines.size()) + 2, l.group_code, l.borrower_code,
+                       l.loan_code, l.interest_due, Money::Zero(), Money::Zero()});
+  ASSERT_FALSE(lines.empty());
+  auto posted = PostSession(*connection, SystemContext(), "P11581", session, lines, "S-LISTED",
+                            &list.value());
+  ASSERT_TRUE(posted.ok()) << posted.error().ToString();
+  EXPECT_EQ(posted.value().lines_posted, static_cast<int64_t>(lines.size()));
+  EXPECT_TRUE(posted.value().refused.empty());
+  shared.Commit();
+  ExpectBooksVerify(target);
+}
+
 // Two officers post the same group's batch at once, under one key and under
 // two; then two close the session at once: the group is posted once, the
 // session closed once, and the books verify.

@@ -696,10 +696,21 @@ TEST(ReportsNetworkTest, TheNetworkSeriesFollowEveryChangeOfTheNetwork) {
   for (const char* iso : {"2015-01-01", "2020-06-30", "2022-01-31", "2022-02-01", "2023-03-14",
                           "2023-03-15", "2023-09-30", "2023-10-01", "2024-06-30"}) {
     const Date on = D(iso);
+    // Each group's figures counted from the network tables; the points'
+    // series (0027) equal their groups', and the offices' and the nation's
+    // their points'.
+    std::map<int64_t, store::NetworkFigures> by_group_point;
+    for (const auto& g : network.GroupsOn(on)) {
+      const auto f = store::NetworkFiguresOn(sdb, store::kLevelGroup, {g.id}, 0, on);
+      by_group_point[g.point_id].groups += f.groups;
+      by_group_point[g.point_id].households += f.households;
+    }
     store::NetworkFigures by_points;
     std::map<int64_t, store::NetworkFigures> by_office;
     for (const auto& p : network.PointsOn(on)) {
       const auto f = store::NetworkFiguresOn(sdb, store::kLevelPoint, {p.id}, 0, on);
+      EXPECT_EQ(f.groups, by_group_point[p.id].groups) << p.code << " " << iso;
+      EXPECT_EQ(f.households, by_group_point[p.id].households) << p.code << " " << iso;
       by_points.groups += f.groups;
       by_points.households += f.households;
       by_office[p.office_id].groups += f.groups;
