@@ -26,7 +26,8 @@ root=${TDCS_BENCH_DIR:-/tmp}/tdcs-reports-$$
 mkdir -p "$root"
 trap 'rm -rf "$root"' EXIT
 db="$root/$profile.db"
-echo "TDCS reports benchmark: profile $profile, $(nproc) cores, SQLite"
+echo "TDCS reports benchmark: $([ -n "${BOOKS:-}" ] && echo "books $BOOKS" || echo "profile $profile")," \
+  "$(nproc) cores, SQLite"
 start=$(date +%s.%N)
 if [ -n "${BOOKS:-}" ]; then
   db=$BOOKS
