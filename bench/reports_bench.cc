@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,10 +43,10 @@ double Median(std::vector<double> v) {
 // computed from them directly.
 struct Figures {
   int64_t normal = 0, overdue = 0, frozen = 0, interest_receivable = 0, written_off = 0;
-  int64_t start_outstanding = 0;               // the day before the year's first
+  int64_t start_outstanding = 0;                            // the day before the year's first
   int64_t lent = 0, collected = 0, interest_collected = 0;  // over the year to the day
-  int64_t loans = 0, customers = 0;            // owing principal
-  int64_t groups = 0, households = 0;          // the network on the day
+  int64_t loans = 0, customers = 0;                         // owing principal
+  int64_t groups = 0, households = 0;                       // the network on the day
   std::map<int, int64_t> by_association;
   std::map<std::string, int64_t> by_program;
   int64_t Outstanding() const { return normal + overdue + frozen; }
@@ -68,78 +69,64 @@ std::string Text(const Figures& f) {
   return out;
 }
 
-constexpr const char* kPrincipal = "('LOAN_NORMAL', 'LOAN_OVERDUE', 'LOAN_FROZEN')";
-
 // The figures from the journal — every posting of an entry dated up to the
-// day (balances) or within the year to it (turnover), of the loans
-// `loans` keeps — and from the network tables (`groups`: the groups whose
-// version in force on the day meets at the points it keeps).
+// day (balances) or within the year to it (turnover), of the loans `loans`
+// keeps, read in one pass — and from the network tables (the groups whose
+// version in force on the day meets at the points `points` keeps).
 Figures PlainSql(tdcs::store::Database& db, const std::string& loans, const std::string& points,
                  Date on) {
   Figures f;
   const std::string day = on.ToIso();
   const std::string year_start = tdcs::Date::FromCivil(on.year(), 1, 1)->ToIso();
   const std::string eve = tdcs::Date::FromCivil(on.year(), 1, 1)->AddDays(-1).ToIso();
-  const std::string from_postings =
-      " FROM posting p JOIN journal_entry e ON e.id = p.entry_id JOIN loan l ON l.id = p.loan_id ";
-  // Balances on the day, by account, association and program.
+  // One pass over the unit's postings of entries dated up to the day, per
+  // loan, account and kind of entry (a reversal's: the kind of the entry it
+  // reverses): the balance on the day, on the eve of the year, and what the
+  // year to the day moved.
   auto st = db.Prepare(
-      "SELECT p.account_code, l.association_code, l.program_code, SUM(p.amount_dong)" +
-      from_postings +
-      "WHERE e.entry_date <= ? AND p.account_code IN ('LOAN_NORMAL', 'LOAN_OVERDUE', "
-      "'LOAN_FROZEN', 'INTEREST_RECEIVABLE', 'WRITE_OFF_PRINCIPAL')" +
-      loans + " GROUP BY p.account_code, l.association_code, l.program_code");
-  st->BindText(1, day);
-  while (st->Step()) {
-    const std::string account = st->GetText(0);
-    const int64_t v = st->GetInt(3);
-    if (account == "INTEREST_RECEIVABLE") {
-      f.interest_receivable += v;
-      continue;
-    }
-    if (account == "WRITE_OFF_PRINCIPAL") {
-      f.written_off += v;
-      continue;
-    }
-    (account == "LOAN_NORMAL" ? f.normal : account == "LOAN_OVERDUE" ? f.overdue : f.frozen) += v;
-    f.by_association[static_cast<int>(st->GetInt(1))] += v;
-    f.by_program[st->GetText(2)] += v;
-  }
-  // Outstanding the day before the year's first.
-  st = db.Prepare("SELECT COALESCE(SUM(p.amount_dong), 0)" + from_postings +
-                  "WHERE e.entry_date <= ? AND p.account_code IN " + kPrincipal + loans);
+      "SELECT p.loan_id, l.borrower_id, l.association_code, l.program_code, p.account_code, "
+      "COALESCE(r.kind, e.kind), SUM(p.amount_dong), SUM(CASE WHEN e.entry_date <= ? THEN "
+      "p.amount_dong ELSE 0 END), SUM(CASE WHEN e.entry_date >= ? THEN p.amount_dong ELSE 0 "
+      "END) FROM posting p JOIN journal_entry e ON e.id = p.entry_id JOIN loan l ON l.id = "
+      "p.loan_id LEFT JOIN journal_entry r ON r.id = e.reverses_entry_id WHERE e.entry_date <= "
+      "? AND p.account_code IN ('LOAN_NORMAL', 'LOAN_OVERDUE', 'LOAN_FROZEN', "
+      "'INTEREST_RECEIVABLE', 'INTEREST_INCOME', 'WRITE_OFF_PRINCIPAL')" +
+      loans + " GROUP BY p.loan_id, p.account_code, COALESCE(r.kind, e.kind)");
   st->BindText(1, eve);
-  if (st->Step()) f.start_outstanding = st->GetInt(0);
-  // The year's turnover: principal lent and collected, interest collected, by
-  // the kind of the entry (a reversal's: the kind of the entry it reverses).
-  st = db.Prepare(
-      "SELECT COALESCE(r.kind, e.kind), p.account_code, SUM(p.amount_dong)" + from_postings +
-      "LEFT JOIN journal_entry r ON r.id = e.reverses_entry_id "
-      "WHERE e.entry_date >= ? AND e.entry_date <= ? AND COALESCE(r.kind, e.kind) IN "
-      "('disburse', 'pay', 'pay_savings')" +
-      loans + " GROUP BY COALESCE(r.kind, e.kind), p.account_code");
-  st->BindText(1, year_start);
-  st->BindText(2, day);
+  st->BindText(2, year_start);
+  st->BindText(3, day);
+  std::map<int64_t, std::pair<int64_t, int64_t>> principal_of;  // loan → borrower, principal
   while (st->Step()) {
-    const std::string kind = st->GetText(0), account = st->GetText(1);
-    const int64_t v = st->GetInt(2);
+    const int64_t loan = st->GetInt(0);
+    const std::string account = st->GetText(4), kind = st->GetText(5);
+    const int64_t on_day = st->GetInt(6), on_eve = st->GetInt(7), in_year = st->GetInt(8);
     const bool principal =
         account == "LOAN_NORMAL" || account == "LOAN_OVERDUE" || account == "LOAN_FROZEN";
-    if (kind == "disburse" && principal) f.lent += v;
-    if (kind != "disburse" && principal) f.collected -= v;
-    if (kind != "disburse" && (account == "INTEREST_INCOME" || account == "INTEREST_RECEIVABLE"))
-      f.interest_collected -= v;
+    const bool interest = account == "INTEREST_INCOME" || account == "INTEREST_RECEIVABLE";
+    if (account == "INTEREST_RECEIVABLE") f.interest_receivable += on_day;
+    if (account == "WRITE_OFF_PRINCIPAL") f.written_off += on_day;
+    if (kind == "disburse" && principal) f.lent += in_year;
+    if ((kind == "pay" || kind == "pay_savings") && principal) f.collected -= in_year;
+    if ((kind == "pay" || kind == "pay_savings") && interest) f.interest_collected -= in_year;
+    if (!principal) continue;
+    (account == "LOAN_NORMAL"    ? f.normal
+     : account == "LOAN_OVERDUE" ? f.overdue
+                                 : f.frozen) += on_day;
+    f.by_association[static_cast<int>(st->GetInt(2))] += on_day;
+    f.by_program[st->GetText(3)] += on_day;
+    f.start_outstanding += on_eve;
+    auto& [borrower, owed] = principal_of[loan];
+    borrower = st->GetInt(1);
+    owed += on_day;
   }
   // Loans owing principal on the day, and their households.
-  st = db.Prepare(
-      "SELECT COUNT(*), COUNT(DISTINCT borrower_id) FROM (SELECT l.borrower_id" + from_postings +
-      "WHERE e.entry_date <= ? AND p.account_code IN " + kPrincipal + loans +
-      " GROUP BY p.loan_id, l.borrower_id HAVING SUM(p.amount_dong) > 0)");
-  st->BindText(1, day);
-  if (st->Step()) {
-    f.loans = st->GetInt(0);
-    f.customers = st->GetInt(1);
-  }
+  std::set<int64_t> households;
+  for (const auto& [loan, owing] : principal_of)
+    if (owing.second > 0) {
+      ++f.loans;
+      households.insert(owing.first);
+    }
+  f.customers = static_cast<int64_t>(households.size());
   // The network on the day: groups in force at the unit's points, their
   // members in force.
   const std::string groups_on =
@@ -224,8 +211,9 @@ int main(int argc, char** argv) {
     std::string label, unit, loans, points;
   };
   const std::string commune_era = commune.substr(0, 1), commune_code = commune.substr(2);
-  const std::string branch_offices = "(SELECT office_id FROM office_version WHERE branch_id = " +
-                                     branch_id + " AND " + in_force + ")";
+  const std::string branch_offices =
+      "(SELECT office_id FROM office_version WHERE branch_id = " + branch_id + " AND " + in_force +
+      ")";
   const std::string commune_points =
       "(SELECT point_id FROM commune_point_version WHERE report_commune_era = '" + commune_era +
       "' AND report_commune_code = '" + commune_code + "' AND " + in_force + ")";

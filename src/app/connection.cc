@@ -132,7 +132,10 @@ bool IsPostgresTarget(const std::string& target) { return target.rfind("postgres
 
 LogCheckpoints::LogCheckpoints(std::string target)
     : target_(std::move(target)),
-      enabled_(!IsPostgresTarget(target_) && !target_.empty() && target_ != ":memory:") {}
+      // A file only: not PostgreSQL, nor a database in memory (":memory:",
+      // or a "file:" URI, which may name one).
+      enabled_(!IsPostgresTarget(target_) && !target_.empty() && target_ != ":memory:" &&
+               target_.rfind("file:", 0) != 0) {}
 
 LogCheckpoints::~LogCheckpoints() {
   {

@@ -401,7 +401,7 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
                                      const std::vector<std::string>& order,
                                      std::map<std::string, std::vector<ParsedLine>>& by_group,
                                      const std::string& key,
-                                     const std::vector<SessionListLine>* listed = nullptr);
+                                     const ListedInTransaction* listed = nullptr);
 
 }  // namespace
 
@@ -489,8 +489,16 @@ Result<SessionPostReport> PostSessionFile(Connection& connection, const Context&
 Result<SessionPostReport> PostSession(Connection& connection, const Context& context,
                                       const std::string& point_code, Date date,
                                       const std::vector<SessionPostLine>& lines,
-                                      const std::string& key,
-                                      const std::vector<SessionListLine>* listed) {
+                                      const std::string& key) {
+  return PostSessionListed(connection, context, lines, key, {point_code, date, {}, std::nullopt});
+}
+
+Result<SessionPostReport> PostSessionListed(Connection& connection, const Context& context,
+                                            const std::vector<SessionPostLine>& lines,
+                                            const std::string& key,
+                                            const ListedInTransaction& listed) {
+  const std::string& point_code = listed.point_code;
+  const Date date = listed.date;
   SessionPostReport report;
   report.point_code = point_code;
   std::vector<std::string> order;
@@ -507,7 +515,7 @@ Result<SessionPostReport> PostSession(Connection& connection, const Context& con
                                       {}});
   }
   if (lines.empty()) return FileInvalid("file", "Không có dòng nào", "There are no lines");
-  return PostGroups(connection, context, std::move(report), date, order, by_group, key, listed);
+  return PostGroups(connection, context, std::move(report), date, order, by_group, key, &listed);
 }
 
 namespace {
@@ -516,8 +524,7 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
                                      SessionPostReport report, Date session_date,
                                      const std::vector<std::string>& order,
                                      std::map<std::string, std::vector<ParsedLine>>& by_group,
-                                     const std::string& key,
-                                     const std::vector<SessionListLine>* listed) {
+                                     const std::string& key, const ListedInTransaction* listed) {
   store::Database& db = Db(connection);
   const std::optional<Date> date = session_date;
   report.session_date = session_date;
@@ -538,12 +545,14 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
             date->ToIso() + " first)");
   // What is due, as the list says it now (the file's own figures are not
   // trusted), and which loans and members each group has at the session.
-  // A caller that read the list in the transaction this posts in has it
-  // as it stands (no other writer since: the transaction is the writer's).
+  // A caller that read the list in the write transaction this posts in,
+  // nothing written since, has it as it stands.
+  const bool listed_now = listed != nullptr && listed->rows_changed && db.InWriteTransaction() &&
+                          listed->point_code == report.point_code && listed->date == *date &&
+                          db.RowsChanged() == listed->rows_changed;
   Result<std::vector<SessionListLine>> due =
-      listed != nullptr && db.InWriteTransaction()
-          ? Result<std::vector<SessionListLine>>(*listed)
-          : SessionList(connection, context, report.point_code, *date);
+      listed_now ? Result<std::vector<SessionListLine>>(listed->lines)
+                 : SessionList(connection, context, report.point_code, *date);
   if (!due.ok()) return due.error();
   std::map<std::pair<std::string, std::string>, SessionListLine> expected;  // group, loan|member
   for (const auto& d : due.value())

@@ -135,14 +135,10 @@ struct SessionPostLine {
   std::string group_code, borrower_code, loan_code;
   Money interest_paid, principal_paid, savings_paid;
 };
-// `listed`: the point's list (SessionList) as the caller read it inside the
-// write transaction it posts in — what is due is then not read again — or
-// null (the list is read here).
 Result<SessionPostReport> PostSession(Connection& connection, const Context& context,
                                       const std::string& point_code, Date date,
                                       const std::vector<SessionPostLine>& lines,
-                                      const std::string& key,
-                                      const std::vector<SessionListLine>* listed = nullptr);
+                                      const std::string& key);
 
 // Opens a point's session on its day (the business date) and pays out at it
 // the commission and commune fee shares the point owes (RULES §6.4). An open

@@ -1,11 +1,13 @@
 #include "app/simulate.h"
 
 #include <chrono>
+#include <exception>
 #include <map>
 #include <vector>
 
 #include "app/internal/access.h"
 #include "app/internal/audit.h"
+#include "app/internal/session_lines.h"
 #include "app/loans.h"
 #include "app/random.h"
 #include "app/sessions.h"
@@ -94,6 +96,7 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
     store::Transaction tx(db);
     auto list = SessionList(connection, context, point, day);
     if (!list.ok()) continue;  // (rolls the empty transaction back)
+    const std::optional<int64_t> rows_changed = db.RowsChanged();
     std::vector<SessionPostLine> lines;
     std::string group;
     uint32_t skip = skip_per_million;
@@ -113,8 +116,8 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
     }
     if (!lines.empty()) {
       auto posted =
-          PostSession(connection, context, point, day, lines, "SIM-" + point + "-" + day.ToIso(),
-                      &list.value());
+          PostSessionListed(connection, context, lines, "SIM-" + point + "-" + day.ToIso(),
+                            {point, day, std::move(list).value(), rows_changed});
       if (posted.ok()) {
         const auto& r = posted.value();
         summary.payments += r.lines_posted;
@@ -189,7 +192,12 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
     Connection& writer;
     bool taken;
     ~OwnCheckpointsAgain() {
-      if (taken) LogCheckpoints::TakeNoneOn(writer, false);
+      if (!taken) return;
+      try {
+        LogCheckpoints::TakeNoneOn(writer, false);
+      } catch (const std::exception&) {
+        // A connection that cannot take the setting is closed by its owner.
+      }
     }
   } restore{connection, checkpoints.enabled()};
   if (checkpoints.enabled()) LogCheckpoints::TakeNoneOn(connection);
@@ -203,6 +211,7 @@ Result<SimulationSummary> SimulateSessions(Connection& connection, const Context
     auto start = std::chrono::steady_clock::now();
     auto closed = batch::CloseTo(db, day);
     if (!closed.ok()) return closed.error();
+    checkpoints.Committed();  // the day's end commits too
     summary.close_seconds += Seconds(start);
     start = std::chrono::steady_clock::now();
     PostSessionsOf(connection, inner, day, random, seed, skip_per_million, summary, checkpoints);

@@ -333,33 +333,39 @@ const std::string& UpdateLoanKeepingDisbursedOnSql() {
   return kSql;
 }
 
+// A loan's disbursement date as this transaction last read or wrote it,
+// shared by every store of the transaction (Database::Memo: dropped at its
+// end and after any rollback).
+std::string StoredDisbursementMemo(int64_t loan_id) {
+  return "loan-disbursed:" + std::to_string(loan_id);
+}
+
 void LoanStore::NoteStored(const loans::Loan& l) {
-  if (stored_transaction_ != db_.TransactionSerial() || db_.RolledBackSince(stored_transaction_)) {
-    stored_.clear();
-    stored_transaction_ = db_.TransactionSerial();
-  }
-  stored_[l.terms.loan_id] = l.disbursed_on;
+  if (db_.engine() != Engine::kSqlite || !db_.InTransaction()) return;
+  db_.SetMemo(StoredDisbursementMemo(l.terms.loan_id),
+              std::make_shared<const std::optional<Date>>(l.disbursed_on));
 }
 
 void LoanStore::UpdateLoan(const loans::Loan& l) {
   const int64_t id = l.terms.loan_id;
   ahead_loans_.erase(id);  // what was read ahead is no longer it
-  // On SQLite, a disbursement date this transaction knows to be stored (the
-  // loan read or written by this store, no rollback since; only this update
-  // writes the column) and unchanged is left out of the update. PostgreSQL
-  // holds a row's updates and sends them merged as one statement, so it
-  // always sets every column.
+  // On SQLite, a disbursement date this transaction knows to be stored (read
+  // from the row or written to it, by any store, no rollback since; only
+  // this update writes the column) and unchanged is left out of the update.
+  // PostgreSQL holds a row's updates and sends them merged as one
+  // statement, so it always sets every column.
   bool with_disbursed_on = true;
-  if (db_.engine() == Engine::kSqlite && db_.InTransaction() &&
-      stored_transaction_ == db_.TransactionSerial() && !db_.RolledBackSince(stored_transaction_))
-    if (auto it = stored_.find(id); it != stored_.end() && it->second == l.disbursed_on)
+  if (db_.engine() == Engine::kSqlite)
+    if (const auto stored = std::static_pointer_cast<const std::optional<Date>>(
+            db_.Memo(StoredDisbursementMemo(id)));
+        stored && *stored == l.disbursed_on)
       with_disbursed_on = false;
   auto& st = db_.Cached(with_disbursed_on ? std::string_view(kUpdateLoan)
                                           : std::string_view(UpdateLoanKeepingDisbursedOnSql()));
   BindLoanState(st, 1, l, with_disbursed_on);
   st.BindInt(kLoanStateColumns + (with_disbursed_on ? 1 : 0), id);
   st.Run();
-  if (db_.InTransaction()) NoteStored(l);
+  NoteStored(l);
 }
 
 constexpr const char* kLoadLoan =
@@ -423,8 +429,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
     if (it != ahead_loans_.end()) {
       loans::Loan l = std::move(it->second);
       ahead_loans_.erase(it);
-      NoteReportLoan(l, false);
-      if (db_.InTransaction()) NoteStored(l);
+      NoteReportLoan(l, false);  // (its disbursement date noted when read ahead)
       return l;
     }
   }
@@ -435,7 +440,7 @@ std::optional<loans::Loan> LoanStore::LoadLoan(int64_t loan_id) {
   st.Reset();
   AttachSessionMoves(l);
   NoteReportLoan(l, false);
-  if (db_.InTransaction()) NoteStored(l);
+  NoteStored(l);
   return l;
 }
 
@@ -636,6 +641,7 @@ void LoanStore::ReadAheadLoans(const std::vector<int64_t>& loan_ids) {
   StartReadAhead();
   for (auto& loan : LoadLoans(loan_ids)) {
     const int64_t id = loan.terms.loan_id;
+    NoteStored(loan);
     ahead_loans_.insert_or_assign(id, std::move(loan));
   }
 }

@@ -305,11 +305,9 @@ class LoanStore {
   bool head_unwritten_ = false;  // deferred: the head row lags head_
   std::optional<savings::RateTimeline> savings_rates_;
   std::shared_ptr<const HolidayCalendar> holidays_;
-  // Each loan's disbursement date as this store last read or wrote it, for
-  // the transaction numbered stored_transaction_ (UpdateLoan).
+  // Notes a loan's disbursement date as read from or written to its row in
+  // this transaction (UpdateLoan).
   void NoteStored(const loans::Loan& loan);
-  std::map<int64_t, std::optional<Date>> stored_;
-  uint64_t stored_transaction_ = 0;
   // What ReadAhead… read, for the transaction numbered ahead_transaction_.
   void StartReadAhead();
   bool ReadAheadValid() const;

@@ -504,9 +504,9 @@ std::optional<SeriesKey> ParseSeriesKey(std::string_view text) {
   const size_t b = a == std::string_view::npos ? a : text.find('|', a + 1);
   const size_t c = b == std::string_view::npos ? b : text.find('|', b + 1);
   const size_t z = text.rfind('|');
-  const size_t y = z == std::string_view::npos || z == 0 ? std::string_view::npos
-                                                        : text.rfind('|', z - 1);
-  if (a != 1 || c == std::string_view::npos || y == std::string_view::npos || y < c)
+  const size_t y =
+      z == std::string_view::npos || z == 0 ? std::string_view::npos : text.rfind('|', z - 1);
+  if (a != 1 || c == std::string_view::npos || y == std::string_view::npos || y <= c)
     return std::nullopt;
   SeriesKey k;
   k.level = text[0];
@@ -535,8 +535,9 @@ std::vector<std::vector<SeriesValue>> ValuesOnDays(Database& db, char level,
   std::string head = "SELECT k.key";
   std::vector<std::string> fixed;
   for (Date day : days) {
-    head += ", (SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
-            "ORDER BY d.day DESC LIMIT 1)";
+    head +=
+        ", (SELECT d.value FROM report_day d WHERE d.key = k.key AND d.day <= ? "
+        "ORDER BY d.day DESC LIMIT 1)";
     fixed.push_back(day.ToIso());
   }
   head += " FROM report_key k WHERE k.level = ? AND k.unit_id";

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/context.h"
+#include "app/sessions.h"
 #include "base/date.h"
 #include "base/result.h"
 #include "money/money.h"
@@ -43,5 +45,22 @@ struct SessionDue {
 std::map<int64_t, SessionDue> SessionDuesOnBusinessDate(store::Database& db,
                                                         const std::vector<int64_t>& loan_ids,
                                                         Date date);
+
+// A point's list as a caller read it (SessionList) in the write transaction
+// it then posts in, with what the connection had written then
+// (Database::RowsChanged), read under the context the posting runs under
+// (the caller's to keep: the list shows that actor's groups). The posting
+// uses it instead of reading the list again only for the same point and day
+// with nothing written since — so it is the list as it stands.
+struct ListedInTransaction {
+  std::string point_code;
+  Date date;
+  std::vector<SessionListLine> lines;
+  std::optional<int64_t> rows_changed;  // none: not counted (PostgreSQL), read again
+};
+Result<SessionPostReport> PostSessionListed(Connection& connection, const Context& context,
+                                            const std::vector<SessionPostLine>& lines,
+                                            const std::string& key,
+                                            const ListedInTransaction& listed);
 
 }  // namespace tdcs::app
