@@ -91,7 +91,9 @@ Figures PlainSql(tdcs::store::Database& db, const std::string& loans, const std:
       "p.loan_id LEFT JOIN journal_entry r ON r.id = e.reverses_entry_id WHERE e.entry_date <= "
       "? AND p.account_code IN ('LOAN_NORMAL', 'LOAN_OVERDUE', 'LOAN_FROZEN', "
       "'INTEREST_RECEIVABLE', 'INTEREST_INCOME', 'WRITE_OFF_PRINCIPAL')" +
-      loans + " GROUP BY p.loan_id, p.account_code, COALESCE(r.kind, e.kind)");
+      loans +
+      " GROUP BY p.loan_id, l.borrower_id, l.association_code, l.program_code, p.account_code, "
+      "COALESCE(r.kind, e.kind)");
   st->BindText(1, eve);
   st->BindText(2, year_start);
   st->BindText(3, day);

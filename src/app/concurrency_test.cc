@@ -204,8 +204,9 @@ TEST(Concurrency, ThePointsCashReadAgainAfterAWriteInTheSameTransaction) {
       lines.push_back({static_cast<int>(lines.size()) + 2, l.group_code, l.borrower_code,
                        l.loan_code, l.interest_due, Money::Zero(), Money::Zero()});
   ASSERT_FALSE(lines.empty());
-  auto posted = PostSessionListed(*connection, SystemContext(), lines, "S-LISTED",
-                                  {"P11581", session, list.value(), rows_changed});
+  auto posted =
+      PostSessionListed(*connection, SystemContext(), lines, "S-LISTED",
+                        {"P11581", session, list.value(), rows_changed, db.TransactionSerial()});
   ASSERT_TRUE(posted.ok()) << posted.error().ToString();
   EXPECT_EQ(posted.value().lines_posted, static_cast<int64_t>(lines.size()));
   EXPECT_TRUE(posted.value().refused.empty());

@@ -306,7 +306,9 @@ Connection& WriteGroup::Writer() {
   if (writer_ && (writer_->IsBroken() || Db(*writer_).InTransaction())) writer_.reset();
   if (!writer_) {
     writer_ = Connection::OpenInitialised(pool_.target());
-    LogCheckpoints::TakeNoneOn(*writer_);
+    // (A database the checkpoints cannot reach from another connection
+    // keeps taking its own.)
+    if (checkpoints_.enabled()) LogCheckpoints::TakeNoneOn(*writer_);
   }
   return *writer_;
 }

@@ -548,7 +548,8 @@ Result<SessionPostReport> PostGroups(Connection& connection, const Context& cont
   // A caller that read the list in the write transaction this posts in,
   // nothing written since, has it as it stands.
   const bool listed_now = listed != nullptr && listed->rows_changed && db.InWriteTransaction() &&
-                          listed->point_code == report.point_code && listed->date == *date &&
+                          listed->transaction == db.TransactionSerial() &&
+                          !db.RolledBackSince(listed->transaction) &&
                           db.RowsChanged() == listed->rows_changed;
   Result<std::vector<SessionListLine>> due =
       listed_now ? Result<std::vector<SessionListLine>>(listed->lines)

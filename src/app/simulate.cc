@@ -115,9 +115,9 @@ void PostSessionsOf(Connection& connection, const Context& context, Date day, Ra
       lines.push_back(std::move(line));
     }
     if (!lines.empty()) {
-      auto posted =
-          PostSessionListed(connection, context, lines, "SIM-" + point + "-" + day.ToIso(),
-                            {point, day, std::move(list).value(), rows_changed});
+      auto posted = PostSessionListed(
+          connection, context, lines, "SIM-" + point + "-" + day.ToIso(),
+          {point, day, std::move(list).value(), rows_changed, db.TransactionSerial()});
       if (posted.ok()) {
         const auto& r = posted.value();
         summary.payments += r.lines_posted;

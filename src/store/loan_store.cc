@@ -341,7 +341,7 @@ std::string StoredDisbursementMemo(int64_t loan_id) {
 }
 
 void LoanStore::NoteStored(const loans::Loan& l) {
-  if (db_.engine() != Engine::kSqlite || !db_.InTransaction()) return;
+  if (db_.engine() != Engine::kSqlite || !db_.InWriteTransaction()) return;
   db_.SetMemo(StoredDisbursementMemo(l.terms.loan_id),
               std::make_shared<const std::optional<Date>>(l.disbursed_on));
 }

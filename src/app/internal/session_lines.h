@@ -57,6 +57,7 @@ struct ListedInTransaction {
   Date date;
   std::vector<SessionListLine> lines;
   std::optional<int64_t> rows_changed;  // none: not counted (PostgreSQL), read again
+  uint64_t transaction = 0;             // Database::TransactionSerial() when read
 };
 Result<SessionPostReport> PostSessionListed(Connection& connection, const Context& context,
                                             const std::vector<SessionPostLine>& lines,
